@@ -62,7 +62,15 @@ let swiftTargets: [Target] = [
         ]
     ),
     // SQLite storage: connections, statements, transactions, migrations, per-tenant databases.
-    .target(name: "Storage", dependencies: ["CSQLite"]),
+    .target(
+        name: "Storage",
+        dependencies: [
+            "CSQLite",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]
+    ),
 
     // Conformance testee for the official protobuf conformance runner.
     .target(
@@ -118,7 +126,16 @@ let testTargets: [Target] = [
             .product(name: "NIOPosix", package: "swift-nio"),
         ]
     ),
-    .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+    .testTarget(
+        name: "StorageTests",
+        dependencies: [
+            "Storage", "storage-crash-probe",
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]
+    ),
+    // Child process for the storage crash-safety test: commits rows, then is killed mid-transaction.
+    .executableTarget(name: "storage-crash-probe", dependencies: ["Storage"], path: "Tests/StorageCrashProbe"),
 ]
 
 // Focus (development only): CLINIC_FOCUS=RPCWireTests,ClinicTLSTests keeps just those test
@@ -143,14 +160,15 @@ func focused(_ all: [Target]) -> [Target] {
     return all.filter { keep.contains($0.name) }
 }
 
-let allProducts: [Product] = [
+// (product, its targets): filtered with the targets under CLINIC_FOCUS.
+let allProducts: [(Product, [String])] = [
     // The typed client library integrators use.
-    .library(name: "ClinicAPI", targets: ["ClinicAPI"]),
-    .executable(name: "protoc-gen-clinic", targets: ["protoc-gen-clinic"]),
-    .executable(name: "conformance-testee", targets: ["ConformanceTestee"]),
+    (.library(name: "ClinicAPI", targets: ["ClinicAPI"]), ["ClinicAPI"]),
+    (.executable(name: "protoc-gen-clinic", targets: ["protoc-gen-clinic"]), ["protoc-gen-clinic"]),
+    (.executable(name: "conformance-testee", targets: ["ConformanceTestee"]), ["ConformanceTestee"]),
 ]
 let focusedTargetNames = Set(focused(cTargets + swiftTargets + testTargets).map(\.name))
-let focusedProducts = allProducts.filter { $0.targets.allSatisfy(focusedTargetNames.contains) }
+let focusedProducts = allProducts.filter { $0.1.allSatisfy(focusedTargetNames.contains) }.map(\.0)
 
 let package = Package(
     name: "clinic",
@@ -168,7 +186,7 @@ let package = Package(
 // One settings loop for every Swift target: Swift 6 language mode and the upcoming features we hold to.
 let cTargetNames = Set(cTargets.map(\.name))
 for target in package.targets where !cTargetNames.contains(target.name) {
-    var settings = target.swiftSettings ?? []
+    var settings: [SwiftSetting] = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
     target.swiftSettings = settings

@@ -45,8 +45,9 @@ rm -rf Sources/CConformanceProtos/conformance Sources/CConformanceProtos/google 
 gen_c CConformanceProtos "$shared/conformance" "${conformance_files[@]}"
 
 # 2. Swift code (and the C descriptor accessors), from our own plugin.
-swift build --product protoc-gen-clinic >&2
-plugin="$root/.build/debug/protoc-gen-clinic"
+scratch=${CLINIC_SCRATCH:-.build}
+CLINIC_FOCUS=protoc-gen-clinic swift build --scratch-path "$scratch" --product protoc-gen-clinic >&2
+plugin="$root/$scratch/debug/protoc-gen-clinic"
 gen_swift() { # swift_target c_target include_root extra_params files...
     local swift_target=$1 c_target=$2 inc=$3 extra=$4; shift 4
     local tmp; tmp=$(mktemp -d)

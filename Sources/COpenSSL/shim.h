@@ -55,4 +55,36 @@ static inline void copenssl_general_names_free(STACK_OF(GENERAL_NAME) *stack) {
     GENERAL_NAMES_free(stack);
 }
 
+// --- TLS (ClinicTLS) ---------------------------------------------------------------------
+
+static inline int copenssl_ctx_add1_chain_cert(SSL_CTX *ctx, X509 *x509) {
+    return (int)SSL_CTX_add1_chain_cert(ctx, x509);
+}
+
+static inline long copenssl_ctx_set_session_cache_mode(SSL_CTX *ctx, long mode) {
+    return SSL_CTX_set_session_cache_mode(ctx, mode);
+}
+
+static inline int copenssl_set_app_data(SSL *ssl, void *data) { return SSL_set_app_data(ssl, data); }
+static inline void *copenssl_get_app_data(const SSL *ssl) { return SSL_get_app_data(ssl); }
+
+static inline uint64_t copenssl_op_no_ticket(void) { return SSL_OP_NO_TICKET; }
+static inline long copenssl_mode_accept_moving_write_buffer(void) { return SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER; }
+static inline int copenssl_ad_no_application_protocol(void) { return SSL_AD_NO_APPLICATION_PROTOCOL; }
+
+// The ASN1 string behind a DNS, URI, e-mail or IP address GENERAL_NAME (NULL for other kinds);
+// the union inside GENERAL_NAME is awkward to reach from Swift.
+static inline const ASN1_STRING *copenssl_general_name_string(const GENERAL_NAME *name, int *type) {
+    *type = name->type;
+    switch (name->type) {
+    case GEN_DNS:
+    case GEN_URI:
+    case GEN_EMAIL:
+    case GEN_IPADD:
+        return name->d.ia5;
+    default:
+        return NULL;
+    }
+}
+
 #endif

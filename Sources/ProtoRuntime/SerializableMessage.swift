@@ -8,13 +8,21 @@ public protocol SerializableMessage: Sendable {
 
     /// Encodes the message in the protobuf binary format.
     func serializedBytes() throws(ProtoError) -> [UInt8]
+
+    /// Checks the field rules declared in the `.proto`; the default accepts everything.
+    func validate() throws(ValidationError)
+}
+
+extension SerializableMessage {
+    public func validate() throws(ValidationError) {}
 }
 
 extension SerializableMessage {
     /// Decodes `bytes` with the default limits.
     public init(serializedBytes bytes: [UInt8], limits: DecodingLimits = .default) throws(ProtoError) {
-        self = try bytes.withUnsafeBytes { (buffer) throws(ProtoError) -> Self in
-            try Self(serializedBytes: buffer, limits: limits)
+        let decoded: Result<Self, ProtoError> = bytes.withUnsafeBytes { buffer in
+            Result { () throws(ProtoError) -> Self in try Self(serializedBytes: buffer, limits: limits) }
         }
+        self = try decoded.get()
     }
 }

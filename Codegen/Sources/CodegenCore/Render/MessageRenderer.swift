@@ -1,0 +1,227 @@
+import Foundation
+
+/// Renders a message as a Swift value type that converts to and from its protobuf-c struct.
+struct MessageRenderer {
+    let index: TypeIndex
+    let comments: [[Int]: String]
+
+    func render(_ message: MessageModel, into out: inout CodeWriter) throws(CodegenError) {
+        out.docComment(comments[message.path])
+        try out.block("public struct \(message.swiftLocalName): ProtoMessage") { (out) throws(CodegenError) in
+            for field in message.fields { declare(field, message: message, into: &out) }
+            for oneof in message.oneofs {
+                out.line("public var \(oneof.swiftName): \(oneof.enumName)?")
+            }
+            out.line("public var unknownFields = UnknownFields()")
+            for oneof in message.oneofs {
+                out.line()
+                try renderOneofEnum(oneof, message: message, into: &out)
+            }
+            out.line()
+            out.line("public init() {}")
+            out.line()
+            out.block("public static var protoDescriptor: MessageDescriptor") { out in
+                out.line("MessageDescriptor(_cDescriptor: \(message.entry.cLowerName)__descriptor_ref())")
+            }
+            out.line()
+            try renderRead(message, into: &out)
+            out.line()
+            try renderWrite(message, into: &out)
+            for nested in message.nestedEnums {
+                out.line()
+                try EnumRenderer(comments: comments).render(nested, path: nil, into: &out)
+            }
+            for nested in message.nestedMessages {
+                out.line()
+                try render(nested, into: &out)
+            }
+        }
+    }
+
+    private func declare(_ field: FieldModel, message: MessageModel, into out: inout CodeWriter) {
+        if case .oneof = field.storage { return }
+        out.docComment(comments[fieldPath(field, message)])
+        let type = field.swiftValueType
+        switch field.storage {
+        case .plain:
+            out.line("public var \(field.swiftName): \(type) = \(FieldCode.defaultValue(field))")
+        case .optional:
+            out.line("public var \(field.swiftName): \(type)?")
+        case .boxed:
+            let storage = "_\(field.swiftName.replacingOccurrences(of: "`", with: ""))"
+            out.line("public var \(field.swiftName): \(type)? {")
+            out.line("    get { \(storage)?.value }")
+            out.line("    set { \(storage) = newValue.map { ProtoBox($0) } }")
+            out.line("}")
+            out.line("private var \(storage): ProtoBox<\(type)>?")
+        case .repeated:
+            out.line("public var \(field.swiftName): [\(type)] = []")
+        case .map(let key, let value):
+            out.line("public var \(field.swiftName): [\(key.swiftValueType): \(value.swiftValueType)] = [:]")
+        case .oneof:
+            break
+        }
+    }
+
+    private func fieldPath(_ field: FieldModel, _ message: MessageModel) -> [Int] {
+        message.path + [2, message.proto.fields.firstIndex { $0.number == field.number } ?? 0]
+    }
+
+    private func renderOneofEnum(_ oneof: MessageModel.Oneof, message: MessageModel, into out: inout CodeWriter) throws(CodegenError) {
+        let indirect = oneof.isIndirect ? "indirect " : ""
+        try out.block("public \(indirect)enum \(oneof.enumName): Sendable, Equatable") { out in
+            for member in oneof.members {
+                out.docComment(comments[fieldPath(member, message)])
+                out.line("case \(member.swiftName)(\(member.swiftValueType))")
+            }
+        }
+    }
+
+    // MARK: C → Swift
+
+    private func renderRead(_ message: MessageModel, into out: inout CodeWriter) throws(CodegenError) {
+        try out.block("public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError)") { (out) throws(CodegenError) in
+            if !message.fields.isEmpty {
+                out.line("let _c = pointer.assumingMemoryBound(to: \(message.entry.cTypeName).self).pointee")
+            }
+            for field in message.fields {
+                try read(field, into: &out)
+            }
+            for oneof in message.oneofs {
+                try out.block("switch _c.\(oneof.protoName.lowercased())_case.rawValue") { out in
+                    for member in oneof.members {
+                        out.line("case \(member.number): self.\(oneof.swiftName) = .\(member.swiftName)(\(FieldCode.read(member.value, "_c.\(member.cName)")))")
+                    }
+                    out.line("default: self.\(oneof.swiftName) = nil")
+                }
+            }
+            out.line("unknownFields = CMessageReader.unknownFields(pointer)")
+        }
+    }
+
+    private func read(_ field: FieldModel, into out: inout CodeWriter) throws(CodegenError) {
+        let name = "self.\(field.swiftName)", c = "_c.\(field.cName)"
+        switch field.storage {
+        case .plain:
+            out.line("\(name) = \(FieldCode.read(field.value, c))")
+        case .optional(let synthetic?):
+            try out.block("if _c.\(synthetic.lowercased())_case.rawValue == \(field.number)") { out in
+                out.line("\(name) = \(FieldCode.read(field.value, c))")
+            }
+        case .optional(nil), .boxed:
+            try out.block("if \(c) != nil") { out in
+                out.line("\(name) = \(FieldCode.read(field.value, c))")
+            }
+        case .repeated:
+            if case .scalar(let type, _) = field.value, type != "Bool" {
+                out.line("\(name) = CMessageReader.array(count: _c.n_\(field.cName), \(c))")
+            } else {
+                let element = FieldCode.cElementType(field.value)
+                out.line("\(name) = try CMessageReader.array(count: _c.n_\(field.cName), \(c)) { (element: \(element)) throws(ProtoError) in")
+                out.line("    \(FieldCode.read(field.value, "element"))")
+                out.line("}")
+            }
+        case .map(let key, let value):
+            try out.block("if _c.n_\(field.cName) > 0") { (out) throws(CodegenError) in
+                out.line("var map: [\(key.swiftValueType): \(value.swiftValueType)] = [:]")
+                out.line("map.reserveCapacity(_c.n_\(field.cName))")
+                try out.block("for index in 0..<_c.n_\(field.cName)") { out in
+                    out.line("// Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.")
+                    out.line("let entry = \(c)[index]!.pointee")
+                    out.line("map[\(FieldCode.read(key.value, "entry.key"))] = \(FieldCode.read(value.value, "entry.value"))")
+                }
+                out.line("\(name) = map")
+            }
+        case .oneof:
+            break
+        }
+    }
+
+    // MARK: Swift → C
+
+    private func renderWrite(_ message: MessageModel, into out: inout CodeWriter) throws(CodegenError) {
+        try out.block("public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError)") { (out) throws(CodegenError) in
+            if !message.fields.isEmpty {
+                out.line("let _c = pointer.assumingMemoryBound(to: \(message.entry.cTypeName).self)")
+            }
+            for field in message.fields {
+                try write(field, message: message, into: &out)
+            }
+            for oneof in message.oneofs {
+                try out.block("switch self.\(oneof.swiftName)") { (out) throws(CodegenError) in
+                    for member in oneof.members {
+                        out.line("case .\(member.swiftName)(let value)?:")
+                        for statement in FieldCode.write(member.value, "value", into: "cValue") {
+                            out.line("    " + statement)
+                        }
+                        out.line("    _c.pointee.\(oneof.protoName.lowercased())_case = .init(rawValue: \(member.number))")
+                        out.line("    _c.pointee.\(member.cName) = cValue")
+                    }
+                    out.line("case nil: break")
+                }
+            }
+            out.line("arena.setUnknownFields(unknownFields, message: pointer)")
+        }
+    }
+
+    private func write(_ field: FieldModel, message: MessageModel, into out: inout CodeWriter) throws(CodegenError) {
+        let name = "self.\(field.swiftName)", target = "_c.pointee.\(field.cName)"
+        let local = "v\(field.number)"
+        switch field.storage {
+        case .plain:
+            if case .scalar(let type, _) = field.value, type != "Bool" {
+                out.line("\(target) = \(name)")
+                return
+            }
+            try out.block("do") { out in
+                for statement in FieldCode.write(field.value, name, into: local) { out.line(statement) }
+                out.line("\(target) = \(local)")
+            }
+        case .optional(let synthetic):
+            try out.block("if let value = \(name)") { out in
+                for statement in FieldCode.write(field.value, "value", into: local) { out.line(statement) }
+                if let synthetic {
+                    out.line("_c.pointee.\(synthetic.lowercased())_case = .init(rawValue: \(field.number))")
+                }
+                out.line("\(target) = \(local)")
+            }
+        case .boxed:
+            try out.block("if let value = \(name)") { out in
+                for statement in FieldCode.write(field.value, "value", into: local) { out.line(statement) }
+                out.line("\(target) = \(local)")
+            }
+        case .repeated:
+            out.line("_c.pointee.n_\(field.cName) = \(name).count")
+            if case .scalar(let type, _) = field.value, type != "Bool" {
+                out.line("\(target) = arena.array(\(name))")
+            } else {
+                let element = FieldCode.cElementType(field.value)
+                out.line("\(target) = try arena.array(count: \(name).count) { (index, arena) throws(ProtoError) -> \(element) in")
+                for statement in FieldCode.write(field.value, "\(name)[index]", into: "element") {
+                    out.line("    " + statement)
+                }
+                out.line("    return element")
+                out.line("}")
+            }
+        case .map(let key, let value):
+            guard case .message(let entryType) = field.value else { return }
+            try out.block("if !\(name).isEmpty") { out in
+                out.line("var position = \(name).startIndex")
+                out.line("_c.pointee.n_\(field.cName) = \(name).count")
+                out.line("\(target) = try arena.array(count: \(name).count) { (_, arena) throws(ProtoError) -> UnsafeMutablePointer<\(entryType.cTypeName)>? in")
+                out.line("    let (key, value) = \(name)[position]")
+                out.line("    position = \(name).index(after: position)")
+                out.line("    let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: \(entryType.cLowerName)__descriptor_ref()))")
+                out.line("        .assumingMemoryBound(to: \(entryType.cTypeName).self)")
+                for statement in FieldCode.write(key.value, "key", into: "cKey") { out.line("    " + statement) }
+                for statement in FieldCode.write(value.value, "value", into: "cValue") { out.line("    " + statement) }
+                out.line("    entry.pointee.key = cKey")
+                out.line("    entry.pointee.value = cValue")
+                out.line("    return entry")
+                out.line("}")
+            }
+        case .oneof:
+            break
+        }
+    }
+}

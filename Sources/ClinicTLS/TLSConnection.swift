@@ -1,0 +1,237 @@
+internal import COpenSSL
+internal import NIOCore
+
+/// Owns one OpenSSL `SSL` connection and its two memory BIOs.
+///
+/// Ciphertext from the network goes into `networkIn`; OpenSSL's output (handshake messages,
+/// records, alerts) collects in `networkOut` until drained. Every call clears the thread's error
+/// queue first and maps failures into `TLSError` right after. Not thread-safe: one event loop.
+final class TLSConnection {
+    private let ssl: OpaquePointer
+    /// Received ciphertext for OpenSSL to read (owned by `ssl`).
+    private let networkIn: OpaquePointer
+    /// Ciphertext OpenSSL wrote for the network (owned by `ssl`).
+    private let networkOut: OpaquePointer
+    /// Keeps the `SSL_CTX`, its ALPN list and its configuration alive and at hand.
+    let context: TLSContext
+    /// The identity the peer's certificate must carry on this connection.
+    let expectedPeer: TLSExpectedPeer?
+    /// A precise failure found by a callback during the current OpenSSL call.
+    var callbackError: TLSError?
+
+    /// The largest plaintext in one TLS record.
+    static let maximumRecordPayload = 16_384
+
+    /// A new connection in client or server mode, per the context's role.
+    init(context: TLSContext, expectedPeer: TLSExpectedPeer?) throws(TLSError) {
+        OpenSSLErrorQueue.clear()
+        guard let ssl = SSL_new(context.pointer) else {
+            throw OpenSSLErrorQueue.configurationError("cannot create an SSL connection")
+        }
+        guard let networkIn = BIO_new(BIO_s_mem()) else {
+            SSL_free(ssl)
+            throw OpenSSLErrorQueue.configurationError("cannot create a memory BIO")
+        }
+        guard let networkOut = BIO_new(BIO_s_mem()) else {
+            BIO_free(networkIn)
+            SSL_free(ssl)
+            throw OpenSSLErrorQueue.configurationError("cannot create a memory BIO")
+        }
+        // An empty memory BIO reports "retry" rather than EOF: more bytes may come from the network.
+        _ = copenssl_bio_set_mem_eof_return(networkIn, -1)
+        SSL_set_bio(ssl, networkIn, networkOut)
+        self.ssl = ssl
+        self.networkIn = networkIn
+        self.networkOut = networkOut
+        self.context = context
+        self.expectedPeer = expectedPeer
+
+        // Unretained: `self` owns `ssl`, so it outlives every callback that reads this back.
+        _ = copenssl_set_app_data(ssl, Unmanaged.passUnretained(self).toOpaque())
+        if context.configuration.role == .server {
+            SSL_set_accept_state(ssl)
+        } else {
+            SSL_set_connect_state(ssl)
+        }
+        if case .hostname(let name) = expectedPeer?.kind {
+            try expectHostname(name)
+        }
+    }
+
+    deinit {
+        SSL_free(ssl)
+    }
+
+    /// The connection whose `SSL` this is (for callbacks).
+    static func from(ssl: OpaquePointer) -> TLSConnection? {
+        guard let data = copenssl_get_app_data(ssl) else { return nil }
+        return Unmanaged<TLSConnection>.fromOpaque(data).takeUnretainedValue()
+    }
+
+    /// The URI the peer's certificate must carry, when the expectation is an identity.
+    var expectedIdentityURI: String? {
+        if case .uri(let uri) = expectedPeer?.kind { return uri }
+        return nil
+    }
+
+    private func expectHostname(_ name: String) throws(TLSError) {
+        OpenSSLErrorQueue.clear()
+        if Self.isIPAddress(name) {
+            guard X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), name) == 1 else {
+                throw OpenSSLErrorQueue.configurationError("'\(name)' is not a valid IP address")
+            }
+            return
+        }
+        SSL_set_hostflags(ssl, UInt32(X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS))
+        guard SSL_set1_host(ssl, name) == 1 else {
+            throw OpenSSLErrorQueue.configurationError("cannot expect hostname '\(name)'")
+        }
+        if context.configuration.role == .client, copenssl_set_tlsext_host_name(ssl, name) != 1 {
+            throw OpenSSLErrorQueue.configurationError("cannot send '\(name)' as the server name (SNI)")
+        }
+    }
+
+    private static func isIPAddress(_ name: String) -> Bool {
+        name.contains(":") || (!name.isEmpty && name.allSatisfy { $0 == "." || $0.isASCII && $0.isNumber })
+    }
+}
+
+extension TLSConnection {
+    /// How a handshake step ended.
+    enum HandshakeResult {
+        case complete
+        case wantRead
+        case failed(TLSError)
+    }
+
+    /// How reading plaintext ended (the plaintext itself is in the caller's buffer).
+    enum ReadResult {
+        /// Everything received so far is consumed.
+        case wantRead
+        /// The peer sent close_notify.
+        case closeNotify
+        case failed(TLSError)
+    }
+
+    /// Hands ciphertext received from the network to OpenSSL (copied into the memory BIO).
+    func receive(_ buffer: ByteBuffer) {
+        buffer.withUnsafeReadableBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let chunk = min(bytes.count - offset, Int(Int32.max))
+                // A memory BIO grows as needed, so it takes every byte.
+                let written = BIO_write(networkIn, bytes.baseAddress! + offset, Int32(chunk))  // count > 0 here
+                guard written > 0 else { return }
+                offset += Int(written)
+            }
+        }
+    }
+
+    /// Runs the handshake as far as the received bytes allow.
+    func handshake() -> HandshakeResult {
+        callbackError = nil
+        OpenSSLErrorQueue.clear()
+        let result = SSL_do_handshake(ssl)
+        if result == 1 {
+            if !context.applicationProtocols.isEmpty, negotiatedProtocol == nil {
+                return .failed(TLSError.alpnMismatch(
+                    ours: context.configuration.applicationProtocols, detail: "the server selected none"
+                ))
+            }
+            return .complete
+        }
+        let error = SSL_get_error(ssl, result)
+        if error == SSL_ERROR_WANT_READ { return .wantRead }
+        return .failed(failure(error, duringHandshake: true))
+    }
+
+    /// Decrypts everything decryptable into `buffer`.
+    func read(into buffer: inout ByteBuffer) -> ReadResult {
+        while true {
+            callbackError = nil
+            OpenSSLErrorQueue.clear()
+            var result: Int32 = 0
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.maximumRecordPayload) { space in
+                var count = 0
+                result = SSL_read_ex(ssl, space.baseAddress, space.count, &count)
+                return result == 1 ? count : 0
+            }
+            if result == 1 { continue }
+            let error = SSL_get_error(ssl, result)
+            switch error {
+            case SSL_ERROR_WANT_READ:
+                return .wantRead
+            case SSL_ERROR_ZERO_RETURN:
+                return .closeNotify
+            default:
+                return .failed(failure(error, duringHandshake: false))
+            }
+        }
+    }
+
+    /// Encrypts `bytes` into records in the outgoing BIO (all of them: a memory BIO never pushes back).
+    func write(_ bytes: UnsafeRawBufferPointer) -> TLSError? {
+        guard !bytes.isEmpty else { return nil }
+        callbackError = nil
+        OpenSSLErrorQueue.clear()
+        var written = 0
+        let result = SSL_write_ex(ssl, bytes.baseAddress, bytes.count, &written)
+        if result == 1 { return nil }
+        return failure(SSL_get_error(ssl, result), duringHandshake: false)
+    }
+
+    /// Queues our close_notify alert in the outgoing BIO.
+    func shutdown() {
+        OpenSSLErrorQueue.clear()
+        // 0 means "sent, peer's not yet received", which is all we wait for.
+        _ = SSL_shutdown(ssl)
+        _ = OpenSSLErrorQueue.drain()
+    }
+
+    /// How many ciphertext bytes wait to be sent.
+    var pendingCiphertext: Int { Int(BIO_ctrl_pending(networkOut)) }
+
+    /// Moves the waiting ciphertext into `buffer`.
+    func drainCiphertext(into buffer: inout ByteBuffer) {
+        let pending = pendingCiphertext
+        guard pending > 0 else { return }
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: pending) { space in
+            let read = BIO_read(networkOut, space.baseAddress, Int32(clamping: pending))
+            return max(0, Int(read))
+        }
+    }
+
+    /// The ALPN protocol both sides agreed on.
+    var negotiatedProtocol: String? {
+        var data: UnsafePointer<UInt8>? = nil
+        var length: UInt32 = 0
+        SSL_get0_alpn_selected(ssl, &data, &length)
+        guard let data, length > 0 else { return nil }
+        return String(decoding: UnsafeBufferPointer(start: data, count: Int(length)), as: UTF8.self)
+    }
+
+    /// What the completed handshake established.
+    func handshakeSummary() -> TLSHandshakeCompleted {
+        var peer: TLSPeerIdentity? = nil
+        if let certificate = SSL_get1_peer_certificate(ssl) {
+            let owned = OpenSSLCertificate(taking: certificate)
+            peer = CertificateNames.identity(of: owned.pointer)
+        }
+        let cipher = SSL_get_current_cipher(ssl).flatMap { SSL_CIPHER_get_name($0) }.map { String(cString: $0) }
+        return TLSHandshakeCompleted(applicationProtocol: negotiatedProtocol, peer: peer, cipherSuite: cipher ?? "")
+    }
+
+    private func failure(_ sslError: Int32, duringHandshake: Bool) -> TLSError {
+        TLSError(
+            OpenSSLFailure(
+                entries: OpenSSLErrorQueue.drain(),
+                sslError: sslError,
+                verifyResult: SSL_get_verify_result(ssl),
+                callbackError: callbackError,
+                duringHandshake: duringHandshake,
+                expectedPeer: expectedPeer,
+                applicationProtocols: context.configuration.applicationProtocols
+            )
+        )
+    }
+}

@@ -1,0 +1,120 @@
+internal import CProtobufC
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A bounds-checked walk over protobuf wire bytes, guided by the message descriptor, that rejects
+/// what protobuf-c would mishandle before it unpacks anything:
+/// nesting deeper than the limit (protobuf-c recurses without a bound), strings that are not
+/// UTF-8 or contain NUL (it truncates at NUL silently), and structurally broken input.
+enum WireScanner {
+    static func check(_ bytes: UnsafeRawBufferPointer, descriptor: MessageDescriptor, maxDepth: Int) throws(ProtoError) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        try scan(base.assumingMemoryBound(to: UInt8.self), count: bytes.count, descriptor: descriptor.raw, depth: 1, maxDepth: maxDepth)
+    }
+
+    private static func scan(
+        _ start: UnsafePointer<UInt8>,
+        count: Int,
+        descriptor: UnsafePointer<ProtobufCMessageDescriptor>,
+        depth: Int,
+        maxDepth: Int
+    ) throws(ProtoError) {
+        guard depth <= maxDepth else {
+            throw ProtoError(.tooDeep, "messages nested deeper than \(maxDepth) levels")
+        }
+        var position = 0
+        while position < count {
+            let key = try readVarint(start, count: count, position: &position)
+            let fieldNumber = key >> 3
+            guard fieldNumber > 0, fieldNumber <= 0x1FFF_FFFF else {
+                throw ProtoError(.malformed, "invalid field number \(fieldNumber)")
+            }
+            switch key & 7 {
+            case 0:
+                _ = try readVarint(start, count: count, position: &position)
+            case 1:
+                try skip(8, count: count, position: &position)
+            case 5:
+                try skip(4, count: count, position: &position)
+            case 2:
+                let length = try readVarint(start, count: count, position: &position)
+                guard length <= UInt64(count - position) else {
+                    throw ProtoError(.truncated, "length-delimited field \(fieldNumber) runs past the end")
+                }
+                let payload = start + position
+                let size = Int(length)
+                position += size
+                guard let field = protobuf_c_message_descriptor_get_field(descriptor, UInt32(fieldNumber)) else {
+                    continue  // unknown field: kept as raw bytes by protobuf-c, never recursed into
+                }
+                switch field.pointee.type {
+                case PROTOBUF_C_TYPE_MESSAGE:
+                    let nested = field.pointee.descriptor.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)
+                    try scan(payload, count: size, descriptor: nested, depth: depth + 1, maxDepth: maxDepth)
+                case PROTOBUF_C_TYPE_STRING:
+                    try checkString(payload, count: size, field: field)
+                default:
+                    break  // bytes, or a packed repeated scalar
+                }
+            case 3, 4:
+                throw ProtoError(.unsupported, "group fields (wire types 3 and 4) are not supported")
+            default:
+                throw ProtoError(.malformed, "invalid wire type \(key & 7) for field \(fieldNumber)")
+            }
+        }
+    }
+
+    private static func checkString(
+        _ start: UnsafePointer<UInt8>,
+        count: Int,
+        field: UnsafePointer<ProtobufCFieldDescriptor>
+    ) throws(ProtoError) {
+        guard count > 0 else { return }
+        if memchr(start, 0, count) != nil {
+            throw ProtoError(
+                .unsupported, "string contains NUL, which protobuf-c cannot carry",
+                fieldPath: String(cString: field.pointee.name))
+        }
+        // ASCII is the common case and needs no further check.
+        var index = 0
+        while index < count, start[index] < 0x80 { index += 1 }
+        if index < count,
+            String(validating: UnsafeBufferPointer(start: start + index, count: count - index), as: UTF8.self) == nil
+        {
+            throw ProtoError(.invalidUTF8, "string is not valid UTF-8", fieldPath: String(cString: field.pointee.name))
+        }
+    }
+
+    private static func readVarint(
+        _ start: UnsafePointer<UInt8>,
+        count: Int,
+        position: inout Int
+    ) throws(ProtoError) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while position < count {
+            let byte = start[position]
+            position += 1
+            if shift == 63 && byte > 1 {
+                throw ProtoError(.malformed, "varint overflows 64 bits")
+            }
+            result |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return result }
+            shift += 7
+        }
+        throw ProtoError(.truncated, "input ends inside a varint")
+    }
+
+    private static func skip(_ size: Int, count: Int, position: inout Int) throws(ProtoError) {
+        guard count - position >= size else {
+            throw ProtoError(.truncated, "input ends inside a fixed-width field")
+        }
+        position += size
+    }
+}

@@ -1,0 +1,139 @@
+internal import CProtobufC
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A bump allocator that owns every byte of a C message built from Swift values.
+///
+/// Encoding builds the protobuf-c struct tree inside one arena, packs it, and frees the arena in one
+/// go: no per-field `malloc`/`free`, and nothing to leak when a conversion throws halfway. Never hand
+/// an arena-built message to `free_unpacked`.
+public struct ProtoArena: ~Copyable {
+    private var chunk: UnsafeMutableRawPointer?
+    private var used = 0
+    private var capacity = 0
+    /// Earlier chunks, freed on deinit. Rare: the first chunk fits typical messages.
+    private var retired: [UnsafeMutableRawPointer] = []
+
+    private static let firstChunkSize = 4096
+    private static let alignment = 16
+
+    /// An empty arena; the first allocation maps the first chunk.
+    public init() {}
+
+    deinit {
+        free(chunk)
+        for block in retired { free(block) }
+    }
+
+    /// `count` bytes aligned for any C scalar or pointer, zeroed.
+    public mutating func allocate(bytes count: Int) -> UnsafeMutableRawPointer {
+        let size = (count + Self.alignment - 1) & ~(Self.alignment - 1)
+        if used + size > capacity { grow(atLeast: size) }
+        // Force-unwrap: grow() always installs a chunk of at least `size` bytes.
+        let pointer = chunk! + used
+        used += size
+        pointer.initializeMemory(as: UInt8.self, repeating: 0, count: size)
+        return pointer
+    }
+
+    /// Storage for `count` values of `T`, zeroed.
+    public mutating func allocate<T>(_ type: T.Type, count: Int) -> UnsafeMutablePointer<T> {
+        allocate(bytes: max(count, 1) * MemoryLayout<T>.stride).bindMemory(to: T.self, capacity: max(count, 1))
+    }
+
+    /// A C message of the described type, initialized by its `message_init` (descriptor set,
+    /// defaults in place).
+    public mutating func allocateMessage(_ descriptor: MessageDescriptor) -> UnsafeMutableRawPointer {
+        let pointer = allocate(bytes: descriptor.cSize)
+        protobuf_c_message_init(descriptor.raw, pointer)
+        return pointer
+    }
+
+    /// The C message of `value`, built in this arena, typed as its protobuf-c struct `C`.
+    public mutating func message<M: ProtoMessage, C>(_ value: M, as type: C.Type) throws(ProtoError) -> UnsafeMutablePointer<C> {
+        let pointer = allocateMessage(M.protoDescriptor)
+        try value._writeC(to: pointer, arena: &self)
+        return pointer.assumingMemoryBound(to: C.self)
+    }
+
+    /// A NUL-terminated copy of `string` for a `char *` field.
+    ///
+    /// Throws for a string holding NUL: protobuf-c measures strings with `strlen` and would silently
+    /// cut it there.
+    public mutating func cString(_ string: String) throws(ProtoError) -> UnsafeMutablePointer<CChar> {
+        var string = string
+        let copy: UnsafeMutablePointer<CChar>? = string.withUTF8 { utf8 in
+            guard let source = utf8.baseAddress else { return cprotobufc_empty_string() }
+            if memchr(source, 0, utf8.count) != nil { return nil }
+            let target = allocate(bytes: utf8.count + 1)
+            target.copyMemory(from: source, byteCount: utf8.count)
+            return target.assumingMemoryBound(to: CChar.self)
+        }
+        guard let copy else {
+            throw ProtoError(.unsupported, "strings cannot contain NUL (protobuf-c stores C strings)")
+        }
+        return copy
+    }
+
+    /// A copy of `bytes` for a `ProtobufCBinaryData` field: (length, data or nil when empty).
+    public mutating func bytes(_ bytes: [UInt8]) -> (count: Int, data: UnsafeMutablePointer<UInt8>?) {
+        guard !bytes.isEmpty else { return (0, nil) }
+        let target = allocate(UInt8.self, count: bytes.count)
+        bytes.withUnsafeBufferPointer { target.update(from: $0.baseAddress!, count: $0.count) }
+        return (bytes.count, target)
+    }
+
+    /// A C array holding `values`, for a repeated scalar field.
+    public mutating func array<T>(_ values: [T]) -> UnsafeMutablePointer<T>? {
+        guard !values.isEmpty else { return nil }
+        let target = allocate(T.self, count: values.count)
+        values.withUnsafeBufferPointer { target.update(from: $0.baseAddress!, count: $0.count) }
+        return target
+    }
+
+    /// A C array of `count` values produced by `element`, for repeated strings, enums and messages.
+    public mutating func array<T, E: Error>(
+        count: Int,
+        _ element: (Int, inout ProtoArena) throws(E) -> T
+    ) throws(E) -> UnsafeMutablePointer<T>? {
+        guard count > 0 else { return nil }
+        let target = allocate(T.self, count: count)
+        for index in 0..<count {
+            (target + index).initialize(to: try element(index, &self))
+        }
+        return target
+    }
+
+    /// Attaches preserved unknown fields to the C message at `message` so pack re-emits them.
+    public mutating func setUnknownFields(_ fields: UnknownFields, message: UnsafeMutableRawPointer) {
+        guard !fields.isEmpty else { return }
+        let base = message.assumingMemoryBound(to: ProtobufCMessage.self)
+        let entries = allocate(ProtobufCMessageUnknownField.self, count: fields.fields.count)
+        for (index, field) in fields.fields.enumerated() {
+            let (count, data) = bytes(field.data)
+            entries[index] = ProtobufCMessageUnknownField(
+                tag: field.number,
+                wire_type: ProtobufCWireType(rawValue: UInt32(field.wireType)),
+                len: count,
+                data: data
+            )
+        }
+        base.pointee.n_unknown_fields = UInt32(fields.fields.count)
+        base.pointee.unknown_fields = entries
+    }
+
+    private mutating func grow(atLeast size: Int) {
+        if let chunk { retired.append(chunk) }
+        let newCapacity = max(Self.firstChunkSize, capacity * 2, size)
+        // Force-unwrap: allocation failure of a few KiB is unrecoverable anyway.
+        chunk = malloc(newCapacity)!
+        capacity = newCapacity
+        used = 0
+    }
+}

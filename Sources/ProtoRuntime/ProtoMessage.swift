@@ -1,0 +1,44 @@
+/// A generated protobuf message: a Swift value type that converts to and from the protobuf-c struct
+/// of the same type, which does the wire encoding.
+///
+/// Generated code implements the two `_c` conversions; everything else (binary, JSON, reflection)
+/// comes from extensions on this protocol.
+public protocol ProtoMessage: SerializableMessage, Equatable {
+    /// A message with every field at its default.
+    init()
+
+    /// The protobuf-c descriptor of this message type.
+    static var protoDescriptor: MessageDescriptor { get }
+
+    /// Fields read from the wire that this version of the schema does not know.
+    var unknownFields: UnknownFields { get set }
+
+    /// Copies the C message at `pointer` (of this type's descriptor) into a Swift value.
+    init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError)
+
+    /// Fills the C message at `pointer` (initialized for this type's descriptor) from this value,
+    /// allocating everything it points to in `arena`.
+    func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError)
+}
+
+/// A generated enum: known cases plus `UNRECOGNIZED(n)` so unknown numbers survive a round trip.
+public protocol ProtoEnum: Sendable, Hashable, CaseIterable {
+    /// The enum's protobuf-c descriptor, for JSON names.
+    static var protoDescriptor: EnumDescriptor { get }
+
+    /// The case for a wire number (unknown numbers included).
+    init(protoNumber: Int32)
+
+    /// The wire number.
+    var protoNumber: Int32 { get }
+}
+
+/// A copy-on-write box for a message field whose type contains the message itself.
+public final class ProtoBox<Value: Sendable & Equatable>: Sendable, Equatable {
+    /// The boxed message.
+    public let value: Value
+
+    public init(_ value: Value) { self.value = value }
+
+    public static func == (lhs: ProtoBox, rhs: ProtoBox) -> Bool { lhs === rhs || lhs.value == rhs.value }
+}

@@ -1,0 +1,67 @@
+/// Call metadata: ordered key/value pairs, text or binary, sent with a call or its response.
+///
+/// Keys are case-insensitive (stored lower-cased); a key may repeat.
+public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
+    /// A text or binary value.
+    public enum Content: Sendable, Hashable {
+        case text(String)
+        case binary([UInt8])
+    }
+
+    /// One entry.
+    public struct Entry: Sendable, Hashable {
+        public var key: String
+        public var value: Content
+    }
+
+    private var entries: [Entry] = []
+
+    public init() {}
+
+
+    public init(dictionaryLiteral elements: (String, String)...) {
+        for (key, value) in elements { add(key, value) }
+    }
+
+    /// Appends a text value.
+    public mutating func add(_ key: String, _ value: String) {
+        entries.append(Entry(key: key.lowercased(), value: .text(value)))
+    }
+
+    /// Appends a binary value.
+    public mutating func add(_ key: String, binary value: [UInt8]) {
+        entries.append(Entry(key: key.lowercased(), value: .binary(value)))
+    }
+
+    /// Replaces every value of `key` with one text value.
+    public mutating func replace(_ key: String, _ value: String) {
+        remove(key)
+        add(key, value)
+    }
+
+    /// Removes every value of `key`.
+    public mutating func remove(_ key: String) {
+        let key = key.lowercased()
+        entries.removeAll { $0.key == key }
+    }
+
+    /// The first text value of `key`.
+    public subscript(_ key: String) -> String? {
+        let key = key.lowercased()
+        for entry in entries where entry.key == key {
+            if case .text(let text) = entry.value { return text }
+        }
+        return nil
+    }
+
+    /// Every value of `key`, in order.
+    public func values(of key: String) -> [Content] {
+        let key = key.lowercased()
+        return entries.filter { $0.key == key }.map(\.value)
+    }
+
+    public var isEmpty: Bool { entries.isEmpty }
+    public var count: Int { entries.count }
+
+    public func makeIterator() -> IndexingIterator<[Entry]> { entries.makeIterator() }
+}
