@@ -99,16 +99,14 @@ let testTargets: [Target] = [
         dependencies: [
             "ProtoRuntime", "WellKnownTypes", "ConformanceProtos", "ClinicAPI",
             .product(name: "PropertyBased", package: "swift-property-based"),
-        ],
-        resources: [.copy("Fixtures")]
+        ]
     ),
     .testTarget(
         name: "CodegenTests",
         dependencies: ["CodegenCore"],
         path: "Codegen/Tests/CodegenTests",
-        resources: [.copy("Golden")]
+        exclude: ["Golden"]
     ),
-    .testTarget(name: "ConformanceTesteeTests", dependencies: ["ConformanceProtos", "ProtoRuntime"]),
     .testTarget(
         name: "RPCWireTests",
         dependencies: [

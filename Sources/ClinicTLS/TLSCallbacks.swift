@@ -21,7 +21,10 @@ enum TLSCallbacks {
             .identityMismatch,
             "the peer's certificate does not carry the expected identity \(expected) (its URI names: \(found))"
         )
-        X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION)
+        // "Certificate rejected" makes OpenSSL send a bad_certificate alert, so the peer learns that
+        // its certificate was refused (X509_V_ERR_APPLICATION_VERIFICATION would send a vague
+        // handshake_failure). The precise reason is the callbackError above.
+        X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REJECTED)
         return 0
     }
 

@@ -134,6 +134,9 @@ extension TLSConnection {
         let result = SSL_do_handshake(ssl)
         if result == 1 {
             if !context.applicationProtocols.isEmpty, negotiatedProtocol == nil {
+                // OpenSSL has no client-side hook to refuse this during the handshake, so our
+                // Finished is withheld instead: the server sees the handshake end, not succeed.
+                _ = BIO_ctrl(networkOut, BIO_CTRL_RESET, 0, nil)
                 return .failed(TLSError.alpnMismatch(
                     ours: context.configuration.applicationProtocols, detail: "the server selected none"
                 ))

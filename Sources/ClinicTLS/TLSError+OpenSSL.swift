@@ -51,6 +51,8 @@ extension TLSError {
             self.init(.protocolVersion, "the peer does not speak TLS 1.3, the only version allowed (\(reason))", openSSLErrors: raw)
         case SSL_R_NO_APPLICATION_PROTOCOL, SSL_R_TLSV1_ALERT_NO_APPLICATION_PROTOCOL:
             self = Self.alpnMismatch(ours: failure.applicationProtocols, detail: reason, raw: raw)
+        case SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE:
+            self.init(.handshakeFailed, "the peer aborted the handshake (\(reason))", openSSLErrors: raw)
         case SSL_R_HTTP_REQUEST, SSL_R_HTTPS_PROXY_REQUEST:
             self.init(.notTLS, "the peer sent a plaintext HTTP request instead of TLS (\(reason))", openSSLErrors: raw)
         case SSL_R_WRONG_VERSION_NUMBER, SSL_R_PACKET_LENGTH_TOO_LONG, SSL_R_UNKNOWN_PROTOCOL:

@@ -21,6 +21,15 @@ public protocol ProtoMessage: SerializableMessage, Equatable {
     func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError)
 }
 
+extension ProtoMessage {
+    /// A message built by mutating a default one: `Patient.with { $0.name = "Ada" }`.
+    public static func with(_ populate: (inout Self) throws -> Void) rethrows -> Self {
+        var message = Self()
+        try populate(&message)
+        return message
+    }
+}
+
 /// A generated enum: known cases plus `UNRECOGNIZED(n)` so unknown numbers survive a round trip.
 public protocol ProtoEnum: Sendable, Hashable, CaseIterable {
     /// The enum's protobuf-c descriptor, for JSON names.

@@ -39,6 +39,11 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
         add(key, value)
     }
 
+    /// Appends an entry (e.g. one read from another `Metadata`).
+    public mutating func append(_ entry: Entry) {
+        entries.append(Entry(key: entry.key.lowercased(), value: entry.value))
+    }
+
     /// Removes every value of `key`.
     public mutating func remove(_ key: String) {
         let key = key.lowercased()

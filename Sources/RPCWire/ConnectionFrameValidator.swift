@@ -43,6 +43,10 @@ package struct ConnectionFrameValidator: Sendable {
     /// Stream-id bookkeeping.
     package private(set) var streamIDs: StreamIDValidator
     private var streams: [UInt32: StreamState] = [:]
+    /// The last GOAWAY the peer sent.
+    package private(set) var peerGoAway: GoAway?
+    /// The last stream id of the last GOAWAY this side sent.
+    package private(set) var sentGoAwayLastStreamID: StreamID?
 
     /// Creates the rules for one side of a new connection.
     package init(role: StreamIDValidator.Role, localLimits: WireLimits = .default) {
@@ -71,11 +75,17 @@ package struct ConnectionFrameValidator: Sendable {
             _ = try frame.pingData()
             return .deliver
         case .goAway:
-            _ = try frame.goAway()
+            try receivedGoAway(try frame.goAway())
             return .deliver
         case .callStart:
             try requireRole(.server, for: frame)
             try streamIDs.peerOpened(frame.streamID)
+            if let last = sentGoAwayLastStreamID, frame.streamID > last {
+                // Sent after our GOAWAY: never processed, the client retries it elsewhere. The id
+                // still counts as used, so ordering rules keep holding.
+                streamIDs.close(frame.streamID)
+                return .ignore
+            }
             streams[frame.streamID.rawValue] = newStreamState(phase: .clientSending)
             return .deliver
         default:
@@ -130,11 +140,34 @@ package struct ConnectionFrameValidator: Sendable {
         return id
     }
 
-    /// Records a frame this side wrote: TRAILERS (server) and CANCEL (client) close their stream.
+    /// Records a frame this side wrote: TRAILERS (server) and CANCEL (client) close their stream;
+    /// a server's GOAWAY makes later CALL_STARTs above its last stream id `.ignore`d.
     package mutating func sent(_ frame: Frame) {
         switch (role, frame.type) {
-        case (.server, .trailers), (.client, .cancel): close(frame.streamID)
-        default: break
+        case (.server, .trailers), (.client, .cancel):
+            close(frame.streamID)
+        case (.server, .goAway):
+            if let goAway = try? frame.goAway() {
+                sentGoAwayLastStreamID = min(goAway.lastStreamID, sentGoAwayLastStreamID ?? .max)
+            }
+        default:
+            break
+        }
+    }
+
+    /// A GOAWAY may lower its last stream id, never raise it. On a client, the calls above it were
+    /// never processed: they are closed here, and the call layer retries them on another
+    /// connection (it holds the same ids).
+    private mutating func receivedGoAway(_ goAway: GoAway) throws(WireError) {
+        if let previous = peerGoAway, goAway.lastStreamID > previous.lastStreamID {
+            throw WireError(
+                .unexpectedFrame,
+                "GOAWAY raised its last stream id from \(previous.lastStreamID) to \(goAway.lastStreamID)")
+        }
+        peerGoAway = goAway
+        guard role == .client else { return }
+        for id in streams.keys where id > goAway.lastStreamID.rawValue {
+            close(StreamID(id))
         }
     }
 

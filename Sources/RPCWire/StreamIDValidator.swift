@@ -30,7 +30,7 @@ package struct StreamIDValidator: Sendable {
     /// the server announced (set it when the server's SETTINGS arrives).
     package var maxConcurrentStreams: Int
     /// The highest id opened so far (0 before the first call).
-    package private(set) var highestStreamID: StreamID = .connection
+    package internal(set) var highestStreamID: StreamID = .connection
     private var openStreams: Set<UInt32> = []
 
     /// Creates the books for one connection.

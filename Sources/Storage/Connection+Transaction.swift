@@ -19,6 +19,7 @@ extension Connection {
     /// (or when the commit fails), so no partial write is ever visible.
     ///
     /// Inside an open transaction it nests as a savepoint: a thrown error undoes only the inner work.
+    @discardableResult
     package func transaction<T>(_ kind: TransactionKind = .immediate, _ body: (Connection) throws -> T) throws -> T {
         if isInTransaction {
             return try savepoint(body)

@@ -77,6 +77,14 @@ package actor TenantDatabasePool {
         }
     }
 
+    deinit {
+        // A forgotten close() must not trip NIOThreadPool's "deinit while running" assertion.
+        let closed = isClosed
+        if ownsThreadPool, !closed {
+            threadPool.shutdownGracefully { _ in }
+        }
+    }
+
     /// The file of `tenant`'s database.
     package nonisolated func path(for tenant: TenantID) -> String {
         directory + "/" + tenant.rawValue + ".sqlite"

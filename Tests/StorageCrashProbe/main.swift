@@ -34,7 +34,11 @@ let threadPool = NIOThreadPool(numberOfThreads: 2)
 threadPool.start()
 
 do {
-    let database = try await Database.open(path: arguments[2], migrator: migrator, threadPool: threadPool)
+    // stdout is the channel to the parent: keep log lines off it and quiet.
+    var configuration = StorageConfiguration()
+    configuration.logger.logLevel = .error
+    let database = try await Database.open(
+        path: arguments[2], migrator: migrator, configuration: configuration, threadPool: threadPool)
     switch arguments[1] {
     case "hold":
         guard arguments.count == 4, let committed = Int(arguments[3]) else { fail("hold needs a row count") }

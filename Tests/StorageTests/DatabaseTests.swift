@@ -134,7 +134,7 @@ struct DatabaseTests {
         try await withTemporaryDirectory { directory in
             try await withDatabase(in: directory) { database in
                 await expectStorageError(.readOnly) {
-                    try await database.read { db in try db.execute("INSERT INTO patients (name) VALUES ('x')") }
+                    try await database.read { db in _ = try db.execute("INSERT INTO patients (name) VALUES ('x')") }
                 }
             }
         }
@@ -163,11 +163,12 @@ struct DatabaseTests {
     @Test func closeWaitsForRunningWorkThenRefuses() async throws {
         try await withTemporaryDirectory { directory in
             let database = try await Database.open(
-                path: directory + "/close.sqlite", migrator: TestSupport.patientsMigrator, threadPool: TestSupport.threadPool)
+                path: directory + "/close.sqlite", migrator: TestSupport.patientsMigrator,
+                configuration: TestSupport.configuration, threadPool: TestSupport.threadPool)
             let inside = Checkpoint()
             async let writing: Void = database.write { db in
                 inside.arriveAndWait()
-                try db.execute("INSERT INTO patients (name) VALUES ('finished')")
+                _ = try db.execute("INSERT INTO patients (name) VALUES ('finished')")
             }
             await inside.reached()
             async let closing: Void = database.close()

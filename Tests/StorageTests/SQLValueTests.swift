@@ -45,7 +45,8 @@ struct SQLValueTests {
             }
             let connection = try Connection(path: directory + "/values.sqlite")
             await propertyCheck(input: Gen<UInt8>.value(in: 0...255).array(of: 0...300)) { blob in
-                #expect(try connection.scalar("SELECT ?", [blob], as: [UInt8].self) == blob)
+                let back = try connection.scalar("SELECT ?", [blob], as: [UInt8].self)
+                #expect(back == blob)
             }
         }
     }

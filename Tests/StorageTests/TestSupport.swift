@@ -14,6 +14,13 @@ enum TestSupport {
         return pool
     }()
 
+    /// Defaults, with logging turned down so test output shows test results.
+    static let configuration: StorageConfiguration = {
+        var configuration = StorageConfiguration()
+        configuration.logger.logLevel = .error
+        return configuration
+    }()
+
     /// A schema most tests share.
     static let patientsMigrator = Migrator([
         Migration(
@@ -29,6 +36,7 @@ enum TestSupport {
 }
 
 /// A fresh directory under the system temporary folder, removed after `body` (even when it throws).
+@discardableResult
 func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
     let path = FileManager.default.temporaryDirectory
         .appendingPathComponent("storage-tests-\(UUID().uuidString)").path
@@ -38,11 +46,12 @@ func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws 
 }
 
 /// Opens a database at `<directory>/<name>` with `migrator`, runs `body`, and closes it.
+@discardableResult
 func withDatabase<T>(
     in directory: String,
     named name: String = "test.sqlite",
     migrator: Migrator = TestSupport.patientsMigrator,
-    configuration: StorageConfiguration = StorageConfiguration(),
+    configuration: StorageConfiguration = TestSupport.configuration,
     _ body: (Database) async throws -> T
 ) async throws -> T {
     let database = try await Database.open(

@@ -28,7 +28,7 @@ public struct Clinic_Auth_V1_Account: ProtoMessage {
     /// account. It becomes the `tenant` claim of the account's access tokens.
     public var clinicId: String = ""
     /// Output only.
-    public var state: Clinic_Auth_V1_AccountState = Clinic_Auth_V1_AccountState(protoNumber: 0)
+    public var state: Clinic_Auth_V1_AccountState = .init()
     /// Output only. Whether the owner proved control of `email` (through an invitation or reset link).
     public var emailVerified: Bool = false
     /// Output only. When failed logins locked the account, the time the lock ends; unset otherwise.
@@ -225,7 +225,7 @@ public struct Clinic_Auth_V1_Profile: ProtoMessage {
     /// IANA time zone used to show times to this user, e.g. "Europe/Paris". Only in PROFILE_VIEW_FULL.
     public var timeZone: String = ""
     /// Which fields the caller was allowed to see.
-    public var view: Clinic_Auth_V1_ProfileView = Clinic_Auth_V1_ProfileView(protoNumber: 0)
+    public var view: Clinic_Auth_V1_ProfileView = .init()
     public var unknownFields = UnknownFields()
 
     public init() {}
@@ -292,11 +292,11 @@ public struct Clinic_Auth_V1_SigningKey: ProtoMessage {
     /// The `kid` header of tokens signed with this key.
     public var keyId: String = ""
     /// Signature algorithm.
-    public var algorithm: Clinic_Auth_V1_SigningAlgorithm = Clinic_Auth_V1_SigningAlgorithm(protoNumber: 0)
+    public var algorithm: Clinic_Auth_V1_SigningAlgorithm = .init()
     /// The public key as DER-encoded SubjectPublicKeyInfo.
     public var publicKeyDer: [UInt8] = []
     /// Whether new tokens are signed with this key; retiring keys only verify.
-    public var state: Clinic_Auth_V1_SigningKeyState = Clinic_Auth_V1_SigningKeyState(protoNumber: 0)
+    public var state: Clinic_Auth_V1_SigningKeyState = .init()
     /// When the key was created.
     public var createTime: Google_Protobuf_Timestamp?
     /// After this time no unexpired token can carry this key; verifiers may forget it.

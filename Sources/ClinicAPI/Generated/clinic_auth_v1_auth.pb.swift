@@ -414,6 +414,7 @@ public struct Clinic_Auth_V1_GetAccountRequest: ProtoMessage {
 public struct Clinic_Auth_V1_UpdateAccountRequest: ProtoMessage {
     /// The account to update.
     public var accountId: String = ""
+    /// New login e-mail; the account's e-mail becomes unverified and a verification link is sent.
     public var email: String?
     /// New name (replaces the whole name).
     public var name: Clinic_Common_V1_PersonName?
@@ -537,9 +538,9 @@ public struct Clinic_Auth_V1_ListAccountsRequest: ProtoMessage {
     /// and a different value answers permission_denied.
     public var clinicId: String = ""
     /// Only accounts holding this role.
-    public var role: Clinic_Common_V1_Role = Clinic_Common_V1_Role(protoNumber: 0)
+    public var role: Clinic_Common_V1_Role = .init()
     /// Only accounts in this state.
-    public var state: Clinic_Auth_V1_AccountState = Clinic_Auth_V1_AccountState(protoNumber: 0)
+    public var state: Clinic_Auth_V1_AccountState = .init()
     /// Case- and accent-insensitive prefix of the e-mail, given name or family name.
     public var query: String = ""
     /// Include deleted accounts (state DISABLED).
@@ -710,8 +711,11 @@ public struct Clinic_Auth_V1_GetProfileRequest: ProtoMessage {
 public struct Clinic_Auth_V1_UpdateProfileRequest: ProtoMessage {
     /// New name (replaces the whole name).
     public var name: Clinic_Common_V1_PersonName?
+    /// New phone number in E.164 form; an empty string removes it.
     public var phone: String?
+    /// New preferred language, BCP 47.
     public var languageCode: String?
+    /// New IANA time zone for showing times, e.g. "Europe/Paris".
     public var timeZone: String?
     public var unknownFields = UnknownFields()
 

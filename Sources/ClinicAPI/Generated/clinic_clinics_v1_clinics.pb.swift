@@ -34,7 +34,7 @@ public struct Clinic_Clinics_V1_Clinic: ProtoMessage {
     /// Rules for online booking by patients.
     public var bookingPolicy: Clinic_Clinics_V1_BookingPolicy?
     /// Output only.
-    public var state: Clinic_Clinics_V1_ClinicState = Clinic_Clinics_V1_ClinicState(protoNumber: 0)
+    public var state: Clinic_Clinics_V1_ClinicState = .init()
     /// Output only.
     public var createTime: Google_Protobuf_Timestamp?
     /// Output only.
@@ -166,7 +166,7 @@ public struct Clinic_Clinics_V1_Clinic: ProtoMessage {
 /// One opening period on one day of the week.
 public struct Clinic_Clinics_V1_OpeningHours: ProtoMessage {
     /// The day. Required.
-    public var dayOfWeek: Clinic_Common_V1_DayOfWeek = Clinic_Common_V1_DayOfWeek(protoNumber: 0)
+    public var dayOfWeek: Clinic_Common_V1_DayOfWeek = .init()
     /// Opening and closing time in the clinic's time zone. Required.
     public var hours: Clinic_Common_V1_TimeOfDayRange?
     public var unknownFields = UnknownFields()
@@ -505,13 +505,17 @@ public struct Clinic_Clinics_V1_GetClinicRequest: ProtoMessage {
 public struct Clinic_Clinics_V1_UpdateClinicRequest: ProtoMessage {
     /// The clinic to update.
     public var clinicId: String = ""
+    /// New display name.
     public var displayName: String?
     /// New address (replaces the whole address).
     public var address: Clinic_Common_V1_PostalAddress?
     /// New reception contact (replaces the whole contact).
     public var contact: Clinic_Common_V1_ContactInfo?
+    /// New web site; an empty string removes it.
     public var websiteUri: String?
+    /// New IANA time zone.
     public var timeZone: String?
+    /// New currency. Answers failed_precondition once the clinic has issued an invoice.
     public var currency: String?
     /// New set of specialty codes; unknown codes answer invalid_argument.
     public var specialtyCodes: Clinic_Clinics_V1_SpecialtyCodeList?

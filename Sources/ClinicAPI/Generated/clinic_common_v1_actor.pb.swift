@@ -13,7 +13,7 @@ public struct Clinic_Common_V1_Actor: ProtoMessage {
     /// The account that acted; empty when a service acted on its own.
     public var accountId: String = ""
     /// The role the account acted under (an account may hold several), or ROLE_SERVICE.
-    public var role: Clinic_Common_V1_Role = Clinic_Common_V1_Role(protoNumber: 0)
+    public var role: Clinic_Common_V1_Role = .init()
     /// The account's display name at the time of the action, kept so that history stays readable
     /// after the account changes or is deleted.
     public var displayName: String = ""

@@ -76,7 +76,7 @@ public struct Clinic_Doctors_V1_WeeklyAvailability: ProtoMessage {
 /// A remainder shorter than a slot at the end of the window is not bookable.
 public struct Clinic_Doctors_V1_AvailabilityWindow: ProtoMessage {
     /// The day. Required.
-    public var dayOfWeek: Clinic_Common_V1_DayOfWeek = Clinic_Common_V1_DayOfWeek(protoNumber: 0)
+    public var dayOfWeek: Clinic_Common_V1_DayOfWeek = .init()
     /// Start and end in the clinic's time zone. Required.
     public var hours: Clinic_Common_V1_TimeOfDayRange?
     /// Length of one slot, 5 minutes to 8 hours, a whole number of minutes. Required.
@@ -126,7 +126,7 @@ public struct Clinic_Doctors_V1_AvailabilityException: ProtoMessage {
     /// Output only. The doctor.
     public var doctorId: String = ""
     /// What the exception does. Required.
-    public var kind: Clinic_Doctors_V1_AvailabilityExceptionKind = Clinic_Doctors_V1_AvailabilityExceptionKind(protoNumber: 0)
+    public var kind: Clinic_Doctors_V1_AvailabilityExceptionKind = .init()
     /// The absolute period it covers, at most 366 days. Required. Clients convert from the clinic's
     /// wall-clock time; a time off "all of 2025-08-04" is 00:00 to 00:00 of the next day in that zone.
     public var interval: Clinic_Common_V1_Interval?
@@ -273,7 +273,7 @@ public struct Clinic_Doctors_V1_WorkingPeriod: ProtoMessage {
     /// Slot length in this period.
     public var slotDuration: Google_Protobuf_Duration?
     /// Where the period comes from.
-    public var source: Clinic_Doctors_V1_WorkingPeriodSource = Clinic_Doctors_V1_WorkingPeriodSource(protoNumber: 0)
+    public var source: Clinic_Doctors_V1_WorkingPeriodSource = .init()
     /// For EXTRA_HOURS, the exception it comes from.
     public var exceptionId: String = ""
     public var unknownFields = UnknownFields()

@@ -30,7 +30,7 @@ public struct Clinic_Doctors_V1_Doctor: ProtoMessage {
     /// Whether patients may book this doctor online (the clinic's BookingPolicy must allow it too).
     public var onlineBookingEnabled: Bool = false
     /// Output only.
-    public var state: Clinic_Doctors_V1_DoctorState = Clinic_Doctors_V1_DoctorState(protoNumber: 0)
+    public var state: Clinic_Doctors_V1_DoctorState = .init()
     /// Output only.
     public var createTime: Google_Protobuf_Timestamp?
     /// Output only.
@@ -240,10 +240,13 @@ public struct Clinic_Doctors_V1_UpdateDoctorRequest: ProtoMessage {
     public var specialtyCodes: Clinic_Doctors_V1_DoctorSpecialtyList?
     /// New professional contact (replaces the whole contact).
     public var contact: Clinic_Common_V1_ContactInfo?
+    /// New license number (clinic admin only).
     public var licenseNumber: String?
+    /// New biography.
     public var biography: String?
     /// New spoken languages.
     public var languageCodes: Clinic_Doctors_V1_LanguageCodeList?
+    /// Allow or stop online booking of this doctor (clinic admin only).
     public var onlineBookingEnabled: Bool?
     /// The etag from the last read; when set and stale, the update answers aborted.
     public var etag: String = ""
@@ -662,7 +665,7 @@ public struct Clinic_Doctors_V1_ListAvailabilityExceptionsRequest: ProtoMessage 
     /// Only exceptions overlapping this period (unbounded sides allowed). Unset: from now on.
     public var overlaps: Clinic_Common_V1_Interval?
     /// Only this kind.
-    public var kind: Clinic_Doctors_V1_AvailabilityExceptionKind = Clinic_Doctors_V1_AvailabilityExceptionKind(protoNumber: 0)
+    public var kind: Clinic_Doctors_V1_AvailabilityExceptionKind = .init()
     /// Maximum number of exceptions to return, 1..500; 0 means 100.
     public var pageSize: Int32 = 0
     /// `next_page_token` of the previous page.

@@ -18,7 +18,13 @@ public struct Clinic_Options_V1_MethodPolicy: ProtoMessage {
     public var `internal`: Bool = false
     /// Safe to retry automatically: the runtime retries only methods that declare it.
     public var idempotent: Bool = false
-    /// The caller must act within their own tenant; requests carry no tenant field.
+    /// The handler works on one tenant's (clinic's) data and receives that tenant's database.
+    /// The tenant is the `tenant` claim of a clinic admin's or doctor's token; such callers leave
+    /// any `clinic_id` request field empty (a different value is permission_denied). Callers whose
+    /// token has no tenant (super admin, patients, anonymous callers of public methods, services)
+    /// name the clinic in the request's top-level `clinic_id` field, and the handler checks that
+    /// they may act there (e.g. a patient must be linked to the clinic). A request field never
+    /// overrides the tenant of a token that has one.
     public var tenantScoped: Bool = false
     public var unknownFields = UnknownFields()
 
@@ -68,6 +74,15 @@ public struct Clinic_Options_V1_MethodPolicy: ProtoMessage {
 }
 
 /// The resource-style HTTP route of a method, in the shape of google.api.http.
+///
+/// Conventions used by every route under Protos/: paths start with "/v1/"; variables are
+/// `{field}` naming a top-level string field of the request (never a nested path) and match one
+/// segment; a custom method adds `:verb` after the last segment ("/v1/appointments/{appointment_id}:cancel"),
+/// which is unambiguous because ids never contain ':'. GET and DELETE routes have no body
+/// (unbound fields come from the query string, lowerCamelCase names); other routes use `body: "*"`,
+/// except where `body` names a bytes field: then the raw HTTP body is bound to it unparsed
+/// (payment-provider callbacks). Server-streaming methods are served as server-sent events, one
+/// JSON message per event; a client-streaming body is newline-delimited JSON, one message per line.
 public struct Clinic_Options_V1_HttpRule: ProtoMessage {
     /// Request field taken from the body: "*" for the whole request (minus path fields), a field
     /// name for one field, empty for none (unbound fields come from the query string).
@@ -138,6 +153,13 @@ public struct Clinic_Options_V1_HttpRule: ProtoMessage {
 
 /// Validation rules of one field, checked before a handler runs; a failure answers
 /// invalid_argument naming the field.
+///
+/// How the rules combine, as the .proto files under Protos/ rely on it: `format`, `pattern`,
+/// `min_len` and `max_len` apply to non-empty values only (emptiness is `required`'s business);
+/// on a repeated field, `required` and `max_items` apply to the list and every other rule to each
+/// element; rules of a message's fields are checked only when that message is present, recursively;
+/// a field inside a oneof is checked only when it is the case that is set; `min`/`max` apply to
+/// the value as set, including 0.
 public struct Clinic_Options_V1_FieldRules: ProtoMessage {
     /// Must be set: a non-empty string or bytes, a non-zero number or enum, a present message,
     /// a non-empty repeated field.
@@ -145,7 +167,7 @@ public struct Clinic_Options_V1_FieldRules: ProtoMessage {
     /// Length bounds in Unicode scalars (strings) or bytes.
     public var minLen: UInt32 = 0
     public var maxLen: UInt32 = 0
-    public var format: Clinic_Options_V1_Format = Clinic_Options_V1_Format(protoNumber: 0)
+    public var format: Clinic_Options_V1_Format = .init()
     public var min: Int64?
     public var max: Int64?
     /// Bounds on the number of elements of a repeated or map field.

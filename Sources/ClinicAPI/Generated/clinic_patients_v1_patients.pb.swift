@@ -22,13 +22,13 @@ public struct Clinic_Patients_V1_Patient: ProtoMessage {
     /// Birth date. Required on create.
     public var birthDate: Clinic_Common_V1_Date?
     /// Administrative sex. Required on create (SEX_UNKNOWN is allowed).
-    public var sex: Clinic_Patients_V1_Sex = Clinic_Patients_V1_Sex(protoNumber: 0)
+    public var sex: Clinic_Patients_V1_Sex = .init()
     /// E-mail, phone, preferred language.
     public var contact: Clinic_Common_V1_ContactInfo?
     /// Home address.
     public var address: Clinic_Common_V1_PostalAddress?
     /// Output only.
-    public var state: Clinic_Patients_V1_PatientState = Clinic_Patients_V1_PatientState(protoNumber: 0)
+    public var state: Clinic_Patients_V1_PatientState = .init()
     /// Output only.
     public var createTime: Google_Protobuf_Timestamp?
     /// Output only.
@@ -221,7 +221,7 @@ public struct Clinic_Patients_V1_PatientProfile: ProtoMessage {
     /// Birth date.
     public var birthDate: Clinic_Common_V1_Date?
     /// Administrative sex.
-    public var sex: Clinic_Patients_V1_Sex = Clinic_Patients_V1_Sex(protoNumber: 0)
+    public var sex: Clinic_Patients_V1_Sex = .init()
     /// Contact; `email` is the login e-mail (output only here).
     public var contact: Clinic_Common_V1_ContactInfo?
     /// Home address.
@@ -483,6 +483,7 @@ public struct Clinic_Patients_V1_UpdatePatientRequest: ProtoMessage {
     public var nationalId: Clinic_Patients_V1_NationalId?
     /// New birth date.
     public var birthDate: Clinic_Common_V1_Date?
+    /// New administrative sex.
     public var sex: Clinic_Patients_V1_Sex?
     /// New contact (replaces the whole contact).
     public var contact: Clinic_Common_V1_ContactInfo?
@@ -721,7 +722,7 @@ public struct Clinic_Patients_V1_SignUpPatientRequest: ProtoMessage {
     /// Birth date.
     public var birthDate: Clinic_Common_V1_Date?
     /// Administrative sex.
-    public var sex: Clinic_Patients_V1_Sex = Clinic_Patients_V1_Sex(protoNumber: 0)
+    public var sex: Clinic_Patients_V1_Sex = .init()
     /// Phone for SMS reminders, E.164.
     public var phone: String = ""
     /// Preferred language, BCP 47.
@@ -860,7 +861,9 @@ public struct Clinic_Patients_V1_UpdatePatientProfileRequest: ProtoMessage {
     public var name: Clinic_Common_V1_PersonName?
     /// New birth date.
     public var birthDate: Clinic_Common_V1_Date?
+    /// New administrative sex.
     public var sex: Clinic_Patients_V1_Sex?
+    /// New phone, E.164; an empty string removes it.
     public var phone: String?
     /// New address (replaces it).
     public var address: Clinic_Common_V1_PostalAddress?

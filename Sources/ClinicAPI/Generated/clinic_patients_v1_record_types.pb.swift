@@ -133,7 +133,7 @@ public struct Clinic_Patients_V1_RecordEntry: ProtoMessage {
     /// Output only. The patient.
     public var patientId: String = ""
     /// Clinical status. Defaults to ACTIVE on create; ENTERED_IN_ERROR only through RetractRecordEntry.
-    public var status: Clinic_Patients_V1_RecordEntryStatus = Clinic_Patients_V1_RecordEntryStatus(protoNumber: 0)
+    public var status: Clinic_Patients_V1_RecordEntryStatus = .init()
     /// The consultation the entry was recorded in, if any.
     public var consultationId: String = ""
     /// Output only. Who wrote this version.
@@ -152,9 +152,13 @@ public struct Clinic_Patients_V1_RecordEntry: ProtoMessage {
     public var unknownFields = UnknownFields()
 
     public enum OneOf_Content: Sendable, Equatable {
+        /// An allergy or intolerance.
         case allergy(Clinic_Patients_V1_Allergy)
+        /// A problem or condition.
         case problem(Clinic_Patients_V1_Problem)
+        /// A medication taken.
         case medication(Clinic_Patients_V1_Medication)
+        /// A set of vital-sign measurements.
         case vitalSigns(Clinic_Patients_V1_VitalSigns)
     }
 
@@ -261,9 +265,9 @@ public struct Clinic_Patients_V1_Allergy: ProtoMessage {
     /// Optional coded substance (e.g. a SNOMED CT or ATC code).
     public var substanceCode: String = ""
     /// Category of the substance.
-    public var category: Clinic_Patients_V1_AllergyCategory = Clinic_Patients_V1_AllergyCategory(protoNumber: 0)
+    public var category: Clinic_Patients_V1_AllergyCategory = .init()
     /// Potential for a serious reaction.
-    public var criticality: Clinic_Patients_V1_AllergyCriticality = Clinic_Patients_V1_AllergyCriticality(protoNumber: 0)
+    public var criticality: Clinic_Patients_V1_AllergyCriticality = .init()
     /// Observed reaction, e.g. "hives".
     public var reaction: String = ""
     /// When it was first noticed, if known.
@@ -466,13 +470,22 @@ public struct Clinic_Patients_V1_Medication: ProtoMessage {
 public struct Clinic_Patients_V1_VitalSigns: ProtoMessage {
     /// When the measurements were taken. Required.
     public var measureTime: Google_Protobuf_Timestamp?
+    /// Systolic blood pressure, mmHg.
     public var systolicMmhg: Int32?
+    /// Diastolic blood pressure, mmHg.
     public var diastolicMmhg: Int32?
+    /// Heart rate, beats per minute.
     public var heartRateBpm: Int32?
+    /// Respiratory rate, breaths per minute.
     public var respiratoryRateBpm: Int32?
+    /// Oxygen saturation (SpO2), percent.
     public var oxygenSaturationPercent: Int32?
+    /// Body temperature in tenths of a degree Celsius (371 = 37.1 °C); integers avoid float
+    /// rounding in storage and JSON.
     public var temperatureDecicelsius: Int32?
+    /// Body weight in grams.
     public var weightGrams: Int32?
+    /// Body height in millimetres.
     public var heightMm: Int32?
     /// Free-text note, e.g. "measured after exercise".
     public var note: String = ""
@@ -581,7 +594,7 @@ public struct Clinic_Patients_V1_MedicalDocument: ProtoMessage {
     /// Output only. Name, media type, size and SHA-256 of the content.
     public var file: Clinic_Common_V1_FileInfo?
     /// What kind of document it is.
-    public var category: Clinic_Patients_V1_DocumentCategory = Clinic_Patients_V1_DocumentCategory(protoNumber: 0)
+    public var category: Clinic_Patients_V1_DocumentCategory = .init()
     /// Title shown in lists, e.g. "Blood test 2025-03-02".
     public var title: String = ""
     /// Free-text description.
@@ -591,7 +604,7 @@ public struct Clinic_Patients_V1_MedicalDocument: ProtoMessage {
     /// Output only. Who uploaded it.
     public var uploader: Clinic_Common_V1_Actor?
     /// Output only.
-    public var state: Clinic_Patients_V1_DocumentState = Clinic_Patients_V1_DocumentState(protoNumber: 0)
+    public var state: Clinic_Patients_V1_DocumentState = .init()
     /// Output only.
     public var createTime: Google_Protobuf_Timestamp?
     /// Output only. Set once the document is deleted (the content is kept, not downloadable by
@@ -688,7 +701,7 @@ public struct Clinic_Patients_V1_RecordHistoryEvent: ProtoMessage {
     /// Who made it.
     public var actor: Clinic_Common_V1_Actor?
     /// What changed.
-    public var changeKind: Clinic_Patients_V1_RecordChangeKind = Clinic_Patients_V1_RecordChangeKind(protoNumber: 0)
+    public var changeKind: Clinic_Patients_V1_RecordChangeKind = .init()
     /// The entry version after the change, for entry changes.
     public var entry: Clinic_Patients_V1_RecordEntry?
     /// The document, for document changes.
@@ -771,9 +784,9 @@ public struct Clinic_Patients_V1_AuditEvent: ProtoMessage {
     /// Who did it (from the verified token or certificate).
     public var actor: Clinic_Common_V1_Actor?
     /// What kind of access.
-    public var action: Clinic_Patients_V1_AuditAction = Clinic_Patients_V1_AuditAction(protoNumber: 0)
+    public var action: Clinic_Patients_V1_AuditAction = .init()
     /// Whether it was allowed and succeeded.
-    public var outcome: Clinic_Patients_V1_AuditOutcome = Clinic_Patients_V1_AuditOutcome(protoNumber: 0)
+    public var outcome: Clinic_Patients_V1_AuditOutcome = .init()
     /// The patient whose data was accessed.
     public var patientId: String = ""
     /// The resource accessed, as a path, e.g. "patients/p1/record/entries/e7".

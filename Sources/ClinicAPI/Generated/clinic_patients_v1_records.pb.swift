@@ -58,7 +58,7 @@ public struct Clinic_Patients_V1_GetMedicalRecordRequest: ProtoMessage {
     /// The clinic, for a patient reading their own record.
     public var clinicId: String = ""
     /// How much to return; unset means FULL.
-    public var view: Clinic_Patients_V1_MedicalRecordView = Clinic_Patients_V1_MedicalRecordView(protoNumber: 0)
+    public var view: Clinic_Patients_V1_MedicalRecordView = .init()
     public var unknownFields = UnknownFields()
 
     public init() {}
@@ -97,7 +97,9 @@ public struct Clinic_Patients_V1_GetMedicalRecordRequest: ProtoMessage {
 public struct Clinic_Patients_V1_UpdateMedicalRecordRequest: ProtoMessage {
     /// The patient.
     public var patientId: String = ""
+    /// New blood group; empty removes it.
     public var bloodGroup: String?
+    /// New summary.
     public var summary: String?
     /// The etag from the last read; when set and stale, the update answers aborted.
     public var etag: String = ""
@@ -545,7 +547,7 @@ public struct Clinic_Patients_V1_DocumentUploadHeader: ProtoMessage {
     /// Name, media type, exact size (at most 25 MiB) and optional SHA-256 of the content.
     public var file: Clinic_Common_V1_FileInfo?
     /// What kind of document it is.
-    public var category: Clinic_Patients_V1_DocumentCategory = Clinic_Patients_V1_DocumentCategory(protoNumber: 0)
+    public var category: Clinic_Patients_V1_DocumentCategory = .init()
     /// Title shown in lists; defaults to the file name.
     public var title: String = ""
     /// Free-text description.
@@ -622,6 +624,7 @@ public struct Clinic_Patients_V1_UploadDocumentRequest: ProtoMessage {
     public var unknownFields = UnknownFields()
 
     public enum OneOf_Part: Sendable, Equatable {
+        /// What is uploaded; first message only.
         case header(Clinic_Patients_V1_DocumentUploadHeader)
         /// Up to 1 MiB of content.
         case chunk([UInt8])
@@ -755,6 +758,7 @@ public struct Clinic_Patients_V1_DownloadDocumentResponse: ProtoMessage {
     public var unknownFields = UnknownFields()
 
     public enum OneOf_Part: Sendable, Equatable {
+        /// The document's metadata; first message only.
         case document(Clinic_Patients_V1_MedicalDocument)
         /// Up to 1 MiB of content, in order.
         case chunk([UInt8])
@@ -801,7 +805,7 @@ public struct Clinic_Patients_V1_ListDocumentsRequest: ProtoMessage {
     /// The clinic, for a patient reading their own record.
     public var clinicId: String = ""
     /// Only this category.
-    public var category: Clinic_Patients_V1_DocumentCategory = Clinic_Patients_V1_DocumentCategory(protoNumber: 0)
+    public var category: Clinic_Patients_V1_DocumentCategory = .init()
     /// Only documents of this consultation.
     public var consultationId: String = ""
     /// Include deleted documents; staff only.
@@ -952,7 +956,7 @@ public struct Clinic_Patients_V1_ListAuditEventsRequest: ProtoMessage {
     /// Only these actions; empty means all.
     public var actions: [Clinic_Patients_V1_AuditAction] = []
     /// Only this outcome.
-    public var outcome: Clinic_Patients_V1_AuditOutcome = Clinic_Patients_V1_AuditOutcome(protoNumber: 0)
+    public var outcome: Clinic_Patients_V1_AuditOutcome = .init()
     /// Only events in this period.
     public var interval: Clinic_Common_V1_Interval?
     /// Maximum number of events to return, 1..500; 0 means 100.

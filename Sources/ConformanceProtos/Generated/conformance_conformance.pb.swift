@@ -45,7 +45,7 @@ public struct Conformance_FailureSet: ProtoMessage {
 ///   3. if the parse succeeded, serialize the message in the requested format.
 public struct Conformance_ConformanceRequest: ProtoMessage {
     /// Which format should the testee serialize its message to?
-    public var requestedOutputFormat: Conformance_WireFormat = Conformance_WireFormat(protoNumber: 0)
+    public var requestedOutputFormat: Conformance_WireFormat = .init()
     /// The full name for the test message to use; for the moment, either:
     /// protobuf_test_messages.proto3.TestAllTypesProto3 or
     /// protobuf_test_messages.google.protobuf.TestAllTypesProto2.
@@ -53,7 +53,7 @@ public struct Conformance_ConformanceRequest: ProtoMessage {
     /// Each test is given a specific test category. Some category may need
     /// specific support in testee programs. Refer to the definition of TestCategory
     /// for more information.
-    public var testCategory: Conformance_TestCategory = Conformance_TestCategory(protoNumber: 0)
+    public var testCategory: Conformance_TestCategory = .init()
     /// Specify details for how to encode jspb.
     public var jspbEncodingOptions: Conformance_JspbEncodingConfig?
     /// This can be used in json and text format. If true, testee should print

@@ -37,9 +37,9 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
     }
     private var _optionalNestedMessage: ProtoBox<ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedMessage>?
     public var optionalForeignMessage: ProtobufTestMessages_Proto3_ForeignMessage?
-    public var optionalNestedEnum: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum = ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum(protoNumber: 0)
-    public var optionalForeignEnum: ProtobufTestMessages_Proto3_ForeignEnum = ProtobufTestMessages_Proto3_ForeignEnum(protoNumber: 0)
-    public var optionalAliasedEnum: ProtobufTestMessages_Proto3_TestAllTypesProto3.AliasedEnum = ProtobufTestMessages_Proto3_TestAllTypesProto3.AliasedEnum(protoNumber: 0)
+    public var optionalNestedEnum: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum = .init()
+    public var optionalForeignEnum: ProtobufTestMessages_Proto3_ForeignEnum = .init()
+    public var optionalAliasedEnum: ProtobufTestMessages_Proto3_TestAllTypesProto3.AliasedEnum = .init()
     public var optionalStringPiece: String = ""
     public var optionalCord: String = ""
     public var recursiveMessage: ProtobufTestMessages_Proto3_TestAllTypesProto3? {
@@ -144,7 +144,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
     public var optionalStruct: Google_Protobuf_Struct?
     public var optionalAny: Google_Protobuf_Any?
     public var optionalValue: Google_Protobuf_Value?
-    public var optionalNullValue: Google_Protobuf_NullValue = Google_Protobuf_NullValue(protoNumber: 0)
+    public var optionalNullValue: Google_Protobuf_NullValue = .init()
     public var repeatedDuration: [Google_Protobuf_Duration] = []
     public var repeatedTimestamp: [Google_Protobuf_Timestamp] = []
     public var repeatedFieldmask: [Google_Protobuf_FieldMask] = []

@@ -92,7 +92,7 @@ struct CMessageJSONDecoder {
                 }
                 setOneofs.append(field.quantifierOffset)
             }
-            do {
+            do throws(ProtoError) {
                 try readField(member.value, field: field, into: message, arena: &arena)
             } catch {
                 throw error.nested(under: member.key)
@@ -127,7 +127,7 @@ struct CMessageJSONDecoder {
         }
     }
 
-    private mutating func readArray(
+    mutating func readArray(
         _ json: JSONValue,
         field: JSONFieldPlan,
         into message: UnsafeMutableRawPointer,
@@ -141,7 +141,7 @@ struct CMessageJSONDecoder {
         let array = arena.allocate(bytes: elements.count * stride)
         var count = 0
         for (index, element) in elements.enumerated() {
-            do {
+            do throws(ProtoError) {
                 if element.isNull && !acceptsNull(field) {
                     throw ProtoError(.invalidValue, "null is not allowed as an element of a repeated field")
                 }
@@ -173,7 +173,7 @@ struct CMessageJSONDecoder {
         let entries = arena.allocate(UnsafeMutableRawPointer.self, count: members.count)
         var count = 0
         for member in members {
-            do {
+            do throws(ProtoError) {
                 // The entry is a message level of its own on the wire.
                 try enter()
                 defer { leave() }

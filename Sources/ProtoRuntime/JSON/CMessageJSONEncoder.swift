@@ -47,7 +47,7 @@ struct CMessageJSONEncoder {
     /// The present fields as `"name":value` members, each preceded by a comma unless `first`.
     mutating func writeFields(_ message: UnsafeRawPointer, plan: JSONMessagePlan, first: inout Bool) throws(ProtoError) {
         for field in plan.fields {
-            do {
+            do throws(ProtoError) {
                 try writeField(field, of: message, first: &first)
             } catch {
                 throw error.nested(under: field.protoName)
@@ -106,7 +106,7 @@ struct CMessageJSONEncoder {
             let stride = field.kind.elementSize
             for index in 0..<count {
                 if index > 0 { writer.append(byte: UInt8(ascii: ",")) }
-                do {
+                do throws(ProtoError) {
                     try writeValue(elements + index * stride, field: field)
                 } catch {
                     throw error.nested(under: "[\(index)]")
@@ -139,7 +139,7 @@ struct CMessageJSONEncoder {
                 first = false
                 writer.append(raw: keys[index])
                 writer.append(byte: UInt8(ascii: ":"))
-                do {
+                do throws(ProtoError) {
                     try enter()
                     defer { leave() }
                     try writeValue(pointers[index] + valueField.offset, field: valueField)

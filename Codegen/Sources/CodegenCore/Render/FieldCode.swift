@@ -46,7 +46,7 @@ enum FieldCode {
         case .scalar(let type, _): type == "Bool" ? "false" : "0"
         case .string: "\"\""
         case .bytes: "[]"
-        case .enumeration(let entry): "\(entry.swiftName)(protoNumber: 0)"
+        case .enumeration: ".init()"
         case .message(let entry): "\(entry.swiftName)()"
         }
     }

@@ -301,6 +301,9 @@ struct  Clinic__Auth__V1__UpdateAccountRequest
   char *etag;
   Clinic__Auth__V1__UpdateAccountRequest__EmailCase _email_case;
   union {
+    /*
+     * New login e-mail; the account's e-mail becomes unverified and a verification link is sent.
+     */
     char *email;
   };
 };
@@ -479,14 +482,23 @@ struct  Clinic__Auth__V1__UpdateProfileRequest
   Clinic__Common__V1__PersonName *name;
   Clinic__Auth__V1__UpdateProfileRequest__PhoneCase _phone_case;
   union {
+    /*
+     * New phone number in E.164 form; an empty string removes it.
+     */
     char *phone;
   };
   Clinic__Auth__V1__UpdateProfileRequest__LanguageCodeCase _language_code_case;
   union {
+    /*
+     * New preferred language, BCP 47.
+     */
     char *language_code;
   };
   Clinic__Auth__V1__UpdateProfileRequest__TimeZoneCase _time_zone_case;
   union {
+    /*
+     * New IANA time zone for showing times, e.g. "Europe/Paris".
+     */
     char *time_zone;
   };
 };

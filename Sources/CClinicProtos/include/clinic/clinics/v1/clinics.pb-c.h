@@ -394,18 +394,30 @@ struct  Clinic__Clinics__V1__UpdateClinicRequest
   char *etag;
   Clinic__Clinics__V1__UpdateClinicRequest__DisplayNameCase _display_name_case;
   union {
+    /*
+     * New display name.
+     */
     char *display_name;
   };
   Clinic__Clinics__V1__UpdateClinicRequest__WebsiteUriCase _website_uri_case;
   union {
+    /*
+     * New web site; an empty string removes it.
+     */
     char *website_uri;
   };
   Clinic__Clinics__V1__UpdateClinicRequest__TimeZoneCase _time_zone_case;
   union {
+    /*
+     * New IANA time zone.
+     */
     char *time_zone;
   };
   Clinic__Clinics__V1__UpdateClinicRequest__CurrencyCase _currency_case;
   union {
+    /*
+     * New currency. Answers failed_precondition once the clinic has issued an invoice.
+     */
     char *currency;
   };
 };

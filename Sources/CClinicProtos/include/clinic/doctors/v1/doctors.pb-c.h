@@ -230,14 +230,23 @@ struct  Clinic__Doctors__V1__UpdateDoctorRequest
   char *etag;
   Clinic__Doctors__V1__UpdateDoctorRequest__LicenseNumberCase _license_number_case;
   union {
+    /*
+     * New license number (clinic admin only).
+     */
     char *license_number;
   };
   Clinic__Doctors__V1__UpdateDoctorRequest__BiographyCase _biography_case;
   union {
+    /*
+     * New biography.
+     */
     char *biography;
   };
   Clinic__Doctors__V1__UpdateDoctorRequest__OnlineBookingEnabledCase _online_booking_enabled_case;
   union {
+    /*
+     * Allow or stop online booking of this doctor (clinic admin only).
+     */
     protobuf_c_boolean online_booking_enabled;
   };
 };

@@ -97,7 +97,13 @@ struct  Clinic__Options__V1__MethodPolicy
    */
   protobuf_c_boolean idempotent;
   /*
-   * The caller must act within their own tenant; requests carry no tenant field.
+   * The handler works on one tenant's (clinic's) data and receives that tenant's database.
+   * The tenant is the `tenant` claim of a clinic admin's or doctor's token; such callers leave
+   * any `clinic_id` request field empty (a different value is permission_denied). Callers whose
+   * token has no tenant (super admin, patients, anonymous callers of public methods, services)
+   * name the clinic in the request's top-level `clinic_id` field, and the handler checks that
+   * they may act there (e.g. a patient must be linked to the clinic). A request field never
+   * overrides the tenant of a token that has one.
    */
   protobuf_c_boolean tenant_scoped;
 };
@@ -118,6 +124,14 @@ typedef enum {
 
 /*
  * The resource-style HTTP route of a method, in the shape of google.api.http.
+ * Conventions used by every route under Protos/: paths start with "/v1/"; variables are
+ * `{field}` naming a top-level string field of the request (never a nested path) and match one
+ * segment; a custom method adds `:verb` after the last segment ("/v1/appointments/{appointment_id}:cancel"),
+ * which is unambiguous because ids never contain ':'. GET and DELETE routes have no body
+ * (unbound fields come from the query string, lowerCamelCase names); other routes use `body: "*"`,
+ * except where `body` names a bytes field: then the raw HTTP body is bound to it unparsed
+ * (payment-provider callbacks). Server-streaming methods are served as server-sent events, one
+ * JSON message per event; a client-streaming body is newline-delimited JSON, one message per line.
  */
 struct  Clinic__Options__V1__HttpRule
 {
@@ -156,6 +170,12 @@ typedef enum {
 /*
  * Validation rules of one field, checked before a handler runs; a failure answers
  * invalid_argument naming the field.
+ * How the rules combine, as the .proto files under Protos/ rely on it: `format`, `pattern`,
+ * `min_len` and `max_len` apply to non-empty values only (emptiness is `required`'s business);
+ * on a repeated field, `required` and `max_items` apply to the list and every other rule to each
+ * element; rules of a message's fields are checked only when that message is present, recursively;
+ * a field inside a oneof is checked only when it is the case that is set; `min`/`max` apply to
+ * the value as set, including 0.
  */
 struct  Clinic__Options__V1__FieldRules
 {

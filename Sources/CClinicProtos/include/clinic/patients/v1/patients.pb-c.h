@@ -377,6 +377,9 @@ struct  Clinic__Patients__V1__UpdatePatientRequest
   char *etag;
   Clinic__Patients__V1__UpdatePatientRequest__SexCase _sex_case;
   union {
+    /*
+     * New administrative sex.
+     */
     Clinic__Patients__V1__Sex sex;
   };
 };
@@ -583,10 +586,16 @@ struct  Clinic__Patients__V1__UpdatePatientProfileRequest
   Clinic__Patients__V1__NationalId *national_id;
   Clinic__Patients__V1__UpdatePatientProfileRequest__SexCase _sex_case;
   union {
+    /*
+     * New administrative sex.
+     */
     Clinic__Patients__V1__Sex sex;
   };
   Clinic__Patients__V1__UpdatePatientProfileRequest__PhoneCase _phone_case;
   union {
+    /*
+     * New phone, E.164; an empty string removes it.
+     */
     char *phone;
   };
 };

@@ -305,9 +305,21 @@ struct  Clinic__Patients__V1__RecordEntry
   char *etag;
   Clinic__Patients__V1__RecordEntry__ContentCase content_case;
   union {
+    /*
+     * An allergy or intolerance.
+     */
     Clinic__Patients__V1__Allergy *allergy;
+    /*
+     * A problem or condition.
+     */
     Clinic__Patients__V1__Problem *problem;
+    /*
+     * A medication taken.
+     */
     Clinic__Patients__V1__Medication *medication;
+    /*
+     * A set of vital-sign measurements.
+     */
     Clinic__Patients__V1__VitalSigns *vital_signs;
   };
 };
@@ -494,34 +506,59 @@ struct  Clinic__Patients__V1__VitalSigns
   char *note;
   Clinic__Patients__V1__VitalSigns__SystolicMmhgCase _systolic_mmhg_case;
   union {
+    /*
+     * Systolic blood pressure, mmHg.
+     */
     int32_t systolic_mmhg;
   };
   Clinic__Patients__V1__VitalSigns__DiastolicMmhgCase _diastolic_mmhg_case;
   union {
+    /*
+     * Diastolic blood pressure, mmHg.
+     */
     int32_t diastolic_mmhg;
   };
   Clinic__Patients__V1__VitalSigns__HeartRateBpmCase _heart_rate_bpm_case;
   union {
+    /*
+     * Heart rate, beats per minute.
+     */
     int32_t heart_rate_bpm;
   };
   Clinic__Patients__V1__VitalSigns__RespiratoryRateBpmCase _respiratory_rate_bpm_case;
   union {
+    /*
+     * Respiratory rate, breaths per minute.
+     */
     int32_t respiratory_rate_bpm;
   };
   Clinic__Patients__V1__VitalSigns__OxygenSaturationPercentCase _oxygen_saturation_percent_case;
   union {
+    /*
+     * Oxygen saturation (SpO2), percent.
+     */
     int32_t oxygen_saturation_percent;
   };
   Clinic__Patients__V1__VitalSigns__TemperatureDecicelsiusCase _temperature_decicelsius_case;
   union {
+    /*
+     * Body temperature in tenths of a degree Celsius (371 = 37.1 °C); integers avoid float
+     * rounding in storage and JSON.
+     */
     int32_t temperature_decicelsius;
   };
   Clinic__Patients__V1__VitalSigns__WeightGramsCase _weight_grams_case;
   union {
+    /*
+     * Body weight in grams.
+     */
     int32_t weight_grams;
   };
   Clinic__Patients__V1__VitalSigns__HeightMmCase _height_mm_case;
   union {
+    /*
+     * Body height in millimetres.
+     */
     int32_t height_mm;
   };
 };

@@ -123,10 +123,16 @@ struct  Clinic__Patients__V1__UpdateMedicalRecordRequest
   char *etag;
   Clinic__Patients__V1__UpdateMedicalRecordRequest__BloodGroupCase _blood_group_case;
   union {
+    /*
+     * New blood group; empty removes it.
+     */
     char *blood_group;
   };
   Clinic__Patients__V1__UpdateMedicalRecordRequest__SummaryCase _summary_case;
   union {
+    /*
+     * New summary.
+     */
     char *summary;
   };
 };
@@ -415,6 +421,9 @@ struct  Clinic__Patients__V1__UploadDocumentRequest
   ProtobufCMessage base;
   Clinic__Patients__V1__UploadDocumentRequest__PartCase part_case;
   union {
+    /*
+     * What is uploaded; first message only.
+     */
     Clinic__Patients__V1__DocumentUploadHeader *header;
     /*
      * Up to 1 MiB of content.
@@ -494,6 +503,9 @@ struct  Clinic__Patients__V1__DownloadDocumentResponse
   ProtobufCMessage base;
   Clinic__Patients__V1__DownloadDocumentResponse__PartCase part_case;
   union {
+    /*
+     * The document's metadata; first message only.
+     */
     Clinic__Patients__V1__MedicalDocument *document;
     /*
      * Up to 1 MiB of content, in order.

@@ -1,0 +1,148 @@
+public import ProtoRuntime
+
+/// Where a call's request messages come from.
+enum RequestSource: Sendable {
+    /// One encoded request (unary, server streaming): written, then the request side ends.
+    case single([UInt8])
+    /// Written by the caller's producer, concurrently with reading the responses.
+    case producer(@Sendable (RPCWriter<[UInt8]>) async throws -> Void)
+}
+
+extension RPCClient {
+    /// Runs a call: deadline, interceptors, retries, attempts.
+    func execute<Output: SerializableMessage, Result: Sendable>(
+        method: MethodDescriptor, options: CallOptions, requests: RequestSource,
+        onResponse: @escaping @Sendable (ClientResponseStream<Output>) async throws -> Result
+    ) async throws -> Result {
+        let timeoutDeadline = options.timeout.map { ContinuousClock.now.advanced(by: $0) }
+        let call = ClientCallContext(
+            method: method, metadata: options.metadata, deadline: RPCDeadline.earliest(timeoutDeadline, RPCDeadline.current))
+        do {
+            if interceptors.isEmpty {
+                return try await retrying(call, options: options, requests: requests, onResponse: onResponse)
+            }
+            var result: Result?
+            try await interceptors.run(call: call) { call in
+                result = try await retrying(call, options: options, requests: requests, onResponse: onResponse)
+            }
+            guard let result else {
+                throw RPCError(code: .internal, message: "a client interceptor returned without making the call")
+            }
+            return result
+        } catch is CancellationError {
+            throw RPCError.callCancelled
+        }
+    }
+
+    /// Makes attempts until one succeeds or the failure may not be retried.
+    private func retrying<Output: SerializableMessage, Result: Sendable>(
+        _ call: ClientCallContext, options: CallOptions, requests: RequestSource,
+        onResponse: @escaping @Sendable (ClientResponseStream<Output>) async throws -> Result
+    ) async throws -> Result {
+        // Only a method declared idempotent is ever retried: anything else might run twice.
+        let policy = call.method.policy.isIdempotent ? options.retries : nil
+        var attempt = 1
+        var backoff = policy?.initialBackoff ?? .zero
+        while true {
+            let record = ClientCallRecord()
+            do {
+                return try await self.attempt(call, options: options, requests: requests, record: record, onResponse: onResponse)
+            } catch let error as RPCError {
+                guard let policy, attempt < policy.maxAttempts, policy.retryableCodes.contains(error.code),
+                    record.messagesReceived == 0, !Task.isCancelled
+                else { throw error }
+                // Full jitter in [backoff/2, backoff], so clients that failed together do not retry together.
+                let delay = backoff * Double.random(in: 0.5...1)
+                if let deadline = call.deadline, ContinuousClock.now.advanced(by: delay) >= deadline { throw error }
+                do {
+                    try await Task.sleep(for: delay)
+                } catch {
+                    throw RPCError.callCancelled
+                }
+                attempt += 1
+                backoff = min(backoff * policy.multiplier, policy.maxBackoff)
+            }
+        }
+    }
+
+    /// One attempt, bounded by the call's deadline.
+    private func attempt<Output: SerializableMessage, Result: Sendable>(
+        _ call: ClientCallContext, options: CallOptions, requests: RequestSource, record: ClientCallRecord,
+        onResponse: @escaping @Sendable (ClientResponseStream<Output>) async throws -> Result
+    ) async throws -> Result {
+        let start = RPCCallStart(method: call.method.fullName, metadata: call.metadata, deadline: call.deadline)
+        guard let deadline = call.deadline else {
+            return try await stream(start, options: options, requests: requests, record: record, onResponse: onResponse)
+        }
+        guard deadline > .now else { throw RPCError.deadlineExceeded }
+        let outcome = await race(deadline: deadline) {
+            await catching {
+                try await self.stream(start, options: options, requests: requests, record: record, onResponse: onResponse)
+            }
+        }
+        switch outcome {
+        case .completed(let result): return try result.get()
+        case .expired: throw RPCError.deadlineExceeded
+        }
+    }
+
+    /// Opens a stream, writes the requests and hands the responses to `onResponse`.
+    private func stream<Output: SerializableMessage, Result: Sendable>(
+        _ start: RPCCallStart, options: CallOptions, requests: RequestSource, record: ClientCallRecord,
+        onResponse: @escaping @Sendable (ClientResponseStream<Output>) async throws -> Result
+    ) async throws -> Result {
+        try await transport.withStream(start) { stream in
+            let responses = ClientResponseStream<Output>(
+                parts: stream.inbound, record: record, maxMessageBytes: options.maxResponseBytes)
+            switch requests {
+            case .single(let bytes):
+                // A failed write means the call is already over; the responses say how.
+                do {
+                    try await stream.outbound.write(.message(bytes))
+                    try await stream.outbound.write(.end)
+                } catch {
+                    record.recordBrokenRequestStream()
+                }
+                return try await onResponse(responses)
+            case .producer(let produce):
+                return try await withThrowingTaskGroup(of: Result?.self) { group in
+                    group.addTask {
+                        let writer = RPCWriter<[UInt8]> { bytes in
+                            do {
+                                try await stream.outbound.write(.message(bytes))
+                            } catch {
+                                record.recordBrokenRequestStream()
+                                throw error
+                            }
+                        }
+                        do {
+                            try await produce(writer)
+                            try await stream.outbound.write(.end)
+                        } catch where record.requestStreamBroken || Task.isCancelled {
+                            // The server finished first (or the call is ending): the responses decide.
+                        }
+                        return nil
+                    }
+                    group.addTask { try await onResponse(responses) }
+                    while let next = try await group.next() {
+                        if let result = next {
+                            // The responses are complete; a producer still writing is not needed.
+                            group.cancelAll()
+                            return result
+                        }
+                    }
+                    throw RPCError(code: .internal, message: "the response handler did not finish")
+                }
+            }
+        }
+    }
+}
+
+/// The outcome of `body` as a value.
+func catching<Value>(_ body: () async throws -> Value) async -> Result<Value, any Error> {
+    do {
+        return .success(try await body())
+    } catch {
+        return .failure(error)
+    }
+}

@@ -1,0 +1,149 @@
+public import ProtoRuntime
+public import Logging
+import Synchronization
+
+/// Serves the registered services on one or more transports: finds each call's handler, runs the
+/// interceptors and the handler under the call's deadline, and answers with a status.
+///
+/// Run it with `serve()`; stop it with `beginGracefulShutdown(gracePeriod:)` (or by cancelling the
+/// task running `serve()`, which cancels every call at once).
+public final class RPCServer: Sendable {
+    /// The methods served.
+    public let router: RPCRouter
+    private let transports: [any ServerTransport]
+    private let interceptors: [any ServerInterceptor]
+    private let logger: Logger
+    private let shutdown = OneShotSignal<Duration>()
+    /// Set when calls in flight are being cancelled because the server stops (they answer
+    /// `unavailable`, which clients may retry elsewhere).
+    private let stopping = Atomic<Bool>(false)
+
+    /// A server for `services` (registered on a router with `limits`).
+    public convenience init(
+        services: [any RPCService], transports: [any ServerTransport], interceptors: [any ServerInterceptor] = [],
+        limits: DecodingLimits = .default, logger: Logger = Logger(label: "clinic.rpc.server")
+    ) {
+        var router = RPCRouter(limits: limits)
+        for service in services { router.register(service) }
+        self.init(router: router, transports: transports, interceptors: interceptors, logger: logger)
+    }
+
+    /// A server for the methods of `router`.
+    public init(
+        router: RPCRouter, transports: [any ServerTransport], interceptors: [any ServerInterceptor] = [],
+        logger: Logger = Logger(label: "clinic.rpc.server")
+    ) {
+        self.router = router
+        self.transports = transports
+        self.interceptors = interceptors
+        self.logger = logger
+    }
+
+    /// Accepts and serves calls until shut down; returns when every call has finished.
+    public func serve() async throws {
+        try await withTaskCancellationHandler {
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                for transport in transports {
+                    group.addTask {
+                        try await transport.listen { stream in await self.handle(stream) }
+                        return true
+                    }
+                }
+                group.addTask {
+                    // The watchdog: after a shutdown request, waits out the grace period.
+                    guard let grace = try? await self.shutdown.wait() else { return false }
+                    for transport in self.transports { transport.beginGracefulShutdown() }
+                    guard (try? await Task.sleep(for: grace)) != nil else { return false }
+                    return false
+                }
+                var listening = transports.count
+                while let finished = try await group.next() {
+                    if finished {
+                        listening -= 1
+                        if listening == 0 { group.cancelAll() }
+                    } else if listening > 0 {
+                        // The grace period is over: cancel what is still running.
+                        stopping.store(true, ordering: .relaxed)
+                        group.cancelAll()
+                    }
+                }
+            }
+        } onCancel: {
+            stopping.store(true, ordering: .relaxed)
+        }
+    }
+
+    /// Stops accepting calls; calls in flight get `gracePeriod` to finish, then are cancelled and
+    /// answer `unavailable`. `serve()` returns once every call has finished.
+    public func beginGracefulShutdown(gracePeriod: Duration = .seconds(10)) {
+        shutdown.fire(gracePeriod)
+    }
+
+    // MARK: One call
+
+    /// Serves one stream from a transport (public so a transport test can drive it directly).
+    public func handle(_ stream: RPCServerStream) async {
+        let start = stream.start
+        guard let handler = router.handler(for: start.method) else {
+            let service = start.serviceName
+            let message = router.hasService(service) ? "method \(start.method) not found" : "service \(service) not found"
+            try? await stream.outbound.write(.trailers(RPCStatus(code: .unimplemented, message: message), [:]))
+            return
+        }
+        var logger = self.logger
+        logger[metadataKey: "rpc.method"] = "\(start.method)"
+        if let requestID = start.metadata["clinic-request-id"] {
+            logger[metadataKey: "rpc.request_id"] = "\(requestID)"
+        }
+        let context = ServerContext(
+            method: handler.method, requestMetadata: start.metadata, deadline: start.deadline, peer: stream.peer,
+            logger: logger)
+        let call = ServerCall(stream: stream, context: context)
+        let error: RPCError?
+        if let deadline = start.deadline {
+            if deadline <= .now {
+                error = .deadlineExceeded
+            } else {
+                switch await race(deadline: deadline, { await self.run(handler, call) }) {
+                case .completed(let outcome): error = outcome
+                case .expired: error = .deadlineExceeded
+                }
+            }
+        } else {
+            error = await run(handler, call)
+        }
+        logger.debug("call finished", metadata: ["rpc.code": "\(error?.code.name ?? "ok")"])
+        await call.finish(error)
+    }
+
+    /// Runs the interceptors and the handler; returns the error to report, `nil` for OK.
+    private func run(_ handler: RPCRouter.Handler, _ call: ServerCall) async -> RPCError? {
+        do {
+            try await RPCDeadline.$current.withValue(call.context.deadline) {
+                try await interceptors.run(context: call.context) { context in
+                    try await handler.handle(call.stream.inbound, call.messages, context)
+                }
+            }
+            return nil
+        } catch let error as RPCError {
+            return error
+        } catch {
+            if error is CancellationError || Task.isCancelled {
+                return stopping.load(ordering: .relaxed) ? .serverStopping : .callCancelled
+            }
+            // Never send an arbitrary error's description: it may hold internals or patient data.
+            call.context.logger.error(
+                "handler threw an error that is not an RPCError", metadata: ["error.type": "\(type(of: error))"])
+            return RPCError(code: .unknown, message: "the handler failed")
+        }
+    }
+}
+
+extension RPCError {
+    /// The call's deadline passed.
+    static let deadlineExceeded = RPCError(code: .deadlineExceeded, message: "the deadline was exceeded")
+    /// The caller cancelled the call.
+    static let callCancelled = RPCError(code: .cancelled, message: "the call was cancelled")
+    /// The server stopped before the call finished.
+    static let serverStopping = RPCError(code: .unavailable, message: "the server is shutting down")
+}

@@ -1,0 +1,36 @@
+/// Opens call streams to a server: the network transport (connections, frames, TLS) and the
+/// in-process transport both conform, so `RPCClient` and the generated clients work over either.
+public protocol ClientTransport: Sendable {
+    /// Opens a stream for `start`, runs `body` with it, and closes the stream when `body` returns.
+    ///
+    /// Contract (the call layer relies on it; see docs/RPC.md):
+    /// - If `body` returns or throws before the stream's inbound sequence delivered its trailers,
+    ///   the transport cancels the call at the server (the server's handler task is cancelled).
+    /// - If the calling task is cancelled, the transport cancels the call at once and the inbound
+    ///   sequence throws (`CancellationError` or an `RPCError`).
+    /// - Opening fails with `RPCError` code `unavailable` when no stream can be opened now (no
+    ///   connection, the server is draining) — the client may retry idempotent calls.
+    func withStream<Result: Sendable>(
+        _ start: RPCCallStart, _ body: (RPCClientStream) async throws -> Result
+    ) async throws -> Result
+
+    /// Stops opening new streams; streams in flight run to completion.
+    func beginGracefulShutdown()
+}
+
+/// The client's side of one call: where request parts go and where response parts come from.
+public struct RPCClientStream: Sendable {
+    /// Request messages then one `.end`. A write suspends while the transport's buffer toward
+    /// the server is full (backpressure) and throws once the call is over (the server already
+    /// sent its trailers, or the call was cancelled).
+    public var outbound: RPCWriter<RPCRequestPart>
+    /// Response parts in order (see `RPCResponsePart`); ends after the trailers. Throws an
+    /// `RPCError` (usually `unavailable`) when the connection is lost, and ends early without
+    /// trailers only when the transport broke its contract (the client reports `internal`).
+    public var inbound: RPCAsyncSequence<RPCResponsePart>
+
+    public init(outbound: RPCWriter<RPCRequestPart>, inbound: RPCAsyncSequence<RPCResponsePart>) {
+        self.outbound = outbound
+        self.inbound = inbound
+    }
+}

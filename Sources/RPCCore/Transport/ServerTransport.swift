@@ -1,0 +1,36 @@
+/// Accepts call streams from clients: the network transport and the in-process transport both
+/// conform, so `RPCServer` serves either.
+public protocol ServerTransport: Sendable {
+    /// Accepts streams until `beginGracefulShutdown()` (or until the calling task is cancelled),
+    /// running `handler` once per stream, each in a task of its own.
+    ///
+    /// Contract (see docs/RPC.md):
+    /// - When the client cancels a call or its connection is lost, the transport cancels the task
+    ///   running that stream's `handler`.
+    /// - When the task running `listen` is cancelled, every stream's task is cancelled.
+    /// - Returns once it has stopped accepting and every `handler` it started has returned.
+    func listen(_ handler: @escaping @Sendable (RPCServerStream) async -> Void) async throws
+
+    /// Stops accepting new streams (the network transport sends goaway); calls in flight go on.
+    func beginGracefulShutdown()
+}
+
+/// The server's side of one call.
+public struct RPCServerStream: Sendable {
+    /// The method, request metadata and deadline the client sent.
+    public var start: RPCCallStart
+    /// Who is calling, as the transport knows it (address, verified certificate identity).
+    public var peer: Peer
+    /// Request messages; ends when the client half-closes, throws when the call is cancelled.
+    public var inbound: RPCAsyncSequence<[UInt8]>
+    /// Response parts, in the order `RPCResponsePart` documents; a write suspends while the
+    /// client is not reading (backpressure) and throws once the client is gone.
+    public var outbound: RPCWriter<RPCResponsePart>
+
+    public init(start: RPCCallStart, peer: Peer, inbound: RPCAsyncSequence<[UInt8]>, outbound: RPCWriter<RPCResponsePart>) {
+        self.start = start
+        self.peer = peer
+        self.inbound = inbound
+        self.outbound = outbound
+    }
+}
