@@ -62,7 +62,7 @@ gen_swift() { # swift_target c_target include_root extra_params files...
 gen_swift WellKnownTypes CProtoWKT "$wkt_include" "runtime_types=1" \
     google/protobuf/{any,duration,empty,field_mask,struct,timestamp,wrappers}.proto
 # shellcheck disable=SC2086
-gen_swift ClinicAPI CClinicProtos Protos "imports=WellKnownTypes" $platform_files
+gen_swift ClinicAPI CClinicProtos Protos "imports=WellKnownTypes,catalog=ClinicAPICatalog" $platform_files
 gen_swift ConformanceProtos CConformanceProtos "$shared/conformance" "imports=WellKnownTypes" \
     "${conformance_files[@]}"
 echo "generate: done" >&2

@@ -1184,6 +1184,22 @@ public enum Clinic_Appointments_V1_AppointmentService {
         public static let all: [MethodDescriptor] = [SearchFreeSlots.descriptor, BookAppointment.descriptor, RescheduleAppointment.descriptor, CancelAppointment.descriptor, ConfirmAppointment.descriptor, CheckInAppointment.descriptor, MarkNoShow.descriptor, CompleteAppointment.descriptor, GetAppointment.descriptor, ListDoctorAppointments.descriptor, ListPatientAppointments.descriptor, ListAppointments.descriptor]
     }
 
+    /// The methods with their message types, for callers that choose a method at run time.
+    public static let catalog = ServiceCatalog(descriptor: descriptor, methods: [
+        MethodCatalogEntry(Method.SearchFreeSlots.descriptor, input: Method.SearchFreeSlots.Input.self, output: Method.SearchFreeSlots.Output.self),
+        MethodCatalogEntry(Method.BookAppointment.descriptor, input: Method.BookAppointment.Input.self, output: Method.BookAppointment.Output.self),
+        MethodCatalogEntry(Method.RescheduleAppointment.descriptor, input: Method.RescheduleAppointment.Input.self, output: Method.RescheduleAppointment.Output.self),
+        MethodCatalogEntry(Method.CancelAppointment.descriptor, input: Method.CancelAppointment.Input.self, output: Method.CancelAppointment.Output.self),
+        MethodCatalogEntry(Method.ConfirmAppointment.descriptor, input: Method.ConfirmAppointment.Input.self, output: Method.ConfirmAppointment.Output.self),
+        MethodCatalogEntry(Method.CheckInAppointment.descriptor, input: Method.CheckInAppointment.Input.self, output: Method.CheckInAppointment.Output.self),
+        MethodCatalogEntry(Method.MarkNoShow.descriptor, input: Method.MarkNoShow.Input.self, output: Method.MarkNoShow.Output.self),
+        MethodCatalogEntry(Method.CompleteAppointment.descriptor, input: Method.CompleteAppointment.Input.self, output: Method.CompleteAppointment.Output.self),
+        MethodCatalogEntry(Method.GetAppointment.descriptor, input: Method.GetAppointment.Input.self, output: Method.GetAppointment.Output.self),
+        MethodCatalogEntry(Method.ListDoctorAppointments.descriptor, input: Method.ListDoctorAppointments.Input.self, output: Method.ListDoctorAppointments.Output.self),
+        MethodCatalogEntry(Method.ListPatientAppointments.descriptor, input: Method.ListPatientAppointments.Input.self, output: Method.ListPatientAppointments.Output.self),
+        MethodCatalogEntry(Method.ListAppointments.descriptor, input: Method.ListAppointments.Input.self, output: Method.ListAppointments.Output.self),
+    ])
+
     /// What a server implements; register it on a server with `registerMethods(with:)`.
     public protocol ServiceProtocol: RPCService {
         /// Free slots for one doctor, or for every doctor of a specialty, over a date range: the

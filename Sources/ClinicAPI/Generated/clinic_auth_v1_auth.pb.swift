@@ -1159,6 +1159,26 @@ public enum Clinic_Auth_V1_AuthService {
         public static let all: [MethodDescriptor] = [Login.descriptor, RefreshToken.descriptor, Logout.descriptor, RequestPasswordReset.descriptor, ResetPassword.descriptor, ChangePassword.descriptor, GetSigningKeys.descriptor, CreateAccount.descriptor, GetAccount.descriptor, UpdateAccount.descriptor, DeleteAccount.descriptor, UndeleteAccount.descriptor, ListAccounts.descriptor, SetAccountRoles.descriptor, GetProfile.descriptor, UpdateProfile.descriptor]
     }
 
+    /// The methods with their message types, for callers that choose a method at run time.
+    public static let catalog = ServiceCatalog(descriptor: descriptor, methods: [
+        MethodCatalogEntry(Method.Login.descriptor, input: Method.Login.Input.self, output: Method.Login.Output.self),
+        MethodCatalogEntry(Method.RefreshToken.descriptor, input: Method.RefreshToken.Input.self, output: Method.RefreshToken.Output.self),
+        MethodCatalogEntry(Method.Logout.descriptor, input: Method.Logout.Input.self, output: Method.Logout.Output.self),
+        MethodCatalogEntry(Method.RequestPasswordReset.descriptor, input: Method.RequestPasswordReset.Input.self, output: Method.RequestPasswordReset.Output.self),
+        MethodCatalogEntry(Method.ResetPassword.descriptor, input: Method.ResetPassword.Input.self, output: Method.ResetPassword.Output.self),
+        MethodCatalogEntry(Method.ChangePassword.descriptor, input: Method.ChangePassword.Input.self, output: Method.ChangePassword.Output.self),
+        MethodCatalogEntry(Method.GetSigningKeys.descriptor, input: Method.GetSigningKeys.Input.self, output: Method.GetSigningKeys.Output.self),
+        MethodCatalogEntry(Method.CreateAccount.descriptor, input: Method.CreateAccount.Input.self, output: Method.CreateAccount.Output.self),
+        MethodCatalogEntry(Method.GetAccount.descriptor, input: Method.GetAccount.Input.self, output: Method.GetAccount.Output.self),
+        MethodCatalogEntry(Method.UpdateAccount.descriptor, input: Method.UpdateAccount.Input.self, output: Method.UpdateAccount.Output.self),
+        MethodCatalogEntry(Method.DeleteAccount.descriptor, input: Method.DeleteAccount.Input.self, output: Method.DeleteAccount.Output.self),
+        MethodCatalogEntry(Method.UndeleteAccount.descriptor, input: Method.UndeleteAccount.Input.self, output: Method.UndeleteAccount.Output.self),
+        MethodCatalogEntry(Method.ListAccounts.descriptor, input: Method.ListAccounts.Input.self, output: Method.ListAccounts.Output.self),
+        MethodCatalogEntry(Method.SetAccountRoles.descriptor, input: Method.SetAccountRoles.Input.self, output: Method.SetAccountRoles.Output.self),
+        MethodCatalogEntry(Method.GetProfile.descriptor, input: Method.GetProfile.Input.self, output: Method.GetProfile.Output.self),
+        MethodCatalogEntry(Method.UpdateProfile.descriptor, input: Method.UpdateProfile.Input.self, output: Method.UpdateProfile.Output.self),
+    ])
+
     /// What a server implements; register it on a server with `registerMethods(with:)`.
     public protocol ServiceProtocol: RPCService {
         /// Exchanges an e-mail and password for tokens. An unknown e-mail and a wrong password give the

@@ -1237,6 +1237,23 @@ public enum Clinic_Billing_V1_BillingService {
         public static let all: [MethodDescriptor] = [CreatePriceListItem.descriptor, UpdatePriceListItem.descriptor, DeletePriceListItem.descriptor, ListPriceListItems.descriptor, CreateInvoice.descriptor, GetInvoice.descriptor, UpdateInvoice.descriptor, IssueInvoice.descriptor, VoidInvoice.descriptor, ListInvoices.descriptor, GetReceipt.descriptor, ListReceipts.descriptor, ListTransactions.descriptor]
     }
 
+    /// The methods with their message types, for callers that choose a method at run time.
+    public static let catalog = ServiceCatalog(descriptor: descriptor, methods: [
+        MethodCatalogEntry(Method.CreatePriceListItem.descriptor, input: Method.CreatePriceListItem.Input.self, output: Method.CreatePriceListItem.Output.self),
+        MethodCatalogEntry(Method.UpdatePriceListItem.descriptor, input: Method.UpdatePriceListItem.Input.self, output: Method.UpdatePriceListItem.Output.self),
+        MethodCatalogEntry(Method.DeletePriceListItem.descriptor, input: Method.DeletePriceListItem.Input.self, output: Method.DeletePriceListItem.Output.self),
+        MethodCatalogEntry(Method.ListPriceListItems.descriptor, input: Method.ListPriceListItems.Input.self, output: Method.ListPriceListItems.Output.self),
+        MethodCatalogEntry(Method.CreateInvoice.descriptor, input: Method.CreateInvoice.Input.self, output: Method.CreateInvoice.Output.self),
+        MethodCatalogEntry(Method.GetInvoice.descriptor, input: Method.GetInvoice.Input.self, output: Method.GetInvoice.Output.self),
+        MethodCatalogEntry(Method.UpdateInvoice.descriptor, input: Method.UpdateInvoice.Input.self, output: Method.UpdateInvoice.Output.self),
+        MethodCatalogEntry(Method.IssueInvoice.descriptor, input: Method.IssueInvoice.Input.self, output: Method.IssueInvoice.Output.self),
+        MethodCatalogEntry(Method.VoidInvoice.descriptor, input: Method.VoidInvoice.Input.self, output: Method.VoidInvoice.Output.self),
+        MethodCatalogEntry(Method.ListInvoices.descriptor, input: Method.ListInvoices.Input.self, output: Method.ListInvoices.Output.self),
+        MethodCatalogEntry(Method.GetReceipt.descriptor, input: Method.GetReceipt.Input.self, output: Method.GetReceipt.Output.self),
+        MethodCatalogEntry(Method.ListReceipts.descriptor, input: Method.ListReceipts.Input.self, output: Method.ListReceipts.Output.self),
+        MethodCatalogEntry(Method.ListTransactions.descriptor, input: Method.ListTransactions.Input.self, output: Method.ListTransactions.Output.self),
+    ])
+
     /// What a server implements; register it on a server with `registerMethods(with:)`.
     public protocol ServiceProtocol: RPCService {
         /// Adds an item to the price list. An active item with the same code answers already_exists.

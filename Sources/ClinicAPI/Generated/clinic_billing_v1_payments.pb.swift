@@ -744,6 +744,19 @@ public enum Clinic_Billing_V1_PaymentService {
         public static let all: [MethodDescriptor] = [CreatePayment.descriptor, ConfirmPayment.descriptor, CancelPayment.descriptor, GetPayment.descriptor, ListPayments.descriptor, RecordOfflinePayment.descriptor, HandleProviderEvent.descriptor, CreateRefund.descriptor, GetRefund.descriptor]
     }
 
+    /// The methods with their message types, for callers that choose a method at run time.
+    public static let catalog = ServiceCatalog(descriptor: descriptor, methods: [
+        MethodCatalogEntry(Method.CreatePayment.descriptor, input: Method.CreatePayment.Input.self, output: Method.CreatePayment.Output.self),
+        MethodCatalogEntry(Method.ConfirmPayment.descriptor, input: Method.ConfirmPayment.Input.self, output: Method.ConfirmPayment.Output.self),
+        MethodCatalogEntry(Method.CancelPayment.descriptor, input: Method.CancelPayment.Input.self, output: Method.CancelPayment.Output.self),
+        MethodCatalogEntry(Method.GetPayment.descriptor, input: Method.GetPayment.Input.self, output: Method.GetPayment.Output.self),
+        MethodCatalogEntry(Method.ListPayments.descriptor, input: Method.ListPayments.Input.self, output: Method.ListPayments.Output.self),
+        MethodCatalogEntry(Method.RecordOfflinePayment.descriptor, input: Method.RecordOfflinePayment.Input.self, output: Method.RecordOfflinePayment.Output.self),
+        MethodCatalogEntry(Method.HandleProviderEvent.descriptor, input: Method.HandleProviderEvent.Input.self, output: Method.HandleProviderEvent.Output.self),
+        MethodCatalogEntry(Method.CreateRefund.descriptor, input: Method.CreateRefund.Input.self, output: Method.CreateRefund.Output.self),
+        MethodCatalogEntry(Method.GetRefund.descriptor, input: Method.GetRefund.Input.self, output: Method.GetRefund.Output.self),
+    ])
+
     /// What a server implements; register it on a server with `registerMethods(with:)`.
     public protocol ServiceProtocol: RPCService {
         /// Starts an online payment of an issued invoice, for the whole amount due or part of it.

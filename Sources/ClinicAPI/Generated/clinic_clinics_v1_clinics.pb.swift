@@ -1495,6 +1495,19 @@ public enum Clinic_Clinics_V1_ClinicService {
         public static let all: [MethodDescriptor] = [CreateClinic.descriptor, GetClinic.descriptor, UpdateClinic.descriptor, DeleteClinic.descriptor, UndeleteClinic.descriptor, ListClinics.descriptor, SearchClinics.descriptor, ListSpecialties.descriptor, CreateSpecialty.descriptor]
     }
 
+    /// The methods with their message types, for callers that choose a method at run time.
+    public static let catalog = ServiceCatalog(descriptor: descriptor, methods: [
+        MethodCatalogEntry(Method.CreateClinic.descriptor, input: Method.CreateClinic.Input.self, output: Method.CreateClinic.Output.self),
+        MethodCatalogEntry(Method.GetClinic.descriptor, input: Method.GetClinic.Input.self, output: Method.GetClinic.Output.self),
+        MethodCatalogEntry(Method.UpdateClinic.descriptor, input: Method.UpdateClinic.Input.self, output: Method.UpdateClinic.Output.self),
+        MethodCatalogEntry(Method.DeleteClinic.descriptor, input: Method.DeleteClinic.Input.self, output: Method.DeleteClinic.Output.self),
+        MethodCatalogEntry(Method.UndeleteClinic.descriptor, input: Method.UndeleteClinic.Input.self, output: Method.UndeleteClinic.Output.self),
+        MethodCatalogEntry(Method.ListClinics.descriptor, input: Method.ListClinics.Input.self, output: Method.ListClinics.Output.self),
+        MethodCatalogEntry(Method.SearchClinics.descriptor, input: Method.SearchClinics.Input.self, output: Method.SearchClinics.Output.self),
+        MethodCatalogEntry(Method.ListSpecialties.descriptor, input: Method.ListSpecialties.Input.self, output: Method.ListSpecialties.Output.self),
+        MethodCatalogEntry(Method.CreateSpecialty.descriptor, input: Method.CreateSpecialty.Input.self, output: Method.CreateSpecialty.Output.self),
+    ])
+
     /// What a server implements; register it on a server with `registerMethods(with:)`.
     public protocol ServiceProtocol: RPCService {
         /// Opens a clinic together with its first clinic admin account (created through the auth

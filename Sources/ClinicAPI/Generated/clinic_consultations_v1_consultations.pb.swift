@@ -1111,6 +1111,24 @@ public enum Clinic_Consultations_V1_ConsultationService {
         public static let all: [MethodDescriptor] = [StartConsultation.descriptor, GetConsultation.descriptor, ListConsultations.descriptor, UpdateConsultation.descriptor, AddObservation.descriptor, AddDiagnosis.descriptor, RemoveConsultationItem.descriptor, AttachDocument.descriptor, CompleteConsultation.descriptor, CancelConsultation.descriptor, CreatePrescription.descriptor, GetPrescription.descriptor, ListPrescriptions.descriptor, CancelPrescription.descriptor]
     }
 
+    /// The methods with their message types, for callers that choose a method at run time.
+    public static let catalog = ServiceCatalog(descriptor: descriptor, methods: [
+        MethodCatalogEntry(Method.StartConsultation.descriptor, input: Method.StartConsultation.Input.self, output: Method.StartConsultation.Output.self),
+        MethodCatalogEntry(Method.GetConsultation.descriptor, input: Method.GetConsultation.Input.self, output: Method.GetConsultation.Output.self),
+        MethodCatalogEntry(Method.ListConsultations.descriptor, input: Method.ListConsultations.Input.self, output: Method.ListConsultations.Output.self),
+        MethodCatalogEntry(Method.UpdateConsultation.descriptor, input: Method.UpdateConsultation.Input.self, output: Method.UpdateConsultation.Output.self),
+        MethodCatalogEntry(Method.AddObservation.descriptor, input: Method.AddObservation.Input.self, output: Method.AddObservation.Output.self),
+        MethodCatalogEntry(Method.AddDiagnosis.descriptor, input: Method.AddDiagnosis.Input.self, output: Method.AddDiagnosis.Output.self),
+        MethodCatalogEntry(Method.RemoveConsultationItem.descriptor, input: Method.RemoveConsultationItem.Input.self, output: Method.RemoveConsultationItem.Output.self),
+        MethodCatalogEntry(Method.AttachDocument.descriptor, input: Method.AttachDocument.Input.self, output: Method.AttachDocument.Output.self),
+        MethodCatalogEntry(Method.CompleteConsultation.descriptor, input: Method.CompleteConsultation.Input.self, output: Method.CompleteConsultation.Output.self),
+        MethodCatalogEntry(Method.CancelConsultation.descriptor, input: Method.CancelConsultation.Input.self, output: Method.CancelConsultation.Output.self),
+        MethodCatalogEntry(Method.CreatePrescription.descriptor, input: Method.CreatePrescription.Input.self, output: Method.CreatePrescription.Output.self),
+        MethodCatalogEntry(Method.GetPrescription.descriptor, input: Method.GetPrescription.Input.self, output: Method.GetPrescription.Output.self),
+        MethodCatalogEntry(Method.ListPrescriptions.descriptor, input: Method.ListPrescriptions.Input.self, output: Method.ListPrescriptions.Output.self),
+        MethodCatalogEntry(Method.CancelPrescription.descriptor, input: Method.CancelPrescription.Input.self, output: Method.CancelPrescription.Output.self),
+    ])
+
     /// What a server implements; register it on a server with `registerMethods(with:)`.
     public protocol ServiceProtocol: RPCService {
         /// Starts a consultation for an appointment (BOOKED or ARRIVED, checked in automatically) or

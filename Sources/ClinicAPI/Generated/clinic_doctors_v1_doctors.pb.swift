@@ -1272,6 +1272,21 @@ public enum Clinic_Doctors_V1_DoctorService {
         public static let all: [MethodDescriptor] = [AddDoctor.descriptor, GetDoctor.descriptor, UpdateDoctor.descriptor, RemoveDoctor.descriptor, ListDoctors.descriptor, GetWeeklyAvailability.descriptor, SetWeeklyAvailability.descriptor, CreateAvailabilityException.descriptor, ListAvailabilityExceptions.descriptor, DeleteAvailabilityException.descriptor, GetDoctorSchedule.descriptor]
     }
 
+    /// The methods with their message types, for callers that choose a method at run time.
+    public static let catalog = ServiceCatalog(descriptor: descriptor, methods: [
+        MethodCatalogEntry(Method.AddDoctor.descriptor, input: Method.AddDoctor.Input.self, output: Method.AddDoctor.Output.self),
+        MethodCatalogEntry(Method.GetDoctor.descriptor, input: Method.GetDoctor.Input.self, output: Method.GetDoctor.Output.self),
+        MethodCatalogEntry(Method.UpdateDoctor.descriptor, input: Method.UpdateDoctor.Input.self, output: Method.UpdateDoctor.Output.self),
+        MethodCatalogEntry(Method.RemoveDoctor.descriptor, input: Method.RemoveDoctor.Input.self, output: Method.RemoveDoctor.Output.self),
+        MethodCatalogEntry(Method.ListDoctors.descriptor, input: Method.ListDoctors.Input.self, output: Method.ListDoctors.Output.self),
+        MethodCatalogEntry(Method.GetWeeklyAvailability.descriptor, input: Method.GetWeeklyAvailability.Input.self, output: Method.GetWeeklyAvailability.Output.self),
+        MethodCatalogEntry(Method.SetWeeklyAvailability.descriptor, input: Method.SetWeeklyAvailability.Input.self, output: Method.SetWeeklyAvailability.Output.self),
+        MethodCatalogEntry(Method.CreateAvailabilityException.descriptor, input: Method.CreateAvailabilityException.Input.self, output: Method.CreateAvailabilityException.Output.self),
+        MethodCatalogEntry(Method.ListAvailabilityExceptions.descriptor, input: Method.ListAvailabilityExceptions.Input.self, output: Method.ListAvailabilityExceptions.Output.self),
+        MethodCatalogEntry(Method.DeleteAvailabilityException.descriptor, input: Method.DeleteAvailabilityException.Input.self, output: Method.DeleteAvailabilityException.Output.self),
+        MethodCatalogEntry(Method.GetDoctorSchedule.descriptor, input: Method.GetDoctorSchedule.Input.self, output: Method.GetDoctorSchedule.Output.self),
+    ])
+
     /// What a server implements; register it on a server with `registerMethods(with:)`.
     public protocol ServiceProtocol: RPCService {
         /// Adds a doctor to the caller's clinic and creates the doctor's login account (through the

@@ -540,6 +540,12 @@ public enum Clinic_Events_V1_EventService {
         public static let all: [MethodDescriptor] = [SubscribeEvents.descriptor, AckEvents.descriptor]
     }
 
+    /// The methods with their message types, for callers that choose a method at run time.
+    public static let catalog = ServiceCatalog(descriptor: descriptor, methods: [
+        MethodCatalogEntry(Method.SubscribeEvents.descriptor, input: Method.SubscribeEvents.Input.self, output: Method.SubscribeEvents.Output.self),
+        MethodCatalogEntry(Method.AckEvents.descriptor, input: Method.AckEvents.Input.self, output: Method.AckEvents.Output.self),
+    ])
+
     /// What a server implements; register it on a server with `registerMethods(with:)`.
     public protocol ServiceProtocol: RPCService {
         /// Streams events to a durable subscriber, starting after its last acknowledged event (or at

@@ -232,6 +232,13 @@ public enum Clinic_Health_V1_HealthService {
         public static let all: [MethodDescriptor] = [Check.descriptor, List.descriptor, Watch.descriptor]
     }
 
+    /// The methods with their message types, for callers that choose a method at run time.
+    public static let catalog = ServiceCatalog(descriptor: descriptor, methods: [
+        MethodCatalogEntry(Method.Check.descriptor, input: Method.Check.Input.self, output: Method.Check.Output.self),
+        MethodCatalogEntry(Method.List.descriptor, input: Method.List.Input.self, output: Method.List.Output.self),
+        MethodCatalogEntry(Method.Watch.descriptor, input: Method.Watch.Input.self, output: Method.Watch.Output.self),
+    ])
+
     /// What a server implements; register it on a server with `registerMethods(with:)`.
     public protocol ServiceProtocol: RPCService {
         /// The status of one RPC service, or of the whole process with an empty `service`.

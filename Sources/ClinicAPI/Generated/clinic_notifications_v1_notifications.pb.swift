@@ -1312,6 +1312,19 @@ public enum Clinic_Notifications_V1_NotificationService {
         public static let all: [MethodDescriptor] = [ListNotifications.descriptor, GetUnreadCount.descriptor, MarkNotificationsRead.descriptor, DeleteNotification.descriptor, GetNotificationPreferences.descriptor, UpdateNotificationPreferences.descriptor, SubscribeNotifications.descriptor, PublishNotification.descriptor, CancelScheduledNotifications.descriptor]
     }
 
+    /// The methods with their message types, for callers that choose a method at run time.
+    public static let catalog = ServiceCatalog(descriptor: descriptor, methods: [
+        MethodCatalogEntry(Method.ListNotifications.descriptor, input: Method.ListNotifications.Input.self, output: Method.ListNotifications.Output.self),
+        MethodCatalogEntry(Method.GetUnreadCount.descriptor, input: Method.GetUnreadCount.Input.self, output: Method.GetUnreadCount.Output.self),
+        MethodCatalogEntry(Method.MarkNotificationsRead.descriptor, input: Method.MarkNotificationsRead.Input.self, output: Method.MarkNotificationsRead.Output.self),
+        MethodCatalogEntry(Method.DeleteNotification.descriptor, input: Method.DeleteNotification.Input.self, output: Method.DeleteNotification.Output.self),
+        MethodCatalogEntry(Method.GetNotificationPreferences.descriptor, input: Method.GetNotificationPreferences.Input.self, output: Method.GetNotificationPreferences.Output.self),
+        MethodCatalogEntry(Method.UpdateNotificationPreferences.descriptor, input: Method.UpdateNotificationPreferences.Input.self, output: Method.UpdateNotificationPreferences.Output.self),
+        MethodCatalogEntry(Method.SubscribeNotifications.descriptor, input: Method.SubscribeNotifications.Input.self, output: Method.SubscribeNotifications.Output.self),
+        MethodCatalogEntry(Method.PublishNotification.descriptor, input: Method.PublishNotification.Input.self, output: Method.PublishNotification.Output.self),
+        MethodCatalogEntry(Method.CancelScheduledNotifications.descriptor, input: Method.CancelScheduledNotifications.Input.self, output: Method.CancelScheduledNotifications.Output.self),
+    ])
+
     /// What a server implements; register it on a server with `registerMethods(with:)`.
     public protocol ServiceProtocol: RPCService {
         /// Lists the caller's notifications, newest first.

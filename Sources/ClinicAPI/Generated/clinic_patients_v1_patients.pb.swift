@@ -1598,6 +1598,21 @@ public enum Clinic_Patients_V1_PatientService {
         public static let all: [MethodDescriptor] = [RegisterPatient.descriptor, GetPatient.descriptor, UpdatePatient.descriptor, DeletePatient.descriptor, SearchPatients.descriptor, SignUpPatient.descriptor, GetPatientProfile.descriptor, UpdatePatientProfile.descriptor, LinkPatientToClinic.descriptor, LinkPatientAccount.descriptor, ListPatientClinics.descriptor]
     }
 
+    /// The methods with their message types, for callers that choose a method at run time.
+    public static let catalog = ServiceCatalog(descriptor: descriptor, methods: [
+        MethodCatalogEntry(Method.RegisterPatient.descriptor, input: Method.RegisterPatient.Input.self, output: Method.RegisterPatient.Output.self),
+        MethodCatalogEntry(Method.GetPatient.descriptor, input: Method.GetPatient.Input.self, output: Method.GetPatient.Output.self),
+        MethodCatalogEntry(Method.UpdatePatient.descriptor, input: Method.UpdatePatient.Input.self, output: Method.UpdatePatient.Output.self),
+        MethodCatalogEntry(Method.DeletePatient.descriptor, input: Method.DeletePatient.Input.self, output: Method.DeletePatient.Output.self),
+        MethodCatalogEntry(Method.SearchPatients.descriptor, input: Method.SearchPatients.Input.self, output: Method.SearchPatients.Output.self),
+        MethodCatalogEntry(Method.SignUpPatient.descriptor, input: Method.SignUpPatient.Input.self, output: Method.SignUpPatient.Output.self),
+        MethodCatalogEntry(Method.GetPatientProfile.descriptor, input: Method.GetPatientProfile.Input.self, output: Method.GetPatientProfile.Output.self),
+        MethodCatalogEntry(Method.UpdatePatientProfile.descriptor, input: Method.UpdatePatientProfile.Input.self, output: Method.UpdatePatientProfile.Output.self),
+        MethodCatalogEntry(Method.LinkPatientToClinic.descriptor, input: Method.LinkPatientToClinic.Input.self, output: Method.LinkPatientToClinic.Output.self),
+        MethodCatalogEntry(Method.LinkPatientAccount.descriptor, input: Method.LinkPatientAccount.Input.self, output: Method.LinkPatientAccount.Output.self),
+        MethodCatalogEntry(Method.ListPatientClinics.descriptor, input: Method.ListPatientClinics.Input.self, output: Method.ListPatientClinics.Output.self),
+    ])
+
     /// What a server implements; register it on a server with `registerMethods(with:)`.
     public protocol ServiceProtocol: RPCService {
         /// Registers a patient in the caller's clinic and reports likely duplicates already registered

@@ -1500,6 +1500,25 @@ public enum Clinic_Patients_V1_MedicalRecordService {
         public static let all: [MethodDescriptor] = [CreateMedicalRecord.descriptor, GetMedicalRecord.descriptor, UpdateMedicalRecord.descriptor, AddRecordEntry.descriptor, GetRecordEntry.descriptor, UpdateRecordEntry.descriptor, RetractRecordEntry.descriptor, ListRecordEntries.descriptor, ListRecordHistory.descriptor, UploadDocument.descriptor, GetDocument.descriptor, DownloadDocument.descriptor, ListDocuments.descriptor, DeleteDocument.descriptor, ListAuditEvents.descriptor]
     }
 
+    /// The methods with their message types, for callers that choose a method at run time.
+    public static let catalog = ServiceCatalog(descriptor: descriptor, methods: [
+        MethodCatalogEntry(Method.CreateMedicalRecord.descriptor, input: Method.CreateMedicalRecord.Input.self, output: Method.CreateMedicalRecord.Output.self),
+        MethodCatalogEntry(Method.GetMedicalRecord.descriptor, input: Method.GetMedicalRecord.Input.self, output: Method.GetMedicalRecord.Output.self),
+        MethodCatalogEntry(Method.UpdateMedicalRecord.descriptor, input: Method.UpdateMedicalRecord.Input.self, output: Method.UpdateMedicalRecord.Output.self),
+        MethodCatalogEntry(Method.AddRecordEntry.descriptor, input: Method.AddRecordEntry.Input.self, output: Method.AddRecordEntry.Output.self),
+        MethodCatalogEntry(Method.GetRecordEntry.descriptor, input: Method.GetRecordEntry.Input.self, output: Method.GetRecordEntry.Output.self),
+        MethodCatalogEntry(Method.UpdateRecordEntry.descriptor, input: Method.UpdateRecordEntry.Input.self, output: Method.UpdateRecordEntry.Output.self),
+        MethodCatalogEntry(Method.RetractRecordEntry.descriptor, input: Method.RetractRecordEntry.Input.self, output: Method.RetractRecordEntry.Output.self),
+        MethodCatalogEntry(Method.ListRecordEntries.descriptor, input: Method.ListRecordEntries.Input.self, output: Method.ListRecordEntries.Output.self),
+        MethodCatalogEntry(Method.ListRecordHistory.descriptor, input: Method.ListRecordHistory.Input.self, output: Method.ListRecordHistory.Output.self),
+        MethodCatalogEntry(Method.UploadDocument.descriptor, input: Method.UploadDocument.Input.self, output: Method.UploadDocument.Output.self),
+        MethodCatalogEntry(Method.GetDocument.descriptor, input: Method.GetDocument.Input.self, output: Method.GetDocument.Output.self),
+        MethodCatalogEntry(Method.DownloadDocument.descriptor, input: Method.DownloadDocument.Input.self, output: Method.DownloadDocument.Output.self),
+        MethodCatalogEntry(Method.ListDocuments.descriptor, input: Method.ListDocuments.Input.self, output: Method.ListDocuments.Output.self),
+        MethodCatalogEntry(Method.DeleteDocument.descriptor, input: Method.DeleteDocument.Input.self, output: Method.DeleteDocument.Output.self),
+        MethodCatalogEntry(Method.ListAuditEvents.descriptor, input: Method.ListAuditEvents.Input.self, output: Method.ListAuditEvents.Output.self),
+    ])
+
     /// What a server implements; register it on a server with `registerMethods(with:)`.
     public protocol ServiceProtocol: RPCService {
         /// Creates the medical record of a patient. A record that exists answers already_exists.

@@ -844,6 +844,16 @@ public enum Clinic_Registry_V1_RegistryService {
         public static let all: [MethodDescriptor] = [RegisterInstance.descriptor, Heartbeat.descriptor, DeregisterInstance.descriptor, ResolveService.descriptor, WatchService.descriptor, ListInstances.descriptor]
     }
 
+    /// The methods with their message types, for callers that choose a method at run time.
+    public static let catalog = ServiceCatalog(descriptor: descriptor, methods: [
+        MethodCatalogEntry(Method.RegisterInstance.descriptor, input: Method.RegisterInstance.Input.self, output: Method.RegisterInstance.Output.self),
+        MethodCatalogEntry(Method.Heartbeat.descriptor, input: Method.Heartbeat.Input.self, output: Method.Heartbeat.Output.self),
+        MethodCatalogEntry(Method.DeregisterInstance.descriptor, input: Method.DeregisterInstance.Input.self, output: Method.DeregisterInstance.Output.self),
+        MethodCatalogEntry(Method.ResolveService.descriptor, input: Method.ResolveService.Input.self, output: Method.ResolveService.Output.self),
+        MethodCatalogEntry(Method.WatchService.descriptor, input: Method.WatchService.Input.self, output: Method.WatchService.Output.self),
+        MethodCatalogEntry(Method.ListInstances.descriptor, input: Method.ListInstances.Input.self, output: Method.ListInstances.Output.self),
+    ])
+
     /// What a server implements; register it on a server with `registerMethods(with:)`.
     public protocol ServiceProtocol: RPCService {
         /// Registers an instance and grants it a lease. Registering an `instance_id` that is already

@@ -1580,6 +1580,19 @@ public enum Clinic_Reporting_V1_ReportingService {
         public static let all: [MethodDescriptor] = [GetAppointmentStatistics.descriptor, GetRevenueStatistics.descriptor, GetPlatformStatistics.descriptor, CreateExport.descriptor, GetExport.descriptor, ListExports.descriptor, CancelExport.descriptor, DeleteExport.descriptor, DownloadExport.descriptor]
     }
 
+    /// The methods with their message types, for callers that choose a method at run time.
+    public static let catalog = ServiceCatalog(descriptor: descriptor, methods: [
+        MethodCatalogEntry(Method.GetAppointmentStatistics.descriptor, input: Method.GetAppointmentStatistics.Input.self, output: Method.GetAppointmentStatistics.Output.self),
+        MethodCatalogEntry(Method.GetRevenueStatistics.descriptor, input: Method.GetRevenueStatistics.Input.self, output: Method.GetRevenueStatistics.Output.self),
+        MethodCatalogEntry(Method.GetPlatformStatistics.descriptor, input: Method.GetPlatformStatistics.Input.self, output: Method.GetPlatformStatistics.Output.self),
+        MethodCatalogEntry(Method.CreateExport.descriptor, input: Method.CreateExport.Input.self, output: Method.CreateExport.Output.self),
+        MethodCatalogEntry(Method.GetExport.descriptor, input: Method.GetExport.Input.self, output: Method.GetExport.Output.self),
+        MethodCatalogEntry(Method.ListExports.descriptor, input: Method.ListExports.Input.self, output: Method.ListExports.Output.self),
+        MethodCatalogEntry(Method.CancelExport.descriptor, input: Method.CancelExport.Input.self, output: Method.CancelExport.Output.self),
+        MethodCatalogEntry(Method.DeleteExport.descriptor, input: Method.DeleteExport.Input.self, output: Method.DeleteExport.Output.self),
+        MethodCatalogEntry(Method.DownloadExport.descriptor, input: Method.DownloadExport.Input.self, output: Method.DownloadExport.Output.self),
+    ])
+
     /// What a server implements; register it on a server with `registerMethods(with:)`.
     public protocol ServiceProtocol: RPCService {
         /// Appointment counts by status, grouped by period, doctor or specialty, with no-show and

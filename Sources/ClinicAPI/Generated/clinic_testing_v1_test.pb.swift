@@ -541,6 +541,17 @@ public enum Clinic_Testing_V1_TestService {
         public static let all: [MethodDescriptor] = [EmptyCall.descriptor, UnaryCall.descriptor, StreamingOutputCall.descriptor, StreamingInputCall.descriptor, FullDuplexCall.descriptor, HalfDuplexCall.descriptor, UnimplementedCall.descriptor]
     }
 
+    /// The methods with their message types, for callers that choose a method at run time.
+    public static let catalog = ServiceCatalog(descriptor: descriptor, methods: [
+        MethodCatalogEntry(Method.EmptyCall.descriptor, input: Method.EmptyCall.Input.self, output: Method.EmptyCall.Output.self),
+        MethodCatalogEntry(Method.UnaryCall.descriptor, input: Method.UnaryCall.Input.self, output: Method.UnaryCall.Output.self),
+        MethodCatalogEntry(Method.StreamingOutputCall.descriptor, input: Method.StreamingOutputCall.Input.self, output: Method.StreamingOutputCall.Output.self),
+        MethodCatalogEntry(Method.StreamingInputCall.descriptor, input: Method.StreamingInputCall.Input.self, output: Method.StreamingInputCall.Output.self),
+        MethodCatalogEntry(Method.FullDuplexCall.descriptor, input: Method.FullDuplexCall.Input.self, output: Method.FullDuplexCall.Output.self),
+        MethodCatalogEntry(Method.HalfDuplexCall.descriptor, input: Method.HalfDuplexCall.Input.self, output: Method.HalfDuplexCall.Output.self),
+        MethodCatalogEntry(Method.UnimplementedCall.descriptor, input: Method.UnimplementedCall.Input.self, output: Method.UnimplementedCall.Output.self),
+    ])
+
     /// What a server implements; register it on a server with `registerMethods(with:)`.
     public protocol ServiceProtocol: RPCService {
         /// One empty request followed by one empty response.
@@ -669,6 +680,11 @@ public enum Clinic_Testing_V1_UnimplementedService {
         /// Every method of the service, in declaration order.
         public static let all: [MethodDescriptor] = [UnimplementedCall.descriptor]
     }
+
+    /// The methods with their message types, for callers that choose a method at run time.
+    public static let catalog = ServiceCatalog(descriptor: descriptor, methods: [
+        MethodCatalogEntry(Method.UnimplementedCall.descriptor, input: Method.UnimplementedCall.Input.self, output: Method.UnimplementedCall.Output.self),
+    ])
 
     /// What a server implements; register it on a server with `registerMethods(with:)`.
     public protocol ServiceProtocol: RPCService {

@@ -37,6 +37,14 @@ struct ServiceRenderer {
                 out.line("public static let all: [MethodDescriptor] = [\(methods.map { "\($0.0.name).descriptor" }.joined(separator: ", "))]")
             }
             out.line()
+            out.line("/// The methods with their message types, for callers that choose a method at run time.")
+            out.line("public static let catalog = ServiceCatalog(descriptor: descriptor, methods: [")
+            for (method, _, _) in methods {
+                let name = "Method.\(method.name)"
+                out.line("    MethodCatalogEntry(\(name).descriptor, input: \(name).Input.self, output: \(name).Output.self),")
+            }
+            out.line("])")
+            out.line()
             try renderProtocol(methods, namespace: namespace, serviceIndex: serviceIndex, into: &out)
             out.line()
             try renderClient(methods, namespace: namespace, into: &out)
