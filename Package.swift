@@ -72,6 +72,47 @@ let swiftTargets: [Target] = [
         ]
     ),
 
+    // Network transport: TCP + OpenSSL TLS + frames, multiplexed calls, connection pool.
+    .target(
+        name: "RPCTransport",
+        dependencies: [
+            "RPCCore", "RPCWire", "ClinicTLS",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]
+    ),
+    // The gRPC interop TestService, implemented once for the interop tests and the benchmarks.
+    .target(name: "InteropService", dependencies: ["ClinicAPI", "RPCCore"]),
+
+    // Platform: identity (tokens, principals), authorization interceptor, tenancy, service context.
+    .target(
+        name: "Platform",
+        dependencies: [
+            "ClinicAPI", "RPCCore", "ClinicTLS", "Storage", "ProtoRuntime", "WellKnownTypes",
+            .product(name: "Logging", package: "swift-log"),
+        ]
+    ),
+
+    // Domain services (one target each under Services/).
+    .target(
+        name: "AuthService",
+        dependencies: ["Platform", "ClinicAPI", "RPCCore", "Storage", "ClinicTLS", "WellKnownTypes"],
+        path: "Services/Auth"
+    ),
+
+    // JSON edge: HTTP/1.1 → internal RPCs, OpenAPI, SSE, static files.
+    .target(
+        name: "Edge",
+        dependencies: [
+            "ClinicAPI", "RPCCore", "ProtoRuntime", "WellKnownTypes",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]
+    ),
+
     // Conformance testee for the official protobuf conformance runner.
     .target(
         name: "ConformanceProtos",
@@ -131,6 +172,40 @@ let testTargets: [Target] = [
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]
+    ),
+    .testTarget(
+        name: "RPCCoreTests",
+        dependencies: ["RPCCore", "ClinicAPI", "InteropService", "ProtoRuntime"]
+    ),
+    .testTarget(
+        name: "RPCTransportTests",
+        dependencies: [
+            "RPCTransport", "RPCCore", "RPCWire", "ClinicTLS", "ClinicAPI", "InteropService",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]
+    ),
+    .testTarget(
+        name: "PlatformTests",
+        dependencies: ["Platform", "ClinicAPI", "RPCCore", "Storage", "ClinicTLS"]
+    ),
+    .testTarget(
+        name: "AuthServiceTests",
+        dependencies: ["AuthService", "Platform", "ClinicAPI", "RPCCore", "Storage"]
+    ),
+    .testTarget(
+        name: "EdgeTests",
+        dependencies: [
+            "Edge", "ClinicAPI", "RPCCore", "ProtoRuntime",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]
+    ),
+    .testTarget(
+        name: "ConformanceTesteeTests",
+        dependencies: ["ConformanceTestee", "ConformanceProtos", "ProtoRuntime", "WellKnownTypes"]
     ),
     // Child process for the storage crash-safety test: commits rows, then is killed mid-transaction.
     .executableTarget(name: "storage-crash-probe", dependencies: ["Storage"], path: "Tests/StorageCrashProbe"),
