@@ -83,7 +83,7 @@ let swiftTargets: [Target] = [
         ]
     ),
     // The gRPC interop TestService, implemented once for the interop tests and the benchmarks.
-    .target(name: "InteropService", dependencies: ["ClinicAPI", "RPCCore"]),
+    .target(name: "InteropService", dependencies: ["ClinicAPI", "RPCCore", "ProtoRuntime", "WellKnownTypes"]),
 
     // Platform: identity (tokens, principals), authorization interceptor, tenancy, service context.
     .target(
@@ -91,14 +91,72 @@ let swiftTargets: [Target] = [
         dependencies: [
             "ClinicAPI", "RPCCore", "ClinicTLS", "Storage", "ProtoRuntime", "WellKnownTypes",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]
     ),
 
     // Domain services (one target each under Services/).
     .target(
         name: "AuthService",
-        dependencies: ["Platform", "ClinicAPI", "RPCCore", "Storage", "ClinicTLS", "WellKnownTypes"],
+        dependencies: [
+            "Platform", "ClinicAPI", "RPCCore", "Storage", "ClinicTLS", "WellKnownTypes", "ProtoRuntime",
+            .product(name: "Logging", package: "swift-log"),
+        ],
         path: "Services/Auth"
+    ),
+
+    .target(
+        name: "RegistryService",
+        dependencies: ["Platform", "ClinicAPI", "RPCCore", "Storage", "WellKnownTypes", "ProtoRuntime",
+                       .product(name: "Logging", package: "swift-log")],
+        path: "Services/Registry"
+    ),
+    .target(
+        name: "ClinicsService",
+        dependencies: ["Platform", "ClinicAPI", "RPCCore", "Storage", "WellKnownTypes", "ProtoRuntime",
+                       .product(name: "Logging", package: "swift-log")],
+        path: "Services/Clinics"
+    ),
+    .target(
+        name: "DoctorsService",
+        dependencies: ["Platform", "ClinicAPI", "RPCCore", "Storage", "WellKnownTypes", "ProtoRuntime",
+                       .product(name: "Logging", package: "swift-log")],
+        path: "Services/Doctors"
+    ),
+    .target(
+        name: "PatientsService",
+        dependencies: ["Platform", "ClinicAPI", "RPCCore", "Storage", "WellKnownTypes", "ProtoRuntime",
+                       .product(name: "Logging", package: "swift-log")],
+        path: "Services/Patients"
+    ),
+    .target(
+        name: "AppointmentsService",
+        dependencies: ["Platform", "ClinicAPI", "RPCCore", "Storage", "WellKnownTypes", "ProtoRuntime",
+                       .product(name: "Logging", package: "swift-log")],
+        path: "Services/Appointments"
+    ),
+
+    // Hosting a service process: configuration, certificates, storage, registry registration and
+    // heartbeat, health, graceful shutdown; the registry client (an EndpointSource).
+    .target(
+        name: "ServiceHost",
+        dependencies: [
+            "Platform", "RPCCore", "RPCTransport", "InteropService", "ClinicAPI", "Storage", "ClinicTLS",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]
+    ),
+    // The `clinic` command: up, serve, certs, admin, call.
+    .executableTarget(
+        name: "ClinicCLI",
+        dependencies: [
+            "ServiceHost", "Platform", "RPCCore", "RPCTransport", "ClinicAPI", "ProtoRuntime", "Edge",
+            "AuthService", "RegistryService", "ClinicsService", "DoctorsService", "PatientsService",
+            "AppointmentsService",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]
     ),
 
     // JSON edge: HTTP/1.1 → internal RPCs, OpenAPI, SSE, static files.
@@ -188,19 +246,54 @@ let testTargets: [Target] = [
     ),
     .testTarget(
         name: "PlatformTests",
-        dependencies: ["Platform", "ClinicAPI", "RPCCore", "Storage", "ClinicTLS"]
+        dependencies: ["Platform", "ClinicAPI", "RPCCore", "Storage", "ClinicTLS", "WellKnownTypes"]
     ),
     .testTarget(
         name: "AuthServiceTests",
-        dependencies: ["AuthService", "Platform", "ClinicAPI", "RPCCore", "Storage"]
+        dependencies: ["AuthService", "Platform", "ClinicAPI", "RPCCore", "Storage", "ClinicTLS", "WellKnownTypes"]
     ),
     .testTarget(
         name: "EdgeTests",
         dependencies: [
-            "Edge", "ClinicAPI", "RPCCore", "ProtoRuntime",
+            "Edge", "ClinicAPI", "RPCCore", "ProtoRuntime", "WellKnownTypes", "ConformanceProtos",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]
+    ),
+    .testTarget(
+        name: "RegistryServiceTests",
+        dependencies: ["RegistryService", "Platform", "ClinicAPI", "RPCCore", "Storage"]
+    ),
+    .testTarget(
+        name: "ClinicsServiceTests",
+        dependencies: ["ClinicsService", "AuthService", "Platform", "ClinicAPI", "RPCCore", "Storage", "WellKnownTypes"]
+    ),
+    .testTarget(
+        name: "DoctorsServiceTests",
+        dependencies: ["DoctorsService", "AuthService", "Platform", "ClinicAPI", "RPCCore", "Storage", "WellKnownTypes"]
+    ),
+    .testTarget(
+        name: "PatientsServiceTests",
+        dependencies: ["PatientsService", "AuthService", "Platform", "ClinicAPI", "RPCCore", "Storage", "WellKnownTypes"]
+    ),
+    .testTarget(
+        name: "AppointmentsServiceTests",
+        dependencies: [
+            "AppointmentsService", "DoctorsService", "ClinicsService", "PatientsService", "AuthService",
+            "Platform", "ClinicAPI", "RPCCore", "Storage", "WellKnownTypes",
+        ]
+    ),
+    .testTarget(
+        name: "ServiceHostTests",
+        dependencies: ["ServiceHost", "RegistryService", "Platform", "RPCTransport", "ClinicAPI", "RPCCore"]
+    ),
+    // End to end: `clinic up` as a process on loopback ports, calls over mTLS and through the edge.
+    .testTarget(
+        name: "IntegrationTests",
+        dependencies: [
+            "ClinicCLI", "ServiceHost", "RPCTransport", "ClinicAPI", "RPCCore", "ProtoRuntime", "ClinicTLS",
         ]
     ),
     .testTarget(
@@ -239,6 +332,9 @@ let allProducts: [(Product, [String])] = [
     (.library(name: "ClinicAPI", targets: ["ClinicAPI"]), ["ClinicAPI"]),
     (.executable(name: "protoc-gen-clinic", targets: ["protoc-gen-clinic"]), ["protoc-gen-clinic"]),
     (.executable(name: "conformance-testee", targets: ["ConformanceTestee"]), ["ConformanceTestee"]),
+    (.executable(name: "clinic", targets: ["ClinicCLI"]), ["ClinicCLI"]),
+    // The proto runtime alone, for Benchmarks/ (its own package, which depends on this one by path).
+    (.library(name: "ProtoRuntime", targets: ["ProtoRuntime"]), ["ProtoRuntime"]),
 ]
 let focusedTargetNames = Set(focused(cTargets + swiftTargets + testTargets).map(\.name))
 let focusedProducts = allProducts.filter { $0.1.allSatisfy(focusedTargetNames.contains) }.map(\.0)
@@ -251,6 +347,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: focused(cTargets + swiftTargets + testTargets),
     swiftLanguageModes: [.v6]
