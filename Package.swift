@@ -125,7 +125,7 @@ let swiftTargets: [Target] = [
     ),
     .target(
         name: "PatientsService",
-        dependencies: ["Platform", "ClinicAPI", "RPCCore", "Storage", "WellKnownTypes", "ProtoRuntime",
+        dependencies: ["Platform", "ClinicAPI", "RPCCore", "Storage", "WellKnownTypes", "ProtoRuntime", "ClinicTLS",
                        .product(name: "Logging", package: "swift-log")],
         path: "Services/Patients"
     ),
@@ -142,6 +142,7 @@ let swiftTargets: [Target] = [
         name: "ServiceHost",
         dependencies: [
             "Platform", "RPCCore", "RPCTransport", "InteropService", "ClinicAPI", "Storage", "ClinicTLS",
+            "WellKnownTypes", "ProtoRuntime",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]
@@ -151,8 +152,8 @@ let swiftTargets: [Target] = [
         name: "ClinicCLI",
         dependencies: [
             "ServiceHost", "Platform", "RPCCore", "RPCTransport", "ClinicAPI", "ProtoRuntime", "Edge",
-            "AuthService", "RegistryService", "ClinicsService", "DoctorsService", "PatientsService",
-            "AppointmentsService",
+            "AuthService", "RegistryService", "InteropService", "ClinicTLS", "Storage", "WellKnownTypes",
+            // Domain services join as their targets land (Services/Clinics, Doctors, Patients, Appointments).
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -264,7 +265,7 @@ let testTargets: [Target] = [
     ),
     .testTarget(
         name: "RegistryServiceTests",
-        dependencies: ["RegistryService", "Platform", "ClinicAPI", "RPCCore", "Storage"]
+        dependencies: ["RegistryService", "Platform", "ClinicAPI", "RPCCore", "Storage", "WellKnownTypes", "ProtoRuntime"]
     ),
     .testTarget(
         name: "ClinicsServiceTests",
@@ -276,24 +277,29 @@ let testTargets: [Target] = [
     ),
     .testTarget(
         name: "PatientsServiceTests",
-        dependencies: ["PatientsService", "AuthService", "Platform", "ClinicAPI", "RPCCore", "Storage", "WellKnownTypes"]
+        dependencies: ["PatientsService", "AuthService", "Platform", "ClinicAPI", "RPCCore", "Storage", "WellKnownTypes",
+                       "ClinicTLS", "ProtoRuntime"]
     ),
     .testTarget(
         name: "AppointmentsServiceTests",
         dependencies: [
-            "AppointmentsService", "DoctorsService", "ClinicsService", "PatientsService", "AuthService",
-            "Platform", "ClinicAPI", "RPCCore", "Storage", "WellKnownTypes",
+            "AppointmentsService", "PatientsService", "AuthService",
+            "Platform", "ClinicAPI", "RPCCore", "Storage", "WellKnownTypes", "ClinicTLS", "ProtoRuntime",
         ]
     ),
     .testTarget(
         name: "ServiceHostTests",
-        dependencies: ["ServiceHost", "RegistryService", "Platform", "RPCTransport", "ClinicAPI", "RPCCore"]
+        dependencies: [
+            "ServiceHost", "RegistryService", "Platform", "RPCTransport", "ClinicAPI", "RPCCore", "InteropService",
+            "ClinicTLS", "WellKnownTypes",
+        ]
     ),
     // End to end: `clinic up` as a process on loopback ports, calls over mTLS and through the edge.
     .testTarget(
         name: "IntegrationTests",
         dependencies: [
             "ClinicCLI", "ServiceHost", "RPCTransport", "ClinicAPI", "RPCCore", "ProtoRuntime", "ClinicTLS",
+            "WellKnownTypes",
         ]
     ),
     .testTarget(

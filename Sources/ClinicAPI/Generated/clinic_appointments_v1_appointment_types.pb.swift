@@ -65,10 +65,13 @@ public struct Clinic_Appointments_V1_Appointment: ProtoMessage {
     public var updateTime: Google_Protobuf_Timestamp?
     /// Output only. Pass back to lifecycle methods to detect concurrent changes (aborted).
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__appointment__descriptor_ref())
     }
@@ -128,107 +131,54 @@ public struct Clinic_Appointments_V1_Appointment: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__Appointment.self)
-        do {
-            let v1 = try arena.cString(self.id)
-            _c.pointee.id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
-        do {
-            let v3 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v3
-        }
-        do {
-            let v4 = try arena.cString(self.doctorId)
-            _c.pointee.doctor_id = v4
-        }
-        do {
-            let v5 = try arena.cString(self.specialtyCode)
-            _c.pointee.specialty_code = v5
-        }
+        _c.pointee.id = try arena.cString(self.id)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.doctor_id = try arena.cString(self.doctorId)
+        _c.pointee.specialty_code = try arena.cString(self.specialtyCode)
         if let value = self.startTime {
-            let v6: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.start_time = v6
+            _c.pointee.start_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.endTime {
-            let v7: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.end_time = v7
+            _c.pointee.end_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
-        do {
-            let v8 = try arena.cString(self.timeZone)
-            _c.pointee.time_zone = v8
-        }
-        do {
-            let v9 = Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
-            _c.pointee.status = v9
-        }
-        do {
-            let v10 = try arena.cString(self.reasonForVisit)
-            _c.pointee.reason_for_visit = v10
-        }
-        do {
-            let v11 = Clinic__Appointments__V1__BookingChannel(rawValue: .init(truncatingIfNeeded: self.channel.protoNumber))
-            _c.pointee.channel = v11
-        }
+        _c.pointee.time_zone = try arena.cString(self.timeZone)
+        _c.pointee.status = Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
+        _c.pointee.reason_for_visit = try arena.cString(self.reasonForVisit)
+        _c.pointee.channel = Clinic__Appointments__V1__BookingChannel(rawValue: .init(truncatingIfNeeded: self.channel.protoNumber))
         if let value = self.booker {
-            let v12: UnsafeMutablePointer<Clinic__Common__V1__Actor>? = try arena.message(value, as: Clinic__Common__V1__Actor.self)
-            _c.pointee.booker = v12
+            _c.pointee.booker = try arena.message(value, as: Clinic__Common__V1__Actor.self)
         }
         if let value = self.cancellation {
-            let v13: UnsafeMutablePointer<Clinic__Appointments__V1__Cancellation>? = try arena.message(value, as: Clinic__Appointments__V1__Cancellation.self)
-            _c.pointee.cancellation = v13
+            _c.pointee.cancellation = try arena.message(value, as: Clinic__Appointments__V1__Cancellation.self)
         }
         if let value = self.confirmTime {
-            let v14: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.confirm_time = v14
+            _c.pointee.confirm_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.checkInTime {
-            let v15: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.check_in_time = v15
+            _c.pointee.check_in_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.completeTime {
-            let v16: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.complete_time = v16
+            _c.pointee.complete_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.noShowTime {
-            let v17: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.no_show_time = v17
+            _c.pointee.no_show_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         _c.pointee.reschedule_count = self.rescheduleCount
         if let value = self.originalStartTime {
-            let v19: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.original_start_time = v19
+            _c.pointee.original_start_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
-        do {
-            let v20 = try arena.cString(self.consultationId)
-            _c.pointee.consultation_id = v20
-        }
-        do {
-            let v21 = try arena.cString(self.patientDisplayName)
-            _c.pointee.patient_display_name = v21
-        }
-        do {
-            let v22 = try arena.cString(self.doctorDisplayName)
-            _c.pointee.doctor_display_name = v22
-        }
-        do {
-            let v23 = try arena.cString(self.clinicDisplayName)
-            _c.pointee.clinic_display_name = v23
-        }
+        _c.pointee.consultation_id = try arena.cString(self.consultationId)
+        _c.pointee.patient_display_name = try arena.cString(self.patientDisplayName)
+        _c.pointee.doctor_display_name = try arena.cString(self.doctorDisplayName)
+        _c.pointee.clinic_display_name = try arena.cString(self.clinicDisplayName)
         if let value = self.createTime {
-            let v24: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.create_time = v24
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.updateTime {
-            let v25: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.update_time = v25
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
-        do {
-            let v26 = try arena.cString(self.etag)
-            _c.pointee.etag = v26
-        }
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -243,10 +193,13 @@ public struct Clinic_Appointments_V1_Cancellation: ProtoMessage {
     public var canceller: Clinic_Common_V1_Actor?
     /// When.
     public var cancelTime: Google_Protobuf_Timestamp?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__cancellation__descriptor_ref())
     }
@@ -266,21 +219,13 @@ public struct Clinic_Appointments_V1_Cancellation: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__Cancellation.self)
-        do {
-            let v1 = Clinic__Appointments__V1__CancellationReason(rawValue: .init(truncatingIfNeeded: self.reason.protoNumber))
-            _c.pointee.reason = v1
-        }
-        do {
-            let v2 = try arena.cString(self.note)
-            _c.pointee.note = v2
-        }
+        _c.pointee.reason = Clinic__Appointments__V1__CancellationReason(rawValue: .init(truncatingIfNeeded: self.reason.protoNumber))
+        _c.pointee.note = try arena.cString(self.note)
         if let value = self.canceller {
-            let v3: UnsafeMutablePointer<Clinic__Common__V1__Actor>? = try arena.message(value, as: Clinic__Common__V1__Actor.self)
-            _c.pointee.canceller = v3
+            _c.pointee.canceller = try arena.message(value, as: Clinic__Common__V1__Actor.self)
         }
         if let value = self.cancelTime {
-            let v4: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.cancel_time = v4
+            _c.pointee.cancel_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -298,10 +243,13 @@ public struct Clinic_Appointments_V1_Slot: ProtoMessage {
     public var startTime: Google_Protobuf_Timestamp?
     /// End (start plus the slot length).
     public var endTime: Google_Protobuf_Timestamp?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__slot__descriptor_ref())
     }
@@ -324,26 +272,17 @@ public struct Clinic_Appointments_V1_Slot: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__Slot.self)
-        do {
-            let v1 = try arena.cString(self.doctorId)
-            _c.pointee.doctor_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.doctorDisplayName)
-            _c.pointee.doctor_display_name = v2
-        }
+        _c.pointee.doctor_id = try arena.cString(self.doctorId)
+        _c.pointee.doctor_display_name = try arena.cString(self.doctorDisplayName)
         _c.pointee.n_specialty_codes = self.specialtyCodes.count
         _c.pointee.specialty_codes = try arena.array(count: self.specialtyCodes.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            let element = try arena.cString(self.specialtyCodes[index])
-            return element
+            return try arena.cString(self.specialtyCodes[index])
         }
         if let value = self.startTime {
-            let v4: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.start_time = v4
+            _c.pointee.start_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.endTime {
-            let v5: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.end_time = v5
+            _c.pointee.end_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -358,11 +297,17 @@ public struct Clinic_Appointments_V1_Slot: ProtoMessage {
 /// CANCELLED, FULFILLED and NOSHOW are final and free the slot (FULFILLED/NOSHOW only in the past).
 public enum Clinic_Appointments_V1_AppointmentStatus: ProtoEnum {
     case unspecified // = 0
+    /// Requested by the patient, holding the slot, awaiting the clinic's confirmation.
     case proposed // = 1
+    /// Confirmed.
     case booked // = 2
+    /// The patient has checked in.
     case arrived // = 3
+    /// The visit took place.
     case fulfilled // = 4
+    /// Cancelled before it took place.
     case cancelled // = 5
+    /// The patient did not come.
     case noshow // = 6
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -372,34 +317,38 @@ public enum Clinic_Appointments_V1_AppointmentStatus: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .proposed
-            case 2: self = .booked
-            case 3: self = .arrived
-            case 4: self = .fulfilled
-            case 5: self = .cancelled
-            case 6: self = .noshow
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .proposed
+        case 2: self = .booked
+        case 3: self = .arrived
+        case 4: self = .fulfilled
+        case 5: self = .cancelled
+        case 6: self = .noshow
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .proposed: 1
-            case .booked: 2
-            case .arrived: 3
-            case .fulfilled: 4
-            case .cancelled: 5
-            case .noshow: 6
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .proposed: 1
+        case .booked: 2
+        case .arrived: 3
+        case .fulfilled: 4
+        case .cancelled: 5
+        case .noshow: 6
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Appointments_V1_AppointmentStatus] = [.unspecified, .proposed, .booked, .arrived, .fulfilled, .cancelled, .noshow]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__appointments__v1__appointment_status__descriptor_ref())
     }
@@ -408,7 +357,9 @@ public enum Clinic_Appointments_V1_AppointmentStatus: ProtoEnum {
 /// How an appointment was booked.
 public enum Clinic_Appointments_V1_BookingChannel: ProtoEnum {
     case unspecified // = 0
+    /// By the patient, online.
     case online // = 1
+    /// By clinic staff (at the desk, on the phone).
     case staff // = 2
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -418,26 +369,30 @@ public enum Clinic_Appointments_V1_BookingChannel: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .online
-            case 2: self = .staff
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .online
+        case 2: self = .staff
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .online: 1
-            case .staff: 2
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .online: 1
+        case .staff: 2
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Appointments_V1_BookingChannel] = [.unspecified, .online, .staff]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__appointments__v1__booking_channel__descriptor_ref())
     }
@@ -446,12 +401,19 @@ public enum Clinic_Appointments_V1_BookingChannel: ProtoEnum {
 /// Why an appointment was cancelled.
 public enum Clinic_Appointments_V1_CancellationReason: ProtoEnum {
     case unspecified // = 0
+    /// The patient asked (no reason given).
     case patientRequest // = 1
+    /// The patient is ill or otherwise unable to come.
     case patientUnavailable // = 2
+    /// The doctor is unavailable (illness, emergency, time off).
     case doctorUnavailable // = 3
+    /// The clinic is closed.
     case clinicClosed // = 4
+    /// Booked by mistake or twice.
     case bookingError // = 5
+    /// The patient's care no longer needs it.
     case noLongerNeeded // = 6
+    /// Any other reason, explained in the note.
     case other // = 7
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -461,36 +423,40 @@ public enum Clinic_Appointments_V1_CancellationReason: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .patientRequest
-            case 2: self = .patientUnavailable
-            case 3: self = .doctorUnavailable
-            case 4: self = .clinicClosed
-            case 5: self = .bookingError
-            case 6: self = .noLongerNeeded
-            case 7: self = .other
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .patientRequest
+        case 2: self = .patientUnavailable
+        case 3: self = .doctorUnavailable
+        case 4: self = .clinicClosed
+        case 5: self = .bookingError
+        case 6: self = .noLongerNeeded
+        case 7: self = .other
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .patientRequest: 1
-            case .patientUnavailable: 2
-            case .doctorUnavailable: 3
-            case .clinicClosed: 4
-            case .bookingError: 5
-            case .noLongerNeeded: 6
-            case .other: 7
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .patientRequest: 1
+        case .patientUnavailable: 2
+        case .doctorUnavailable: 3
+        case .clinicClosed: 4
+        case .bookingError: 5
+        case .noLongerNeeded: 6
+        case .other: 7
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Appointments_V1_CancellationReason] = [.unspecified, .patientRequest, .patientUnavailable, .doctorUnavailable, .clinicClosed, .bookingError, .noLongerNeeded, .other]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__appointments__v1__cancellation_reason__descriptor_ref())
     }
@@ -498,9 +464,13 @@ public enum Clinic_Appointments_V1_CancellationReason: ProtoEnum {
 
 /// Which part of a patient's appointments to list.
 public enum Clinic_Appointments_V1_AppointmentTimeFilter: ProtoEnum {
+    /// Same as UPCOMING.
     case unspecified // = 0
+    /// Starting now or later, earliest first.
     case upcoming // = 1
+    /// Started before now, most recent first.
     case past // = 2
+    /// All, most recent first.
     case all // = 3
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -510,28 +480,32 @@ public enum Clinic_Appointments_V1_AppointmentTimeFilter: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .upcoming
-            case 2: self = .past
-            case 3: self = .all
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .upcoming
+        case 2: self = .past
+        case 3: self = .all
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .upcoming: 1
-            case .past: 2
-            case .all: 3
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .upcoming: 1
+        case .past: 2
+        case .all: 3
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Appointments_V1_AppointmentTimeFilter] = [.unspecified, .upcoming, .past, .all]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__appointments__v1__appointment_time_filter__descriptor_ref())
     }
@@ -540,8 +514,8 @@ public enum Clinic_Appointments_V1_AppointmentTimeFilter: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Appointments_V1_Appointment {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if FieldFormat.length(of: reasonForVisit) > 500 { throw ValidationError(fieldPath: "reason_for_visit", reason: "must be at most 500 characters") }
     }
 }
-

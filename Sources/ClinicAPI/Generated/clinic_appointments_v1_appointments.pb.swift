@@ -20,7 +20,9 @@ public struct Clinic_Appointments_V1_SearchFreeSlotsRequest: ProtoMessage {
     public var pageSize: Int32 = 0
     /// `next_page_token` of the previous page; other fields must not change between pages.
     public var pageToken: String = ""
+    /// Whose slots to search. Exactly one is required (invalid_argument otherwise).
     public var target: OneOf_Target?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
     public enum OneOf_Target: Sendable, Equatable {
@@ -30,8 +32,10 @@ public struct Clinic_Appointments_V1_SearchFreeSlotsRequest: ProtoMessage {
         case specialtyCode(String)
     }
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__search_free_slots_request__descriptor_ref())
     }
@@ -46,42 +50,31 @@ public struct Clinic_Appointments_V1_SearchFreeSlotsRequest: ProtoMessage {
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token)
         switch _c.target_case.rawValue {
-            case 2: self.target = .doctorId(try CMessageReader.string(_c.doctor_id))
-            case 3: self.target = .specialtyCode(try CMessageReader.string(_c.specialty_code))
-            default: self.target = nil
+        case 2: self.target = .doctorId(try CMessageReader.string(_c.doctor_id))
+        case 3: self.target = .specialtyCode(try CMessageReader.string(_c.specialty_code))
+        default: self.target = nil
         }
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__SearchFreeSlotsRequest.self)
-        do {
-            let v1 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v1
-        }
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.dateRange {
-            let v4: UnsafeMutablePointer<Clinic__Common__V1__DateRange>? = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
-            _c.pointee.date_range = v4
+            _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
         }
-        do {
-            let v5 = try arena.cString(self.timeZone)
-            _c.pointee.time_zone = v5
-        }
+        _c.pointee.time_zone = try arena.cString(self.timeZone)
         _c.pointee.page_size = self.pageSize
-        do {
-            let v7 = try arena.cString(self.pageToken)
-            _c.pointee.page_token = v7
-        }
+        _c.pointee.page_token = try arena.cString(self.pageToken)
         switch self.target {
-            case .doctorId(let value)?:
-                let cValue = try arena.cString(value)
-                _c.pointee.target_case = .init(rawValue: 2)
-                _c.pointee.doctor_id = cValue
-            case .specialtyCode(let value)?:
-                let cValue = try arena.cString(value)
-                _c.pointee.target_case = .init(rawValue: 3)
-                _c.pointee.specialty_code = cValue
-            case nil: break
+        case .doctorId(let value)?:
+            _c.pointee.target_case = .init(rawValue: 2)
+            _c.pointee.doctor_id = try arena.cString(value)
+        case .specialtyCode(let value)?:
+            _c.pointee.target_case = .init(rawValue: 3)
+            _c.pointee.specialty_code = try arena.cString(value)
+        case nil:
+            break
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -95,10 +88,13 @@ public struct Clinic_Appointments_V1_SearchFreeSlotsResponse: ProtoMessage {
     public var timeZone: String = ""
     /// Token for the next page; empty on the last page.
     public var nextPageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__search_free_slots_response__descriptor_ref())
     }
@@ -117,17 +113,10 @@ public struct Clinic_Appointments_V1_SearchFreeSlotsResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__SearchFreeSlotsResponse.self)
         _c.pointee.n_slots = self.slots.count
         _c.pointee.slots = try arena.array(count: self.slots.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Appointments__V1__Slot>? in
-            let element: UnsafeMutablePointer<Clinic__Appointments__V1__Slot>? = try arena.message(self.slots[index], as: Clinic__Appointments__V1__Slot.self)
-            return element
+            return try arena.message(self.slots[index], as: Clinic__Appointments__V1__Slot.self)
         }
-        do {
-            let v2 = try arena.cString(self.timeZone)
-            _c.pointee.time_zone = v2
-        }
-        do {
-            let v3 = try arena.cString(self.nextPageToken)
-            _c.pointee.next_page_token = v3
-        }
+        _c.pointee.time_zone = try arena.cString(self.timeZone)
+        _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -149,10 +138,13 @@ public struct Clinic_Appointments_V1_BookAppointmentRequest: ProtoMessage {
     /// Idempotency key (a UUID chosen by the client): a retry with the same key within 24 hours
     /// returns the first booking instead of failing on the now-taken slot.
     public var requestId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__book_appointment_request__descriptor_ref())
     }
@@ -173,34 +165,15 @@ public struct Clinic_Appointments_V1_BookAppointmentRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__BookAppointmentRequest.self)
-        do {
-            let v1 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v2
-        }
-        do {
-            let v3 = try arena.cString(self.doctorId)
-            _c.pointee.doctor_id = v3
-        }
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.doctor_id = try arena.cString(self.doctorId)
         if let value = self.startTime {
-            let v4: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.start_time = v4
+            _c.pointee.start_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
-        do {
-            let v5 = try arena.cString(self.specialtyCode)
-            _c.pointee.specialty_code = v5
-        }
-        do {
-            let v6 = try arena.cString(self.reasonForVisit)
-            _c.pointee.reason_for_visit = v6
-        }
-        do {
-            let v7 = try arena.cString(self.requestId)
-            _c.pointee.request_id = v7
-        }
+        _c.pointee.specialty_code = try arena.cString(self.specialtyCode)
+        _c.pointee.reason_for_visit = try arena.cString(self.reasonForVisit)
+        _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -219,10 +192,13 @@ public struct Clinic_Appointments_V1_RescheduleAppointmentRequest: ProtoMessage 
     public var etag: String = ""
     /// Idempotency key (a UUID chosen by the client).
     public var requestId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__reschedule_appointment_request__descriptor_ref())
     }
@@ -242,30 +218,14 @@ public struct Clinic_Appointments_V1_RescheduleAppointmentRequest: ProtoMessage 
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__RescheduleAppointmentRequest.self)
-        do {
-            let v1 = try arena.cString(self.appointmentId)
-            _c.pointee.appointment_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
+        _c.pointee.appointment_id = try arena.cString(self.appointmentId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.startTime {
-            let v3: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.start_time = v3
+            _c.pointee.start_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
-        do {
-            let v4 = try arena.cString(self.doctorId)
-            _c.pointee.doctor_id = v4
-        }
-        do {
-            let v5 = try arena.cString(self.etag)
-            _c.pointee.etag = v5
-        }
-        do {
-            let v6 = try arena.cString(self.requestId)
-            _c.pointee.request_id = v6
-        }
+        _c.pointee.doctor_id = try arena.cString(self.doctorId)
+        _c.pointee.etag = try arena.cString(self.etag)
+        _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -282,10 +242,13 @@ public struct Clinic_Appointments_V1_CancelAppointmentRequest: ProtoMessage {
     public var note: String = ""
     /// The etag from the last read; when set and stale, answers aborted.
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__cancel_appointment_request__descriptor_ref())
     }
@@ -302,26 +265,11 @@ public struct Clinic_Appointments_V1_CancelAppointmentRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__CancelAppointmentRequest.self)
-        do {
-            let v1 = try arena.cString(self.appointmentId)
-            _c.pointee.appointment_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
-        do {
-            let v3 = Clinic__Appointments__V1__CancellationReason(rawValue: .init(truncatingIfNeeded: self.reason.protoNumber))
-            _c.pointee.reason = v3
-        }
-        do {
-            let v4 = try arena.cString(self.note)
-            _c.pointee.note = v4
-        }
-        do {
-            let v5 = try arena.cString(self.etag)
-            _c.pointee.etag = v5
-        }
+        _c.pointee.appointment_id = try arena.cString(self.appointmentId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.reason = Clinic__Appointments__V1__CancellationReason(rawValue: .init(truncatingIfNeeded: self.reason.protoNumber))
+        _c.pointee.note = try arena.cString(self.note)
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -332,10 +280,13 @@ public struct Clinic_Appointments_V1_ConfirmAppointmentRequest: ProtoMessage {
     public var appointmentId: String = ""
     /// The etag from the last read; when set and stale, answers aborted.
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__confirm_appointment_request__descriptor_ref())
     }
@@ -349,14 +300,8 @@ public struct Clinic_Appointments_V1_ConfirmAppointmentRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ConfirmAppointmentRequest.self)
-        do {
-            let v1 = try arena.cString(self.appointmentId)
-            _c.pointee.appointment_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.etag)
-            _c.pointee.etag = v2
-        }
+        _c.pointee.appointment_id = try arena.cString(self.appointmentId)
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -367,10 +312,13 @@ public struct Clinic_Appointments_V1_CheckInAppointmentRequest: ProtoMessage {
     public var appointmentId: String = ""
     /// The etag from the last read; when set and stale, answers aborted.
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__check_in_appointment_request__descriptor_ref())
     }
@@ -384,14 +332,8 @@ public struct Clinic_Appointments_V1_CheckInAppointmentRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__CheckInAppointmentRequest.self)
-        do {
-            let v1 = try arena.cString(self.appointmentId)
-            _c.pointee.appointment_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.etag)
-            _c.pointee.etag = v2
-        }
+        _c.pointee.appointment_id = try arena.cString(self.appointmentId)
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -402,10 +344,13 @@ public struct Clinic_Appointments_V1_MarkNoShowRequest: ProtoMessage {
     public var appointmentId: String = ""
     /// The etag from the last read; when set and stale, answers aborted.
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__mark_no_show_request__descriptor_ref())
     }
@@ -419,14 +364,8 @@ public struct Clinic_Appointments_V1_MarkNoShowRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__MarkNoShowRequest.self)
-        do {
-            let v1 = try arena.cString(self.appointmentId)
-            _c.pointee.appointment_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.etag)
-            _c.pointee.etag = v2
-        }
+        _c.pointee.appointment_id = try arena.cString(self.appointmentId)
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -441,10 +380,13 @@ public struct Clinic_Appointments_V1_CompleteAppointmentRequest: ProtoMessage {
     public var consultationId: String = ""
     /// The etag from the last read; when set and stale, answers aborted.
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__complete_appointment_request__descriptor_ref())
     }
@@ -460,22 +402,10 @@ public struct Clinic_Appointments_V1_CompleteAppointmentRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__CompleteAppointmentRequest.self)
-        do {
-            let v1 = try arena.cString(self.appointmentId)
-            _c.pointee.appointment_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
-        do {
-            let v3 = try arena.cString(self.consultationId)
-            _c.pointee.consultation_id = v3
-        }
-        do {
-            let v4 = try arena.cString(self.etag)
-            _c.pointee.etag = v4
-        }
+        _c.pointee.appointment_id = try arena.cString(self.appointmentId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.consultation_id = try arena.cString(self.consultationId)
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -486,10 +416,13 @@ public struct Clinic_Appointments_V1_GetAppointmentRequest: ProtoMessage {
     public var appointmentId: String = ""
     /// The clinic, for patients and services.
     public var clinicId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__get_appointment_request__descriptor_ref())
     }
@@ -503,14 +436,8 @@ public struct Clinic_Appointments_V1_GetAppointmentRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__GetAppointmentRequest.self)
-        do {
-            let v1 = try arena.cString(self.appointmentId)
-            _c.pointee.appointment_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
+        _c.pointee.appointment_id = try arena.cString(self.appointmentId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -527,10 +454,13 @@ public struct Clinic_Appointments_V1_ListDoctorAppointmentsRequest: ProtoMessage
     public var pageSize: Int32 = 0
     /// `next_page_token` of the previous page; other fields must not change between pages.
     public var pageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__list_doctor_appointments_request__descriptor_ref())
     }
@@ -551,24 +481,16 @@ public struct Clinic_Appointments_V1_ListDoctorAppointmentsRequest: ProtoMessage
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListDoctorAppointmentsRequest.self)
-        do {
-            let v1 = try arena.cString(self.doctorId)
-            _c.pointee.doctor_id = v1
-        }
+        _c.pointee.doctor_id = try arena.cString(self.doctorId)
         if let value = self.dateRange {
-            let v2: UnsafeMutablePointer<Clinic__Common__V1__DateRange>? = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
-            _c.pointee.date_range = v2
+            _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
         }
         _c.pointee.n_statuses = self.statuses.count
         _c.pointee.statuses = try arena.array(count: self.statuses.count) { (index, arena) throws(ProtoError) -> Clinic__Appointments__V1__AppointmentStatus in
-            let element = Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
-            return element
+            return Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
         }
         _c.pointee.page_size = self.pageSize
-        do {
-            let v5 = try arena.cString(self.pageToken)
-            _c.pointee.page_token = v5
-        }
+        _c.pointee.page_token = try arena.cString(self.pageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -581,10 +503,13 @@ public struct Clinic_Appointments_V1_ListDoctorAppointmentsResponse: ProtoMessag
     public var timeZone: String = ""
     /// Token for the next page; empty on the last page.
     public var nextPageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__list_doctor_appointments_response__descriptor_ref())
     }
@@ -603,17 +528,10 @@ public struct Clinic_Appointments_V1_ListDoctorAppointmentsResponse: ProtoMessag
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListDoctorAppointmentsResponse.self)
         _c.pointee.n_appointments = self.appointments.count
         _c.pointee.appointments = try arena.array(count: self.appointments.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>? in
-            let element: UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>? = try arena.message(self.appointments[index], as: Clinic__Appointments__V1__Appointment.self)
-            return element
+            return try arena.message(self.appointments[index], as: Clinic__Appointments__V1__Appointment.self)
         }
-        do {
-            let v2 = try arena.cString(self.timeZone)
-            _c.pointee.time_zone = v2
-        }
-        do {
-            let v3 = try arena.cString(self.nextPageToken)
-            _c.pointee.next_page_token = v3
-        }
+        _c.pointee.time_zone = try arena.cString(self.timeZone)
+        _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -632,10 +550,13 @@ public struct Clinic_Appointments_V1_ListPatientAppointmentsRequest: ProtoMessag
     public var pageSize: Int32 = 0
     /// `next_page_token` of the previous page; other fields must not change between pages.
     public var pageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__list_patient_appointments_request__descriptor_ref())
     }
@@ -655,28 +576,15 @@ public struct Clinic_Appointments_V1_ListPatientAppointmentsRequest: ProtoMessag
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListPatientAppointmentsRequest.self)
-        do {
-            let v1 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
-        do {
-            let v3 = Clinic__Appointments__V1__AppointmentTimeFilter(rawValue: .init(truncatingIfNeeded: self.timeFilter.protoNumber))
-            _c.pointee.time_filter = v3
-        }
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.time_filter = Clinic__Appointments__V1__AppointmentTimeFilter(rawValue: .init(truncatingIfNeeded: self.timeFilter.protoNumber))
         _c.pointee.n_statuses = self.statuses.count
         _c.pointee.statuses = try arena.array(count: self.statuses.count) { (index, arena) throws(ProtoError) -> Clinic__Appointments__V1__AppointmentStatus in
-            let element = Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
-            return element
+            return Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
         }
         _c.pointee.page_size = self.pageSize
-        do {
-            let v6 = try arena.cString(self.pageToken)
-            _c.pointee.page_token = v6
-        }
+        _c.pointee.page_token = try arena.cString(self.pageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -687,10 +595,13 @@ public struct Clinic_Appointments_V1_ListPatientAppointmentsResponse: ProtoMessa
     public var appointments: [Clinic_Appointments_V1_Appointment] = []
     /// Token for the next page; empty on the last page.
     public var nextPageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__list_patient_appointments_response__descriptor_ref())
     }
@@ -708,13 +619,9 @@ public struct Clinic_Appointments_V1_ListPatientAppointmentsResponse: ProtoMessa
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListPatientAppointmentsResponse.self)
         _c.pointee.n_appointments = self.appointments.count
         _c.pointee.appointments = try arena.array(count: self.appointments.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>? in
-            let element: UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>? = try arena.message(self.appointments[index], as: Clinic__Appointments__V1__Appointment.self)
-            return element
+            return try arena.message(self.appointments[index], as: Clinic__Appointments__V1__Appointment.self)
         }
-        do {
-            let v2 = try arena.cString(self.nextPageToken)
-            _c.pointee.next_page_token = v2
-        }
+        _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -735,10 +642,13 @@ public struct Clinic_Appointments_V1_ListAppointmentsRequest: ProtoMessage {
     public var pageSize: Int32 = 0
     /// `next_page_token` of the previous page; other fields must not change between pages.
     public var pageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__list_appointments_request__descriptor_ref())
     }
@@ -763,33 +673,21 @@ public struct Clinic_Appointments_V1_ListAppointmentsRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListAppointmentsRequest.self)
-        do {
-            let v1 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v1
-        }
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.interval {
-            let v2: UnsafeMutablePointer<Clinic__Common__V1__Interval>? = try arena.message(value, as: Clinic__Common__V1__Interval.self)
-            _c.pointee.interval = v2
+            _c.pointee.interval = try arena.message(value, as: Clinic__Common__V1__Interval.self)
         }
         _c.pointee.n_doctor_ids = self.doctorIds.count
         _c.pointee.doctor_ids = try arena.array(count: self.doctorIds.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            let element = try arena.cString(self.doctorIds[index])
-            return element
+            return try arena.cString(self.doctorIds[index])
         }
-        do {
-            let v4 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v4
-        }
+        _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.n_statuses = self.statuses.count
         _c.pointee.statuses = try arena.array(count: self.statuses.count) { (index, arena) throws(ProtoError) -> Clinic__Appointments__V1__AppointmentStatus in
-            let element = Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
-            return element
+            return Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
         }
         _c.pointee.page_size = self.pageSize
-        do {
-            let v7 = try arena.cString(self.pageToken)
-            _c.pointee.page_token = v7
-        }
+        _c.pointee.page_token = try arena.cString(self.pageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -800,10 +698,13 @@ public struct Clinic_Appointments_V1_ListAppointmentsResponse: ProtoMessage {
     public var appointments: [Clinic_Appointments_V1_Appointment] = []
     /// Token for the next page; empty on the last page.
     public var nextPageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__list_appointments_response__descriptor_ref())
     }
@@ -821,13 +722,9 @@ public struct Clinic_Appointments_V1_ListAppointmentsResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListAppointmentsResponse.self)
         _c.pointee.n_appointments = self.appointments.count
         _c.pointee.appointments = try arena.array(count: self.appointments.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>? in
-            let element: UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>? = try arena.message(self.appointments[index], as: Clinic__Appointments__V1__Appointment.self)
-            return element
+            return try arena.message(self.appointments[index], as: Clinic__Appointments__V1__Appointment.self)
         }
-        do {
-            let v2 = try arena.cString(self.nextPageToken)
-            _c.pointee.next_page_token = v2
-        }
+        _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -835,6 +732,7 @@ public struct Clinic_Appointments_V1_ListAppointmentsResponse: ProtoMessage {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Appointments_V1_SearchFreeSlotsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
         if case .doctorId(let oneofValue)? = target {
@@ -842,7 +740,7 @@ extension Clinic_Appointments_V1_SearchFreeSlotsRequest {
         }
         if case .specialtyCode(let oneofValue)? = target {
             if FieldFormat.length(of: oneofValue) > 64 { throw ValidationError(fieldPath: "specialty_code", reason: "must be at most 64 characters") }
-    if !FieldFormat.id.accepts(oneofValue) { throw ValidationError(fieldPath: "specialty_code", reason: "is not a valid id") }
+            if !FieldFormat.id.accepts(oneofValue) { throw ValidationError(fieldPath: "specialty_code", reason: "is not a valid id") }
         }
         if dateRange == nil { throw ValidationError(fieldPath: "date_range", reason: "is required") }
         if let value = dateRange {
@@ -857,6 +755,7 @@ extension Clinic_Appointments_V1_SearchFreeSlotsRequest {
 }
 
 extension Clinic_Appointments_V1_BookAppointmentRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
@@ -871,6 +770,7 @@ extension Clinic_Appointments_V1_BookAppointmentRequest {
 }
 
 extension Clinic_Appointments_V1_RescheduleAppointmentRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if appointmentId.isEmpty { throw ValidationError(fieldPath: "appointment_id", reason: "is required") }
         if !FieldFormat.id.accepts(appointmentId) { throw ValidationError(fieldPath: "appointment_id", reason: "is not a valid id") }
@@ -883,6 +783,7 @@ extension Clinic_Appointments_V1_RescheduleAppointmentRequest {
 }
 
 extension Clinic_Appointments_V1_CancelAppointmentRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if appointmentId.isEmpty { throw ValidationError(fieldPath: "appointment_id", reason: "is required") }
         if !FieldFormat.id.accepts(appointmentId) { throw ValidationError(fieldPath: "appointment_id", reason: "is not a valid id") }
@@ -895,6 +796,7 @@ extension Clinic_Appointments_V1_CancelAppointmentRequest {
 }
 
 extension Clinic_Appointments_V1_ConfirmAppointmentRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if appointmentId.isEmpty { throw ValidationError(fieldPath: "appointment_id", reason: "is required") }
         if !FieldFormat.id.accepts(appointmentId) { throw ValidationError(fieldPath: "appointment_id", reason: "is not a valid id") }
@@ -903,6 +805,7 @@ extension Clinic_Appointments_V1_ConfirmAppointmentRequest {
 }
 
 extension Clinic_Appointments_V1_CheckInAppointmentRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if appointmentId.isEmpty { throw ValidationError(fieldPath: "appointment_id", reason: "is required") }
         if !FieldFormat.id.accepts(appointmentId) { throw ValidationError(fieldPath: "appointment_id", reason: "is not a valid id") }
@@ -911,6 +814,7 @@ extension Clinic_Appointments_V1_CheckInAppointmentRequest {
 }
 
 extension Clinic_Appointments_V1_MarkNoShowRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if appointmentId.isEmpty { throw ValidationError(fieldPath: "appointment_id", reason: "is required") }
         if !FieldFormat.id.accepts(appointmentId) { throw ValidationError(fieldPath: "appointment_id", reason: "is not a valid id") }
@@ -919,6 +823,7 @@ extension Clinic_Appointments_V1_MarkNoShowRequest {
 }
 
 extension Clinic_Appointments_V1_CompleteAppointmentRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if appointmentId.isEmpty { throw ValidationError(fieldPath: "appointment_id", reason: "is required") }
         if !FieldFormat.id.accepts(appointmentId) { throw ValidationError(fieldPath: "appointment_id", reason: "is not a valid id") }
@@ -929,6 +834,7 @@ extension Clinic_Appointments_V1_CompleteAppointmentRequest {
 }
 
 extension Clinic_Appointments_V1_GetAppointmentRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if appointmentId.isEmpty { throw ValidationError(fieldPath: "appointment_id", reason: "is required") }
         if !FieldFormat.id.accepts(appointmentId) { throw ValidationError(fieldPath: "appointment_id", reason: "is not a valid id") }
@@ -937,6 +843,7 @@ extension Clinic_Appointments_V1_GetAppointmentRequest {
 }
 
 extension Clinic_Appointments_V1_ListDoctorAppointmentsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if doctorId.isEmpty { throw ValidationError(fieldPath: "doctor_id", reason: "is required") }
         if !FieldFormat.id.accepts(doctorId) { throw ValidationError(fieldPath: "doctor_id", reason: "is not a valid id") }
@@ -955,6 +862,7 @@ extension Clinic_Appointments_V1_ListDoctorAppointmentsRequest {
 }
 
 extension Clinic_Appointments_V1_ListDoctorAppointmentsResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in appointments.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "appointments[\(position)]") }
@@ -963,6 +871,7 @@ extension Clinic_Appointments_V1_ListDoctorAppointmentsResponse {
 }
 
 extension Clinic_Appointments_V1_ListPatientAppointmentsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
@@ -979,6 +888,7 @@ extension Clinic_Appointments_V1_ListPatientAppointmentsRequest {
 }
 
 extension Clinic_Appointments_V1_ListPatientAppointmentsResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in appointments.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "appointments[\(position)]") }
@@ -987,6 +897,7 @@ extension Clinic_Appointments_V1_ListPatientAppointmentsResponse {
 }
 
 extension Clinic_Appointments_V1_ListAppointmentsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
         if interval == nil { throw ValidationError(fieldPath: "interval", reason: "is required") }
@@ -1006,13 +917,13 @@ extension Clinic_Appointments_V1_ListAppointmentsRequest {
 }
 
 extension Clinic_Appointments_V1_ListAppointmentsResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in appointments.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "appointments[\(position)]") }
         }
     }
 }
-
 
 /// Books appointments and moves them through their lifecycle.
 public enum Clinic_Appointments_V1_AppointmentService {
@@ -1248,54 +1159,82 @@ public enum Clinic_Appointments_V1_AppointmentService {
         /// What carries the calls.
         public let caller: any RPCCaller
 
+        /// A client whose calls go through `caller`.
         public init(caller: any RPCCaller) {
             self.caller = caller
         }
 
+        /// Free slots for one doctor, or for every doctor of a specialty, over a date range: the
+        /// doctors' schedules (availability plus extra hours, minus time off and clinic closures) minus
+        /// existing bookings, cut into slots, in the clinic's time zone and correct across daylight
+        /// saving changes. Slots in the past or outside the clinic's booking policy (for patients) are
+        /// left out. Public so that people can look before signing up.
         public func searchFreeSlots(_ request: Clinic_Appointments_V1_SearchFreeSlotsRequest, options: CallOptions = .defaults) async throws -> Clinic_Appointments_V1_SearchFreeSlotsResponse {
             try await caller.unary(request: request, method: Method.SearchFreeSlots.descriptor, options: options)
         }
 
+        /// Books a free slot, for the calling patient or by staff for a patient. Exactly one of
+        /// concurrent requests for the same slot succeeds; the others answer already_exists. A start
+        /// that is not a free slot of the doctor answers failed_precondition. A patient not yet linked
+        /// to the clinic is linked first (PatientService.LinkPatientToClinic).
         public func bookAppointment(_ request: Clinic_Appointments_V1_BookAppointmentRequest, options: CallOptions = .defaults) async throws -> Clinic_Appointments_V1_Appointment {
             try await caller.unary(request: request, method: Method.BookAppointment.descriptor, options: options)
         }
 
+        /// Moves an appointment to another free slot (and optionally another doctor of the clinic),
+        /// keeping its id and status; the old slot is freed in the same transaction. Patients may do it
+        /// only until the clinic's cancellation notice (failed_precondition after).
         public func rescheduleAppointment(_ request: Clinic_Appointments_V1_RescheduleAppointmentRequest, options: CallOptions = .defaults) async throws -> Clinic_Appointments_V1_Appointment {
             try await caller.unary(request: request, method: Method.RescheduleAppointment.descriptor, options: options)
         }
 
+        /// Cancels a PROPOSED or BOOKED appointment with a reason code; the slot becomes free. Patients
+        /// may do it only until the clinic's cancellation notice. Cancelling a cancelled appointment
+        /// returns it unchanged.
         public func cancelAppointment(_ request: Clinic_Appointments_V1_CancelAppointmentRequest, options: CallOptions = .defaults) async throws -> Clinic_Appointments_V1_Appointment {
             try await caller.unary(request: request, method: Method.CancelAppointment.descriptor, options: options)
         }
 
+        /// Confirms a PROPOSED appointment (BOOKED). Confirming a BOOKED one returns it unchanged.
         public func confirmAppointment(_ request: Clinic_Appointments_V1_ConfirmAppointmentRequest, options: CallOptions = .defaults) async throws -> Clinic_Appointments_V1_Appointment {
             try await caller.unary(request: request, method: Method.ConfirmAppointment.descriptor, options: options)
         }
 
+        /// Records that the patient arrived (ARRIVED).
         public func checkInAppointment(_ request: Clinic_Appointments_V1_CheckInAppointmentRequest, options: CallOptions = .defaults) async throws -> Clinic_Appointments_V1_Appointment {
             try await caller.unary(request: request, method: Method.CheckInAppointment.descriptor, options: options)
         }
 
+        /// Records that the patient did not come (NOSHOW); only after the start time.
         public func markNoShow(_ request: Clinic_Appointments_V1_MarkNoShowRequest, options: CallOptions = .defaults) async throws -> Clinic_Appointments_V1_Appointment {
             try await caller.unary(request: request, method: Method.MarkNoShow.descriptor, options: options)
         }
 
+        /// Records that the visit took place (FULFILLED). Called by the consultations service when a
+        /// consultation of the appointment completes, or by staff.
         public func completeAppointment(_ request: Clinic_Appointments_V1_CompleteAppointmentRequest, options: CallOptions = .defaults) async throws -> Clinic_Appointments_V1_Appointment {
             try await caller.unary(request: request, method: Method.CompleteAppointment.descriptor, options: options)
         }
 
+        /// Gets an appointment.
         public func getAppointment(_ request: Clinic_Appointments_V1_GetAppointmentRequest, options: CallOptions = .defaults) async throws -> Clinic_Appointments_V1_Appointment {
             try await caller.unary(request: request, method: Method.GetAppointment.descriptor, options: options)
         }
 
+        /// A doctor's appointments over calendar days (one day for the day view, seven for the week
+        /// view), in start order. Cancelled appointments are included only when asked for by status.
         public func listDoctorAppointments(_ request: Clinic_Appointments_V1_ListDoctorAppointmentsRequest, options: CallOptions = .defaults) async throws -> Clinic_Appointments_V1_ListDoctorAppointmentsResponse {
             try await caller.unary(request: request, method: Method.ListDoctorAppointments.descriptor, options: options)
         }
 
+        /// A patient's upcoming or past appointments. For a patient ("me"), across every clinic they
+        /// are linked to (or one, with `clinic_id`); for staff, within their clinic. Not tenant_scoped:
+        /// the handler opens each clinic's data itself (staff: only their own clinic).
         public func listPatientAppointments(_ request: Clinic_Appointments_V1_ListPatientAppointmentsRequest, options: CallOptions = .defaults) async throws -> Clinic_Appointments_V1_ListPatientAppointmentsResponse {
             try await caller.unary(request: request, method: Method.ListPatientAppointments.descriptor, options: options)
         }
 
+        /// The clinic's appointments over a period, optionally for some doctors or statuses, in start order.
         public func listAppointments(_ request: Clinic_Appointments_V1_ListAppointmentsRequest, options: CallOptions = .defaults) async throws -> Clinic_Appointments_V1_ListAppointmentsResponse {
             try await caller.unary(request: request, method: Method.ListAppointments.descriptor, options: options)
         }

@@ -44,10 +44,13 @@ public struct Clinic_Auth_V1_Account: ProtoMessage {
     /// Output only. Changes on every update; pass it back in update and delete requests to fail
     /// with aborted instead of overwriting a concurrent change.
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__account__descriptor_ref())
     }
@@ -86,59 +89,34 @@ public struct Clinic_Auth_V1_Account: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__Account.self)
-        do {
-            let v1 = try arena.cString(self.id)
-            _c.pointee.id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.email)
-            _c.pointee.email = v2
-        }
+        _c.pointee.id = try arena.cString(self.id)
+        _c.pointee.email = try arena.cString(self.email)
         if let value = self.name {
-            let v3: UnsafeMutablePointer<Clinic__Common__V1__PersonName>? = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
-            _c.pointee.name = v3
+            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
         }
         _c.pointee.n_roles = self.roles.count
         _c.pointee.roles = try arena.array(count: self.roles.count) { (index, arena) throws(ProtoError) -> Clinic__Common__V1__Role in
-            let element = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.roles[index].protoNumber))
-            return element
+            return Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.roles[index].protoNumber))
         }
-        do {
-            let v5 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v5
-        }
-        do {
-            let v6 = Clinic__Auth__V1__AccountState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
-            _c.pointee.state = v6
-        }
-        do {
-            let v7: protobuf_c_boolean = self.emailVerified ? 1 : 0
-            _c.pointee.email_verified = v7
-        }
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.state = Clinic__Auth__V1__AccountState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
+        _c.pointee.email_verified = self.emailVerified ? 1 : 0
         if let value = self.lockedUntilTime {
-            let v8: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.locked_until_time = v8
+            _c.pointee.locked_until_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.createTime {
-            let v9: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.create_time = v9
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.updateTime {
-            let v10: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.update_time = v10
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.deleteTime {
-            let v11: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.delete_time = v11
+            _c.pointee.delete_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.lastLoginTime {
-            let v12: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.last_login_time = v12
+            _c.pointee.last_login_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
-        do {
-            let v13 = try arena.cString(self.etag)
-            _c.pointee.etag = v13
-        }
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -162,10 +140,13 @@ public struct Clinic_Auth_V1_AuthTokens: ProtoMessage {
     public var refreshToken: String = ""
     /// When the refresh token and its session expire if unused.
     public var refreshTokenExpireTime: Google_Protobuf_Timestamp?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__auth_tokens__descriptor_ref())
     }
@@ -186,25 +167,14 @@ public struct Clinic_Auth_V1_AuthTokens: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__AuthTokens.self)
-        do {
-            let v1 = try arena.cString(self.accessToken)
-            _c.pointee.access_token = v1
-        }
-        do {
-            let v2 = try arena.cString(self.tokenType)
-            _c.pointee.token_type = v2
-        }
+        _c.pointee.access_token = try arena.cString(self.accessToken)
+        _c.pointee.token_type = try arena.cString(self.tokenType)
         if let value = self.accessTokenExpireTime {
-            let v3: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.access_token_expire_time = v3
+            _c.pointee.access_token_expire_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
-        do {
-            let v4 = try arena.cString(self.refreshToken)
-            _c.pointee.refresh_token = v4
-        }
+        _c.pointee.refresh_token = try arena.cString(self.refreshToken)
         if let value = self.refreshTokenExpireTime {
-            let v5: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.refresh_token_expire_time = v5
+            _c.pointee.refresh_token_expire_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -226,10 +196,13 @@ public struct Clinic_Auth_V1_Profile: ProtoMessage {
     public var timeZone: String = ""
     /// Which fields the caller was allowed to see.
     public var view: Clinic_Auth_V1_ProfileView = .init()
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__profile__descriptor_ref())
     }
@@ -254,35 +227,20 @@ public struct Clinic_Auth_V1_Profile: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__Profile.self)
-        do {
-            let v1 = try arena.cString(self.accountId)
-            _c.pointee.account_id = v1
-        }
+        _c.pointee.account_id = try arena.cString(self.accountId)
         if let value = self.name {
-            let v2: UnsafeMutablePointer<Clinic__Common__V1__PersonName>? = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
-            _c.pointee.name = v2
+            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
         }
         _c.pointee.n_roles = self.roles.count
         _c.pointee.roles = try arena.array(count: self.roles.count) { (index, arena) throws(ProtoError) -> Clinic__Common__V1__Role in
-            let element = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.roles[index].protoNumber))
-            return element
+            return Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.roles[index].protoNumber))
         }
-        do {
-            let v4 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v4
-        }
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.contact {
-            let v5: UnsafeMutablePointer<Clinic__Common__V1__ContactInfo>? = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self)
-            _c.pointee.contact = v5
+            _c.pointee.contact = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self)
         }
-        do {
-            let v6 = try arena.cString(self.timeZone)
-            _c.pointee.time_zone = v6
-        }
-        do {
-            let v7 = Clinic__Auth__V1__ProfileView(rawValue: .init(truncatingIfNeeded: self.view.protoNumber))
-            _c.pointee.view = v7
-        }
+        _c.pointee.time_zone = try arena.cString(self.timeZone)
+        _c.pointee.view = Clinic__Auth__V1__ProfileView(rawValue: .init(truncatingIfNeeded: self.view.protoNumber))
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -301,10 +259,13 @@ public struct Clinic_Auth_V1_SigningKey: ProtoMessage {
     public var createTime: Google_Protobuf_Timestamp?
     /// After this time no unexpired token can carry this key; verifiers may forget it.
     public var expireTime: Google_Protobuf_Timestamp?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__signing_key__descriptor_ref())
     }
@@ -326,30 +287,16 @@ public struct Clinic_Auth_V1_SigningKey: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__SigningKey.self)
-        do {
-            let v1 = try arena.cString(self.keyId)
-            _c.pointee.key_id = v1
-        }
-        do {
-            let v2 = Clinic__Auth__V1__SigningAlgorithm(rawValue: .init(truncatingIfNeeded: self.algorithm.protoNumber))
-            _c.pointee.algorithm = v2
-        }
-        do {
-            let v3Bytes = arena.bytes(self.publicKeyDer)
-            let v3 = ProtobufCBinaryData(len: v3Bytes.count, data: v3Bytes.data)
-            _c.pointee.public_key_der = v3
-        }
-        do {
-            let v4 = Clinic__Auth__V1__SigningKeyState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
-            _c.pointee.state = v4
-        }
+        _c.pointee.key_id = try arena.cString(self.keyId)
+        _c.pointee.algorithm = Clinic__Auth__V1__SigningAlgorithm(rawValue: .init(truncatingIfNeeded: self.algorithm.protoNumber))
+        let publicKeyDerBytes = arena.bytes(self.publicKeyDer)
+        _c.pointee.public_key_der = ProtobufCBinaryData(len: publicKeyDerBytes.count, data: publicKeyDerBytes.data)
+        _c.pointee.state = Clinic__Auth__V1__SigningKeyState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
         if let value = self.createTime {
-            let v5: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.create_time = v5
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.expireTime {
-            let v6: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.expire_time = v6
+            _c.pointee.expire_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -358,9 +305,13 @@ public struct Clinic_Auth_V1_SigningKey: ProtoMessage {
 /// Lifecycle state of an account.
 public enum Clinic_Auth_V1_AccountState: ProtoEnum {
     case unspecified // = 0
+    /// Can log in.
     case active // = 1
+    /// Created with an invitation: no password yet; the set-password link activates it.
     case pendingActivation // = 2
+    /// Temporarily locked after repeated failed logins, until `locked_until_time`.
     case locked // = 3
+    /// Deleted (soft): cannot log in, sessions revoked, history kept. UndeleteAccount restores it.
     case disabled // = 4
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -370,30 +321,34 @@ public enum Clinic_Auth_V1_AccountState: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .active
-            case 2: self = .pendingActivation
-            case 3: self = .locked
-            case 4: self = .disabled
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .active
+        case 2: self = .pendingActivation
+        case 3: self = .locked
+        case 4: self = .disabled
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .active: 1
-            case .pendingActivation: 2
-            case .locked: 3
-            case .disabled: 4
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .active: 1
+        case .pendingActivation: 2
+        case .locked: 3
+        case .disabled: 4
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Auth_V1_AccountState] = [.unspecified, .active, .pendingActivation, .locked, .disabled]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__auth__v1__account_state__descriptor_ref())
     }
@@ -414,26 +369,30 @@ public enum Clinic_Auth_V1_ProfileView: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .limited
-            case 2: self = .full
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .limited
+        case 2: self = .full
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .limited: 1
-            case .full: 2
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .limited: 1
+        case .full: 2
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Auth_V1_ProfileView] = [.unspecified, .limited, .full]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__auth__v1__profile_view__descriptor_ref())
     }
@@ -442,7 +401,9 @@ public enum Clinic_Auth_V1_ProfileView: ProtoEnum {
 /// Token signature algorithms.
 public enum Clinic_Auth_V1_SigningAlgorithm: ProtoEnum {
     case unspecified // = 0
+    /// Ed25519 (JWT `alg` "EdDSA").
     case ed25519 // = 1
+    /// ECDSA P-256 with SHA-256 (JWT `alg` "ES256").
     case es256 // = 2
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -452,26 +413,30 @@ public enum Clinic_Auth_V1_SigningAlgorithm: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .ed25519
-            case 2: self = .es256
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .ed25519
+        case 2: self = .es256
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .ed25519: 1
-            case .es256: 2
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .ed25519: 1
+        case .es256: 2
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Auth_V1_SigningAlgorithm] = [.unspecified, .ed25519, .es256]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__auth__v1__signing_algorithm__descriptor_ref())
     }
@@ -480,7 +445,9 @@ public enum Clinic_Auth_V1_SigningAlgorithm: ProtoEnum {
 /// Whether a key signs new tokens.
 public enum Clinic_Auth_V1_SigningKeyState: ProtoEnum {
     case unspecified // = 0
+    /// Signs new tokens and verifies.
     case active // = 1
+    /// Only verifies tokens issued before a key rotation.
     case verifyOnly // = 2
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -490,26 +457,30 @@ public enum Clinic_Auth_V1_SigningKeyState: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .active
-            case 2: self = .verifyOnly
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .active
+        case 2: self = .verifyOnly
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .active: 1
-            case .verifyOnly: 2
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .active: 1
+        case .verifyOnly: 2
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Auth_V1_SigningKeyState] = [.unspecified, .active, .verifyOnly]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__auth__v1__signing_key_state__descriptor_ref())
     }
@@ -518,6 +489,7 @@ public enum Clinic_Auth_V1_SigningKeyState: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Auth_V1_Account {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if FieldFormat.length(of: email) > 254 { throw ValidationError(fieldPath: "email", reason: "must be at most 254 characters") }
         if !FieldFormat.email.accepts(email) { throw ValidationError(fieldPath: "email", reason: "is not a valid email") }
@@ -533,6 +505,7 @@ extension Clinic_Auth_V1_Account {
 }
 
 extension Clinic_Auth_V1_Profile {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = name {
             do { try value.validate() } catch { throw error.nested(under: "name") }
@@ -542,4 +515,3 @@ extension Clinic_Auth_V1_Profile {
         }
     }
 }
-

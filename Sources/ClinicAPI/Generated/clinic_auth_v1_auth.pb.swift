@@ -14,10 +14,13 @@ public struct Clinic_Auth_V1_LoginRequest: ProtoMessage {
     public var email: String = ""
     /// The password. Only a length bound here: the password policy applies when one is set.
     public var password: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__login_request__descriptor_ref())
     }
@@ -31,14 +34,8 @@ public struct Clinic_Auth_V1_LoginRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__LoginRequest.self)
-        do {
-            let v1 = try arena.cString(self.email)
-            _c.pointee.email = v1
-        }
-        do {
-            let v2 = try arena.cString(self.password)
-            _c.pointee.password = v2
-        }
+        _c.pointee.email = try arena.cString(self.email)
+        _c.pointee.password = try arena.cString(self.password)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -49,10 +46,13 @@ public struct Clinic_Auth_V1_LoginResponse: ProtoMessage {
     public var tokens: Clinic_Auth_V1_AuthTokens?
     /// The account that logged in (roles, clinic) so a client can route without decoding the JWT.
     public var account: Clinic_Auth_V1_Account?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__login_response__descriptor_ref())
     }
@@ -71,12 +71,10 @@ public struct Clinic_Auth_V1_LoginResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__LoginResponse.self)
         if let value = self.tokens {
-            let v1: UnsafeMutablePointer<Clinic__Auth__V1__AuthTokens>? = try arena.message(value, as: Clinic__Auth__V1__AuthTokens.self)
-            _c.pointee.tokens = v1
+            _c.pointee.tokens = try arena.message(value, as: Clinic__Auth__V1__AuthTokens.self)
         }
         if let value = self.account {
-            let v2: UnsafeMutablePointer<Clinic__Auth__V1__Account>? = try arena.message(value, as: Clinic__Auth__V1__Account.self)
-            _c.pointee.account = v2
+            _c.pointee.account = try arena.message(value, as: Clinic__Auth__V1__Account.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -86,10 +84,13 @@ public struct Clinic_Auth_V1_LoginResponse: ProtoMessage {
 public struct Clinic_Auth_V1_RefreshTokenRequest: ProtoMessage {
     /// The current refresh token of the session.
     public var refreshToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__refresh_token_request__descriptor_ref())
     }
@@ -102,10 +103,7 @@ public struct Clinic_Auth_V1_RefreshTokenRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__RefreshTokenRequest.self)
-        do {
-            let v1 = try arena.cString(self.refreshToken)
-            _c.pointee.refresh_token = v1
-        }
+        _c.pointee.refresh_token = try arena.cString(self.refreshToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -114,10 +112,13 @@ public struct Clinic_Auth_V1_RefreshTokenRequest: ProtoMessage {
 public struct Clinic_Auth_V1_RefreshTokenResponse: ProtoMessage {
     /// A new access token and a new refresh token; the presented refresh token is now used up.
     public var tokens: Clinic_Auth_V1_AuthTokens?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__refresh_token_response__descriptor_ref())
     }
@@ -133,8 +134,7 @@ public struct Clinic_Auth_V1_RefreshTokenResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__RefreshTokenResponse.self)
         if let value = self.tokens {
-            let v1: UnsafeMutablePointer<Clinic__Auth__V1__AuthTokens>? = try arena.message(value, as: Clinic__Auth__V1__AuthTokens.self)
-            _c.pointee.tokens = v1
+            _c.pointee.tokens = try arena.message(value, as: Clinic__Auth__V1__AuthTokens.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -146,10 +146,13 @@ public struct Clinic_Auth_V1_LogoutRequest: ProtoMessage {
     public var refreshToken: String = ""
     /// End every session of the caller's account, on every device.
     public var allSessions: Bool = false
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__logout_request__descriptor_ref())
     }
@@ -163,14 +166,8 @@ public struct Clinic_Auth_V1_LogoutRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__LogoutRequest.self)
-        do {
-            let v1 = try arena.cString(self.refreshToken)
-            _c.pointee.refresh_token = v1
-        }
-        do {
-            let v2: protobuf_c_boolean = self.allSessions ? 1 : 0
-            _c.pointee.all_sessions = v2
-        }
+        _c.pointee.refresh_token = try arena.cString(self.refreshToken)
+        _c.pointee.all_sessions = self.allSessions ? 1 : 0
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -179,10 +176,13 @@ public struct Clinic_Auth_V1_LogoutRequest: ProtoMessage {
 public struct Clinic_Auth_V1_RequestPasswordResetRequest: ProtoMessage {
     /// The account's login e-mail.
     public var email: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__request_password_reset_request__descriptor_ref())
     }
@@ -195,10 +195,7 @@ public struct Clinic_Auth_V1_RequestPasswordResetRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__RequestPasswordResetRequest.self)
-        do {
-            let v1 = try arena.cString(self.email)
-            _c.pointee.email = v1
-        }
+        _c.pointee.email = try arena.cString(self.email)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -210,10 +207,13 @@ public struct Clinic_Auth_V1_ResetPasswordRequest: ProtoMessage {
     /// The new password: 12 to 256 characters, not a commonly used or breached password
     /// (checked by the service, invalid_argument otherwise).
     public var newPassword: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__reset_password_request__descriptor_ref())
     }
@@ -227,14 +227,8 @@ public struct Clinic_Auth_V1_ResetPasswordRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__ResetPasswordRequest.self)
-        do {
-            let v1 = try arena.cString(self.resetToken)
-            _c.pointee.reset_token = v1
-        }
-        do {
-            let v2 = try arena.cString(self.newPassword)
-            _c.pointee.new_password = v2
-        }
+        _c.pointee.reset_token = try arena.cString(self.resetToken)
+        _c.pointee.new_password = try arena.cString(self.newPassword)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -246,10 +240,13 @@ public struct Clinic_Auth_V1_ChangePasswordRequest: ProtoMessage {
     public var currentPassword: String = ""
     /// The new password, with the same policy as ResetPasswordRequest.new_password.
     public var newPassword: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__change_password_request__descriptor_ref())
     }
@@ -263,24 +260,21 @@ public struct Clinic_Auth_V1_ChangePasswordRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__ChangePasswordRequest.self)
-        do {
-            let v1 = try arena.cString(self.currentPassword)
-            _c.pointee.current_password = v1
-        }
-        do {
-            let v2 = try arena.cString(self.newPassword)
-            _c.pointee.new_password = v2
-        }
+        _c.pointee.current_password = try arena.cString(self.currentPassword)
+        _c.pointee.new_password = try arena.cString(self.newPassword)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
 
 /// Request of AuthService.GetSigningKeys.
 public struct Clinic_Auth_V1_GetSigningKeysRequest: ProtoMessage {
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__get_signing_keys_request__descriptor_ref())
     }
@@ -300,10 +294,13 @@ public struct Clinic_Auth_V1_GetSigningKeysResponse: ProtoMessage {
     public var keys: [Clinic_Auth_V1_SigningKey] = []
     /// How long a verifier may cache this answer.
     public var maxAge: Google_Protobuf_Duration?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__get_signing_keys_response__descriptor_ref())
     }
@@ -323,12 +320,10 @@ public struct Clinic_Auth_V1_GetSigningKeysResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__GetSigningKeysResponse.self)
         _c.pointee.n_keys = self.keys.count
         _c.pointee.keys = try arena.array(count: self.keys.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Auth__V1__SigningKey>? in
-            let element: UnsafeMutablePointer<Clinic__Auth__V1__SigningKey>? = try arena.message(self.keys[index], as: Clinic__Auth__V1__SigningKey.self)
-            return element
+            return try arena.message(self.keys[index], as: Clinic__Auth__V1__SigningKey.self)
         }
         if let value = self.maxAge {
-            let v2: UnsafeMutablePointer<Google__Protobuf__Duration>? = try arena.message(value, as: Google__Protobuf__Duration.self)
-            _c.pointee.max_age = v2
+            _c.pointee.max_age = try arena.message(value, as: Google__Protobuf__Duration.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -346,10 +341,13 @@ public struct Clinic_Auth_V1_CreateAccountRequest: ProtoMessage {
     /// Idempotency key (a UUID chosen by the client): a retry with the same key within 24 hours
     /// returns the first result instead of creating a second account.
     public var requestId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__create_account_request__descriptor_ref())
     }
@@ -367,17 +365,10 @@ public struct Clinic_Auth_V1_CreateAccountRequest: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__CreateAccountRequest.self)
         if let value = self.account {
-            let v1: UnsafeMutablePointer<Clinic__Auth__V1__Account>? = try arena.message(value, as: Clinic__Auth__V1__Account.self)
-            _c.pointee.account = v1
+            _c.pointee.account = try arena.message(value, as: Clinic__Auth__V1__Account.self)
         }
-        do {
-            let v2 = try arena.cString(self.initialPassword)
-            _c.pointee.initial_password = v2
-        }
-        do {
-            let v3 = try arena.cString(self.requestId)
-            _c.pointee.request_id = v3
-        }
+        _c.pointee.initial_password = try arena.cString(self.initialPassword)
+        _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -386,10 +377,13 @@ public struct Clinic_Auth_V1_CreateAccountRequest: ProtoMessage {
 public struct Clinic_Auth_V1_GetAccountRequest: ProtoMessage {
     /// The account id, or "me" for the caller's own account.
     public var accountId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__get_account_request__descriptor_ref())
     }
@@ -402,10 +396,7 @@ public struct Clinic_Auth_V1_GetAccountRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__GetAccountRequest.self)
-        do {
-            let v1 = try arena.cString(self.accountId)
-            _c.pointee.account_id = v1
-        }
+        _c.pointee.account_id = try arena.cString(self.accountId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -420,10 +411,13 @@ public struct Clinic_Auth_V1_UpdateAccountRequest: ProtoMessage {
     public var name: Clinic_Common_V1_PersonName?
     /// The etag from the last read; when set and stale, the update answers aborted.
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__update_account_request__descriptor_ref())
     }
@@ -443,23 +437,15 @@ public struct Clinic_Auth_V1_UpdateAccountRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__UpdateAccountRequest.self)
-        do {
-            let v1 = try arena.cString(self.accountId)
-            _c.pointee.account_id = v1
-        }
+        _c.pointee.account_id = try arena.cString(self.accountId)
         if let value = self.email {
-            let v2 = try arena.cString(value)
             _c.pointee._email_case = .init(rawValue: 2)
-            _c.pointee.email = v2
+            _c.pointee.email = try arena.cString(value)
         }
         if let value = self.name {
-            let v3: UnsafeMutablePointer<Clinic__Common__V1__PersonName>? = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
-            _c.pointee.name = v3
+            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
         }
-        do {
-            let v4 = try arena.cString(self.etag)
-            _c.pointee.etag = v4
-        }
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -470,10 +456,13 @@ public struct Clinic_Auth_V1_DeleteAccountRequest: ProtoMessage {
     public var accountId: String = ""
     /// The etag from the last read; when set and stale, the delete answers aborted.
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__delete_account_request__descriptor_ref())
     }
@@ -487,14 +476,8 @@ public struct Clinic_Auth_V1_DeleteAccountRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__DeleteAccountRequest.self)
-        do {
-            let v1 = try arena.cString(self.accountId)
-            _c.pointee.account_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.etag)
-            _c.pointee.etag = v2
-        }
+        _c.pointee.account_id = try arena.cString(self.accountId)
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -503,10 +486,13 @@ public struct Clinic_Auth_V1_DeleteAccountRequest: ProtoMessage {
 public struct Clinic_Auth_V1_UndeleteAccountRequest: ProtoMessage {
     /// The deleted account to restore.
     public var accountId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__undelete_account_request__descriptor_ref())
     }
@@ -519,10 +505,7 @@ public struct Clinic_Auth_V1_UndeleteAccountRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__UndeleteAccountRequest.self)
-        do {
-            let v1 = try arena.cString(self.accountId)
-            _c.pointee.account_id = v1
-        }
+        _c.pointee.account_id = try arena.cString(self.accountId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -545,10 +528,13 @@ public struct Clinic_Auth_V1_ListAccountsRequest: ProtoMessage {
     public var query: String = ""
     /// Include deleted accounts (state DISABLED).
     public var showDeleted: Bool = false
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__list_accounts_request__descriptor_ref())
     }
@@ -568,30 +554,12 @@ public struct Clinic_Auth_V1_ListAccountsRequest: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__ListAccountsRequest.self)
         _c.pointee.page_size = self.pageSize
-        do {
-            let v2 = try arena.cString(self.pageToken)
-            _c.pointee.page_token = v2
-        }
-        do {
-            let v3 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v3
-        }
-        do {
-            let v4 = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.role.protoNumber))
-            _c.pointee.role = v4
-        }
-        do {
-            let v5 = Clinic__Auth__V1__AccountState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
-            _c.pointee.state = v5
-        }
-        do {
-            let v6 = try arena.cString(self.query)
-            _c.pointee.query = v6
-        }
-        do {
-            let v7: protobuf_c_boolean = self.showDeleted ? 1 : 0
-            _c.pointee.show_deleted = v7
-        }
+        _c.pointee.page_token = try arena.cString(self.pageToken)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.role = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.role.protoNumber))
+        _c.pointee.state = Clinic__Auth__V1__AccountState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
+        _c.pointee.query = try arena.cString(self.query)
+        _c.pointee.show_deleted = self.showDeleted ? 1 : 0
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -602,10 +570,13 @@ public struct Clinic_Auth_V1_ListAccountsResponse: ProtoMessage {
     public var accounts: [Clinic_Auth_V1_Account] = []
     /// Token for the next page; empty on the last page.
     public var nextPageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__list_accounts_response__descriptor_ref())
     }
@@ -623,13 +594,9 @@ public struct Clinic_Auth_V1_ListAccountsResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__ListAccountsResponse.self)
         _c.pointee.n_accounts = self.accounts.count
         _c.pointee.accounts = try arena.array(count: self.accounts.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Auth__V1__Account>? in
-            let element: UnsafeMutablePointer<Clinic__Auth__V1__Account>? = try arena.message(self.accounts[index], as: Clinic__Auth__V1__Account.self)
-            return element
+            return try arena.message(self.accounts[index], as: Clinic__Auth__V1__Account.self)
         }
-        do {
-            let v2 = try arena.cString(self.nextPageToken)
-            _c.pointee.next_page_token = v2
-        }
+        _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -642,10 +609,13 @@ public struct Clinic_Auth_V1_SetAccountRolesRequest: ProtoMessage {
     public var roles: [Clinic_Common_V1_Role] = []
     /// The etag from the last read; when set and stale, the change answers aborted.
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__set_account_roles_request__descriptor_ref())
     }
@@ -662,19 +632,12 @@ public struct Clinic_Auth_V1_SetAccountRolesRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__SetAccountRolesRequest.self)
-        do {
-            let v1 = try arena.cString(self.accountId)
-            _c.pointee.account_id = v1
-        }
+        _c.pointee.account_id = try arena.cString(self.accountId)
         _c.pointee.n_roles = self.roles.count
         _c.pointee.roles = try arena.array(count: self.roles.count) { (index, arena) throws(ProtoError) -> Clinic__Common__V1__Role in
-            let element = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.roles[index].protoNumber))
-            return element
+            return Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.roles[index].protoNumber))
         }
-        do {
-            let v3 = try arena.cString(self.etag)
-            _c.pointee.etag = v3
-        }
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -683,10 +646,13 @@ public struct Clinic_Auth_V1_SetAccountRolesRequest: ProtoMessage {
 public struct Clinic_Auth_V1_GetProfileRequest: ProtoMessage {
     /// The account whose profile to get, or "me".
     public var accountId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__get_profile_request__descriptor_ref())
     }
@@ -699,10 +665,7 @@ public struct Clinic_Auth_V1_GetProfileRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__GetProfileRequest.self)
-        do {
-            let v1 = try arena.cString(self.accountId)
-            _c.pointee.account_id = v1
-        }
+        _c.pointee.account_id = try arena.cString(self.accountId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -717,10 +680,13 @@ public struct Clinic_Auth_V1_UpdateProfileRequest: ProtoMessage {
     public var languageCode: String?
     /// New IANA time zone for showing times, e.g. "Europe/Paris".
     public var timeZone: String?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__update_profile_request__descriptor_ref())
     }
@@ -745,23 +711,19 @@ public struct Clinic_Auth_V1_UpdateProfileRequest: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__UpdateProfileRequest.self)
         if let value = self.name {
-            let v1: UnsafeMutablePointer<Clinic__Common__V1__PersonName>? = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
-            _c.pointee.name = v1
+            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
         }
         if let value = self.phone {
-            let v2 = try arena.cString(value)
             _c.pointee._phone_case = .init(rawValue: 2)
-            _c.pointee.phone = v2
+            _c.pointee.phone = try arena.cString(value)
         }
         if let value = self.languageCode {
-            let v3 = try arena.cString(value)
             _c.pointee._language_code_case = .init(rawValue: 3)
-            _c.pointee.language_code = v3
+            _c.pointee.language_code = try arena.cString(value)
         }
         if let value = self.timeZone {
-            let v4 = try arena.cString(value)
             _c.pointee._time_zone_case = .init(rawValue: 4)
-            _c.pointee.time_zone = v4
+            _c.pointee.time_zone = try arena.cString(value)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -770,6 +732,7 @@ public struct Clinic_Auth_V1_UpdateProfileRequest: ProtoMessage {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Auth_V1_LoginRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if email.isEmpty { throw ValidationError(fieldPath: "email", reason: "is required") }
         if FieldFormat.length(of: email) > 254 { throw ValidationError(fieldPath: "email", reason: "must be at most 254 characters") }
@@ -780,6 +743,7 @@ extension Clinic_Auth_V1_LoginRequest {
 }
 
 extension Clinic_Auth_V1_LoginResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = account {
             do { try value.validate() } catch { throw error.nested(under: "account") }
@@ -788,6 +752,7 @@ extension Clinic_Auth_V1_LoginResponse {
 }
 
 extension Clinic_Auth_V1_RefreshTokenRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if refreshToken.isEmpty { throw ValidationError(fieldPath: "refresh_token", reason: "is required") }
         if FieldFormat.length(of: refreshToken) > 512 { throw ValidationError(fieldPath: "refresh_token", reason: "must be at most 512 characters") }
@@ -795,12 +760,14 @@ extension Clinic_Auth_V1_RefreshTokenRequest {
 }
 
 extension Clinic_Auth_V1_LogoutRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if FieldFormat.length(of: refreshToken) > 512 { throw ValidationError(fieldPath: "refresh_token", reason: "must be at most 512 characters") }
     }
 }
 
 extension Clinic_Auth_V1_RequestPasswordResetRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if email.isEmpty { throw ValidationError(fieldPath: "email", reason: "is required") }
         if FieldFormat.length(of: email) > 254 { throw ValidationError(fieldPath: "email", reason: "must be at most 254 characters") }
@@ -809,6 +776,7 @@ extension Clinic_Auth_V1_RequestPasswordResetRequest {
 }
 
 extension Clinic_Auth_V1_ResetPasswordRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if resetToken.isEmpty { throw ValidationError(fieldPath: "reset_token", reason: "is required") }
         if FieldFormat.length(of: resetToken) > 512 { throw ValidationError(fieldPath: "reset_token", reason: "must be at most 512 characters") }
@@ -819,6 +787,7 @@ extension Clinic_Auth_V1_ResetPasswordRequest {
 }
 
 extension Clinic_Auth_V1_ChangePasswordRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if currentPassword.isEmpty { throw ValidationError(fieldPath: "current_password", reason: "is required") }
         if FieldFormat.length(of: currentPassword) > 256 { throw ValidationError(fieldPath: "current_password", reason: "must be at most 256 characters") }
@@ -829,6 +798,7 @@ extension Clinic_Auth_V1_ChangePasswordRequest {
 }
 
 extension Clinic_Auth_V1_CreateAccountRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if account == nil { throw ValidationError(fieldPath: "account", reason: "is required") }
         if let value = account {
@@ -840,6 +810,7 @@ extension Clinic_Auth_V1_CreateAccountRequest {
 }
 
 extension Clinic_Auth_V1_GetAccountRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if accountId.isEmpty { throw ValidationError(fieldPath: "account_id", reason: "is required") }
         if !FieldFormat.id.accepts(accountId) { throw ValidationError(fieldPath: "account_id", reason: "is not a valid id") }
@@ -847,12 +818,13 @@ extension Clinic_Auth_V1_GetAccountRequest {
 }
 
 extension Clinic_Auth_V1_UpdateAccountRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if accountId.isEmpty { throw ValidationError(fieldPath: "account_id", reason: "is required") }
         if !FieldFormat.id.accepts(accountId) { throw ValidationError(fieldPath: "account_id", reason: "is not a valid id") }
         if let value = email {
             if FieldFormat.length(of: value) > 254 { throw ValidationError(fieldPath: "email", reason: "must be at most 254 characters") }
-    if !FieldFormat.email.accepts(value) { throw ValidationError(fieldPath: "email", reason: "is not a valid email") }
+            if !FieldFormat.email.accepts(value) { throw ValidationError(fieldPath: "email", reason: "is not a valid email") }
         }
         if let value = name {
             do { try value.validate() } catch { throw error.nested(under: "name") }
@@ -862,6 +834,7 @@ extension Clinic_Auth_V1_UpdateAccountRequest {
 }
 
 extension Clinic_Auth_V1_DeleteAccountRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if accountId.isEmpty { throw ValidationError(fieldPath: "account_id", reason: "is required") }
         if !FieldFormat.id.accepts(accountId) { throw ValidationError(fieldPath: "account_id", reason: "is not a valid id") }
@@ -870,6 +843,7 @@ extension Clinic_Auth_V1_DeleteAccountRequest {
 }
 
 extension Clinic_Auth_V1_UndeleteAccountRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if accountId.isEmpty { throw ValidationError(fieldPath: "account_id", reason: "is required") }
         if !FieldFormat.id.accepts(accountId) { throw ValidationError(fieldPath: "account_id", reason: "is not a valid id") }
@@ -877,6 +851,7 @@ extension Clinic_Auth_V1_UndeleteAccountRequest {
 }
 
 extension Clinic_Auth_V1_ListAccountsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if pageSize < 0 { throw ValidationError(fieldPath: "page_size", reason: "must be at least 0") }
         if pageSize > 500 { throw ValidationError(fieldPath: "page_size", reason: "must be at most 500") }
@@ -889,6 +864,7 @@ extension Clinic_Auth_V1_ListAccountsRequest {
 }
 
 extension Clinic_Auth_V1_ListAccountsResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in accounts.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "accounts[\(position)]") }
@@ -897,6 +873,7 @@ extension Clinic_Auth_V1_ListAccountsResponse {
 }
 
 extension Clinic_Auth_V1_SetAccountRolesRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if accountId.isEmpty { throw ValidationError(fieldPath: "account_id", reason: "is required") }
         if !FieldFormat.id.accepts(accountId) { throw ValidationError(fieldPath: "account_id", reason: "is not a valid id") }
@@ -910,6 +887,7 @@ extension Clinic_Auth_V1_SetAccountRolesRequest {
 }
 
 extension Clinic_Auth_V1_GetProfileRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if accountId.isEmpty { throw ValidationError(fieldPath: "account_id", reason: "is required") }
         if !FieldFormat.id.accepts(accountId) { throw ValidationError(fieldPath: "account_id", reason: "is not a valid id") }
@@ -917,6 +895,7 @@ extension Clinic_Auth_V1_GetProfileRequest {
 }
 
 extension Clinic_Auth_V1_UpdateProfileRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = name {
             do { try value.validate() } catch { throw error.nested(under: "name") }
@@ -926,15 +905,14 @@ extension Clinic_Auth_V1_UpdateProfileRequest {
         }
         if let value = languageCode {
             if FieldFormat.length(of: value) > 35 { throw ValidationError(fieldPath: "language_code", reason: "must be at most 35 characters") }
-    if !FieldFormat.language.accepts(value) { throw ValidationError(fieldPath: "language_code", reason: "is not a valid language") }
+            if !FieldFormat.language.accepts(value) { throw ValidationError(fieldPath: "language_code", reason: "is not a valid language") }
         }
         if let value = timeZone {
             if FieldFormat.length(of: value) > 64 { throw ValidationError(fieldPath: "time_zone", reason: "must be at most 64 characters") }
-    if !FieldFormat.timeZone.accepts(value) { throw ValidationError(fieldPath: "time_zone", reason: "is not a valid timeZone") }
+            if !FieldFormat.timeZone.accepts(value) { throw ValidationError(fieldPath: "time_zone", reason: "is not a valid timeZone") }
         }
     }
 }
-
 
 /// Owns accounts for the four roles, passwords (scrypt), access tokens (JWT, short-lived) and
 /// rotating refresh tokens. Other services verify access tokens locally with the keys from
@@ -1238,70 +1216,105 @@ public enum Clinic_Auth_V1_AuthService {
         /// What carries the calls.
         public let caller: any RPCCaller
 
+        /// A client whose calls go through `caller`.
         public init(caller: any RPCCaller) {
             self.caller = caller
         }
 
+        /// Exchanges an e-mail and password for tokens. An unknown e-mail and a wrong password give the
+        /// same unauthenticated error; repeated failures lock the account for a while (the error then
+        /// says so only after a correct password, so the lock does not reveal that the e-mail exists).
         public func login(_ request: Clinic_Auth_V1_LoginRequest, options: CallOptions = .defaults) async throws -> Clinic_Auth_V1_LoginResponse {
             try await caller.unary(request: request, method: Method.Login.descriptor, options: options)
         }
 
+        /// Exchanges a refresh token for new tokens (rotation). Reusing an already rotated refresh token
+        /// revokes the session and answers unauthenticated. Not idempotent: a retry after a lost
+        /// response is reuse.
         public func refreshToken(_ request: Clinic_Auth_V1_RefreshTokenRequest, options: CallOptions = .defaults) async throws -> Clinic_Auth_V1_RefreshTokenResponse {
             try await caller.unary(request: request, method: Method.RefreshToken.descriptor, options: options)
         }
 
+        /// Ends the caller's session (or all of them): its refresh tokens stop working at once; access
+        /// tokens already issued expire on their own within minutes.
         public func logout(_ request: Clinic_Auth_V1_LogoutRequest, options: CallOptions = .defaults) async throws -> Google_Protobuf_Empty {
             try await caller.unary(request: request, method: Method.Logout.descriptor, options: options)
         }
 
+        /// Sends a single-use, expiring password-reset link to the e-mail if an active account has it.
+        /// Always succeeds, so it cannot be used to find out which e-mails have accounts; rate limited.
         public func requestPasswordReset(_ request: Clinic_Auth_V1_RequestPasswordResetRequest, options: CallOptions = .defaults) async throws -> Google_Protobuf_Empty {
             try await caller.unary(request: request, method: Method.RequestPasswordReset.descriptor, options: options)
         }
 
+        /// Sets a new password with the token from a reset or invitation link, activates a pending
+        /// account, marks its e-mail verified and revokes every session of the account. A used or
+        /// expired token answers failed_precondition.
         public func resetPassword(_ request: Clinic_Auth_V1_ResetPasswordRequest, options: CallOptions = .defaults) async throws -> Google_Protobuf_Empty {
             try await caller.unary(request: request, method: Method.ResetPassword.descriptor, options: options)
         }
 
+        /// Changes the caller's own password after checking the current one; every other session of
+        /// the account is revoked.
         public func changePassword(_ request: Clinic_Auth_V1_ChangePasswordRequest, options: CallOptions = .defaults) async throws -> Google_Protobuf_Empty {
             try await caller.unary(request: request, method: Method.ChangePassword.descriptor, options: options)
         }
 
+        /// The public keys that verify access tokens, current and retiring. Cache them for at most
+        /// `max_age`; refetch when a token names an unknown `kid`.
         public func getSigningKeys(_ request: Clinic_Auth_V1_GetSigningKeysRequest, options: CallOptions = .defaults) async throws -> Clinic_Auth_V1_GetSigningKeysResponse {
             try await caller.unary(request: request, method: Method.GetSigningKeys.descriptor, options: options)
         }
 
+        /// Creates an account. The super admin creates super admins and clinic admins of any clinic;
+        /// a clinic admin creates clinic admins of their own clinic; the doctors and patients services
+        /// create doctor and patient accounts (ROLE_SERVICE) as part of AddDoctor and SignUpPatient.
+        /// A duplicate e-mail answers already_exists.
         public func createAccount(_ request: Clinic_Auth_V1_CreateAccountRequest, options: CallOptions = .defaults) async throws -> Clinic_Auth_V1_Account {
             try await caller.unary(request: request, method: Method.CreateAccount.descriptor, options: options)
         }
 
+        /// Gets an account. Admins get accounts they manage; anyone gets their own with "me".
         public func getAccount(_ request: Clinic_Auth_V1_GetAccountRequest, options: CallOptions = .defaults) async throws -> Clinic_Auth_V1_Account {
             try await caller.unary(request: request, method: Method.GetAccount.descriptor, options: options)
         }
 
+        /// Changes an account's login e-mail or name. A new e-mail must be verified again.
         public func updateAccount(_ request: Clinic_Auth_V1_UpdateAccountRequest, options: CallOptions = .defaults) async throws -> Clinic_Auth_V1_Account {
             try await caller.unary(request: request, method: Method.UpdateAccount.descriptor, options: options)
         }
 
+        /// Soft-deletes an account: it is disabled, its sessions are revoked, its data is kept.
+        /// Deleting the last active super admin answers failed_precondition.
         public func deleteAccount(_ request: Clinic_Auth_V1_DeleteAccountRequest, options: CallOptions = .defaults) async throws -> Clinic_Auth_V1_Account {
             try await caller.unary(request: request, method: Method.DeleteAccount.descriptor, options: options)
         }
 
+        /// Restores a deleted account to the state it had before (active or pending activation).
         public func undeleteAccount(_ request: Clinic_Auth_V1_UndeleteAccountRequest, options: CallOptions = .defaults) async throws -> Clinic_Auth_V1_Account {
             try await caller.unary(request: request, method: Method.UndeleteAccount.descriptor, options: options)
         }
 
+        /// Lists accounts the caller manages, ordered by e-mail: all accounts for the super admin,
+        /// the accounts of their clinic for a clinic admin.
         public func listAccounts(_ request: Clinic_Auth_V1_ListAccountsRequest, options: CallOptions = .defaults) async throws -> Clinic_Auth_V1_ListAccountsResponse {
             try await caller.unary(request: request, method: Method.ListAccounts.descriptor, options: options)
         }
 
+        /// Replaces the roles of an account. Only the super admin grants or removes ROLE_SUPER_ADMIN;
+        /// a clinic admin assigns ROLE_CLINIC_ADMIN and ROLE_DOCTOR within their clinic; ROLE_SERVICE
+        /// is never assignable; removing the caller's own admin role answers failed_precondition.
+        /// New roles take effect in the next access token.
         public func setAccountRoles(_ request: Clinic_Auth_V1_SetAccountRolesRequest, options: CallOptions = .defaults) async throws -> Clinic_Auth_V1_Account {
             try await caller.unary(request: request, method: Method.SetAccountRoles.descriptor, options: options)
         }
 
+        /// Gets a profile with role-based visibility (see ProfileView); "me" for the caller's own.
         public func getProfile(_ request: Clinic_Auth_V1_GetProfileRequest, options: CallOptions = .defaults) async throws -> Clinic_Auth_V1_Profile {
             try await caller.unary(request: request, method: Method.GetProfile.descriptor, options: options)
         }
 
+        /// Updates the caller's own profile. The login e-mail is changed with UpdateAccount.
         public func updateProfile(_ request: Clinic_Auth_V1_UpdateProfileRequest, options: CallOptions = .defaults) async throws -> Clinic_Auth_V1_Profile {
             try await caller.unary(request: request, method: Method.UpdateProfile.descriptor, options: options)
         }

@@ -3,7 +3,6 @@
 // Regenerate with scripts/generate.sh.
 
 public import ProtoRuntime
-public import WellKnownTypes
 public import RPCCore
 internal import CClinicProtos
 
@@ -13,10 +12,13 @@ public struct Clinic_Billing_V1_CreatePriceListItemRequest: ProtoMessage {
     public var item: Clinic_Billing_V1_PriceListItem?
     /// Idempotency key (a UUID chosen by the client).
     public var requestId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__create_price_list_item_request__descriptor_ref())
     }
@@ -33,13 +35,9 @@ public struct Clinic_Billing_V1_CreatePriceListItemRequest: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__CreatePriceListItemRequest.self)
         if let value = self.item {
-            let v1: UnsafeMutablePointer<Clinic__Billing__V1__PriceListItem>? = try arena.message(value, as: Clinic__Billing__V1__PriceListItem.self)
-            _c.pointee.item = v1
+            _c.pointee.item = try arena.message(value, as: Clinic__Billing__V1__PriceListItem.self)
         }
-        do {
-            let v2 = try arena.cString(self.requestId)
-            _c.pointee.request_id = v2
-        }
+        _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -60,10 +58,13 @@ public struct Clinic_Billing_V1_UpdatePriceListItemRequest: ProtoMessage {
     public var specialtyCode: String?
     /// The etag from the last read; when set and stale, answers aborted.
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__update_price_list_item_request__descriptor_ref())
     }
@@ -92,38 +93,27 @@ public struct Clinic_Billing_V1_UpdatePriceListItemRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__UpdatePriceListItemRequest.self)
-        do {
-            let v1 = try arena.cString(self.itemId)
-            _c.pointee.item_id = v1
-        }
+        _c.pointee.item_id = try arena.cString(self.itemId)
         if let value = self.displayName {
-            let v2 = try arena.cString(value)
             _c.pointee._display_name_case = .init(rawValue: 2)
-            _c.pointee.display_name = v2
+            _c.pointee.display_name = try arena.cString(value)
         }
         if let value = self.description {
-            let v3 = try arena.cString(value)
             _c.pointee._description_case = .init(rawValue: 3)
-            _c.pointee.description = v3
+            _c.pointee.description = try arena.cString(value)
         }
         if let value = self.unitPrice {
-            let v4: UnsafeMutablePointer<Clinic__Common__V1__Money>? = try arena.message(value, as: Clinic__Common__V1__Money.self)
-            _c.pointee.unit_price = v4
+            _c.pointee.unit_price = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
         if let value = self.taxRateBp {
-            let v5 = value
             _c.pointee._tax_rate_bp_case = .init(rawValue: 5)
-            _c.pointee.tax_rate_bp = v5
+            _c.pointee.tax_rate_bp = value
         }
         if let value = self.specialtyCode {
-            let v6 = try arena.cString(value)
             _c.pointee._specialty_code_case = .init(rawValue: 6)
-            _c.pointee.specialty_code = v6
+            _c.pointee.specialty_code = try arena.cString(value)
         }
-        do {
-            let v7 = try arena.cString(self.etag)
-            _c.pointee.etag = v7
-        }
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -134,10 +124,13 @@ public struct Clinic_Billing_V1_DeletePriceListItemRequest: ProtoMessage {
     public var itemId: String = ""
     /// The etag from the last read; when set and stale, answers aborted.
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__delete_price_list_item_request__descriptor_ref())
     }
@@ -151,14 +144,8 @@ public struct Clinic_Billing_V1_DeletePriceListItemRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__DeletePriceListItemRequest.self)
-        do {
-            let v1 = try arena.cString(self.itemId)
-            _c.pointee.item_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.etag)
-            _c.pointee.etag = v2
-        }
+        _c.pointee.item_id = try arena.cString(self.itemId)
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -175,10 +162,13 @@ public struct Clinic_Billing_V1_ListPriceListItemsRequest: ProtoMessage {
     public var pageSize: Int32 = 0
     /// `next_page_token` of the previous page; other fields must not change between pages.
     public var pageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__list_price_list_items_request__descriptor_ref())
     }
@@ -195,23 +185,11 @@ public struct Clinic_Billing_V1_ListPriceListItemsRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListPriceListItemsRequest.self)
-        do {
-            let v1 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.specialtyCode)
-            _c.pointee.specialty_code = v2
-        }
-        do {
-            let v3: protobuf_c_boolean = self.showArchived ? 1 : 0
-            _c.pointee.show_archived = v3
-        }
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.specialty_code = try arena.cString(self.specialtyCode)
+        _c.pointee.show_archived = self.showArchived ? 1 : 0
         _c.pointee.page_size = self.pageSize
-        do {
-            let v5 = try arena.cString(self.pageToken)
-            _c.pointee.page_token = v5
-        }
+        _c.pointee.page_token = try arena.cString(self.pageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -222,10 +200,13 @@ public struct Clinic_Billing_V1_ListPriceListItemsResponse: ProtoMessage {
     public var items: [Clinic_Billing_V1_PriceListItem] = []
     /// Token for the next page; empty on the last page.
     public var nextPageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__list_price_list_items_response__descriptor_ref())
     }
@@ -243,13 +224,9 @@ public struct Clinic_Billing_V1_ListPriceListItemsResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListPriceListItemsResponse.self)
         _c.pointee.n_items = self.items.count
         _c.pointee.items = try arena.array(count: self.items.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Billing__V1__PriceListItem>? in
-            let element: UnsafeMutablePointer<Clinic__Billing__V1__PriceListItem>? = try arena.message(self.items[index], as: Clinic__Billing__V1__PriceListItem.self)
-            return element
+            return try arena.message(self.items[index], as: Clinic__Billing__V1__PriceListItem.self)
         }
-        do {
-            let v2 = try arena.cString(self.nextPageToken)
-            _c.pointee.next_page_token = v2
-        }
+        _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -261,10 +238,13 @@ public struct Clinic_Billing_V1_CreateInvoiceRequest: ProtoMessage {
     public var invoice: Clinic_Billing_V1_Invoice?
     /// Idempotency key (a UUID chosen by the client).
     public var requestId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__create_invoice_request__descriptor_ref())
     }
@@ -281,13 +261,9 @@ public struct Clinic_Billing_V1_CreateInvoiceRequest: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__CreateInvoiceRequest.self)
         if let value = self.invoice {
-            let v1: UnsafeMutablePointer<Clinic__Billing__V1__Invoice>? = try arena.message(value, as: Clinic__Billing__V1__Invoice.self)
-            _c.pointee.invoice = v1
+            _c.pointee.invoice = try arena.message(value, as: Clinic__Billing__V1__Invoice.self)
         }
-        do {
-            let v2 = try arena.cString(self.requestId)
-            _c.pointee.request_id = v2
-        }
+        _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -298,10 +274,13 @@ public struct Clinic_Billing_V1_GetInvoiceRequest: ProtoMessage {
     public var invoiceId: String = ""
     /// The clinic, for patients and services.
     public var clinicId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__get_invoice_request__descriptor_ref())
     }
@@ -315,14 +294,8 @@ public struct Clinic_Billing_V1_GetInvoiceRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__GetInvoiceRequest.self)
-        do {
-            let v1 = try arena.cString(self.invoiceId)
-            _c.pointee.invoice_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
+        _c.pointee.invoice_id = try arena.cString(self.invoiceId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -339,10 +312,13 @@ public struct Clinic_Billing_V1_UpdateInvoiceRequest: ProtoMessage {
     public var notes: String?
     /// The etag from the last read; when set and stale, answers aborted.
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__update_invoice_request__descriptor_ref())
     }
@@ -365,27 +341,18 @@ public struct Clinic_Billing_V1_UpdateInvoiceRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__UpdateInvoiceRequest.self)
-        do {
-            let v1 = try arena.cString(self.invoiceId)
-            _c.pointee.invoice_id = v1
-        }
+        _c.pointee.invoice_id = try arena.cString(self.invoiceId)
         if let value = self.lines {
-            let v2: UnsafeMutablePointer<Clinic__Billing__V1__InvoiceLineList>? = try arena.message(value, as: Clinic__Billing__V1__InvoiceLineList.self)
-            _c.pointee.lines = v2
+            _c.pointee.lines = try arena.message(value, as: Clinic__Billing__V1__InvoiceLineList.self)
         }
         if let value = self.dueDate {
-            let v3: UnsafeMutablePointer<Clinic__Common__V1__Date>? = try arena.message(value, as: Clinic__Common__V1__Date.self)
-            _c.pointee.due_date = v3
+            _c.pointee.due_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
         }
         if let value = self.notes {
-            let v4 = try arena.cString(value)
             _c.pointee._notes_case = .init(rawValue: 4)
-            _c.pointee.notes = v4
+            _c.pointee.notes = try arena.cString(value)
         }
-        do {
-            let v5 = try arena.cString(self.etag)
-            _c.pointee.etag = v5
-        }
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -394,10 +361,13 @@ public struct Clinic_Billing_V1_UpdateInvoiceRequest: ProtoMessage {
 public struct Clinic_Billing_V1_InvoiceLineList: ProtoMessage {
     /// The lines; may be empty.
     public var lines: [Clinic_Billing_V1_InvoiceLine] = []
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__invoice_line_list__descriptor_ref())
     }
@@ -414,8 +384,7 @@ public struct Clinic_Billing_V1_InvoiceLineList: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__InvoiceLineList.self)
         _c.pointee.n_lines = self.lines.count
         _c.pointee.lines = try arena.array(count: self.lines.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Billing__V1__InvoiceLine>? in
-            let element: UnsafeMutablePointer<Clinic__Billing__V1__InvoiceLine>? = try arena.message(self.lines[index], as: Clinic__Billing__V1__InvoiceLine.self)
-            return element
+            return try arena.message(self.lines[index], as: Clinic__Billing__V1__InvoiceLine.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -428,10 +397,13 @@ public struct Clinic_Billing_V1_IssueInvoiceRequest: ProtoMessage {
     /// The etag from the last read; when set and stale, answers aborted (so that what was reviewed
     /// is what is issued).
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__issue_invoice_request__descriptor_ref())
     }
@@ -445,14 +417,8 @@ public struct Clinic_Billing_V1_IssueInvoiceRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__IssueInvoiceRequest.self)
-        do {
-            let v1 = try arena.cString(self.invoiceId)
-            _c.pointee.invoice_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.etag)
-            _c.pointee.etag = v2
-        }
+        _c.pointee.invoice_id = try arena.cString(self.invoiceId)
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -465,10 +431,13 @@ public struct Clinic_Billing_V1_VoidInvoiceRequest: ProtoMessage {
     public var reason: String = ""
     /// The etag from the last read; when set and stale, answers aborted.
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__void_invoice_request__descriptor_ref())
     }
@@ -483,18 +452,9 @@ public struct Clinic_Billing_V1_VoidInvoiceRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__VoidInvoiceRequest.self)
-        do {
-            let v1 = try arena.cString(self.invoiceId)
-            _c.pointee.invoice_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.reason)
-            _c.pointee.reason = v2
-        }
-        do {
-            let v3 = try arena.cString(self.etag)
-            _c.pointee.etag = v3
-        }
+        _c.pointee.invoice_id = try arena.cString(self.invoiceId)
+        _c.pointee.reason = try arena.cString(self.reason)
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -515,10 +475,13 @@ public struct Clinic_Billing_V1_ListInvoicesRequest: ProtoMessage {
     public var pageSize: Int32 = 0
     /// `next_page_token` of the previous page; other fields must not change between pages.
     public var pageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__list_invoices_request__descriptor_ref())
     }
@@ -541,32 +504,18 @@ public struct Clinic_Billing_V1_ListInvoicesRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListInvoicesRequest.self)
-        do {
-            let v1 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v2
-        }
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.n_statuses = self.statuses.count
         _c.pointee.statuses = try arena.array(count: self.statuses.count) { (index, arena) throws(ProtoError) -> Clinic__Billing__V1__InvoiceStatus in
-            let element = Clinic__Billing__V1__InvoiceStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
-            return element
+            return Clinic__Billing__V1__InvoiceStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
         }
         if let value = self.issued {
-            let v4: UnsafeMutablePointer<Clinic__Common__V1__Interval>? = try arena.message(value, as: Clinic__Common__V1__Interval.self)
-            _c.pointee.issued = v4
+            _c.pointee.issued = try arena.message(value, as: Clinic__Common__V1__Interval.self)
         }
-        do {
-            let v5: protobuf_c_boolean = self.unpaidOnly ? 1 : 0
-            _c.pointee.unpaid_only = v5
-        }
+        _c.pointee.unpaid_only = self.unpaidOnly ? 1 : 0
         _c.pointee.page_size = self.pageSize
-        do {
-            let v7 = try arena.cString(self.pageToken)
-            _c.pointee.page_token = v7
-        }
+        _c.pointee.page_token = try arena.cString(self.pageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -577,10 +526,13 @@ public struct Clinic_Billing_V1_ListInvoicesResponse: ProtoMessage {
     public var invoices: [Clinic_Billing_V1_Invoice] = []
     /// Token for the next page; empty on the last page.
     public var nextPageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__list_invoices_response__descriptor_ref())
     }
@@ -598,13 +550,9 @@ public struct Clinic_Billing_V1_ListInvoicesResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListInvoicesResponse.self)
         _c.pointee.n_invoices = self.invoices.count
         _c.pointee.invoices = try arena.array(count: self.invoices.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Billing__V1__Invoice>? in
-            let element: UnsafeMutablePointer<Clinic__Billing__V1__Invoice>? = try arena.message(self.invoices[index], as: Clinic__Billing__V1__Invoice.self)
-            return element
+            return try arena.message(self.invoices[index], as: Clinic__Billing__V1__Invoice.self)
         }
-        do {
-            let v2 = try arena.cString(self.nextPageToken)
-            _c.pointee.next_page_token = v2
-        }
+        _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -615,10 +563,13 @@ public struct Clinic_Billing_V1_GetReceiptRequest: ProtoMessage {
     public var receiptId: String = ""
     /// The clinic, for patients.
     public var clinicId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__get_receipt_request__descriptor_ref())
     }
@@ -632,14 +583,8 @@ public struct Clinic_Billing_V1_GetReceiptRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__GetReceiptRequest.self)
-        do {
-            let v1 = try arena.cString(self.receiptId)
-            _c.pointee.receipt_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
+        _c.pointee.receipt_id = try arena.cString(self.receiptId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -658,10 +603,13 @@ public struct Clinic_Billing_V1_ListReceiptsRequest: ProtoMessage {
     public var pageSize: Int32 = 0
     /// `next_page_token` of the previous page; other fields must not change between pages.
     public var pageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__list_receipts_request__descriptor_ref())
     }
@@ -681,27 +629,14 @@ public struct Clinic_Billing_V1_ListReceiptsRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListReceiptsRequest.self)
-        do {
-            let v1 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v2
-        }
-        do {
-            let v3 = try arena.cString(self.invoiceId)
-            _c.pointee.invoice_id = v3
-        }
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.invoice_id = try arena.cString(self.invoiceId)
         if let value = self.issued {
-            let v4: UnsafeMutablePointer<Clinic__Common__V1__Interval>? = try arena.message(value, as: Clinic__Common__V1__Interval.self)
-            _c.pointee.issued = v4
+            _c.pointee.issued = try arena.message(value, as: Clinic__Common__V1__Interval.self)
         }
         _c.pointee.page_size = self.pageSize
-        do {
-            let v6 = try arena.cString(self.pageToken)
-            _c.pointee.page_token = v6
-        }
+        _c.pointee.page_token = try arena.cString(self.pageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -712,10 +647,13 @@ public struct Clinic_Billing_V1_ListReceiptsResponse: ProtoMessage {
     public var receipts: [Clinic_Billing_V1_Receipt] = []
     /// Token for the next page; empty on the last page.
     public var nextPageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__list_receipts_response__descriptor_ref())
     }
@@ -733,13 +671,9 @@ public struct Clinic_Billing_V1_ListReceiptsResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListReceiptsResponse.self)
         _c.pointee.n_receipts = self.receipts.count
         _c.pointee.receipts = try arena.array(count: self.receipts.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Billing__V1__Receipt>? in
-            let element: UnsafeMutablePointer<Clinic__Billing__V1__Receipt>? = try arena.message(self.receipts[index], as: Clinic__Billing__V1__Receipt.self)
-            return element
+            return try arena.message(self.receipts[index], as: Clinic__Billing__V1__Receipt.self)
         }
-        do {
-            let v2 = try arena.cString(self.nextPageToken)
-            _c.pointee.next_page_token = v2
-        }
+        _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -760,10 +694,13 @@ public struct Clinic_Billing_V1_ListTransactionsRequest: ProtoMessage {
     public var pageSize: Int32 = 0
     /// `next_page_token` of the previous page; other fields must not change between pages.
     public var pageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__list_transactions_request__descriptor_ref())
     }
@@ -786,32 +723,18 @@ public struct Clinic_Billing_V1_ListTransactionsRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListTransactionsRequest.self)
-        do {
-            let v1 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v2
-        }
-        do {
-            let v3 = try arena.cString(self.invoiceId)
-            _c.pointee.invoice_id = v3
-        }
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.invoice_id = try arena.cString(self.invoiceId)
         _c.pointee.n_kinds = self.kinds.count
         _c.pointee.kinds = try arena.array(count: self.kinds.count) { (index, arena) throws(ProtoError) -> Clinic__Billing__V1__TransactionKind in
-            let element = Clinic__Billing__V1__TransactionKind(rawValue: .init(truncatingIfNeeded: self.kinds[index].protoNumber))
-            return element
+            return Clinic__Billing__V1__TransactionKind(rawValue: .init(truncatingIfNeeded: self.kinds[index].protoNumber))
         }
         if let value = self.interval {
-            let v5: UnsafeMutablePointer<Clinic__Common__V1__Interval>? = try arena.message(value, as: Clinic__Common__V1__Interval.self)
-            _c.pointee.interval = v5
+            _c.pointee.interval = try arena.message(value, as: Clinic__Common__V1__Interval.self)
         }
         _c.pointee.page_size = self.pageSize
-        do {
-            let v7 = try arena.cString(self.pageToken)
-            _c.pointee.page_token = v7
-        }
+        _c.pointee.page_token = try arena.cString(self.pageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -824,10 +747,13 @@ public struct Clinic_Billing_V1_ListTransactionsResponse: ProtoMessage {
     public var patientBalance: Clinic_Common_V1_Money?
     /// Token for the next page; empty on the last page.
     public var nextPageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__list_transactions_response__descriptor_ref())
     }
@@ -848,17 +774,12 @@ public struct Clinic_Billing_V1_ListTransactionsResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListTransactionsResponse.self)
         _c.pointee.n_transactions = self.transactions.count
         _c.pointee.transactions = try arena.array(count: self.transactions.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Billing__V1__Transaction>? in
-            let element: UnsafeMutablePointer<Clinic__Billing__V1__Transaction>? = try arena.message(self.transactions[index], as: Clinic__Billing__V1__Transaction.self)
-            return element
+            return try arena.message(self.transactions[index], as: Clinic__Billing__V1__Transaction.self)
         }
         if let value = self.patientBalance {
-            let v2: UnsafeMutablePointer<Clinic__Common__V1__Money>? = try arena.message(value, as: Clinic__Common__V1__Money.self)
-            _c.pointee.patient_balance = v2
+            _c.pointee.patient_balance = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
-        do {
-            let v3 = try arena.cString(self.nextPageToken)
-            _c.pointee.next_page_token = v3
-        }
+        _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -866,6 +787,7 @@ public struct Clinic_Billing_V1_ListTransactionsResponse: ProtoMessage {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Billing_V1_CreatePriceListItemRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if item == nil { throw ValidationError(fieldPath: "item", reason: "is required") }
         if let value = item {
@@ -876,12 +798,13 @@ extension Clinic_Billing_V1_CreatePriceListItemRequest {
 }
 
 extension Clinic_Billing_V1_UpdatePriceListItemRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if itemId.isEmpty { throw ValidationError(fieldPath: "item_id", reason: "is required") }
         if !FieldFormat.id.accepts(itemId) { throw ValidationError(fieldPath: "item_id", reason: "is not a valid id") }
         if let value = displayName {
             if FieldFormat.length(of: value) < 1 { throw ValidationError(fieldPath: "display_name", reason: "must be at least 1 characters") }
-    if FieldFormat.length(of: value) > 200 { throw ValidationError(fieldPath: "display_name", reason: "must be at most 200 characters") }
+            if FieldFormat.length(of: value) > 200 { throw ValidationError(fieldPath: "display_name", reason: "must be at most 200 characters") }
         }
         if let value = description {
             if FieldFormat.length(of: value) > 1000 { throw ValidationError(fieldPath: "description", reason: "must be at most 1000 characters") }
@@ -891,17 +814,18 @@ extension Clinic_Billing_V1_UpdatePriceListItemRequest {
         }
         if let value = taxRateBp {
             if value < 0 { throw ValidationError(fieldPath: "tax_rate_bp", reason: "must be at least 0") }
-    if value > 10000 { throw ValidationError(fieldPath: "tax_rate_bp", reason: "must be at most 10000") }
+            if value > 10000 { throw ValidationError(fieldPath: "tax_rate_bp", reason: "must be at most 10000") }
         }
         if let value = specialtyCode {
             if FieldFormat.length(of: value) > 64 { throw ValidationError(fieldPath: "specialty_code", reason: "must be at most 64 characters") }
-    if !FieldFormat.id.accepts(value) { throw ValidationError(fieldPath: "specialty_code", reason: "is not a valid id") }
+            if !FieldFormat.id.accepts(value) { throw ValidationError(fieldPath: "specialty_code", reason: "is not a valid id") }
         }
         if FieldFormat.length(of: etag) > 128 { throw ValidationError(fieldPath: "etag", reason: "must be at most 128 characters") }
     }
 }
 
 extension Clinic_Billing_V1_DeletePriceListItemRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if itemId.isEmpty { throw ValidationError(fieldPath: "item_id", reason: "is required") }
         if !FieldFormat.id.accepts(itemId) { throw ValidationError(fieldPath: "item_id", reason: "is not a valid id") }
@@ -910,6 +834,7 @@ extension Clinic_Billing_V1_DeletePriceListItemRequest {
 }
 
 extension Clinic_Billing_V1_ListPriceListItemsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
         if FieldFormat.length(of: specialtyCode) > 64 { throw ValidationError(fieldPath: "specialty_code", reason: "must be at most 64 characters") }
@@ -921,6 +846,7 @@ extension Clinic_Billing_V1_ListPriceListItemsRequest {
 }
 
 extension Clinic_Billing_V1_ListPriceListItemsResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in items.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "items[\(position)]") }
@@ -929,6 +855,7 @@ extension Clinic_Billing_V1_ListPriceListItemsResponse {
 }
 
 extension Clinic_Billing_V1_CreateInvoiceRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if invoice == nil { throw ValidationError(fieldPath: "invoice", reason: "is required") }
         if let value = invoice {
@@ -939,6 +866,7 @@ extension Clinic_Billing_V1_CreateInvoiceRequest {
 }
 
 extension Clinic_Billing_V1_GetInvoiceRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if invoiceId.isEmpty { throw ValidationError(fieldPath: "invoice_id", reason: "is required") }
         if !FieldFormat.id.accepts(invoiceId) { throw ValidationError(fieldPath: "invoice_id", reason: "is not a valid id") }
@@ -947,6 +875,7 @@ extension Clinic_Billing_V1_GetInvoiceRequest {
 }
 
 extension Clinic_Billing_V1_UpdateInvoiceRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if invoiceId.isEmpty { throw ValidationError(fieldPath: "invoice_id", reason: "is required") }
         if !FieldFormat.id.accepts(invoiceId) { throw ValidationError(fieldPath: "invoice_id", reason: "is not a valid id") }
@@ -964,6 +893,7 @@ extension Clinic_Billing_V1_UpdateInvoiceRequest {
 }
 
 extension Clinic_Billing_V1_InvoiceLineList {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if lines.count > 100 { throw ValidationError(fieldPath: "lines", reason: "must have at most 100 items") }
         for (position, item) in lines.enumerated() {
@@ -973,6 +903,7 @@ extension Clinic_Billing_V1_InvoiceLineList {
 }
 
 extension Clinic_Billing_V1_IssueInvoiceRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if invoiceId.isEmpty { throw ValidationError(fieldPath: "invoice_id", reason: "is required") }
         if !FieldFormat.id.accepts(invoiceId) { throw ValidationError(fieldPath: "invoice_id", reason: "is not a valid id") }
@@ -981,6 +912,7 @@ extension Clinic_Billing_V1_IssueInvoiceRequest {
 }
 
 extension Clinic_Billing_V1_VoidInvoiceRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if invoiceId.isEmpty { throw ValidationError(fieldPath: "invoice_id", reason: "is required") }
         if !FieldFormat.id.accepts(invoiceId) { throw ValidationError(fieldPath: "invoice_id", reason: "is not a valid id") }
@@ -991,6 +923,7 @@ extension Clinic_Billing_V1_VoidInvoiceRequest {
 }
 
 extension Clinic_Billing_V1_ListInvoicesRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
@@ -1005,6 +938,7 @@ extension Clinic_Billing_V1_ListInvoicesRequest {
 }
 
 extension Clinic_Billing_V1_ListInvoicesResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in invoices.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "invoices[\(position)]") }
@@ -1013,6 +947,7 @@ extension Clinic_Billing_V1_ListInvoicesResponse {
 }
 
 extension Clinic_Billing_V1_GetReceiptRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if receiptId.isEmpty { throw ValidationError(fieldPath: "receipt_id", reason: "is required") }
         if !FieldFormat.id.accepts(receiptId) { throw ValidationError(fieldPath: "receipt_id", reason: "is not a valid id") }
@@ -1021,6 +956,7 @@ extension Clinic_Billing_V1_GetReceiptRequest {
 }
 
 extension Clinic_Billing_V1_ListReceiptsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
@@ -1032,6 +968,7 @@ extension Clinic_Billing_V1_ListReceiptsRequest {
 }
 
 extension Clinic_Billing_V1_ListReceiptsResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in receipts.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "receipts[\(position)]") }
@@ -1040,6 +977,7 @@ extension Clinic_Billing_V1_ListReceiptsResponse {
 }
 
 extension Clinic_Billing_V1_ListTransactionsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
@@ -1055,6 +993,7 @@ extension Clinic_Billing_V1_ListTransactionsRequest {
 }
 
 extension Clinic_Billing_V1_ListTransactionsResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in transactions.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "transactions[\(position)]") }
@@ -1064,7 +1003,6 @@ extension Clinic_Billing_V1_ListTransactionsResponse {
         }
     }
 }
-
 
 /// Prices, invoices, receipts and the ledger of one clinic.
 public enum Clinic_Billing_V1_BillingService {
@@ -1293,58 +1231,76 @@ public enum Clinic_Billing_V1_BillingService {
         /// What carries the calls.
         public let caller: any RPCCaller
 
+        /// A client whose calls go through `caller`.
         public init(caller: any RPCCaller) {
             self.caller = caller
         }
 
+        /// Adds an item to the price list. An active item with the same code answers already_exists.
         public func createPriceListItem(_ request: Clinic_Billing_V1_CreatePriceListItemRequest, options: CallOptions = .defaults) async throws -> Clinic_Billing_V1_PriceListItem {
             try await caller.unary(request: request, method: Method.CreatePriceListItem.descriptor, options: options)
         }
 
+        /// Updates a price list item; invoices already created keep the old values. Only set fields change.
         public func updatePriceListItem(_ request: Clinic_Billing_V1_UpdatePriceListItemRequest, options: CallOptions = .defaults) async throws -> Clinic_Billing_V1_PriceListItem {
             try await caller.unary(request: request, method: Method.UpdatePriceListItem.descriptor, options: options)
         }
 
+        /// Archives a price list item (soft delete): kept on existing invoices, not offered any more.
         public func deletePriceListItem(_ request: Clinic_Billing_V1_DeletePriceListItemRequest, options: CallOptions = .defaults) async throws -> Clinic_Billing_V1_PriceListItem {
             try await caller.unary(request: request, method: Method.DeletePriceListItem.descriptor, options: options)
         }
 
+        /// Lists the price list ordered by code. Public: clinics show their prices to everyone.
         public func listPriceListItems(_ request: Clinic_Billing_V1_ListPriceListItemsRequest, options: CallOptions = .defaults) async throws -> Clinic_Billing_V1_ListPriceListItemsResponse {
             try await caller.unary(request: request, method: Method.ListPriceListItems.descriptor, options: options)
         }
 
+        /// Creates a DRAFT invoice for a patient.
         public func createInvoice(_ request: Clinic_Billing_V1_CreateInvoiceRequest, options: CallOptions = .defaults) async throws -> Clinic_Billing_V1_Invoice {
             try await caller.unary(request: request, method: Method.CreateInvoice.descriptor, options: options)
         }
 
+        /// Gets an invoice. Patients see their own invoices once issued.
         public func getInvoice(_ request: Clinic_Billing_V1_GetInvoiceRequest, options: CallOptions = .defaults) async throws -> Clinic_Billing_V1_Invoice {
             try await caller.unary(request: request, method: Method.GetInvoice.descriptor, options: options)
         }
 
+        /// Changes a DRAFT invoice (failed_precondition otherwise). Only set fields change; totals are
+        /// recomputed.
         public func updateInvoice(_ request: Clinic_Billing_V1_UpdateInvoiceRequest, options: CallOptions = .defaults) async throws -> Clinic_Billing_V1_Invoice {
             try await caller.unary(request: request, method: Method.UpdateInvoice.descriptor, options: options)
         }
 
+        /// Issues a DRAFT invoice: assigns its number, freezes it, records an INVOICE_ISSUED
+        /// transaction, notifies the patient and publishes InvoiceIssued. An invoice without lines
+        /// answers failed_precondition. Issuing an issued invoice returns it unchanged.
         public func issueInvoice(_ request: Clinic_Billing_V1_IssueInvoiceRequest, options: CallOptions = .defaults) async throws -> Clinic_Billing_V1_Invoice {
             try await caller.unary(request: request, method: Method.IssueInvoice.descriptor, options: options)
         }
 
+        /// Voids a DRAFT invoice, or an ISSUED one without succeeded payments (refund them first:
+        /// failed_precondition otherwise). Voiding keeps the number; a new invoice is needed to bill again.
         public func voidInvoice(_ request: Clinic_Billing_V1_VoidInvoiceRequest, options: CallOptions = .defaults) async throws -> Clinic_Billing_V1_Invoice {
             try await caller.unary(request: request, method: Method.VoidInvoice.descriptor, options: options)
         }
 
+        /// Lists invoices, newest first.
         public func listInvoices(_ request: Clinic_Billing_V1_ListInvoicesRequest, options: CallOptions = .defaults) async throws -> Clinic_Billing_V1_ListInvoicesResponse {
             try await caller.unary(request: request, method: Method.ListInvoices.descriptor, options: options)
         }
 
+        /// Gets a receipt. Patients see their own.
         public func getReceipt(_ request: Clinic_Billing_V1_GetReceiptRequest, options: CallOptions = .defaults) async throws -> Clinic_Billing_V1_Receipt {
             try await caller.unary(request: request, method: Method.GetReceipt.descriptor, options: options)
         }
 
+        /// Lists receipts, newest first.
         public func listReceipts(_ request: Clinic_Billing_V1_ListReceiptsRequest, options: CallOptions = .defaults) async throws -> Clinic_Billing_V1_ListReceiptsResponse {
             try await caller.unary(request: request, method: Method.ListReceipts.descriptor, options: options)
         }
 
+        /// Lists the ledger, newest first, with the running balance of the filtered patient.
         public func listTransactions(_ request: Clinic_Billing_V1_ListTransactionsRequest, options: CallOptions = .defaults) async throws -> Clinic_Billing_V1_ListTransactionsResponse {
             try await caller.unary(request: request, method: Method.ListTransactions.descriptor, options: options)
         }

@@ -31,10 +31,13 @@ public struct Clinic_Billing_V1_PriceListItem: ProtoMessage {
     public var updateTime: Google_Protobuf_Timestamp?
     /// Output only. Pass back in updates to detect concurrent changes (aborted).
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__price_list_item__descriptor_ref())
     }
@@ -63,47 +66,23 @@ public struct Clinic_Billing_V1_PriceListItem: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__PriceListItem.self)
-        do {
-            let v1 = try arena.cString(self.id)
-            _c.pointee.id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.code)
-            _c.pointee.code = v2
-        }
-        do {
-            let v3 = try arena.cString(self.displayName)
-            _c.pointee.display_name = v3
-        }
-        do {
-            let v4 = try arena.cString(self.description)
-            _c.pointee.description = v4
-        }
+        _c.pointee.id = try arena.cString(self.id)
+        _c.pointee.code = try arena.cString(self.code)
+        _c.pointee.display_name = try arena.cString(self.displayName)
+        _c.pointee.description = try arena.cString(self.description)
         if let value = self.unitPrice {
-            let v5: UnsafeMutablePointer<Clinic__Common__V1__Money>? = try arena.message(value, as: Clinic__Common__V1__Money.self)
-            _c.pointee.unit_price = v5
+            _c.pointee.unit_price = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
         _c.pointee.tax_rate_bp = self.taxRateBp
-        do {
-            let v7 = try arena.cString(self.specialtyCode)
-            _c.pointee.specialty_code = v7
-        }
-        do {
-            let v8 = Clinic__Billing__V1__PriceListItemState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
-            _c.pointee.state = v8
-        }
+        _c.pointee.specialty_code = try arena.cString(self.specialtyCode)
+        _c.pointee.state = Clinic__Billing__V1__PriceListItemState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
         if let value = self.createTime {
-            let v9: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.create_time = v9
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.updateTime {
-            let v10: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.update_time = v10
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
-        do {
-            let v11 = try arena.cString(self.etag)
-            _c.pointee.etag = v11
-        }
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -161,10 +140,13 @@ public struct Clinic_Billing_V1_Invoice: ProtoMessage {
     public var updateTime: Google_Protobuf_Timestamp?
     /// Output only. Pass back in changes to detect concurrent edits (aborted).
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__invoice__descriptor_ref())
     }
@@ -229,108 +211,61 @@ public struct Clinic_Billing_V1_Invoice: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Invoice.self)
-        do {
-            let v1 = try arena.cString(self.id)
-            _c.pointee.id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.number)
-            _c.pointee.number = v2
-        }
-        do {
-            let v3 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v3
-        }
-        do {
-            let v4 = try arena.cString(self.appointmentId)
-            _c.pointee.appointment_id = v4
-        }
-        do {
-            let v5 = try arena.cString(self.consultationId)
-            _c.pointee.consultation_id = v5
-        }
-        do {
-            let v6 = Clinic__Billing__V1__InvoiceStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
-            _c.pointee.status = v6
-        }
+        _c.pointee.id = try arena.cString(self.id)
+        _c.pointee.number = try arena.cString(self.number)
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.appointment_id = try arena.cString(self.appointmentId)
+        _c.pointee.consultation_id = try arena.cString(self.consultationId)
+        _c.pointee.status = Clinic__Billing__V1__InvoiceStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
         _c.pointee.n_lines = self.lines.count
         _c.pointee.lines = try arena.array(count: self.lines.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Billing__V1__InvoiceLine>? in
-            let element: UnsafeMutablePointer<Clinic__Billing__V1__InvoiceLine>? = try arena.message(self.lines[index], as: Clinic__Billing__V1__InvoiceLine.self)
-            return element
+            return try arena.message(self.lines[index], as: Clinic__Billing__V1__InvoiceLine.self)
         }
-        do {
-            let v8 = try arena.cString(self.currency)
-            _c.pointee.currency = v8
-        }
+        _c.pointee.currency = try arena.cString(self.currency)
         if let value = self.subtotal {
-            let v9: UnsafeMutablePointer<Clinic__Common__V1__Money>? = try arena.message(value, as: Clinic__Common__V1__Money.self)
-            _c.pointee.subtotal = v9
+            _c.pointee.subtotal = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
         _c.pointee.n_taxes = self.taxes.count
         _c.pointee.taxes = try arena.array(count: self.taxes.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Billing__V1__TaxSummary>? in
-            let element: UnsafeMutablePointer<Clinic__Billing__V1__TaxSummary>? = try arena.message(self.taxes[index], as: Clinic__Billing__V1__TaxSummary.self)
-            return element
+            return try arena.message(self.taxes[index], as: Clinic__Billing__V1__TaxSummary.self)
         }
         if let value = self.taxTotal {
-            let v11: UnsafeMutablePointer<Clinic__Common__V1__Money>? = try arena.message(value, as: Clinic__Common__V1__Money.self)
-            _c.pointee.tax_total = v11
+            _c.pointee.tax_total = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
         if let value = self.total {
-            let v12: UnsafeMutablePointer<Clinic__Common__V1__Money>? = try arena.message(value, as: Clinic__Common__V1__Money.self)
-            _c.pointee.total = v12
+            _c.pointee.total = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
         if let value = self.amountPaid {
-            let v13: UnsafeMutablePointer<Clinic__Common__V1__Money>? = try arena.message(value, as: Clinic__Common__V1__Money.self)
-            _c.pointee.amount_paid = v13
+            _c.pointee.amount_paid = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
         if let value = self.amountRefunded {
-            let v14: UnsafeMutablePointer<Clinic__Common__V1__Money>? = try arena.message(value, as: Clinic__Common__V1__Money.self)
-            _c.pointee.amount_refunded = v14
+            _c.pointee.amount_refunded = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
         if let value = self.amountDue {
-            let v15: UnsafeMutablePointer<Clinic__Common__V1__Money>? = try arena.message(value, as: Clinic__Common__V1__Money.self)
-            _c.pointee.amount_due = v15
+            _c.pointee.amount_due = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
         if let value = self.dueDate {
-            let v16: UnsafeMutablePointer<Clinic__Common__V1__Date>? = try arena.message(value, as: Clinic__Common__V1__Date.self)
-            _c.pointee.due_date = v16
+            _c.pointee.due_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
         }
-        do {
-            let v17 = try arena.cString(self.notes)
-            _c.pointee.notes = v17
-        }
-        do {
-            let v18 = try arena.cString(self.billedName)
-            _c.pointee.billed_name = v18
-        }
+        _c.pointee.notes = try arena.cString(self.notes)
+        _c.pointee.billed_name = try arena.cString(self.billedName)
         if let value = self.billedAddress {
-            let v19: UnsafeMutablePointer<Clinic__Common__V1__PostalAddress>? = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self)
-            _c.pointee.billed_address = v19
+            _c.pointee.billed_address = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self)
         }
         if let value = self.issueTime {
-            let v20: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.issue_time = v20
+            _c.pointee.issue_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.voidTime {
-            let v21: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.void_time = v21
+            _c.pointee.void_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
-        do {
-            let v22 = try arena.cString(self.voidReason)
-            _c.pointee.void_reason = v22
-        }
+        _c.pointee.void_reason = try arena.cString(self.voidReason)
         if let value = self.createTime {
-            let v23: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.create_time = v23
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.updateTime {
-            let v24: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.update_time = v24
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
-        do {
-            let v25 = try arena.cString(self.etag)
-            _c.pointee.etag = v25
-        }
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -353,10 +288,13 @@ public struct Clinic_Billing_V1_InvoiceLine: ProtoMessage {
     public var discount: Clinic_Common_V1_Money?
     /// Output only. quantity x unit_price - discount.
     public var netAmount: Clinic_Common_V1_Money?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__invoice_line__descriptor_ref())
     }
@@ -384,35 +322,22 @@ public struct Clinic_Billing_V1_InvoiceLine: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__InvoiceLine.self)
-        do {
-            let v1 = try arena.cString(self.id)
-            _c.pointee.id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.priceListItemId)
-            _c.pointee.price_list_item_id = v2
-        }
-        do {
-            let v3 = try arena.cString(self.description)
-            _c.pointee.description = v3
-        }
+        _c.pointee.id = try arena.cString(self.id)
+        _c.pointee.price_list_item_id = try arena.cString(self.priceListItemId)
+        _c.pointee.description = try arena.cString(self.description)
         _c.pointee.quantity = self.quantity
         if let value = self.unitPrice {
-            let v5: UnsafeMutablePointer<Clinic__Common__V1__Money>? = try arena.message(value, as: Clinic__Common__V1__Money.self)
-            _c.pointee.unit_price = v5
+            _c.pointee.unit_price = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
         if let value = self.taxRateBp {
-            let v6 = value
             _c.pointee._tax_rate_bp_case = .init(rawValue: 6)
-            _c.pointee.tax_rate_bp = v6
+            _c.pointee.tax_rate_bp = value
         }
         if let value = self.discount {
-            let v7: UnsafeMutablePointer<Clinic__Common__V1__Money>? = try arena.message(value, as: Clinic__Common__V1__Money.self)
-            _c.pointee.discount = v7
+            _c.pointee.discount = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
         if let value = self.netAmount {
-            let v8: UnsafeMutablePointer<Clinic__Common__V1__Money>? = try arena.message(value, as: Clinic__Common__V1__Money.self)
-            _c.pointee.net_amount = v8
+            _c.pointee.net_amount = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -426,10 +351,13 @@ public struct Clinic_Billing_V1_TaxSummary: ProtoMessage {
     public var taxableAmount: Clinic_Common_V1_Money?
     /// The tax.
     public var taxAmount: Clinic_Common_V1_Money?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__tax_summary__descriptor_ref())
     }
@@ -450,12 +378,10 @@ public struct Clinic_Billing_V1_TaxSummary: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__TaxSummary.self)
         _c.pointee.tax_rate_bp = self.taxRateBp
         if let value = self.taxableAmount {
-            let v2: UnsafeMutablePointer<Clinic__Common__V1__Money>? = try arena.message(value, as: Clinic__Common__V1__Money.self)
-            _c.pointee.taxable_amount = v2
+            _c.pointee.taxable_amount = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
         if let value = self.taxAmount {
-            let v3: UnsafeMutablePointer<Clinic__Common__V1__Money>? = try arena.message(value, as: Clinic__Common__V1__Money.self)
-            _c.pointee.tax_amount = v3
+            _c.pointee.tax_amount = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -498,10 +424,13 @@ public struct Clinic_Billing_V1_Payment: ProtoMessage {
     public var createTime: Google_Protobuf_Timestamp?
     /// Output only. When it reached SUCCEEDED, FAILED or CANCELLED.
     public var completeTime: Google_Protobuf_Timestamp?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__payment__descriptor_ref())
     }
@@ -539,69 +468,31 @@ public struct Clinic_Billing_V1_Payment: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Payment.self)
-        do {
-            let v1 = try arena.cString(self.id)
-            _c.pointee.id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.invoiceId)
-            _c.pointee.invoice_id = v2
-        }
-        do {
-            let v3 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v3
-        }
+        _c.pointee.id = try arena.cString(self.id)
+        _c.pointee.invoice_id = try arena.cString(self.invoiceId)
+        _c.pointee.patient_id = try arena.cString(self.patientId)
         if let value = self.amount {
-            let v4: UnsafeMutablePointer<Clinic__Common__V1__Money>? = try arena.message(value, as: Clinic__Common__V1__Money.self)
-            _c.pointee.amount = v4
+            _c.pointee.amount = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
-        do {
-            let v5 = Clinic__Billing__V1__PaymentMethod(rawValue: .init(truncatingIfNeeded: self.method.protoNumber))
-            _c.pointee.method = v5
-        }
-        do {
-            let v6 = Clinic__Billing__V1__PaymentStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
-            _c.pointee.status = v6
-        }
-        do {
-            let v7 = try arena.cString(self.provider)
-            _c.pointee.provider = v7
-        }
-        do {
-            let v8 = try arena.cString(self.providerReference)
-            _c.pointee.provider_reference = v8
-        }
-        do {
-            let v9 = try arena.cString(self.clientSecret)
-            _c.pointee.client_secret = v9
-        }
-        do {
-            let v10 = try arena.cString(self.failureCode)
-            _c.pointee.failure_code = v10
-        }
-        do {
-            let v11 = try arena.cString(self.failureMessage)
-            _c.pointee.failure_message = v11
-        }
+        _c.pointee.method = Clinic__Billing__V1__PaymentMethod(rawValue: .init(truncatingIfNeeded: self.method.protoNumber))
+        _c.pointee.status = Clinic__Billing__V1__PaymentStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
+        _c.pointee.provider = try arena.cString(self.provider)
+        _c.pointee.provider_reference = try arena.cString(self.providerReference)
+        _c.pointee.client_secret = try arena.cString(self.clientSecret)
+        _c.pointee.failure_code = try arena.cString(self.failureCode)
+        _c.pointee.failure_message = try arena.cString(self.failureMessage)
         if let value = self.amountRefunded {
-            let v12: UnsafeMutablePointer<Clinic__Common__V1__Money>? = try arena.message(value, as: Clinic__Common__V1__Money.self)
-            _c.pointee.amount_refunded = v12
+            _c.pointee.amount_refunded = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
-        do {
-            let v13 = try arena.cString(self.receiptId)
-            _c.pointee.receipt_id = v13
-        }
+        _c.pointee.receipt_id = try arena.cString(self.receiptId)
         if let value = self.creator {
-            let v14: UnsafeMutablePointer<Clinic__Common__V1__Actor>? = try arena.message(value, as: Clinic__Common__V1__Actor.self)
-            _c.pointee.creator = v14
+            _c.pointee.creator = try arena.message(value, as: Clinic__Common__V1__Actor.self)
         }
         if let value = self.createTime {
-            let v15: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.create_time = v15
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.completeTime {
-            let v16: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.complete_time = v16
+            _c.pointee.complete_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -633,10 +524,13 @@ public struct Clinic_Billing_V1_Refund: ProtoMessage {
     public var createTime: Google_Protobuf_Timestamp?
     /// Output only. When it reached SUCCEEDED or FAILED.
     public var completeTime: Google_Protobuf_Timestamp?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__refund__descriptor_ref())
     }
@@ -668,53 +562,25 @@ public struct Clinic_Billing_V1_Refund: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Refund.self)
-        do {
-            let v1 = try arena.cString(self.id)
-            _c.pointee.id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.paymentId)
-            _c.pointee.payment_id = v2
-        }
-        do {
-            let v3 = try arena.cString(self.invoiceId)
-            _c.pointee.invoice_id = v3
-        }
+        _c.pointee.id = try arena.cString(self.id)
+        _c.pointee.payment_id = try arena.cString(self.paymentId)
+        _c.pointee.invoice_id = try arena.cString(self.invoiceId)
         if let value = self.amount {
-            let v4: UnsafeMutablePointer<Clinic__Common__V1__Money>? = try arena.message(value, as: Clinic__Common__V1__Money.self)
-            _c.pointee.amount = v4
+            _c.pointee.amount = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
-        do {
-            let v5 = Clinic__Billing__V1__RefundReason(rawValue: .init(truncatingIfNeeded: self.reason.protoNumber))
-            _c.pointee.reason = v5
-        }
-        do {
-            let v6 = try arena.cString(self.note)
-            _c.pointee.note = v6
-        }
-        do {
-            let v7 = Clinic__Billing__V1__RefundStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
-            _c.pointee.status = v7
-        }
-        do {
-            let v8 = try arena.cString(self.providerReference)
-            _c.pointee.provider_reference = v8
-        }
-        do {
-            let v9 = try arena.cString(self.failureMessage)
-            _c.pointee.failure_message = v9
-        }
+        _c.pointee.reason = Clinic__Billing__V1__RefundReason(rawValue: .init(truncatingIfNeeded: self.reason.protoNumber))
+        _c.pointee.note = try arena.cString(self.note)
+        _c.pointee.status = Clinic__Billing__V1__RefundStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
+        _c.pointee.provider_reference = try arena.cString(self.providerReference)
+        _c.pointee.failure_message = try arena.cString(self.failureMessage)
         if let value = self.requester {
-            let v10: UnsafeMutablePointer<Clinic__Common__V1__Actor>? = try arena.message(value, as: Clinic__Common__V1__Actor.self)
-            _c.pointee.requester = v10
+            _c.pointee.requester = try arena.message(value, as: Clinic__Common__V1__Actor.self)
         }
         if let value = self.createTime {
-            let v11: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.create_time = v11
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.completeTime {
-            let v12: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.complete_time = v12
+            _c.pointee.complete_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -742,10 +608,13 @@ public struct Clinic_Billing_V1_Receipt: ProtoMessage {
     public var clinicDisplayName: String = ""
     /// Output only.
     public var issueTime: Google_Protobuf_Timestamp?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__receipt__descriptor_ref())
     }
@@ -771,45 +640,19 @@ public struct Clinic_Billing_V1_Receipt: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Receipt.self)
-        do {
-            let v1 = try arena.cString(self.id)
-            _c.pointee.id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.number)
-            _c.pointee.number = v2
-        }
-        do {
-            let v3 = try arena.cString(self.invoiceId)
-            _c.pointee.invoice_id = v3
-        }
-        do {
-            let v4 = try arena.cString(self.invoiceNumber)
-            _c.pointee.invoice_number = v4
-        }
-        do {
-            let v5 = try arena.cString(self.paymentId)
-            _c.pointee.payment_id = v5
-        }
-        do {
-            let v6 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v6
-        }
+        _c.pointee.id = try arena.cString(self.id)
+        _c.pointee.number = try arena.cString(self.number)
+        _c.pointee.invoice_id = try arena.cString(self.invoiceId)
+        _c.pointee.invoice_number = try arena.cString(self.invoiceNumber)
+        _c.pointee.payment_id = try arena.cString(self.paymentId)
+        _c.pointee.patient_id = try arena.cString(self.patientId)
         if let value = self.amount {
-            let v7: UnsafeMutablePointer<Clinic__Common__V1__Money>? = try arena.message(value, as: Clinic__Common__V1__Money.self)
-            _c.pointee.amount = v7
+            _c.pointee.amount = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
-        do {
-            let v8 = Clinic__Billing__V1__PaymentMethod(rawValue: .init(truncatingIfNeeded: self.method.protoNumber))
-            _c.pointee.method = v8
-        }
-        do {
-            let v9 = try arena.cString(self.clinicDisplayName)
-            _c.pointee.clinic_display_name = v9
-        }
+        _c.pointee.method = Clinic__Billing__V1__PaymentMethod(rawValue: .init(truncatingIfNeeded: self.method.protoNumber))
+        _c.pointee.clinic_display_name = try arena.cString(self.clinicDisplayName)
         if let value = self.issueTime {
-            let v10: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.issue_time = v10
+            _c.pointee.issue_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -838,10 +681,13 @@ public struct Clinic_Billing_V1_Transaction: ProtoMessage {
     public var actor: Clinic_Common_V1_Actor?
     /// Output only.
     public var occurTime: Google_Protobuf_Timestamp?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__transaction__descriptor_ref())
     }
@@ -869,45 +715,21 @@ public struct Clinic_Billing_V1_Transaction: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Transaction.self)
-        do {
-            let v1 = try arena.cString(self.id)
-            _c.pointee.id = v1
-        }
-        do {
-            let v2 = Clinic__Billing__V1__TransactionKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
-            _c.pointee.kind = v2
-        }
+        _c.pointee.id = try arena.cString(self.id)
+        _c.pointee.kind = Clinic__Billing__V1__TransactionKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
         if let value = self.amount {
-            let v3: UnsafeMutablePointer<Clinic__Common__V1__Money>? = try arena.message(value, as: Clinic__Common__V1__Money.self)
-            _c.pointee.amount = v3
+            _c.pointee.amount = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
-        do {
-            let v4 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v4
-        }
-        do {
-            let v5 = try arena.cString(self.invoiceId)
-            _c.pointee.invoice_id = v5
-        }
-        do {
-            let v6 = try arena.cString(self.paymentId)
-            _c.pointee.payment_id = v6
-        }
-        do {
-            let v7 = try arena.cString(self.refundId)
-            _c.pointee.refund_id = v7
-        }
-        do {
-            let v8 = try arena.cString(self.description)
-            _c.pointee.description = v8
-        }
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.invoice_id = try arena.cString(self.invoiceId)
+        _c.pointee.payment_id = try arena.cString(self.paymentId)
+        _c.pointee.refund_id = try arena.cString(self.refundId)
+        _c.pointee.description = try arena.cString(self.description)
         if let value = self.actor {
-            let v9: UnsafeMutablePointer<Clinic__Common__V1__Actor>? = try arena.message(value, as: Clinic__Common__V1__Actor.self)
-            _c.pointee.actor = v9
+            _c.pointee.actor = try arena.message(value, as: Clinic__Common__V1__Actor.self)
         }
         if let value = self.occurTime {
-            let v10: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.occur_time = v10
+            _c.pointee.occur_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -916,7 +738,9 @@ public struct Clinic_Billing_V1_Transaction: ProtoMessage {
 /// Lifecycle of a price list item.
 public enum Clinic_Billing_V1_PriceListItemState: ProtoEnum {
     case unspecified // = 0
+    /// Can be put on new invoices.
     case active // = 1
+    /// Deleted (soft): kept for existing invoices, not offered for new ones.
     case archived // = 2
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -926,26 +750,30 @@ public enum Clinic_Billing_V1_PriceListItemState: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .active
-            case 2: self = .archived
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .active
+        case 2: self = .archived
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .active: 1
-            case .archived: 2
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .active: 1
+        case .archived: 2
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Billing_V1_PriceListItemState] = [.unspecified, .active, .archived]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__billing__v1__price_list_item_state__descriptor_ref())
     }
@@ -954,9 +782,13 @@ public enum Clinic_Billing_V1_PriceListItemState: ProtoEnum {
 /// Lifecycle of an invoice.
 public enum Clinic_Billing_V1_InvoiceStatus: ProtoEnum {
     case unspecified // = 0
+    /// Being prepared; not visible to the patient.
     case draft // = 1
+    /// Issued; `amount_due` is owed (possibly partly paid).
     case issued // = 2
+    /// Fully paid (refunds do not change this status; see `amount_refunded`).
     case paid // = 3
+    /// Voided: a draft discarded, or an issued invoice without payments cancelled. Final.
     case void // = 4
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -966,30 +798,34 @@ public enum Clinic_Billing_V1_InvoiceStatus: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .draft
-            case 2: self = .issued
-            case 3: self = .paid
-            case 4: self = .void
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .draft
+        case 2: self = .issued
+        case 3: self = .paid
+        case 4: self = .void
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .draft: 1
-            case .issued: 2
-            case .paid: 3
-            case .void: 4
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .draft: 1
+        case .issued: 2
+        case .paid: 3
+        case .void: 4
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Billing_V1_InvoiceStatus] = [.unspecified, .draft, .issued, .paid, .void]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__billing__v1__invoice_status__descriptor_ref())
     }
@@ -998,7 +834,9 @@ public enum Clinic_Billing_V1_InvoiceStatus: ProtoEnum {
 /// How a payment was made.
 public enum Clinic_Billing_V1_PaymentMethod: ProtoEnum {
     case unspecified // = 0
+    /// Card online through the payment provider.
     case cardOnline // = 1
+    /// Card on the clinic's terminal.
     case cardTerminal // = 2
     case cash // = 3
     case bankTransfer // = 4
@@ -1011,32 +849,36 @@ public enum Clinic_Billing_V1_PaymentMethod: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .cardOnline
-            case 2: self = .cardTerminal
-            case 3: self = .cash
-            case 4: self = .bankTransfer
-            case 5: self = .cheque
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .cardOnline
+        case 2: self = .cardTerminal
+        case 3: self = .cash
+        case 4: self = .bankTransfer
+        case 5: self = .cheque
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .cardOnline: 1
-            case .cardTerminal: 2
-            case .cash: 3
-            case .bankTransfer: 4
-            case .cheque: 5
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .cardOnline: 1
+        case .cardTerminal: 2
+        case .cash: 3
+        case .bankTransfer: 4
+        case .cheque: 5
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Billing_V1_PaymentMethod] = [.unspecified, .cardOnline, .cardTerminal, .cash, .bankTransfer, .cheque]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__billing__v1__payment_method__descriptor_ref())
     }
@@ -1045,10 +887,15 @@ public enum Clinic_Billing_V1_PaymentMethod: ProtoEnum {
 /// Lifecycle of a payment.
 public enum Clinic_Billing_V1_PaymentStatus: ProtoEnum {
     case unspecified // = 0
+    /// Created; waiting for the payer to confirm with the provider.
     case requiresConfirmation // = 1
+    /// Confirmed; the provider is processing it (its callback settles it).
     case processing // = 2
+    /// Money received; a receipt was issued. Final (refunds are separate).
     case succeeded // = 3
+    /// Declined or failed. Final; create a new payment to retry.
     case failed // = 4
+    /// Cancelled before it succeeded. Final.
     case cancelled // = 5
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -1058,32 +905,36 @@ public enum Clinic_Billing_V1_PaymentStatus: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .requiresConfirmation
-            case 2: self = .processing
-            case 3: self = .succeeded
-            case 4: self = .failed
-            case 5: self = .cancelled
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .requiresConfirmation
+        case 2: self = .processing
+        case 3: self = .succeeded
+        case 4: self = .failed
+        case 5: self = .cancelled
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .requiresConfirmation: 1
-            case .processing: 2
-            case .succeeded: 3
-            case .failed: 4
-            case .cancelled: 5
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .requiresConfirmation: 1
+        case .processing: 2
+        case .succeeded: 3
+        case .failed: 4
+        case .cancelled: 5
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Billing_V1_PaymentStatus] = [.unspecified, .requiresConfirmation, .processing, .succeeded, .failed, .cancelled]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__billing__v1__payment_status__descriptor_ref())
     }
@@ -1105,32 +956,36 @@ public enum Clinic_Billing_V1_RefundReason: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .duplicatePayment
-            case 2: self = .patientRequest
-            case 3: self = .appointmentCancelled
-            case 4: self = .billingError
-            case 5: self = .other
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .duplicatePayment
+        case 2: self = .patientRequest
+        case 3: self = .appointmentCancelled
+        case 4: self = .billingError
+        case 5: self = .other
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .duplicatePayment: 1
-            case .patientRequest: 2
-            case .appointmentCancelled: 3
-            case .billingError: 4
-            case .other: 5
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .duplicatePayment: 1
+        case .patientRequest: 2
+        case .appointmentCancelled: 3
+        case .billingError: 4
+        case .other: 5
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Billing_V1_RefundReason] = [.unspecified, .duplicatePayment, .patientRequest, .appointmentCancelled, .billingError, .other]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__billing__v1__refund_reason__descriptor_ref())
     }
@@ -1139,6 +994,7 @@ public enum Clinic_Billing_V1_RefundReason: ProtoEnum {
 /// Lifecycle of a refund.
 public enum Clinic_Billing_V1_RefundStatus: ProtoEnum {
     case unspecified // = 0
+    /// Sent to the provider; its callback settles it.
     case pending // = 1
     case succeeded // = 2
     case failed // = 3
@@ -1150,28 +1006,32 @@ public enum Clinic_Billing_V1_RefundStatus: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .pending
-            case 2: self = .succeeded
-            case 3: self = .failed
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .pending
+        case 2: self = .succeeded
+        case 3: self = .failed
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .pending: 1
-            case .succeeded: 2
-            case .failed: 3
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .pending: 1
+        case .succeeded: 2
+        case .failed: 3
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Billing_V1_RefundStatus] = [.unspecified, .pending, .succeeded, .failed]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__billing__v1__refund_status__descriptor_ref())
     }
@@ -1180,9 +1040,13 @@ public enum Clinic_Billing_V1_RefundStatus: ProtoEnum {
 /// Kinds of ledger entries.
 public enum Clinic_Billing_V1_TransactionKind: ProtoEnum {
     case unspecified // = 0
+    /// An invoice was issued (positive).
     case invoiceIssued // = 1
+    /// An issued invoice was voided (negative, cancels the issue entry).
     case invoiceVoided // = 2
+    /// A payment succeeded (negative).
     case payment // = 3
+    /// A refund succeeded (positive).
     case refund // = 4
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -1192,30 +1056,34 @@ public enum Clinic_Billing_V1_TransactionKind: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .invoiceIssued
-            case 2: self = .invoiceVoided
-            case 3: self = .payment
-            case 4: self = .refund
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .invoiceIssued
+        case 2: self = .invoiceVoided
+        case 3: self = .payment
+        case 4: self = .refund
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .invoiceIssued: 1
-            case .invoiceVoided: 2
-            case .payment: 3
-            case .refund: 4
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .invoiceIssued: 1
+        case .invoiceVoided: 2
+        case .payment: 3
+        case .refund: 4
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Billing_V1_TransactionKind] = [.unspecified, .invoiceIssued, .invoiceVoided, .payment, .refund]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__billing__v1__transaction_kind__descriptor_ref())
     }
@@ -1224,6 +1092,7 @@ public enum Clinic_Billing_V1_TransactionKind: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Billing_V1_PriceListItem {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if FieldFormat.length(of: code) > 32 { throw ValidationError(fieldPath: "code", reason: "must be at most 32 characters") }
         if !FieldFormat.matches(code, pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$") { throw ValidationError(fieldPath: "code", reason: "does not match the required pattern") }
@@ -1240,6 +1109,7 @@ extension Clinic_Billing_V1_PriceListItem {
 }
 
 extension Clinic_Billing_V1_Invoice {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
         if !FieldFormat.id.accepts(appointmentId) { throw ValidationError(fieldPath: "appointment_id", reason: "is not a valid id") }
@@ -1280,6 +1150,7 @@ extension Clinic_Billing_V1_Invoice {
 }
 
 extension Clinic_Billing_V1_InvoiceLine {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(priceListItemId) { throw ValidationError(fieldPath: "price_list_item_id", reason: "is not a valid id") }
         if FieldFormat.length(of: description) > 200 { throw ValidationError(fieldPath: "description", reason: "must be at most 200 characters") }
@@ -1290,7 +1161,7 @@ extension Clinic_Billing_V1_InvoiceLine {
         }
         if let value = taxRateBp {
             if value < 0 { throw ValidationError(fieldPath: "tax_rate_bp", reason: "must be at least 0") }
-    if value > 10000 { throw ValidationError(fieldPath: "tax_rate_bp", reason: "must be at most 10000") }
+            if value > 10000 { throw ValidationError(fieldPath: "tax_rate_bp", reason: "must be at most 10000") }
         }
         if let value = discount {
             do { try value.validate() } catch { throw error.nested(under: "discount") }
@@ -1302,6 +1173,7 @@ extension Clinic_Billing_V1_InvoiceLine {
 }
 
 extension Clinic_Billing_V1_TaxSummary {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = taxableAmount {
             do { try value.validate() } catch { throw error.nested(under: "taxable_amount") }
@@ -1313,6 +1185,7 @@ extension Clinic_Billing_V1_TaxSummary {
 }
 
 extension Clinic_Billing_V1_Payment {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = amount {
             do { try value.validate() } catch { throw error.nested(under: "amount") }
@@ -1324,6 +1197,7 @@ extension Clinic_Billing_V1_Payment {
 }
 
 extension Clinic_Billing_V1_Refund {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = amount {
             do { try value.validate() } catch { throw error.nested(under: "amount") }
@@ -1332,6 +1206,7 @@ extension Clinic_Billing_V1_Refund {
 }
 
 extension Clinic_Billing_V1_Receipt {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = amount {
             do { try value.validate() } catch { throw error.nested(under: "amount") }
@@ -1340,10 +1215,10 @@ extension Clinic_Billing_V1_Receipt {
 }
 
 extension Clinic_Billing_V1_Transaction {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = amount {
             do { try value.validate() } catch { throw error.nested(under: "amount") }
         }
     }
 }
-

@@ -3,7 +3,6 @@
 // Regenerate with scripts/generate.sh.
 
 public import ProtoRuntime
-public import WellKnownTypes
 public import RPCCore
 internal import CClinicProtos
 
@@ -20,10 +19,13 @@ public struct Clinic_Billing_V1_CreatePaymentRequest: ProtoMessage {
     /// Idempotency key (a UUID chosen by the client): a retry returns the same payment, so a
     /// double click never charges twice.
     public var requestId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__create_payment_request__descriptor_ref())
     }
@@ -42,26 +44,13 @@ public struct Clinic_Billing_V1_CreatePaymentRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__CreatePaymentRequest.self)
-        do {
-            let v1 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.invoiceId)
-            _c.pointee.invoice_id = v2
-        }
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.invoice_id = try arena.cString(self.invoiceId)
         if let value = self.amount {
-            let v3: UnsafeMutablePointer<Clinic__Common__V1__Money>? = try arena.message(value, as: Clinic__Common__V1__Money.self)
-            _c.pointee.amount = v3
+            _c.pointee.amount = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
-        do {
-            let v4 = try arena.cString(self.returnUri)
-            _c.pointee.return_uri = v4
-        }
-        do {
-            let v5 = try arena.cString(self.requestId)
-            _c.pointee.request_id = v5
-        }
+        _c.pointee.return_uri = try arena.cString(self.returnUri)
+        _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -74,10 +63,13 @@ public struct Clinic_Billing_V1_ConfirmPaymentRequest: ProtoMessage {
     public var clinicId: String = ""
     /// Opaque token of the payment method from the provider's SDK (never card numbers).
     public var paymentMethodToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__confirm_payment_request__descriptor_ref())
     }
@@ -92,18 +84,9 @@ public struct Clinic_Billing_V1_ConfirmPaymentRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ConfirmPaymentRequest.self)
-        do {
-            let v1 = try arena.cString(self.paymentId)
-            _c.pointee.payment_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
-        do {
-            let v3 = try arena.cString(self.paymentMethodToken)
-            _c.pointee.payment_method_token = v3
-        }
+        _c.pointee.payment_id = try arena.cString(self.paymentId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.payment_method_token = try arena.cString(self.paymentMethodToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -114,10 +97,13 @@ public struct Clinic_Billing_V1_CancelPaymentRequest: ProtoMessage {
     public var paymentId: String = ""
     /// The clinic, for patients.
     public var clinicId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__cancel_payment_request__descriptor_ref())
     }
@@ -131,14 +117,8 @@ public struct Clinic_Billing_V1_CancelPaymentRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__CancelPaymentRequest.self)
-        do {
-            let v1 = try arena.cString(self.paymentId)
-            _c.pointee.payment_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
+        _c.pointee.payment_id = try arena.cString(self.paymentId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -149,10 +129,13 @@ public struct Clinic_Billing_V1_GetPaymentRequest: ProtoMessage {
     public var paymentId: String = ""
     /// The clinic, for patients.
     public var clinicId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__get_payment_request__descriptor_ref())
     }
@@ -166,14 +149,8 @@ public struct Clinic_Billing_V1_GetPaymentRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__GetPaymentRequest.self)
-        do {
-            let v1 = try arena.cString(self.paymentId)
-            _c.pointee.payment_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
+        _c.pointee.payment_id = try arena.cString(self.paymentId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -192,10 +169,13 @@ public struct Clinic_Billing_V1_ListPaymentsRequest: ProtoMessage {
     public var pageSize: Int32 = 0
     /// `next_page_token` of the previous page; other fields must not change between pages.
     public var pageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__list_payments_request__descriptor_ref())
     }
@@ -215,28 +195,15 @@ public struct Clinic_Billing_V1_ListPaymentsRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListPaymentsRequest.self)
-        do {
-            let v1 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.invoiceId)
-            _c.pointee.invoice_id = v2
-        }
-        do {
-            let v3 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v3
-        }
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.invoice_id = try arena.cString(self.invoiceId)
+        _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.n_statuses = self.statuses.count
         _c.pointee.statuses = try arena.array(count: self.statuses.count) { (index, arena) throws(ProtoError) -> Clinic__Billing__V1__PaymentStatus in
-            let element = Clinic__Billing__V1__PaymentStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
-            return element
+            return Clinic__Billing__V1__PaymentStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
         }
         _c.pointee.page_size = self.pageSize
-        do {
-            let v6 = try arena.cString(self.pageToken)
-            _c.pointee.page_token = v6
-        }
+        _c.pointee.page_token = try arena.cString(self.pageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -247,10 +214,13 @@ public struct Clinic_Billing_V1_ListPaymentsResponse: ProtoMessage {
     public var payments: [Clinic_Billing_V1_Payment] = []
     /// Token for the next page; empty on the last page.
     public var nextPageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__list_payments_response__descriptor_ref())
     }
@@ -268,13 +238,9 @@ public struct Clinic_Billing_V1_ListPaymentsResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListPaymentsResponse.self)
         _c.pointee.n_payments = self.payments.count
         _c.pointee.payments = try arena.array(count: self.payments.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Billing__V1__Payment>? in
-            let element: UnsafeMutablePointer<Clinic__Billing__V1__Payment>? = try arena.message(self.payments[index], as: Clinic__Billing__V1__Payment.self)
-            return element
+            return try arena.message(self.payments[index], as: Clinic__Billing__V1__Payment.self)
         }
-        do {
-            let v2 = try arena.cString(self.nextPageToken)
-            _c.pointee.next_page_token = v2
-        }
+        _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -292,10 +258,13 @@ public struct Clinic_Billing_V1_RecordOfflinePaymentRequest: ProtoMessage {
     public var reference: String = ""
     /// Idempotency key (a UUID chosen by the client).
     public var requestId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__record_offline_payment_request__descriptor_ref())
     }
@@ -314,26 +283,13 @@ public struct Clinic_Billing_V1_RecordOfflinePaymentRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__RecordOfflinePaymentRequest.self)
-        do {
-            let v1 = try arena.cString(self.invoiceId)
-            _c.pointee.invoice_id = v1
-        }
+        _c.pointee.invoice_id = try arena.cString(self.invoiceId)
         if let value = self.amount {
-            let v2: UnsafeMutablePointer<Clinic__Common__V1__Money>? = try arena.message(value, as: Clinic__Common__V1__Money.self)
-            _c.pointee.amount = v2
+            _c.pointee.amount = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
-        do {
-            let v3 = Clinic__Billing__V1__PaymentMethod(rawValue: .init(truncatingIfNeeded: self.method.protoNumber))
-            _c.pointee.method = v3
-        }
-        do {
-            let v4 = try arena.cString(self.reference)
-            _c.pointee.reference = v4
-        }
-        do {
-            let v5 = try arena.cString(self.requestId)
-            _c.pointee.request_id = v5
-        }
+        _c.pointee.method = Clinic__Billing__V1__PaymentMethod(rawValue: .init(truncatingIfNeeded: self.method.protoNumber))
+        _c.pointee.reference = try arena.cString(self.reference)
+        _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -346,10 +302,13 @@ public struct Clinic_Billing_V1_HandleProviderEventRequest: ProtoMessage {
     /// raw HTTP body to this field (the `body` of the route names a bytes field) instead of parsing
     /// it as JSON, so that the signature can be checked.
     public var payload: [UInt8] = []
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__handle_provider_event_request__descriptor_ref())
     }
@@ -363,15 +322,9 @@ public struct Clinic_Billing_V1_HandleProviderEventRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__HandleProviderEventRequest.self)
-        do {
-            let v1 = try arena.cString(self.provider)
-            _c.pointee.provider = v1
-        }
-        do {
-            let v2Bytes = arena.bytes(self.payload)
-            let v2 = ProtobufCBinaryData(len: v2Bytes.count, data: v2Bytes.data)
-            _c.pointee.payload = v2
-        }
+        _c.pointee.provider = try arena.cString(self.provider)
+        let payloadBytes = arena.bytes(self.payload)
+        _c.pointee.payload = ProtobufCBinaryData(len: payloadBytes.count, data: payloadBytes.data)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -380,10 +333,13 @@ public struct Clinic_Billing_V1_HandleProviderEventRequest: ProtoMessage {
 public struct Clinic_Billing_V1_HandleProviderEventResponse: ProtoMessage {
     /// Whether the event changed something (false for a repeated or ignored event).
     public var applied: Bool = false
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__handle_provider_event_response__descriptor_ref())
     }
@@ -396,10 +352,7 @@ public struct Clinic_Billing_V1_HandleProviderEventResponse: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__HandleProviderEventResponse.self)
-        do {
-            let v1: protobuf_c_boolean = self.applied ? 1 : 0
-            _c.pointee.applied = v1
-        }
+        _c.pointee.applied = self.applied ? 1 : 0
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -416,10 +369,13 @@ public struct Clinic_Billing_V1_CreateRefundRequest: ProtoMessage {
     public var note: String = ""
     /// Idempotency key (a UUID chosen by the client): a retry never refunds twice.
     public var requestId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__create_refund_request__descriptor_ref())
     }
@@ -438,26 +394,13 @@ public struct Clinic_Billing_V1_CreateRefundRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__CreateRefundRequest.self)
-        do {
-            let v1 = try arena.cString(self.paymentId)
-            _c.pointee.payment_id = v1
-        }
+        _c.pointee.payment_id = try arena.cString(self.paymentId)
         if let value = self.amount {
-            let v2: UnsafeMutablePointer<Clinic__Common__V1__Money>? = try arena.message(value, as: Clinic__Common__V1__Money.self)
-            _c.pointee.amount = v2
+            _c.pointee.amount = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
-        do {
-            let v3 = Clinic__Billing__V1__RefundReason(rawValue: .init(truncatingIfNeeded: self.reason.protoNumber))
-            _c.pointee.reason = v3
-        }
-        do {
-            let v4 = try arena.cString(self.note)
-            _c.pointee.note = v4
-        }
-        do {
-            let v5 = try arena.cString(self.requestId)
-            _c.pointee.request_id = v5
-        }
+        _c.pointee.reason = Clinic__Billing__V1__RefundReason(rawValue: .init(truncatingIfNeeded: self.reason.protoNumber))
+        _c.pointee.note = try arena.cString(self.note)
+        _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -468,10 +411,13 @@ public struct Clinic_Billing_V1_GetRefundRequest: ProtoMessage {
     public var refundId: String = ""
     /// The clinic, for patients.
     public var clinicId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__get_refund_request__descriptor_ref())
     }
@@ -485,14 +431,8 @@ public struct Clinic_Billing_V1_GetRefundRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__GetRefundRequest.self)
-        do {
-            let v1 = try arena.cString(self.refundId)
-            _c.pointee.refund_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
+        _c.pointee.refund_id = try arena.cString(self.refundId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -500,6 +440,7 @@ public struct Clinic_Billing_V1_GetRefundRequest: ProtoMessage {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Billing_V1_CreatePaymentRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
         if invoiceId.isEmpty { throw ValidationError(fieldPath: "invoice_id", reason: "is required") }
@@ -515,6 +456,7 @@ extension Clinic_Billing_V1_CreatePaymentRequest {
 }
 
 extension Clinic_Billing_V1_ConfirmPaymentRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if paymentId.isEmpty { throw ValidationError(fieldPath: "payment_id", reason: "is required") }
         if !FieldFormat.id.accepts(paymentId) { throw ValidationError(fieldPath: "payment_id", reason: "is not a valid id") }
@@ -525,6 +467,7 @@ extension Clinic_Billing_V1_ConfirmPaymentRequest {
 }
 
 extension Clinic_Billing_V1_CancelPaymentRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if paymentId.isEmpty { throw ValidationError(fieldPath: "payment_id", reason: "is required") }
         if !FieldFormat.id.accepts(paymentId) { throw ValidationError(fieldPath: "payment_id", reason: "is not a valid id") }
@@ -533,6 +476,7 @@ extension Clinic_Billing_V1_CancelPaymentRequest {
 }
 
 extension Clinic_Billing_V1_GetPaymentRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if paymentId.isEmpty { throw ValidationError(fieldPath: "payment_id", reason: "is required") }
         if !FieldFormat.id.accepts(paymentId) { throw ValidationError(fieldPath: "payment_id", reason: "is not a valid id") }
@@ -541,6 +485,7 @@ extension Clinic_Billing_V1_GetPaymentRequest {
 }
 
 extension Clinic_Billing_V1_ListPaymentsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
         if !FieldFormat.id.accepts(invoiceId) { throw ValidationError(fieldPath: "invoice_id", reason: "is not a valid id") }
@@ -556,6 +501,7 @@ extension Clinic_Billing_V1_ListPaymentsRequest {
 }
 
 extension Clinic_Billing_V1_ListPaymentsResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in payments.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "payments[\(position)]") }
@@ -564,6 +510,7 @@ extension Clinic_Billing_V1_ListPaymentsResponse {
 }
 
 extension Clinic_Billing_V1_RecordOfflinePaymentRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if invoiceId.isEmpty { throw ValidationError(fieldPath: "invoice_id", reason: "is required") }
         if !FieldFormat.id.accepts(invoiceId) { throw ValidationError(fieldPath: "invoice_id", reason: "is not a valid id") }
@@ -580,6 +527,7 @@ extension Clinic_Billing_V1_RecordOfflinePaymentRequest {
 }
 
 extension Clinic_Billing_V1_HandleProviderEventRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if provider.isEmpty { throw ValidationError(fieldPath: "provider", reason: "is required") }
         if FieldFormat.length(of: provider) > 32 { throw ValidationError(fieldPath: "provider", reason: "must be at most 32 characters") }
@@ -590,6 +538,7 @@ extension Clinic_Billing_V1_HandleProviderEventRequest {
 }
 
 extension Clinic_Billing_V1_CreateRefundRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if paymentId.isEmpty { throw ValidationError(fieldPath: "payment_id", reason: "is required") }
         if !FieldFormat.id.accepts(paymentId) { throw ValidationError(fieldPath: "payment_id", reason: "is not a valid id") }
@@ -605,13 +554,13 @@ extension Clinic_Billing_V1_CreateRefundRequest {
 }
 
 extension Clinic_Billing_V1_GetRefundRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if refundId.isEmpty { throw ValidationError(fieldPath: "refund_id", reason: "is required") }
         if !FieldFormat.id.accepts(refundId) { throw ValidationError(fieldPath: "refund_id", reason: "is not a valid id") }
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
     }
 }
-
 
 /// Collects and refunds money for invoices. The online flow: CreatePayment (the payer gets a
 /// client secret) → the browser confirms with the provider's SDK → ConfirmPayment → the provider
@@ -793,42 +742,61 @@ public enum Clinic_Billing_V1_PaymentService {
         /// What carries the calls.
         public let caller: any RPCCaller
 
+        /// A client whose calls go through `caller`.
         public init(caller: any RPCCaller) {
             self.caller = caller
         }
 
+        /// Starts an online payment of an issued invoice, for the whole amount due or part of it.
+        /// At most one payment per invoice may be REQUIRES_CONFIRMATION or PROCESSING at a time
+        /// (failed_precondition).
         public func createPayment(_ request: Clinic_Billing_V1_CreatePaymentRequest, options: CallOptions = .defaults) async throws -> Clinic_Billing_V1_Payment {
             try await caller.unary(request: request, method: Method.CreatePayment.descriptor, options: options)
         }
 
+        /// Confirms an online payment with the payment method token the provider's SDK returned;
+        /// the payment becomes PROCESSING (or SUCCEEDED/FAILED when the provider answers at once).
         public func confirmPayment(_ request: Clinic_Billing_V1_ConfirmPaymentRequest, options: CallOptions = .defaults) async throws -> Clinic_Billing_V1_Payment {
             try await caller.unary(request: request, method: Method.ConfirmPayment.descriptor, options: options)
         }
 
+        /// Cancels a payment that has not succeeded yet.
         public func cancelPayment(_ request: Clinic_Billing_V1_CancelPaymentRequest, options: CallOptions = .defaults) async throws -> Clinic_Billing_V1_Payment {
             try await caller.unary(request: request, method: Method.CancelPayment.descriptor, options: options)
         }
 
+        /// Gets a payment. Patients see their own.
         public func getPayment(_ request: Clinic_Billing_V1_GetPaymentRequest, options: CallOptions = .defaults) async throws -> Clinic_Billing_V1_Payment {
             try await caller.unary(request: request, method: Method.GetPayment.descriptor, options: options)
         }
 
+        /// Lists payments, newest first.
         public func listPayments(_ request: Clinic_Billing_V1_ListPaymentsRequest, options: CallOptions = .defaults) async throws -> Clinic_Billing_V1_ListPaymentsResponse {
             try await caller.unary(request: request, method: Method.ListPayments.descriptor, options: options)
         }
 
+        /// Records money received at the desk (cash, terminal, transfer, cheque) as a SUCCEEDED
+        /// payment with a receipt.
         public func recordOfflinePayment(_ request: Clinic_Billing_V1_RecordOfflinePaymentRequest, options: CallOptions = .defaults) async throws -> Clinic_Billing_V1_Payment {
             try await caller.unary(request: request, method: Method.RecordOfflinePayment.descriptor, options: options)
         }
 
+        /// Receives an event from a payment provider (a webhook). The body is passed raw (see
+        /// HandleProviderEventRequest.payload) and verified with the provider's signature, read from
+        /// the call metadata (the edge forwards HTTP headers as metadata, e.g. `stripe-signature`).
+        /// A bad signature answers unauthenticated; an event seen before answers OK again (providers
+        /// retry); an unknown event type is acknowledged and ignored.
         public func handleProviderEvent(_ request: Clinic_Billing_V1_HandleProviderEventRequest, options: CallOptions = .defaults) async throws -> Clinic_Billing_V1_HandleProviderEventResponse {
             try await caller.unary(request: request, method: Method.HandleProviderEvent.descriptor, options: options)
         }
 
+        /// Refunds all or part of a succeeded payment (online through the provider, offline recorded).
+        /// More than the unrefunded amount answers failed_precondition.
         public func createRefund(_ request: Clinic_Billing_V1_CreateRefundRequest, options: CallOptions = .defaults) async throws -> Clinic_Billing_V1_Refund {
             try await caller.unary(request: request, method: Method.CreateRefund.descriptor, options: options)
         }
 
+        /// Gets a refund.
         public func getRefund(_ request: Clinic_Billing_V1_GetRefundRequest, options: CallOptions = .defaults) async throws -> Clinic_Billing_V1_Refund {
             try await caller.unary(request: request, method: Method.GetRefund.descriptor, options: options)
         }

@@ -43,10 +43,13 @@ public struct Clinic_Clinics_V1_Clinic: ProtoMessage {
     public var deleteTime: Google_Protobuf_Timestamp?
     /// Output only. Changes on every update; pass it back to detect concurrent changes (aborted).
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__clinic__descriptor_ref())
     }
@@ -92,73 +95,43 @@ public struct Clinic_Clinics_V1_Clinic: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__Clinic.self)
-        do {
-            let v1 = try arena.cString(self.id)
-            _c.pointee.id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.displayName)
-            _c.pointee.display_name = v2
-        }
+        _c.pointee.id = try arena.cString(self.id)
+        _c.pointee.display_name = try arena.cString(self.displayName)
         if let value = self.address {
-            let v3: UnsafeMutablePointer<Clinic__Common__V1__PostalAddress>? = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self)
-            _c.pointee.address = v3
+            _c.pointee.address = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self)
         }
         if let value = self.contact {
-            let v4: UnsafeMutablePointer<Clinic__Common__V1__ContactInfo>? = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self)
-            _c.pointee.contact = v4
+            _c.pointee.contact = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self)
         }
-        do {
-            let v5 = try arena.cString(self.websiteUri)
-            _c.pointee.website_uri = v5
-        }
-        do {
-            let v6 = try arena.cString(self.timeZone)
-            _c.pointee.time_zone = v6
-        }
-        do {
-            let v7 = try arena.cString(self.currency)
-            _c.pointee.currency = v7
-        }
+        _c.pointee.website_uri = try arena.cString(self.websiteUri)
+        _c.pointee.time_zone = try arena.cString(self.timeZone)
+        _c.pointee.currency = try arena.cString(self.currency)
         _c.pointee.n_specialty_codes = self.specialtyCodes.count
         _c.pointee.specialty_codes = try arena.array(count: self.specialtyCodes.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            let element = try arena.cString(self.specialtyCodes[index])
-            return element
+            return try arena.cString(self.specialtyCodes[index])
         }
         _c.pointee.n_opening_hours = self.openingHours.count
         _c.pointee.opening_hours = try arena.array(count: self.openingHours.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Clinics__V1__OpeningHours>? in
-            let element: UnsafeMutablePointer<Clinic__Clinics__V1__OpeningHours>? = try arena.message(self.openingHours[index], as: Clinic__Clinics__V1__OpeningHours.self)
-            return element
+            return try arena.message(self.openingHours[index], as: Clinic__Clinics__V1__OpeningHours.self)
         }
         _c.pointee.n_closures = self.closures.count
         _c.pointee.closures = try arena.array(count: self.closures.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Clinics__V1__ClinicClosure>? in
-            let element: UnsafeMutablePointer<Clinic__Clinics__V1__ClinicClosure>? = try arena.message(self.closures[index], as: Clinic__Clinics__V1__ClinicClosure.self)
-            return element
+            return try arena.message(self.closures[index], as: Clinic__Clinics__V1__ClinicClosure.self)
         }
         if let value = self.bookingPolicy {
-            let v11: UnsafeMutablePointer<Clinic__Clinics__V1__BookingPolicy>? = try arena.message(value, as: Clinic__Clinics__V1__BookingPolicy.self)
-            _c.pointee.booking_policy = v11
+            _c.pointee.booking_policy = try arena.message(value, as: Clinic__Clinics__V1__BookingPolicy.self)
         }
-        do {
-            let v12 = Clinic__Clinics__V1__ClinicState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
-            _c.pointee.state = v12
-        }
+        _c.pointee.state = Clinic__Clinics__V1__ClinicState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
         if let value = self.createTime {
-            let v13: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.create_time = v13
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.updateTime {
-            let v14: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.update_time = v14
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.deleteTime {
-            let v15: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.delete_time = v15
+            _c.pointee.delete_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
-        do {
-            let v16 = try arena.cString(self.etag)
-            _c.pointee.etag = v16
-        }
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -169,10 +142,13 @@ public struct Clinic_Clinics_V1_OpeningHours: ProtoMessage {
     public var dayOfWeek: Clinic_Common_V1_DayOfWeek = .init()
     /// Opening and closing time in the clinic's time zone. Required.
     public var hours: Clinic_Common_V1_TimeOfDayRange?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__opening_hours__descriptor_ref())
     }
@@ -188,13 +164,9 @@ public struct Clinic_Clinics_V1_OpeningHours: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__OpeningHours.self)
-        do {
-            let v1 = Clinic__Common__V1__DayOfWeek(rawValue: .init(truncatingIfNeeded: self.dayOfWeek.protoNumber))
-            _c.pointee.day_of_week = v1
-        }
+        _c.pointee.day_of_week = Clinic__Common__V1__DayOfWeek(rawValue: .init(truncatingIfNeeded: self.dayOfWeek.protoNumber))
         if let value = self.hours {
-            let v2: UnsafeMutablePointer<Clinic__Common__V1__TimeOfDayRange>? = try arena.message(value, as: Clinic__Common__V1__TimeOfDayRange.self)
-            _c.pointee.hours = v2
+            _c.pointee.hours = try arena.message(value, as: Clinic__Common__V1__TimeOfDayRange.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -206,10 +178,13 @@ public struct Clinic_Clinics_V1_ClinicClosure: ProtoMessage {
     public var dates: Clinic_Common_V1_DateRange?
     /// Reason shown to patients, e.g. "Public holiday".
     public var reason: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__clinic_closure__descriptor_ref())
     }
@@ -226,13 +201,9 @@ public struct Clinic_Clinics_V1_ClinicClosure: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ClinicClosure.self)
         if let value = self.dates {
-            let v1: UnsafeMutablePointer<Clinic__Common__V1__DateRange>? = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
-            _c.pointee.dates = v1
+            _c.pointee.dates = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
         }
-        do {
-            let v2 = try arena.cString(self.reason)
-            _c.pointee.reason = v2
-        }
+        _c.pointee.reason = try arena.cString(self.reason)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -250,10 +221,13 @@ public struct Clinic_Clinics_V1_BookingPolicy: ProtoMessage {
     public var maxAdvance: Google_Protobuf_Duration?
     /// Patients may cancel or reschedule online until this long before the start, e.g. 24h.
     public var cancellationNotice: Google_Protobuf_Duration?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__booking_policy__descriptor_ref())
     }
@@ -276,25 +250,16 @@ public struct Clinic_Clinics_V1_BookingPolicy: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__BookingPolicy.self)
-        do {
-            let v1: protobuf_c_boolean = self.onlineBookingEnabled ? 1 : 0
-            _c.pointee.online_booking_enabled = v1
-        }
-        do {
-            let v2: protobuf_c_boolean = self.requiresConfirmation ? 1 : 0
-            _c.pointee.requires_confirmation = v2
-        }
+        _c.pointee.online_booking_enabled = self.onlineBookingEnabled ? 1 : 0
+        _c.pointee.requires_confirmation = self.requiresConfirmation ? 1 : 0
         if let value = self.minLeadTime {
-            let v3: UnsafeMutablePointer<Google__Protobuf__Duration>? = try arena.message(value, as: Google__Protobuf__Duration.self)
-            _c.pointee.min_lead_time = v3
+            _c.pointee.min_lead_time = try arena.message(value, as: Google__Protobuf__Duration.self)
         }
         if let value = self.maxAdvance {
-            let v4: UnsafeMutablePointer<Google__Protobuf__Duration>? = try arena.message(value, as: Google__Protobuf__Duration.self)
-            _c.pointee.max_advance = v4
+            _c.pointee.max_advance = try arena.message(value, as: Google__Protobuf__Duration.self)
         }
         if let value = self.cancellationNotice {
-            let v5: UnsafeMutablePointer<Google__Protobuf__Duration>? = try arena.message(value, as: Google__Protobuf__Duration.self)
-            _c.pointee.cancellation_notice = v5
+            _c.pointee.cancellation_notice = try arena.message(value, as: Google__Protobuf__Duration.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -308,10 +273,13 @@ public struct Clinic_Clinics_V1_Specialty: ProtoMessage {
     public var displayName: String = ""
     /// Optional longer description.
     public var description: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__specialty__descriptor_ref())
     }
@@ -326,18 +294,9 @@ public struct Clinic_Clinics_V1_Specialty: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__Specialty.self)
-        do {
-            let v1 = try arena.cString(self.code)
-            _c.pointee.code = v1
-        }
-        do {
-            let v2 = try arena.cString(self.displayName)
-            _c.pointee.display_name = v2
-        }
-        do {
-            let v3 = try arena.cString(self.description)
-            _c.pointee.description = v3
-        }
+        _c.pointee.code = try arena.cString(self.code)
+        _c.pointee.display_name = try arena.cString(self.displayName)
+        _c.pointee.description = try arena.cString(self.description)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -351,10 +310,13 @@ public struct Clinic_Clinics_V1_ClinicAdminInvite: ProtoMessage {
     /// Initial password (password policy of the auth service). When empty an invitation with a
     /// set-password link is sent instead, which is the recommended way.
     public var initialPassword: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__clinic_admin_invite__descriptor_ref())
     }
@@ -372,17 +334,10 @@ public struct Clinic_Clinics_V1_ClinicAdminInvite: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ClinicAdminInvite.self)
         if let value = self.name {
-            let v1: UnsafeMutablePointer<Clinic__Common__V1__PersonName>? = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
-            _c.pointee.name = v1
+            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
         }
-        do {
-            let v2 = try arena.cString(self.email)
-            _c.pointee.email = v2
-        }
-        do {
-            let v3 = try arena.cString(self.initialPassword)
-            _c.pointee.initial_password = v3
-        }
+        _c.pointee.email = try arena.cString(self.email)
+        _c.pointee.initial_password = try arena.cString(self.initialPassword)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -397,10 +352,13 @@ public struct Clinic_Clinics_V1_CreateClinicRequest: ProtoMessage {
     /// Idempotency key (a UUID chosen by the client): a retry with the same key within 24 hours
     /// returns the first result.
     public var requestId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__create_clinic_request__descriptor_ref())
     }
@@ -420,17 +378,12 @@ public struct Clinic_Clinics_V1_CreateClinicRequest: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__CreateClinicRequest.self)
         if let value = self.clinic {
-            let v1: UnsafeMutablePointer<Clinic__Clinics__V1__Clinic>? = try arena.message(value, as: Clinic__Clinics__V1__Clinic.self)
-            _c.pointee.clinic = v1
+            _c.pointee.clinic = try arena.message(value, as: Clinic__Clinics__V1__Clinic.self)
         }
         if let value = self.firstAdmin {
-            let v2: UnsafeMutablePointer<Clinic__Clinics__V1__ClinicAdminInvite>? = try arena.message(value, as: Clinic__Clinics__V1__ClinicAdminInvite.self)
-            _c.pointee.first_admin = v2
+            _c.pointee.first_admin = try arena.message(value, as: Clinic__Clinics__V1__ClinicAdminInvite.self)
         }
-        do {
-            let v3 = try arena.cString(self.requestId)
-            _c.pointee.request_id = v3
-        }
+        _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -441,10 +394,13 @@ public struct Clinic_Clinics_V1_CreateClinicResponse: ProtoMessage {
     public var clinic: Clinic_Clinics_V1_Clinic?
     /// The account id of its first clinic admin.
     public var adminAccountId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__create_clinic_response__descriptor_ref())
     }
@@ -461,13 +417,9 @@ public struct Clinic_Clinics_V1_CreateClinicResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__CreateClinicResponse.self)
         if let value = self.clinic {
-            let v1: UnsafeMutablePointer<Clinic__Clinics__V1__Clinic>? = try arena.message(value, as: Clinic__Clinics__V1__Clinic.self)
-            _c.pointee.clinic = v1
+            _c.pointee.clinic = try arena.message(value, as: Clinic__Clinics__V1__Clinic.self)
         }
-        do {
-            let v2 = try arena.cString(self.adminAccountId)
-            _c.pointee.admin_account_id = v2
-        }
+        _c.pointee.admin_account_id = try arena.cString(self.adminAccountId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -476,10 +428,13 @@ public struct Clinic_Clinics_V1_CreateClinicResponse: ProtoMessage {
 public struct Clinic_Clinics_V1_GetClinicRequest: ProtoMessage {
     /// The clinic.
     public var clinicId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__get_clinic_request__descriptor_ref())
     }
@@ -492,10 +447,7 @@ public struct Clinic_Clinics_V1_GetClinicRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__GetClinicRequest.self)
-        do {
-            let v1 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v1
-        }
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -527,10 +479,13 @@ public struct Clinic_Clinics_V1_UpdateClinicRequest: ProtoMessage {
     public var bookingPolicy: Clinic_Clinics_V1_BookingPolicy?
     /// The etag from the last read; when set and stale, the update answers aborted.
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__update_clinic_request__descriptor_ref())
     }
@@ -574,58 +529,42 @@ public struct Clinic_Clinics_V1_UpdateClinicRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__UpdateClinicRequest.self)
-        do {
-            let v1 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v1
-        }
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.displayName {
-            let v2 = try arena.cString(value)
             _c.pointee._display_name_case = .init(rawValue: 2)
-            _c.pointee.display_name = v2
+            _c.pointee.display_name = try arena.cString(value)
         }
         if let value = self.address {
-            let v3: UnsafeMutablePointer<Clinic__Common__V1__PostalAddress>? = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self)
-            _c.pointee.address = v3
+            _c.pointee.address = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self)
         }
         if let value = self.contact {
-            let v4: UnsafeMutablePointer<Clinic__Common__V1__ContactInfo>? = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self)
-            _c.pointee.contact = v4
+            _c.pointee.contact = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self)
         }
         if let value = self.websiteUri {
-            let v5 = try arena.cString(value)
             _c.pointee._website_uri_case = .init(rawValue: 5)
-            _c.pointee.website_uri = v5
+            _c.pointee.website_uri = try arena.cString(value)
         }
         if let value = self.timeZone {
-            let v6 = try arena.cString(value)
             _c.pointee._time_zone_case = .init(rawValue: 6)
-            _c.pointee.time_zone = v6
+            _c.pointee.time_zone = try arena.cString(value)
         }
         if let value = self.currency {
-            let v7 = try arena.cString(value)
             _c.pointee._currency_case = .init(rawValue: 7)
-            _c.pointee.currency = v7
+            _c.pointee.currency = try arena.cString(value)
         }
         if let value = self.specialtyCodes {
-            let v8: UnsafeMutablePointer<Clinic__Clinics__V1__SpecialtyCodeList>? = try arena.message(value, as: Clinic__Clinics__V1__SpecialtyCodeList.self)
-            _c.pointee.specialty_codes = v8
+            _c.pointee.specialty_codes = try arena.message(value, as: Clinic__Clinics__V1__SpecialtyCodeList.self)
         }
         if let value = self.openingHours {
-            let v9: UnsafeMutablePointer<Clinic__Clinics__V1__OpeningHoursList>? = try arena.message(value, as: Clinic__Clinics__V1__OpeningHoursList.self)
-            _c.pointee.opening_hours = v9
+            _c.pointee.opening_hours = try arena.message(value, as: Clinic__Clinics__V1__OpeningHoursList.self)
         }
         if let value = self.closures {
-            let v10: UnsafeMutablePointer<Clinic__Clinics__V1__ClinicClosureList>? = try arena.message(value, as: Clinic__Clinics__V1__ClinicClosureList.self)
-            _c.pointee.closures = v10
+            _c.pointee.closures = try arena.message(value, as: Clinic__Clinics__V1__ClinicClosureList.self)
         }
         if let value = self.bookingPolicy {
-            let v11: UnsafeMutablePointer<Clinic__Clinics__V1__BookingPolicy>? = try arena.message(value, as: Clinic__Clinics__V1__BookingPolicy.self)
-            _c.pointee.booking_policy = v11
+            _c.pointee.booking_policy = try arena.message(value, as: Clinic__Clinics__V1__BookingPolicy.self)
         }
-        do {
-            let v12 = try arena.cString(self.etag)
-            _c.pointee.etag = v12
-        }
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -634,10 +573,13 @@ public struct Clinic_Clinics_V1_UpdateClinicRequest: ProtoMessage {
 public struct Clinic_Clinics_V1_SpecialtyCodeList: ProtoMessage {
     /// Specialty codes; may be empty to remove all.
     public var codes: [String] = []
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__specialty_code_list__descriptor_ref())
     }
@@ -654,8 +596,7 @@ public struct Clinic_Clinics_V1_SpecialtyCodeList: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__SpecialtyCodeList.self)
         _c.pointee.n_codes = self.codes.count
         _c.pointee.codes = try arena.array(count: self.codes.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            let element = try arena.cString(self.codes[index])
-            return element
+            return try arena.cString(self.codes[index])
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -665,10 +606,13 @@ public struct Clinic_Clinics_V1_SpecialtyCodeList: ProtoMessage {
 public struct Clinic_Clinics_V1_OpeningHoursList: ProtoMessage {
     /// Opening periods; may be empty (closed every day).
     public var entries: [Clinic_Clinics_V1_OpeningHours] = []
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__opening_hours_list__descriptor_ref())
     }
@@ -685,8 +629,7 @@ public struct Clinic_Clinics_V1_OpeningHoursList: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__OpeningHoursList.self)
         _c.pointee.n_entries = self.entries.count
         _c.pointee.entries = try arena.array(count: self.entries.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Clinics__V1__OpeningHours>? in
-            let element: UnsafeMutablePointer<Clinic__Clinics__V1__OpeningHours>? = try arena.message(self.entries[index], as: Clinic__Clinics__V1__OpeningHours.self)
-            return element
+            return try arena.message(self.entries[index], as: Clinic__Clinics__V1__OpeningHours.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -696,10 +639,13 @@ public struct Clinic_Clinics_V1_OpeningHoursList: ProtoMessage {
 public struct Clinic_Clinics_V1_ClinicClosureList: ProtoMessage {
     /// Closures; may be empty.
     public var entries: [Clinic_Clinics_V1_ClinicClosure] = []
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__clinic_closure_list__descriptor_ref())
     }
@@ -716,8 +662,7 @@ public struct Clinic_Clinics_V1_ClinicClosureList: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ClinicClosureList.self)
         _c.pointee.n_entries = self.entries.count
         _c.pointee.entries = try arena.array(count: self.entries.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Clinics__V1__ClinicClosure>? in
-            let element: UnsafeMutablePointer<Clinic__Clinics__V1__ClinicClosure>? = try arena.message(self.entries[index], as: Clinic__Clinics__V1__ClinicClosure.self)
-            return element
+            return try arena.message(self.entries[index], as: Clinic__Clinics__V1__ClinicClosure.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -729,10 +674,13 @@ public struct Clinic_Clinics_V1_DeleteClinicRequest: ProtoMessage {
     public var clinicId: String = ""
     /// The etag from the last read; when set and stale, the delete answers aborted.
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__delete_clinic_request__descriptor_ref())
     }
@@ -746,14 +694,8 @@ public struct Clinic_Clinics_V1_DeleteClinicRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__DeleteClinicRequest.self)
-        do {
-            let v1 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.etag)
-            _c.pointee.etag = v2
-        }
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -762,10 +704,13 @@ public struct Clinic_Clinics_V1_DeleteClinicRequest: ProtoMessage {
 public struct Clinic_Clinics_V1_UndeleteClinicRequest: ProtoMessage {
     /// The deleted clinic to restore.
     public var clinicId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__undelete_clinic_request__descriptor_ref())
     }
@@ -778,10 +723,7 @@ public struct Clinic_Clinics_V1_UndeleteClinicRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__UndeleteClinicRequest.self)
-        do {
-            let v1 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v1
-        }
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -800,10 +742,13 @@ public struct Clinic_Clinics_V1_ListClinicsRequest: ProtoMessage {
     public var regionCode: String = ""
     /// Include deleted clinics; super admin only (permission_denied otherwise).
     public var showDeleted: Bool = false
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__list_clinics_request__descriptor_ref())
     }
@@ -822,26 +767,11 @@ public struct Clinic_Clinics_V1_ListClinicsRequest: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ListClinicsRequest.self)
         _c.pointee.page_size = self.pageSize
-        do {
-            let v2 = try arena.cString(self.pageToken)
-            _c.pointee.page_token = v2
-        }
-        do {
-            let v3 = try arena.cString(self.specialtyCode)
-            _c.pointee.specialty_code = v3
-        }
-        do {
-            let v4 = try arena.cString(self.locality)
-            _c.pointee.locality = v4
-        }
-        do {
-            let v5 = try arena.cString(self.regionCode)
-            _c.pointee.region_code = v5
-        }
-        do {
-            let v6: protobuf_c_boolean = self.showDeleted ? 1 : 0
-            _c.pointee.show_deleted = v6
-        }
+        _c.pointee.page_token = try arena.cString(self.pageToken)
+        _c.pointee.specialty_code = try arena.cString(self.specialtyCode)
+        _c.pointee.locality = try arena.cString(self.locality)
+        _c.pointee.region_code = try arena.cString(self.regionCode)
+        _c.pointee.show_deleted = self.showDeleted ? 1 : 0
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -852,10 +782,13 @@ public struct Clinic_Clinics_V1_ListClinicsResponse: ProtoMessage {
     public var clinics: [Clinic_Clinics_V1_Clinic] = []
     /// Token for the next page; empty on the last page.
     public var nextPageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__list_clinics_response__descriptor_ref())
     }
@@ -873,13 +806,9 @@ public struct Clinic_Clinics_V1_ListClinicsResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ListClinicsResponse.self)
         _c.pointee.n_clinics = self.clinics.count
         _c.pointee.clinics = try arena.array(count: self.clinics.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Clinics__V1__Clinic>? in
-            let element: UnsafeMutablePointer<Clinic__Clinics__V1__Clinic>? = try arena.message(self.clinics[index], as: Clinic__Clinics__V1__Clinic.self)
-            return element
+            return try arena.message(self.clinics[index], as: Clinic__Clinics__V1__Clinic.self)
         }
-        do {
-            let v2 = try arena.cString(self.nextPageToken)
-            _c.pointee.next_page_token = v2
-        }
+        _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -896,10 +825,13 @@ public struct Clinic_Clinics_V1_SearchClinicsRequest: ProtoMessage {
     public var pageSize: Int32 = 0
     /// `next_page_token` of the previous page.
     public var pageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__search_clinics_request__descriptor_ref())
     }
@@ -916,23 +848,11 @@ public struct Clinic_Clinics_V1_SearchClinicsRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__SearchClinicsRequest.self)
-        do {
-            let v1 = try arena.cString(self.query)
-            _c.pointee.query = v1
-        }
-        do {
-            let v2 = try arena.cString(self.specialtyCode)
-            _c.pointee.specialty_code = v2
-        }
-        do {
-            let v3 = try arena.cString(self.regionCode)
-            _c.pointee.region_code = v3
-        }
+        _c.pointee.query = try arena.cString(self.query)
+        _c.pointee.specialty_code = try arena.cString(self.specialtyCode)
+        _c.pointee.region_code = try arena.cString(self.regionCode)
         _c.pointee.page_size = self.pageSize
-        do {
-            let v5 = try arena.cString(self.pageToken)
-            _c.pointee.page_token = v5
-        }
+        _c.pointee.page_token = try arena.cString(self.pageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -943,10 +863,13 @@ public struct Clinic_Clinics_V1_SearchClinicsResponse: ProtoMessage {
     public var clinics: [Clinic_Clinics_V1_Clinic] = []
     /// Token for the next page; empty on the last page.
     public var nextPageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__search_clinics_response__descriptor_ref())
     }
@@ -964,13 +887,9 @@ public struct Clinic_Clinics_V1_SearchClinicsResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__SearchClinicsResponse.self)
         _c.pointee.n_clinics = self.clinics.count
         _c.pointee.clinics = try arena.array(count: self.clinics.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Clinics__V1__Clinic>? in
-            let element: UnsafeMutablePointer<Clinic__Clinics__V1__Clinic>? = try arena.message(self.clinics[index], as: Clinic__Clinics__V1__Clinic.self)
-            return element
+            return try arena.message(self.clinics[index], as: Clinic__Clinics__V1__Clinic.self)
         }
-        do {
-            let v2 = try arena.cString(self.nextPageToken)
-            _c.pointee.next_page_token = v2
-        }
+        _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -981,10 +900,13 @@ public struct Clinic_Clinics_V1_ListSpecialtiesRequest: ProtoMessage {
     public var pageSize: Int32 = 0
     /// `next_page_token` of the previous page.
     public var pageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__list_specialties_request__descriptor_ref())
     }
@@ -999,10 +921,7 @@ public struct Clinic_Clinics_V1_ListSpecialtiesRequest: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ListSpecialtiesRequest.self)
         _c.pointee.page_size = self.pageSize
-        do {
-            let v2 = try arena.cString(self.pageToken)
-            _c.pointee.page_token = v2
-        }
+        _c.pointee.page_token = try arena.cString(self.pageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -1013,10 +932,13 @@ public struct Clinic_Clinics_V1_ListSpecialtiesResponse: ProtoMessage {
     public var specialties: [Clinic_Clinics_V1_Specialty] = []
     /// Token for the next page; empty on the last page.
     public var nextPageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__list_specialties_response__descriptor_ref())
     }
@@ -1034,13 +956,9 @@ public struct Clinic_Clinics_V1_ListSpecialtiesResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ListSpecialtiesResponse.self)
         _c.pointee.n_specialties = self.specialties.count
         _c.pointee.specialties = try arena.array(count: self.specialties.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Clinics__V1__Specialty>? in
-            let element: UnsafeMutablePointer<Clinic__Clinics__V1__Specialty>? = try arena.message(self.specialties[index], as: Clinic__Clinics__V1__Specialty.self)
-            return element
+            return try arena.message(self.specialties[index], as: Clinic__Clinics__V1__Specialty.self)
         }
-        do {
-            let v2 = try arena.cString(self.nextPageToken)
-            _c.pointee.next_page_token = v2
-        }
+        _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -1049,10 +967,13 @@ public struct Clinic_Clinics_V1_ListSpecialtiesResponse: ProtoMessage {
 public struct Clinic_Clinics_V1_CreateSpecialtyRequest: ProtoMessage {
     /// The specialty to add.
     public var specialty: Clinic_Clinics_V1_Specialty?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__create_specialty_request__descriptor_ref())
     }
@@ -1068,8 +989,7 @@ public struct Clinic_Clinics_V1_CreateSpecialtyRequest: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__CreateSpecialtyRequest.self)
         if let value = self.specialty {
-            let v1: UnsafeMutablePointer<Clinic__Clinics__V1__Specialty>? = try arena.message(value, as: Clinic__Clinics__V1__Specialty.self)
-            _c.pointee.specialty = v1
+            _c.pointee.specialty = try arena.message(value, as: Clinic__Clinics__V1__Specialty.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -1078,7 +998,9 @@ public struct Clinic_Clinics_V1_CreateSpecialtyRequest: ProtoMessage {
 /// Lifecycle state of a clinic.
 public enum Clinic_Clinics_V1_ClinicState: ProtoEnum {
     case unspecified // = 0
+    /// Open for business.
     case active // = 1
+    /// Soft-deleted by the super admin; data kept.
     case deleted // = 2
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -1088,26 +1010,30 @@ public enum Clinic_Clinics_V1_ClinicState: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .active
-            case 2: self = .deleted
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .active
+        case 2: self = .deleted
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .active: 1
-            case .deleted: 2
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .active: 1
+        case .deleted: 2
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Clinics_V1_ClinicState] = [.unspecified, .active, .deleted]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__clinics__v1__clinic_state__descriptor_ref())
     }
@@ -1116,6 +1042,7 @@ public enum Clinic_Clinics_V1_ClinicState: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Clinics_V1_Clinic {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if FieldFormat.length(of: displayName) > 200 { throw ValidationError(fieldPath: "display_name", reason: "must be at most 200 characters") }
         if let value = address {
@@ -1132,7 +1059,7 @@ extension Clinic_Clinics_V1_Clinic {
         if specialtyCodes.count > 50 { throw ValidationError(fieldPath: "specialty_codes", reason: "must have at most 50 items") }
         for (position, item) in specialtyCodes.enumerated() {
             if FieldFormat.length(of: item) > 64 { throw ValidationError(fieldPath: "specialty_codes[\(position)]", reason: "must be at most 64 characters") }
-    if !FieldFormat.id.accepts(item) { throw ValidationError(fieldPath: "specialty_codes[\(position)]", reason: "is not a valid id") }
+            if !FieldFormat.id.accepts(item) { throw ValidationError(fieldPath: "specialty_codes[\(position)]", reason: "is not a valid id") }
         }
         if openingHours.count > 28 { throw ValidationError(fieldPath: "opening_hours", reason: "must have at most 28 items") }
         for (position, item) in openingHours.enumerated() {
@@ -1146,6 +1073,7 @@ extension Clinic_Clinics_V1_Clinic {
 }
 
 extension Clinic_Clinics_V1_OpeningHours {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if dayOfWeek.protoNumber == 0 { throw ValidationError(fieldPath: "day_of_week", reason: "is required") }
         if case .UNRECOGNIZED = dayOfWeek { throw ValidationError(fieldPath: "day_of_week", reason: "is not a known value") }
@@ -1157,6 +1085,7 @@ extension Clinic_Clinics_V1_OpeningHours {
 }
 
 extension Clinic_Clinics_V1_ClinicClosure {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if dates == nil { throw ValidationError(fieldPath: "dates", reason: "is required") }
         if let value = dates {
@@ -1167,6 +1096,7 @@ extension Clinic_Clinics_V1_ClinicClosure {
 }
 
 extension Clinic_Clinics_V1_Specialty {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if code.isEmpty { throw ValidationError(fieldPath: "code", reason: "is required") }
         if FieldFormat.length(of: code) > 64 { throw ValidationError(fieldPath: "code", reason: "must be at most 64 characters") }
@@ -1178,6 +1108,7 @@ extension Clinic_Clinics_V1_Specialty {
 }
 
 extension Clinic_Clinics_V1_ClinicAdminInvite {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if name == nil { throw ValidationError(fieldPath: "name", reason: "is required") }
         if let value = name {
@@ -1191,6 +1122,7 @@ extension Clinic_Clinics_V1_ClinicAdminInvite {
 }
 
 extension Clinic_Clinics_V1_CreateClinicRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if clinic == nil { throw ValidationError(fieldPath: "clinic", reason: "is required") }
         if let value = clinic {
@@ -1205,6 +1137,7 @@ extension Clinic_Clinics_V1_CreateClinicRequest {
 }
 
 extension Clinic_Clinics_V1_CreateClinicResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = clinic {
             do { try value.validate() } catch { throw error.nested(under: "clinic") }
@@ -1213,6 +1146,7 @@ extension Clinic_Clinics_V1_CreateClinicResponse {
 }
 
 extension Clinic_Clinics_V1_GetClinicRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if clinicId.isEmpty { throw ValidationError(fieldPath: "clinic_id", reason: "is required") }
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
@@ -1220,12 +1154,13 @@ extension Clinic_Clinics_V1_GetClinicRequest {
 }
 
 extension Clinic_Clinics_V1_UpdateClinicRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if clinicId.isEmpty { throw ValidationError(fieldPath: "clinic_id", reason: "is required") }
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
         if let value = displayName {
             if FieldFormat.length(of: value) < 1 { throw ValidationError(fieldPath: "display_name", reason: "must be at least 1 characters") }
-    if FieldFormat.length(of: value) > 200 { throw ValidationError(fieldPath: "display_name", reason: "must be at most 200 characters") }
+            if FieldFormat.length(of: value) > 200 { throw ValidationError(fieldPath: "display_name", reason: "must be at most 200 characters") }
         }
         if let value = address {
             do { try value.validate() } catch { throw error.nested(under: "address") }
@@ -1235,11 +1170,11 @@ extension Clinic_Clinics_V1_UpdateClinicRequest {
         }
         if let value = websiteUri {
             if FieldFormat.length(of: value) > 2048 { throw ValidationError(fieldPath: "website_uri", reason: "must be at most 2048 characters") }
-    if !FieldFormat.uri.accepts(value) { throw ValidationError(fieldPath: "website_uri", reason: "is not a valid uri") }
+            if !FieldFormat.uri.accepts(value) { throw ValidationError(fieldPath: "website_uri", reason: "is not a valid uri") }
         }
         if let value = timeZone {
             if FieldFormat.length(of: value) > 64 { throw ValidationError(fieldPath: "time_zone", reason: "must be at most 64 characters") }
-    if !FieldFormat.timeZone.accepts(value) { throw ValidationError(fieldPath: "time_zone", reason: "is not a valid timeZone") }
+            if !FieldFormat.timeZone.accepts(value) { throw ValidationError(fieldPath: "time_zone", reason: "is not a valid timeZone") }
         }
         if let value = currency {
             if !FieldFormat.currency.accepts(value) { throw ValidationError(fieldPath: "currency", reason: "is not a valid currency") }
@@ -1258,16 +1193,18 @@ extension Clinic_Clinics_V1_UpdateClinicRequest {
 }
 
 extension Clinic_Clinics_V1_SpecialtyCodeList {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if codes.count > 50 { throw ValidationError(fieldPath: "codes", reason: "must have at most 50 items") }
         for (position, item) in codes.enumerated() {
             if FieldFormat.length(of: item) > 64 { throw ValidationError(fieldPath: "codes[\(position)]", reason: "must be at most 64 characters") }
-    if !FieldFormat.id.accepts(item) { throw ValidationError(fieldPath: "codes[\(position)]", reason: "is not a valid id") }
+            if !FieldFormat.id.accepts(item) { throw ValidationError(fieldPath: "codes[\(position)]", reason: "is not a valid id") }
         }
     }
 }
 
 extension Clinic_Clinics_V1_OpeningHoursList {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if entries.count > 28 { throw ValidationError(fieldPath: "entries", reason: "must have at most 28 items") }
         for (position, item) in entries.enumerated() {
@@ -1277,6 +1214,7 @@ extension Clinic_Clinics_V1_OpeningHoursList {
 }
 
 extension Clinic_Clinics_V1_ClinicClosureList {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if entries.count > 200 { throw ValidationError(fieldPath: "entries", reason: "must have at most 200 items") }
         for (position, item) in entries.enumerated() {
@@ -1286,6 +1224,7 @@ extension Clinic_Clinics_V1_ClinicClosureList {
 }
 
 extension Clinic_Clinics_V1_DeleteClinicRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if clinicId.isEmpty { throw ValidationError(fieldPath: "clinic_id", reason: "is required") }
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
@@ -1294,6 +1233,7 @@ extension Clinic_Clinics_V1_DeleteClinicRequest {
 }
 
 extension Clinic_Clinics_V1_UndeleteClinicRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if clinicId.isEmpty { throw ValidationError(fieldPath: "clinic_id", reason: "is required") }
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
@@ -1301,6 +1241,7 @@ extension Clinic_Clinics_V1_UndeleteClinicRequest {
 }
 
 extension Clinic_Clinics_V1_ListClinicsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if pageSize < 0 { throw ValidationError(fieldPath: "page_size", reason: "must be at least 0") }
         if pageSize > 500 { throw ValidationError(fieldPath: "page_size", reason: "must be at most 500") }
@@ -1313,6 +1254,7 @@ extension Clinic_Clinics_V1_ListClinicsRequest {
 }
 
 extension Clinic_Clinics_V1_ListClinicsResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in clinics.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "clinics[\(position)]") }
@@ -1321,6 +1263,7 @@ extension Clinic_Clinics_V1_ListClinicsResponse {
 }
 
 extension Clinic_Clinics_V1_SearchClinicsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if query.isEmpty { throw ValidationError(fieldPath: "query", reason: "is required") }
         if FieldFormat.length(of: query) < 2 { throw ValidationError(fieldPath: "query", reason: "must be at least 2 characters") }
@@ -1335,6 +1278,7 @@ extension Clinic_Clinics_V1_SearchClinicsRequest {
 }
 
 extension Clinic_Clinics_V1_SearchClinicsResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in clinics.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "clinics[\(position)]") }
@@ -1343,6 +1287,7 @@ extension Clinic_Clinics_V1_SearchClinicsResponse {
 }
 
 extension Clinic_Clinics_V1_ListSpecialtiesRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if pageSize < 0 { throw ValidationError(fieldPath: "page_size", reason: "must be at least 0") }
         if pageSize > 500 { throw ValidationError(fieldPath: "page_size", reason: "must be at most 500") }
@@ -1351,6 +1296,7 @@ extension Clinic_Clinics_V1_ListSpecialtiesRequest {
 }
 
 extension Clinic_Clinics_V1_ListSpecialtiesResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in specialties.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "specialties[\(position)]") }
@@ -1359,6 +1305,7 @@ extension Clinic_Clinics_V1_ListSpecialtiesResponse {
 }
 
 extension Clinic_Clinics_V1_CreateSpecialtyRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if specialty == nil { throw ValidationError(fieldPath: "specialty", reason: "is required") }
         if let value = specialty {
@@ -1366,7 +1313,6 @@ extension Clinic_Clinics_V1_CreateSpecialtyRequest {
         }
     }
 }
-
 
 /// Opens, describes, finds and closes clinics. Reads are public so that patients can find a
 /// clinic before they have an account.
@@ -1542,42 +1488,59 @@ public enum Clinic_Clinics_V1_ClinicService {
         /// What carries the calls.
         public let caller: any RPCCaller
 
+        /// A client whose calls go through `caller`.
         public init(caller: any RPCCaller) {
             self.caller = caller
         }
 
+        /// Opens a clinic together with its first clinic admin account (created through the auth
+        /// service). A clinic with the same name and address (compared case- and accent-insensitively)
+        /// answers already_exists.
         public func createClinic(_ request: Clinic_Clinics_V1_CreateClinicRequest, options: CallOptions = .defaults) async throws -> Clinic_Clinics_V1_CreateClinicResponse {
             try await caller.unary(request: request, method: Method.CreateClinic.descriptor, options: options)
         }
 
+        /// Gets a clinic. Deleted clinics are visible only to the super admin (not_found otherwise).
         public func getClinic(_ request: Clinic_Clinics_V1_GetClinicRequest, options: CallOptions = .defaults) async throws -> Clinic_Clinics_V1_Clinic {
             try await caller.unary(request: request, method: Method.GetClinic.descriptor, options: options)
         }
 
+        /// Updates a clinic: the clinic admin their own, the super admin any. Only set fields change.
+        /// Changing the time zone keeps appointments at their absolute times; weekly availability keeps
+        /// its wall-clock times in the new zone.
         public func updateClinic(_ request: Clinic_Clinics_V1_UpdateClinicRequest, options: CallOptions = .defaults) async throws -> Clinic_Clinics_V1_Clinic {
             try await caller.unary(request: request, method: Method.UpdateClinic.descriptor, options: options)
         }
 
+        /// Soft-deletes a clinic: it disappears from listings, its staff can no longer log in and
+        /// nothing can be booked, but every row of its data is kept. UndeleteClinic restores it.
         public func deleteClinic(_ request: Clinic_Clinics_V1_DeleteClinicRequest, options: CallOptions = .defaults) async throws -> Clinic_Clinics_V1_Clinic {
             try await caller.unary(request: request, method: Method.DeleteClinic.descriptor, options: options)
         }
 
+        /// Restores a deleted clinic.
         public func undeleteClinic(_ request: Clinic_Clinics_V1_UndeleteClinicRequest, options: CallOptions = .defaults) async throws -> Clinic_Clinics_V1_Clinic {
             try await caller.unary(request: request, method: Method.UndeleteClinic.descriptor, options: options)
         }
 
+        /// Lists clinics ordered by display name, with exact-match filters.
         public func listClinics(_ request: Clinic_Clinics_V1_ListClinicsRequest, options: CallOptions = .defaults) async throws -> Clinic_Clinics_V1_ListClinicsResponse {
             try await caller.unary(request: request, method: Method.ListClinics.descriptor, options: options)
         }
 
+        /// Full-text search over clinic names and addresses, ranked by relevance. Case- and
+        /// accent-insensitive: "clinique" finds "Clinique", "sante" finds "Santé".
         public func searchClinics(_ request: Clinic_Clinics_V1_SearchClinicsRequest, options: CallOptions = .defaults) async throws -> Clinic_Clinics_V1_SearchClinicsResponse {
             try await caller.unary(request: request, method: Method.SearchClinics.descriptor, options: options)
         }
 
+        /// Lists the platform's catalog of specialties, ordered by code.
         public func listSpecialties(_ request: Clinic_Clinics_V1_ListSpecialtiesRequest, options: CallOptions = .defaults) async throws -> Clinic_Clinics_V1_ListSpecialtiesResponse {
             try await caller.unary(request: request, method: Method.ListSpecialties.descriptor, options: options)
         }
 
+        /// Adds a specialty to the catalog. An existing code answers already_exists. Codes are never
+        /// removed, because doctors, clinics and history refer to them.
         public func createSpecialty(_ request: Clinic_Clinics_V1_CreateSpecialtyRequest, options: CallOptions = .defaults) async throws -> Clinic_Clinics_V1_Specialty {
             try await caller.unary(request: request, method: Method.CreateSpecialty.descriptor, options: options)
         }

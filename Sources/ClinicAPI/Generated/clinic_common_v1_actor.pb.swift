@@ -3,7 +3,6 @@
 // Regenerate with scripts/generate.sh.
 
 public import ProtoRuntime
-public import WellKnownTypes
 internal import CClinicProtos
 
 /// Who did something: an account acting under one role, or a platform service acting on its own
@@ -19,10 +18,13 @@ public struct Clinic_Common_V1_Actor: ProtoMessage {
     public var displayName: String = ""
     /// The calling service's identity (from its mTLS certificate) when `role` is ROLE_SERVICE.
     public var serviceName: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__common__v1__actor__descriptor_ref())
     }
@@ -38,22 +40,10 @@ public struct Clinic_Common_V1_Actor: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__Actor.self)
-        do {
-            let v1 = try arena.cString(self.accountId)
-            _c.pointee.account_id = v1
-        }
-        do {
-            let v2 = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.role.protoNumber))
-            _c.pointee.role = v2
-        }
-        do {
-            let v3 = try arena.cString(self.displayName)
-            _c.pointee.display_name = v3
-        }
-        do {
-            let v4 = try arena.cString(self.serviceName)
-            _c.pointee.service_name = v4
-        }
+        _c.pointee.account_id = try arena.cString(self.accountId)
+        _c.pointee.role = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.role.protoNumber))
+        _c.pointee.display_name = try arena.cString(self.displayName)
+        _c.pointee.service_name = try arena.cString(self.serviceName)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }

@@ -3,7 +3,6 @@
 // Regenerate with scripts/generate.sh.
 
 public import ProtoRuntime
-public import WellKnownTypes
 internal import CClinicProtos
 
 /// A postal address, a reduced google.type.PostalAddress. Free text is kept as entered; search
@@ -20,10 +19,13 @@ public struct Clinic_Common_V1_PostalAddress: ProtoMessage {
     public var postalCode: String = ""
     /// ISO 3166-1 alpha-2 country code, e.g. "FR".
     public var regionCode: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__common__v1__postal_address__descriptor_ref())
     }
@@ -44,25 +46,12 @@ public struct Clinic_Common_V1_PostalAddress: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__PostalAddress.self)
         _c.pointee.n_address_lines = self.addressLines.count
         _c.pointee.address_lines = try arena.array(count: self.addressLines.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            let element = try arena.cString(self.addressLines[index])
-            return element
+            return try arena.cString(self.addressLines[index])
         }
-        do {
-            let v2 = try arena.cString(self.locality)
-            _c.pointee.locality = v2
-        }
-        do {
-            let v3 = try arena.cString(self.administrativeArea)
-            _c.pointee.administrative_area = v3
-        }
-        do {
-            let v4 = try arena.cString(self.postalCode)
-            _c.pointee.postal_code = v4
-        }
-        do {
-            let v5 = try arena.cString(self.regionCode)
-            _c.pointee.region_code = v5
-        }
+        _c.pointee.locality = try arena.cString(self.locality)
+        _c.pointee.administrative_area = try arena.cString(self.administrativeArea)
+        _c.pointee.postal_code = try arena.cString(self.postalCode)
+        _c.pointee.region_code = try arena.cString(self.regionCode)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -70,6 +59,7 @@ public struct Clinic_Common_V1_PostalAddress: ProtoMessage {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Common_V1_PostalAddress {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if addressLines.count > 4 { throw ValidationError(fieldPath: "address_lines", reason: "must have at most 4 items") }
         for (position, item) in addressLines.enumerated() {
@@ -81,4 +71,3 @@ extension Clinic_Common_V1_PostalAddress {
         if !FieldFormat.country.accepts(regionCode) { throw ValidationError(fieldPath: "region_code", reason: "is not a valid country") }
     }
 }
-

@@ -3,7 +3,6 @@
 // Regenerate with scripts/generate.sh.
 
 public import ProtoRuntime
-public import WellKnownTypes
 internal import CClinicProtos
 
 /// A person's name, a reduced FHIR HumanName. Names are free text: no assumption about order,
@@ -17,10 +16,13 @@ public struct Clinic_Common_V1_PersonName: ProtoMessage {
     public var prefix: String = ""
     /// Output only. The name formatted for display by the server, e.g. "Dr. Ada Lovelace".
     public var displayName: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__common__v1__person_name__descriptor_ref())
     }
@@ -36,22 +38,10 @@ public struct Clinic_Common_V1_PersonName: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__PersonName.self)
-        do {
-            let v1 = try arena.cString(self.givenName)
-            _c.pointee.given_name = v1
-        }
-        do {
-            let v2 = try arena.cString(self.familyName)
-            _c.pointee.family_name = v2
-        }
-        do {
-            let v3 = try arena.cString(self.prefix)
-            _c.pointee.prefix = v3
-        }
-        do {
-            let v4 = try arena.cString(self.displayName)
-            _c.pointee.display_name = v4
-        }
+        _c.pointee.given_name = try arena.cString(self.givenName)
+        _c.pointee.family_name = try arena.cString(self.familyName)
+        _c.pointee.prefix = try arena.cString(self.prefix)
+        _c.pointee.display_name = try arena.cString(self.displayName)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -64,10 +54,13 @@ public struct Clinic_Common_V1_ContactInfo: ProtoMessage {
     public var phone: String = ""
     /// Preferred language of communication, BCP 47, e.g. "fr-FR".
     public var languageCode: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__common__v1__contact_info__descriptor_ref())
     }
@@ -82,18 +75,9 @@ public struct Clinic_Common_V1_ContactInfo: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__ContactInfo.self)
-        do {
-            let v1 = try arena.cString(self.email)
-            _c.pointee.email = v1
-        }
-        do {
-            let v2 = try arena.cString(self.phone)
-            _c.pointee.phone = v2
-        }
-        do {
-            let v3 = try arena.cString(self.languageCode)
-            _c.pointee.language_code = v3
-        }
+        _c.pointee.email = try arena.cString(self.email)
+        _c.pointee.phone = try arena.cString(self.phone)
+        _c.pointee.language_code = try arena.cString(self.languageCode)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -101,6 +85,7 @@ public struct Clinic_Common_V1_ContactInfo: ProtoMessage {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Common_V1_PersonName {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if FieldFormat.length(of: givenName) > 100 { throw ValidationError(fieldPath: "given_name", reason: "must be at most 100 characters") }
         if FieldFormat.length(of: familyName) > 100 { throw ValidationError(fieldPath: "family_name", reason: "must be at most 100 characters") }
@@ -109,6 +94,7 @@ extension Clinic_Common_V1_PersonName {
 }
 
 extension Clinic_Common_V1_ContactInfo {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if FieldFormat.length(of: email) > 254 { throw ValidationError(fieldPath: "email", reason: "must be at most 254 characters") }
         if !FieldFormat.email.accepts(email) { throw ValidationError(fieldPath: "email", reason: "is not a valid email") }
@@ -117,4 +103,3 @@ extension Clinic_Common_V1_ContactInfo {
         if !FieldFormat.language.accepts(languageCode) { throw ValidationError(fieldPath: "language_code", reason: "is not a valid language") }
     }
 }
-

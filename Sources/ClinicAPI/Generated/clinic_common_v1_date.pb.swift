@@ -3,7 +3,6 @@
 // Regenerate with scripts/generate.sh.
 
 public import ProtoRuntime
-public import WellKnownTypes
 internal import CClinicProtos
 
 /// A whole calendar date with no time zone, e.g. a birth date or a day in a clinic's calendar
@@ -16,10 +15,13 @@ public struct Clinic_Common_V1_Date: ProtoMessage {
     public var month: Int32 = 0
     /// Day of the month, 1..31 (checked against the month and leap years by the service).
     public var day: Int32 = 0
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__common__v1__date__descriptor_ref())
     }
@@ -47,10 +49,13 @@ public struct Clinic_Common_V1_DateRange: ProtoMessage {
     public var startDate: Clinic_Common_V1_Date?
     /// Last day of the range, inclusive; not before `start_date`. Required.
     public var endDate: Clinic_Common_V1_Date?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__common__v1__date_range__descriptor_ref())
     }
@@ -69,12 +74,10 @@ public struct Clinic_Common_V1_DateRange: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__DateRange.self)
         if let value = self.startDate {
-            let v1: UnsafeMutablePointer<Clinic__Common__V1__Date>? = try arena.message(value, as: Clinic__Common__V1__Date.self)
-            _c.pointee.start_date = v1
+            _c.pointee.start_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
         }
         if let value = self.endDate {
-            let v2: UnsafeMutablePointer<Clinic__Common__V1__Date>? = try arena.message(value, as: Clinic__Common__V1__Date.self)
-            _c.pointee.end_date = v2
+            _c.pointee.end_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -90,10 +93,13 @@ public struct Clinic_Common_V1_TimeOfDay: ProtoMessage {
     public var minutes: Int32 = 0
     /// Seconds, 0..59. Usually 0.
     public var seconds: Int32 = 0
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__common__v1__time_of_day__descriptor_ref())
     }
@@ -124,10 +130,13 @@ public struct Clinic_Common_V1_TimeOfDayRange: ProtoMessage {
     public var start: Clinic_Common_V1_TimeOfDay?
     /// Exclusive end. Required.
     public var end: Clinic_Common_V1_TimeOfDay?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__common__v1__time_of_day_range__descriptor_ref())
     }
@@ -146,12 +155,10 @@ public struct Clinic_Common_V1_TimeOfDayRange: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__TimeOfDayRange.self)
         if let value = self.start {
-            let v1: UnsafeMutablePointer<Clinic__Common__V1__TimeOfDay>? = try arena.message(value, as: Clinic__Common__V1__TimeOfDay.self)
-            _c.pointee.start = v1
+            _c.pointee.start = try arena.message(value, as: Clinic__Common__V1__TimeOfDay.self)
         }
         if let value = self.end {
-            let v2: UnsafeMutablePointer<Clinic__Common__V1__TimeOfDay>? = try arena.message(value, as: Clinic__Common__V1__TimeOfDay.self)
-            _c.pointee.end = v2
+            _c.pointee.end = try arena.message(value, as: Clinic__Common__V1__TimeOfDay.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -175,36 +182,40 @@ public enum Clinic_Common_V1_DayOfWeek: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .monday
-            case 2: self = .tuesday
-            case 3: self = .wednesday
-            case 4: self = .thursday
-            case 5: self = .friday
-            case 6: self = .saturday
-            case 7: self = .sunday
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .monday
+        case 2: self = .tuesday
+        case 3: self = .wednesday
+        case 4: self = .thursday
+        case 5: self = .friday
+        case 6: self = .saturday
+        case 7: self = .sunday
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .monday: 1
-            case .tuesday: 2
-            case .wednesday: 3
-            case .thursday: 4
-            case .friday: 5
-            case .saturday: 6
-            case .sunday: 7
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .monday: 1
+        case .tuesday: 2
+        case .wednesday: 3
+        case .thursday: 4
+        case .friday: 5
+        case .saturday: 6
+        case .sunday: 7
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Common_V1_DayOfWeek] = [.unspecified, .monday, .tuesday, .wednesday, .thursday, .friday, .saturday, .sunday]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__common__v1__day_of_week__descriptor_ref())
     }
@@ -213,6 +224,7 @@ public enum Clinic_Common_V1_DayOfWeek: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Common_V1_Date {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if year < 1 { throw ValidationError(fieldPath: "year", reason: "must be at least 1") }
         if year > 9999 { throw ValidationError(fieldPath: "year", reason: "must be at most 9999") }
@@ -224,6 +236,7 @@ extension Clinic_Common_V1_Date {
 }
 
 extension Clinic_Common_V1_DateRange {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if startDate == nil { throw ValidationError(fieldPath: "start_date", reason: "is required") }
         if let value = startDate {
@@ -237,6 +250,7 @@ extension Clinic_Common_V1_DateRange {
 }
 
 extension Clinic_Common_V1_TimeOfDay {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if hours < 0 { throw ValidationError(fieldPath: "hours", reason: "must be at least 0") }
         if hours > 23 { throw ValidationError(fieldPath: "hours", reason: "must be at most 23") }
@@ -248,6 +262,7 @@ extension Clinic_Common_V1_TimeOfDay {
 }
 
 extension Clinic_Common_V1_TimeOfDayRange {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if start == nil { throw ValidationError(fieldPath: "start", reason: "is required") }
         if let value = start {
@@ -259,4 +274,3 @@ extension Clinic_Common_V1_TimeOfDayRange {
         }
     }
 }
-

@@ -3,7 +3,6 @@
 // Regenerate with scripts/generate.sh.
 
 public import ProtoRuntime
-public import WellKnownTypes
 internal import CClinicProtos
 
 /// Describes a file that is uploaded or downloaded in chunks over a streaming RPC.
@@ -24,10 +23,13 @@ public struct Clinic_Common_V1_FileInfo: ProtoMessage {
     /// SHA-256 digest of the whole content (32 bytes). On upload, optional; when set the server
     /// verifies it and fails the upload with data_loss on mismatch. On download, always set.
     public var sha256: [UInt8] = []
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__common__v1__file_info__descriptor_ref())
     }
@@ -43,20 +45,11 @@ public struct Clinic_Common_V1_FileInfo: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__FileInfo.self)
-        do {
-            let v1 = try arena.cString(self.fileName)
-            _c.pointee.file_name = v1
-        }
-        do {
-            let v2 = try arena.cString(self.mediaType)
-            _c.pointee.media_type = v2
-        }
+        _c.pointee.file_name = try arena.cString(self.fileName)
+        _c.pointee.media_type = try arena.cString(self.mediaType)
         _c.pointee.size_bytes = self.sizeBytes
-        do {
-            let v4Bytes = arena.bytes(self.sha256)
-            let v4 = ProtobufCBinaryData(len: v4Bytes.count, data: v4Bytes.data)
-            _c.pointee.sha256 = v4
-        }
+        let sha256Bytes = arena.bytes(self.sha256)
+        _c.pointee.sha256 = ProtobufCBinaryData(len: sha256Bytes.count, data: sha256Bytes.data)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -64,6 +57,7 @@ public struct Clinic_Common_V1_FileInfo: ProtoMessage {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Common_V1_FileInfo {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if fileName.isEmpty { throw ValidationError(fieldPath: "file_name", reason: "is required") }
         if FieldFormat.length(of: fileName) > 255 { throw ValidationError(fieldPath: "file_name", reason: "must be at most 255 characters") }
@@ -74,4 +68,3 @@ extension Clinic_Common_V1_FileInfo {
         if sha256.count > 32 { throw ValidationError(fieldPath: "sha256", reason: "must be at most 32 bytes") }
     }
 }
-

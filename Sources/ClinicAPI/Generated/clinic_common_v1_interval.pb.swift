@@ -16,10 +16,13 @@ public struct Clinic_Common_V1_Interval: ProtoMessage {
     /// Exclusive end; after `start_time` when both are set. When unset in a filter, the interval
     /// is unbounded at the end.
     public var endTime: Google_Protobuf_Timestamp?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__common__v1__interval__descriptor_ref())
     }
@@ -38,12 +41,10 @@ public struct Clinic_Common_V1_Interval: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__Interval.self)
         if let value = self.startTime {
-            let v1: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.start_time = v1
+            _c.pointee.start_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.endTime {
-            let v2: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.end_time = v2
+            _c.pointee.end_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }

@@ -3,7 +3,6 @@
 // Regenerate with scripts/generate.sh.
 
 public import ProtoRuntime
-public import WellKnownTypes
 internal import CClinicProtos
 
 /// An amount of money in one currency, as an integer number of the currency's minor units.
@@ -19,10 +18,13 @@ public struct Clinic_Common_V1_Money: ProtoMessage {
     public var amountMinor: Int64 = 0
     /// ISO 4217 alphabetic code, upper case, e.g. "EUR".
     public var currency: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__common__v1__money__descriptor_ref())
     }
@@ -37,10 +39,7 @@ public struct Clinic_Common_V1_Money: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__Money.self)
         _c.pointee.amount_minor = self.amountMinor
-        do {
-            let v2 = try arena.cString(self.currency)
-            _c.pointee.currency = v2
-        }
+        _c.pointee.currency = try arena.cString(self.currency)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -48,9 +47,9 @@ public struct Clinic_Common_V1_Money: ProtoMessage {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Common_V1_Money {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if currency.isEmpty { throw ValidationError(fieldPath: "currency", reason: "is required") }
         if !FieldFormat.currency.accepts(currency) { throw ValidationError(fieldPath: "currency", reason: "is not a valid currency") }
     }
 }
-

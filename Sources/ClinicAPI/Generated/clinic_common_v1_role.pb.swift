@@ -3,16 +3,20 @@
 // Regenerate with scripts/generate.sh.
 
 public import ProtoRuntime
-public import WellKnownTypes
 internal import CClinicProtos
 
 /// The four actors of the platform, plus service identities for calls between services.
 public enum Clinic_Common_V1_Role: ProtoEnum {
     case unspecified // = 0
+    /// Runs the platform: opens and closes clinics, manages clinic admins.
     case superAdmin // = 1
+    /// Runs one clinic (tenant): staff, doctors, patients, prices.
     case clinicAdmin // = 2
+    /// A practitioner working in one clinic.
     case doctor // = 3
+    /// A person who books and receives care; may visit several clinics.
     case patient // = 4
+    /// Another platform service, authenticated by its mTLS certificate, not by a token.
     case service // = 5
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -22,32 +26,36 @@ public enum Clinic_Common_V1_Role: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .superAdmin
-            case 2: self = .clinicAdmin
-            case 3: self = .doctor
-            case 4: self = .patient
-            case 5: self = .service
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .superAdmin
+        case 2: self = .clinicAdmin
+        case 3: self = .doctor
+        case 4: self = .patient
+        case 5: self = .service
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .superAdmin: 1
-            case .clinicAdmin: 2
-            case .doctor: 3
-            case .patient: 4
-            case .service: 5
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .superAdmin: 1
+        case .clinicAdmin: 2
+        case .doctor: 3
+        case .patient: 4
+        case .service: 5
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Common_V1_Role] = [.unspecified, .superAdmin, .clinicAdmin, .doctor, .patient, .service]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__common__v1__role__descriptor_ref())
     }

@@ -46,10 +46,13 @@ public struct Clinic_Consultations_V1_Consultation: ProtoMessage {
     public var updateTime: Google_Protobuf_Timestamp?
     /// Output only. Pass back in changes to detect concurrent edits (aborted).
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__consultation__descriptor_ref())
     }
@@ -95,82 +98,44 @@ public struct Clinic_Consultations_V1_Consultation: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Consultation.self)
-        do {
-            let v1 = try arena.cString(self.id)
-            _c.pointee.id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v2
-        }
-        do {
-            let v3 = try arena.cString(self.doctorId)
-            _c.pointee.doctor_id = v3
-        }
-        do {
-            let v4 = try arena.cString(self.appointmentId)
-            _c.pointee.appointment_id = v4
-        }
-        do {
-            let v5 = Clinic__Consultations__V1__ConsultationStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
-            _c.pointee.status = v5
-        }
-        do {
-            let v6 = try arena.cString(self.chiefComplaint)
-            _c.pointee.chief_complaint = v6
-        }
-        do {
-            let v7 = try arena.cString(self.notes)
-            _c.pointee.notes = v7
-        }
+        _c.pointee.id = try arena.cString(self.id)
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.doctor_id = try arena.cString(self.doctorId)
+        _c.pointee.appointment_id = try arena.cString(self.appointmentId)
+        _c.pointee.status = Clinic__Consultations__V1__ConsultationStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
+        _c.pointee.chief_complaint = try arena.cString(self.chiefComplaint)
+        _c.pointee.notes = try arena.cString(self.notes)
         _c.pointee.n_observations = self.observations.count
         _c.pointee.observations = try arena.array(count: self.observations.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Consultations__V1__Observation>? in
-            let element: UnsafeMutablePointer<Clinic__Consultations__V1__Observation>? = try arena.message(self.observations[index], as: Clinic__Consultations__V1__Observation.self)
-            return element
+            return try arena.message(self.observations[index], as: Clinic__Consultations__V1__Observation.self)
         }
         _c.pointee.n_diagnoses = self.diagnoses.count
         _c.pointee.diagnoses = try arena.array(count: self.diagnoses.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Consultations__V1__Diagnosis>? in
-            let element: UnsafeMutablePointer<Clinic__Consultations__V1__Diagnosis>? = try arena.message(self.diagnoses[index], as: Clinic__Consultations__V1__Diagnosis.self)
-            return element
+            return try arena.message(self.diagnoses[index], as: Clinic__Consultations__V1__Diagnosis.self)
         }
         _c.pointee.n_prescriptions = self.prescriptions.count
         _c.pointee.prescriptions = try arena.array(count: self.prescriptions.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Consultations__V1__Prescription>? in
-            let element: UnsafeMutablePointer<Clinic__Consultations__V1__Prescription>? = try arena.message(self.prescriptions[index], as: Clinic__Consultations__V1__Prescription.self)
-            return element
+            return try arena.message(self.prescriptions[index], as: Clinic__Consultations__V1__Prescription.self)
         }
         _c.pointee.n_document_ids = self.documentIds.count
         _c.pointee.document_ids = try arena.array(count: self.documentIds.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            let element = try arena.cString(self.documentIds[index])
-            return element
+            return try arena.cString(self.documentIds[index])
         }
-        do {
-            let v12 = try arena.cString(self.followUpInstructions)
-            _c.pointee.follow_up_instructions = v12
-        }
-        do {
-            let v13 = try arena.cString(self.cancelReason)
-            _c.pointee.cancel_reason = v13
-        }
+        _c.pointee.follow_up_instructions = try arena.cString(self.followUpInstructions)
+        _c.pointee.cancel_reason = try arena.cString(self.cancelReason)
         if let value = self.doctor {
-            let v14: UnsafeMutablePointer<Clinic__Common__V1__Actor>? = try arena.message(value, as: Clinic__Common__V1__Actor.self)
-            _c.pointee.doctor = v14
+            _c.pointee.doctor = try arena.message(value, as: Clinic__Common__V1__Actor.self)
         }
         if let value = self.startTime {
-            let v15: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.start_time = v15
+            _c.pointee.start_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.completeTime {
-            let v16: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.complete_time = v16
+            _c.pointee.complete_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.updateTime {
-            let v17: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.update_time = v17
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
-        do {
-            let v18 = try arena.cString(self.etag)
-            _c.pointee.etag = v18
-        }
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -183,10 +148,13 @@ public struct Clinic_Consultations_V1_CodedConcept: ProtoMessage {
     public var code: String = ""
     /// Human-readable text, e.g. "Heart rate".
     public var display: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__coded_concept__descriptor_ref())
     }
@@ -201,18 +169,9 @@ public struct Clinic_Consultations_V1_CodedConcept: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__CodedConcept.self)
-        do {
-            let v1 = Clinic__Consultations__V1__CodeSystem(rawValue: .init(truncatingIfNeeded: self.system.protoNumber))
-            _c.pointee.system = v1
-        }
-        do {
-            let v2 = try arena.cString(self.code)
-            _c.pointee.code = v2
-        }
-        do {
-            let v3 = try arena.cString(self.display)
-            _c.pointee.display = v3
-        }
+        _c.pointee.system = Clinic__Consultations__V1__CodeSystem(rawValue: .init(truncatingIfNeeded: self.system.protoNumber))
+        _c.pointee.code = try arena.cString(self.code)
+        _c.pointee.display = try arena.cString(self.display)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -224,10 +183,13 @@ public struct Clinic_Consultations_V1_Quantity: ProtoMessage {
     public var value: String = ""
     /// UCUM unit, e.g. "mg", "mm[Hg]", "/min", "Cel".
     public var unit: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__quantity__descriptor_ref())
     }
@@ -241,14 +203,8 @@ public struct Clinic_Consultations_V1_Quantity: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Quantity.self)
-        do {
-            let v1 = try arena.cString(self.value)
-            _c.pointee.value = v1
-        }
-        do {
-            let v2 = try arena.cString(self.unit)
-            _c.pointee.unit = v2
-        }
+        _c.pointee.value = try arena.cString(self.value)
+        _c.pointee.unit = try arena.cString(self.unit)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -265,7 +221,9 @@ public struct Clinic_Consultations_V1_Observation: ProtoMessage {
     public var effectiveTime: Google_Protobuf_Timestamp?
     /// Free-text note.
     public var note: String = ""
+    /// The result. Exactly one is required.
     public var value: OneOf_Value?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
     public enum OneOf_Value: Sendable, Equatable {
@@ -277,8 +235,10 @@ public struct Clinic_Consultations_V1_Observation: ProtoMessage {
         case present(Bool)
     }
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__observation__descriptor_ref())
     }
@@ -295,50 +255,37 @@ public struct Clinic_Consultations_V1_Observation: ProtoMessage {
         }
         self.note = try CMessageReader.string(_c.note)
         switch _c.value_case.rawValue {
-            case 3: self.value = .quantity(try CMessageReader.message(UnsafeRawPointer(_c.quantity), as: Clinic_Consultations_V1_Quantity.self))
-            case 4: self.value = .text(try CMessageReader.string(_c.text))
-            case 5: self.value = .present(_c.present != 0)
-            default: self.value = nil
+        case 3: self.value = .quantity(try CMessageReader.message(UnsafeRawPointer(_c.quantity), as: Clinic_Consultations_V1_Quantity.self))
+        case 4: self.value = .text(try CMessageReader.string(_c.text))
+        case 5: self.value = .present(_c.present != 0)
+        default: self.value = nil
         }
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Observation.self)
-        do {
-            let v1 = try arena.cString(self.id)
-            _c.pointee.id = v1
-        }
+        _c.pointee.id = try arena.cString(self.id)
         if let value = self.code {
-            let v2: UnsafeMutablePointer<Clinic__Consultations__V1__CodedConcept>? = try arena.message(value, as: Clinic__Consultations__V1__CodedConcept.self)
-            _c.pointee.code = v2
+            _c.pointee.code = try arena.message(value, as: Clinic__Consultations__V1__CodedConcept.self)
         }
-        do {
-            let v6 = Clinic__Consultations__V1__ObservationInterpretation(rawValue: .init(truncatingIfNeeded: self.interpretation.protoNumber))
-            _c.pointee.interpretation = v6
-        }
+        _c.pointee.interpretation = Clinic__Consultations__V1__ObservationInterpretation(rawValue: .init(truncatingIfNeeded: self.interpretation.protoNumber))
         if let value = self.effectiveTime {
-            let v7: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.effective_time = v7
+            _c.pointee.effective_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
-        do {
-            let v8 = try arena.cString(self.note)
-            _c.pointee.note = v8
-        }
+        _c.pointee.note = try arena.cString(self.note)
         switch self.value {
-            case .quantity(let value)?:
-                let cValue: UnsafeMutablePointer<Clinic__Consultations__V1__Quantity>? = try arena.message(value, as: Clinic__Consultations__V1__Quantity.self)
-                _c.pointee.value_case = .init(rawValue: 3)
-                _c.pointee.quantity = cValue
-            case .text(let value)?:
-                let cValue = try arena.cString(value)
-                _c.pointee.value_case = .init(rawValue: 4)
-                _c.pointee.text = cValue
-            case .present(let value)?:
-                let cValue: protobuf_c_boolean = value ? 1 : 0
-                _c.pointee.value_case = .init(rawValue: 5)
-                _c.pointee.present = cValue
-            case nil: break
+        case .quantity(let value)?:
+            _c.pointee.value_case = .init(rawValue: 3)
+            _c.pointee.quantity = try arena.message(value, as: Clinic__Consultations__V1__Quantity.self)
+        case .text(let value)?:
+            _c.pointee.value_case = .init(rawValue: 4)
+            _c.pointee.text = try arena.cString(value)
+        case .present(let value)?:
+            _c.pointee.value_case = .init(rawValue: 5)
+            _c.pointee.present = value ? 1 : 0
+        case nil:
+            break
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -362,10 +309,13 @@ public struct Clinic_Consultations_V1_Diagnosis: ProtoMessage {
     public var addToProblemList: Bool = false
     /// Free-text note.
     public var note: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__diagnosis__descriptor_ref())
     }
@@ -387,38 +337,16 @@ public struct Clinic_Consultations_V1_Diagnosis: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Diagnosis.self)
-        do {
-            let v1 = try arena.cString(self.id)
-            _c.pointee.id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.icd10Code)
-            _c.pointee.icd10_code = v2
-        }
-        do {
-            let v3 = try arena.cString(self.text)
-            _c.pointee.text = v3
-        }
-        do {
-            let v4 = Clinic__Consultations__V1__DiagnosisRole(rawValue: .init(truncatingIfNeeded: self.role.protoNumber))
-            _c.pointee.role = v4
-        }
-        do {
-            let v5 = Clinic__Consultations__V1__DiagnosisCertainty(rawValue: .init(truncatingIfNeeded: self.certainty.protoNumber))
-            _c.pointee.certainty = v5
-        }
+        _c.pointee.id = try arena.cString(self.id)
+        _c.pointee.icd10_code = try arena.cString(self.icd10Code)
+        _c.pointee.text = try arena.cString(self.text)
+        _c.pointee.role = Clinic__Consultations__V1__DiagnosisRole(rawValue: .init(truncatingIfNeeded: self.role.protoNumber))
+        _c.pointee.certainty = Clinic__Consultations__V1__DiagnosisCertainty(rawValue: .init(truncatingIfNeeded: self.certainty.protoNumber))
         if let value = self.onsetDate {
-            let v6: UnsafeMutablePointer<Clinic__Common__V1__Date>? = try arena.message(value, as: Clinic__Common__V1__Date.self)
-            _c.pointee.onset_date = v6
+            _c.pointee.onset_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
         }
-        do {
-            let v7: protobuf_c_boolean = self.addToProblemList ? 1 : 0
-            _c.pointee.add_to_problem_list = v7
-        }
-        do {
-            let v8 = try arena.cString(self.note)
-            _c.pointee.note = v8
-        }
+        _c.pointee.add_to_problem_list = self.addToProblemList ? 1 : 0
+        _c.pointee.note = try arena.cString(self.note)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -458,10 +386,13 @@ public struct Clinic_Consultations_V1_Prescription: ProtoMessage {
     public var cancelReason: String = ""
     /// Output only.
     public var createTime: Google_Protobuf_Timestamp?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__prescription__descriptor_ref())
     }
@@ -503,66 +434,35 @@ public struct Clinic_Consultations_V1_Prescription: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Prescription.self)
-        do {
-            let v1 = try arena.cString(self.id)
-            _c.pointee.id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.consultationId)
-            _c.pointee.consultation_id = v2
-        }
-        do {
-            let v3 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v3
-        }
+        _c.pointee.id = try arena.cString(self.id)
+        _c.pointee.consultation_id = try arena.cString(self.consultationId)
+        _c.pointee.patient_id = try arena.cString(self.patientId)
         if let value = self.prescriber {
-            let v4: UnsafeMutablePointer<Clinic__Common__V1__Actor>? = try arena.message(value, as: Clinic__Common__V1__Actor.self)
-            _c.pointee.prescriber = v4
+            _c.pointee.prescriber = try arena.message(value, as: Clinic__Common__V1__Actor.self)
         }
-        do {
-            let v5 = try arena.cString(self.medicationName)
-            _c.pointee.medication_name = v5
-        }
-        do {
-            let v6 = try arena.cString(self.atcCode)
-            _c.pointee.atc_code = v6
-        }
+        _c.pointee.medication_name = try arena.cString(self.medicationName)
+        _c.pointee.atc_code = try arena.cString(self.atcCode)
         if let value = self.dosage {
-            let v7: UnsafeMutablePointer<Clinic__Consultations__V1__Dosage>? = try arena.message(value, as: Clinic__Consultations__V1__Dosage.self)
-            _c.pointee.dosage = v7
+            _c.pointee.dosage = try arena.message(value, as: Clinic__Consultations__V1__Dosage.self)
         }
         if let value = self.treatmentDuration {
-            let v8: UnsafeMutablePointer<Google__Protobuf__Duration>? = try arena.message(value, as: Google__Protobuf__Duration.self)
-            _c.pointee.treatment_duration = v8
+            _c.pointee.treatment_duration = try arena.message(value, as: Google__Protobuf__Duration.self)
         }
         if let value = self.dispenseQuantity {
-            let v9: UnsafeMutablePointer<Clinic__Consultations__V1__Quantity>? = try arena.message(value, as: Clinic__Consultations__V1__Quantity.self)
-            _c.pointee.dispense_quantity = v9
+            _c.pointee.dispense_quantity = try arena.message(value, as: Clinic__Consultations__V1__Quantity.self)
         }
         _c.pointee.refills = self.refills
-        do {
-            let v11: protobuf_c_boolean = self.substitutionAllowed ? 1 : 0
-            _c.pointee.substitution_allowed = v11
-        }
-        do {
-            let v12 = Clinic__Consultations__V1__PrescriptionStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
-            _c.pointee.status = v12
-        }
+        _c.pointee.substitution_allowed = self.substitutionAllowed ? 1 : 0
+        _c.pointee.status = Clinic__Consultations__V1__PrescriptionStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
         if let value = self.issueTime {
-            let v13: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.issue_time = v13
+            _c.pointee.issue_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.validUntil {
-            let v14: UnsafeMutablePointer<Clinic__Common__V1__Date>? = try arena.message(value, as: Clinic__Common__V1__Date.self)
-            _c.pointee.valid_until = v14
+            _c.pointee.valid_until = try arena.message(value, as: Clinic__Common__V1__Date.self)
         }
-        do {
-            let v15 = try arena.cString(self.cancelReason)
-            _c.pointee.cancel_reason = v15
-        }
+        _c.pointee.cancel_reason = try arena.cString(self.cancelReason)
         if let value = self.createTime {
-            let v16: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.create_time = v16
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -583,10 +483,13 @@ public struct Clinic_Consultations_V1_Dosage: ProtoMessage {
     public var asNeeded: Bool = false
     /// Extra instructions, e.g. "with food".
     public var instructions: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__dosage__descriptor_ref())
     }
@@ -609,26 +512,15 @@ public struct Clinic_Consultations_V1_Dosage: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Dosage.self)
         if let value = self.dose {
-            let v1: UnsafeMutablePointer<Clinic__Consultations__V1__Quantity>? = try arena.message(value, as: Clinic__Consultations__V1__Quantity.self)
-            _c.pointee.dose = v1
+            _c.pointee.dose = try arena.message(value, as: Clinic__Consultations__V1__Quantity.self)
         }
-        do {
-            let v2 = Clinic__Consultations__V1__RouteOfAdministration(rawValue: .init(truncatingIfNeeded: self.route.protoNumber))
-            _c.pointee.route = v2
-        }
+        _c.pointee.route = Clinic__Consultations__V1__RouteOfAdministration(rawValue: .init(truncatingIfNeeded: self.route.protoNumber))
         _c.pointee.frequency = self.frequency
         if let value = self.period {
-            let v4: UnsafeMutablePointer<Google__Protobuf__Duration>? = try arena.message(value, as: Google__Protobuf__Duration.self)
-            _c.pointee.period = v4
+            _c.pointee.period = try arena.message(value, as: Google__Protobuf__Duration.self)
         }
-        do {
-            let v5: protobuf_c_boolean = self.asNeeded ? 1 : 0
-            _c.pointee.as_needed = v5
-        }
-        do {
-            let v6 = try arena.cString(self.instructions)
-            _c.pointee.instructions = v6
-        }
+        _c.pointee.as_needed = self.asNeeded ? 1 : 0
+        _c.pointee.instructions = try arena.cString(self.instructions)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -636,8 +528,11 @@ public struct Clinic_Consultations_V1_Dosage: ProtoMessage {
 /// Lifecycle of a consultation.
 public enum Clinic_Consultations_V1_ConsultationStatus: ProtoEnum {
     case unspecified // = 0
+    /// Being held; observations, diagnoses and prescriptions can be added or removed.
     case inProgress // = 1
+    /// Finished: prescriptions issued, appointment fulfilled, record updated. Immutable.
     case completed // = 2
+    /// Abandoned (started by mistake). Draft prescriptions are discarded. Immutable.
     case cancelled // = 3
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -647,28 +542,32 @@ public enum Clinic_Consultations_V1_ConsultationStatus: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .inProgress
-            case 2: self = .completed
-            case 3: self = .cancelled
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .inProgress
+        case 2: self = .completed
+        case 3: self = .cancelled
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .inProgress: 1
-            case .completed: 2
-            case .cancelled: 3
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .inProgress: 1
+        case .completed: 2
+        case .cancelled: 3
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Consultations_V1_ConsultationStatus] = [.unspecified, .inProgress, .completed, .cancelled]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__consultations__v1__consultation_status__descriptor_ref())
     }
@@ -677,8 +576,11 @@ public enum Clinic_Consultations_V1_ConsultationStatus: ProtoEnum {
 /// Code systems accepted in coded concepts.
 public enum Clinic_Consultations_V1_CodeSystem: ProtoEnum {
     case unspecified // = 0
+    /// LOINC (observations, lab tests).
     case loinc // = 1
+    /// SNOMED CT.
     case snomedCt // = 2
+    /// A code local to the clinic.
     case local // = 3
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -688,28 +590,32 @@ public enum Clinic_Consultations_V1_CodeSystem: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .loinc
-            case 2: self = .snomedCt
-            case 3: self = .local
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .loinc
+        case 2: self = .snomedCt
+        case 3: self = .local
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .loinc: 1
-            case .snomedCt: 2
-            case .local: 3
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .loinc: 1
+        case .snomedCt: 2
+        case .local: 3
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Consultations_V1_CodeSystem] = [.unspecified, .loinc, .snomedCt, .local]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__consultations__v1__code_system__descriptor_ref())
     }
@@ -731,32 +637,36 @@ public enum Clinic_Consultations_V1_ObservationInterpretation: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .normal
-            case 2: self = .low
-            case 3: self = .high
-            case 4: self = .abnormal
-            case 5: self = .critical
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .normal
+        case 2: self = .low
+        case 3: self = .high
+        case 4: self = .abnormal
+        case 5: self = .critical
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .normal: 1
-            case .low: 2
-            case .high: 3
-            case .abnormal: 4
-            case .critical: 5
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .normal: 1
+        case .low: 2
+        case .high: 3
+        case .abnormal: 4
+        case .critical: 5
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Consultations_V1_ObservationInterpretation] = [.unspecified, .normal, .low, .high, .abnormal, .critical]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__consultations__v1__observation_interpretation__descriptor_ref())
     }
@@ -765,6 +675,7 @@ public enum Clinic_Consultations_V1_ObservationInterpretation: ProtoEnum {
 /// Role of a diagnosis in the consultation.
 public enum Clinic_Consultations_V1_DiagnosisRole: ProtoEnum {
     case unspecified // = 0
+    /// The main reason for the encounter; at most one per consultation.
     case primary // = 1
     case secondary // = 2
     /// A number this version of the schema does not declare.
@@ -775,26 +686,30 @@ public enum Clinic_Consultations_V1_DiagnosisRole: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .primary
-            case 2: self = .secondary
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .primary
+        case 2: self = .secondary
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .primary: 1
-            case .secondary: 2
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .primary: 1
+        case .secondary: 2
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Consultations_V1_DiagnosisRole] = [.unspecified, .primary, .secondary]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__consultations__v1__diagnosis_role__descriptor_ref())
     }
@@ -815,30 +730,34 @@ public enum Clinic_Consultations_V1_DiagnosisCertainty: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .confirmed
-            case 2: self = .provisional
-            case 3: self = .differential
-            case 4: self = .refuted
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .confirmed
+        case 2: self = .provisional
+        case 3: self = .differential
+        case 4: self = .refuted
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .confirmed: 1
-            case .provisional: 2
-            case .differential: 3
-            case .refuted: 4
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .confirmed: 1
+        case .provisional: 2
+        case .differential: 3
+        case .refuted: 4
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Consultations_V1_DiagnosisCertainty] = [.unspecified, .confirmed, .provisional, .differential, .refuted]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__consultations__v1__diagnosis_certainty__descriptor_ref())
     }
@@ -866,44 +785,48 @@ public enum Clinic_Consultations_V1_RouteOfAdministration: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .oral
-            case 2: self = .sublingual
-            case 3: self = .topical
-            case 4: self = .inhalation
-            case 5: self = .nasal
-            case 6: self = .ophthalmic
-            case 7: self = .rectal
-            case 8: self = .subcutaneous
-            case 9: self = .intramuscular
-            case 10: self = .intravenous
-            case 11: self = .other
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .oral
+        case 2: self = .sublingual
+        case 3: self = .topical
+        case 4: self = .inhalation
+        case 5: self = .nasal
+        case 6: self = .ophthalmic
+        case 7: self = .rectal
+        case 8: self = .subcutaneous
+        case 9: self = .intramuscular
+        case 10: self = .intravenous
+        case 11: self = .other
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .oral: 1
-            case .sublingual: 2
-            case .topical: 3
-            case .inhalation: 4
-            case .nasal: 5
-            case .ophthalmic: 6
-            case .rectal: 7
-            case .subcutaneous: 8
-            case .intramuscular: 9
-            case .intravenous: 10
-            case .other: 11
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .oral: 1
+        case .sublingual: 2
+        case .topical: 3
+        case .inhalation: 4
+        case .nasal: 5
+        case .ophthalmic: 6
+        case .rectal: 7
+        case .subcutaneous: 8
+        case .intramuscular: 9
+        case .intravenous: 10
+        case .other: 11
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Consultations_V1_RouteOfAdministration] = [.unspecified, .oral, .sublingual, .topical, .inhalation, .nasal, .ophthalmic, .rectal, .subcutaneous, .intramuscular, .intravenous, .other]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__consultations__v1__route_of_administration__descriptor_ref())
     }
@@ -912,9 +835,13 @@ public enum Clinic_Consultations_V1_RouteOfAdministration: ProtoEnum {
 /// Lifecycle of a prescription.
 public enum Clinic_Consultations_V1_PrescriptionStatus: ProtoEnum {
     case unspecified // = 0
+    /// Written in an in-progress consultation; not yet valid.
     case draft // = 1
+    /// Issued and valid.
     case active // = 2
+    /// Past `valid_until` or fully dispensed.
     case completed // = 3
+    /// Cancelled by the doctor.
     case cancelled // = 4
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -924,30 +851,34 @@ public enum Clinic_Consultations_V1_PrescriptionStatus: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .draft
-            case 2: self = .active
-            case 3: self = .completed
-            case 4: self = .cancelled
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .draft
+        case 2: self = .active
+        case 3: self = .completed
+        case 4: self = .cancelled
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .draft: 1
-            case .active: 2
-            case .completed: 3
-            case .cancelled: 4
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .draft: 1
+        case .active: 2
+        case .completed: 3
+        case .cancelled: 4
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Consultations_V1_PrescriptionStatus] = [.unspecified, .draft, .active, .completed, .cancelled]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__consultations__v1__prescription_status__descriptor_ref())
     }
@@ -956,6 +887,7 @@ public enum Clinic_Consultations_V1_PrescriptionStatus: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Consultations_V1_Consultation {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if FieldFormat.length(of: chiefComplaint) > 1000 { throw ValidationError(fieldPath: "chief_complaint", reason: "must be at most 1000 characters") }
         if FieldFormat.length(of: notes) > 20000 { throw ValidationError(fieldPath: "notes", reason: "must be at most 20000 characters") }
@@ -973,6 +905,7 @@ extension Clinic_Consultations_V1_Consultation {
 }
 
 extension Clinic_Consultations_V1_CodedConcept {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if system.protoNumber == 0 { throw ValidationError(fieldPath: "system", reason: "is required") }
         if case .UNRECOGNIZED = system { throw ValidationError(fieldPath: "system", reason: "is not a known value") }
@@ -983,6 +916,7 @@ extension Clinic_Consultations_V1_CodedConcept {
 }
 
 extension Clinic_Consultations_V1_Quantity {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if value.isEmpty { throw ValidationError(fieldPath: "value", reason: "is required") }
         if FieldFormat.length(of: value) > 20 { throw ValidationError(fieldPath: "value", reason: "must be at most 20 characters") }
@@ -992,6 +926,7 @@ extension Clinic_Consultations_V1_Quantity {
 }
 
 extension Clinic_Consultations_V1_Observation {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if code == nil { throw ValidationError(fieldPath: "code", reason: "is required") }
         if let value = code {
@@ -1009,6 +944,7 @@ extension Clinic_Consultations_V1_Observation {
 }
 
 extension Clinic_Consultations_V1_Diagnosis {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if icd10Code.isEmpty { throw ValidationError(fieldPath: "icd10_code", reason: "is required") }
         if FieldFormat.length(of: icd10Code) > 8 { throw ValidationError(fieldPath: "icd10_code", reason: "must be at most 8 characters") }
@@ -1025,6 +961,7 @@ extension Clinic_Consultations_V1_Diagnosis {
 }
 
 extension Clinic_Consultations_V1_Prescription {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if medicationName.isEmpty { throw ValidationError(fieldPath: "medication_name", reason: "is required") }
         if FieldFormat.length(of: medicationName) > 200 { throw ValidationError(fieldPath: "medication_name", reason: "must be at most 200 characters") }
@@ -1046,6 +983,7 @@ extension Clinic_Consultations_V1_Prescription {
 }
 
 extension Clinic_Consultations_V1_Dosage {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if dose == nil { throw ValidationError(fieldPath: "dose", reason: "is required") }
         if let value = dose {
@@ -1057,4 +995,3 @@ extension Clinic_Consultations_V1_Dosage {
         if FieldFormat.length(of: instructions) > 500 { throw ValidationError(fieldPath: "instructions", reason: "must be at most 500 characters") }
     }
 }
-

@@ -3,7 +3,6 @@
 // Regenerate with scripts/generate.sh.
 
 public import ProtoRuntime
-public import WellKnownTypes
 public import RPCCore
 internal import CClinicProtos
 
@@ -13,7 +12,9 @@ public struct Clinic_Consultations_V1_StartConsultationRequest: ProtoMessage {
     public var chiefComplaint: String = ""
     /// Idempotency key (a UUID chosen by the client).
     public var requestId: String = ""
+    /// Who the consultation is for. Exactly one is required.
     public var subject: OneOf_Subject?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
     public enum OneOf_Subject: Sendable, Equatable {
@@ -23,8 +24,10 @@ public struct Clinic_Consultations_V1_StartConsultationRequest: ProtoMessage {
         case patientId(String)
     }
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__start_consultation_request__descriptor_ref())
     }
@@ -34,33 +37,26 @@ public struct Clinic_Consultations_V1_StartConsultationRequest: ProtoMessage {
         self.chiefComplaint = try CMessageReader.string(_c.chief_complaint)
         self.requestId = try CMessageReader.string(_c.request_id)
         switch _c.subject_case.rawValue {
-            case 1: self.subject = .appointmentId(try CMessageReader.string(_c.appointment_id))
-            case 2: self.subject = .patientId(try CMessageReader.string(_c.patient_id))
-            default: self.subject = nil
+        case 1: self.subject = .appointmentId(try CMessageReader.string(_c.appointment_id))
+        case 2: self.subject = .patientId(try CMessageReader.string(_c.patient_id))
+        default: self.subject = nil
         }
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__StartConsultationRequest.self)
-        do {
-            let v3 = try arena.cString(self.chiefComplaint)
-            _c.pointee.chief_complaint = v3
-        }
-        do {
-            let v4 = try arena.cString(self.requestId)
-            _c.pointee.request_id = v4
-        }
+        _c.pointee.chief_complaint = try arena.cString(self.chiefComplaint)
+        _c.pointee.request_id = try arena.cString(self.requestId)
         switch self.subject {
-            case .appointmentId(let value)?:
-                let cValue = try arena.cString(value)
-                _c.pointee.subject_case = .init(rawValue: 1)
-                _c.pointee.appointment_id = cValue
-            case .patientId(let value)?:
-                let cValue = try arena.cString(value)
-                _c.pointee.subject_case = .init(rawValue: 2)
-                _c.pointee.patient_id = cValue
-            case nil: break
+        case .appointmentId(let value)?:
+            _c.pointee.subject_case = .init(rawValue: 1)
+            _c.pointee.appointment_id = try arena.cString(value)
+        case .patientId(let value)?:
+            _c.pointee.subject_case = .init(rawValue: 2)
+            _c.pointee.patient_id = try arena.cString(value)
+        case nil:
+            break
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -72,10 +68,13 @@ public struct Clinic_Consultations_V1_GetConsultationRequest: ProtoMessage {
     public var consultationId: String = ""
     /// The clinic, for patients and services.
     public var clinicId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__get_consultation_request__descriptor_ref())
     }
@@ -89,14 +88,8 @@ public struct Clinic_Consultations_V1_GetConsultationRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__GetConsultationRequest.self)
-        do {
-            let v1 = try arena.cString(self.consultationId)
-            _c.pointee.consultation_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
+        _c.pointee.consultation_id = try arena.cString(self.consultationId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -117,10 +110,13 @@ public struct Clinic_Consultations_V1_ListConsultationsRequest: ProtoMessage {
     public var pageSize: Int32 = 0
     /// `next_page_token` of the previous page; other fields must not change between pages.
     public var pageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__list_consultations_request__descriptor_ref())
     }
@@ -141,31 +137,15 @@ public struct Clinic_Consultations_V1_ListConsultationsRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__ListConsultationsRequest.self)
-        do {
-            let v1 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v2
-        }
-        do {
-            let v3 = try arena.cString(self.doctorId)
-            _c.pointee.doctor_id = v3
-        }
-        do {
-            let v4 = Clinic__Consultations__V1__ConsultationStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
-            _c.pointee.status = v4
-        }
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.doctor_id = try arena.cString(self.doctorId)
+        _c.pointee.status = Clinic__Consultations__V1__ConsultationStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
         if let value = self.interval {
-            let v5: UnsafeMutablePointer<Clinic__Common__V1__Interval>? = try arena.message(value, as: Clinic__Common__V1__Interval.self)
-            _c.pointee.interval = v5
+            _c.pointee.interval = try arena.message(value, as: Clinic__Common__V1__Interval.self)
         }
         _c.pointee.page_size = self.pageSize
-        do {
-            let v7 = try arena.cString(self.pageToken)
-            _c.pointee.page_token = v7
-        }
+        _c.pointee.page_token = try arena.cString(self.pageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -176,10 +156,13 @@ public struct Clinic_Consultations_V1_ListConsultationsResponse: ProtoMessage {
     public var consultations: [Clinic_Consultations_V1_Consultation] = []
     /// Token for the next page; empty on the last page.
     public var nextPageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__list_consultations_response__descriptor_ref())
     }
@@ -197,13 +180,9 @@ public struct Clinic_Consultations_V1_ListConsultationsResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__ListConsultationsResponse.self)
         _c.pointee.n_consultations = self.consultations.count
         _c.pointee.consultations = try arena.array(count: self.consultations.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Consultations__V1__Consultation>? in
-            let element: UnsafeMutablePointer<Clinic__Consultations__V1__Consultation>? = try arena.message(self.consultations[index], as: Clinic__Consultations__V1__Consultation.self)
-            return element
+            return try arena.message(self.consultations[index], as: Clinic__Consultations__V1__Consultation.self)
         }
-        do {
-            let v2 = try arena.cString(self.nextPageToken)
-            _c.pointee.next_page_token = v2
-        }
+        _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -218,10 +197,13 @@ public struct Clinic_Consultations_V1_UpdateConsultationRequest: ProtoMessage {
     public var notes: String?
     /// The etag from the last read; when set and stale, answers aborted.
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__update_consultation_request__descriptor_ref())
     }
@@ -241,24 +223,16 @@ public struct Clinic_Consultations_V1_UpdateConsultationRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__UpdateConsultationRequest.self)
-        do {
-            let v1 = try arena.cString(self.consultationId)
-            _c.pointee.consultation_id = v1
-        }
+        _c.pointee.consultation_id = try arena.cString(self.consultationId)
         if let value = self.chiefComplaint {
-            let v2 = try arena.cString(value)
             _c.pointee._chief_complaint_case = .init(rawValue: 2)
-            _c.pointee.chief_complaint = v2
+            _c.pointee.chief_complaint = try arena.cString(value)
         }
         if let value = self.notes {
-            let v3 = try arena.cString(value)
             _c.pointee._notes_case = .init(rawValue: 3)
-            _c.pointee.notes = v3
+            _c.pointee.notes = try arena.cString(value)
         }
-        do {
-            let v4 = try arena.cString(self.etag)
-            _c.pointee.etag = v4
-        }
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -271,10 +245,13 @@ public struct Clinic_Consultations_V1_AddObservationRequest: ProtoMessage {
     public var observation: Clinic_Consultations_V1_Observation?
     /// Idempotency key (a UUID chosen by the client).
     public var requestId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__add_observation_request__descriptor_ref())
     }
@@ -291,18 +268,11 @@ public struct Clinic_Consultations_V1_AddObservationRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__AddObservationRequest.self)
-        do {
-            let v1 = try arena.cString(self.consultationId)
-            _c.pointee.consultation_id = v1
-        }
+        _c.pointee.consultation_id = try arena.cString(self.consultationId)
         if let value = self.observation {
-            let v2: UnsafeMutablePointer<Clinic__Consultations__V1__Observation>? = try arena.message(value, as: Clinic__Consultations__V1__Observation.self)
-            _c.pointee.observation = v2
+            _c.pointee.observation = try arena.message(value, as: Clinic__Consultations__V1__Observation.self)
         }
-        do {
-            let v3 = try arena.cString(self.requestId)
-            _c.pointee.request_id = v3
-        }
+        _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -315,10 +285,13 @@ public struct Clinic_Consultations_V1_AddDiagnosisRequest: ProtoMessage {
     public var diagnosis: Clinic_Consultations_V1_Diagnosis?
     /// Idempotency key (a UUID chosen by the client).
     public var requestId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__add_diagnosis_request__descriptor_ref())
     }
@@ -335,18 +308,11 @@ public struct Clinic_Consultations_V1_AddDiagnosisRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__AddDiagnosisRequest.self)
-        do {
-            let v1 = try arena.cString(self.consultationId)
-            _c.pointee.consultation_id = v1
-        }
+        _c.pointee.consultation_id = try arena.cString(self.consultationId)
         if let value = self.diagnosis {
-            let v2: UnsafeMutablePointer<Clinic__Consultations__V1__Diagnosis>? = try arena.message(value, as: Clinic__Consultations__V1__Diagnosis.self)
-            _c.pointee.diagnosis = v2
+            _c.pointee.diagnosis = try arena.message(value, as: Clinic__Consultations__V1__Diagnosis.self)
         }
-        do {
-            let v3 = try arena.cString(self.requestId)
-            _c.pointee.request_id = v3
-        }
+        _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -357,7 +323,9 @@ public struct Clinic_Consultations_V1_RemoveConsultationItemRequest: ProtoMessag
     public var consultationId: String = ""
     /// The etag from the last read; when set and stale, answers aborted.
     public var etag: String = ""
+    /// The item to remove. Exactly one is required; an unknown id answers not_found.
     public var item: OneOf_Item?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
     public enum OneOf_Item: Sendable, Equatable {
@@ -371,8 +339,10 @@ public struct Clinic_Consultations_V1_RemoveConsultationItemRequest: ProtoMessag
         case documentId(String)
     }
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__remove_consultation_item_request__descriptor_ref())
     }
@@ -382,43 +352,34 @@ public struct Clinic_Consultations_V1_RemoveConsultationItemRequest: ProtoMessag
         self.consultationId = try CMessageReader.string(_c.consultation_id)
         self.etag = try CMessageReader.string(_c.etag)
         switch _c.item_case.rawValue {
-            case 2: self.item = .observationId(try CMessageReader.string(_c.observation_id))
-            case 3: self.item = .diagnosisId(try CMessageReader.string(_c.diagnosis_id))
-            case 4: self.item = .prescriptionId(try CMessageReader.string(_c.prescription_id))
-            case 5: self.item = .documentId(try CMessageReader.string(_c.document_id))
-            default: self.item = nil
+        case 2: self.item = .observationId(try CMessageReader.string(_c.observation_id))
+        case 3: self.item = .diagnosisId(try CMessageReader.string(_c.diagnosis_id))
+        case 4: self.item = .prescriptionId(try CMessageReader.string(_c.prescription_id))
+        case 5: self.item = .documentId(try CMessageReader.string(_c.document_id))
+        default: self.item = nil
         }
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__RemoveConsultationItemRequest.self)
-        do {
-            let v1 = try arena.cString(self.consultationId)
-            _c.pointee.consultation_id = v1
-        }
-        do {
-            let v6 = try arena.cString(self.etag)
-            _c.pointee.etag = v6
-        }
+        _c.pointee.consultation_id = try arena.cString(self.consultationId)
+        _c.pointee.etag = try arena.cString(self.etag)
         switch self.item {
-            case .observationId(let value)?:
-                let cValue = try arena.cString(value)
-                _c.pointee.item_case = .init(rawValue: 2)
-                _c.pointee.observation_id = cValue
-            case .diagnosisId(let value)?:
-                let cValue = try arena.cString(value)
-                _c.pointee.item_case = .init(rawValue: 3)
-                _c.pointee.diagnosis_id = cValue
-            case .prescriptionId(let value)?:
-                let cValue = try arena.cString(value)
-                _c.pointee.item_case = .init(rawValue: 4)
-                _c.pointee.prescription_id = cValue
-            case .documentId(let value)?:
-                let cValue = try arena.cString(value)
-                _c.pointee.item_case = .init(rawValue: 5)
-                _c.pointee.document_id = cValue
-            case nil: break
+        case .observationId(let value)?:
+            _c.pointee.item_case = .init(rawValue: 2)
+            _c.pointee.observation_id = try arena.cString(value)
+        case .diagnosisId(let value)?:
+            _c.pointee.item_case = .init(rawValue: 3)
+            _c.pointee.diagnosis_id = try arena.cString(value)
+        case .prescriptionId(let value)?:
+            _c.pointee.item_case = .init(rawValue: 4)
+            _c.pointee.prescription_id = try arena.cString(value)
+        case .documentId(let value)?:
+            _c.pointee.item_case = .init(rawValue: 5)
+            _c.pointee.document_id = try arena.cString(value)
+        case nil:
+            break
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -430,10 +391,13 @@ public struct Clinic_Consultations_V1_AttachDocumentRequest: ProtoMessage {
     public var consultationId: String = ""
     /// A document of the same patient's record.
     public var documentId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__attach_document_request__descriptor_ref())
     }
@@ -447,14 +411,8 @@ public struct Clinic_Consultations_V1_AttachDocumentRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__AttachDocumentRequest.self)
-        do {
-            let v1 = try arena.cString(self.consultationId)
-            _c.pointee.consultation_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.documentId)
-            _c.pointee.document_id = v2
-        }
+        _c.pointee.consultation_id = try arena.cString(self.consultationId)
+        _c.pointee.document_id = try arena.cString(self.documentId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -467,10 +425,13 @@ public struct Clinic_Consultations_V1_CompleteConsultationRequest: ProtoMessage 
     public var followUpInstructions: String = ""
     /// The etag from the last read; when set and stale, answers aborted.
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__complete_consultation_request__descriptor_ref())
     }
@@ -485,18 +446,9 @@ public struct Clinic_Consultations_V1_CompleteConsultationRequest: ProtoMessage 
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__CompleteConsultationRequest.self)
-        do {
-            let v1 = try arena.cString(self.consultationId)
-            _c.pointee.consultation_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.followUpInstructions)
-            _c.pointee.follow_up_instructions = v2
-        }
-        do {
-            let v3 = try arena.cString(self.etag)
-            _c.pointee.etag = v3
-        }
+        _c.pointee.consultation_id = try arena.cString(self.consultationId)
+        _c.pointee.follow_up_instructions = try arena.cString(self.followUpInstructions)
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -507,10 +459,13 @@ public struct Clinic_Consultations_V1_CancelConsultationRequest: ProtoMessage {
     public var consultationId: String = ""
     /// Why, e.g. "started on the wrong patient".
     public var reason: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__cancel_consultation_request__descriptor_ref())
     }
@@ -524,14 +479,8 @@ public struct Clinic_Consultations_V1_CancelConsultationRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__CancelConsultationRequest.self)
-        do {
-            let v1 = try arena.cString(self.consultationId)
-            _c.pointee.consultation_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.reason)
-            _c.pointee.reason = v2
-        }
+        _c.pointee.consultation_id = try arena.cString(self.consultationId)
+        _c.pointee.reason = try arena.cString(self.reason)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -544,10 +493,13 @@ public struct Clinic_Consultations_V1_CreatePrescriptionRequest: ProtoMessage {
     public var prescription: Clinic_Consultations_V1_Prescription?
     /// Idempotency key (a UUID chosen by the client).
     public var requestId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__create_prescription_request__descriptor_ref())
     }
@@ -564,18 +516,11 @@ public struct Clinic_Consultations_V1_CreatePrescriptionRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__CreatePrescriptionRequest.self)
-        do {
-            let v1 = try arena.cString(self.consultationId)
-            _c.pointee.consultation_id = v1
-        }
+        _c.pointee.consultation_id = try arena.cString(self.consultationId)
         if let value = self.prescription {
-            let v2: UnsafeMutablePointer<Clinic__Consultations__V1__Prescription>? = try arena.message(value, as: Clinic__Consultations__V1__Prescription.self)
-            _c.pointee.prescription = v2
+            _c.pointee.prescription = try arena.message(value, as: Clinic__Consultations__V1__Prescription.self)
         }
-        do {
-            let v3 = try arena.cString(self.requestId)
-            _c.pointee.request_id = v3
-        }
+        _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -586,10 +531,13 @@ public struct Clinic_Consultations_V1_GetPrescriptionRequest: ProtoMessage {
     public var prescriptionId: String = ""
     /// The clinic, for patients.
     public var clinicId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__get_prescription_request__descriptor_ref())
     }
@@ -603,14 +551,8 @@ public struct Clinic_Consultations_V1_GetPrescriptionRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__GetPrescriptionRequest.self)
-        do {
-            let v1 = try arena.cString(self.prescriptionId)
-            _c.pointee.prescription_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
+        _c.pointee.prescription_id = try arena.cString(self.prescriptionId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -627,10 +569,13 @@ public struct Clinic_Consultations_V1_ListPrescriptionsRequest: ProtoMessage {
     public var pageSize: Int32 = 0
     /// `next_page_token` of the previous page; other fields must not change between pages.
     public var pageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__list_prescriptions_request__descriptor_ref())
     }
@@ -649,24 +594,14 @@ public struct Clinic_Consultations_V1_ListPrescriptionsRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__ListPrescriptionsRequest.self)
-        do {
-            let v1 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v2
-        }
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.n_statuses = self.statuses.count
         _c.pointee.statuses = try arena.array(count: self.statuses.count) { (index, arena) throws(ProtoError) -> Clinic__Consultations__V1__PrescriptionStatus in
-            let element = Clinic__Consultations__V1__PrescriptionStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
-            return element
+            return Clinic__Consultations__V1__PrescriptionStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
         }
         _c.pointee.page_size = self.pageSize
-        do {
-            let v5 = try arena.cString(self.pageToken)
-            _c.pointee.page_token = v5
-        }
+        _c.pointee.page_token = try arena.cString(self.pageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -677,10 +612,13 @@ public struct Clinic_Consultations_V1_ListPrescriptionsResponse: ProtoMessage {
     public var prescriptions: [Clinic_Consultations_V1_Prescription] = []
     /// Token for the next page; empty on the last page.
     public var nextPageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__list_prescriptions_response__descriptor_ref())
     }
@@ -698,13 +636,9 @@ public struct Clinic_Consultations_V1_ListPrescriptionsResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__ListPrescriptionsResponse.self)
         _c.pointee.n_prescriptions = self.prescriptions.count
         _c.pointee.prescriptions = try arena.array(count: self.prescriptions.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Consultations__V1__Prescription>? in
-            let element: UnsafeMutablePointer<Clinic__Consultations__V1__Prescription>? = try arena.message(self.prescriptions[index], as: Clinic__Consultations__V1__Prescription.self)
-            return element
+            return try arena.message(self.prescriptions[index], as: Clinic__Consultations__V1__Prescription.self)
         }
-        do {
-            let v2 = try arena.cString(self.nextPageToken)
-            _c.pointee.next_page_token = v2
-        }
+        _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -715,10 +649,13 @@ public struct Clinic_Consultations_V1_CancelPrescriptionRequest: ProtoMessage {
     public var prescriptionId: String = ""
     /// Why it is cancelled.
     public var reason: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__cancel_prescription_request__descriptor_ref())
     }
@@ -732,14 +669,8 @@ public struct Clinic_Consultations_V1_CancelPrescriptionRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__CancelPrescriptionRequest.self)
-        do {
-            let v1 = try arena.cString(self.prescriptionId)
-            _c.pointee.prescription_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.reason)
-            _c.pointee.reason = v2
-        }
+        _c.pointee.prescription_id = try arena.cString(self.prescriptionId)
+        _c.pointee.reason = try arena.cString(self.reason)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -747,6 +678,7 @@ public struct Clinic_Consultations_V1_CancelPrescriptionRequest: ProtoMessage {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Consultations_V1_StartConsultationRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if case .appointmentId(let oneofValue)? = subject {
             if !FieldFormat.id.accepts(oneofValue) { throw ValidationError(fieldPath: "appointment_id", reason: "is not a valid id") }
@@ -760,6 +692,7 @@ extension Clinic_Consultations_V1_StartConsultationRequest {
 }
 
 extension Clinic_Consultations_V1_GetConsultationRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if consultationId.isEmpty { throw ValidationError(fieldPath: "consultation_id", reason: "is required") }
         if !FieldFormat.id.accepts(consultationId) { throw ValidationError(fieldPath: "consultation_id", reason: "is not a valid id") }
@@ -768,6 +701,7 @@ extension Clinic_Consultations_V1_GetConsultationRequest {
 }
 
 extension Clinic_Consultations_V1_ListConsultationsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
@@ -780,6 +714,7 @@ extension Clinic_Consultations_V1_ListConsultationsRequest {
 }
 
 extension Clinic_Consultations_V1_ListConsultationsResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in consultations.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "consultations[\(position)]") }
@@ -788,6 +723,7 @@ extension Clinic_Consultations_V1_ListConsultationsResponse {
 }
 
 extension Clinic_Consultations_V1_UpdateConsultationRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if consultationId.isEmpty { throw ValidationError(fieldPath: "consultation_id", reason: "is required") }
         if !FieldFormat.id.accepts(consultationId) { throw ValidationError(fieldPath: "consultation_id", reason: "is not a valid id") }
@@ -802,6 +738,7 @@ extension Clinic_Consultations_V1_UpdateConsultationRequest {
 }
 
 extension Clinic_Consultations_V1_AddObservationRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if consultationId.isEmpty { throw ValidationError(fieldPath: "consultation_id", reason: "is required") }
         if !FieldFormat.id.accepts(consultationId) { throw ValidationError(fieldPath: "consultation_id", reason: "is not a valid id") }
@@ -814,6 +751,7 @@ extension Clinic_Consultations_V1_AddObservationRequest {
 }
 
 extension Clinic_Consultations_V1_AddDiagnosisRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if consultationId.isEmpty { throw ValidationError(fieldPath: "consultation_id", reason: "is required") }
         if !FieldFormat.id.accepts(consultationId) { throw ValidationError(fieldPath: "consultation_id", reason: "is not a valid id") }
@@ -826,6 +764,7 @@ extension Clinic_Consultations_V1_AddDiagnosisRequest {
 }
 
 extension Clinic_Consultations_V1_RemoveConsultationItemRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if consultationId.isEmpty { throw ValidationError(fieldPath: "consultation_id", reason: "is required") }
         if !FieldFormat.id.accepts(consultationId) { throw ValidationError(fieldPath: "consultation_id", reason: "is not a valid id") }
@@ -846,6 +785,7 @@ extension Clinic_Consultations_V1_RemoveConsultationItemRequest {
 }
 
 extension Clinic_Consultations_V1_AttachDocumentRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if consultationId.isEmpty { throw ValidationError(fieldPath: "consultation_id", reason: "is required") }
         if !FieldFormat.id.accepts(consultationId) { throw ValidationError(fieldPath: "consultation_id", reason: "is not a valid id") }
@@ -855,6 +795,7 @@ extension Clinic_Consultations_V1_AttachDocumentRequest {
 }
 
 extension Clinic_Consultations_V1_CompleteConsultationRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if consultationId.isEmpty { throw ValidationError(fieldPath: "consultation_id", reason: "is required") }
         if !FieldFormat.id.accepts(consultationId) { throw ValidationError(fieldPath: "consultation_id", reason: "is not a valid id") }
@@ -864,6 +805,7 @@ extension Clinic_Consultations_V1_CompleteConsultationRequest {
 }
 
 extension Clinic_Consultations_V1_CancelConsultationRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if consultationId.isEmpty { throw ValidationError(fieldPath: "consultation_id", reason: "is required") }
         if !FieldFormat.id.accepts(consultationId) { throw ValidationError(fieldPath: "consultation_id", reason: "is not a valid id") }
@@ -873,6 +815,7 @@ extension Clinic_Consultations_V1_CancelConsultationRequest {
 }
 
 extension Clinic_Consultations_V1_CreatePrescriptionRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if consultationId.isEmpty { throw ValidationError(fieldPath: "consultation_id", reason: "is required") }
         if !FieldFormat.id.accepts(consultationId) { throw ValidationError(fieldPath: "consultation_id", reason: "is not a valid id") }
@@ -885,6 +828,7 @@ extension Clinic_Consultations_V1_CreatePrescriptionRequest {
 }
 
 extension Clinic_Consultations_V1_GetPrescriptionRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if prescriptionId.isEmpty { throw ValidationError(fieldPath: "prescription_id", reason: "is required") }
         if !FieldFormat.id.accepts(prescriptionId) { throw ValidationError(fieldPath: "prescription_id", reason: "is not a valid id") }
@@ -893,6 +837,7 @@ extension Clinic_Consultations_V1_GetPrescriptionRequest {
 }
 
 extension Clinic_Consultations_V1_ListPrescriptionsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
@@ -907,6 +852,7 @@ extension Clinic_Consultations_V1_ListPrescriptionsRequest {
 }
 
 extension Clinic_Consultations_V1_ListPrescriptionsResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in prescriptions.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "prescriptions[\(position)]") }
@@ -915,6 +861,7 @@ extension Clinic_Consultations_V1_ListPrescriptionsResponse {
 }
 
 extension Clinic_Consultations_V1_CancelPrescriptionRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if prescriptionId.isEmpty { throw ValidationError(fieldPath: "prescription_id", reason: "is required") }
         if !FieldFormat.id.accepts(prescriptionId) { throw ValidationError(fieldPath: "prescription_id", reason: "is not a valid id") }
@@ -922,7 +869,6 @@ extension Clinic_Consultations_V1_CancelPrescriptionRequest {
         if FieldFormat.length(of: reason) > 500 { throw ValidationError(fieldPath: "reason", reason: "must be at most 500 characters") }
     }
 }
-
 
 /// Holds consultations. Completing one issues its prescriptions, adds them (as medications) and
 /// flagged diagnoses (as problems) to the medical record, fulfils the appointment and publishes
@@ -1172,62 +1118,83 @@ public enum Clinic_Consultations_V1_ConsultationService {
         /// What carries the calls.
         public let caller: any RPCCaller
 
+        /// A client whose calls go through `caller`.
         public init(caller: any RPCCaller) {
             self.caller = caller
         }
 
+        /// Starts a consultation for an appointment (BOOKED or ARRIVED, checked in automatically) or
+        /// for a walk-in patient. One consultation per appointment: a second start returns the first.
         public func startConsultation(_ request: Clinic_Consultations_V1_StartConsultationRequest, options: CallOptions = .defaults) async throws -> Clinic_Consultations_V1_Consultation {
             try await caller.unary(request: request, method: Method.StartConsultation.descriptor, options: options)
         }
 
+        /// Gets a consultation. Patients see only their own COMPLETED consultations.
         public func getConsultation(_ request: Clinic_Consultations_V1_GetConsultationRequest, options: CallOptions = .defaults) async throws -> Clinic_Consultations_V1_Consultation {
             try await caller.unary(request: request, method: Method.GetConsultation.descriptor, options: options)
         }
 
+        /// Lists consultations, newest first, by patient, doctor, status or period.
         public func listConsultations(_ request: Clinic_Consultations_V1_ListConsultationsRequest, options: CallOptions = .defaults) async throws -> Clinic_Consultations_V1_ListConsultationsResponse {
             try await caller.unary(request: request, method: Method.ListConsultations.descriptor, options: options)
         }
 
+        /// Updates the complaint and notes of an IN_PROGRESS consultation. Only set fields change.
         public func updateConsultation(_ request: Clinic_Consultations_V1_UpdateConsultationRequest, options: CallOptions = .defaults) async throws -> Clinic_Consultations_V1_Consultation {
             try await caller.unary(request: request, method: Method.UpdateConsultation.descriptor, options: options)
         }
 
+        /// Adds an observation to an IN_PROGRESS consultation.
         public func addObservation(_ request: Clinic_Consultations_V1_AddObservationRequest, options: CallOptions = .defaults) async throws -> Clinic_Consultations_V1_Observation {
             try await caller.unary(request: request, method: Method.AddObservation.descriptor, options: options)
         }
 
+        /// Adds a diagnosis to an IN_PROGRESS consultation. A second PRIMARY diagnosis answers
+        /// failed_precondition.
         public func addDiagnosis(_ request: Clinic_Consultations_V1_AddDiagnosisRequest, options: CallOptions = .defaults) async throws -> Clinic_Consultations_V1_Diagnosis {
             try await caller.unary(request: request, method: Method.AddDiagnosis.descriptor, options: options)
         }
 
+        /// Removes an observation, a diagnosis, a draft prescription or an attached document from an
+        /// IN_PROGRESS consultation (nothing is recorded in the medical record before completion).
         public func removeConsultationItem(_ request: Clinic_Consultations_V1_RemoveConsultationItemRequest, options: CallOptions = .defaults) async throws -> Clinic_Consultations_V1_Consultation {
             try await caller.unary(request: request, method: Method.RemoveConsultationItem.descriptor, options: options)
         }
 
+        /// Attaches a document of the patient's record (uploaded with MedicalRecordService.UploadDocument)
+        /// to an IN_PROGRESS consultation.
         public func attachDocument(_ request: Clinic_Consultations_V1_AttachDocumentRequest, options: CallOptions = .defaults) async throws -> Clinic_Consultations_V1_Consultation {
             try await caller.unary(request: request, method: Method.AttachDocument.descriptor, options: options)
         }
 
+        /// Completes a consultation (see the service comment). Completing a completed one returns it.
         public func completeConsultation(_ request: Clinic_Consultations_V1_CompleteConsultationRequest, options: CallOptions = .defaults) async throws -> Clinic_Consultations_V1_Consultation {
             try await caller.unary(request: request, method: Method.CompleteConsultation.descriptor, options: options)
         }
 
+        /// Cancels an IN_PROGRESS consultation started by mistake; draft prescriptions are discarded
+        /// and the appointment keeps its status.
         public func cancelConsultation(_ request: Clinic_Consultations_V1_CancelConsultationRequest, options: CallOptions = .defaults) async throws -> Clinic_Consultations_V1_Consultation {
             try await caller.unary(request: request, method: Method.CancelConsultation.descriptor, options: options)
         }
 
+        /// Writes a DRAFT prescription in an IN_PROGRESS consultation.
         public func createPrescription(_ request: Clinic_Consultations_V1_CreatePrescriptionRequest, options: CallOptions = .defaults) async throws -> Clinic_Consultations_V1_Prescription {
             try await caller.unary(request: request, method: Method.CreatePrescription.descriptor, options: options)
         }
 
+        /// Gets a prescription. Patients see their own issued prescriptions.
         public func getPrescription(_ request: Clinic_Consultations_V1_GetPrescriptionRequest, options: CallOptions = .defaults) async throws -> Clinic_Consultations_V1_Prescription {
             try await caller.unary(request: request, method: Method.GetPrescription.descriptor, options: options)
         }
 
+        /// Lists prescriptions of a patient, newest first.
         public func listPrescriptions(_ request: Clinic_Consultations_V1_ListPrescriptionsRequest, options: CallOptions = .defaults) async throws -> Clinic_Consultations_V1_ListPrescriptionsResponse {
             try await caller.unary(request: request, method: Method.ListPrescriptions.descriptor, options: options)
         }
 
+        /// Cancels an ACTIVE prescription (e.g. an adverse reaction); the medication entry in the
+        /// record becomes INACTIVE.
         public func cancelPrescription(_ request: Clinic_Consultations_V1_CancelPrescriptionRequest, options: CallOptions = .defaults) async throws -> Clinic_Consultations_V1_Prescription {
             try await caller.unary(request: request, method: Method.CancelPrescription.descriptor, options: options)
         }

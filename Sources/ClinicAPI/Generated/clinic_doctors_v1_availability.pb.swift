@@ -23,10 +23,13 @@ public struct Clinic_Doctors_V1_WeeklyAvailability: ProtoMessage {
     public var updateTime: Google_Protobuf_Timestamp?
     /// Output only. Pass back to SetWeeklyAvailability to detect concurrent changes (aborted).
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__weekly_availability__descriptor_ref())
     }
@@ -47,27 +50,16 @@ public struct Clinic_Doctors_V1_WeeklyAvailability: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__WeeklyAvailability.self)
-        do {
-            let v1 = try arena.cString(self.doctorId)
-            _c.pointee.doctor_id = v1
-        }
+        _c.pointee.doctor_id = try arena.cString(self.doctorId)
         _c.pointee.n_windows = self.windows.count
         _c.pointee.windows = try arena.array(count: self.windows.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Doctors__V1__AvailabilityWindow>? in
-            let element: UnsafeMutablePointer<Clinic__Doctors__V1__AvailabilityWindow>? = try arena.message(self.windows[index], as: Clinic__Doctors__V1__AvailabilityWindow.self)
-            return element
+            return try arena.message(self.windows[index], as: Clinic__Doctors__V1__AvailabilityWindow.self)
         }
-        do {
-            let v3 = try arena.cString(self.timeZone)
-            _c.pointee.time_zone = v3
-        }
+        _c.pointee.time_zone = try arena.cString(self.timeZone)
         if let value = self.updateTime {
-            let v4: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.update_time = v4
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
-        do {
-            let v5 = try arena.cString(self.etag)
-            _c.pointee.etag = v5
-        }
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -81,10 +73,13 @@ public struct Clinic_Doctors_V1_AvailabilityWindow: ProtoMessage {
     public var hours: Clinic_Common_V1_TimeOfDayRange?
     /// Length of one slot, 5 minutes to 8 hours, a whole number of minutes. Required.
     public var slotDuration: Google_Protobuf_Duration?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__availability_window__descriptor_ref())
     }
@@ -103,17 +98,12 @@ public struct Clinic_Doctors_V1_AvailabilityWindow: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__AvailabilityWindow.self)
-        do {
-            let v1 = Clinic__Common__V1__DayOfWeek(rawValue: .init(truncatingIfNeeded: self.dayOfWeek.protoNumber))
-            _c.pointee.day_of_week = v1
-        }
+        _c.pointee.day_of_week = Clinic__Common__V1__DayOfWeek(rawValue: .init(truncatingIfNeeded: self.dayOfWeek.protoNumber))
         if let value = self.hours {
-            let v2: UnsafeMutablePointer<Clinic__Common__V1__TimeOfDayRange>? = try arena.message(value, as: Clinic__Common__V1__TimeOfDayRange.self)
-            _c.pointee.hours = v2
+            _c.pointee.hours = try arena.message(value, as: Clinic__Common__V1__TimeOfDayRange.self)
         }
         if let value = self.slotDuration {
-            let v3: UnsafeMutablePointer<Google__Protobuf__Duration>? = try arena.message(value, as: Google__Protobuf__Duration.self)
-            _c.pointee.slot_duration = v3
+            _c.pointee.slot_duration = try arena.message(value, as: Google__Protobuf__Duration.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -139,10 +129,13 @@ public struct Clinic_Doctors_V1_AvailabilityException: ProtoMessage {
     public var creator: Clinic_Common_V1_Actor?
     /// Output only.
     public var createTime: Google_Protobuf_Timestamp?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__availability_exception__descriptor_ref())
     }
@@ -170,37 +163,21 @@ public struct Clinic_Doctors_V1_AvailabilityException: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__AvailabilityException.self)
-        do {
-            let v1 = try arena.cString(self.id)
-            _c.pointee.id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.doctorId)
-            _c.pointee.doctor_id = v2
-        }
-        do {
-            let v3 = Clinic__Doctors__V1__AvailabilityExceptionKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
-            _c.pointee.kind = v3
-        }
+        _c.pointee.id = try arena.cString(self.id)
+        _c.pointee.doctor_id = try arena.cString(self.doctorId)
+        _c.pointee.kind = Clinic__Doctors__V1__AvailabilityExceptionKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
         if let value = self.interval {
-            let v4: UnsafeMutablePointer<Clinic__Common__V1__Interval>? = try arena.message(value, as: Clinic__Common__V1__Interval.self)
-            _c.pointee.interval = v4
+            _c.pointee.interval = try arena.message(value, as: Clinic__Common__V1__Interval.self)
         }
         if let value = self.slotDuration {
-            let v5: UnsafeMutablePointer<Google__Protobuf__Duration>? = try arena.message(value, as: Google__Protobuf__Duration.self)
-            _c.pointee.slot_duration = v5
+            _c.pointee.slot_duration = try arena.message(value, as: Google__Protobuf__Duration.self)
         }
-        do {
-            let v6 = try arena.cString(self.reason)
-            _c.pointee.reason = v6
-        }
+        _c.pointee.reason = try arena.cString(self.reason)
         if let value = self.creator {
-            let v7: UnsafeMutablePointer<Clinic__Common__V1__Actor>? = try arena.message(value, as: Clinic__Common__V1__Actor.self)
-            _c.pointee.creator = v7
+            _c.pointee.creator = try arena.message(value, as: Clinic__Common__V1__Actor.self)
         }
         if let value = self.createTime {
-            let v8: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.create_time = v8
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -217,10 +194,13 @@ public struct Clinic_Doctors_V1_ScheduleDay: ProtoMessage {
     public var timeOff: [Clinic_Common_V1_Interval] = []
     /// The clinic is closed all day (ClinicClosure); `working_periods` is then empty.
     public var clinicClosed: Bool = false
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__schedule_day__descriptor_ref())
     }
@@ -243,23 +223,17 @@ public struct Clinic_Doctors_V1_ScheduleDay: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__ScheduleDay.self)
         if let value = self.date {
-            let v1: UnsafeMutablePointer<Clinic__Common__V1__Date>? = try arena.message(value, as: Clinic__Common__V1__Date.self)
-            _c.pointee.date = v1
+            _c.pointee.date = try arena.message(value, as: Clinic__Common__V1__Date.self)
         }
         _c.pointee.n_working_periods = self.workingPeriods.count
         _c.pointee.working_periods = try arena.array(count: self.workingPeriods.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Doctors__V1__WorkingPeriod>? in
-            let element: UnsafeMutablePointer<Clinic__Doctors__V1__WorkingPeriod>? = try arena.message(self.workingPeriods[index], as: Clinic__Doctors__V1__WorkingPeriod.self)
-            return element
+            return try arena.message(self.workingPeriods[index], as: Clinic__Doctors__V1__WorkingPeriod.self)
         }
         _c.pointee.n_time_off = self.timeOff.count
         _c.pointee.time_off = try arena.array(count: self.timeOff.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Common__V1__Interval>? in
-            let element: UnsafeMutablePointer<Clinic__Common__V1__Interval>? = try arena.message(self.timeOff[index], as: Clinic__Common__V1__Interval.self)
-            return element
+            return try arena.message(self.timeOff[index], as: Clinic__Common__V1__Interval.self)
         }
-        do {
-            let v4: protobuf_c_boolean = self.clinicClosed ? 1 : 0
-            _c.pointee.clinic_closed = v4
-        }
+        _c.pointee.clinic_closed = self.clinicClosed ? 1 : 0
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -276,10 +250,13 @@ public struct Clinic_Doctors_V1_WorkingPeriod: ProtoMessage {
     public var source: Clinic_Doctors_V1_WorkingPeriodSource = .init()
     /// For EXTRA_HOURS, the exception it comes from.
     public var exceptionId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__working_period__descriptor_ref())
     }
@@ -300,21 +277,13 @@ public struct Clinic_Doctors_V1_WorkingPeriod: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__WorkingPeriod.self)
         if let value = self.interval {
-            let v1: UnsafeMutablePointer<Clinic__Common__V1__Interval>? = try arena.message(value, as: Clinic__Common__V1__Interval.self)
-            _c.pointee.interval = v1
+            _c.pointee.interval = try arena.message(value, as: Clinic__Common__V1__Interval.self)
         }
         if let value = self.slotDuration {
-            let v2: UnsafeMutablePointer<Google__Protobuf__Duration>? = try arena.message(value, as: Google__Protobuf__Duration.self)
-            _c.pointee.slot_duration = v2
+            _c.pointee.slot_duration = try arena.message(value, as: Google__Protobuf__Duration.self)
         }
-        do {
-            let v3 = Clinic__Doctors__V1__WorkingPeriodSource(rawValue: .init(truncatingIfNeeded: self.source.protoNumber))
-            _c.pointee.source = v3
-        }
-        do {
-            let v4 = try arena.cString(self.exceptionId)
-            _c.pointee.exception_id = v4
-        }
+        _c.pointee.source = Clinic__Doctors__V1__WorkingPeriodSource(rawValue: .init(truncatingIfNeeded: self.source.protoNumber))
+        _c.pointee.exception_id = try arena.cString(self.exceptionId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -322,7 +291,11 @@ public struct Clinic_Doctors_V1_WorkingPeriod: ProtoMessage {
 /// The kind of an availability exception.
 public enum Clinic_Doctors_V1_AvailabilityExceptionKind: ProtoEnum {
     case unspecified // = 0
+    /// The doctor does not work during the interval (holiday, sickness, conference). Slots inside
+    /// it are not offered; appointments already booked inside it are kept and must be rescheduled
+    /// by the clinic (they are listed by AppointmentService.ListDoctorAppointments).
     case timeOff // = 1
+    /// The doctor works during the interval in addition to the weekly windows.
     case extraHours // = 2
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -332,26 +305,30 @@ public enum Clinic_Doctors_V1_AvailabilityExceptionKind: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .timeOff
-            case 2: self = .extraHours
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .timeOff
+        case 2: self = .extraHours
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .timeOff: 1
-            case .extraHours: 2
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .timeOff: 1
+        case .extraHours: 2
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Doctors_V1_AvailabilityExceptionKind] = [.unspecified, .timeOff, .extraHours]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__doctors__v1__availability_exception_kind__descriptor_ref())
     }
@@ -360,7 +337,9 @@ public enum Clinic_Doctors_V1_AvailabilityExceptionKind: ProtoEnum {
 /// The origin of a working period.
 public enum Clinic_Doctors_V1_WorkingPeriodSource: ProtoEnum {
     case unspecified // = 0
+    /// A window of the weekly availability.
     case weekly // = 1
+    /// An EXTRA_HOURS exception.
     case extraHours // = 2
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -370,26 +349,30 @@ public enum Clinic_Doctors_V1_WorkingPeriodSource: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .weekly
-            case 2: self = .extraHours
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .weekly
+        case 2: self = .extraHours
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .weekly: 1
-            case .extraHours: 2
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .weekly: 1
+        case .extraHours: 2
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Doctors_V1_WorkingPeriodSource] = [.unspecified, .weekly, .extraHours]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__doctors__v1__working_period_source__descriptor_ref())
     }
@@ -398,6 +381,7 @@ public enum Clinic_Doctors_V1_WorkingPeriodSource: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Doctors_V1_WeeklyAvailability {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if windows.count > 100 { throw ValidationError(fieldPath: "windows", reason: "must have at most 100 items") }
         for (position, item) in windows.enumerated() {
@@ -407,6 +391,7 @@ extension Clinic_Doctors_V1_WeeklyAvailability {
 }
 
 extension Clinic_Doctors_V1_AvailabilityWindow {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if dayOfWeek.protoNumber == 0 { throw ValidationError(fieldPath: "day_of_week", reason: "is required") }
         if case .UNRECOGNIZED = dayOfWeek { throw ValidationError(fieldPath: "day_of_week", reason: "is not a known value") }
@@ -419,6 +404,7 @@ extension Clinic_Doctors_V1_AvailabilityWindow {
 }
 
 extension Clinic_Doctors_V1_AvailabilityException {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if kind.protoNumber == 0 { throw ValidationError(fieldPath: "kind", reason: "is required") }
         if case .UNRECOGNIZED = kind { throw ValidationError(fieldPath: "kind", reason: "is not a known value") }
@@ -428,10 +414,10 @@ extension Clinic_Doctors_V1_AvailabilityException {
 }
 
 extension Clinic_Doctors_V1_ScheduleDay {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = date {
             do { try value.validate() } catch { throw error.nested(under: "date") }
         }
     }
 }
-

@@ -39,10 +39,13 @@ public struct Clinic_Doctors_V1_Doctor: ProtoMessage {
     public var removeTime: Google_Protobuf_Timestamp?
     /// Output only. Pass back in updates to detect concurrent changes (aborted).
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__doctor__descriptor_ref())
     }
@@ -82,64 +85,36 @@ public struct Clinic_Doctors_V1_Doctor: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__Doctor.self)
-        do {
-            let v1 = try arena.cString(self.id)
-            _c.pointee.id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.accountId)
-            _c.pointee.account_id = v2
-        }
+        _c.pointee.id = try arena.cString(self.id)
+        _c.pointee.account_id = try arena.cString(self.accountId)
         if let value = self.name {
-            let v3: UnsafeMutablePointer<Clinic__Common__V1__PersonName>? = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
-            _c.pointee.name = v3
+            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
         }
         _c.pointee.n_specialty_codes = self.specialtyCodes.count
         _c.pointee.specialty_codes = try arena.array(count: self.specialtyCodes.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            let element = try arena.cString(self.specialtyCodes[index])
-            return element
+            return try arena.cString(self.specialtyCodes[index])
         }
         if let value = self.contact {
-            let v5: UnsafeMutablePointer<Clinic__Common__V1__ContactInfo>? = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self)
-            _c.pointee.contact = v5
+            _c.pointee.contact = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self)
         }
-        do {
-            let v6 = try arena.cString(self.licenseNumber)
-            _c.pointee.license_number = v6
-        }
-        do {
-            let v7 = try arena.cString(self.biography)
-            _c.pointee.biography = v7
-        }
+        _c.pointee.license_number = try arena.cString(self.licenseNumber)
+        _c.pointee.biography = try arena.cString(self.biography)
         _c.pointee.n_language_codes = self.languageCodes.count
         _c.pointee.language_codes = try arena.array(count: self.languageCodes.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            let element = try arena.cString(self.languageCodes[index])
-            return element
+            return try arena.cString(self.languageCodes[index])
         }
-        do {
-            let v9: protobuf_c_boolean = self.onlineBookingEnabled ? 1 : 0
-            _c.pointee.online_booking_enabled = v9
-        }
-        do {
-            let v10 = Clinic__Doctors__V1__DoctorState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
-            _c.pointee.state = v10
-        }
+        _c.pointee.online_booking_enabled = self.onlineBookingEnabled ? 1 : 0
+        _c.pointee.state = Clinic__Doctors__V1__DoctorState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
         if let value = self.createTime {
-            let v11: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.create_time = v11
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.updateTime {
-            let v12: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.update_time = v12
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.removeTime {
-            let v13: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.remove_time = v13
+            _c.pointee.remove_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
-        do {
-            let v14 = try arena.cString(self.etag)
-            _c.pointee.etag = v14
-        }
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -154,10 +129,13 @@ public struct Clinic_Doctors_V1_AddDoctorRequest: ProtoMessage {
     public var initialPassword: String = ""
     /// Idempotency key (a UUID chosen by the client); a retry within 24 hours returns the first result.
     public var requestId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__add_doctor_request__descriptor_ref())
     }
@@ -176,21 +154,11 @@ public struct Clinic_Doctors_V1_AddDoctorRequest: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__AddDoctorRequest.self)
         if let value = self.doctor {
-            let v1: UnsafeMutablePointer<Clinic__Doctors__V1__Doctor>? = try arena.message(value, as: Clinic__Doctors__V1__Doctor.self)
-            _c.pointee.doctor = v1
+            _c.pointee.doctor = try arena.message(value, as: Clinic__Doctors__V1__Doctor.self)
         }
-        do {
-            let v2 = try arena.cString(self.email)
-            _c.pointee.email = v2
-        }
-        do {
-            let v3 = try arena.cString(self.initialPassword)
-            _c.pointee.initial_password = v3
-        }
-        do {
-            let v4 = try arena.cString(self.requestId)
-            _c.pointee.request_id = v4
-        }
+        _c.pointee.email = try arena.cString(self.email)
+        _c.pointee.initial_password = try arena.cString(self.initialPassword)
+        _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -201,10 +169,13 @@ public struct Clinic_Doctors_V1_GetDoctorRequest: ProtoMessage {
     public var doctorId: String = ""
     /// The clinic, for callers outside it (patients, anonymous, super admin, services).
     public var clinicId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__get_doctor_request__descriptor_ref())
     }
@@ -218,14 +189,8 @@ public struct Clinic_Doctors_V1_GetDoctorRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__GetDoctorRequest.self)
-        do {
-            let v1 = try arena.cString(self.doctorId)
-            _c.pointee.doctor_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
+        _c.pointee.doctor_id = try arena.cString(self.doctorId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -250,10 +215,13 @@ public struct Clinic_Doctors_V1_UpdateDoctorRequest: ProtoMessage {
     public var onlineBookingEnabled: Bool?
     /// The etag from the last read; when set and stale, the update answers aborted.
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__update_doctor_request__descriptor_ref())
     }
@@ -288,45 +256,32 @@ public struct Clinic_Doctors_V1_UpdateDoctorRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__UpdateDoctorRequest.self)
-        do {
-            let v1 = try arena.cString(self.doctorId)
-            _c.pointee.doctor_id = v1
-        }
+        _c.pointee.doctor_id = try arena.cString(self.doctorId)
         if let value = self.name {
-            let v2: UnsafeMutablePointer<Clinic__Common__V1__PersonName>? = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
-            _c.pointee.name = v2
+            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
         }
         if let value = self.specialtyCodes {
-            let v3: UnsafeMutablePointer<Clinic__Doctors__V1__DoctorSpecialtyList>? = try arena.message(value, as: Clinic__Doctors__V1__DoctorSpecialtyList.self)
-            _c.pointee.specialty_codes = v3
+            _c.pointee.specialty_codes = try arena.message(value, as: Clinic__Doctors__V1__DoctorSpecialtyList.self)
         }
         if let value = self.contact {
-            let v4: UnsafeMutablePointer<Clinic__Common__V1__ContactInfo>? = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self)
-            _c.pointee.contact = v4
+            _c.pointee.contact = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self)
         }
         if let value = self.licenseNumber {
-            let v5 = try arena.cString(value)
             _c.pointee._license_number_case = .init(rawValue: 5)
-            _c.pointee.license_number = v5
+            _c.pointee.license_number = try arena.cString(value)
         }
         if let value = self.biography {
-            let v6 = try arena.cString(value)
             _c.pointee._biography_case = .init(rawValue: 6)
-            _c.pointee.biography = v6
+            _c.pointee.biography = try arena.cString(value)
         }
         if let value = self.languageCodes {
-            let v7: UnsafeMutablePointer<Clinic__Doctors__V1__LanguageCodeList>? = try arena.message(value, as: Clinic__Doctors__V1__LanguageCodeList.self)
-            _c.pointee.language_codes = v7
+            _c.pointee.language_codes = try arena.message(value, as: Clinic__Doctors__V1__LanguageCodeList.self)
         }
         if let value = self.onlineBookingEnabled {
-            let v8: protobuf_c_boolean = value ? 1 : 0
             _c.pointee._online_booking_enabled_case = .init(rawValue: 8)
-            _c.pointee.online_booking_enabled = v8
+            _c.pointee.online_booking_enabled = value ? 1 : 0
         }
-        do {
-            let v9 = try arena.cString(self.etag)
-            _c.pointee.etag = v9
-        }
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -335,10 +290,13 @@ public struct Clinic_Doctors_V1_UpdateDoctorRequest: ProtoMessage {
 public struct Clinic_Doctors_V1_DoctorSpecialtyList: ProtoMessage {
     /// At least one specialty code.
     public var codes: [String] = []
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__doctor_specialty_list__descriptor_ref())
     }
@@ -355,8 +313,7 @@ public struct Clinic_Doctors_V1_DoctorSpecialtyList: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__DoctorSpecialtyList.self)
         _c.pointee.n_codes = self.codes.count
         _c.pointee.codes = try arena.array(count: self.codes.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            let element = try arena.cString(self.codes[index])
-            return element
+            return try arena.cString(self.codes[index])
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -366,10 +323,13 @@ public struct Clinic_Doctors_V1_DoctorSpecialtyList: ProtoMessage {
 public struct Clinic_Doctors_V1_LanguageCodeList: ProtoMessage {
     /// BCP 47 language tags; may be empty.
     public var codes: [String] = []
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__language_code_list__descriptor_ref())
     }
@@ -386,8 +346,7 @@ public struct Clinic_Doctors_V1_LanguageCodeList: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__LanguageCodeList.self)
         _c.pointee.n_codes = self.codes.count
         _c.pointee.codes = try arena.array(count: self.codes.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            let element = try arena.cString(self.codes[index])
-            return element
+            return try arena.cString(self.codes[index])
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -399,10 +358,13 @@ public struct Clinic_Doctors_V1_RemoveDoctorRequest: ProtoMessage {
     public var doctorId: String = ""
     /// The etag from the last read; when set and stale, the removal answers aborted.
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__remove_doctor_request__descriptor_ref())
     }
@@ -416,14 +378,8 @@ public struct Clinic_Doctors_V1_RemoveDoctorRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__RemoveDoctorRequest.self)
-        do {
-            let v1 = try arena.cString(self.doctorId)
-            _c.pointee.doctor_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.etag)
-            _c.pointee.etag = v2
-        }
+        _c.pointee.doctor_id = try arena.cString(self.doctorId)
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -444,10 +400,13 @@ public struct Clinic_Doctors_V1_ListDoctorsRequest: ProtoMessage {
     public var onlineBookingOnly: Bool = false
     /// Include removed doctors; clinic staff only.
     public var showRemoved: Bool = false
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__list_doctors_request__descriptor_ref())
     }
@@ -466,31 +425,13 @@ public struct Clinic_Doctors_V1_ListDoctorsRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__ListDoctorsRequest.self)
-        do {
-            let v1 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v1
-        }
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.page_size = self.pageSize
-        do {
-            let v3 = try arena.cString(self.pageToken)
-            _c.pointee.page_token = v3
-        }
-        do {
-            let v4 = try arena.cString(self.specialtyCode)
-            _c.pointee.specialty_code = v4
-        }
-        do {
-            let v5 = try arena.cString(self.query)
-            _c.pointee.query = v5
-        }
-        do {
-            let v6: protobuf_c_boolean = self.onlineBookingOnly ? 1 : 0
-            _c.pointee.online_booking_only = v6
-        }
-        do {
-            let v7: protobuf_c_boolean = self.showRemoved ? 1 : 0
-            _c.pointee.show_removed = v7
-        }
+        _c.pointee.page_token = try arena.cString(self.pageToken)
+        _c.pointee.specialty_code = try arena.cString(self.specialtyCode)
+        _c.pointee.query = try arena.cString(self.query)
+        _c.pointee.online_booking_only = self.onlineBookingOnly ? 1 : 0
+        _c.pointee.show_removed = self.showRemoved ? 1 : 0
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -501,10 +442,13 @@ public struct Clinic_Doctors_V1_ListDoctorsResponse: ProtoMessage {
     public var doctors: [Clinic_Doctors_V1_Doctor] = []
     /// Token for the next page; empty on the last page.
     public var nextPageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__list_doctors_response__descriptor_ref())
     }
@@ -522,13 +466,9 @@ public struct Clinic_Doctors_V1_ListDoctorsResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__ListDoctorsResponse.self)
         _c.pointee.n_doctors = self.doctors.count
         _c.pointee.doctors = try arena.array(count: self.doctors.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Doctors__V1__Doctor>? in
-            let element: UnsafeMutablePointer<Clinic__Doctors__V1__Doctor>? = try arena.message(self.doctors[index], as: Clinic__Doctors__V1__Doctor.self)
-            return element
+            return try arena.message(self.doctors[index], as: Clinic__Doctors__V1__Doctor.self)
         }
-        do {
-            let v2 = try arena.cString(self.nextPageToken)
-            _c.pointee.next_page_token = v2
-        }
+        _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -539,10 +479,13 @@ public struct Clinic_Doctors_V1_GetWeeklyAvailabilityRequest: ProtoMessage {
     public var doctorId: String = ""
     /// The clinic, for service callers.
     public var clinicId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__get_weekly_availability_request__descriptor_ref())
     }
@@ -556,14 +499,8 @@ public struct Clinic_Doctors_V1_GetWeeklyAvailabilityRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__GetWeeklyAvailabilityRequest.self)
-        do {
-            let v1 = try arena.cString(self.doctorId)
-            _c.pointee.doctor_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
+        _c.pointee.doctor_id = try arena.cString(self.doctorId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -576,10 +513,13 @@ public struct Clinic_Doctors_V1_SetWeeklyAvailabilityRequest: ProtoMessage {
     public var availability: Clinic_Doctors_V1_WeeklyAvailability?
     /// The etag from the last read; when set and stale, the change answers aborted.
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__set_weekly_availability_request__descriptor_ref())
     }
@@ -596,18 +536,11 @@ public struct Clinic_Doctors_V1_SetWeeklyAvailabilityRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__SetWeeklyAvailabilityRequest.self)
-        do {
-            let v1 = try arena.cString(self.doctorId)
-            _c.pointee.doctor_id = v1
-        }
+        _c.pointee.doctor_id = try arena.cString(self.doctorId)
         if let value = self.availability {
-            let v2: UnsafeMutablePointer<Clinic__Doctors__V1__WeeklyAvailability>? = try arena.message(value, as: Clinic__Doctors__V1__WeeklyAvailability.self)
-            _c.pointee.availability = v2
+            _c.pointee.availability = try arena.message(value, as: Clinic__Doctors__V1__WeeklyAvailability.self)
         }
-        do {
-            let v3 = try arena.cString(self.etag)
-            _c.pointee.etag = v3
-        }
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -620,10 +553,13 @@ public struct Clinic_Doctors_V1_CreateAvailabilityExceptionRequest: ProtoMessage
     public var exception: Clinic_Doctors_V1_AvailabilityException?
     /// Idempotency key (a UUID chosen by the client); a retry within 24 hours returns the first result.
     public var requestId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__create_availability_exception_request__descriptor_ref())
     }
@@ -640,18 +576,11 @@ public struct Clinic_Doctors_V1_CreateAvailabilityExceptionRequest: ProtoMessage
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__CreateAvailabilityExceptionRequest.self)
-        do {
-            let v1 = try arena.cString(self.doctorId)
-            _c.pointee.doctor_id = v1
-        }
+        _c.pointee.doctor_id = try arena.cString(self.doctorId)
         if let value = self.exception {
-            let v2: UnsafeMutablePointer<Clinic__Doctors__V1__AvailabilityException>? = try arena.message(value, as: Clinic__Doctors__V1__AvailabilityException.self)
-            _c.pointee.exception = v2
+            _c.pointee.exception = try arena.message(value, as: Clinic__Doctors__V1__AvailabilityException.self)
         }
-        do {
-            let v3 = try arena.cString(self.requestId)
-            _c.pointee.request_id = v3
-        }
+        _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -670,10 +599,13 @@ public struct Clinic_Doctors_V1_ListAvailabilityExceptionsRequest: ProtoMessage 
     public var pageSize: Int32 = 0
     /// `next_page_token` of the previous page.
     public var pageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__list_availability_exceptions_request__descriptor_ref())
     }
@@ -693,27 +625,14 @@ public struct Clinic_Doctors_V1_ListAvailabilityExceptionsRequest: ProtoMessage 
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__ListAvailabilityExceptionsRequest.self)
-        do {
-            let v1 = try arena.cString(self.doctorId)
-            _c.pointee.doctor_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
+        _c.pointee.doctor_id = try arena.cString(self.doctorId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.overlaps {
-            let v3: UnsafeMutablePointer<Clinic__Common__V1__Interval>? = try arena.message(value, as: Clinic__Common__V1__Interval.self)
-            _c.pointee.overlaps = v3
+            _c.pointee.overlaps = try arena.message(value, as: Clinic__Common__V1__Interval.self)
         }
-        do {
-            let v4 = Clinic__Doctors__V1__AvailabilityExceptionKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
-            _c.pointee.kind = v4
-        }
+        _c.pointee.kind = Clinic__Doctors__V1__AvailabilityExceptionKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
         _c.pointee.page_size = self.pageSize
-        do {
-            let v6 = try arena.cString(self.pageToken)
-            _c.pointee.page_token = v6
-        }
+        _c.pointee.page_token = try arena.cString(self.pageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -724,10 +643,13 @@ public struct Clinic_Doctors_V1_ListAvailabilityExceptionsResponse: ProtoMessage
     public var exceptions: [Clinic_Doctors_V1_AvailabilityException] = []
     /// Token for the next page; empty on the last page.
     public var nextPageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__list_availability_exceptions_response__descriptor_ref())
     }
@@ -745,13 +667,9 @@ public struct Clinic_Doctors_V1_ListAvailabilityExceptionsResponse: ProtoMessage
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__ListAvailabilityExceptionsResponse.self)
         _c.pointee.n_exceptions = self.exceptions.count
         _c.pointee.exceptions = try arena.array(count: self.exceptions.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Doctors__V1__AvailabilityException>? in
-            let element: UnsafeMutablePointer<Clinic__Doctors__V1__AvailabilityException>? = try arena.message(self.exceptions[index], as: Clinic__Doctors__V1__AvailabilityException.self)
-            return element
+            return try arena.message(self.exceptions[index], as: Clinic__Doctors__V1__AvailabilityException.self)
         }
-        do {
-            let v2 = try arena.cString(self.nextPageToken)
-            _c.pointee.next_page_token = v2
-        }
+        _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -762,10 +680,13 @@ public struct Clinic_Doctors_V1_DeleteAvailabilityExceptionRequest: ProtoMessage
     public var doctorId: String = ""
     /// The exception to delete.
     public var exceptionId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__delete_availability_exception_request__descriptor_ref())
     }
@@ -779,14 +700,8 @@ public struct Clinic_Doctors_V1_DeleteAvailabilityExceptionRequest: ProtoMessage
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__DeleteAvailabilityExceptionRequest.self)
-        do {
-            let v1 = try arena.cString(self.doctorId)
-            _c.pointee.doctor_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.exceptionId)
-            _c.pointee.exception_id = v2
-        }
+        _c.pointee.doctor_id = try arena.cString(self.doctorId)
+        _c.pointee.exception_id = try arena.cString(self.exceptionId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -799,10 +714,13 @@ public struct Clinic_Doctors_V1_GetDoctorScheduleRequest: ProtoMessage {
     public var clinicId: String = ""
     /// Calendar days in the clinic's time zone, at most 62 days (invalid_argument otherwise).
     public var dateRange: Clinic_Common_V1_DateRange?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__get_doctor_schedule_request__descriptor_ref())
     }
@@ -819,17 +737,10 @@ public struct Clinic_Doctors_V1_GetDoctorScheduleRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__GetDoctorScheduleRequest.self)
-        do {
-            let v1 = try arena.cString(self.doctorId)
-            _c.pointee.doctor_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
+        _c.pointee.doctor_id = try arena.cString(self.doctorId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.dateRange {
-            let v3: UnsafeMutablePointer<Clinic__Common__V1__DateRange>? = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
-            _c.pointee.date_range = v3
+            _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -843,10 +754,13 @@ public struct Clinic_Doctors_V1_GetDoctorScheduleResponse: ProtoMessage {
     public var timeZone: String = ""
     /// One entry per day of the range, in order, including days without work.
     public var days: [Clinic_Doctors_V1_ScheduleDay] = []
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__get_doctor_schedule_response__descriptor_ref())
     }
@@ -863,18 +777,11 @@ public struct Clinic_Doctors_V1_GetDoctorScheduleResponse: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__GetDoctorScheduleResponse.self)
-        do {
-            let v1 = try arena.cString(self.doctorId)
-            _c.pointee.doctor_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.timeZone)
-            _c.pointee.time_zone = v2
-        }
+        _c.pointee.doctor_id = try arena.cString(self.doctorId)
+        _c.pointee.time_zone = try arena.cString(self.timeZone)
         _c.pointee.n_days = self.days.count
         _c.pointee.days = try arena.array(count: self.days.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Doctors__V1__ScheduleDay>? in
-            let element: UnsafeMutablePointer<Clinic__Doctors__V1__ScheduleDay>? = try arena.message(self.days[index], as: Clinic__Doctors__V1__ScheduleDay.self)
-            return element
+            return try arena.message(self.days[index], as: Clinic__Doctors__V1__ScheduleDay.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -883,7 +790,9 @@ public struct Clinic_Doctors_V1_GetDoctorScheduleResponse: ProtoMessage {
 /// Lifecycle state of a doctor in a clinic.
 public enum Clinic_Doctors_V1_DoctorState: ProtoEnum {
     case unspecified // = 0
+    /// Works in the clinic and can be booked.
     case active // = 1
+    /// Removed from the clinic; kept for history.
     case removed // = 2
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -893,26 +802,30 @@ public enum Clinic_Doctors_V1_DoctorState: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .active
-            case 2: self = .removed
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .active
+        case 2: self = .removed
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .active: 1
-            case .removed: 2
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .active: 1
+        case .removed: 2
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Doctors_V1_DoctorState] = [.unspecified, .active, .removed]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__doctors__v1__doctor_state__descriptor_ref())
     }
@@ -921,6 +834,7 @@ public enum Clinic_Doctors_V1_DoctorState: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Doctors_V1_Doctor {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = name {
             do { try value.validate() } catch { throw error.nested(under: "name") }
@@ -928,7 +842,7 @@ extension Clinic_Doctors_V1_Doctor {
         if specialtyCodes.count > 10 { throw ValidationError(fieldPath: "specialty_codes", reason: "must have at most 10 items") }
         for (position, item) in specialtyCodes.enumerated() {
             if FieldFormat.length(of: item) > 64 { throw ValidationError(fieldPath: "specialty_codes[\(position)]", reason: "must be at most 64 characters") }
-    if !FieldFormat.id.accepts(item) { throw ValidationError(fieldPath: "specialty_codes[\(position)]", reason: "is not a valid id") }
+            if !FieldFormat.id.accepts(item) { throw ValidationError(fieldPath: "specialty_codes[\(position)]", reason: "is not a valid id") }
         }
         if let value = contact {
             do { try value.validate() } catch { throw error.nested(under: "contact") }
@@ -938,12 +852,13 @@ extension Clinic_Doctors_V1_Doctor {
         if languageCodes.count > 10 { throw ValidationError(fieldPath: "language_codes", reason: "must have at most 10 items") }
         for (position, item) in languageCodes.enumerated() {
             if FieldFormat.length(of: item) > 35 { throw ValidationError(fieldPath: "language_codes[\(position)]", reason: "must be at most 35 characters") }
-    if !FieldFormat.language.accepts(item) { throw ValidationError(fieldPath: "language_codes[\(position)]", reason: "is not a valid language") }
+            if !FieldFormat.language.accepts(item) { throw ValidationError(fieldPath: "language_codes[\(position)]", reason: "is not a valid language") }
         }
     }
 }
 
 extension Clinic_Doctors_V1_AddDoctorRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if doctor == nil { throw ValidationError(fieldPath: "doctor", reason: "is required") }
         if let value = doctor {
@@ -958,6 +873,7 @@ extension Clinic_Doctors_V1_AddDoctorRequest {
 }
 
 extension Clinic_Doctors_V1_GetDoctorRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if doctorId.isEmpty { throw ValidationError(fieldPath: "doctor_id", reason: "is required") }
         if !FieldFormat.id.accepts(doctorId) { throw ValidationError(fieldPath: "doctor_id", reason: "is not a valid id") }
@@ -966,6 +882,7 @@ extension Clinic_Doctors_V1_GetDoctorRequest {
 }
 
 extension Clinic_Doctors_V1_UpdateDoctorRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if doctorId.isEmpty { throw ValidationError(fieldPath: "doctor_id", reason: "is required") }
         if !FieldFormat.id.accepts(doctorId) { throw ValidationError(fieldPath: "doctor_id", reason: "is not a valid id") }
@@ -992,27 +909,30 @@ extension Clinic_Doctors_V1_UpdateDoctorRequest {
 }
 
 extension Clinic_Doctors_V1_DoctorSpecialtyList {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if codes.isEmpty { throw ValidationError(fieldPath: "codes", reason: "must not be empty") }
         if codes.count > 10 { throw ValidationError(fieldPath: "codes", reason: "must have at most 10 items") }
         for (position, item) in codes.enumerated() {
             if FieldFormat.length(of: item) > 64 { throw ValidationError(fieldPath: "codes[\(position)]", reason: "must be at most 64 characters") }
-    if !FieldFormat.id.accepts(item) { throw ValidationError(fieldPath: "codes[\(position)]", reason: "is not a valid id") }
+            if !FieldFormat.id.accepts(item) { throw ValidationError(fieldPath: "codes[\(position)]", reason: "is not a valid id") }
         }
     }
 }
 
 extension Clinic_Doctors_V1_LanguageCodeList {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if codes.count > 10 { throw ValidationError(fieldPath: "codes", reason: "must have at most 10 items") }
         for (position, item) in codes.enumerated() {
             if FieldFormat.length(of: item) > 35 { throw ValidationError(fieldPath: "codes[\(position)]", reason: "must be at most 35 characters") }
-    if !FieldFormat.language.accepts(item) { throw ValidationError(fieldPath: "codes[\(position)]", reason: "is not a valid language") }
+            if !FieldFormat.language.accepts(item) { throw ValidationError(fieldPath: "codes[\(position)]", reason: "is not a valid language") }
         }
     }
 }
 
 extension Clinic_Doctors_V1_RemoveDoctorRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if doctorId.isEmpty { throw ValidationError(fieldPath: "doctor_id", reason: "is required") }
         if !FieldFormat.id.accepts(doctorId) { throw ValidationError(fieldPath: "doctor_id", reason: "is not a valid id") }
@@ -1021,6 +941,7 @@ extension Clinic_Doctors_V1_RemoveDoctorRequest {
 }
 
 extension Clinic_Doctors_V1_ListDoctorsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
         if pageSize < 0 { throw ValidationError(fieldPath: "page_size", reason: "must be at least 0") }
@@ -1033,6 +954,7 @@ extension Clinic_Doctors_V1_ListDoctorsRequest {
 }
 
 extension Clinic_Doctors_V1_ListDoctorsResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in doctors.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "doctors[\(position)]") }
@@ -1041,6 +963,7 @@ extension Clinic_Doctors_V1_ListDoctorsResponse {
 }
 
 extension Clinic_Doctors_V1_GetWeeklyAvailabilityRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if doctorId.isEmpty { throw ValidationError(fieldPath: "doctor_id", reason: "is required") }
         if !FieldFormat.id.accepts(doctorId) { throw ValidationError(fieldPath: "doctor_id", reason: "is not a valid id") }
@@ -1049,6 +972,7 @@ extension Clinic_Doctors_V1_GetWeeklyAvailabilityRequest {
 }
 
 extension Clinic_Doctors_V1_SetWeeklyAvailabilityRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if doctorId.isEmpty { throw ValidationError(fieldPath: "doctor_id", reason: "is required") }
         if !FieldFormat.id.accepts(doctorId) { throw ValidationError(fieldPath: "doctor_id", reason: "is not a valid id") }
@@ -1061,6 +985,7 @@ extension Clinic_Doctors_V1_SetWeeklyAvailabilityRequest {
 }
 
 extension Clinic_Doctors_V1_CreateAvailabilityExceptionRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if doctorId.isEmpty { throw ValidationError(fieldPath: "doctor_id", reason: "is required") }
         if !FieldFormat.id.accepts(doctorId) { throw ValidationError(fieldPath: "doctor_id", reason: "is not a valid id") }
@@ -1073,6 +998,7 @@ extension Clinic_Doctors_V1_CreateAvailabilityExceptionRequest {
 }
 
 extension Clinic_Doctors_V1_ListAvailabilityExceptionsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if doctorId.isEmpty { throw ValidationError(fieldPath: "doctor_id", reason: "is required") }
         if !FieldFormat.id.accepts(doctorId) { throw ValidationError(fieldPath: "doctor_id", reason: "is not a valid id") }
@@ -1085,6 +1011,7 @@ extension Clinic_Doctors_V1_ListAvailabilityExceptionsRequest {
 }
 
 extension Clinic_Doctors_V1_ListAvailabilityExceptionsResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in exceptions.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "exceptions[\(position)]") }
@@ -1093,6 +1020,7 @@ extension Clinic_Doctors_V1_ListAvailabilityExceptionsResponse {
 }
 
 extension Clinic_Doctors_V1_DeleteAvailabilityExceptionRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if doctorId.isEmpty { throw ValidationError(fieldPath: "doctor_id", reason: "is required") }
         if !FieldFormat.id.accepts(doctorId) { throw ValidationError(fieldPath: "doctor_id", reason: "is not a valid id") }
@@ -1102,6 +1030,7 @@ extension Clinic_Doctors_V1_DeleteAvailabilityExceptionRequest {
 }
 
 extension Clinic_Doctors_V1_GetDoctorScheduleRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if doctorId.isEmpty { throw ValidationError(fieldPath: "doctor_id", reason: "is required") }
         if !FieldFormat.id.accepts(doctorId) { throw ValidationError(fieldPath: "doctor_id", reason: "is not a valid id") }
@@ -1114,13 +1043,13 @@ extension Clinic_Doctors_V1_GetDoctorScheduleRequest {
 }
 
 extension Clinic_Doctors_V1_GetDoctorScheduleResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in days.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "days[\(position)]") }
         }
     }
 }
-
 
 /// Manages the doctors of a clinic and when they work. Free slots and bookings belong to the
 /// appointments service, which reads GetDoctorSchedule.
@@ -1324,50 +1253,68 @@ public enum Clinic_Doctors_V1_DoctorService {
         /// What carries the calls.
         public let caller: any RPCCaller
 
+        /// A client whose calls go through `caller`.
         public init(caller: any RPCCaller) {
             self.caller = caller
         }
 
+        /// Adds a doctor to the caller's clinic and creates the doctor's login account (through the
+        /// auth service). An e-mail that already has an account answers already_exists.
         public func addDoctor(_ request: Clinic_Doctors_V1_AddDoctorRequest, options: CallOptions = .defaults) async throws -> Clinic_Doctors_V1_Doctor {
             try await caller.unary(request: request, method: Method.AddDoctor.descriptor, options: options)
         }
 
+        /// Gets a doctor ("me" for the calling doctor). Public, for patients choosing a doctor;
+        /// `contact` and `license_number` are returned to clinic staff only.
         public func getDoctor(_ request: Clinic_Doctors_V1_GetDoctorRequest, options: CallOptions = .defaults) async throws -> Clinic_Doctors_V1_Doctor {
             try await caller.unary(request: request, method: Method.GetDoctor.descriptor, options: options)
         }
 
+        /// Updates a doctor. The clinic admin may change every field; a doctor may change their own
+        /// biography, languages and contact (permission_denied for other fields). Only set fields change.
         public func updateDoctor(_ request: Clinic_Doctors_V1_UpdateDoctorRequest, options: CallOptions = .defaults) async throws -> Clinic_Doctors_V1_Doctor {
             try await caller.unary(request: request, method: Method.UpdateDoctor.descriptor, options: options)
         }
 
+        /// Removes a doctor from the clinic (soft): no longer listed or bookable, account disabled,
+        /// history kept. Answers failed_precondition while the doctor has upcoming booked appointments.
         public func removeDoctor(_ request: Clinic_Doctors_V1_RemoveDoctorRequest, options: CallOptions = .defaults) async throws -> Clinic_Doctors_V1_Doctor {
             try await caller.unary(request: request, method: Method.RemoveDoctor.descriptor, options: options)
         }
 
+        /// Lists a clinic's doctors ordered by family name, optionally by specialty or name prefix.
         public func listDoctors(_ request: Clinic_Doctors_V1_ListDoctorsRequest, options: CallOptions = .defaults) async throws -> Clinic_Doctors_V1_ListDoctorsResponse {
             try await caller.unary(request: request, method: Method.ListDoctors.descriptor, options: options)
         }
 
+        /// Gets a doctor's weekly availability.
         public func getWeeklyAvailability(_ request: Clinic_Doctors_V1_GetWeeklyAvailabilityRequest, options: CallOptions = .defaults) async throws -> Clinic_Doctors_V1_WeeklyAvailability {
             try await caller.unary(request: request, method: Method.GetWeeklyAvailability.descriptor, options: options)
         }
 
+        /// Replaces a doctor's weekly availability (the clinic admin, or the doctor for themself).
         public func setWeeklyAvailability(_ request: Clinic_Doctors_V1_SetWeeklyAvailabilityRequest, options: CallOptions = .defaults) async throws -> Clinic_Doctors_V1_WeeklyAvailability {
             try await caller.unary(request: request, method: Method.SetWeeklyAvailability.descriptor, options: options)
         }
 
+        /// Adds time off or extra hours. Overlapping exceptions of the same kind answer invalid_argument.
         public func createAvailabilityException(_ request: Clinic_Doctors_V1_CreateAvailabilityExceptionRequest, options: CallOptions = .defaults) async throws -> Clinic_Doctors_V1_AvailabilityException {
             try await caller.unary(request: request, method: Method.CreateAvailabilityException.descriptor, options: options)
         }
 
+        /// Lists a doctor's exceptions that overlap a period, in start order.
         public func listAvailabilityExceptions(_ request: Clinic_Doctors_V1_ListAvailabilityExceptionsRequest, options: CallOptions = .defaults) async throws -> Clinic_Doctors_V1_ListAvailabilityExceptionsResponse {
             try await caller.unary(request: request, method: Method.ListAvailabilityExceptions.descriptor, options: options)
         }
 
+        /// Deletes an exception (hard delete: it is configuration, not history).
         public func deleteAvailabilityException(_ request: Clinic_Doctors_V1_DeleteAvailabilityExceptionRequest, options: CallOptions = .defaults) async throws -> Google_Protobuf_Empty {
             try await caller.unary(request: request, method: Method.DeleteAvailabilityException.descriptor, options: options)
         }
 
+        /// The doctor's effective working schedule per day over a date range: weekly windows plus extra
+        /// hours, minus time off and clinic closures, in the clinic's time zone (US08/US12). Bookings are
+        /// not included; AppointmentService.ListDoctorAppointments gives them for the same range.
         public func getDoctorSchedule(_ request: Clinic_Doctors_V1_GetDoctorScheduleRequest, options: CallOptions = .defaults) async throws -> Clinic_Doctors_V1_GetDoctorScheduleResponse {
             try await caller.unary(request: request, method: Method.GetDoctorSchedule.descriptor, options: options)
         }

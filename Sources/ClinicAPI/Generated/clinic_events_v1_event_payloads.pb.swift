@@ -15,10 +15,13 @@ public struct Clinic_Events_V1_AppointmentBooked: ProtoMessage {
     public var patientAccountId: String = ""
     /// The doctor's account, to tell the doctor.
     public var doctorAccountId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__appointment_booked__descriptor_ref())
     }
@@ -36,17 +39,10 @@ public struct Clinic_Events_V1_AppointmentBooked: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AppointmentBooked.self)
         if let value = self.appointment {
-            let v1: UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>? = try arena.message(value, as: Clinic__Appointments__V1__Appointment.self)
-            _c.pointee.appointment = v1
+            _c.pointee.appointment = try arena.message(value, as: Clinic__Appointments__V1__Appointment.self)
         }
-        do {
-            let v2 = try arena.cString(self.patientAccountId)
-            _c.pointee.patient_account_id = v2
-        }
-        do {
-            let v3 = try arena.cString(self.doctorAccountId)
-            _c.pointee.doctor_account_id = v3
-        }
+        _c.pointee.patient_account_id = try arena.cString(self.patientAccountId)
+        _c.pointee.doctor_account_id = try arena.cString(self.doctorAccountId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -63,10 +59,13 @@ public struct Clinic_Events_V1_AppointmentRescheduled: ProtoMessage {
     public var patientAccountId: String = ""
     /// The doctor's account (after the move).
     public var doctorAccountId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__appointment_rescheduled__descriptor_ref())
     }
@@ -88,25 +87,14 @@ public struct Clinic_Events_V1_AppointmentRescheduled: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AppointmentRescheduled.self)
         if let value = self.appointment {
-            let v1: UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>? = try arena.message(value, as: Clinic__Appointments__V1__Appointment.self)
-            _c.pointee.appointment = v1
+            _c.pointee.appointment = try arena.message(value, as: Clinic__Appointments__V1__Appointment.self)
         }
         if let value = self.previousStartTime {
-            let v2: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.previous_start_time = v2
+            _c.pointee.previous_start_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
-        do {
-            let v3 = try arena.cString(self.previousDoctorId)
-            _c.pointee.previous_doctor_id = v3
-        }
-        do {
-            let v4 = try arena.cString(self.patientAccountId)
-            _c.pointee.patient_account_id = v4
-        }
-        do {
-            let v5 = try arena.cString(self.doctorAccountId)
-            _c.pointee.doctor_account_id = v5
-        }
+        _c.pointee.previous_doctor_id = try arena.cString(self.previousDoctorId)
+        _c.pointee.patient_account_id = try arena.cString(self.patientAccountId)
+        _c.pointee.doctor_account_id = try arena.cString(self.doctorAccountId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -119,10 +107,13 @@ public struct Clinic_Events_V1_AppointmentCancelled: ProtoMessage {
     public var patientAccountId: String = ""
     /// The doctor's account.
     public var doctorAccountId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__appointment_cancelled__descriptor_ref())
     }
@@ -140,17 +131,10 @@ public struct Clinic_Events_V1_AppointmentCancelled: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AppointmentCancelled.self)
         if let value = self.appointment {
-            let v1: UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>? = try arena.message(value, as: Clinic__Appointments__V1__Appointment.self)
-            _c.pointee.appointment = v1
+            _c.pointee.appointment = try arena.message(value, as: Clinic__Appointments__V1__Appointment.self)
         }
-        do {
-            let v2 = try arena.cString(self.patientAccountId)
-            _c.pointee.patient_account_id = v2
-        }
-        do {
-            let v3 = try arena.cString(self.doctorAccountId)
-            _c.pointee.doctor_account_id = v3
-        }
+        _c.pointee.patient_account_id = try arena.cString(self.patientAccountId)
+        _c.pointee.doctor_account_id = try arena.cString(self.doctorAccountId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -163,10 +147,13 @@ public struct Clinic_Events_V1_AppointmentStatusChanged: ProtoMessage {
     public var previousStatus: Clinic_Appointments_V1_AppointmentStatus = .init()
     /// The patient's account, if any.
     public var patientAccountId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__appointment_status_changed__descriptor_ref())
     }
@@ -184,17 +171,10 @@ public struct Clinic_Events_V1_AppointmentStatusChanged: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AppointmentStatusChanged.self)
         if let value = self.appointment {
-            let v1: UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>? = try arena.message(value, as: Clinic__Appointments__V1__Appointment.self)
-            _c.pointee.appointment = v1
+            _c.pointee.appointment = try arena.message(value, as: Clinic__Appointments__V1__Appointment.self)
         }
-        do {
-            let v2 = Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: self.previousStatus.protoNumber))
-            _c.pointee.previous_status = v2
-        }
-        do {
-            let v3 = try arena.cString(self.patientAccountId)
-            _c.pointee.patient_account_id = v3
-        }
+        _c.pointee.previous_status = Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: self.previousStatus.protoNumber))
+        _c.pointee.patient_account_id = try arena.cString(self.patientAccountId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -206,10 +186,13 @@ public struct Clinic_Events_V1_ConsultationCompleted: ProtoMessage {
     public var consultation: Clinic_Consultations_V1_Consultation?
     /// The patient's account, if any.
     public var patientAccountId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__consultation_completed__descriptor_ref())
     }
@@ -226,13 +209,9 @@ public struct Clinic_Events_V1_ConsultationCompleted: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__ConsultationCompleted.self)
         if let value = self.consultation {
-            let v1: UnsafeMutablePointer<Clinic__Consultations__V1__Consultation>? = try arena.message(value, as: Clinic__Consultations__V1__Consultation.self)
-            _c.pointee.consultation = v1
+            _c.pointee.consultation = try arena.message(value, as: Clinic__Consultations__V1__Consultation.self)
         }
-        do {
-            let v2 = try arena.cString(self.patientAccountId)
-            _c.pointee.patient_account_id = v2
-        }
+        _c.pointee.patient_account_id = try arena.cString(self.patientAccountId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -243,10 +222,13 @@ public struct Clinic_Events_V1_PrescriptionIssued: ProtoMessage {
     public var prescription: Clinic_Consultations_V1_Prescription?
     /// The patient's account, if any.
     public var patientAccountId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__prescription_issued__descriptor_ref())
     }
@@ -263,13 +245,9 @@ public struct Clinic_Events_V1_PrescriptionIssued: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__PrescriptionIssued.self)
         if let value = self.prescription {
-            let v1: UnsafeMutablePointer<Clinic__Consultations__V1__Prescription>? = try arena.message(value, as: Clinic__Consultations__V1__Prescription.self)
-            _c.pointee.prescription = v1
+            _c.pointee.prescription = try arena.message(value, as: Clinic__Consultations__V1__Prescription.self)
         }
-        do {
-            let v2 = try arena.cString(self.patientAccountId)
-            _c.pointee.patient_account_id = v2
-        }
+        _c.pointee.patient_account_id = try arena.cString(self.patientAccountId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -280,10 +258,13 @@ public struct Clinic_Events_V1_InvoiceIssued: ProtoMessage {
     public var invoice: Clinic_Billing_V1_Invoice?
     /// The patient's account, if any.
     public var patientAccountId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__invoice_issued__descriptor_ref())
     }
@@ -300,13 +281,9 @@ public struct Clinic_Events_V1_InvoiceIssued: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__InvoiceIssued.self)
         if let value = self.invoice {
-            let v1: UnsafeMutablePointer<Clinic__Billing__V1__Invoice>? = try arena.message(value, as: Clinic__Billing__V1__Invoice.self)
-            _c.pointee.invoice = v1
+            _c.pointee.invoice = try arena.message(value, as: Clinic__Billing__V1__Invoice.self)
         }
-        do {
-            let v2 = try arena.cString(self.patientAccountId)
-            _c.pointee.patient_account_id = v2
-        }
+        _c.pointee.patient_account_id = try arena.cString(self.patientAccountId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -317,10 +294,13 @@ public struct Clinic_Events_V1_InvoiceVoided: ProtoMessage {
     public var invoice: Clinic_Billing_V1_Invoice?
     /// The patient's account, if any.
     public var patientAccountId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__invoice_voided__descriptor_ref())
     }
@@ -337,13 +317,9 @@ public struct Clinic_Events_V1_InvoiceVoided: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__InvoiceVoided.self)
         if let value = self.invoice {
-            let v1: UnsafeMutablePointer<Clinic__Billing__V1__Invoice>? = try arena.message(value, as: Clinic__Billing__V1__Invoice.self)
-            _c.pointee.invoice = v1
+            _c.pointee.invoice = try arena.message(value, as: Clinic__Billing__V1__Invoice.self)
         }
-        do {
-            let v2 = try arena.cString(self.patientAccountId)
-            _c.pointee.patient_account_id = v2
-        }
+        _c.pointee.patient_account_id = try arena.cString(self.patientAccountId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -356,10 +332,13 @@ public struct Clinic_Events_V1_PaymentSucceeded: ProtoMessage {
     public var invoice: Clinic_Billing_V1_Invoice?
     /// The patient's account, if any.
     public var patientAccountId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__payment_succeeded__descriptor_ref())
     }
@@ -379,17 +358,12 @@ public struct Clinic_Events_V1_PaymentSucceeded: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__PaymentSucceeded.self)
         if let value = self.payment {
-            let v1: UnsafeMutablePointer<Clinic__Billing__V1__Payment>? = try arena.message(value, as: Clinic__Billing__V1__Payment.self)
-            _c.pointee.payment = v1
+            _c.pointee.payment = try arena.message(value, as: Clinic__Billing__V1__Payment.self)
         }
         if let value = self.invoice {
-            let v2: UnsafeMutablePointer<Clinic__Billing__V1__Invoice>? = try arena.message(value, as: Clinic__Billing__V1__Invoice.self)
-            _c.pointee.invoice = v2
+            _c.pointee.invoice = try arena.message(value, as: Clinic__Billing__V1__Invoice.self)
         }
-        do {
-            let v3 = try arena.cString(self.patientAccountId)
-            _c.pointee.patient_account_id = v3
-        }
+        _c.pointee.patient_account_id = try arena.cString(self.patientAccountId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -400,10 +374,13 @@ public struct Clinic_Events_V1_PaymentFailed: ProtoMessage {
     public var payment: Clinic_Billing_V1_Payment?
     /// The patient's account, if any.
     public var patientAccountId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__payment_failed__descriptor_ref())
     }
@@ -420,13 +397,9 @@ public struct Clinic_Events_V1_PaymentFailed: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__PaymentFailed.self)
         if let value = self.payment {
-            let v1: UnsafeMutablePointer<Clinic__Billing__V1__Payment>? = try arena.message(value, as: Clinic__Billing__V1__Payment.self)
-            _c.pointee.payment = v1
+            _c.pointee.payment = try arena.message(value, as: Clinic__Billing__V1__Payment.self)
         }
-        do {
-            let v2 = try arena.cString(self.patientAccountId)
-            _c.pointee.patient_account_id = v2
-        }
+        _c.pointee.patient_account_id = try arena.cString(self.patientAccountId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -437,10 +410,13 @@ public struct Clinic_Events_V1_RefundSucceeded: ProtoMessage {
     public var refund: Clinic_Billing_V1_Refund?
     /// The patient's account, if any.
     public var patientAccountId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__refund_succeeded__descriptor_ref())
     }
@@ -457,13 +433,9 @@ public struct Clinic_Events_V1_RefundSucceeded: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__RefundSucceeded.self)
         if let value = self.refund {
-            let v1: UnsafeMutablePointer<Clinic__Billing__V1__Refund>? = try arena.message(value, as: Clinic__Billing__V1__Refund.self)
-            _c.pointee.refund = v1
+            _c.pointee.refund = try arena.message(value, as: Clinic__Billing__V1__Refund.self)
         }
-        do {
-            let v2 = try arena.cString(self.patientAccountId)
-            _c.pointee.patient_account_id = v2
-        }
+        _c.pointee.patient_account_id = try arena.cString(self.patientAccountId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -476,10 +448,13 @@ public struct Clinic_Events_V1_ClinicChanged: ProtoMessage {
     public var displayName: String = ""
     /// The clinic's IANA time zone after the change.
     public var timeZone: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__clinic_changed__descriptor_ref())
     }
@@ -494,18 +469,9 @@ public struct Clinic_Events_V1_ClinicChanged: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__ClinicChanged.self)
-        do {
-            let v1 = Clinic__Events__V1__ClinicChange(rawValue: .init(truncatingIfNeeded: self.change.protoNumber))
-            _c.pointee.change = v1
-        }
-        do {
-            let v2 = try arena.cString(self.displayName)
-            _c.pointee.display_name = v2
-        }
-        do {
-            let v3 = try arena.cString(self.timeZone)
-            _c.pointee.time_zone = v3
-        }
+        _c.pointee.change = Clinic__Events__V1__ClinicChange(rawValue: .init(truncatingIfNeeded: self.change.protoNumber))
+        _c.pointee.display_name = try arena.cString(self.displayName)
+        _c.pointee.time_zone = try arena.cString(self.timeZone)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -519,10 +485,13 @@ public struct Clinic_Events_V1_DoctorChanged: ProtoMessage {
     public var accountId: String = ""
     /// What happened.
     public var change: Clinic_Events_V1_DoctorChange = .init()
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__doctor_changed__descriptor_ref())
     }
@@ -537,18 +506,9 @@ public struct Clinic_Events_V1_DoctorChanged: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__DoctorChanged.self)
-        do {
-            let v1 = try arena.cString(self.doctorId)
-            _c.pointee.doctor_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.accountId)
-            _c.pointee.account_id = v2
-        }
-        do {
-            let v3 = Clinic__Events__V1__DoctorChange(rawValue: .init(truncatingIfNeeded: self.change.protoNumber))
-            _c.pointee.change = v3
-        }
+        _c.pointee.doctor_id = try arena.cString(self.doctorId)
+        _c.pointee.account_id = try arena.cString(self.accountId)
+        _c.pointee.change = Clinic__Events__V1__DoctorChange(rawValue: .init(truncatingIfNeeded: self.change.protoNumber))
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -559,10 +519,13 @@ public struct Clinic_Events_V1_PatientRegistered: ProtoMessage {
     public var patientId: String = ""
     /// The patient's account, when linked.
     public var accountId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__patient_registered__descriptor_ref())
     }
@@ -576,14 +539,8 @@ public struct Clinic_Events_V1_PatientRegistered: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__PatientRegistered.self)
-        do {
-            let v1 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.accountId)
-            _c.pointee.account_id = v2
-        }
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.account_id = try arena.cString(self.accountId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -592,10 +549,13 @@ public struct Clinic_Events_V1_PatientRegistered: ProtoMessage {
 public struct Clinic_Events_V1_PatientProfileChanged: ProtoMessage {
     /// The patient's account.
     public var accountId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__patient_profile_changed__descriptor_ref())
     }
@@ -608,10 +568,7 @@ public struct Clinic_Events_V1_PatientProfileChanged: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__PatientProfileChanged.self)
-        do {
-            let v1 = try arena.cString(self.accountId)
-            _c.pointee.account_id = v1
-        }
+        _c.pointee.account_id = try arena.cString(self.accountId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -634,10 +591,13 @@ public struct Clinic_Events_V1_AccountLinkRequested: ProtoMessage {
     public var expireTime: Google_Protobuf_Timestamp?
     /// The account's roles (the wording differs for staff and patients).
     public var roles: [Clinic_Common_V1_Role] = []
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__account_link_requested__descriptor_ref())
     }
@@ -660,34 +620,17 @@ public struct Clinic_Events_V1_AccountLinkRequested: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AccountLinkRequested.self)
-        do {
-            let v1 = Clinic__Events__V1__AccountLinkPurpose(rawValue: .init(truncatingIfNeeded: self.purpose.protoNumber))
-            _c.pointee.purpose = v1
-        }
-        do {
-            let v2 = try arena.cString(self.accountId)
-            _c.pointee.account_id = v2
-        }
-        do {
-            let v3 = try arena.cString(self.email)
-            _c.pointee.email = v3
-        }
-        do {
-            let v4 = try arena.cString(self.displayName)
-            _c.pointee.display_name = v4
-        }
-        do {
-            let v5 = try arena.cString(self.token)
-            _c.pointee.token = v5
-        }
+        _c.pointee.purpose = Clinic__Events__V1__AccountLinkPurpose(rawValue: .init(truncatingIfNeeded: self.purpose.protoNumber))
+        _c.pointee.account_id = try arena.cString(self.accountId)
+        _c.pointee.email = try arena.cString(self.email)
+        _c.pointee.display_name = try arena.cString(self.displayName)
+        _c.pointee.token = try arena.cString(self.token)
         if let value = self.expireTime {
-            let v6: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.expire_time = v6
+            _c.pointee.expire_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         _c.pointee.n_roles = self.roles.count
         _c.pointee.roles = try arena.array(count: self.roles.count) { (index, arena) throws(ProtoError) -> Clinic__Common__V1__Role in
-            let element = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.roles[index].protoNumber))
-            return element
+            return Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.roles[index].protoNumber))
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -701,10 +644,13 @@ public struct Clinic_Events_V1_ExportFinished: ProtoMessage {
     public var requesterAccountId: String = ""
     /// Whether the file is ready.
     public var succeeded: Bool = false
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__export_finished__descriptor_ref())
     }
@@ -719,18 +665,9 @@ public struct Clinic_Events_V1_ExportFinished: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__ExportFinished.self)
-        do {
-            let v1 = try arena.cString(self.exportId)
-            _c.pointee.export_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.requesterAccountId)
-            _c.pointee.requester_account_id = v2
-        }
-        do {
-            let v3: protobuf_c_boolean = self.succeeded ? 1 : 0
-            _c.pointee.succeeded = v3
-        }
+        _c.pointee.export_id = try arena.cString(self.exportId)
+        _c.pointee.requester_account_id = try arena.cString(self.requesterAccountId)
+        _c.pointee.succeeded = self.succeeded ? 1 : 0
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -750,30 +687,34 @@ public enum Clinic_Events_V1_ClinicChange: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .created
-            case 2: self = .updated
-            case 3: self = .deleted
-            case 4: self = .undeleted
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .created
+        case 2: self = .updated
+        case 3: self = .deleted
+        case 4: self = .undeleted
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .created: 1
-            case .updated: 2
-            case .deleted: 3
-            case .undeleted: 4
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .created: 1
+        case .updated: 2
+        case .deleted: 3
+        case .undeleted: 4
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Events_V1_ClinicChange] = [.unspecified, .created, .updated, .deleted, .undeleted]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__events__v1__clinic_change__descriptor_ref())
     }
@@ -794,30 +735,34 @@ public enum Clinic_Events_V1_DoctorChange: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .added
-            case 2: self = .updated
-            case 3: self = .removed
-            case 4: self = .availabilityChanged
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .added
+        case 2: self = .updated
+        case 3: self = .removed
+        case 4: self = .availabilityChanged
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .added: 1
-            case .updated: 2
-            case .removed: 3
-            case .availabilityChanged: 4
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .added: 1
+        case .updated: 2
+        case .removed: 3
+        case .availabilityChanged: 4
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Events_V1_DoctorChange] = [.unspecified, .added, .updated, .removed, .availabilityChanged]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__events__v1__doctor_change__descriptor_ref())
     }
@@ -826,8 +771,11 @@ public enum Clinic_Events_V1_DoctorChange: ProtoEnum {
 /// Why an account link is sent.
 public enum Clinic_Events_V1_AccountLinkPurpose: ProtoEnum {
     case unspecified // = 0
+    /// Set a first password (new account).
     case invitation // = 1
+    /// Reset a forgotten password.
     case passwordReset // = 2
+    /// Verify a changed e-mail address.
     case emailVerification // = 3
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -837,28 +785,32 @@ public enum Clinic_Events_V1_AccountLinkPurpose: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .invitation
-            case 2: self = .passwordReset
-            case 3: self = .emailVerification
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .invitation
+        case 2: self = .passwordReset
+        case 3: self = .emailVerification
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .invitation: 1
-            case .passwordReset: 2
-            case .emailVerification: 3
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .invitation: 1
+        case .passwordReset: 2
+        case .emailVerification: 3
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Events_V1_AccountLinkPurpose] = [.unspecified, .invitation, .passwordReset, .emailVerification]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__events__v1__account_link_purpose__descriptor_ref())
     }
@@ -867,6 +819,7 @@ public enum Clinic_Events_V1_AccountLinkPurpose: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Events_V1_AppointmentBooked {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = appointment {
             do { try value.validate() } catch { throw error.nested(under: "appointment") }
@@ -875,6 +828,7 @@ extension Clinic_Events_V1_AppointmentBooked {
 }
 
 extension Clinic_Events_V1_AppointmentRescheduled {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = appointment {
             do { try value.validate() } catch { throw error.nested(under: "appointment") }
@@ -883,6 +837,7 @@ extension Clinic_Events_V1_AppointmentRescheduled {
 }
 
 extension Clinic_Events_V1_AppointmentCancelled {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = appointment {
             do { try value.validate() } catch { throw error.nested(under: "appointment") }
@@ -891,6 +846,7 @@ extension Clinic_Events_V1_AppointmentCancelled {
 }
 
 extension Clinic_Events_V1_AppointmentStatusChanged {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = appointment {
             do { try value.validate() } catch { throw error.nested(under: "appointment") }
@@ -899,6 +855,7 @@ extension Clinic_Events_V1_AppointmentStatusChanged {
 }
 
 extension Clinic_Events_V1_ConsultationCompleted {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = consultation {
             do { try value.validate() } catch { throw error.nested(under: "consultation") }
@@ -907,6 +864,7 @@ extension Clinic_Events_V1_ConsultationCompleted {
 }
 
 extension Clinic_Events_V1_PrescriptionIssued {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = prescription {
             do { try value.validate() } catch { throw error.nested(under: "prescription") }
@@ -915,6 +873,7 @@ extension Clinic_Events_V1_PrescriptionIssued {
 }
 
 extension Clinic_Events_V1_InvoiceIssued {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = invoice {
             do { try value.validate() } catch { throw error.nested(under: "invoice") }
@@ -923,6 +882,7 @@ extension Clinic_Events_V1_InvoiceIssued {
 }
 
 extension Clinic_Events_V1_InvoiceVoided {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = invoice {
             do { try value.validate() } catch { throw error.nested(under: "invoice") }
@@ -931,6 +891,7 @@ extension Clinic_Events_V1_InvoiceVoided {
 }
 
 extension Clinic_Events_V1_PaymentSucceeded {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = payment {
             do { try value.validate() } catch { throw error.nested(under: "payment") }
@@ -942,6 +903,7 @@ extension Clinic_Events_V1_PaymentSucceeded {
 }
 
 extension Clinic_Events_V1_PaymentFailed {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = payment {
             do { try value.validate() } catch { throw error.nested(under: "payment") }
@@ -950,10 +912,10 @@ extension Clinic_Events_V1_PaymentFailed {
 }
 
 extension Clinic_Events_V1_RefundSucceeded {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = refund {
             do { try value.validate() } catch { throw error.nested(under: "refund") }
         }
     }
 }
-

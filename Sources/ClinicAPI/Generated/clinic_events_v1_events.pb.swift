@@ -27,7 +27,10 @@ public struct Clinic_Events_V1_DomainEvent: ProtoMessage {
     public var correlationId: String = ""
     /// Position in the producer's outbox for this tenant, increasing without reuse.
     public var sequence: Int64 = 0
+    /// What happened. A consumer that does not know the case (a newer producer) acknowledges and
+    /// skips the event.
     public var payload: OneOf_Payload?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
     public enum OneOf_Payload: Sendable, Equatable {
@@ -67,8 +70,10 @@ public struct Clinic_Events_V1_DomainEvent: ProtoMessage {
         case exportFinished(Clinic_Events_V1_ExportFinished)
     }
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__domain_event__descriptor_ref())
     }
@@ -88,129 +93,96 @@ public struct Clinic_Events_V1_DomainEvent: ProtoMessage {
         self.correlationId = try CMessageReader.string(_c.correlation_id)
         self.sequence = _c.sequence
         switch _c.payload_case.rawValue {
-            case 20: self.payload = .appointmentBooked(try CMessageReader.message(UnsafeRawPointer(_c.appointment_booked), as: Clinic_Events_V1_AppointmentBooked.self))
-            case 21: self.payload = .appointmentRescheduled(try CMessageReader.message(UnsafeRawPointer(_c.appointment_rescheduled), as: Clinic_Events_V1_AppointmentRescheduled.self))
-            case 22: self.payload = .appointmentCancelled(try CMessageReader.message(UnsafeRawPointer(_c.appointment_cancelled), as: Clinic_Events_V1_AppointmentCancelled.self))
-            case 23: self.payload = .appointmentStatusChanged(try CMessageReader.message(UnsafeRawPointer(_c.appointment_status_changed), as: Clinic_Events_V1_AppointmentStatusChanged.self))
-            case 30: self.payload = .consultationCompleted(try CMessageReader.message(UnsafeRawPointer(_c.consultation_completed), as: Clinic_Events_V1_ConsultationCompleted.self))
-            case 31: self.payload = .prescriptionIssued(try CMessageReader.message(UnsafeRawPointer(_c.prescription_issued), as: Clinic_Events_V1_PrescriptionIssued.self))
-            case 40: self.payload = .invoiceIssued(try CMessageReader.message(UnsafeRawPointer(_c.invoice_issued), as: Clinic_Events_V1_InvoiceIssued.self))
-            case 41: self.payload = .invoiceVoided(try CMessageReader.message(UnsafeRawPointer(_c.invoice_voided), as: Clinic_Events_V1_InvoiceVoided.self))
-            case 42: self.payload = .paymentSucceeded(try CMessageReader.message(UnsafeRawPointer(_c.payment_succeeded), as: Clinic_Events_V1_PaymentSucceeded.self))
-            case 43: self.payload = .paymentFailed(try CMessageReader.message(UnsafeRawPointer(_c.payment_failed), as: Clinic_Events_V1_PaymentFailed.self))
-            case 44: self.payload = .refundSucceeded(try CMessageReader.message(UnsafeRawPointer(_c.refund_succeeded), as: Clinic_Events_V1_RefundSucceeded.self))
-            case 50: self.payload = .clinicChanged(try CMessageReader.message(UnsafeRawPointer(_c.clinic_changed), as: Clinic_Events_V1_ClinicChanged.self))
-            case 51: self.payload = .doctorChanged(try CMessageReader.message(UnsafeRawPointer(_c.doctor_changed), as: Clinic_Events_V1_DoctorChanged.self))
-            case 52: self.payload = .patientRegistered(try CMessageReader.message(UnsafeRawPointer(_c.patient_registered), as: Clinic_Events_V1_PatientRegistered.self))
-            case 53: self.payload = .patientProfileChanged(try CMessageReader.message(UnsafeRawPointer(_c.patient_profile_changed), as: Clinic_Events_V1_PatientProfileChanged.self))
-            case 60: self.payload = .accountLinkRequested(try CMessageReader.message(UnsafeRawPointer(_c.account_link_requested), as: Clinic_Events_V1_AccountLinkRequested.self))
-            case 70: self.payload = .exportFinished(try CMessageReader.message(UnsafeRawPointer(_c.export_finished), as: Clinic_Events_V1_ExportFinished.self))
-            default: self.payload = nil
+        case 20: self.payload = .appointmentBooked(try CMessageReader.message(UnsafeRawPointer(_c.appointment_booked), as: Clinic_Events_V1_AppointmentBooked.self))
+        case 21: self.payload = .appointmentRescheduled(try CMessageReader.message(UnsafeRawPointer(_c.appointment_rescheduled), as: Clinic_Events_V1_AppointmentRescheduled.self))
+        case 22: self.payload = .appointmentCancelled(try CMessageReader.message(UnsafeRawPointer(_c.appointment_cancelled), as: Clinic_Events_V1_AppointmentCancelled.self))
+        case 23: self.payload = .appointmentStatusChanged(try CMessageReader.message(UnsafeRawPointer(_c.appointment_status_changed), as: Clinic_Events_V1_AppointmentStatusChanged.self))
+        case 30: self.payload = .consultationCompleted(try CMessageReader.message(UnsafeRawPointer(_c.consultation_completed), as: Clinic_Events_V1_ConsultationCompleted.self))
+        case 31: self.payload = .prescriptionIssued(try CMessageReader.message(UnsafeRawPointer(_c.prescription_issued), as: Clinic_Events_V1_PrescriptionIssued.self))
+        case 40: self.payload = .invoiceIssued(try CMessageReader.message(UnsafeRawPointer(_c.invoice_issued), as: Clinic_Events_V1_InvoiceIssued.self))
+        case 41: self.payload = .invoiceVoided(try CMessageReader.message(UnsafeRawPointer(_c.invoice_voided), as: Clinic_Events_V1_InvoiceVoided.self))
+        case 42: self.payload = .paymentSucceeded(try CMessageReader.message(UnsafeRawPointer(_c.payment_succeeded), as: Clinic_Events_V1_PaymentSucceeded.self))
+        case 43: self.payload = .paymentFailed(try CMessageReader.message(UnsafeRawPointer(_c.payment_failed), as: Clinic_Events_V1_PaymentFailed.self))
+        case 44: self.payload = .refundSucceeded(try CMessageReader.message(UnsafeRawPointer(_c.refund_succeeded), as: Clinic_Events_V1_RefundSucceeded.self))
+        case 50: self.payload = .clinicChanged(try CMessageReader.message(UnsafeRawPointer(_c.clinic_changed), as: Clinic_Events_V1_ClinicChanged.self))
+        case 51: self.payload = .doctorChanged(try CMessageReader.message(UnsafeRawPointer(_c.doctor_changed), as: Clinic_Events_V1_DoctorChanged.self))
+        case 52: self.payload = .patientRegistered(try CMessageReader.message(UnsafeRawPointer(_c.patient_registered), as: Clinic_Events_V1_PatientRegistered.self))
+        case 53: self.payload = .patientProfileChanged(try CMessageReader.message(UnsafeRawPointer(_c.patient_profile_changed), as: Clinic_Events_V1_PatientProfileChanged.self))
+        case 60: self.payload = .accountLinkRequested(try CMessageReader.message(UnsafeRawPointer(_c.account_link_requested), as: Clinic_Events_V1_AccountLinkRequested.self))
+        case 70: self.payload = .exportFinished(try CMessageReader.message(UnsafeRawPointer(_c.export_finished), as: Clinic_Events_V1_ExportFinished.self))
+        default: self.payload = nil
         }
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__DomainEvent.self)
-        do {
-            let v1 = try arena.cString(self.eventId)
-            _c.pointee.event_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.eventType)
-            _c.pointee.event_type = v2
-        }
-        do {
-            let v3 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v3
-        }
+        _c.pointee.event_id = try arena.cString(self.eventId)
+        _c.pointee.event_type = try arena.cString(self.eventType)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.occurTime {
-            let v4: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.occur_time = v4
+            _c.pointee.occur_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
-        do {
-            let v5 = try arena.cString(self.producer)
-            _c.pointee.producer = v5
-        }
+        _c.pointee.producer = try arena.cString(self.producer)
         if let value = self.actor {
-            let v6: UnsafeMutablePointer<Clinic__Common__V1__Actor>? = try arena.message(value, as: Clinic__Common__V1__Actor.self)
-            _c.pointee.actor = v6
+            _c.pointee.actor = try arena.message(value, as: Clinic__Common__V1__Actor.self)
         }
-        do {
-            let v7 = try arena.cString(self.correlationId)
-            _c.pointee.correlation_id = v7
-        }
+        _c.pointee.correlation_id = try arena.cString(self.correlationId)
         _c.pointee.sequence = self.sequence
         switch self.payload {
-            case .appointmentBooked(let value)?:
-                let cValue: UnsafeMutablePointer<Clinic__Events__V1__AppointmentBooked>? = try arena.message(value, as: Clinic__Events__V1__AppointmentBooked.self)
-                _c.pointee.payload_case = .init(rawValue: 20)
-                _c.pointee.appointment_booked = cValue
-            case .appointmentRescheduled(let value)?:
-                let cValue: UnsafeMutablePointer<Clinic__Events__V1__AppointmentRescheduled>? = try arena.message(value, as: Clinic__Events__V1__AppointmentRescheduled.self)
-                _c.pointee.payload_case = .init(rawValue: 21)
-                _c.pointee.appointment_rescheduled = cValue
-            case .appointmentCancelled(let value)?:
-                let cValue: UnsafeMutablePointer<Clinic__Events__V1__AppointmentCancelled>? = try arena.message(value, as: Clinic__Events__V1__AppointmentCancelled.self)
-                _c.pointee.payload_case = .init(rawValue: 22)
-                _c.pointee.appointment_cancelled = cValue
-            case .appointmentStatusChanged(let value)?:
-                let cValue: UnsafeMutablePointer<Clinic__Events__V1__AppointmentStatusChanged>? = try arena.message(value, as: Clinic__Events__V1__AppointmentStatusChanged.self)
-                _c.pointee.payload_case = .init(rawValue: 23)
-                _c.pointee.appointment_status_changed = cValue
-            case .consultationCompleted(let value)?:
-                let cValue: UnsafeMutablePointer<Clinic__Events__V1__ConsultationCompleted>? = try arena.message(value, as: Clinic__Events__V1__ConsultationCompleted.self)
-                _c.pointee.payload_case = .init(rawValue: 30)
-                _c.pointee.consultation_completed = cValue
-            case .prescriptionIssued(let value)?:
-                let cValue: UnsafeMutablePointer<Clinic__Events__V1__PrescriptionIssued>? = try arena.message(value, as: Clinic__Events__V1__PrescriptionIssued.self)
-                _c.pointee.payload_case = .init(rawValue: 31)
-                _c.pointee.prescription_issued = cValue
-            case .invoiceIssued(let value)?:
-                let cValue: UnsafeMutablePointer<Clinic__Events__V1__InvoiceIssued>? = try arena.message(value, as: Clinic__Events__V1__InvoiceIssued.self)
-                _c.pointee.payload_case = .init(rawValue: 40)
-                _c.pointee.invoice_issued = cValue
-            case .invoiceVoided(let value)?:
-                let cValue: UnsafeMutablePointer<Clinic__Events__V1__InvoiceVoided>? = try arena.message(value, as: Clinic__Events__V1__InvoiceVoided.self)
-                _c.pointee.payload_case = .init(rawValue: 41)
-                _c.pointee.invoice_voided = cValue
-            case .paymentSucceeded(let value)?:
-                let cValue: UnsafeMutablePointer<Clinic__Events__V1__PaymentSucceeded>? = try arena.message(value, as: Clinic__Events__V1__PaymentSucceeded.self)
-                _c.pointee.payload_case = .init(rawValue: 42)
-                _c.pointee.payment_succeeded = cValue
-            case .paymentFailed(let value)?:
-                let cValue: UnsafeMutablePointer<Clinic__Events__V1__PaymentFailed>? = try arena.message(value, as: Clinic__Events__V1__PaymentFailed.self)
-                _c.pointee.payload_case = .init(rawValue: 43)
-                _c.pointee.payment_failed = cValue
-            case .refundSucceeded(let value)?:
-                let cValue: UnsafeMutablePointer<Clinic__Events__V1__RefundSucceeded>? = try arena.message(value, as: Clinic__Events__V1__RefundSucceeded.self)
-                _c.pointee.payload_case = .init(rawValue: 44)
-                _c.pointee.refund_succeeded = cValue
-            case .clinicChanged(let value)?:
-                let cValue: UnsafeMutablePointer<Clinic__Events__V1__ClinicChanged>? = try arena.message(value, as: Clinic__Events__V1__ClinicChanged.self)
-                _c.pointee.payload_case = .init(rawValue: 50)
-                _c.pointee.clinic_changed = cValue
-            case .doctorChanged(let value)?:
-                let cValue: UnsafeMutablePointer<Clinic__Events__V1__DoctorChanged>? = try arena.message(value, as: Clinic__Events__V1__DoctorChanged.self)
-                _c.pointee.payload_case = .init(rawValue: 51)
-                _c.pointee.doctor_changed = cValue
-            case .patientRegistered(let value)?:
-                let cValue: UnsafeMutablePointer<Clinic__Events__V1__PatientRegistered>? = try arena.message(value, as: Clinic__Events__V1__PatientRegistered.self)
-                _c.pointee.payload_case = .init(rawValue: 52)
-                _c.pointee.patient_registered = cValue
-            case .patientProfileChanged(let value)?:
-                let cValue: UnsafeMutablePointer<Clinic__Events__V1__PatientProfileChanged>? = try arena.message(value, as: Clinic__Events__V1__PatientProfileChanged.self)
-                _c.pointee.payload_case = .init(rawValue: 53)
-                _c.pointee.patient_profile_changed = cValue
-            case .accountLinkRequested(let value)?:
-                let cValue: UnsafeMutablePointer<Clinic__Events__V1__AccountLinkRequested>? = try arena.message(value, as: Clinic__Events__V1__AccountLinkRequested.self)
-                _c.pointee.payload_case = .init(rawValue: 60)
-                _c.pointee.account_link_requested = cValue
-            case .exportFinished(let value)?:
-                let cValue: UnsafeMutablePointer<Clinic__Events__V1__ExportFinished>? = try arena.message(value, as: Clinic__Events__V1__ExportFinished.self)
-                _c.pointee.payload_case = .init(rawValue: 70)
-                _c.pointee.export_finished = cValue
-            case nil: break
+        case .appointmentBooked(let value)?:
+            _c.pointee.payload_case = .init(rawValue: 20)
+            _c.pointee.appointment_booked = try arena.message(value, as: Clinic__Events__V1__AppointmentBooked.self)
+        case .appointmentRescheduled(let value)?:
+            _c.pointee.payload_case = .init(rawValue: 21)
+            _c.pointee.appointment_rescheduled = try arena.message(value, as: Clinic__Events__V1__AppointmentRescheduled.self)
+        case .appointmentCancelled(let value)?:
+            _c.pointee.payload_case = .init(rawValue: 22)
+            _c.pointee.appointment_cancelled = try arena.message(value, as: Clinic__Events__V1__AppointmentCancelled.self)
+        case .appointmentStatusChanged(let value)?:
+            _c.pointee.payload_case = .init(rawValue: 23)
+            _c.pointee.appointment_status_changed = try arena.message(value, as: Clinic__Events__V1__AppointmentStatusChanged.self)
+        case .consultationCompleted(let value)?:
+            _c.pointee.payload_case = .init(rawValue: 30)
+            _c.pointee.consultation_completed = try arena.message(value, as: Clinic__Events__V1__ConsultationCompleted.self)
+        case .prescriptionIssued(let value)?:
+            _c.pointee.payload_case = .init(rawValue: 31)
+            _c.pointee.prescription_issued = try arena.message(value, as: Clinic__Events__V1__PrescriptionIssued.self)
+        case .invoiceIssued(let value)?:
+            _c.pointee.payload_case = .init(rawValue: 40)
+            _c.pointee.invoice_issued = try arena.message(value, as: Clinic__Events__V1__InvoiceIssued.self)
+        case .invoiceVoided(let value)?:
+            _c.pointee.payload_case = .init(rawValue: 41)
+            _c.pointee.invoice_voided = try arena.message(value, as: Clinic__Events__V1__InvoiceVoided.self)
+        case .paymentSucceeded(let value)?:
+            _c.pointee.payload_case = .init(rawValue: 42)
+            _c.pointee.payment_succeeded = try arena.message(value, as: Clinic__Events__V1__PaymentSucceeded.self)
+        case .paymentFailed(let value)?:
+            _c.pointee.payload_case = .init(rawValue: 43)
+            _c.pointee.payment_failed = try arena.message(value, as: Clinic__Events__V1__PaymentFailed.self)
+        case .refundSucceeded(let value)?:
+            _c.pointee.payload_case = .init(rawValue: 44)
+            _c.pointee.refund_succeeded = try arena.message(value, as: Clinic__Events__V1__RefundSucceeded.self)
+        case .clinicChanged(let value)?:
+            _c.pointee.payload_case = .init(rawValue: 50)
+            _c.pointee.clinic_changed = try arena.message(value, as: Clinic__Events__V1__ClinicChanged.self)
+        case .doctorChanged(let value)?:
+            _c.pointee.payload_case = .init(rawValue: 51)
+            _c.pointee.doctor_changed = try arena.message(value, as: Clinic__Events__V1__DoctorChanged.self)
+        case .patientRegistered(let value)?:
+            _c.pointee.payload_case = .init(rawValue: 52)
+            _c.pointee.patient_registered = try arena.message(value, as: Clinic__Events__V1__PatientRegistered.self)
+        case .patientProfileChanged(let value)?:
+            _c.pointee.payload_case = .init(rawValue: 53)
+            _c.pointee.patient_profile_changed = try arena.message(value, as: Clinic__Events__V1__PatientProfileChanged.self)
+        case .accountLinkRequested(let value)?:
+            _c.pointee.payload_case = .init(rawValue: 60)
+            _c.pointee.account_link_requested = try arena.message(value, as: Clinic__Events__V1__AccountLinkRequested.self)
+        case .exportFinished(let value)?:
+            _c.pointee.payload_case = .init(rawValue: 70)
+            _c.pointee.export_finished = try arena.message(value, as: Clinic__Events__V1__ExportFinished.self)
+        case nil:
+            break
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -230,10 +202,13 @@ public struct Clinic_Events_V1_SubscribeEventsRequest: ProtoMessage {
     public var maxUnacked: Int32 = 0
     /// Redelivery delay of an unacknowledged event, 1 s..10 min; unset means 30 s.
     public var ackTimeout: Google_Protobuf_Duration?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__subscribe_events_request__descriptor_ref())
     }
@@ -254,23 +229,15 @@ public struct Clinic_Events_V1_SubscribeEventsRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__SubscribeEventsRequest.self)
-        do {
-            let v1 = try arena.cString(self.subscriber)
-            _c.pointee.subscriber = v1
-        }
+        _c.pointee.subscriber = try arena.cString(self.subscriber)
         _c.pointee.n_event_types = self.eventTypes.count
         _c.pointee.event_types = try arena.array(count: self.eventTypes.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            let element = try arena.cString(self.eventTypes[index])
-            return element
+            return try arena.cString(self.eventTypes[index])
         }
-        do {
-            let v3 = Clinic__Events__V1__StartPosition(rawValue: .init(truncatingIfNeeded: self.start.protoNumber))
-            _c.pointee.start = v3
-        }
+        _c.pointee.start = Clinic__Events__V1__StartPosition(rawValue: .init(truncatingIfNeeded: self.start.protoNumber))
         _c.pointee.max_unacked = self.maxUnacked
         if let value = self.ackTimeout {
-            let v5: UnsafeMutablePointer<Google__Protobuf__Duration>? = try arena.message(value, as: Google__Protobuf__Duration.self)
-            _c.pointee.ack_timeout = v5
+            _c.pointee.ack_timeout = try arena.message(value, as: Google__Protobuf__Duration.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -284,10 +251,13 @@ public struct Clinic_Events_V1_EventDelivery: ProtoMessage {
     public var cursor: String = ""
     /// 1 on first delivery, more on redeliveries.
     public var deliveryAttempt: Int32 = 0
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__event_delivery__descriptor_ref())
     }
@@ -305,13 +275,9 @@ public struct Clinic_Events_V1_EventDelivery: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__EventDelivery.self)
         if let value = self.event {
-            let v1: UnsafeMutablePointer<Clinic__Events__V1__DomainEvent>? = try arena.message(value, as: Clinic__Events__V1__DomainEvent.self)
-            _c.pointee.event = v1
+            _c.pointee.event = try arena.message(value, as: Clinic__Events__V1__DomainEvent.self)
         }
-        do {
-            let v2 = try arena.cString(self.cursor)
-            _c.pointee.cursor = v2
-        }
+        _c.pointee.cursor = try arena.cString(self.cursor)
         _c.pointee.delivery_attempt = self.deliveryAttempt
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -323,10 +289,13 @@ public struct Clinic_Events_V1_AckEventsRequest: ProtoMessage {
     public var subscriber: String = ""
     /// Cursors of handled events, 1..1000.
     public var cursors: [String] = []
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__ack_events_request__descriptor_ref())
     }
@@ -342,14 +311,10 @@ public struct Clinic_Events_V1_AckEventsRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AckEventsRequest.self)
-        do {
-            let v1 = try arena.cString(self.subscriber)
-            _c.pointee.subscriber = v1
-        }
+        _c.pointee.subscriber = try arena.cString(self.subscriber)
         _c.pointee.n_cursors = self.cursors.count
         _c.pointee.cursors = try arena.array(count: self.cursors.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            let element = try arena.cString(self.cursors[index])
-            return element
+            return try arena.cString(self.cursors[index])
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -359,10 +324,13 @@ public struct Clinic_Events_V1_AckEventsRequest: ProtoMessage {
 public struct Clinic_Events_V1_AckEventsResponse: ProtoMessage {
     /// How many cursors were newly acknowledged.
     public var ackedCount: Int32 = 0
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__ack_events_response__descriptor_ref())
     }
@@ -382,9 +350,14 @@ public struct Clinic_Events_V1_AckEventsResponse: ProtoMessage {
 
 /// Where a new subscriber starts.
 public enum Clinic_Events_V1_StartPosition: ProtoEnum {
+    /// Same as COMMITTED.
     case unspecified // = 0
+    /// After the subscriber's last acknowledged event; for a new subscriber, EARLIEST.
     case committed // = 1
+    /// The oldest event the producer still keeps (outboxes keep events 7 days after every known
+    /// subscriber acknowledged them).
     case earliest // = 2
+    /// Only events committed after the subscription starts.
     case latest // = 3
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -394,28 +367,32 @@ public enum Clinic_Events_V1_StartPosition: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .committed
-            case 2: self = .earliest
-            case 3: self = .latest
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .committed
+        case 2: self = .earliest
+        case 3: self = .latest
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .committed: 1
-            case .earliest: 2
-            case .latest: 3
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .committed: 1
+        case .earliest: 2
+        case .latest: 3
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Events_V1_StartPosition] = [.unspecified, .committed, .earliest, .latest]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__events__v1__start_position__descriptor_ref())
     }
@@ -424,6 +401,7 @@ public enum Clinic_Events_V1_StartPosition: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Events_V1_DomainEvent {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if case .appointmentBooked(let oneofValue)? = payload {
             do { try oneofValue.validate() } catch { throw error.nested(under: "appointment_booked") }
@@ -462,6 +440,7 @@ extension Clinic_Events_V1_DomainEvent {
 }
 
 extension Clinic_Events_V1_SubscribeEventsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if subscriber.isEmpty { throw ValidationError(fieldPath: "subscriber", reason: "is required") }
         if FieldFormat.length(of: subscriber) > 64 { throw ValidationError(fieldPath: "subscriber", reason: "must be at most 64 characters") }
@@ -477,6 +456,7 @@ extension Clinic_Events_V1_SubscribeEventsRequest {
 }
 
 extension Clinic_Events_V1_EventDelivery {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = event {
             do { try value.validate() } catch { throw error.nested(under: "event") }
@@ -485,6 +465,7 @@ extension Clinic_Events_V1_EventDelivery {
 }
 
 extension Clinic_Events_V1_AckEventsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if subscriber.isEmpty { throw ValidationError(fieldPath: "subscriber", reason: "is required") }
         if FieldFormat.length(of: subscriber) > 64 { throw ValidationError(fieldPath: "subscriber", reason: "must be at most 64 characters") }
@@ -496,7 +477,6 @@ extension Clinic_Events_V1_AckEventsRequest {
         }
     }
 }
-
 
 /// Delivers a producer's domain events to durable subscribers. Only other services call it.
 public enum Clinic_Events_V1_EventService {
@@ -566,10 +546,18 @@ public enum Clinic_Events_V1_EventService {
         /// What carries the calls.
         public let caller: any RPCCaller
 
+        /// A client whose calls go through `caller`.
         public init(caller: any RPCCaller) {
             self.caller = caller
         }
 
+        /// Streams events to a durable subscriber, starting after its last acknowledged event (or at
+        /// `start`), in outbox order per tenant. An event not acknowledged within `ack_timeout` is
+        /// delivered again (on this or a later stream), so a crash of either side loses nothing. At most
+        /// `max_unacked` events are in flight; the stream waits for acknowledgements beyond that. One
+        /// stream per subscriber at a time: a second one answers failed_precondition, unless the first
+        /// is gone. The stream never ends by itself; the producer sends no keepalive events (transport
+        /// pings keep it alive).
         public func subscribeEvents<Result: Sendable>(
             _ request: Clinic_Events_V1_SubscribeEventsRequest,
             options: CallOptions = .defaults,
@@ -578,6 +566,8 @@ public enum Clinic_Events_V1_EventService {
             try await caller.serverStreaming(request: request, method: Method.SubscribeEvents.descriptor, options: options, onResponse: handle)
         }
 
+        /// Acknowledges delivered events, so they are not delivered again to this subscriber.
+        /// Acknowledging an unknown or already acknowledged cursor is not an error.
         public func ackEvents(_ request: Clinic_Events_V1_AckEventsRequest, options: CallOptions = .defaults) async throws -> Clinic_Events_V1_AckEventsResponse {
             try await caller.unary(request: request, method: Method.AckEvents.descriptor, options: options)
         }

@@ -3,7 +3,6 @@
 // Regenerate with scripts/generate.sh.
 
 public import ProtoRuntime
-public import WellKnownTypes
 public import RPCCore
 internal import CClinicProtos
 
@@ -12,10 +11,13 @@ public struct Clinic_Health_V1_HealthCheckRequest: ProtoMessage {
     /// Full name of the RPC service, e.g. "clinic.appointments.v1.AppointmentService"; empty for
     /// the process as a whole.
     public var service: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__health__v1__health_check_request__descriptor_ref())
     }
@@ -28,10 +30,7 @@ public struct Clinic_Health_V1_HealthCheckRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Health__V1__HealthCheckRequest.self)
-        do {
-            let v1 = try arena.cString(self.service)
-            _c.pointee.service = v1
-        }
+        _c.pointee.service = try arena.cString(self.service)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -40,10 +39,13 @@ public struct Clinic_Health_V1_HealthCheckRequest: ProtoMessage {
 public struct Clinic_Health_V1_HealthCheckResponse: ProtoMessage {
     /// The status.
     public var status: Clinic_Health_V1_ServingStatus = .init()
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__health__v1__health_check_response__descriptor_ref())
     }
@@ -56,20 +58,20 @@ public struct Clinic_Health_V1_HealthCheckResponse: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Health__V1__HealthCheckResponse.self)
-        do {
-            let v1 = Clinic__Health__V1__ServingStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
-            _c.pointee.status = v1
-        }
+        _c.pointee.status = Clinic__Health__V1__ServingStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
 
 /// Request of HealthService.List.
 public struct Clinic_Health_V1_HealthListRequest: ProtoMessage {
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__health__v1__health_list_request__descriptor_ref())
     }
@@ -87,10 +89,13 @@ public struct Clinic_Health_V1_HealthListRequest: ProtoMessage {
 public struct Clinic_Health_V1_HealthListResponse: ProtoMessage {
     /// Status by full RPC service name; the empty key is the process as a whole.
     public var statuses: [String: Clinic_Health_V1_HealthCheckResponse] = [:]
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__health__v1__health_list_response__descriptor_ref())
     }
@@ -113,19 +118,16 @@ public struct Clinic_Health_V1_HealthListResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Health__V1__HealthListResponse.self)
         if !self.statuses.isEmpty {
-            var position = self.statuses.startIndex
-            _c.pointee.n_statuses = self.statuses.count
-            _c.pointee.statuses = try arena.array(count: self.statuses.count) { (_, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Health__V1__HealthListResponse__StatusesEntry>? in
-                let (key, value) = self.statuses[position]
-                position = self.statuses.index(after: position)
+            let entries = arena.allocate(UnsafeMutablePointer<Clinic__Health__V1__HealthListResponse__StatusesEntry>?.self, count: self.statuses.count)
+            for (index, (key, value)) in self.statuses.enumerated() {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: clinic__health__v1__health_list_response__statuses_entry__descriptor_ref()))
                     .assumingMemoryBound(to: Clinic__Health__V1__HealthListResponse__StatusesEntry.self)
-                let cKey = try arena.cString(key)
-                let cValue: UnsafeMutablePointer<Clinic__Health__V1__HealthCheckResponse>? = try arena.message(value, as: Clinic__Health__V1__HealthCheckResponse.self)
-                entry.pointee.key = cKey
-                entry.pointee.value = cValue
-                return entry
+                entry.pointee.key = try arena.cString(key)
+                entry.pointee.value = try arena.message(value, as: Clinic__Health__V1__HealthCheckResponse.self)
+                entries[index] = entry
             }
+            _c.pointee.n_statuses = self.statuses.count
+            _c.pointee.statuses = entries
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -133,9 +135,11 @@ public struct Clinic_Health_V1_HealthListResponse: ProtoMessage {
 
 /// Serving status, with the numbers of grpc.health.v1.HealthCheckResponse.ServingStatus.
 public enum Clinic_Health_V1_ServingStatus: ProtoEnum {
+    /// Status not known yet (grpc's UNKNOWN).
     case unspecified // = 0
     case serving // = 1
     case notServing // = 2
+    /// Only in Watch: the service is not known to this process.
     case serviceUnknown // = 3
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -145,28 +149,32 @@ public enum Clinic_Health_V1_ServingStatus: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .serving
-            case 2: self = .notServing
-            case 3: self = .serviceUnknown
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .serving
+        case 2: self = .notServing
+        case 3: self = .serviceUnknown
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .serving: 1
-            case .notServing: 2
-            case .serviceUnknown: 3
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .serving: 1
+        case .notServing: 2
+        case .serviceUnknown: 3
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Health_V1_ServingStatus] = [.unspecified, .serving, .notServing, .serviceUnknown]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__health__v1__serving_status__descriptor_ref())
     }
@@ -175,11 +183,11 @@ public enum Clinic_Health_V1_ServingStatus: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Health_V1_HealthCheckRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if FieldFormat.length(of: service) > 200 { throw ValidationError(fieldPath: "service", reason: "must be at most 200 characters") }
     }
 }
-
 
 /// Reports whether a process serves an RPC service. Public: load balancers, `clinic up` and
 /// monitoring call it without a token; it reveals nothing but service names and their status.
@@ -257,18 +265,25 @@ public enum Clinic_Health_V1_HealthService {
         /// What carries the calls.
         public let caller: any RPCCaller
 
+        /// A client whose calls go through `caller`.
         public init(caller: any RPCCaller) {
             self.caller = caller
         }
 
+        /// The status of one RPC service, or of the whole process with an empty `service`.
+        /// An unknown service answers not_found (as grpc.health.v1 does).
         public func check(_ request: Clinic_Health_V1_HealthCheckRequest, options: CallOptions = .defaults) async throws -> Clinic_Health_V1_HealthCheckResponse {
             try await caller.unary(request: request, method: Method.Check.descriptor, options: options)
         }
 
+        /// The status of every RPC service of the process.
         public func list(_ request: Clinic_Health_V1_HealthListRequest, options: CallOptions = .defaults) async throws -> Clinic_Health_V1_HealthListResponse {
             try await caller.unary(request: request, method: Method.List.descriptor, options: options)
         }
 
+        /// Streams the status of one service: the current status at once, then every change. An unknown
+        /// service is reported as SERVICE_UNKNOWN (not an error) and the stream stays open, so a
+        /// service registered later is seen.
         public func watch<Result: Sendable>(
             _ request: Clinic_Health_V1_HealthCheckRequest,
             options: CallOptions = .defaults,

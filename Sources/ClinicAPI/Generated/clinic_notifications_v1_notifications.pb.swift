@@ -30,10 +30,13 @@ public struct Clinic_Notifications_V1_Notification: ProtoMessage {
     public var readTime: Google_Protobuf_Timestamp?
     /// Output only. Delivery on each channel.
     public var deliveries: [Clinic_Notifications_V1_ChannelDelivery] = []
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__notification__descriptor_ref())
     }
@@ -61,46 +64,22 @@ public struct Clinic_Notifications_V1_Notification: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__Notification.self)
-        do {
-            let v1 = try arena.cString(self.id)
-            _c.pointee.id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.recipientAccountId)
-            _c.pointee.recipient_account_id = v2
-        }
-        do {
-            let v3 = Clinic__Notifications__V1__NotificationKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
-            _c.pointee.kind = v3
-        }
-        do {
-            let v4 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v4
-        }
-        do {
-            let v5 = try arena.cString(self.title)
-            _c.pointee.title = v5
-        }
-        do {
-            let v6 = try arena.cString(self.body)
-            _c.pointee.body = v6
-        }
-        do {
-            let v7 = try arena.cString(self.resource)
-            _c.pointee.resource = v7
-        }
+        _c.pointee.id = try arena.cString(self.id)
+        _c.pointee.recipient_account_id = try arena.cString(self.recipientAccountId)
+        _c.pointee.kind = Clinic__Notifications__V1__NotificationKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.title = try arena.cString(self.title)
+        _c.pointee.body = try arena.cString(self.body)
+        _c.pointee.resource = try arena.cString(self.resource)
         if let value = self.createTime {
-            let v8: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.create_time = v8
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.readTime {
-            let v9: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.read_time = v9
+            _c.pointee.read_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         _c.pointee.n_deliveries = self.deliveries.count
         _c.pointee.deliveries = try arena.array(count: self.deliveries.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Notifications__V1__ChannelDelivery>? in
-            let element: UnsafeMutablePointer<Clinic__Notifications__V1__ChannelDelivery>? = try arena.message(self.deliveries[index], as: Clinic__Notifications__V1__ChannelDelivery.self)
-            return element
+            return try arena.message(self.deliveries[index], as: Clinic__Notifications__V1__ChannelDelivery.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -116,10 +95,13 @@ public struct Clinic_Notifications_V1_ChannelDelivery: ProtoMessage {
     public var updateTime: Google_Protobuf_Timestamp?
     /// Why it failed, when FAILED.
     public var failureMessage: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__channel_delivery__descriptor_ref())
     }
@@ -137,22 +119,12 @@ public struct Clinic_Notifications_V1_ChannelDelivery: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__ChannelDelivery.self)
-        do {
-            let v1 = Clinic__Notifications__V1__NotificationChannel(rawValue: .init(truncatingIfNeeded: self.channel.protoNumber))
-            _c.pointee.channel = v1
-        }
-        do {
-            let v2 = Clinic__Notifications__V1__DeliveryState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
-            _c.pointee.state = v2
-        }
+        _c.pointee.channel = Clinic__Notifications__V1__NotificationChannel(rawValue: .init(truncatingIfNeeded: self.channel.protoNumber))
+        _c.pointee.state = Clinic__Notifications__V1__DeliveryState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
         if let value = self.updateTime {
-            let v3: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.update_time = v3
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
-        do {
-            let v4 = try arena.cString(self.failureMessage)
-            _c.pointee.failure_message = v4
-        }
+        _c.pointee.failure_message = try arena.cString(self.failureMessage)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -165,10 +137,13 @@ public struct Clinic_Notifications_V1_NotificationPreferences: ProtoMessage {
     public var quietHours: Clinic_Notifications_V1_QuietHours?
     /// Output only.
     public var updateTime: Google_Protobuf_Timestamp?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__notification_preferences__descriptor_ref())
     }
@@ -191,16 +166,13 @@ public struct Clinic_Notifications_V1_NotificationPreferences: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__NotificationPreferences.self)
         _c.pointee.n_kinds = self.kinds.count
         _c.pointee.kinds = try arena.array(count: self.kinds.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Notifications__V1__KindPreference>? in
-            let element: UnsafeMutablePointer<Clinic__Notifications__V1__KindPreference>? = try arena.message(self.kinds[index], as: Clinic__Notifications__V1__KindPreference.self)
-            return element
+            return try arena.message(self.kinds[index], as: Clinic__Notifications__V1__KindPreference.self)
         }
         if let value = self.quietHours {
-            let v2: UnsafeMutablePointer<Clinic__Notifications__V1__QuietHours>? = try arena.message(value, as: Clinic__Notifications__V1__QuietHours.self)
-            _c.pointee.quiet_hours = v2
+            _c.pointee.quiet_hours = try arena.message(value, as: Clinic__Notifications__V1__QuietHours.self)
         }
         if let value = self.updateTime {
-            let v3: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.update_time = v3
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -216,10 +188,13 @@ public struct Clinic_Notifications_V1_KindPreference: ProtoMessage {
     public var email: Bool = false
     /// By SMS, to the profile's phone number.
     public var sms: Bool = false
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__kind_preference__descriptor_ref())
     }
@@ -235,22 +210,10 @@ public struct Clinic_Notifications_V1_KindPreference: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__KindPreference.self)
-        do {
-            let v1 = Clinic__Notifications__V1__NotificationKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
-            _c.pointee.kind = v1
-        }
-        do {
-            let v2: protobuf_c_boolean = self.inApp ? 1 : 0
-            _c.pointee.in_app = v2
-        }
-        do {
-            let v3: protobuf_c_boolean = self.email ? 1 : 0
-            _c.pointee.email = v3
-        }
-        do {
-            let v4: protobuf_c_boolean = self.sms ? 1 : 0
-            _c.pointee.sms = v4
-        }
+        _c.pointee.kind = Clinic__Notifications__V1__NotificationKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
+        _c.pointee.in_app = self.inApp ? 1 : 0
+        _c.pointee.email = self.email ? 1 : 0
+        _c.pointee.sms = self.sms ? 1 : 0
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -261,10 +224,13 @@ public struct Clinic_Notifications_V1_QuietHours: ProtoMessage {
     public var hours: Clinic_Common_V1_TimeOfDayRange?
     /// IANA time zone of the window; empty means the profile's.
     public var timeZone: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__quiet_hours__descriptor_ref())
     }
@@ -281,13 +247,9 @@ public struct Clinic_Notifications_V1_QuietHours: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__QuietHours.self)
         if let value = self.hours {
-            let v1: UnsafeMutablePointer<Clinic__Common__V1__TimeOfDayRange>? = try arena.message(value, as: Clinic__Common__V1__TimeOfDayRange.self)
-            _c.pointee.hours = v1
+            _c.pointee.hours = try arena.message(value, as: Clinic__Common__V1__TimeOfDayRange.self)
         }
-        do {
-            let v2 = try arena.cString(self.timeZone)
-            _c.pointee.time_zone = v2
-        }
+        _c.pointee.time_zone = try arena.cString(self.timeZone)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -302,10 +264,13 @@ public struct Clinic_Notifications_V1_ListNotificationsRequest: ProtoMessage {
     public var pageSize: Int32 = 0
     /// `next_page_token` of the previous page; other fields must not change between pages.
     public var pageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__list_notifications_request__descriptor_ref())
     }
@@ -323,20 +288,13 @@ public struct Clinic_Notifications_V1_ListNotificationsRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__ListNotificationsRequest.self)
-        do {
-            let v1: protobuf_c_boolean = self.unreadOnly ? 1 : 0
-            _c.pointee.unread_only = v1
-        }
+        _c.pointee.unread_only = self.unreadOnly ? 1 : 0
         _c.pointee.n_kinds = self.kinds.count
         _c.pointee.kinds = try arena.array(count: self.kinds.count) { (index, arena) throws(ProtoError) -> Clinic__Notifications__V1__NotificationKind in
-            let element = Clinic__Notifications__V1__NotificationKind(rawValue: .init(truncatingIfNeeded: self.kinds[index].protoNumber))
-            return element
+            return Clinic__Notifications__V1__NotificationKind(rawValue: .init(truncatingIfNeeded: self.kinds[index].protoNumber))
         }
         _c.pointee.page_size = self.pageSize
-        do {
-            let v4 = try arena.cString(self.pageToken)
-            _c.pointee.page_token = v4
-        }
+        _c.pointee.page_token = try arena.cString(self.pageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -347,10 +305,13 @@ public struct Clinic_Notifications_V1_ListNotificationsResponse: ProtoMessage {
     public var notifications: [Clinic_Notifications_V1_Notification] = []
     /// Token for the next page; empty on the last page.
     public var nextPageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__list_notifications_response__descriptor_ref())
     }
@@ -368,23 +329,22 @@ public struct Clinic_Notifications_V1_ListNotificationsResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__ListNotificationsResponse.self)
         _c.pointee.n_notifications = self.notifications.count
         _c.pointee.notifications = try arena.array(count: self.notifications.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Notifications__V1__Notification>? in
-            let element: UnsafeMutablePointer<Clinic__Notifications__V1__Notification>? = try arena.message(self.notifications[index], as: Clinic__Notifications__V1__Notification.self)
-            return element
+            return try arena.message(self.notifications[index], as: Clinic__Notifications__V1__Notification.self)
         }
-        do {
-            let v2 = try arena.cString(self.nextPageToken)
-            _c.pointee.next_page_token = v2
-        }
+        _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
 
 /// Request of NotificationService.GetUnreadCount.
 public struct Clinic_Notifications_V1_GetUnreadCountRequest: ProtoMessage {
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__get_unread_count_request__descriptor_ref())
     }
@@ -402,10 +362,13 @@ public struct Clinic_Notifications_V1_GetUnreadCountRequest: ProtoMessage {
 public struct Clinic_Notifications_V1_GetUnreadCountResponse: ProtoMessage {
     /// Unread in-app notifications.
     public var unreadCount: Int32 = 0
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__get_unread_count_response__descriptor_ref())
     }
@@ -425,7 +388,9 @@ public struct Clinic_Notifications_V1_GetUnreadCountResponse: ProtoMessage {
 
 /// Request of NotificationService.MarkNotificationsRead.
 public struct Clinic_Notifications_V1_MarkNotificationsReadRequest: ProtoMessage {
+    /// Which notifications. Exactly one is required.
     public var selection: OneOf_Selection?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
     public enum OneOf_Selection: Sendable, Equatable {
@@ -436,8 +401,10 @@ public struct Clinic_Notifications_V1_MarkNotificationsReadRequest: ProtoMessage
         case createdUpTo(Google_Protobuf_Timestamp)
     }
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__mark_notifications_read_request__descriptor_ref())
     }
@@ -445,9 +412,9 @@ public struct Clinic_Notifications_V1_MarkNotificationsReadRequest: ProtoMessage
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__MarkNotificationsReadRequest.self).pointee
         switch _c.selection_case.rawValue {
-            case 1: self.selection = .notificationIds(try CMessageReader.message(UnsafeRawPointer(_c.notification_ids), as: Clinic_Notifications_V1_NotificationIdList.self))
-            case 2: self.selection = .createdUpTo(try CMessageReader.message(UnsafeRawPointer(_c.created_up_to), as: Google_Protobuf_Timestamp.self))
-            default: self.selection = nil
+        case 1: self.selection = .notificationIds(try CMessageReader.message(UnsafeRawPointer(_c.notification_ids), as: Clinic_Notifications_V1_NotificationIdList.self))
+        case 2: self.selection = .createdUpTo(try CMessageReader.message(UnsafeRawPointer(_c.created_up_to), as: Google_Protobuf_Timestamp.self))
+        default: self.selection = nil
         }
         unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -455,15 +422,14 @@ public struct Clinic_Notifications_V1_MarkNotificationsReadRequest: ProtoMessage
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__MarkNotificationsReadRequest.self)
         switch self.selection {
-            case .notificationIds(let value)?:
-                let cValue: UnsafeMutablePointer<Clinic__Notifications__V1__NotificationIdList>? = try arena.message(value, as: Clinic__Notifications__V1__NotificationIdList.self)
-                _c.pointee.selection_case = .init(rawValue: 1)
-                _c.pointee.notification_ids = cValue
-            case .createdUpTo(let value)?:
-                let cValue: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-                _c.pointee.selection_case = .init(rawValue: 2)
-                _c.pointee.created_up_to = cValue
-            case nil: break
+        case .notificationIds(let value)?:
+            _c.pointee.selection_case = .init(rawValue: 1)
+            _c.pointee.notification_ids = try arena.message(value, as: Clinic__Notifications__V1__NotificationIdList.self)
+        case .createdUpTo(let value)?:
+            _c.pointee.selection_case = .init(rawValue: 2)
+            _c.pointee.created_up_to = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+        case nil:
+            break
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -473,10 +439,13 @@ public struct Clinic_Notifications_V1_MarkNotificationsReadRequest: ProtoMessage
 public struct Clinic_Notifications_V1_NotificationIdList: ProtoMessage {
     /// 1..500 ids.
     public var ids: [String] = []
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__notification_id_list__descriptor_ref())
     }
@@ -493,8 +462,7 @@ public struct Clinic_Notifications_V1_NotificationIdList: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__NotificationIdList.self)
         _c.pointee.n_ids = self.ids.count
         _c.pointee.ids = try arena.array(count: self.ids.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            let element = try arena.cString(self.ids[index])
-            return element
+            return try arena.cString(self.ids[index])
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -506,10 +474,13 @@ public struct Clinic_Notifications_V1_MarkNotificationsReadResponse: ProtoMessag
     public var markedCount: Int32 = 0
     /// Unread notifications left.
     public var unreadCount: Int32 = 0
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__mark_notifications_read_response__descriptor_ref())
     }
@@ -533,10 +504,13 @@ public struct Clinic_Notifications_V1_MarkNotificationsReadResponse: ProtoMessag
 public struct Clinic_Notifications_V1_DeleteNotificationRequest: ProtoMessage {
     /// The notification.
     public var notificationId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__delete_notification_request__descriptor_ref())
     }
@@ -549,20 +523,20 @@ public struct Clinic_Notifications_V1_DeleteNotificationRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__DeleteNotificationRequest.self)
-        do {
-            let v1 = try arena.cString(self.notificationId)
-            _c.pointee.notification_id = v1
-        }
+        _c.pointee.notification_id = try arena.cString(self.notificationId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
 
 /// Request of NotificationService.GetNotificationPreferences.
 public struct Clinic_Notifications_V1_GetNotificationPreferencesRequest: ProtoMessage {
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__get_notification_preferences_request__descriptor_ref())
     }
@@ -584,10 +558,13 @@ public struct Clinic_Notifications_V1_UpdateNotificationPreferencesRequest: Prot
     public var quietHours: Clinic_Notifications_V1_QuietHours?
     /// Remove the quiet hours.
     public var clearQuietHours: Bool = false
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__update_notification_preferences_request__descriptor_ref())
     }
@@ -608,17 +585,12 @@ public struct Clinic_Notifications_V1_UpdateNotificationPreferencesRequest: Prot
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__UpdateNotificationPreferencesRequest.self)
         _c.pointee.n_kinds = self.kinds.count
         _c.pointee.kinds = try arena.array(count: self.kinds.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Notifications__V1__KindPreference>? in
-            let element: UnsafeMutablePointer<Clinic__Notifications__V1__KindPreference>? = try arena.message(self.kinds[index], as: Clinic__Notifications__V1__KindPreference.self)
-            return element
+            return try arena.message(self.kinds[index], as: Clinic__Notifications__V1__KindPreference.self)
         }
         if let value = self.quietHours {
-            let v2: UnsafeMutablePointer<Clinic__Notifications__V1__QuietHours>? = try arena.message(value, as: Clinic__Notifications__V1__QuietHours.self)
-            _c.pointee.quiet_hours = v2
+            _c.pointee.quiet_hours = try arena.message(value, as: Clinic__Notifications__V1__QuietHours.self)
         }
-        do {
-            let v3: protobuf_c_boolean = self.clearQuietHours ? 1 : 0
-            _c.pointee.clear_quiet_hours = v3
-        }
+        _c.pointee.clear_quiet_hours = self.clearQuietHours ? 1 : 0
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -627,10 +599,13 @@ public struct Clinic_Notifications_V1_UpdateNotificationPreferencesRequest: Prot
 public struct Clinic_Notifications_V1_SubscribeNotificationsRequest: ProtoMessage {
     /// The `event_id` of the last event received (the SSE Last-Event-ID); empty to start now.
     public var resumeAfterEventId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__subscribe_notifications_request__descriptor_ref())
     }
@@ -643,10 +618,7 @@ public struct Clinic_Notifications_V1_SubscribeNotificationsRequest: ProtoMessag
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__SubscribeNotificationsRequest.self)
-        do {
-            let v1 = try arena.cString(self.resumeAfterEventId)
-            _c.pointee.resume_after_event_id = v1
-        }
+        _c.pointee.resume_after_event_id = try arena.cString(self.resumeAfterEventId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -655,7 +627,9 @@ public struct Clinic_Notifications_V1_SubscribeNotificationsRequest: ProtoMessag
 public struct Clinic_Notifications_V1_NotificationStreamEvent: ProtoMessage {
     /// Opaque, increasing id; pass the last one as `resume_after_event_id` when reconnecting.
     public var eventId: String = ""
+    /// What happened.
     public var event: OneOf_Event?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
     public enum OneOf_Event: Sendable, Equatable {
@@ -669,8 +643,10 @@ public struct Clinic_Notifications_V1_NotificationStreamEvent: ProtoMessage {
         case keepaliveTime(Google_Protobuf_Timestamp)
     }
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__notification_stream_event__descriptor_ref())
     }
@@ -679,39 +655,33 @@ public struct Clinic_Notifications_V1_NotificationStreamEvent: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__NotificationStreamEvent.self).pointee
         self.eventId = try CMessageReader.string(_c.event_id)
         switch _c.event_case.rawValue {
-            case 2: self.event = .notification(try CMessageReader.message(UnsafeRawPointer(_c.notification), as: Clinic_Notifications_V1_Notification.self))
-            case 3: self.event = .unreadCount(_c.unread_count)
-            case 4: self.event = .reset(_c.reset != 0)
-            case 5: self.event = .keepaliveTime(try CMessageReader.message(UnsafeRawPointer(_c.keepalive_time), as: Google_Protobuf_Timestamp.self))
-            default: self.event = nil
+        case 2: self.event = .notification(try CMessageReader.message(UnsafeRawPointer(_c.notification), as: Clinic_Notifications_V1_Notification.self))
+        case 3: self.event = .unreadCount(_c.unread_count)
+        case 4: self.event = .reset(_c.reset != 0)
+        case 5: self.event = .keepaliveTime(try CMessageReader.message(UnsafeRawPointer(_c.keepalive_time), as: Google_Protobuf_Timestamp.self))
+        default: self.event = nil
         }
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__NotificationStreamEvent.self)
-        do {
-            let v1 = try arena.cString(self.eventId)
-            _c.pointee.event_id = v1
-        }
+        _c.pointee.event_id = try arena.cString(self.eventId)
         switch self.event {
-            case .notification(let value)?:
-                let cValue: UnsafeMutablePointer<Clinic__Notifications__V1__Notification>? = try arena.message(value, as: Clinic__Notifications__V1__Notification.self)
-                _c.pointee.event_case = .init(rawValue: 2)
-                _c.pointee.notification = cValue
-            case .unreadCount(let value)?:
-                let cValue = value
-                _c.pointee.event_case = .init(rawValue: 3)
-                _c.pointee.unread_count = cValue
-            case .reset(let value)?:
-                let cValue: protobuf_c_boolean = value ? 1 : 0
-                _c.pointee.event_case = .init(rawValue: 4)
-                _c.pointee.reset = cValue
-            case .keepaliveTime(let value)?:
-                let cValue: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-                _c.pointee.event_case = .init(rawValue: 5)
-                _c.pointee.keepalive_time = cValue
-            case nil: break
+        case .notification(let value)?:
+            _c.pointee.event_case = .init(rawValue: 2)
+            _c.pointee.notification = try arena.message(value, as: Clinic__Notifications__V1__Notification.self)
+        case .unreadCount(let value)?:
+            _c.pointee.event_case = .init(rawValue: 3)
+            _c.pointee.unread_count = value
+        case .reset(let value)?:
+            _c.pointee.event_case = .init(rawValue: 4)
+            _c.pointee.reset = value ? 1 : 0
+        case .keepaliveTime(let value)?:
+            _c.pointee.event_case = .init(rawValue: 5)
+            _c.pointee.keepalive_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+        case nil:
+            break
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -738,10 +708,13 @@ public struct Clinic_Notifications_V1_PublishNotificationRequest: ProtoMessage {
     /// Idempotency and cancellation key, e.g. "appointment/a1/reminder-24h": a repeat with the
     /// same key for the same recipient does nothing.
     public var dedupeKey: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__publish_notification_request__descriptor_ref())
     }
@@ -768,41 +741,18 @@ public struct Clinic_Notifications_V1_PublishNotificationRequest: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__PublishNotificationRequest.self)
         _c.pointee.n_recipient_account_ids = self.recipientAccountIds.count
         _c.pointee.recipient_account_ids = try arena.array(count: self.recipientAccountIds.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            let element = try arena.cString(self.recipientAccountIds[index])
-            return element
+            return try arena.cString(self.recipientAccountIds[index])
         }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
-        do {
-            let v3 = Clinic__Notifications__V1__NotificationKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
-            _c.pointee.kind = v3
-        }
-        do {
-            let v4 = try arena.cString(self.title)
-            _c.pointee.title = v4
-        }
-        do {
-            let v5 = try arena.cString(self.body)
-            _c.pointee.body = v5
-        }
-        do {
-            let v6 = try arena.cString(self.smsText)
-            _c.pointee.sms_text = v6
-        }
-        do {
-            let v7 = try arena.cString(self.resource)
-            _c.pointee.resource = v7
-        }
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.kind = Clinic__Notifications__V1__NotificationKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
+        _c.pointee.title = try arena.cString(self.title)
+        _c.pointee.body = try arena.cString(self.body)
+        _c.pointee.sms_text = try arena.cString(self.smsText)
+        _c.pointee.resource = try arena.cString(self.resource)
         if let value = self.deliverTime {
-            let v8: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.deliver_time = v8
+            _c.pointee.deliver_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
-        do {
-            let v9 = try arena.cString(self.dedupeKey)
-            _c.pointee.dedupe_key = v9
-        }
+        _c.pointee.dedupe_key = try arena.cString(self.dedupeKey)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -811,10 +761,13 @@ public struct Clinic_Notifications_V1_PublishNotificationRequest: ProtoMessage {
 public struct Clinic_Notifications_V1_PublishNotificationResponse: ProtoMessage {
     /// The notification ids, one per recipient, in request order.
     public var notificationIds: [String] = []
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__publish_notification_response__descriptor_ref())
     }
@@ -831,8 +784,7 @@ public struct Clinic_Notifications_V1_PublishNotificationResponse: ProtoMessage 
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__PublishNotificationResponse.self)
         _c.pointee.n_notification_ids = self.notificationIds.count
         _c.pointee.notification_ids = try arena.array(count: self.notificationIds.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            let element = try arena.cString(self.notificationIds[index])
-            return element
+            return try arena.cString(self.notificationIds[index])
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -844,10 +796,13 @@ public struct Clinic_Notifications_V1_CancelScheduledNotificationsRequest: Proto
     public var dedupeKey: String = ""
     /// Only for this recipient; empty means every recipient.
     public var recipientAccountId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__cancel_scheduled_notifications_request__descriptor_ref())
     }
@@ -861,14 +816,8 @@ public struct Clinic_Notifications_V1_CancelScheduledNotificationsRequest: Proto
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__CancelScheduledNotificationsRequest.self)
-        do {
-            let v1 = try arena.cString(self.dedupeKey)
-            _c.pointee.dedupe_key = v1
-        }
-        do {
-            let v2 = try arena.cString(self.recipientAccountId)
-            _c.pointee.recipient_account_id = v2
-        }
+        _c.pointee.dedupe_key = try arena.cString(self.dedupeKey)
+        _c.pointee.recipient_account_id = try arena.cString(self.recipientAccountId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -877,10 +826,13 @@ public struct Clinic_Notifications_V1_CancelScheduledNotificationsRequest: Proto
 public struct Clinic_Notifications_V1_CancelScheduledNotificationsResponse: ProtoMessage {
     /// How many pending deliveries were cancelled.
     public var cancelledCount: Int32 = 0
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__cancel_scheduled_notifications_response__descriptor_ref())
     }
@@ -905,6 +857,7 @@ public enum Clinic_Notifications_V1_NotificationKind: ProtoEnum {
     case appointmentConfirmed // = 2
     case appointmentRescheduled // = 3
     case appointmentCancelled // = 4
+    /// A reminder before an appointment (scheduled).
     case appointmentReminder // = 5
     case consultationCompleted // = 6
     case prescriptionIssued // = 7
@@ -912,10 +865,15 @@ public enum Clinic_Notifications_V1_NotificationKind: ProtoEnum {
     case paymentSucceeded // = 9
     case paymentFailed // = 10
     case refundIssued // = 11
+    /// Mandatory: always e-mailed.
     case accountInvitation // = 12
+    /// Mandatory: always e-mailed.
     case passwordReset // = 13
+    /// Mandatory: new login, password changed, account locked.
     case securityAlert // = 14
+    /// Anything else from a clinic or the platform.
     case general // = 15
+    /// An export job finished (ReportingService.CreateExport).
     case exportReady // = 16
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -925,54 +883,58 @@ public enum Clinic_Notifications_V1_NotificationKind: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .appointmentBooked
-            case 2: self = .appointmentConfirmed
-            case 3: self = .appointmentRescheduled
-            case 4: self = .appointmentCancelled
-            case 5: self = .appointmentReminder
-            case 6: self = .consultationCompleted
-            case 7: self = .prescriptionIssued
-            case 8: self = .invoiceIssued
-            case 9: self = .paymentSucceeded
-            case 10: self = .paymentFailed
-            case 11: self = .refundIssued
-            case 12: self = .accountInvitation
-            case 13: self = .passwordReset
-            case 14: self = .securityAlert
-            case 15: self = .general
-            case 16: self = .exportReady
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .appointmentBooked
+        case 2: self = .appointmentConfirmed
+        case 3: self = .appointmentRescheduled
+        case 4: self = .appointmentCancelled
+        case 5: self = .appointmentReminder
+        case 6: self = .consultationCompleted
+        case 7: self = .prescriptionIssued
+        case 8: self = .invoiceIssued
+        case 9: self = .paymentSucceeded
+        case 10: self = .paymentFailed
+        case 11: self = .refundIssued
+        case 12: self = .accountInvitation
+        case 13: self = .passwordReset
+        case 14: self = .securityAlert
+        case 15: self = .general
+        case 16: self = .exportReady
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .appointmentBooked: 1
-            case .appointmentConfirmed: 2
-            case .appointmentRescheduled: 3
-            case .appointmentCancelled: 4
-            case .appointmentReminder: 5
-            case .consultationCompleted: 6
-            case .prescriptionIssued: 7
-            case .invoiceIssued: 8
-            case .paymentSucceeded: 9
-            case .paymentFailed: 10
-            case .refundIssued: 11
-            case .accountInvitation: 12
-            case .passwordReset: 13
-            case .securityAlert: 14
-            case .general: 15
-            case .exportReady: 16
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .appointmentBooked: 1
+        case .appointmentConfirmed: 2
+        case .appointmentRescheduled: 3
+        case .appointmentCancelled: 4
+        case .appointmentReminder: 5
+        case .consultationCompleted: 6
+        case .prescriptionIssued: 7
+        case .invoiceIssued: 8
+        case .paymentSucceeded: 9
+        case .paymentFailed: 10
+        case .refundIssued: 11
+        case .accountInvitation: 12
+        case .passwordReset: 13
+        case .securityAlert: 14
+        case .general: 15
+        case .exportReady: 16
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Notifications_V1_NotificationKind] = [.unspecified, .appointmentBooked, .appointmentConfirmed, .appointmentRescheduled, .appointmentCancelled, .appointmentReminder, .consultationCompleted, .prescriptionIssued, .invoiceIssued, .paymentSucceeded, .paymentFailed, .refundIssued, .accountInvitation, .passwordReset, .securityAlert, .general, .exportReady]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__notifications__v1__notification_kind__descriptor_ref())
     }
@@ -981,6 +943,7 @@ public enum Clinic_Notifications_V1_NotificationKind: ProtoEnum {
 /// Delivery channels.
 public enum Clinic_Notifications_V1_NotificationChannel: ProtoEnum {
     case unspecified // = 0
+    /// The inbox of the web UI (ListNotifications, SubscribeNotifications).
     case inApp // = 1
     case email // = 2
     case sms // = 3
@@ -992,28 +955,32 @@ public enum Clinic_Notifications_V1_NotificationChannel: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .inApp
-            case 2: self = .email
-            case 3: self = .sms
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .inApp
+        case 2: self = .email
+        case 3: self = .sms
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .inApp: 1
-            case .email: 2
-            case .sms: 3
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .inApp: 1
+        case .email: 2
+        case .sms: 3
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Notifications_V1_NotificationChannel] = [.unspecified, .inApp, .email, .sms]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__notifications__v1__notification_channel__descriptor_ref())
     }
@@ -1022,9 +989,13 @@ public enum Clinic_Notifications_V1_NotificationChannel: ProtoEnum {
 /// State of a delivery on one channel.
 public enum Clinic_Notifications_V1_DeliveryState: ProtoEnum {
     case unspecified // = 0
+    /// Waiting (scheduled, or being retried).
     case pending // = 1
+    /// Handed to the mail or SMS gateway, or stored in the inbox.
     case sent // = 2
+    /// Gave up after retries.
     case failed // = 3
+    /// Not sent: disabled by preferences, quiet hours passed the deadline, or no address.
     case skipped // = 4
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -1034,30 +1005,34 @@ public enum Clinic_Notifications_V1_DeliveryState: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .pending
-            case 2: self = .sent
-            case 3: self = .failed
-            case 4: self = .skipped
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .pending
+        case 2: self = .sent
+        case 3: self = .failed
+        case 4: self = .skipped
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .pending: 1
-            case .sent: 2
-            case .failed: 3
-            case .skipped: 4
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .pending: 1
+        case .sent: 2
+        case .failed: 3
+        case .skipped: 4
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Notifications_V1_DeliveryState] = [.unspecified, .pending, .sent, .failed, .skipped]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__notifications__v1__delivery_state__descriptor_ref())
     }
@@ -1066,6 +1041,7 @@ public enum Clinic_Notifications_V1_DeliveryState: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Notifications_V1_NotificationPreferences {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if kinds.count > 64 { throw ValidationError(fieldPath: "kinds", reason: "must have at most 64 items") }
         for (position, item) in kinds.enumerated() {
@@ -1078,6 +1054,7 @@ extension Clinic_Notifications_V1_NotificationPreferences {
 }
 
 extension Clinic_Notifications_V1_KindPreference {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if kind.protoNumber == 0 { throw ValidationError(fieldPath: "kind", reason: "is required") }
         if case .UNRECOGNIZED = kind { throw ValidationError(fieldPath: "kind", reason: "is not a known value") }
@@ -1085,6 +1062,7 @@ extension Clinic_Notifications_V1_KindPreference {
 }
 
 extension Clinic_Notifications_V1_QuietHours {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if hours == nil { throw ValidationError(fieldPath: "hours", reason: "is required") }
         if let value = hours {
@@ -1096,6 +1074,7 @@ extension Clinic_Notifications_V1_QuietHours {
 }
 
 extension Clinic_Notifications_V1_ListNotificationsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if kinds.count > 32 { throw ValidationError(fieldPath: "kinds", reason: "must have at most 32 items") }
         for (position, item) in kinds.enumerated() {
@@ -1108,6 +1087,7 @@ extension Clinic_Notifications_V1_ListNotificationsRequest {
 }
 
 extension Clinic_Notifications_V1_MarkNotificationsReadRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if case .notificationIds(let oneofValue)? = selection {
             do { try oneofValue.validate() } catch { throw error.nested(under: "notification_ids") }
@@ -1116,6 +1096,7 @@ extension Clinic_Notifications_V1_MarkNotificationsReadRequest {
 }
 
 extension Clinic_Notifications_V1_NotificationIdList {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if ids.isEmpty { throw ValidationError(fieldPath: "ids", reason: "must not be empty") }
         if ids.count > 500 { throw ValidationError(fieldPath: "ids", reason: "must have at most 500 items") }
@@ -1126,6 +1107,7 @@ extension Clinic_Notifications_V1_NotificationIdList {
 }
 
 extension Clinic_Notifications_V1_DeleteNotificationRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if notificationId.isEmpty { throw ValidationError(fieldPath: "notification_id", reason: "is required") }
         if !FieldFormat.id.accepts(notificationId) { throw ValidationError(fieldPath: "notification_id", reason: "is not a valid id") }
@@ -1133,6 +1115,7 @@ extension Clinic_Notifications_V1_DeleteNotificationRequest {
 }
 
 extension Clinic_Notifications_V1_UpdateNotificationPreferencesRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if kinds.count > 64 { throw ValidationError(fieldPath: "kinds", reason: "must have at most 64 items") }
         for (position, item) in kinds.enumerated() {
@@ -1145,12 +1128,14 @@ extension Clinic_Notifications_V1_UpdateNotificationPreferencesRequest {
 }
 
 extension Clinic_Notifications_V1_SubscribeNotificationsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if FieldFormat.length(of: resumeAfterEventId) > 128 { throw ValidationError(fieldPath: "resume_after_event_id", reason: "must be at most 128 characters") }
     }
 }
 
 extension Clinic_Notifications_V1_PublishNotificationRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if recipientAccountIds.isEmpty { throw ValidationError(fieldPath: "recipient_account_ids", reason: "must not be empty") }
         if recipientAccountIds.count > 1000 { throw ValidationError(fieldPath: "recipient_account_ids", reason: "must have at most 1000 items") }
@@ -1172,13 +1157,13 @@ extension Clinic_Notifications_V1_PublishNotificationRequest {
 }
 
 extension Clinic_Notifications_V1_CancelScheduledNotificationsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if dedupeKey.isEmpty { throw ValidationError(fieldPath: "dedupe_key", reason: "is required") }
         if FieldFormat.length(of: dedupeKey) > 200 { throw ValidationError(fieldPath: "dedupe_key", reason: "must be at most 200 characters") }
         if !FieldFormat.id.accepts(recipientAccountId) { throw ValidationError(fieldPath: "recipient_account_id", reason: "is not a valid id") }
     }
 }
-
 
 /// Stores and delivers notifications. Other services publish through PublishNotification
 /// (internal), mostly from the domain events they consume; users read, mark, delete, tune and
@@ -1363,34 +1348,50 @@ public enum Clinic_Notifications_V1_NotificationService {
         /// What carries the calls.
         public let caller: any RPCCaller
 
+        /// A client whose calls go through `caller`.
         public init(caller: any RPCCaller) {
             self.caller = caller
         }
 
+        /// Lists the caller's notifications, newest first.
         public func listNotifications(_ request: Clinic_Notifications_V1_ListNotificationsRequest, options: CallOptions = .defaults) async throws -> Clinic_Notifications_V1_ListNotificationsResponse {
             try await caller.unary(request: request, method: Method.ListNotifications.descriptor, options: options)
         }
 
+        /// The number of the caller's unread in-app notifications (for a badge).
         public func getUnreadCount(_ request: Clinic_Notifications_V1_GetUnreadCountRequest, options: CallOptions = .defaults) async throws -> Clinic_Notifications_V1_GetUnreadCountResponse {
             try await caller.unary(request: request, method: Method.GetUnreadCount.descriptor, options: options)
         }
 
+        /// Marks some or all of the caller's notifications as read. Unknown or already read ids are
+        /// ignored, so a retry is harmless.
         public func markNotificationsRead(_ request: Clinic_Notifications_V1_MarkNotificationsReadRequest, options: CallOptions = .defaults) async throws -> Clinic_Notifications_V1_MarkNotificationsReadResponse {
             try await caller.unary(request: request, method: Method.MarkNotificationsRead.descriptor, options: options)
         }
 
+        /// Deletes one of the caller's notifications from their inbox (hard delete: it is a message to
+        /// the user, not a record; delivery logs are kept separately).
         public func deleteNotification(_ request: Clinic_Notifications_V1_DeleteNotificationRequest, options: CallOptions = .defaults) async throws -> Google_Protobuf_Empty {
             try await caller.unary(request: request, method: Method.DeleteNotification.descriptor, options: options)
         }
 
+        /// The caller's delivery preferences (defaults for kinds never changed).
         public func getNotificationPreferences(_ request: Clinic_Notifications_V1_GetNotificationPreferencesRequest, options: CallOptions = .defaults) async throws -> Clinic_Notifications_V1_NotificationPreferences {
             try await caller.unary(request: request, method: Method.GetNotificationPreferences.descriptor, options: options)
         }
 
+        /// Changes the caller's delivery preferences: each listed kind is replaced, other kinds are
+        /// unchanged. Mandatory kinds (security, password reset) cannot turn e-mail off
+        /// (invalid_argument).
         public func updateNotificationPreferences(_ request: Clinic_Notifications_V1_UpdateNotificationPreferencesRequest, options: CallOptions = .defaults) async throws -> Clinic_Notifications_V1_NotificationPreferences {
             try await caller.unary(request: request, method: Method.UpdateNotificationPreferences.descriptor, options: options)
         }
 
+        /// A live stream of the caller's new in-app notifications and unread-count changes, for the
+        /// web UI (server-sent events through the edge). Resumes after `resume_after_event_id` without
+        /// gaps when the server still has the events (within 24 hours), otherwise starts with a
+        /// RESET event. A keepalive event comes every 30 s. The stream ends with unauthenticated when
+        /// the access token expires; the client resubscribes with a fresh token.
         public func subscribeNotifications<Result: Sendable>(
             _ request: Clinic_Notifications_V1_SubscribeNotificationsRequest,
             options: CallOptions = .defaults,
@@ -1399,10 +1400,15 @@ public enum Clinic_Notifications_V1_NotificationService {
             try await caller.serverStreaming(request: request, method: Method.SubscribeNotifications.descriptor, options: options, onResponse: handle)
         }
 
+        /// Publishes a notification to accounts (internal). Delivered on every channel the recipient's
+        /// preferences enable for the kind, now or at `deliver_time`. A repeated `dedupe_key` for the
+        /// same recipient returns the existing notification.
         public func publishNotification(_ request: Clinic_Notifications_V1_PublishNotificationRequest, options: CallOptions = .defaults) async throws -> Clinic_Notifications_V1_PublishNotificationResponse {
             try await caller.unary(request: request, method: Method.PublishNotification.descriptor, options: options)
         }
 
+        /// Cancels scheduled notifications not yet delivered, by dedupe key (internal), e.g. the
+        /// reminder of a cancelled appointment.
         public func cancelScheduledNotifications(_ request: Clinic_Notifications_V1_CancelScheduledNotificationsRequest, options: CallOptions = .defaults) async throws -> Clinic_Notifications_V1_CancelScheduledNotificationsResponse {
             try await caller.unary(request: request, method: Method.CancelScheduledNotifications.descriptor, options: options)
         }

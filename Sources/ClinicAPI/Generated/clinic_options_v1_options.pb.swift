@@ -3,9 +3,7 @@
 // Regenerate with scripts/generate.sh.
 
 public import ProtoRuntime
-public import WellKnownTypes
 internal import CClinicProtos
-internal import CProtoWKT
 
 /// Who may call a method. A method without a policy inherits its service's `default_policy`;
 /// a method with neither is callable only by other services (mTLS identity).
@@ -26,10 +24,13 @@ public struct Clinic_Options_V1_MethodPolicy: ProtoMessage {
     /// they may act there (e.g. a patient must be linked to the clinic). A request field never
     /// overrides the tenant of a token that has one.
     public var tenantScoped: Bool = false
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__options__v1__method_policy__descriptor_ref())
     }
@@ -50,25 +51,12 @@ public struct Clinic_Options_V1_MethodPolicy: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Options__V1__MethodPolicy.self)
         _c.pointee.n_roles = self.roles.count
         _c.pointee.roles = try arena.array(count: self.roles.count) { (index, arena) throws(ProtoError) -> Clinic__Common__V1__Role in
-            let element = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.roles[index].protoNumber))
-            return element
+            return Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.roles[index].protoNumber))
         }
-        do {
-            let v2: protobuf_c_boolean = self.`public` ? 1 : 0
-            _c.pointee.public_ = v2
-        }
-        do {
-            let v3: protobuf_c_boolean = self.`internal` ? 1 : 0
-            _c.pointee.internal = v3
-        }
-        do {
-            let v4: protobuf_c_boolean = self.idempotent ? 1 : 0
-            _c.pointee.idempotent = v4
-        }
-        do {
-            let v5: protobuf_c_boolean = self.tenantScoped ? 1 : 0
-            _c.pointee.tenant_scoped = v5
-        }
+        _c.pointee.public_ = self.`public` ? 1 : 0
+        _c.pointee.internal = self.`internal` ? 1 : 0
+        _c.pointee.idempotent = self.idempotent ? 1 : 0
+        _c.pointee.tenant_scoped = self.tenantScoped ? 1 : 0
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -88,6 +76,7 @@ public struct Clinic_Options_V1_HttpRule: ProtoMessage {
     /// name for one field, empty for none (unbound fields come from the query string).
     public var body: String = ""
     public var pattern: OneOf_Pattern?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
     public enum OneOf_Pattern: Sendable, Equatable {
@@ -98,8 +87,10 @@ public struct Clinic_Options_V1_HttpRule: ProtoMessage {
         case delete(String)
     }
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__options__v1__http_rule__descriptor_ref())
     }
@@ -108,44 +99,37 @@ public struct Clinic_Options_V1_HttpRule: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Options__V1__HttpRule.self).pointee
         self.body = try CMessageReader.string(_c.body)
         switch _c.pattern_case.rawValue {
-            case 1: self.pattern = .get(try CMessageReader.string(_c.get))
-            case 2: self.pattern = .post(try CMessageReader.string(_c.post))
-            case 3: self.pattern = .put(try CMessageReader.string(_c.put))
-            case 4: self.pattern = .patch(try CMessageReader.string(_c.patch))
-            case 5: self.pattern = .delete(try CMessageReader.string(_c.delete_))
-            default: self.pattern = nil
+        case 1: self.pattern = .get(try CMessageReader.string(_c.get))
+        case 2: self.pattern = .post(try CMessageReader.string(_c.post))
+        case 3: self.pattern = .put(try CMessageReader.string(_c.put))
+        case 4: self.pattern = .patch(try CMessageReader.string(_c.patch))
+        case 5: self.pattern = .delete(try CMessageReader.string(_c.delete_))
+        default: self.pattern = nil
         }
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Options__V1__HttpRule.self)
-        do {
-            let v6 = try arena.cString(self.body)
-            _c.pointee.body = v6
-        }
+        _c.pointee.body = try arena.cString(self.body)
         switch self.pattern {
-            case .get(let value)?:
-                let cValue = try arena.cString(value)
-                _c.pointee.pattern_case = .init(rawValue: 1)
-                _c.pointee.get = cValue
-            case .post(let value)?:
-                let cValue = try arena.cString(value)
-                _c.pointee.pattern_case = .init(rawValue: 2)
-                _c.pointee.post = cValue
-            case .put(let value)?:
-                let cValue = try arena.cString(value)
-                _c.pointee.pattern_case = .init(rawValue: 3)
-                _c.pointee.put = cValue
-            case .patch(let value)?:
-                let cValue = try arena.cString(value)
-                _c.pointee.pattern_case = .init(rawValue: 4)
-                _c.pointee.patch = cValue
-            case .delete(let value)?:
-                let cValue = try arena.cString(value)
-                _c.pointee.pattern_case = .init(rawValue: 5)
-                _c.pointee.delete_ = cValue
-            case nil: break
+        case .get(let value)?:
+            _c.pointee.pattern_case = .init(rawValue: 1)
+            _c.pointee.get = try arena.cString(value)
+        case .post(let value)?:
+            _c.pointee.pattern_case = .init(rawValue: 2)
+            _c.pointee.post = try arena.cString(value)
+        case .put(let value)?:
+            _c.pointee.pattern_case = .init(rawValue: 3)
+            _c.pointee.put = try arena.cString(value)
+        case .patch(let value)?:
+            _c.pointee.pattern_case = .init(rawValue: 4)
+            _c.pointee.patch = try arena.cString(value)
+        case .delete(let value)?:
+            _c.pointee.pattern_case = .init(rawValue: 5)
+            _c.pointee.delete_ = try arena.cString(value)
+        case nil:
+            break
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -176,10 +160,13 @@ public struct Clinic_Options_V1_FieldRules: ProtoMessage {
     public var definedOnly: Bool = false
     /// Regular expression (ICU syntax via NSRegularExpression) the whole string must match.
     public var pattern: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__options__v1__field_rules__descriptor_ref())
     }
@@ -204,35 +191,21 @@ public struct Clinic_Options_V1_FieldRules: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Options__V1__FieldRules.self)
-        do {
-            let v1: protobuf_c_boolean = self.required ? 1 : 0
-            _c.pointee.required = v1
-        }
+        _c.pointee.required = self.required ? 1 : 0
         _c.pointee.min_len = self.minLen
         _c.pointee.max_len = self.maxLen
-        do {
-            let v4 = Clinic__Options__V1__Format(rawValue: .init(truncatingIfNeeded: self.format.protoNumber))
-            _c.pointee.format = v4
-        }
+        _c.pointee.format = Clinic__Options__V1__Format(rawValue: .init(truncatingIfNeeded: self.format.protoNumber))
         if let value = self.min {
-            let v5 = value
             _c.pointee._min_case = .init(rawValue: 5)
-            _c.pointee.min = v5
+            _c.pointee.min = value
         }
         if let value = self.max {
-            let v6 = value
             _c.pointee._max_case = .init(rawValue: 6)
-            _c.pointee.max = v6
+            _c.pointee.max = value
         }
         _c.pointee.max_items = self.maxItems
-        do {
-            let v8: protobuf_c_boolean = self.definedOnly ? 1 : 0
-            _c.pointee.defined_only = v8
-        }
-        do {
-            let v9 = try arena.cString(self.pattern)
-            _c.pointee.pattern = v9
-        }
+        _c.pointee.defined_only = self.definedOnly ? 1 : 0
+        _c.pointee.pattern = try arena.cString(self.pattern)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -241,15 +214,24 @@ public struct Clinic_Options_V1_FieldRules: ProtoMessage {
 public enum Clinic_Options_V1_Format: ProtoEnum {
     case unspecified // = 0
     case email // = 1
+    /// Opaque identifiers issued by the platform: [A-Za-z0-9_-]{1,64}.
     case id // = 2
     case uuid // = 3
+    /// E.164 phone number: + then 8 to 15 digits.
     case phoneE164 // = 4
+    /// IANA time zone name, e.g. Europe/Paris.
     case timeZone // = 5
+    /// ISO 4217 currency code, e.g. EUR.
     case currency // = 6
+    /// ISO 3166-1 alpha-2 country code, e.g. FR.
     case country // = 7
+    /// Calendar date YYYY-MM-DD.
     case date // = 8
+    /// Absolute http(s) URI.
     case uri // = 9
+    /// BCP 47 language tag, e.g. fr-FR.
     case language // = 10
+    /// MIME type, e.g. application/pdf.
     case mediaType // = 11
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -259,44 +241,48 @@ public enum Clinic_Options_V1_Format: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .email
-            case 2: self = .id
-            case 3: self = .uuid
-            case 4: self = .phoneE164
-            case 5: self = .timeZone
-            case 6: self = .currency
-            case 7: self = .country
-            case 8: self = .date
-            case 9: self = .uri
-            case 10: self = .language
-            case 11: self = .mediaType
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .email
+        case 2: self = .id
+        case 3: self = .uuid
+        case 4: self = .phoneE164
+        case 5: self = .timeZone
+        case 6: self = .currency
+        case 7: self = .country
+        case 8: self = .date
+        case 9: self = .uri
+        case 10: self = .language
+        case 11: self = .mediaType
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .email: 1
-            case .id: 2
-            case .uuid: 3
-            case .phoneE164: 4
-            case .timeZone: 5
-            case .currency: 6
-            case .country: 7
-            case .date: 8
-            case .uri: 9
-            case .language: 10
-            case .mediaType: 11
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .email: 1
+        case .id: 2
+        case .uuid: 3
+        case .phoneE164: 4
+        case .timeZone: 5
+        case .currency: 6
+        case .country: 7
+        case .date: 8
+        case .uri: 9
+        case .language: 10
+        case .mediaType: 11
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Options_V1_Format] = [.unspecified, .email, .id, .uuid, .phoneE164, .timeZone, .currency, .country, .date, .uri, .language, .mediaType]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__options__v1__format__descriptor_ref())
     }

@@ -37,10 +37,13 @@ public struct Clinic_Patients_V1_Patient: ProtoMessage {
     public var deleteTime: Google_Protobuf_Timestamp?
     /// Output only. Pass back in updates to detect concurrent changes (aborted).
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__patient__descriptor_ref())
     }
@@ -81,58 +84,35 @@ public struct Clinic_Patients_V1_Patient: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__Patient.self)
-        do {
-            let v1 = try arena.cString(self.id)
-            _c.pointee.id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.accountId)
-            _c.pointee.account_id = v2
-        }
+        _c.pointee.id = try arena.cString(self.id)
+        _c.pointee.account_id = try arena.cString(self.accountId)
         if let value = self.name {
-            let v3: UnsafeMutablePointer<Clinic__Common__V1__PersonName>? = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
-            _c.pointee.name = v3
+            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
         }
         if let value = self.nationalId {
-            let v4: UnsafeMutablePointer<Clinic__Patients__V1__NationalId>? = try arena.message(value, as: Clinic__Patients__V1__NationalId.self)
-            _c.pointee.national_id = v4
+            _c.pointee.national_id = try arena.message(value, as: Clinic__Patients__V1__NationalId.self)
         }
         if let value = self.birthDate {
-            let v5: UnsafeMutablePointer<Clinic__Common__V1__Date>? = try arena.message(value, as: Clinic__Common__V1__Date.self)
-            _c.pointee.birth_date = v5
+            _c.pointee.birth_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
         }
-        do {
-            let v6 = Clinic__Patients__V1__Sex(rawValue: .init(truncatingIfNeeded: self.sex.protoNumber))
-            _c.pointee.sex = v6
-        }
+        _c.pointee.sex = Clinic__Patients__V1__Sex(rawValue: .init(truncatingIfNeeded: self.sex.protoNumber))
         if let value = self.contact {
-            let v7: UnsafeMutablePointer<Clinic__Common__V1__ContactInfo>? = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self)
-            _c.pointee.contact = v7
+            _c.pointee.contact = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self)
         }
         if let value = self.address {
-            let v8: UnsafeMutablePointer<Clinic__Common__V1__PostalAddress>? = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self)
-            _c.pointee.address = v8
+            _c.pointee.address = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self)
         }
-        do {
-            let v9 = Clinic__Patients__V1__PatientState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
-            _c.pointee.state = v9
-        }
+        _c.pointee.state = Clinic__Patients__V1__PatientState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
         if let value = self.createTime {
-            let v10: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.create_time = v10
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.updateTime {
-            let v11: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.update_time = v11
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.deleteTime {
-            let v12: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.delete_time = v12
+            _c.pointee.delete_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
-        do {
-            let v13 = try arena.cString(self.etag)
-            _c.pointee.etag = v13
-        }
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -143,10 +123,13 @@ public struct Clinic_Patients_V1_NationalId: ProtoMessage {
     public var value: String = ""
     /// Issuing country, ISO 3166-1 alpha-2. Required when the message is set.
     public var regionCode: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__national_id__descriptor_ref())
     }
@@ -160,14 +143,8 @@ public struct Clinic_Patients_V1_NationalId: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__NationalId.self)
-        do {
-            let v1 = try arena.cString(self.value)
-            _c.pointee.value = v1
-        }
-        do {
-            let v2 = try arena.cString(self.regionCode)
-            _c.pointee.region_code = v2
-        }
+        _c.pointee.value = try arena.cString(self.value)
+        _c.pointee.region_code = try arena.cString(self.regionCode)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -178,10 +155,13 @@ public struct Clinic_Patients_V1_DuplicateCandidate: ProtoMessage {
     public var patient: Clinic_Patients_V1_Patient?
     /// Every reason that matched.
     public var reasons: [Clinic_Patients_V1_DuplicateReason] = []
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__duplicate_candidate__descriptor_ref())
     }
@@ -200,13 +180,11 @@ public struct Clinic_Patients_V1_DuplicateCandidate: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DuplicateCandidate.self)
         if let value = self.patient {
-            let v1: UnsafeMutablePointer<Clinic__Patients__V1__Patient>? = try arena.message(value, as: Clinic__Patients__V1__Patient.self)
-            _c.pointee.patient = v1
+            _c.pointee.patient = try arena.message(value, as: Clinic__Patients__V1__Patient.self)
         }
         _c.pointee.n_reasons = self.reasons.count
         _c.pointee.reasons = try arena.array(count: self.reasons.count) { (index, arena) throws(ProtoError) -> Clinic__Patients__V1__DuplicateReason in
-            let element = Clinic__Patients__V1__DuplicateReason(rawValue: .init(truncatingIfNeeded: self.reasons[index].protoNumber))
-            return element
+            return Clinic__Patients__V1__DuplicateReason(rawValue: .init(truncatingIfNeeded: self.reasons[index].protoNumber))
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -230,10 +208,13 @@ public struct Clinic_Patients_V1_PatientProfile: ProtoMessage {
     public var nationalId: Clinic_Patients_V1_NationalId?
     /// Output only.
     public var updateTime: Google_Protobuf_Timestamp?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__patient_profile__descriptor_ref())
     }
@@ -265,37 +246,25 @@ public struct Clinic_Patients_V1_PatientProfile: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__PatientProfile.self)
-        do {
-            let v1 = try arena.cString(self.accountId)
-            _c.pointee.account_id = v1
-        }
+        _c.pointee.account_id = try arena.cString(self.accountId)
         if let value = self.name {
-            let v2: UnsafeMutablePointer<Clinic__Common__V1__PersonName>? = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
-            _c.pointee.name = v2
+            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
         }
         if let value = self.birthDate {
-            let v3: UnsafeMutablePointer<Clinic__Common__V1__Date>? = try arena.message(value, as: Clinic__Common__V1__Date.self)
-            _c.pointee.birth_date = v3
+            _c.pointee.birth_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
         }
-        do {
-            let v4 = Clinic__Patients__V1__Sex(rawValue: .init(truncatingIfNeeded: self.sex.protoNumber))
-            _c.pointee.sex = v4
-        }
+        _c.pointee.sex = Clinic__Patients__V1__Sex(rawValue: .init(truncatingIfNeeded: self.sex.protoNumber))
         if let value = self.contact {
-            let v5: UnsafeMutablePointer<Clinic__Common__V1__ContactInfo>? = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self)
-            _c.pointee.contact = v5
+            _c.pointee.contact = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self)
         }
         if let value = self.address {
-            let v6: UnsafeMutablePointer<Clinic__Common__V1__PostalAddress>? = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self)
-            _c.pointee.address = v6
+            _c.pointee.address = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self)
         }
         if let value = self.nationalId {
-            let v7: UnsafeMutablePointer<Clinic__Patients__V1__NationalId>? = try arena.message(value, as: Clinic__Patients__V1__NationalId.self)
-            _c.pointee.national_id = v7
+            _c.pointee.national_id = try arena.message(value, as: Clinic__Patients__V1__NationalId.self)
         }
         if let value = self.updateTime {
-            let v8: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.update_time = v8
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -311,10 +280,13 @@ public struct Clinic_Patients_V1_ClinicLink: ProtoMessage {
     public var patientId: String = ""
     /// When the link was made.
     public var linkTime: Google_Protobuf_Timestamp?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__clinic_link__descriptor_ref())
     }
@@ -332,21 +304,11 @@ public struct Clinic_Patients_V1_ClinicLink: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ClinicLink.self)
-        do {
-            let v1 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicDisplayName)
-            _c.pointee.clinic_display_name = v2
-        }
-        do {
-            let v3 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v3
-        }
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.clinic_display_name = try arena.cString(self.clinicDisplayName)
+        _c.pointee.patient_id = try arena.cString(self.patientId)
         if let value = self.linkTime {
-            let v4: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.link_time = v4
+            _c.pointee.link_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -360,10 +322,13 @@ public struct Clinic_Patients_V1_RegisterPatientRequest: ProtoMessage {
     public var validateOnly: Bool = false
     /// Idempotency key (a UUID chosen by the client); a retry within 24 hours returns the first result.
     public var requestId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__register_patient_request__descriptor_ref())
     }
@@ -381,17 +346,10 @@ public struct Clinic_Patients_V1_RegisterPatientRequest: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__RegisterPatientRequest.self)
         if let value = self.patient {
-            let v1: UnsafeMutablePointer<Clinic__Patients__V1__Patient>? = try arena.message(value, as: Clinic__Patients__V1__Patient.self)
-            _c.pointee.patient = v1
+            _c.pointee.patient = try arena.message(value, as: Clinic__Patients__V1__Patient.self)
         }
-        do {
-            let v2: protobuf_c_boolean = self.validateOnly ? 1 : 0
-            _c.pointee.validate_only = v2
-        }
-        do {
-            let v3 = try arena.cString(self.requestId)
-            _c.pointee.request_id = v3
-        }
+        _c.pointee.validate_only = self.validateOnly ? 1 : 0
+        _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -402,10 +360,13 @@ public struct Clinic_Patients_V1_RegisterPatientResponse: ProtoMessage {
     public var patient: Clinic_Patients_V1_Patient?
     /// Existing patients of the clinic that may be the same person, best match first, at most 10.
     public var likelyDuplicates: [Clinic_Patients_V1_DuplicateCandidate] = []
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__register_patient_response__descriptor_ref())
     }
@@ -424,13 +385,11 @@ public struct Clinic_Patients_V1_RegisterPatientResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__RegisterPatientResponse.self)
         if let value = self.patient {
-            let v1: UnsafeMutablePointer<Clinic__Patients__V1__Patient>? = try arena.message(value, as: Clinic__Patients__V1__Patient.self)
-            _c.pointee.patient = v1
+            _c.pointee.patient = try arena.message(value, as: Clinic__Patients__V1__Patient.self)
         }
         _c.pointee.n_likely_duplicates = self.likelyDuplicates.count
         _c.pointee.likely_duplicates = try arena.array(count: self.likelyDuplicates.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Patients__V1__DuplicateCandidate>? in
-            let element: UnsafeMutablePointer<Clinic__Patients__V1__DuplicateCandidate>? = try arena.message(self.likelyDuplicates[index], as: Clinic__Patients__V1__DuplicateCandidate.self)
-            return element
+            return try arena.message(self.likelyDuplicates[index], as: Clinic__Patients__V1__DuplicateCandidate.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -442,10 +401,13 @@ public struct Clinic_Patients_V1_GetPatientRequest: ProtoMessage {
     public var patientId: String = ""
     /// The clinic, for patients and services.
     public var clinicId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__get_patient_request__descriptor_ref())
     }
@@ -459,14 +421,8 @@ public struct Clinic_Patients_V1_GetPatientRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__GetPatientRequest.self)
-        do {
-            let v1 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -491,10 +447,13 @@ public struct Clinic_Patients_V1_UpdatePatientRequest: ProtoMessage {
     public var address: Clinic_Common_V1_PostalAddress?
     /// The etag from the last read; when set and stale, the update answers aborted.
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__update_patient_request__descriptor_ref())
     }
@@ -527,43 +486,28 @@ public struct Clinic_Patients_V1_UpdatePatientRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UpdatePatientRequest.self)
-        do {
-            let v1 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.name {
-            let v3: UnsafeMutablePointer<Clinic__Common__V1__PersonName>? = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
-            _c.pointee.name = v3
+            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
         }
         if let value = self.nationalId {
-            let v4: UnsafeMutablePointer<Clinic__Patients__V1__NationalId>? = try arena.message(value, as: Clinic__Patients__V1__NationalId.self)
-            _c.pointee.national_id = v4
+            _c.pointee.national_id = try arena.message(value, as: Clinic__Patients__V1__NationalId.self)
         }
         if let value = self.birthDate {
-            let v5: UnsafeMutablePointer<Clinic__Common__V1__Date>? = try arena.message(value, as: Clinic__Common__V1__Date.self)
-            _c.pointee.birth_date = v5
+            _c.pointee.birth_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
         }
         if let value = self.sex {
-            let v6 = Clinic__Patients__V1__Sex(rawValue: .init(truncatingIfNeeded: value.protoNumber))
             _c.pointee._sex_case = .init(rawValue: 6)
-            _c.pointee.sex = v6
+            _c.pointee.sex = Clinic__Patients__V1__Sex(rawValue: .init(truncatingIfNeeded: value.protoNumber))
         }
         if let value = self.contact {
-            let v7: UnsafeMutablePointer<Clinic__Common__V1__ContactInfo>? = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self)
-            _c.pointee.contact = v7
+            _c.pointee.contact = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self)
         }
         if let value = self.address {
-            let v8: UnsafeMutablePointer<Clinic__Common__V1__PostalAddress>? = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self)
-            _c.pointee.address = v8
+            _c.pointee.address = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self)
         }
-        do {
-            let v9 = try arena.cString(self.etag)
-            _c.pointee.etag = v9
-        }
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -574,10 +518,13 @@ public struct Clinic_Patients_V1_DeletePatientRequest: ProtoMessage {
     public var patientId: String = ""
     /// The etag from the last read; when set and stale, the archive answers aborted.
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__delete_patient_request__descriptor_ref())
     }
@@ -591,14 +538,8 @@ public struct Clinic_Patients_V1_DeletePatientRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DeletePatientRequest.self)
-        do {
-            let v1 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.etag)
-            _c.pointee.etag = v2
-        }
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -620,10 +561,13 @@ public struct Clinic_Patients_V1_SearchPatientsRequest: ProtoMessage {
     public var pageSize: Int32 = 0
     /// `next_page_token` of the previous page; other fields must not change between pages.
     public var pageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__search_patients_request__descriptor_ref())
     }
@@ -644,31 +588,15 @@ public struct Clinic_Patients_V1_SearchPatientsRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__SearchPatientsRequest.self)
-        do {
-            let v1 = try arena.cString(self.query)
-            _c.pointee.query = v1
-        }
-        do {
-            let v2 = try arena.cString(self.nationalId)
-            _c.pointee.national_id = v2
-        }
+        _c.pointee.query = try arena.cString(self.query)
+        _c.pointee.national_id = try arena.cString(self.nationalId)
         if let value = self.birthDate {
-            let v3: UnsafeMutablePointer<Clinic__Common__V1__Date>? = try arena.message(value, as: Clinic__Common__V1__Date.self)
-            _c.pointee.birth_date = v3
+            _c.pointee.birth_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
         }
-        do {
-            let v4 = try arena.cString(self.phone)
-            _c.pointee.phone = v4
-        }
-        do {
-            let v5: protobuf_c_boolean = self.showArchived ? 1 : 0
-            _c.pointee.show_archived = v5
-        }
+        _c.pointee.phone = try arena.cString(self.phone)
+        _c.pointee.show_archived = self.showArchived ? 1 : 0
         _c.pointee.page_size = self.pageSize
-        do {
-            let v7 = try arena.cString(self.pageToken)
-            _c.pointee.page_token = v7
-        }
+        _c.pointee.page_token = try arena.cString(self.pageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -679,10 +607,13 @@ public struct Clinic_Patients_V1_SearchPatientsResponse: ProtoMessage {
     public var patients: [Clinic_Patients_V1_Patient] = []
     /// Token for the next page; empty on the last page.
     public var nextPageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__search_patients_response__descriptor_ref())
     }
@@ -700,13 +631,9 @@ public struct Clinic_Patients_V1_SearchPatientsResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__SearchPatientsResponse.self)
         _c.pointee.n_patients = self.patients.count
         _c.pointee.patients = try arena.array(count: self.patients.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Patients__V1__Patient>? in
-            let element: UnsafeMutablePointer<Clinic__Patients__V1__Patient>? = try arena.message(self.patients[index], as: Clinic__Patients__V1__Patient.self)
-            return element
+            return try arena.message(self.patients[index], as: Clinic__Patients__V1__Patient.self)
         }
-        do {
-            let v2 = try arena.cString(self.nextPageToken)
-            _c.pointee.next_page_token = v2
-        }
+        _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -731,10 +658,13 @@ public struct Clinic_Patients_V1_SignUpPatientRequest: ProtoMessage {
     public var acceptedTermsVersion: String = ""
     /// Idempotency key (a UUID chosen by the client); a retry within 24 hours returns the first result.
     public var requestId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__sign_up_patient_request__descriptor_ref())
     }
@@ -759,42 +689,19 @@ public struct Clinic_Patients_V1_SignUpPatientRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__SignUpPatientRequest.self)
-        do {
-            let v1 = try arena.cString(self.email)
-            _c.pointee.email = v1
-        }
-        do {
-            let v2 = try arena.cString(self.password)
-            _c.pointee.password = v2
-        }
+        _c.pointee.email = try arena.cString(self.email)
+        _c.pointee.password = try arena.cString(self.password)
         if let value = self.name {
-            let v3: UnsafeMutablePointer<Clinic__Common__V1__PersonName>? = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
-            _c.pointee.name = v3
+            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
         }
         if let value = self.birthDate {
-            let v4: UnsafeMutablePointer<Clinic__Common__V1__Date>? = try arena.message(value, as: Clinic__Common__V1__Date.self)
-            _c.pointee.birth_date = v4
+            _c.pointee.birth_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
         }
-        do {
-            let v5 = Clinic__Patients__V1__Sex(rawValue: .init(truncatingIfNeeded: self.sex.protoNumber))
-            _c.pointee.sex = v5
-        }
-        do {
-            let v6 = try arena.cString(self.phone)
-            _c.pointee.phone = v6
-        }
-        do {
-            let v7 = try arena.cString(self.languageCode)
-            _c.pointee.language_code = v7
-        }
-        do {
-            let v8 = try arena.cString(self.acceptedTermsVersion)
-            _c.pointee.accepted_terms_version = v8
-        }
-        do {
-            let v9 = try arena.cString(self.requestId)
-            _c.pointee.request_id = v9
-        }
+        _c.pointee.sex = Clinic__Patients__V1__Sex(rawValue: .init(truncatingIfNeeded: self.sex.protoNumber))
+        _c.pointee.phone = try arena.cString(self.phone)
+        _c.pointee.language_code = try arena.cString(self.languageCode)
+        _c.pointee.accepted_terms_version = try arena.cString(self.acceptedTermsVersion)
+        _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -805,10 +712,13 @@ public struct Clinic_Patients_V1_SignUpPatientResponse: ProtoMessage {
     public var accountId: String = ""
     /// The new profile.
     public var profile: Clinic_Patients_V1_PatientProfile?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__sign_up_patient_response__descriptor_ref())
     }
@@ -824,13 +734,9 @@ public struct Clinic_Patients_V1_SignUpPatientResponse: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__SignUpPatientResponse.self)
-        do {
-            let v1 = try arena.cString(self.accountId)
-            _c.pointee.account_id = v1
-        }
+        _c.pointee.account_id = try arena.cString(self.accountId)
         if let value = self.profile {
-            let v2: UnsafeMutablePointer<Clinic__Patients__V1__PatientProfile>? = try arena.message(value, as: Clinic__Patients__V1__PatientProfile.self)
-            _c.pointee.profile = v2
+            _c.pointee.profile = try arena.message(value, as: Clinic__Patients__V1__PatientProfile.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -838,10 +744,13 @@ public struct Clinic_Patients_V1_SignUpPatientResponse: ProtoMessage {
 
 /// Request of PatientService.GetPatientProfile.
 public struct Clinic_Patients_V1_GetPatientProfileRequest: ProtoMessage {
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__get_patient_profile_request__descriptor_ref())
     }
@@ -869,10 +778,13 @@ public struct Clinic_Patients_V1_UpdatePatientProfileRequest: ProtoMessage {
     public var address: Clinic_Common_V1_PostalAddress?
     /// New national id (replaces it).
     public var nationalId: Clinic_Patients_V1_NationalId?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__update_patient_profile_request__descriptor_ref())
     }
@@ -903,30 +815,24 @@ public struct Clinic_Patients_V1_UpdatePatientProfileRequest: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UpdatePatientProfileRequest.self)
         if let value = self.name {
-            let v1: UnsafeMutablePointer<Clinic__Common__V1__PersonName>? = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
-            _c.pointee.name = v1
+            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
         }
         if let value = self.birthDate {
-            let v2: UnsafeMutablePointer<Clinic__Common__V1__Date>? = try arena.message(value, as: Clinic__Common__V1__Date.self)
-            _c.pointee.birth_date = v2
+            _c.pointee.birth_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
         }
         if let value = self.sex {
-            let v3 = Clinic__Patients__V1__Sex(rawValue: .init(truncatingIfNeeded: value.protoNumber))
             _c.pointee._sex_case = .init(rawValue: 3)
-            _c.pointee.sex = v3
+            _c.pointee.sex = Clinic__Patients__V1__Sex(rawValue: .init(truncatingIfNeeded: value.protoNumber))
         }
         if let value = self.phone {
-            let v4 = try arena.cString(value)
             _c.pointee._phone_case = .init(rawValue: 4)
-            _c.pointee.phone = v4
+            _c.pointee.phone = try arena.cString(value)
         }
         if let value = self.address {
-            let v5: UnsafeMutablePointer<Clinic__Common__V1__PostalAddress>? = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self)
-            _c.pointee.address = v5
+            _c.pointee.address = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self)
         }
         if let value = self.nationalId {
-            let v6: UnsafeMutablePointer<Clinic__Patients__V1__NationalId>? = try arena.message(value, as: Clinic__Patients__V1__NationalId.self)
-            _c.pointee.national_id = v6
+            _c.pointee.national_id = try arena.message(value, as: Clinic__Patients__V1__NationalId.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -938,10 +844,13 @@ public struct Clinic_Patients_V1_LinkPatientToClinicRequest: ProtoMessage {
     public var clinicId: String = ""
     /// Idempotency key (a UUID chosen by the client).
     public var requestId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__link_patient_to_clinic_request__descriptor_ref())
     }
@@ -955,14 +864,8 @@ public struct Clinic_Patients_V1_LinkPatientToClinicRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__LinkPatientToClinicRequest.self)
-        do {
-            let v1 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.requestId)
-            _c.pointee.request_id = v2
-        }
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -975,10 +878,13 @@ public struct Clinic_Patients_V1_LinkPatientAccountRequest: ProtoMessage {
     public var accountEmail: String = ""
     /// The etag of the Patient from the last read; when set and stale, answers aborted.
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__link_patient_account_request__descriptor_ref())
     }
@@ -993,18 +899,9 @@ public struct Clinic_Patients_V1_LinkPatientAccountRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__LinkPatientAccountRequest.self)
-        do {
-            let v1 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.accountEmail)
-            _c.pointee.account_email = v2
-        }
-        do {
-            let v3 = try arena.cString(self.etag)
-            _c.pointee.etag = v3
-        }
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.account_email = try arena.cString(self.accountEmail)
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -1018,10 +915,13 @@ public struct Clinic_Patients_V1_ListPatientClinicsRequest: ProtoMessage {
     public var pageSize: Int32 = 0
     /// `next_page_token` of the previous page.
     public var pageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__list_patient_clinics_request__descriptor_ref())
     }
@@ -1036,15 +936,9 @@ public struct Clinic_Patients_V1_ListPatientClinicsRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListPatientClinicsRequest.self)
-        do {
-            let v1 = try arena.cString(self.accountId)
-            _c.pointee.account_id = v1
-        }
+        _c.pointee.account_id = try arena.cString(self.accountId)
         _c.pointee.page_size = self.pageSize
-        do {
-            let v3 = try arena.cString(self.pageToken)
-            _c.pointee.page_token = v3
-        }
+        _c.pointee.page_token = try arena.cString(self.pageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -1055,10 +949,13 @@ public struct Clinic_Patients_V1_ListPatientClinicsResponse: ProtoMessage {
     public var links: [Clinic_Patients_V1_ClinicLink] = []
     /// Token for the next page; empty on the last page.
     public var nextPageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__list_patient_clinics_response__descriptor_ref())
     }
@@ -1076,13 +973,9 @@ public struct Clinic_Patients_V1_ListPatientClinicsResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListPatientClinicsResponse.self)
         _c.pointee.n_links = self.links.count
         _c.pointee.links = try arena.array(count: self.links.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Patients__V1__ClinicLink>? in
-            let element: UnsafeMutablePointer<Clinic__Patients__V1__ClinicLink>? = try arena.message(self.links[index], as: Clinic__Patients__V1__ClinicLink.self)
-            return element
+            return try arena.message(self.links[index], as: Clinic__Patients__V1__ClinicLink.self)
         }
-        do {
-            let v2 = try arena.cString(self.nextPageToken)
-            _c.pointee.next_page_token = v2
-        }
+        _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -1093,6 +986,7 @@ public enum Clinic_Patients_V1_Sex: ProtoEnum {
     case female // = 1
     case male // = 2
     case other // = 3
+    /// Not known or not disclosed.
     case unknown // = 4
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -1102,30 +996,34 @@ public enum Clinic_Patients_V1_Sex: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .female
-            case 2: self = .male
-            case 3: self = .other
-            case 4: self = .unknown
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .female
+        case 2: self = .male
+        case 3: self = .other
+        case 4: self = .unknown
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .female: 1
-            case .male: 2
-            case .other: 3
-            case .unknown: 4
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .female: 1
+        case .male: 2
+        case .other: 3
+        case .unknown: 4
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Patients_V1_Sex] = [.unspecified, .female, .male, .other, .unknown]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__patients__v1__sex__descriptor_ref())
     }
@@ -1135,6 +1033,7 @@ public enum Clinic_Patients_V1_Sex: ProtoEnum {
 public enum Clinic_Patients_V1_PatientState: ProtoEnum {
     case unspecified // = 0
     case active // = 1
+    /// Archived (soft-deleted); data kept.
     case archived // = 2
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -1144,26 +1043,30 @@ public enum Clinic_Patients_V1_PatientState: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .active
-            case 2: self = .archived
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .active
+        case 2: self = .archived
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .active: 1
-            case .archived: 2
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .active: 1
+        case .archived: 2
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Patients_V1_PatientState] = [.unspecified, .active, .archived]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__patients__v1__patient_state__descriptor_ref())
     }
@@ -1172,7 +1075,9 @@ public enum Clinic_Patients_V1_PatientState: ProtoEnum {
 /// Why two patients look like the same person.
 public enum Clinic_Patients_V1_DuplicateReason: ProtoEnum {
     case unspecified // = 0
+    /// Same national id (value and country).
     case nationalId // = 1
+    /// Same given and family name (case- and accent-insensitive) and the same birth date.
     case nameAndBirthDate // = 2
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -1182,26 +1087,30 @@ public enum Clinic_Patients_V1_DuplicateReason: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .nationalId
-            case 2: self = .nameAndBirthDate
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .nationalId
+        case 2: self = .nameAndBirthDate
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .nationalId: 1
-            case .nameAndBirthDate: 2
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .nationalId: 1
+        case .nameAndBirthDate: 2
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Patients_V1_DuplicateReason] = [.unspecified, .nationalId, .nameAndBirthDate]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__patients__v1__duplicate_reason__descriptor_ref())
     }
@@ -1210,6 +1119,7 @@ public enum Clinic_Patients_V1_DuplicateReason: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Patients_V1_Patient {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = name {
             do { try value.validate() } catch { throw error.nested(under: "name") }
@@ -1231,6 +1141,7 @@ extension Clinic_Patients_V1_Patient {
 }
 
 extension Clinic_Patients_V1_NationalId {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if value.isEmpty { throw ValidationError(fieldPath: "value", reason: "is required") }
         if FieldFormat.length(of: value) > 64 { throw ValidationError(fieldPath: "value", reason: "must be at most 64 characters") }
@@ -1240,6 +1151,7 @@ extension Clinic_Patients_V1_NationalId {
 }
 
 extension Clinic_Patients_V1_DuplicateCandidate {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = patient {
             do { try value.validate() } catch { throw error.nested(under: "patient") }
@@ -1248,6 +1160,7 @@ extension Clinic_Patients_V1_DuplicateCandidate {
 }
 
 extension Clinic_Patients_V1_PatientProfile {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = name {
             do { try value.validate() } catch { throw error.nested(under: "name") }
@@ -1269,6 +1182,7 @@ extension Clinic_Patients_V1_PatientProfile {
 }
 
 extension Clinic_Patients_V1_RegisterPatientRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patient == nil { throw ValidationError(fieldPath: "patient", reason: "is required") }
         if let value = patient {
@@ -1279,6 +1193,7 @@ extension Clinic_Patients_V1_RegisterPatientRequest {
 }
 
 extension Clinic_Patients_V1_RegisterPatientResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = patient {
             do { try value.validate() } catch { throw error.nested(under: "patient") }
@@ -1290,6 +1205,7 @@ extension Clinic_Patients_V1_RegisterPatientResponse {
 }
 
 extension Clinic_Patients_V1_GetPatientRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
@@ -1298,6 +1214,7 @@ extension Clinic_Patients_V1_GetPatientRequest {
 }
 
 extension Clinic_Patients_V1_UpdatePatientRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
@@ -1325,6 +1242,7 @@ extension Clinic_Patients_V1_UpdatePatientRequest {
 }
 
 extension Clinic_Patients_V1_DeletePatientRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
@@ -1333,6 +1251,7 @@ extension Clinic_Patients_V1_DeletePatientRequest {
 }
 
 extension Clinic_Patients_V1_SearchPatientsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if FieldFormat.length(of: query) > 200 { throw ValidationError(fieldPath: "query", reason: "must be at most 200 characters") }
         if FieldFormat.length(of: nationalId) > 64 { throw ValidationError(fieldPath: "national_id", reason: "must be at most 64 characters") }
@@ -1347,6 +1266,7 @@ extension Clinic_Patients_V1_SearchPatientsRequest {
 }
 
 extension Clinic_Patients_V1_SearchPatientsResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in patients.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "patients[\(position)]") }
@@ -1355,6 +1275,7 @@ extension Clinic_Patients_V1_SearchPatientsResponse {
 }
 
 extension Clinic_Patients_V1_SignUpPatientRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if email.isEmpty { throw ValidationError(fieldPath: "email", reason: "is required") }
         if FieldFormat.length(of: email) > 254 { throw ValidationError(fieldPath: "email", reason: "must be at most 254 characters") }
@@ -1382,6 +1303,7 @@ extension Clinic_Patients_V1_SignUpPatientRequest {
 }
 
 extension Clinic_Patients_V1_SignUpPatientResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = profile {
             do { try value.validate() } catch { throw error.nested(under: "profile") }
@@ -1390,6 +1312,7 @@ extension Clinic_Patients_V1_SignUpPatientResponse {
 }
 
 extension Clinic_Patients_V1_UpdatePatientProfileRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = name {
             do { try value.validate() } catch { throw error.nested(under: "name") }
@@ -1413,6 +1336,7 @@ extension Clinic_Patients_V1_UpdatePatientProfileRequest {
 }
 
 extension Clinic_Patients_V1_LinkPatientToClinicRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if clinicId.isEmpty { throw ValidationError(fieldPath: "clinic_id", reason: "is required") }
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
@@ -1421,6 +1345,7 @@ extension Clinic_Patients_V1_LinkPatientToClinicRequest {
 }
 
 extension Clinic_Patients_V1_LinkPatientAccountRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
@@ -1432,6 +1357,7 @@ extension Clinic_Patients_V1_LinkPatientAccountRequest {
 }
 
 extension Clinic_Patients_V1_ListPatientClinicsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(accountId) { throw ValidationError(fieldPath: "account_id", reason: "is not a valid id") }
         if pageSize < 0 { throw ValidationError(fieldPath: "page_size", reason: "must be at least 0") }
@@ -1439,7 +1365,6 @@ extension Clinic_Patients_V1_ListPatientClinicsRequest {
         if FieldFormat.length(of: pageToken) > 1024 { throw ValidationError(fieldPath: "page_token", reason: "must be at most 1024 characters") }
     }
 }
-
 
 /// Registers, finds and updates patients, and connects patient accounts to clinics.
 public enum Clinic_Patients_V1_PatientService {
@@ -1658,50 +1583,76 @@ public enum Clinic_Patients_V1_PatientService {
         /// What carries the calls.
         public let caller: any RPCCaller
 
+        /// A client whose calls go through `caller`.
         public init(caller: any RPCCaller) {
             self.caller = caller
         }
 
+        /// Registers a patient in the caller's clinic and reports likely duplicates already registered
+        /// there (same national id, or same name and birth date). The patient is created even when
+        /// duplicates exist; call with `validate_only` first to let a person decide.
         public func registerPatient(_ request: Clinic_Patients_V1_RegisterPatientRequest, options: CallOptions = .defaults) async throws -> Clinic_Patients_V1_RegisterPatientResponse {
             try await caller.unary(request: request, method: Method.RegisterPatient.descriptor, options: options)
         }
 
+        /// Gets a patient: clinic staff any patient of their clinic, a patient their own record of a
+        /// clinic they are linked to.
         public func getPatient(_ request: Clinic_Patients_V1_GetPatientRequest, options: CallOptions = .defaults) async throws -> Clinic_Patients_V1_Patient {
             try await caller.unary(request: request, method: Method.GetPatient.descriptor, options: options)
         }
 
+        /// Updates a patient. Staff may change every field; a patient may change only their own
+        /// `contact` and `address` (permission_denied otherwise). Only set fields change.
         public func updatePatient(_ request: Clinic_Patients_V1_UpdatePatientRequest, options: CallOptions = .defaults) async throws -> Clinic_Patients_V1_Patient {
             try await caller.unary(request: request, method: Method.UpdatePatient.descriptor, options: options)
         }
 
+        /// Archives a patient (soft delete): hidden from searches and booking, medical data kept as the
+        /// law requires. Answers failed_precondition while the patient has upcoming appointments.
         public func deletePatient(_ request: Clinic_Patients_V1_DeletePatientRequest, options: CallOptions = .defaults) async throws -> Clinic_Patients_V1_Patient {
             try await caller.unary(request: request, method: Method.DeletePatient.descriptor, options: options)
         }
 
+        /// Searches the patients of the caller's clinic by name, national id, birth date or phone,
+        /// ordered by family name then given name. At least one criterion is required.
         public func searchPatients(_ request: Clinic_Patients_V1_SearchPatientsRequest, options: CallOptions = .defaults) async throws -> Clinic_Patients_V1_SearchPatientsResponse {
             try await caller.unary(request: request, method: Method.SearchPatients.descriptor, options: options)
         }
 
+        /// Lets a person create a patient account (through the auth service) and their PatientProfile.
+        /// An e-mail that already has an account answers already_exists. The account must verify its
+        /// e-mail before booking.
         public func signUpPatient(_ request: Clinic_Patients_V1_SignUpPatientRequest, options: CallOptions = .defaults) async throws -> Clinic_Patients_V1_SignUpPatientResponse {
             try await caller.unary(request: request, method: Method.SignUpPatient.descriptor, options: options)
         }
 
+        /// Gets the calling patient's platform profile.
         public func getPatientProfile(_ request: Clinic_Patients_V1_GetPatientProfileRequest, options: CallOptions = .defaults) async throws -> Clinic_Patients_V1_PatientProfile {
             try await caller.unary(request: request, method: Method.GetPatientProfile.descriptor, options: options)
         }
 
+        /// Updates the calling patient's platform profile. Clinics they are already linked to keep
+        /// their own Patient copy; the change is offered to them (PatientProfileChanged event).
         public func updatePatientProfile(_ request: Clinic_Patients_V1_UpdatePatientProfileRequest, options: CallOptions = .defaults) async throws -> Clinic_Patients_V1_PatientProfile {
             try await caller.unary(request: request, method: Method.UpdatePatientProfile.descriptor, options: options)
         }
 
+        /// Links the calling patient to a clinic, typically when they first book there: a Patient is
+        /// created in that clinic from the PatientProfile, or the existing link is returned. Never
+        /// merged automatically into a record registered by staff: a likely duplicate is flagged for
+        /// the clinic, which merges with LinkPatientAccount.
         public func linkPatientToClinic(_ request: Clinic_Patients_V1_LinkPatientToClinicRequest, options: CallOptions = .defaults) async throws -> Clinic_Patients_V1_ClinicLink {
             try await caller.unary(request: request, method: Method.LinkPatientToClinic.descriptor, options: options)
         }
 
+        /// Connects a patient account to a Patient that staff registered, after checking the person's
+        /// identity at the desk. A Patient that already has an account answers failed_precondition.
         public func linkPatientAccount(_ request: Clinic_Patients_V1_LinkPatientAccountRequest, options: CallOptions = .defaults) async throws -> Clinic_Patients_V1_Patient {
             try await caller.unary(request: request, method: Method.LinkPatientAccount.descriptor, options: options)
         }
 
+        /// Lists the clinics the calling patient is linked to, with their patient id in each. Also
+        /// used by services that work across a patient's clinics (ROLE_SERVICE names the account).
         public func listPatientClinics(_ request: Clinic_Patients_V1_ListPatientClinicsRequest, options: CallOptions = .defaults) async throws -> Clinic_Patients_V1_ListPatientClinicsResponse {
             try await caller.unary(request: request, method: Method.ListPatientClinics.descriptor, options: options)
         }

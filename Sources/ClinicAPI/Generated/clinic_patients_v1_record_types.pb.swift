@@ -34,10 +34,13 @@ public struct Clinic_Patients_V1_MedicalRecord: ProtoMessage {
     public var updateTime: Google_Protobuf_Timestamp?
     /// Output only. Pass back in updates to detect concurrent changes (aborted).
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__medical_record__descriptor_ref())
     }
@@ -74,53 +77,34 @@ public struct Clinic_Patients_V1_MedicalRecord: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__MedicalRecord.self)
-        do {
-            let v1 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.bloodGroup)
-            _c.pointee.blood_group = v2
-        }
-        do {
-            let v3 = try arena.cString(self.summary)
-            _c.pointee.summary = v3
-        }
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.blood_group = try arena.cString(self.bloodGroup)
+        _c.pointee.summary = try arena.cString(self.summary)
         _c.pointee.n_allergies = self.allergies.count
         _c.pointee.allergies = try arena.array(count: self.allergies.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>? in
-            let element: UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>? = try arena.message(self.allergies[index], as: Clinic__Patients__V1__RecordEntry.self)
-            return element
+            return try arena.message(self.allergies[index], as: Clinic__Patients__V1__RecordEntry.self)
         }
         _c.pointee.n_problems = self.problems.count
         _c.pointee.problems = try arena.array(count: self.problems.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>? in
-            let element: UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>? = try arena.message(self.problems[index], as: Clinic__Patients__V1__RecordEntry.self)
-            return element
+            return try arena.message(self.problems[index], as: Clinic__Patients__V1__RecordEntry.self)
         }
         _c.pointee.n_medications = self.medications.count
         _c.pointee.medications = try arena.array(count: self.medications.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>? in
-            let element: UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>? = try arena.message(self.medications[index], as: Clinic__Patients__V1__RecordEntry.self)
-            return element
+            return try arena.message(self.medications[index], as: Clinic__Patients__V1__RecordEntry.self)
         }
         if let value = self.latestVitalSigns {
-            let v7: UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>? = try arena.message(value, as: Clinic__Patients__V1__RecordEntry.self)
-            _c.pointee.latest_vital_signs = v7
+            _c.pointee.latest_vital_signs = try arena.message(value, as: Clinic__Patients__V1__RecordEntry.self)
         }
         if let value = self.creator {
-            let v8: UnsafeMutablePointer<Clinic__Common__V1__Actor>? = try arena.message(value, as: Clinic__Common__V1__Actor.self)
-            _c.pointee.creator = v8
+            _c.pointee.creator = try arena.message(value, as: Clinic__Common__V1__Actor.self)
         }
         if let value = self.createTime {
-            let v9: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.create_time = v9
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.updateTime {
-            let v10: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.update_time = v10
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
-        do {
-            let v11 = try arena.cString(self.etag)
-            _c.pointee.etag = v11
-        }
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -148,7 +132,9 @@ public struct Clinic_Patients_V1_RecordEntry: ProtoMessage {
     public var retractReason: String = ""
     /// Output only. Pass back in updates to detect concurrent changes (aborted).
     public var etag: String = ""
+    /// The fact. Exactly one is required on create; the kind cannot change on update.
     public var content: OneOf_Content?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
     public enum OneOf_Content: Sendable, Equatable {
@@ -162,8 +148,10 @@ public struct Clinic_Patients_V1_RecordEntry: ProtoMessage {
         case vitalSigns(Clinic_Patients_V1_VitalSigns)
     }
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__record_entry__descriptor_ref())
     }
@@ -187,72 +175,48 @@ public struct Clinic_Patients_V1_RecordEntry: ProtoMessage {
         self.retractReason = try CMessageReader.string(_c.retract_reason)
         self.etag = try CMessageReader.string(_c.etag)
         switch _c.content_case.rawValue {
-            case 4: self.content = .allergy(try CMessageReader.message(UnsafeRawPointer(_c.allergy), as: Clinic_Patients_V1_Allergy.self))
-            case 5: self.content = .problem(try CMessageReader.message(UnsafeRawPointer(_c.problem), as: Clinic_Patients_V1_Problem.self))
-            case 6: self.content = .medication(try CMessageReader.message(UnsafeRawPointer(_c.medication), as: Clinic_Patients_V1_Medication.self))
-            case 7: self.content = .vitalSigns(try CMessageReader.message(UnsafeRawPointer(_c.vital_signs), as: Clinic_Patients_V1_VitalSigns.self))
-            default: self.content = nil
+        case 4: self.content = .allergy(try CMessageReader.message(UnsafeRawPointer(_c.allergy), as: Clinic_Patients_V1_Allergy.self))
+        case 5: self.content = .problem(try CMessageReader.message(UnsafeRawPointer(_c.problem), as: Clinic_Patients_V1_Problem.self))
+        case 6: self.content = .medication(try CMessageReader.message(UnsafeRawPointer(_c.medication), as: Clinic_Patients_V1_Medication.self))
+        case 7: self.content = .vitalSigns(try CMessageReader.message(UnsafeRawPointer(_c.vital_signs), as: Clinic_Patients_V1_VitalSigns.self))
+        default: self.content = nil
         }
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__RecordEntry.self)
-        do {
-            let v1 = try arena.cString(self.id)
-            _c.pointee.id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v2
-        }
-        do {
-            let v3 = Clinic__Patients__V1__RecordEntryStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
-            _c.pointee.status = v3
-        }
-        do {
-            let v8 = try arena.cString(self.consultationId)
-            _c.pointee.consultation_id = v8
-        }
+        _c.pointee.id = try arena.cString(self.id)
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.status = Clinic__Patients__V1__RecordEntryStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
+        _c.pointee.consultation_id = try arena.cString(self.consultationId)
         if let value = self.author {
-            let v9: UnsafeMutablePointer<Clinic__Common__V1__Actor>? = try arena.message(value, as: Clinic__Common__V1__Actor.self)
-            _c.pointee.author = v9
+            _c.pointee.author = try arena.message(value, as: Clinic__Common__V1__Actor.self)
         }
         _c.pointee.version = self.version
         if let value = self.createTime {
-            let v11: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.create_time = v11
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.updateTime {
-            let v12: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.update_time = v12
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
-        do {
-            let v13 = try arena.cString(self.retractReason)
-            _c.pointee.retract_reason = v13
-        }
-        do {
-            let v14 = try arena.cString(self.etag)
-            _c.pointee.etag = v14
-        }
+        _c.pointee.retract_reason = try arena.cString(self.retractReason)
+        _c.pointee.etag = try arena.cString(self.etag)
         switch self.content {
-            case .allergy(let value)?:
-                let cValue: UnsafeMutablePointer<Clinic__Patients__V1__Allergy>? = try arena.message(value, as: Clinic__Patients__V1__Allergy.self)
-                _c.pointee.content_case = .init(rawValue: 4)
-                _c.pointee.allergy = cValue
-            case .problem(let value)?:
-                let cValue: UnsafeMutablePointer<Clinic__Patients__V1__Problem>? = try arena.message(value, as: Clinic__Patients__V1__Problem.self)
-                _c.pointee.content_case = .init(rawValue: 5)
-                _c.pointee.problem = cValue
-            case .medication(let value)?:
-                let cValue: UnsafeMutablePointer<Clinic__Patients__V1__Medication>? = try arena.message(value, as: Clinic__Patients__V1__Medication.self)
-                _c.pointee.content_case = .init(rawValue: 6)
-                _c.pointee.medication = cValue
-            case .vitalSigns(let value)?:
-                let cValue: UnsafeMutablePointer<Clinic__Patients__V1__VitalSigns>? = try arena.message(value, as: Clinic__Patients__V1__VitalSigns.self)
-                _c.pointee.content_case = .init(rawValue: 7)
-                _c.pointee.vital_signs = cValue
-            case nil: break
+        case .allergy(let value)?:
+            _c.pointee.content_case = .init(rawValue: 4)
+            _c.pointee.allergy = try arena.message(value, as: Clinic__Patients__V1__Allergy.self)
+        case .problem(let value)?:
+            _c.pointee.content_case = .init(rawValue: 5)
+            _c.pointee.problem = try arena.message(value, as: Clinic__Patients__V1__Problem.self)
+        case .medication(let value)?:
+            _c.pointee.content_case = .init(rawValue: 6)
+            _c.pointee.medication = try arena.message(value, as: Clinic__Patients__V1__Medication.self)
+        case .vitalSigns(let value)?:
+            _c.pointee.content_case = .init(rawValue: 7)
+            _c.pointee.vital_signs = try arena.message(value, as: Clinic__Patients__V1__VitalSigns.self)
+        case nil:
+            break
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -274,10 +238,13 @@ public struct Clinic_Patients_V1_Allergy: ProtoMessage {
     public var onsetDate: Clinic_Common_V1_Date?
     /// Free-text note.
     public var note: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__allergy__descriptor_ref())
     }
@@ -298,34 +265,15 @@ public struct Clinic_Patients_V1_Allergy: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__Allergy.self)
-        do {
-            let v1 = try arena.cString(self.substance)
-            _c.pointee.substance = v1
-        }
-        do {
-            let v2 = try arena.cString(self.substanceCode)
-            _c.pointee.substance_code = v2
-        }
-        do {
-            let v3 = Clinic__Patients__V1__AllergyCategory(rawValue: .init(truncatingIfNeeded: self.category.protoNumber))
-            _c.pointee.category = v3
-        }
-        do {
-            let v4 = Clinic__Patients__V1__AllergyCriticality(rawValue: .init(truncatingIfNeeded: self.criticality.protoNumber))
-            _c.pointee.criticality = v4
-        }
-        do {
-            let v5 = try arena.cString(self.reaction)
-            _c.pointee.reaction = v5
-        }
+        _c.pointee.substance = try arena.cString(self.substance)
+        _c.pointee.substance_code = try arena.cString(self.substanceCode)
+        _c.pointee.category = Clinic__Patients__V1__AllergyCategory(rawValue: .init(truncatingIfNeeded: self.category.protoNumber))
+        _c.pointee.criticality = Clinic__Patients__V1__AllergyCriticality(rawValue: .init(truncatingIfNeeded: self.criticality.protoNumber))
+        _c.pointee.reaction = try arena.cString(self.reaction)
         if let value = self.onsetDate {
-            let v6: UnsafeMutablePointer<Clinic__Common__V1__Date>? = try arena.message(value, as: Clinic__Common__V1__Date.self)
-            _c.pointee.onset_date = v6
+            _c.pointee.onset_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
         }
-        do {
-            let v7 = try arena.cString(self.note)
-            _c.pointee.note = v7
-        }
+        _c.pointee.note = try arena.cString(self.note)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -342,10 +290,13 @@ public struct Clinic_Patients_V1_Problem: ProtoMessage {
     public var resolutionDate: Clinic_Common_V1_Date?
     /// Free-text note.
     public var note: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__problem__descriptor_ref())
     }
@@ -366,26 +317,15 @@ public struct Clinic_Patients_V1_Problem: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__Problem.self)
-        do {
-            let v1 = try arena.cString(self.description)
-            _c.pointee.description = v1
-        }
-        do {
-            let v2 = try arena.cString(self.icd10Code)
-            _c.pointee.icd10_code = v2
-        }
+        _c.pointee.description = try arena.cString(self.description)
+        _c.pointee.icd10_code = try arena.cString(self.icd10Code)
         if let value = self.onsetDate {
-            let v3: UnsafeMutablePointer<Clinic__Common__V1__Date>? = try arena.message(value, as: Clinic__Common__V1__Date.self)
-            _c.pointee.onset_date = v3
+            _c.pointee.onset_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
         }
         if let value = self.resolutionDate {
-            let v4: UnsafeMutablePointer<Clinic__Common__V1__Date>? = try arena.message(value, as: Clinic__Common__V1__Date.self)
-            _c.pointee.resolution_date = v4
+            _c.pointee.resolution_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
         }
-        do {
-            let v5 = try arena.cString(self.note)
-            _c.pointee.note = v5
-        }
+        _c.pointee.note = try arena.cString(self.note)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -407,10 +347,13 @@ public struct Clinic_Patients_V1_Medication: ProtoMessage {
     public var prescriptionId: String = ""
     /// Free-text note.
     public var note: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__medication__descriptor_ref())
     }
@@ -433,34 +376,17 @@ public struct Clinic_Patients_V1_Medication: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__Medication.self)
-        do {
-            let v1 = try arena.cString(self.name)
-            _c.pointee.name = v1
-        }
-        do {
-            let v2 = try arena.cString(self.atcCode)
-            _c.pointee.atc_code = v2
-        }
-        do {
-            let v3 = try arena.cString(self.dosageText)
-            _c.pointee.dosage_text = v3
-        }
+        _c.pointee.name = try arena.cString(self.name)
+        _c.pointee.atc_code = try arena.cString(self.atcCode)
+        _c.pointee.dosage_text = try arena.cString(self.dosageText)
         if let value = self.startDate {
-            let v4: UnsafeMutablePointer<Clinic__Common__V1__Date>? = try arena.message(value, as: Clinic__Common__V1__Date.self)
-            _c.pointee.start_date = v4
+            _c.pointee.start_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
         }
         if let value = self.endDate {
-            let v5: UnsafeMutablePointer<Clinic__Common__V1__Date>? = try arena.message(value, as: Clinic__Common__V1__Date.self)
-            _c.pointee.end_date = v5
+            _c.pointee.end_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
         }
-        do {
-            let v6 = try arena.cString(self.prescriptionId)
-            _c.pointee.prescription_id = v6
-        }
-        do {
-            let v7 = try arena.cString(self.note)
-            _c.pointee.note = v7
-        }
+        _c.pointee.prescription_id = try arena.cString(self.prescriptionId)
+        _c.pointee.note = try arena.cString(self.note)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -489,10 +415,13 @@ public struct Clinic_Patients_V1_VitalSigns: ProtoMessage {
     public var heightMm: Int32?
     /// Free-text note, e.g. "measured after exercise".
     public var note: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__vital_signs__descriptor_ref())
     }
@@ -533,53 +462,41 @@ public struct Clinic_Patients_V1_VitalSigns: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__VitalSigns.self)
         if let value = self.measureTime {
-            let v1: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.measure_time = v1
+            _c.pointee.measure_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.systolicMmhg {
-            let v2 = value
             _c.pointee._systolic_mmhg_case = .init(rawValue: 2)
-            _c.pointee.systolic_mmhg = v2
+            _c.pointee.systolic_mmhg = value
         }
         if let value = self.diastolicMmhg {
-            let v3 = value
             _c.pointee._diastolic_mmhg_case = .init(rawValue: 3)
-            _c.pointee.diastolic_mmhg = v3
+            _c.pointee.diastolic_mmhg = value
         }
         if let value = self.heartRateBpm {
-            let v4 = value
             _c.pointee._heart_rate_bpm_case = .init(rawValue: 4)
-            _c.pointee.heart_rate_bpm = v4
+            _c.pointee.heart_rate_bpm = value
         }
         if let value = self.respiratoryRateBpm {
-            let v5 = value
             _c.pointee._respiratory_rate_bpm_case = .init(rawValue: 5)
-            _c.pointee.respiratory_rate_bpm = v5
+            _c.pointee.respiratory_rate_bpm = value
         }
         if let value = self.oxygenSaturationPercent {
-            let v6 = value
             _c.pointee._oxygen_saturation_percent_case = .init(rawValue: 6)
-            _c.pointee.oxygen_saturation_percent = v6
+            _c.pointee.oxygen_saturation_percent = value
         }
         if let value = self.temperatureDecicelsius {
-            let v7 = value
             _c.pointee._temperature_decicelsius_case = .init(rawValue: 7)
-            _c.pointee.temperature_decicelsius = v7
+            _c.pointee.temperature_decicelsius = value
         }
         if let value = self.weightGrams {
-            let v8 = value
             _c.pointee._weight_grams_case = .init(rawValue: 8)
-            _c.pointee.weight_grams = v8
+            _c.pointee.weight_grams = value
         }
         if let value = self.heightMm {
-            let v9 = value
             _c.pointee._height_mm_case = .init(rawValue: 9)
-            _c.pointee.height_mm = v9
+            _c.pointee.height_mm = value
         }
-        do {
-            let v10 = try arena.cString(self.note)
-            _c.pointee.note = v10
-        }
+        _c.pointee.note = try arena.cString(self.note)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -610,10 +527,13 @@ public struct Clinic_Patients_V1_MedicalDocument: ProtoMessage {
     /// Output only. Set once the document is deleted (the content is kept, not downloadable by
     /// patients).
     public var deleteTime: Google_Protobuf_Timestamp?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__medical_document__descriptor_ref())
     }
@@ -644,49 +564,24 @@ public struct Clinic_Patients_V1_MedicalDocument: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__MedicalDocument.self)
-        do {
-            let v1 = try arena.cString(self.id)
-            _c.pointee.id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v2
-        }
+        _c.pointee.id = try arena.cString(self.id)
+        _c.pointee.patient_id = try arena.cString(self.patientId)
         if let value = self.file {
-            let v3: UnsafeMutablePointer<Clinic__Common__V1__FileInfo>? = try arena.message(value, as: Clinic__Common__V1__FileInfo.self)
-            _c.pointee.file = v3
+            _c.pointee.file = try arena.message(value, as: Clinic__Common__V1__FileInfo.self)
         }
-        do {
-            let v4 = Clinic__Patients__V1__DocumentCategory(rawValue: .init(truncatingIfNeeded: self.category.protoNumber))
-            _c.pointee.category = v4
-        }
-        do {
-            let v5 = try arena.cString(self.title)
-            _c.pointee.title = v5
-        }
-        do {
-            let v6 = try arena.cString(self.description)
-            _c.pointee.description = v6
-        }
-        do {
-            let v7 = try arena.cString(self.consultationId)
-            _c.pointee.consultation_id = v7
-        }
+        _c.pointee.category = Clinic__Patients__V1__DocumentCategory(rawValue: .init(truncatingIfNeeded: self.category.protoNumber))
+        _c.pointee.title = try arena.cString(self.title)
+        _c.pointee.description = try arena.cString(self.description)
+        _c.pointee.consultation_id = try arena.cString(self.consultationId)
         if let value = self.uploader {
-            let v8: UnsafeMutablePointer<Clinic__Common__V1__Actor>? = try arena.message(value, as: Clinic__Common__V1__Actor.self)
-            _c.pointee.uploader = v8
+            _c.pointee.uploader = try arena.message(value, as: Clinic__Common__V1__Actor.self)
         }
-        do {
-            let v9 = Clinic__Patients__V1__DocumentState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
-            _c.pointee.state = v9
-        }
+        _c.pointee.state = Clinic__Patients__V1__DocumentState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
         if let value = self.createTime {
-            let v10: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.create_time = v10
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.deleteTime {
-            let v11: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.delete_time = v11
+            _c.pointee.delete_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -710,10 +605,13 @@ public struct Clinic_Patients_V1_RecordHistoryEvent: ProtoMessage {
     public var consultationId: String = ""
     /// Human-readable one-line summary, e.g. "Allergy to Penicillin added".
     public var summary: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__record_history_event__descriptor_ref())
     }
@@ -739,38 +637,20 @@ public struct Clinic_Patients_V1_RecordHistoryEvent: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__RecordHistoryEvent.self)
-        do {
-            let v1 = try arena.cString(self.id)
-            _c.pointee.id = v1
-        }
+        _c.pointee.id = try arena.cString(self.id)
         if let value = self.occurTime {
-            let v2: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.occur_time = v2
+            _c.pointee.occur_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.actor {
-            let v3: UnsafeMutablePointer<Clinic__Common__V1__Actor>? = try arena.message(value, as: Clinic__Common__V1__Actor.self)
-            _c.pointee.actor = v3
+            _c.pointee.actor = try arena.message(value, as: Clinic__Common__V1__Actor.self)
         }
-        do {
-            let v4 = Clinic__Patients__V1__RecordChangeKind(rawValue: .init(truncatingIfNeeded: self.changeKind.protoNumber))
-            _c.pointee.change_kind = v4
-        }
+        _c.pointee.change_kind = Clinic__Patients__V1__RecordChangeKind(rawValue: .init(truncatingIfNeeded: self.changeKind.protoNumber))
         if let value = self.entry {
-            let v5: UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>? = try arena.message(value, as: Clinic__Patients__V1__RecordEntry.self)
-            _c.pointee.entry = v5
+            _c.pointee.entry = try arena.message(value, as: Clinic__Patients__V1__RecordEntry.self)
         }
-        do {
-            let v6 = try arena.cString(self.documentId)
-            _c.pointee.document_id = v6
-        }
-        do {
-            let v7 = try arena.cString(self.consultationId)
-            _c.pointee.consultation_id = v7
-        }
-        do {
-            let v8 = try arena.cString(self.summary)
-            _c.pointee.summary = v8
-        }
+        _c.pointee.document_id = try arena.cString(self.documentId)
+        _c.pointee.consultation_id = try arena.cString(self.consultationId)
+        _c.pointee.summary = try arena.cString(self.summary)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -797,10 +677,13 @@ public struct Clinic_Patients_V1_AuditEvent: ProtoMessage {
     public var requestId: String = ""
     /// Network address of the end user as seen by the edge, when known.
     public var clientAddress: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__audit_event__descriptor_ref())
     }
@@ -826,54 +709,31 @@ public struct Clinic_Patients_V1_AuditEvent: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__AuditEvent.self)
-        do {
-            let v1 = try arena.cString(self.id)
-            _c.pointee.id = v1
-        }
+        _c.pointee.id = try arena.cString(self.id)
         if let value = self.occurTime {
-            let v2: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.occur_time = v2
+            _c.pointee.occur_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.actor {
-            let v3: UnsafeMutablePointer<Clinic__Common__V1__Actor>? = try arena.message(value, as: Clinic__Common__V1__Actor.self)
-            _c.pointee.actor = v3
+            _c.pointee.actor = try arena.message(value, as: Clinic__Common__V1__Actor.self)
         }
-        do {
-            let v4 = Clinic__Patients__V1__AuditAction(rawValue: .init(truncatingIfNeeded: self.action.protoNumber))
-            _c.pointee.action = v4
-        }
-        do {
-            let v5 = Clinic__Patients__V1__AuditOutcome(rawValue: .init(truncatingIfNeeded: self.outcome.protoNumber))
-            _c.pointee.outcome = v5
-        }
-        do {
-            let v6 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v6
-        }
-        do {
-            let v7 = try arena.cString(self.resource)
-            _c.pointee.resource = v7
-        }
-        do {
-            let v8 = try arena.cString(self.method)
-            _c.pointee.method = v8
-        }
-        do {
-            let v9 = try arena.cString(self.requestId)
-            _c.pointee.request_id = v9
-        }
-        do {
-            let v10 = try arena.cString(self.clientAddress)
-            _c.pointee.client_address = v10
-        }
+        _c.pointee.action = Clinic__Patients__V1__AuditAction(rawValue: .init(truncatingIfNeeded: self.action.protoNumber))
+        _c.pointee.outcome = Clinic__Patients__V1__AuditOutcome(rawValue: .init(truncatingIfNeeded: self.outcome.protoNumber))
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.resource = try arena.cString(self.resource)
+        _c.pointee.method = try arena.cString(self.method)
+        _c.pointee.request_id = try arena.cString(self.requestId)
+        _c.pointee.client_address = try arena.cString(self.clientAddress)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
 
 /// How much of a record GetMedicalRecord returns.
 public enum Clinic_Patients_V1_MedicalRecordView: ProtoEnum {
+    /// Same as FULL.
     case unspecified // = 0
+    /// The header only (blood group, summary, times).
     case basic // = 1
+    /// The header with active allergies, problems, medications and the latest vital signs.
     case full // = 2
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -883,26 +743,30 @@ public enum Clinic_Patients_V1_MedicalRecordView: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .basic
-            case 2: self = .full
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .basic
+        case 2: self = .full
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .basic: 1
-            case .full: 2
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .basic: 1
+        case .full: 2
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Patients_V1_MedicalRecordView] = [.unspecified, .basic, .full]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__patients__v1__medical_record_view__descriptor_ref())
     }
@@ -923,30 +787,34 @@ public enum Clinic_Patients_V1_RecordEntryKind: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .allergy
-            case 2: self = .problem
-            case 3: self = .medication
-            case 4: self = .vitalSigns
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .allergy
+        case 2: self = .problem
+        case 3: self = .medication
+        case 4: self = .vitalSigns
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .allergy: 1
-            case .problem: 2
-            case .medication: 3
-            case .vitalSigns: 4
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .allergy: 1
+        case .problem: 2
+        case .medication: 3
+        case .vitalSigns: 4
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Patients_V1_RecordEntryKind] = [.unspecified, .allergy, .problem, .medication, .vitalSigns]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__patients__v1__record_entry_kind__descriptor_ref())
     }
@@ -955,9 +823,13 @@ public enum Clinic_Patients_V1_RecordEntryKind: ProtoEnum {
 /// Clinical status of an entry, after FHIR clinicalStatus / verificationStatus.
 public enum Clinic_Patients_V1_RecordEntryStatus: ProtoEnum {
     case unspecified // = 0
+    /// Current: an allergy the patient has, a problem being treated, a medication being taken.
     case active // = 1
+    /// No longer current (a stopped medication, an allergy outgrown).
     case inactive // = 2
+    /// A problem that is resolved.
     case resolved // = 3
+    /// Recorded by mistake; kept for the audit trail, hidden from the FULL view.
     case enteredInError // = 4
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -967,30 +839,34 @@ public enum Clinic_Patients_V1_RecordEntryStatus: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .active
-            case 2: self = .inactive
-            case 3: self = .resolved
-            case 4: self = .enteredInError
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .active
+        case 2: self = .inactive
+        case 3: self = .resolved
+        case 4: self = .enteredInError
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .active: 1
-            case .inactive: 2
-            case .resolved: 3
-            case .enteredInError: 4
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .active: 1
+        case .inactive: 2
+        case .resolved: 3
+        case .enteredInError: 4
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Patients_V1_RecordEntryStatus] = [.unspecified, .active, .inactive, .resolved, .enteredInError]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__patients__v1__record_entry_status__descriptor_ref())
     }
@@ -1011,30 +887,34 @@ public enum Clinic_Patients_V1_AllergyCategory: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .food
-            case 2: self = .medication
-            case 3: self = .environment
-            case 4: self = .biologic
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .food
+        case 2: self = .medication
+        case 3: self = .environment
+        case 4: self = .biologic
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .food: 1
-            case .medication: 2
-            case .environment: 3
-            case .biologic: 4
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .food: 1
+        case .medication: 2
+        case .environment: 3
+        case .biologic: 4
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Patients_V1_AllergyCategory] = [.unspecified, .food, .medication, .environment, .biologic]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__patients__v1__allergy_category__descriptor_ref())
     }
@@ -1054,28 +934,32 @@ public enum Clinic_Patients_V1_AllergyCriticality: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .low
-            case 2: self = .high
-            case 3: self = .unableToAssess
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .low
+        case 2: self = .high
+        case 3: self = .unableToAssess
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .low: 1
-            case .high: 2
-            case .unableToAssess: 3
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .low: 1
+        case .high: 2
+        case .unableToAssess: 3
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Patients_V1_AllergyCriticality] = [.unspecified, .low, .high, .unableToAssess]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__patients__v1__allergy_criticality__descriptor_ref())
     }
@@ -1099,36 +983,40 @@ public enum Clinic_Patients_V1_DocumentCategory: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .labResult
-            case 2: self = .imaging
-            case 3: self = .referralLetter
-            case 4: self = .prescription
-            case 5: self = .consent
-            case 6: self = .report
-            case 7: self = .other
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .labResult
+        case 2: self = .imaging
+        case 3: self = .referralLetter
+        case 4: self = .prescription
+        case 5: self = .consent
+        case 6: self = .report
+        case 7: self = .other
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .labResult: 1
-            case .imaging: 2
-            case .referralLetter: 3
-            case .prescription: 4
-            case .consent: 5
-            case .report: 6
-            case .other: 7
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .labResult: 1
+        case .imaging: 2
+        case .referralLetter: 3
+        case .prescription: 4
+        case .consent: 5
+        case .report: 6
+        case .other: 7
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Patients_V1_DocumentCategory] = [.unspecified, .labResult, .imaging, .referralLetter, .prescription, .consent, .report, .other]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__patients__v1__document_category__descriptor_ref())
     }
@@ -1137,7 +1025,9 @@ public enum Clinic_Patients_V1_DocumentCategory: ProtoEnum {
 /// Lifecycle state of a document.
 public enum Clinic_Patients_V1_DocumentState: ProtoEnum {
     case unspecified // = 0
+    /// Stored and downloadable.
     case available // = 1
+    /// Deleted (soft): listed only with `show_deleted`, kept for the audit trail.
     case deleted // = 2
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -1147,26 +1037,30 @@ public enum Clinic_Patients_V1_DocumentState: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .available
-            case 2: self = .deleted
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .available
+        case 2: self = .deleted
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .available: 1
-            case .deleted: 2
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .available: 1
+        case .deleted: 2
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Patients_V1_DocumentState] = [.unspecified, .available, .deleted]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__patients__v1__document_state__descriptor_ref())
     }
@@ -1190,36 +1084,40 @@ public enum Clinic_Patients_V1_RecordChangeKind: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .recordCreated
-            case 2: self = .recordUpdated
-            case 3: self = .entryAdded
-            case 4: self = .entryUpdated
-            case 5: self = .entryRetracted
-            case 6: self = .documentAdded
-            case 7: self = .documentDeleted
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .recordCreated
+        case 2: self = .recordUpdated
+        case 3: self = .entryAdded
+        case 4: self = .entryUpdated
+        case 5: self = .entryRetracted
+        case 6: self = .documentAdded
+        case 7: self = .documentDeleted
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .recordCreated: 1
-            case .recordUpdated: 2
-            case .entryAdded: 3
-            case .entryUpdated: 4
-            case .entryRetracted: 5
-            case .documentAdded: 6
-            case .documentDeleted: 7
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .recordCreated: 1
+        case .recordUpdated: 2
+        case .entryAdded: 3
+        case .entryUpdated: 4
+        case .entryRetracted: 5
+        case .documentAdded: 6
+        case .documentDeleted: 7
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Patients_V1_RecordChangeKind] = [.unspecified, .recordCreated, .recordUpdated, .entryAdded, .entryUpdated, .entryRetracted, .documentAdded, .documentDeleted]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__patients__v1__record_change_kind__descriptor_ref())
     }
@@ -1234,6 +1132,7 @@ public enum Clinic_Patients_V1_AuditAction: ProtoEnum {
     case retract // = 4
     case download // = 5
     case delete // = 6
+    /// A listing or search that returned medical data of the patient.
     case list // = 7
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -1243,36 +1142,40 @@ public enum Clinic_Patients_V1_AuditAction: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .read
-            case 2: self = .create
-            case 3: self = .update
-            case 4: self = .retract
-            case 5: self = .download
-            case 6: self = .delete
-            case 7: self = .list
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .read
+        case 2: self = .create
+        case 3: self = .update
+        case 4: self = .retract
+        case 5: self = .download
+        case 6: self = .delete
+        case 7: self = .list
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .read: 1
-            case .create: 2
-            case .update: 3
-            case .retract: 4
-            case .download: 5
-            case .delete: 6
-            case .list: 7
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .read: 1
+        case .create: 2
+        case .update: 3
+        case .retract: 4
+        case .download: 5
+        case .delete: 6
+        case .list: 7
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Patients_V1_AuditAction] = [.unspecified, .read, .create, .update, .retract, .download, .delete, .list]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__patients__v1__audit_action__descriptor_ref())
     }
@@ -1282,7 +1185,9 @@ public enum Clinic_Patients_V1_AuditAction: ProtoEnum {
 public enum Clinic_Patients_V1_AuditOutcome: ProtoEnum {
     case unspecified // = 0
     case success // = 1
+    /// Refused by authorization (permission_denied or not_found for another tenant's data).
     case denied // = 2
+    /// Allowed but failed (invalid_argument, aborted, internal ...).
     case failed // = 3
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -1292,28 +1197,32 @@ public enum Clinic_Patients_V1_AuditOutcome: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .success
-            case 2: self = .denied
-            case 3: self = .failed
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .success
+        case 2: self = .denied
+        case 3: self = .failed
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .success: 1
-            case .denied: 2
-            case .failed: 3
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .success: 1
+        case .denied: 2
+        case .failed: 3
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Patients_V1_AuditOutcome] = [.unspecified, .success, .denied, .failed]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__patients__v1__audit_outcome__descriptor_ref())
     }
@@ -1322,6 +1231,7 @@ public enum Clinic_Patients_V1_AuditOutcome: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Patients_V1_MedicalRecord {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if FieldFormat.length(of: bloodGroup) > 8 { throw ValidationError(fieldPath: "blood_group", reason: "must be at most 8 characters") }
         if FieldFormat.length(of: summary) > 8000 { throw ValidationError(fieldPath: "summary", reason: "must be at most 8000 characters") }
@@ -1341,6 +1251,7 @@ extension Clinic_Patients_V1_MedicalRecord {
 }
 
 extension Clinic_Patients_V1_RecordEntry {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if case .UNRECOGNIZED = status { throw ValidationError(fieldPath: "status", reason: "is not a known value") }
         if case .allergy(let oneofValue)? = content {
@@ -1360,6 +1271,7 @@ extension Clinic_Patients_V1_RecordEntry {
 }
 
 extension Clinic_Patients_V1_Allergy {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if substance.isEmpty { throw ValidationError(fieldPath: "substance", reason: "is required") }
         if FieldFormat.length(of: substance) > 200 { throw ValidationError(fieldPath: "substance", reason: "must be at most 200 characters") }
@@ -1375,6 +1287,7 @@ extension Clinic_Patients_V1_Allergy {
 }
 
 extension Clinic_Patients_V1_Problem {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if description.isEmpty { throw ValidationError(fieldPath: "description", reason: "is required") }
         if FieldFormat.length(of: description) > 500 { throw ValidationError(fieldPath: "description", reason: "must be at most 500 characters") }
@@ -1391,6 +1304,7 @@ extension Clinic_Patients_V1_Problem {
 }
 
 extension Clinic_Patients_V1_Medication {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if name.isEmpty { throw ValidationError(fieldPath: "name", reason: "is required") }
         if FieldFormat.length(of: name) > 200 { throw ValidationError(fieldPath: "name", reason: "must be at most 200 characters") }
@@ -1407,45 +1321,47 @@ extension Clinic_Patients_V1_Medication {
 }
 
 extension Clinic_Patients_V1_VitalSigns {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if measureTime == nil { throw ValidationError(fieldPath: "measure_time", reason: "is required") }
         if let value = systolicMmhg {
             if value < 30 { throw ValidationError(fieldPath: "systolic_mmhg", reason: "must be at least 30") }
-    if value > 300 { throw ValidationError(fieldPath: "systolic_mmhg", reason: "must be at most 300") }
+            if value > 300 { throw ValidationError(fieldPath: "systolic_mmhg", reason: "must be at most 300") }
         }
         if let value = diastolicMmhg {
             if value < 10 { throw ValidationError(fieldPath: "diastolic_mmhg", reason: "must be at least 10") }
-    if value > 200 { throw ValidationError(fieldPath: "diastolic_mmhg", reason: "must be at most 200") }
+            if value > 200 { throw ValidationError(fieldPath: "diastolic_mmhg", reason: "must be at most 200") }
         }
         if let value = heartRateBpm {
             if value < 10 { throw ValidationError(fieldPath: "heart_rate_bpm", reason: "must be at least 10") }
-    if value > 300 { throw ValidationError(fieldPath: "heart_rate_bpm", reason: "must be at most 300") }
+            if value > 300 { throw ValidationError(fieldPath: "heart_rate_bpm", reason: "must be at most 300") }
         }
         if let value = respiratoryRateBpm {
             if value < 1 { throw ValidationError(fieldPath: "respiratory_rate_bpm", reason: "must be at least 1") }
-    if value > 100 { throw ValidationError(fieldPath: "respiratory_rate_bpm", reason: "must be at most 100") }
+            if value > 100 { throw ValidationError(fieldPath: "respiratory_rate_bpm", reason: "must be at most 100") }
         }
         if let value = oxygenSaturationPercent {
             if value < 50 { throw ValidationError(fieldPath: "oxygen_saturation_percent", reason: "must be at least 50") }
-    if value > 100 { throw ValidationError(fieldPath: "oxygen_saturation_percent", reason: "must be at most 100") }
+            if value > 100 { throw ValidationError(fieldPath: "oxygen_saturation_percent", reason: "must be at most 100") }
         }
         if let value = temperatureDecicelsius {
             if value < 250 { throw ValidationError(fieldPath: "temperature_decicelsius", reason: "must be at least 250") }
-    if value > 450 { throw ValidationError(fieldPath: "temperature_decicelsius", reason: "must be at most 450") }
+            if value > 450 { throw ValidationError(fieldPath: "temperature_decicelsius", reason: "must be at most 450") }
         }
         if let value = weightGrams {
             if value < 200 { throw ValidationError(fieldPath: "weight_grams", reason: "must be at least 200") }
-    if value > 500000 { throw ValidationError(fieldPath: "weight_grams", reason: "must be at most 500000") }
+            if value > 500000 { throw ValidationError(fieldPath: "weight_grams", reason: "must be at most 500000") }
         }
         if let value = heightMm {
             if value < 200 { throw ValidationError(fieldPath: "height_mm", reason: "must be at least 200") }
-    if value > 3000 { throw ValidationError(fieldPath: "height_mm", reason: "must be at most 3000") }
+            if value > 3000 { throw ValidationError(fieldPath: "height_mm", reason: "must be at most 3000") }
         }
         if FieldFormat.length(of: note) > 500 { throw ValidationError(fieldPath: "note", reason: "must be at most 500 characters") }
     }
 }
 
 extension Clinic_Patients_V1_MedicalDocument {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = file {
             do { try value.validate() } catch { throw error.nested(under: "file") }
@@ -1454,10 +1370,10 @@ extension Clinic_Patients_V1_MedicalDocument {
 }
 
 extension Clinic_Patients_V1_RecordHistoryEvent {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = entry {
             do { try value.validate() } catch { throw error.nested(under: "entry") }
         }
     }
 }
-

@@ -3,7 +3,6 @@
 // Regenerate with scripts/generate.sh.
 
 public import ProtoRuntime
-public import WellKnownTypes
 public import RPCCore
 internal import CClinicProtos
 
@@ -15,10 +14,13 @@ public struct Clinic_Patients_V1_CreateMedicalRecordRequest: ProtoMessage {
     public var record: Clinic_Patients_V1_MedicalRecord?
     /// Idempotency key (a UUID chosen by the client).
     public var requestId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__create_medical_record_request__descriptor_ref())
     }
@@ -35,18 +37,11 @@ public struct Clinic_Patients_V1_CreateMedicalRecordRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__CreateMedicalRecordRequest.self)
-        do {
-            let v1 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v1
-        }
+        _c.pointee.patient_id = try arena.cString(self.patientId)
         if let value = self.record {
-            let v2: UnsafeMutablePointer<Clinic__Patients__V1__MedicalRecord>? = try arena.message(value, as: Clinic__Patients__V1__MedicalRecord.self)
-            _c.pointee.record = v2
+            _c.pointee.record = try arena.message(value, as: Clinic__Patients__V1__MedicalRecord.self)
         }
-        do {
-            let v3 = try arena.cString(self.requestId)
-            _c.pointee.request_id = v3
-        }
+        _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -59,10 +54,13 @@ public struct Clinic_Patients_V1_GetMedicalRecordRequest: ProtoMessage {
     public var clinicId: String = ""
     /// How much to return; unset means FULL.
     public var view: Clinic_Patients_V1_MedicalRecordView = .init()
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__get_medical_record_request__descriptor_ref())
     }
@@ -77,18 +75,9 @@ public struct Clinic_Patients_V1_GetMedicalRecordRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__GetMedicalRecordRequest.self)
-        do {
-            let v1 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
-        do {
-            let v3 = Clinic__Patients__V1__MedicalRecordView(rawValue: .init(truncatingIfNeeded: self.view.protoNumber))
-            _c.pointee.view = v3
-        }
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.view = Clinic__Patients__V1__MedicalRecordView(rawValue: .init(truncatingIfNeeded: self.view.protoNumber))
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -103,10 +92,13 @@ public struct Clinic_Patients_V1_UpdateMedicalRecordRequest: ProtoMessage {
     public var summary: String?
     /// The etag from the last read; when set and stale, the update answers aborted.
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__update_medical_record_request__descriptor_ref())
     }
@@ -126,24 +118,16 @@ public struct Clinic_Patients_V1_UpdateMedicalRecordRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UpdateMedicalRecordRequest.self)
-        do {
-            let v1 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v1
-        }
+        _c.pointee.patient_id = try arena.cString(self.patientId)
         if let value = self.bloodGroup {
-            let v2 = try arena.cString(value)
             _c.pointee._blood_group_case = .init(rawValue: 2)
-            _c.pointee.blood_group = v2
+            _c.pointee.blood_group = try arena.cString(value)
         }
         if let value = self.summary {
-            let v3 = try arena.cString(value)
             _c.pointee._summary_case = .init(rawValue: 3)
-            _c.pointee.summary = v3
+            _c.pointee.summary = try arena.cString(value)
         }
-        do {
-            let v4 = try arena.cString(self.etag)
-            _c.pointee.etag = v4
-        }
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -158,10 +142,13 @@ public struct Clinic_Patients_V1_AddRecordEntryRequest: ProtoMessage {
     public var entry: Clinic_Patients_V1_RecordEntry?
     /// Idempotency key (a UUID chosen by the client).
     public var requestId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__add_record_entry_request__descriptor_ref())
     }
@@ -179,22 +166,12 @@ public struct Clinic_Patients_V1_AddRecordEntryRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__AddRecordEntryRequest.self)
-        do {
-            let v1 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.entry {
-            let v3: UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>? = try arena.message(value, as: Clinic__Patients__V1__RecordEntry.self)
-            _c.pointee.entry = v3
+            _c.pointee.entry = try arena.message(value, as: Clinic__Patients__V1__RecordEntry.self)
         }
-        do {
-            let v4 = try arena.cString(self.requestId)
-            _c.pointee.request_id = v4
-        }
+        _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -207,10 +184,13 @@ public struct Clinic_Patients_V1_GetRecordEntryRequest: ProtoMessage {
     public var entryId: String = ""
     /// The clinic, for a patient reading their own record.
     public var clinicId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__get_record_entry_request__descriptor_ref())
     }
@@ -225,18 +205,9 @@ public struct Clinic_Patients_V1_GetRecordEntryRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__GetRecordEntryRequest.self)
-        do {
-            let v1 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.entryId)
-            _c.pointee.entry_id = v2
-        }
-        do {
-            let v3 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v3
-        }
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.entry_id = try arena.cString(self.entryId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -251,10 +222,13 @@ public struct Clinic_Patients_V1_UpdateRecordEntryRequest: ProtoMessage {
     public var entry: Clinic_Patients_V1_RecordEntry?
     /// The etag from the last read; when set and stale, the update answers aborted.
     public var etag: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__update_record_entry_request__descriptor_ref())
     }
@@ -272,22 +246,12 @@ public struct Clinic_Patients_V1_UpdateRecordEntryRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UpdateRecordEntryRequest.self)
-        do {
-            let v1 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.entryId)
-            _c.pointee.entry_id = v2
-        }
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.entry_id = try arena.cString(self.entryId)
         if let value = self.entry {
-            let v3: UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>? = try arena.message(value, as: Clinic__Patients__V1__RecordEntry.self)
-            _c.pointee.entry = v3
+            _c.pointee.entry = try arena.message(value, as: Clinic__Patients__V1__RecordEntry.self)
         }
-        do {
-            let v4 = try arena.cString(self.etag)
-            _c.pointee.etag = v4
-        }
+        _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -300,10 +264,13 @@ public struct Clinic_Patients_V1_RetractRecordEntryRequest: ProtoMessage {
     public var entryId: String = ""
     /// Why it is wrong, e.g. "recorded on the wrong patient".
     public var reason: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__retract_record_entry_request__descriptor_ref())
     }
@@ -318,18 +285,9 @@ public struct Clinic_Patients_V1_RetractRecordEntryRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__RetractRecordEntryRequest.self)
-        do {
-            let v1 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.entryId)
-            _c.pointee.entry_id = v2
-        }
-        do {
-            let v3 = try arena.cString(self.reason)
-            _c.pointee.reason = v3
-        }
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.entry_id = try arena.cString(self.entryId)
+        _c.pointee.reason = try arena.cString(self.reason)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -348,10 +306,13 @@ public struct Clinic_Patients_V1_ListRecordEntriesRequest: ProtoMessage {
     public var pageSize: Int32 = 0
     /// `next_page_token` of the previous page; other fields must not change between pages.
     public var pageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__list_record_entries_request__descriptor_ref())
     }
@@ -373,29 +334,18 @@ public struct Clinic_Patients_V1_ListRecordEntriesRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListRecordEntriesRequest.self)
-        do {
-            let v1 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.n_kinds = self.kinds.count
         _c.pointee.kinds = try arena.array(count: self.kinds.count) { (index, arena) throws(ProtoError) -> Clinic__Patients__V1__RecordEntryKind in
-            let element = Clinic__Patients__V1__RecordEntryKind(rawValue: .init(truncatingIfNeeded: self.kinds[index].protoNumber))
-            return element
+            return Clinic__Patients__V1__RecordEntryKind(rawValue: .init(truncatingIfNeeded: self.kinds[index].protoNumber))
         }
         _c.pointee.n_statuses = self.statuses.count
         _c.pointee.statuses = try arena.array(count: self.statuses.count) { (index, arena) throws(ProtoError) -> Clinic__Patients__V1__RecordEntryStatus in
-            let element = Clinic__Patients__V1__RecordEntryStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
-            return element
+            return Clinic__Patients__V1__RecordEntryStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
         }
         _c.pointee.page_size = self.pageSize
-        do {
-            let v6 = try arena.cString(self.pageToken)
-            _c.pointee.page_token = v6
-        }
+        _c.pointee.page_token = try arena.cString(self.pageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -406,10 +356,13 @@ public struct Clinic_Patients_V1_ListRecordEntriesResponse: ProtoMessage {
     public var entries: [Clinic_Patients_V1_RecordEntry] = []
     /// Token for the next page; empty on the last page.
     public var nextPageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__list_record_entries_response__descriptor_ref())
     }
@@ -427,13 +380,9 @@ public struct Clinic_Patients_V1_ListRecordEntriesResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListRecordEntriesResponse.self)
         _c.pointee.n_entries = self.entries.count
         _c.pointee.entries = try arena.array(count: self.entries.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>? in
-            let element: UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>? = try arena.message(self.entries[index], as: Clinic__Patients__V1__RecordEntry.self)
-            return element
+            return try arena.message(self.entries[index], as: Clinic__Patients__V1__RecordEntry.self)
         }
-        do {
-            let v2 = try arena.cString(self.nextPageToken)
-            _c.pointee.next_page_token = v2
-        }
+        _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -452,10 +401,13 @@ public struct Clinic_Patients_V1_ListRecordHistoryRequest: ProtoMessage {
     public var pageSize: Int32 = 0
     /// `next_page_token` of the previous page; other fields must not change between pages.
     public var pageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__list_record_history_request__descriptor_ref())
     }
@@ -475,27 +427,14 @@ public struct Clinic_Patients_V1_ListRecordHistoryRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListRecordHistoryRequest.self)
-        do {
-            let v1 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
-        do {
-            let v3 = try arena.cString(self.entryId)
-            _c.pointee.entry_id = v3
-        }
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.entry_id = try arena.cString(self.entryId)
         if let value = self.interval {
-            let v4: UnsafeMutablePointer<Clinic__Common__V1__Interval>? = try arena.message(value, as: Clinic__Common__V1__Interval.self)
-            _c.pointee.interval = v4
+            _c.pointee.interval = try arena.message(value, as: Clinic__Common__V1__Interval.self)
         }
         _c.pointee.page_size = self.pageSize
-        do {
-            let v6 = try arena.cString(self.pageToken)
-            _c.pointee.page_token = v6
-        }
+        _c.pointee.page_token = try arena.cString(self.pageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -506,10 +445,13 @@ public struct Clinic_Patients_V1_ListRecordHistoryResponse: ProtoMessage {
     public var events: [Clinic_Patients_V1_RecordHistoryEvent] = []
     /// Token for the next page; empty on the last page.
     public var nextPageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__list_record_history_response__descriptor_ref())
     }
@@ -527,13 +469,9 @@ public struct Clinic_Patients_V1_ListRecordHistoryResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListRecordHistoryResponse.self)
         _c.pointee.n_events = self.events.count
         _c.pointee.events = try arena.array(count: self.events.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Patients__V1__RecordHistoryEvent>? in
-            let element: UnsafeMutablePointer<Clinic__Patients__V1__RecordHistoryEvent>? = try arena.message(self.events[index], as: Clinic__Patients__V1__RecordHistoryEvent.self)
-            return element
+            return try arena.message(self.events[index], as: Clinic__Patients__V1__RecordHistoryEvent.self)
         }
-        do {
-            let v2 = try arena.cString(self.nextPageToken)
-            _c.pointee.next_page_token = v2
-        }
+        _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -557,10 +495,13 @@ public struct Clinic_Patients_V1_DocumentUploadHeader: ProtoMessage {
     /// Idempotency key (a UUID chosen by the client): a repeated upload with the same key returns
     /// the first document.
     public var requestId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__document_upload_header__descriptor_ref())
     }
@@ -582,45 +523,25 @@ public struct Clinic_Patients_V1_DocumentUploadHeader: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DocumentUploadHeader.self)
-        do {
-            let v1 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.file {
-            let v3: UnsafeMutablePointer<Clinic__Common__V1__FileInfo>? = try arena.message(value, as: Clinic__Common__V1__FileInfo.self)
-            _c.pointee.file = v3
+            _c.pointee.file = try arena.message(value, as: Clinic__Common__V1__FileInfo.self)
         }
-        do {
-            let v4 = Clinic__Patients__V1__DocumentCategory(rawValue: .init(truncatingIfNeeded: self.category.protoNumber))
-            _c.pointee.category = v4
-        }
-        do {
-            let v5 = try arena.cString(self.title)
-            _c.pointee.title = v5
-        }
-        do {
-            let v6 = try arena.cString(self.description)
-            _c.pointee.description = v6
-        }
-        do {
-            let v7 = try arena.cString(self.consultationId)
-            _c.pointee.consultation_id = v7
-        }
-        do {
-            let v8 = try arena.cString(self.requestId)
-            _c.pointee.request_id = v8
-        }
+        _c.pointee.category = Clinic__Patients__V1__DocumentCategory(rawValue: .init(truncatingIfNeeded: self.category.protoNumber))
+        _c.pointee.title = try arena.cString(self.title)
+        _c.pointee.description = try arena.cString(self.description)
+        _c.pointee.consultation_id = try arena.cString(self.consultationId)
+        _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
 
 /// One message of MedicalRecordService.UploadDocument.
 public struct Clinic_Patients_V1_UploadDocumentRequest: ProtoMessage {
+    /// The header in the first message, a chunk in every later one.
     public var part: OneOf_Part?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
     public enum OneOf_Part: Sendable, Equatable {
@@ -630,8 +551,10 @@ public struct Clinic_Patients_V1_UploadDocumentRequest: ProtoMessage {
         case chunk([UInt8])
     }
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__upload_document_request__descriptor_ref())
     }
@@ -639,9 +562,9 @@ public struct Clinic_Patients_V1_UploadDocumentRequest: ProtoMessage {
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UploadDocumentRequest.self).pointee
         switch _c.part_case.rawValue {
-            case 1: self.part = .header(try CMessageReader.message(UnsafeRawPointer(_c.header), as: Clinic_Patients_V1_DocumentUploadHeader.self))
-            case 2: self.part = .chunk(CMessageReader.bytes(count: _c.chunk.len, data: _c.chunk.data))
-            default: self.part = nil
+        case 1: self.part = .header(try CMessageReader.message(UnsafeRawPointer(_c.header), as: Clinic_Patients_V1_DocumentUploadHeader.self))
+        case 2: self.part = .chunk(CMessageReader.bytes(count: _c.chunk.len, data: _c.chunk.data))
+        default: self.part = nil
         }
         unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -649,16 +572,15 @@ public struct Clinic_Patients_V1_UploadDocumentRequest: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UploadDocumentRequest.self)
         switch self.part {
-            case .header(let value)?:
-                let cValue: UnsafeMutablePointer<Clinic__Patients__V1__DocumentUploadHeader>? = try arena.message(value, as: Clinic__Patients__V1__DocumentUploadHeader.self)
-                _c.pointee.part_case = .init(rawValue: 1)
-                _c.pointee.header = cValue
-            case .chunk(let value)?:
-                let cValueBytes = arena.bytes(value)
-                let cValue = ProtobufCBinaryData(len: cValueBytes.count, data: cValueBytes.data)
-                _c.pointee.part_case = .init(rawValue: 2)
-                _c.pointee.chunk = cValue
-            case nil: break
+        case .header(let value)?:
+            _c.pointee.part_case = .init(rawValue: 1)
+            _c.pointee.header = try arena.message(value, as: Clinic__Patients__V1__DocumentUploadHeader.self)
+        case .chunk(let value)?:
+            let valueBytes = arena.bytes(value)
+            _c.pointee.part_case = .init(rawValue: 2)
+            _c.pointee.chunk = ProtobufCBinaryData(len: valueBytes.count, data: valueBytes.data)
+        case nil:
+            break
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -672,10 +594,13 @@ public struct Clinic_Patients_V1_GetDocumentRequest: ProtoMessage {
     public var documentId: String = ""
     /// The clinic, for a patient reading their own record.
     public var clinicId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__get_document_request__descriptor_ref())
     }
@@ -690,18 +615,9 @@ public struct Clinic_Patients_V1_GetDocumentRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__GetDocumentRequest.self)
-        do {
-            let v1 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.documentId)
-            _c.pointee.document_id = v2
-        }
-        do {
-            let v3 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v3
-        }
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.document_id = try arena.cString(self.documentId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -716,10 +632,13 @@ public struct Clinic_Patients_V1_DownloadDocumentRequest: ProtoMessage {
     public var clinicId: String = ""
     /// Byte offset to start from, to resume an interrupted download; past the end answers out_of_range.
     public var readOffset: Int64 = 0
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__download_document_request__descriptor_ref())
     }
@@ -735,18 +654,9 @@ public struct Clinic_Patients_V1_DownloadDocumentRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DownloadDocumentRequest.self)
-        do {
-            let v1 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.documentId)
-            _c.pointee.document_id = v2
-        }
-        do {
-            let v3 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v3
-        }
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.document_id = try arena.cString(self.documentId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.read_offset = self.readOffset
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -754,7 +664,9 @@ public struct Clinic_Patients_V1_DownloadDocumentRequest: ProtoMessage {
 
 /// One message of MedicalRecordService.DownloadDocument.
 public struct Clinic_Patients_V1_DownloadDocumentResponse: ProtoMessage {
+    /// The metadata in the first message, a chunk in every later one.
     public var part: OneOf_Part?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
     public enum OneOf_Part: Sendable, Equatable {
@@ -764,8 +676,10 @@ public struct Clinic_Patients_V1_DownloadDocumentResponse: ProtoMessage {
         case chunk([UInt8])
     }
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__download_document_response__descriptor_ref())
     }
@@ -773,9 +687,9 @@ public struct Clinic_Patients_V1_DownloadDocumentResponse: ProtoMessage {
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DownloadDocumentResponse.self).pointee
         switch _c.part_case.rawValue {
-            case 1: self.part = .document(try CMessageReader.message(UnsafeRawPointer(_c.document), as: Clinic_Patients_V1_MedicalDocument.self))
-            case 2: self.part = .chunk(CMessageReader.bytes(count: _c.chunk.len, data: _c.chunk.data))
-            default: self.part = nil
+        case 1: self.part = .document(try CMessageReader.message(UnsafeRawPointer(_c.document), as: Clinic_Patients_V1_MedicalDocument.self))
+        case 2: self.part = .chunk(CMessageReader.bytes(count: _c.chunk.len, data: _c.chunk.data))
+        default: self.part = nil
         }
         unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -783,16 +697,15 @@ public struct Clinic_Patients_V1_DownloadDocumentResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DownloadDocumentResponse.self)
         switch self.part {
-            case .document(let value)?:
-                let cValue: UnsafeMutablePointer<Clinic__Patients__V1__MedicalDocument>? = try arena.message(value, as: Clinic__Patients__V1__MedicalDocument.self)
-                _c.pointee.part_case = .init(rawValue: 1)
-                _c.pointee.document = cValue
-            case .chunk(let value)?:
-                let cValueBytes = arena.bytes(value)
-                let cValue = ProtobufCBinaryData(len: cValueBytes.count, data: cValueBytes.data)
-                _c.pointee.part_case = .init(rawValue: 2)
-                _c.pointee.chunk = cValue
-            case nil: break
+        case .document(let value)?:
+            _c.pointee.part_case = .init(rawValue: 1)
+            _c.pointee.document = try arena.message(value, as: Clinic__Patients__V1__MedicalDocument.self)
+        case .chunk(let value)?:
+            let valueBytes = arena.bytes(value)
+            _c.pointee.part_case = .init(rawValue: 2)
+            _c.pointee.chunk = ProtobufCBinaryData(len: valueBytes.count, data: valueBytes.data)
+        case nil:
+            break
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -814,10 +727,13 @@ public struct Clinic_Patients_V1_ListDocumentsRequest: ProtoMessage {
     public var pageSize: Int32 = 0
     /// `next_page_token` of the previous page; other fields must not change between pages.
     public var pageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__list_documents_request__descriptor_ref())
     }
@@ -836,31 +752,13 @@ public struct Clinic_Patients_V1_ListDocumentsRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListDocumentsRequest.self)
-        do {
-            let v1 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
-        do {
-            let v3 = Clinic__Patients__V1__DocumentCategory(rawValue: .init(truncatingIfNeeded: self.category.protoNumber))
-            _c.pointee.category = v3
-        }
-        do {
-            let v4 = try arena.cString(self.consultationId)
-            _c.pointee.consultation_id = v4
-        }
-        do {
-            let v5: protobuf_c_boolean = self.showDeleted ? 1 : 0
-            _c.pointee.show_deleted = v5
-        }
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.category = Clinic__Patients__V1__DocumentCategory(rawValue: .init(truncatingIfNeeded: self.category.protoNumber))
+        _c.pointee.consultation_id = try arena.cString(self.consultationId)
+        _c.pointee.show_deleted = self.showDeleted ? 1 : 0
         _c.pointee.page_size = self.pageSize
-        do {
-            let v7 = try arena.cString(self.pageToken)
-            _c.pointee.page_token = v7
-        }
+        _c.pointee.page_token = try arena.cString(self.pageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -871,10 +769,13 @@ public struct Clinic_Patients_V1_ListDocumentsResponse: ProtoMessage {
     public var documents: [Clinic_Patients_V1_MedicalDocument] = []
     /// Token for the next page; empty on the last page.
     public var nextPageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__list_documents_response__descriptor_ref())
     }
@@ -892,13 +793,9 @@ public struct Clinic_Patients_V1_ListDocumentsResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListDocumentsResponse.self)
         _c.pointee.n_documents = self.documents.count
         _c.pointee.documents = try arena.array(count: self.documents.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Patients__V1__MedicalDocument>? in
-            let element: UnsafeMutablePointer<Clinic__Patients__V1__MedicalDocument>? = try arena.message(self.documents[index], as: Clinic__Patients__V1__MedicalDocument.self)
-            return element
+            return try arena.message(self.documents[index], as: Clinic__Patients__V1__MedicalDocument.self)
         }
-        do {
-            let v2 = try arena.cString(self.nextPageToken)
-            _c.pointee.next_page_token = v2
-        }
+        _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -911,10 +808,13 @@ public struct Clinic_Patients_V1_DeleteDocumentRequest: ProtoMessage {
     public var documentId: String = ""
     /// Why it is deleted, kept in the history.
     public var reason: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__delete_document_request__descriptor_ref())
     }
@@ -929,18 +829,9 @@ public struct Clinic_Patients_V1_DeleteDocumentRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DeleteDocumentRequest.self)
-        do {
-            let v1 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.documentId)
-            _c.pointee.document_id = v2
-        }
-        do {
-            let v3 = try arena.cString(self.reason)
-            _c.pointee.reason = v3
-        }
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.document_id = try arena.cString(self.documentId)
+        _c.pointee.reason = try arena.cString(self.reason)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -963,10 +854,13 @@ public struct Clinic_Patients_V1_ListAuditEventsRequest: ProtoMessage {
     public var pageSize: Int32 = 0
     /// `next_page_token` of the previous page; other fields must not change between pages.
     public var pageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__list_audit_events_request__descriptor_ref())
     }
@@ -990,36 +884,19 @@ public struct Clinic_Patients_V1_ListAuditEventsRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListAuditEventsRequest.self)
-        do {
-            let v1 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.patientId)
-            _c.pointee.patient_id = v2
-        }
-        do {
-            let v3 = try arena.cString(self.actorAccountId)
-            _c.pointee.actor_account_id = v3
-        }
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.patient_id = try arena.cString(self.patientId)
+        _c.pointee.actor_account_id = try arena.cString(self.actorAccountId)
         _c.pointee.n_actions = self.actions.count
         _c.pointee.actions = try arena.array(count: self.actions.count) { (index, arena) throws(ProtoError) -> Clinic__Patients__V1__AuditAction in
-            let element = Clinic__Patients__V1__AuditAction(rawValue: .init(truncatingIfNeeded: self.actions[index].protoNumber))
-            return element
+            return Clinic__Patients__V1__AuditAction(rawValue: .init(truncatingIfNeeded: self.actions[index].protoNumber))
         }
-        do {
-            let v5 = Clinic__Patients__V1__AuditOutcome(rawValue: .init(truncatingIfNeeded: self.outcome.protoNumber))
-            _c.pointee.outcome = v5
-        }
+        _c.pointee.outcome = Clinic__Patients__V1__AuditOutcome(rawValue: .init(truncatingIfNeeded: self.outcome.protoNumber))
         if let value = self.interval {
-            let v6: UnsafeMutablePointer<Clinic__Common__V1__Interval>? = try arena.message(value, as: Clinic__Common__V1__Interval.self)
-            _c.pointee.interval = v6
+            _c.pointee.interval = try arena.message(value, as: Clinic__Common__V1__Interval.self)
         }
         _c.pointee.page_size = self.pageSize
-        do {
-            let v8 = try arena.cString(self.pageToken)
-            _c.pointee.page_token = v8
-        }
+        _c.pointee.page_token = try arena.cString(self.pageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -1030,10 +907,13 @@ public struct Clinic_Patients_V1_ListAuditEventsResponse: ProtoMessage {
     public var events: [Clinic_Patients_V1_AuditEvent] = []
     /// Token for the next page; empty on the last page.
     public var nextPageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__list_audit_events_response__descriptor_ref())
     }
@@ -1051,13 +931,9 @@ public struct Clinic_Patients_V1_ListAuditEventsResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListAuditEventsResponse.self)
         _c.pointee.n_events = self.events.count
         _c.pointee.events = try arena.array(count: self.events.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Patients__V1__AuditEvent>? in
-            let element: UnsafeMutablePointer<Clinic__Patients__V1__AuditEvent>? = try arena.message(self.events[index], as: Clinic__Patients__V1__AuditEvent.self)
-            return element
+            return try arena.message(self.events[index], as: Clinic__Patients__V1__AuditEvent.self)
         }
-        do {
-            let v2 = try arena.cString(self.nextPageToken)
-            _c.pointee.next_page_token = v2
-        }
+        _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -1065,6 +941,7 @@ public struct Clinic_Patients_V1_ListAuditEventsResponse: ProtoMessage {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Patients_V1_CreateMedicalRecordRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
@@ -1076,6 +953,7 @@ extension Clinic_Patients_V1_CreateMedicalRecordRequest {
 }
 
 extension Clinic_Patients_V1_GetMedicalRecordRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
@@ -1085,6 +963,7 @@ extension Clinic_Patients_V1_GetMedicalRecordRequest {
 }
 
 extension Clinic_Patients_V1_UpdateMedicalRecordRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
@@ -1099,6 +978,7 @@ extension Clinic_Patients_V1_UpdateMedicalRecordRequest {
 }
 
 extension Clinic_Patients_V1_AddRecordEntryRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
@@ -1112,6 +992,7 @@ extension Clinic_Patients_V1_AddRecordEntryRequest {
 }
 
 extension Clinic_Patients_V1_GetRecordEntryRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
@@ -1122,6 +1003,7 @@ extension Clinic_Patients_V1_GetRecordEntryRequest {
 }
 
 extension Clinic_Patients_V1_UpdateRecordEntryRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
@@ -1136,6 +1018,7 @@ extension Clinic_Patients_V1_UpdateRecordEntryRequest {
 }
 
 extension Clinic_Patients_V1_RetractRecordEntryRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
@@ -1147,6 +1030,7 @@ extension Clinic_Patients_V1_RetractRecordEntryRequest {
 }
 
 extension Clinic_Patients_V1_ListRecordEntriesRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
@@ -1166,6 +1050,7 @@ extension Clinic_Patients_V1_ListRecordEntriesRequest {
 }
 
 extension Clinic_Patients_V1_ListRecordEntriesResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in entries.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "entries[\(position)]") }
@@ -1174,6 +1059,7 @@ extension Clinic_Patients_V1_ListRecordEntriesResponse {
 }
 
 extension Clinic_Patients_V1_ListRecordHistoryRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
@@ -1186,6 +1072,7 @@ extension Clinic_Patients_V1_ListRecordHistoryRequest {
 }
 
 extension Clinic_Patients_V1_ListRecordHistoryResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in events.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "events[\(position)]") }
@@ -1194,6 +1081,7 @@ extension Clinic_Patients_V1_ListRecordHistoryResponse {
 }
 
 extension Clinic_Patients_V1_DocumentUploadHeader {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
@@ -1212,6 +1100,7 @@ extension Clinic_Patients_V1_DocumentUploadHeader {
 }
 
 extension Clinic_Patients_V1_UploadDocumentRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if case .header(let oneofValue)? = part {
             do { try oneofValue.validate() } catch { throw error.nested(under: "header") }
@@ -1223,6 +1112,7 @@ extension Clinic_Patients_V1_UploadDocumentRequest {
 }
 
 extension Clinic_Patients_V1_GetDocumentRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
@@ -1233,6 +1123,7 @@ extension Clinic_Patients_V1_GetDocumentRequest {
 }
 
 extension Clinic_Patients_V1_DownloadDocumentRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
@@ -1244,6 +1135,7 @@ extension Clinic_Patients_V1_DownloadDocumentRequest {
 }
 
 extension Clinic_Patients_V1_DownloadDocumentResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if case .document(let oneofValue)? = part {
             do { try oneofValue.validate() } catch { throw error.nested(under: "document") }
@@ -1252,6 +1144,7 @@ extension Clinic_Patients_V1_DownloadDocumentResponse {
 }
 
 extension Clinic_Patients_V1_ListDocumentsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
@@ -1265,6 +1158,7 @@ extension Clinic_Patients_V1_ListDocumentsRequest {
 }
 
 extension Clinic_Patients_V1_ListDocumentsResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in documents.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "documents[\(position)]") }
@@ -1273,6 +1167,7 @@ extension Clinic_Patients_V1_ListDocumentsResponse {
 }
 
 extension Clinic_Patients_V1_DeleteDocumentRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
@@ -1283,6 +1178,7 @@ extension Clinic_Patients_V1_DeleteDocumentRequest {
 }
 
 extension Clinic_Patients_V1_ListAuditEventsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
@@ -1297,7 +1193,6 @@ extension Clinic_Patients_V1_ListAuditEventsRequest {
         if FieldFormat.length(of: pageToken) > 1024 { throw ValidationError(fieldPath: "page_token", reason: "must be at most 1024 characters") }
     }
 }
-
 
 /// Reads and writes medical records. Doctors write; doctors, clinic admins and the patient read.
 public enum Clinic_Patients_V1_MedicalRecordService {
@@ -1568,46 +1463,64 @@ public enum Clinic_Patients_V1_MedicalRecordService {
         /// What carries the calls.
         public let caller: any RPCCaller
 
+        /// A client whose calls go through `caller`.
         public init(caller: any RPCCaller) {
             self.caller = caller
         }
 
+        /// Creates the medical record of a patient. A record that exists answers already_exists.
         public func createMedicalRecord(_ request: Clinic_Patients_V1_CreateMedicalRecordRequest, options: CallOptions = .defaults) async throws -> Clinic_Patients_V1_MedicalRecord {
             try await caller.unary(request: request, method: Method.CreateMedicalRecord.descriptor, options: options)
         }
 
+        /// Gets a patient's medical record.
         public func getMedicalRecord(_ request: Clinic_Patients_V1_GetMedicalRecordRequest, options: CallOptions = .defaults) async throws -> Clinic_Patients_V1_MedicalRecord {
             try await caller.unary(request: request, method: Method.GetMedicalRecord.descriptor, options: options)
         }
 
+        /// Updates the record header (blood group, summary). Only set fields change.
         public func updateMedicalRecord(_ request: Clinic_Patients_V1_UpdateMedicalRecordRequest, options: CallOptions = .defaults) async throws -> Clinic_Patients_V1_MedicalRecord {
             try await caller.unary(request: request, method: Method.UpdateMedicalRecord.descriptor, options: options)
         }
 
+        /// Adds an allergy, problem, medication or vital signs entry.
         public func addRecordEntry(_ request: Clinic_Patients_V1_AddRecordEntryRequest, options: CallOptions = .defaults) async throws -> Clinic_Patients_V1_RecordEntry {
             try await caller.unary(request: request, method: Method.AddRecordEntry.descriptor, options: options)
         }
 
+        /// Gets one entry, in its current version.
         public func getRecordEntry(_ request: Clinic_Patients_V1_GetRecordEntryRequest, options: CallOptions = .defaults) async throws -> Clinic_Patients_V1_RecordEntry {
             try await caller.unary(request: request, method: Method.GetRecordEntry.descriptor, options: options)
         }
 
+        /// Replaces an entry's content and status, creating a new version. A retracted entry answers
+        /// failed_precondition; changing the kind answers invalid_argument.
         public func updateRecordEntry(_ request: Clinic_Patients_V1_UpdateRecordEntryRequest, options: CallOptions = .defaults) async throws -> Clinic_Patients_V1_RecordEntry {
             try await caller.unary(request: request, method: Method.UpdateRecordEntry.descriptor, options: options)
         }
 
+        /// Marks an entry as entered in error, with a reason. The entry and its versions stay in the
+        /// history; this is the only way to "delete" clinical data.
         public func retractRecordEntry(_ request: Clinic_Patients_V1_RetractRecordEntryRequest, options: CallOptions = .defaults) async throws -> Clinic_Patients_V1_RecordEntry {
             try await caller.unary(request: request, method: Method.RetractRecordEntry.descriptor, options: options)
         }
 
+        /// Lists entries of a record, newest first, filtered by kind and status.
         public func listRecordEntries(_ request: Clinic_Patients_V1_ListRecordEntriesRequest, options: CallOptions = .defaults) async throws -> Clinic_Patients_V1_ListRecordEntriesResponse {
             try await caller.unary(request: request, method: Method.ListRecordEntries.descriptor, options: options)
         }
 
+        /// Lists every change of a record (entry versions, documents, header), newest first.
         public func listRecordHistory(_ request: Clinic_Patients_V1_ListRecordHistoryRequest, options: CallOptions = .defaults) async throws -> Clinic_Patients_V1_ListRecordHistoryResponse {
             try await caller.unary(request: request, method: Method.ListRecordHistory.descriptor, options: options)
         }
 
+        /// Uploads a document: the first message carries the header, every later one a chunk of at
+        /// most 1 MiB; the document is stored once the client half-closes and the size (and SHA-256,
+        /// when given) match (data_loss otherwise). Content is limited to 25 MiB and to the media types
+        /// application/pdf, image/jpeg, image/png, text/plain (invalid_argument otherwise, checked on
+        /// the header before any chunk is read). Over HTTP the body is the stream's messages as
+        /// newline-delimited JSON.
         public func uploadDocument(
             options: CallOptions = .defaults,
             requestProducer produce: @Sendable @escaping (RPCWriter<Clinic_Patients_V1_UploadDocumentRequest>) async throws -> Void
@@ -1615,10 +1528,13 @@ public enum Clinic_Patients_V1_MedicalRecordService {
             try await caller.clientStreaming(method: Method.UploadDocument.descriptor, options: options, requestProducer: produce)
         }
 
+        /// Gets a document's metadata.
         public func getDocument(_ request: Clinic_Patients_V1_GetDocumentRequest, options: CallOptions = .defaults) async throws -> Clinic_Patients_V1_MedicalDocument {
             try await caller.unary(request: request, method: Method.GetDocument.descriptor, options: options)
         }
 
+        /// Downloads a document: the first message carries the metadata, the following ones the
+        /// content in order, in chunks of at most 1 MiB, starting at `read_offset`.
         public func downloadDocument<Result: Sendable>(
             _ request: Clinic_Patients_V1_DownloadDocumentRequest,
             options: CallOptions = .defaults,
@@ -1627,14 +1543,19 @@ public enum Clinic_Patients_V1_MedicalRecordService {
             try await caller.serverStreaming(request: request, method: Method.DownloadDocument.descriptor, options: options, onResponse: handle)
         }
 
+        /// Lists a patient's documents, newest first.
         public func listDocuments(_ request: Clinic_Patients_V1_ListDocumentsRequest, options: CallOptions = .defaults) async throws -> Clinic_Patients_V1_ListDocumentsResponse {
             try await caller.unary(request: request, method: Method.ListDocuments.descriptor, options: options)
         }
 
+        /// Deletes a document (soft): hidden from patients and from lists without `show_deleted`;
+        /// the content is kept for the legal retention period.
         public func deleteDocument(_ request: Clinic_Patients_V1_DeleteDocumentRequest, options: CallOptions = .defaults) async throws -> Clinic_Patients_V1_MedicalDocument {
             try await caller.unary(request: request, method: Method.DeleteDocument.descriptor, options: options)
         }
 
+        /// Lists the audit log (who read or changed which medical data, and when), newest first.
+        /// Clinic admins see their whole clinic; a patient sees the accesses to their own record.
         public func listAuditEvents(_ request: Clinic_Patients_V1_ListAuditEventsRequest, options: CallOptions = .defaults) async throws -> Clinic_Patients_V1_ListAuditEventsResponse {
             try await caller.unary(request: request, method: Method.ListAuditEvents.descriptor, options: options)
         }

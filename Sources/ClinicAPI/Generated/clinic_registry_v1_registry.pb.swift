@@ -33,10 +33,13 @@ public struct Clinic_Registry_V1_ServiceInstance: ProtoMessage {
     public var lastHeartbeatTime: Google_Protobuf_Timestamp?
     /// Output only. When the lease expires without a heartbeat.
     public var expireTime: Google_Protobuf_Timestamp?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__registry__v1__service_instance__descriptor_ref())
     }
@@ -76,58 +79,36 @@ public struct Clinic_Registry_V1_ServiceInstance: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__ServiceInstance.self)
-        do {
-            let v1 = try arena.cString(self.instanceId)
-            _c.pointee.instance_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.serviceName)
-            _c.pointee.service_name = v2
-        }
+        _c.pointee.instance_id = try arena.cString(self.instanceId)
+        _c.pointee.service_name = try arena.cString(self.serviceName)
         _c.pointee.n_rpc_services = self.rpcServices.count
         _c.pointee.rpc_services = try arena.array(count: self.rpcServices.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            let element = try arena.cString(self.rpcServices[index])
-            return element
+            return try arena.cString(self.rpcServices[index])
         }
-        do {
-            let v4 = try arena.cString(self.host)
-            _c.pointee.host = v4
-        }
+        _c.pointee.host = try arena.cString(self.host)
         _c.pointee.port = self.port
-        do {
-            let v6 = try arena.cString(self.tlsServerName)
-            _c.pointee.tls_server_name = v6
-        }
+        _c.pointee.tls_server_name = try arena.cString(self.tlsServerName)
         if !self.metadata.isEmpty {
-            var position = self.metadata.startIndex
-            _c.pointee.n_metadata = self.metadata.count
-            _c.pointee.metadata = try arena.array(count: self.metadata.count) { (_, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance__MetadataEntry>? in
-                let (key, value) = self.metadata[position]
-                position = self.metadata.index(after: position)
+            let entries = arena.allocate(UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance__MetadataEntry>?.self, count: self.metadata.count)
+            for (index, (key, value)) in self.metadata.enumerated() {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: clinic__registry__v1__service_instance__metadata_entry__descriptor_ref()))
                     .assumingMemoryBound(to: Clinic__Registry__V1__ServiceInstance__MetadataEntry.self)
-                let cKey = try arena.cString(key)
-                let cValue = try arena.cString(value)
-                entry.pointee.key = cKey
-                entry.pointee.value = cValue
-                return entry
+                entry.pointee.key = try arena.cString(key)
+                entry.pointee.value = try arena.cString(value)
+                entries[index] = entry
             }
+            _c.pointee.n_metadata = self.metadata.count
+            _c.pointee.metadata = entries
         }
-        do {
-            let v8 = Clinic__Registry__V1__ServingState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
-            _c.pointee.state = v8
-        }
+        _c.pointee.state = Clinic__Registry__V1__ServingState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
         if let value = self.registerTime {
-            let v9: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.register_time = v9
+            _c.pointee.register_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.lastHeartbeatTime {
-            let v10: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.last_heartbeat_time = v10
+            _c.pointee.last_heartbeat_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.expireTime {
-            let v11: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.expire_time = v11
+            _c.pointee.expire_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -139,10 +120,13 @@ public struct Clinic_Registry_V1_RegisterInstanceRequest: ProtoMessage {
     public var instance: Clinic_Registry_V1_ServiceInstance?
     /// Lease length wanted, 1 s..5 min; unset means 15 s. The registry may shorten it.
     public var ttl: Google_Protobuf_Duration?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__registry__v1__register_instance_request__descriptor_ref())
     }
@@ -161,12 +145,10 @@ public struct Clinic_Registry_V1_RegisterInstanceRequest: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__RegisterInstanceRequest.self)
         if let value = self.instance {
-            let v1: UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>? = try arena.message(value, as: Clinic__Registry__V1__ServiceInstance.self)
-            _c.pointee.instance = v1
+            _c.pointee.instance = try arena.message(value, as: Clinic__Registry__V1__ServiceInstance.self)
         }
         if let value = self.ttl {
-            let v2: UnsafeMutablePointer<Google__Protobuf__Duration>? = try arena.message(value, as: Google__Protobuf__Duration.self)
-            _c.pointee.ttl = v2
+            _c.pointee.ttl = try arena.message(value, as: Google__Protobuf__Duration.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -180,10 +162,13 @@ public struct Clinic_Registry_V1_RegisterInstanceResponse: ProtoMessage {
     public var ttl: Google_Protobuf_Duration?
     /// The instance as registered.
     public var instance: Clinic_Registry_V1_ServiceInstance?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__registry__v1__register_instance_response__descriptor_ref())
     }
@@ -202,17 +187,12 @@ public struct Clinic_Registry_V1_RegisterInstanceResponse: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__RegisterInstanceResponse.self)
-        do {
-            let v1 = try arena.cString(self.leaseId)
-            _c.pointee.lease_id = v1
-        }
+        _c.pointee.lease_id = try arena.cString(self.leaseId)
         if let value = self.ttl {
-            let v2: UnsafeMutablePointer<Google__Protobuf__Duration>? = try arena.message(value, as: Google__Protobuf__Duration.self)
-            _c.pointee.ttl = v2
+            _c.pointee.ttl = try arena.message(value, as: Google__Protobuf__Duration.self)
         }
         if let value = self.instance {
-            let v3: UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>? = try arena.message(value, as: Clinic__Registry__V1__ServiceInstance.self)
-            _c.pointee.instance = v3
+            _c.pointee.instance = try arena.message(value, as: Clinic__Registry__V1__ServiceInstance.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -224,10 +204,13 @@ public struct Clinic_Registry_V1_HeartbeatRequest: ProtoMessage {
     public var leaseId: String = ""
     /// Current serving status; unset means SERVING.
     public var state: Clinic_Registry_V1_ServingState = .init()
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__registry__v1__heartbeat_request__descriptor_ref())
     }
@@ -241,14 +224,8 @@ public struct Clinic_Registry_V1_HeartbeatRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__HeartbeatRequest.self)
-        do {
-            let v1 = try arena.cString(self.leaseId)
-            _c.pointee.lease_id = v1
-        }
-        do {
-            let v2 = Clinic__Registry__V1__ServingState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
-            _c.pointee.state = v2
-        }
+        _c.pointee.lease_id = try arena.cString(self.leaseId)
+        _c.pointee.state = Clinic__Registry__V1__ServingState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -259,10 +236,13 @@ public struct Clinic_Registry_V1_HeartbeatResponse: ProtoMessage {
     public var ttl: Google_Protobuf_Duration?
     /// When the lease expires without another heartbeat.
     public var expireTime: Google_Protobuf_Timestamp?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__registry__v1__heartbeat_response__descriptor_ref())
     }
@@ -281,12 +261,10 @@ public struct Clinic_Registry_V1_HeartbeatResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__HeartbeatResponse.self)
         if let value = self.ttl {
-            let v1: UnsafeMutablePointer<Google__Protobuf__Duration>? = try arena.message(value, as: Google__Protobuf__Duration.self)
-            _c.pointee.ttl = v1
+            _c.pointee.ttl = try arena.message(value, as: Google__Protobuf__Duration.self)
         }
         if let value = self.expireTime {
-            let v2: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.expire_time = v2
+            _c.pointee.expire_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -296,10 +274,13 @@ public struct Clinic_Registry_V1_HeartbeatResponse: ProtoMessage {
 public struct Clinic_Registry_V1_DeregisterInstanceRequest: ProtoMessage {
     /// The lease of the instance to remove.
     public var leaseId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__registry__v1__deregister_instance_request__descriptor_ref())
     }
@@ -312,10 +293,7 @@ public struct Clinic_Registry_V1_DeregisterInstanceRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__DeregisterInstanceRequest.self)
-        do {
-            let v1 = try arena.cString(self.leaseId)
-            _c.pointee.lease_id = v1
-        }
+        _c.pointee.lease_id = try arena.cString(self.leaseId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -324,10 +302,13 @@ public struct Clinic_Registry_V1_DeregisterInstanceRequest: ProtoMessage {
 public struct Clinic_Registry_V1_DeregisterInstanceResponse: ProtoMessage {
     /// Whether an instance was removed (false when the lease was already gone).
     public var removed: Bool = false
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__registry__v1__deregister_instance_response__descriptor_ref())
     }
@@ -340,10 +321,7 @@ public struct Clinic_Registry_V1_DeregisterInstanceResponse: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__DeregisterInstanceResponse.self)
-        do {
-            let v1: protobuf_c_boolean = self.removed ? 1 : 0
-            _c.pointee.removed = v1
-        }
+        _c.pointee.removed = self.removed ? 1 : 0
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -352,10 +330,13 @@ public struct Clinic_Registry_V1_DeregisterInstanceResponse: ProtoMessage {
 public struct Clinic_Registry_V1_ResolveServiceRequest: ProtoMessage {
     /// Full name of the RPC service, e.g. "clinic.appointments.v1.AppointmentService".
     public var rpcService: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__registry__v1__resolve_service_request__descriptor_ref())
     }
@@ -368,10 +349,7 @@ public struct Clinic_Registry_V1_ResolveServiceRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__ResolveServiceRequest.self)
-        do {
-            let v1 = try arena.cString(self.rpcService)
-            _c.pointee.rpc_service = v1
-        }
+        _c.pointee.rpc_service = try arena.cString(self.rpcService)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -382,10 +360,13 @@ public struct Clinic_Registry_V1_ResolveServiceResponse: ProtoMessage {
     public var instances: [Clinic_Registry_V1_ServiceInstance] = []
     /// Registry revision of this answer; changes after it have a higher revision.
     public var revision: Int64 = 0
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__registry__v1__resolve_service_response__descriptor_ref())
     }
@@ -403,8 +384,7 @@ public struct Clinic_Registry_V1_ResolveServiceResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__ResolveServiceResponse.self)
         _c.pointee.n_instances = self.instances.count
         _c.pointee.instances = try arena.array(count: self.instances.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>? in
-            let element: UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>? = try arena.message(self.instances[index], as: Clinic__Registry__V1__ServiceInstance.self)
-            return element
+            return try arena.message(self.instances[index], as: Clinic__Registry__V1__ServiceInstance.self)
         }
         _c.pointee.revision = self.revision
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -417,10 +397,13 @@ public struct Clinic_Registry_V1_WatchServiceRequest: ProtoMessage {
     public var rpcService: String = ""
     /// Include instances that are not SERVING (with their state), not only healthy ones.
     public var includeUnhealthy: Bool = false
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__registry__v1__watch_service_request__descriptor_ref())
     }
@@ -434,14 +417,8 @@ public struct Clinic_Registry_V1_WatchServiceRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__WatchServiceRequest.self)
-        do {
-            let v1 = try arena.cString(self.rpcService)
-            _c.pointee.rpc_service = v1
-        }
-        do {
-            let v2: protobuf_c_boolean = self.includeUnhealthy ? 1 : 0
-            _c.pointee.include_unhealthy = v2
-        }
+        _c.pointee.rpc_service = try arena.cString(self.rpcService)
+        _c.pointee.include_unhealthy = self.includeUnhealthy ? 1 : 0
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -454,10 +431,13 @@ public struct Clinic_Registry_V1_WatchServiceResponse: ProtoMessage {
     public var instances: [Clinic_Registry_V1_ServiceInstance] = []
     /// Registry revision after this event.
     public var revision: Int64 = 0
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__registry__v1__watch_service_response__descriptor_ref())
     }
@@ -474,14 +454,10 @@ public struct Clinic_Registry_V1_WatchServiceResponse: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__WatchServiceResponse.self)
-        do {
-            let v1 = Clinic__Registry__V1__WatchEventKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
-            _c.pointee.kind = v1
-        }
+        _c.pointee.kind = Clinic__Registry__V1__WatchEventKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
         _c.pointee.n_instances = self.instances.count
         _c.pointee.instances = try arena.array(count: self.instances.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>? in
-            let element: UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>? = try arena.message(self.instances[index], as: Clinic__Registry__V1__ServiceInstance.self)
-            return element
+            return try arena.message(self.instances[index], as: Clinic__Registry__V1__ServiceInstance.self)
         }
         _c.pointee.revision = self.revision
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -496,10 +472,13 @@ public struct Clinic_Registry_V1_ListInstancesRequest: ProtoMessage {
     public var pageSize: Int32 = 0
     /// `next_page_token` of the previous page.
     public var pageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__registry__v1__list_instances_request__descriptor_ref())
     }
@@ -514,15 +493,9 @@ public struct Clinic_Registry_V1_ListInstancesRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__ListInstancesRequest.self)
-        do {
-            let v1 = try arena.cString(self.serviceName)
-            _c.pointee.service_name = v1
-        }
+        _c.pointee.service_name = try arena.cString(self.serviceName)
         _c.pointee.page_size = self.pageSize
-        do {
-            let v3 = try arena.cString(self.pageToken)
-            _c.pointee.page_token = v3
-        }
+        _c.pointee.page_token = try arena.cString(self.pageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -533,10 +506,13 @@ public struct Clinic_Registry_V1_ListInstancesResponse: ProtoMessage {
     public var instances: [Clinic_Registry_V1_ServiceInstance] = []
     /// Token for the next page; empty on the last page.
     public var nextPageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__registry__v1__list_instances_response__descriptor_ref())
     }
@@ -554,13 +530,9 @@ public struct Clinic_Registry_V1_ListInstancesResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__ListInstancesResponse.self)
         _c.pointee.n_instances = self.instances.count
         _c.pointee.instances = try arena.array(count: self.instances.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>? in
-            let element: UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>? = try arena.message(self.instances[index], as: Clinic__Registry__V1__ServiceInstance.self)
-            return element
+            return try arena.message(self.instances[index], as: Clinic__Registry__V1__ServiceInstance.self)
         }
-        do {
-            let v2 = try arena.cString(self.nextPageToken)
-            _c.pointee.next_page_token = v2
-        }
+        _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -568,8 +540,11 @@ public struct Clinic_Registry_V1_ListInstancesResponse: ProtoMessage {
 /// Serving status an instance reports.
 public enum Clinic_Registry_V1_ServingState: ProtoEnum {
     case unspecified // = 0
+    /// Accepts calls.
     case serving // = 1
+    /// Running but not accepting calls (starting, dependencies down).
     case notServing // = 2
+    /// Shutting down gracefully: finishes calls in flight, takes no new ones.
     case draining // = 3
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -579,28 +554,32 @@ public enum Clinic_Registry_V1_ServingState: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .serving
-            case 2: self = .notServing
-            case 3: self = .draining
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .serving
+        case 2: self = .notServing
+        case 3: self = .draining
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .serving: 1
-            case .notServing: 2
-            case .draining: 3
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .serving: 1
+        case .notServing: 2
+        case .draining: 3
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Registry_V1_ServingState] = [.unspecified, .serving, .notServing, .draining]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__registry__v1__serving_state__descriptor_ref())
     }
@@ -609,9 +588,12 @@ public enum Clinic_Registry_V1_ServingState: ProtoEnum {
 /// Kinds of watch events.
 public enum Clinic_Registry_V1_WatchEventKind: ProtoEnum {
     case unspecified // = 0
+    /// The full current set (first message, and after the registry restarts).
     case snapshot // = 1
     case added // = 2
+    /// Its state or metadata changed.
     case updated // = 3
+    /// Deregistered, or its lease expired.
     case removed // = 4
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -621,30 +603,34 @@ public enum Clinic_Registry_V1_WatchEventKind: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .snapshot
-            case 2: self = .added
-            case 3: self = .updated
-            case 4: self = .removed
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .snapshot
+        case 2: self = .added
+        case 3: self = .updated
+        case 4: self = .removed
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .snapshot: 1
-            case .added: 2
-            case .updated: 3
-            case .removed: 4
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .snapshot: 1
+        case .added: 2
+        case .updated: 3
+        case .removed: 4
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Registry_V1_WatchEventKind] = [.unspecified, .snapshot, .added, .updated, .removed]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__registry__v1__watch_event_kind__descriptor_ref())
     }
@@ -653,6 +639,7 @@ public enum Clinic_Registry_V1_WatchEventKind: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Registry_V1_ServiceInstance {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if instanceId.isEmpty { throw ValidationError(fieldPath: "instance_id", reason: "is required") }
         if FieldFormat.length(of: instanceId) > 64 { throw ValidationError(fieldPath: "instance_id", reason: "must be at most 64 characters") }
@@ -676,6 +663,7 @@ extension Clinic_Registry_V1_ServiceInstance {
 }
 
 extension Clinic_Registry_V1_RegisterInstanceRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if instance == nil { throw ValidationError(fieldPath: "instance", reason: "is required") }
         if let value = instance {
@@ -685,6 +673,7 @@ extension Clinic_Registry_V1_RegisterInstanceRequest {
 }
 
 extension Clinic_Registry_V1_RegisterInstanceResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = instance {
             do { try value.validate() } catch { throw error.nested(under: "instance") }
@@ -693,6 +682,7 @@ extension Clinic_Registry_V1_RegisterInstanceResponse {
 }
 
 extension Clinic_Registry_V1_HeartbeatRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if leaseId.isEmpty { throw ValidationError(fieldPath: "lease_id", reason: "is required") }
         if FieldFormat.length(of: leaseId) > 128 { throw ValidationError(fieldPath: "lease_id", reason: "must be at most 128 characters") }
@@ -701,6 +691,7 @@ extension Clinic_Registry_V1_HeartbeatRequest {
 }
 
 extension Clinic_Registry_V1_DeregisterInstanceRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if leaseId.isEmpty { throw ValidationError(fieldPath: "lease_id", reason: "is required") }
         if FieldFormat.length(of: leaseId) > 128 { throw ValidationError(fieldPath: "lease_id", reason: "must be at most 128 characters") }
@@ -708,6 +699,7 @@ extension Clinic_Registry_V1_DeregisterInstanceRequest {
 }
 
 extension Clinic_Registry_V1_ResolveServiceRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if rpcService.isEmpty { throw ValidationError(fieldPath: "rpc_service", reason: "is required") }
         if FieldFormat.length(of: rpcService) > 200 { throw ValidationError(fieldPath: "rpc_service", reason: "must be at most 200 characters") }
@@ -715,6 +707,7 @@ extension Clinic_Registry_V1_ResolveServiceRequest {
 }
 
 extension Clinic_Registry_V1_ResolveServiceResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in instances.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "instances[\(position)]") }
@@ -723,6 +716,7 @@ extension Clinic_Registry_V1_ResolveServiceResponse {
 }
 
 extension Clinic_Registry_V1_WatchServiceRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if rpcService.isEmpty { throw ValidationError(fieldPath: "rpc_service", reason: "is required") }
         if FieldFormat.length(of: rpcService) > 200 { throw ValidationError(fieldPath: "rpc_service", reason: "must be at most 200 characters") }
@@ -730,6 +724,7 @@ extension Clinic_Registry_V1_WatchServiceRequest {
 }
 
 extension Clinic_Registry_V1_WatchServiceResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in instances.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "instances[\(position)]") }
@@ -738,6 +733,7 @@ extension Clinic_Registry_V1_WatchServiceResponse {
 }
 
 extension Clinic_Registry_V1_ListInstancesRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if FieldFormat.length(of: serviceName) > 64 { throw ValidationError(fieldPath: "service_name", reason: "must be at most 64 characters") }
         if !FieldFormat.id.accepts(serviceName) { throw ValidationError(fieldPath: "service_name", reason: "is not a valid id") }
@@ -748,13 +744,13 @@ extension Clinic_Registry_V1_ListInstancesRequest {
 }
 
 extension Clinic_Registry_V1_ListInstancesResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in instances.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "instances[\(position)]") }
         }
     }
 }
-
 
 /// The registry of running service instances. State is in memory (instances re-register after a
 /// registry restart: Heartbeat answers not_found and the instance registers again).
@@ -879,26 +875,36 @@ public enum Clinic_Registry_V1_RegistryService {
         /// What carries the calls.
         public let caller: any RPCCaller
 
+        /// A client whose calls go through `caller`.
         public init(caller: any RPCCaller) {
             self.caller = caller
         }
 
+        /// Registers an instance and grants it a lease. Registering an `instance_id` that is already
+        /// registered replaces its entry (a restarted process keeps its id) and returns a new lease.
         public func registerInstance(_ request: Clinic_Registry_V1_RegisterInstanceRequest, options: CallOptions = .defaults) async throws -> Clinic_Registry_V1_RegisterInstanceResponse {
             try await caller.unary(request: request, method: Method.RegisterInstance.descriptor, options: options)
         }
 
+        /// Renews a lease and reports the instance's serving status. An expired or unknown lease
+        /// answers not_found: register again.
         public func heartbeat(_ request: Clinic_Registry_V1_HeartbeatRequest, options: CallOptions = .defaults) async throws -> Clinic_Registry_V1_HeartbeatResponse {
             try await caller.unary(request: request, method: Method.Heartbeat.descriptor, options: options)
         }
 
+        /// Removes an instance at once (graceful shutdown), instead of waiting for its lease to expire.
         public func deregisterInstance(_ request: Clinic_Registry_V1_DeregisterInstanceRequest, options: CallOptions = .defaults) async throws -> Clinic_Registry_V1_DeregisterInstanceResponse {
             try await caller.unary(request: request, method: Method.DeregisterInstance.descriptor, options: options)
         }
 
+        /// The healthy (SERVING, unexpired) instances serving an RPC service.
         public func resolveService(_ request: Clinic_Registry_V1_ResolveServiceRequest, options: CallOptions = .defaults) async throws -> Clinic_Registry_V1_ResolveServiceResponse {
             try await caller.unary(request: request, method: Method.ResolveService.descriptor, options: options)
         }
 
+        /// Streams the instances of an RPC service: first a snapshot, then every change (added,
+        /// updated, removed or expired). Resolve plus Watch without a gap: the snapshot and the changes
+        /// share one revision counter.
         public func watchService<Result: Sendable>(
             _ request: Clinic_Registry_V1_WatchServiceRequest,
             options: CallOptions = .defaults,
@@ -907,6 +913,7 @@ public enum Clinic_Registry_V1_RegistryService {
             try await caller.serverStreaming(request: request, method: Method.WatchService.descriptor, options: options, onResponse: handle)
         }
 
+        /// Lists every registered instance, for operators (`clinic status`).
         public func listInstances(_ request: Clinic_Registry_V1_ListInstancesRequest, options: CallOptions = .defaults) async throws -> Clinic_Registry_V1_ListInstancesResponse {
             try await caller.unary(request: request, method: Method.ListInstances.descriptor, options: options)
         }

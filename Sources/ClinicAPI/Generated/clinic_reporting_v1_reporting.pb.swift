@@ -22,10 +22,13 @@ public struct Clinic_Reporting_V1_GetAppointmentStatisticsRequest: ProtoMessage 
     public var doctorIds: [String] = []
     /// Only this specialty.
     public var specialtyCode: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__get_appointment_statistics_request__descriptor_ref())
     }
@@ -49,32 +52,20 @@ public struct Clinic_Reporting_V1_GetAppointmentStatisticsRequest: ProtoMessage 
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetAppointmentStatisticsRequest.self)
-        do {
-            let v1 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v1
-        }
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.dateRange {
-            let v2: UnsafeMutablePointer<Clinic__Common__V1__DateRange>? = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
-            _c.pointee.date_range = v2
+            _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
         }
-        do {
-            let v3 = Clinic__Reporting__V1__TimeGranularity(rawValue: .init(truncatingIfNeeded: self.granularity.protoNumber))
-            _c.pointee.granularity = v3
-        }
+        _c.pointee.granularity = Clinic__Reporting__V1__TimeGranularity(rawValue: .init(truncatingIfNeeded: self.granularity.protoNumber))
         _c.pointee.n_group_by = self.groupBy.count
         _c.pointee.group_by = try arena.array(count: self.groupBy.count) { (index, arena) throws(ProtoError) -> Clinic__Reporting__V1__AppointmentDimension in
-            let element = Clinic__Reporting__V1__AppointmentDimension(rawValue: .init(truncatingIfNeeded: self.groupBy[index].protoNumber))
-            return element
+            return Clinic__Reporting__V1__AppointmentDimension(rawValue: .init(truncatingIfNeeded: self.groupBy[index].protoNumber))
         }
         _c.pointee.n_doctor_ids = self.doctorIds.count
         _c.pointee.doctor_ids = try arena.array(count: self.doctorIds.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            let element = try arena.cString(self.doctorIds[index])
-            return element
+            return try arena.cString(self.doctorIds[index])
         }
-        do {
-            let v6 = try arena.cString(self.specialtyCode)
-            _c.pointee.specialty_code = v6
-        }
+        _c.pointee.specialty_code = try arena.cString(self.specialtyCode)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -89,10 +80,13 @@ public struct Clinic_Reporting_V1_GetAppointmentStatisticsResponse: ProtoMessage
     public var timeZone: String = ""
     /// When the read model was last updated.
     public var dataTime: Google_Protobuf_Timestamp?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__get_appointment_statistics_response__descriptor_ref())
     }
@@ -116,20 +110,14 @@ public struct Clinic_Reporting_V1_GetAppointmentStatisticsResponse: ProtoMessage
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetAppointmentStatisticsResponse.self)
         _c.pointee.n_rows = self.rows.count
         _c.pointee.rows = try arena.array(count: self.rows.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Reporting__V1__AppointmentStatisticsRow>? in
-            let element: UnsafeMutablePointer<Clinic__Reporting__V1__AppointmentStatisticsRow>? = try arena.message(self.rows[index], as: Clinic__Reporting__V1__AppointmentStatisticsRow.self)
-            return element
+            return try arena.message(self.rows[index], as: Clinic__Reporting__V1__AppointmentStatisticsRow.self)
         }
         if let value = self.total {
-            let v2: UnsafeMutablePointer<Clinic__Reporting__V1__AppointmentStatisticsRow>? = try arena.message(value, as: Clinic__Reporting__V1__AppointmentStatisticsRow.self)
-            _c.pointee.total = v2
+            _c.pointee.total = try arena.message(value, as: Clinic__Reporting__V1__AppointmentStatisticsRow.self)
         }
-        do {
-            let v3 = try arena.cString(self.timeZone)
-            _c.pointee.time_zone = v3
-        }
+        _c.pointee.time_zone = try arena.cString(self.timeZone)
         if let value = self.dataTime {
-            let v4: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.data_time = v4
+            _c.pointee.data_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -165,10 +153,13 @@ public struct Clinic_Reporting_V1_AppointmentStatisticsRow: ProtoMessage {
     public var noShowRate: Double = 0
     /// cancelled_count / total_count, 0..1; 0 when there are none.
     public var cancellationRate: Double = 0
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__appointment_statistics_row__descriptor_ref())
     }
@@ -197,25 +188,12 @@ public struct Clinic_Reporting_V1_AppointmentStatisticsRow: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__AppointmentStatisticsRow.self)
         if let value = self.periodStart {
-            let v1: UnsafeMutablePointer<Clinic__Common__V1__Date>? = try arena.message(value, as: Clinic__Common__V1__Date.self)
-            _c.pointee.period_start = v1
+            _c.pointee.period_start = try arena.message(value, as: Clinic__Common__V1__Date.self)
         }
-        do {
-            let v2 = try arena.cString(self.doctorId)
-            _c.pointee.doctor_id = v2
-        }
-        do {
-            let v3 = try arena.cString(self.doctorDisplayName)
-            _c.pointee.doctor_display_name = v3
-        }
-        do {
-            let v4 = try arena.cString(self.specialtyCode)
-            _c.pointee.specialty_code = v4
-        }
-        do {
-            let v5 = Clinic__Appointments__V1__BookingChannel(rawValue: .init(truncatingIfNeeded: self.channel.protoNumber))
-            _c.pointee.channel = v5
-        }
+        _c.pointee.doctor_id = try arena.cString(self.doctorId)
+        _c.pointee.doctor_display_name = try arena.cString(self.doctorDisplayName)
+        _c.pointee.specialty_code = try arena.cString(self.specialtyCode)
+        _c.pointee.channel = Clinic__Appointments__V1__BookingChannel(rawValue: .init(truncatingIfNeeded: self.channel.protoNumber))
         _c.pointee.total_count = self.totalCount
         _c.pointee.proposed_count = self.proposedCount
         _c.pointee.booked_count = self.bookedCount
@@ -224,7 +202,9 @@ public struct Clinic_Reporting_V1_AppointmentStatisticsRow: ProtoMessage {
         _c.pointee.cancelled_count = self.cancelledCount
         _c.pointee.no_show_count = self.noShowCount
         _c.pointee.no_show_rate = self.noShowRate
+        arena.keepNegativeZero(self.noShowRate, number: 13, message: pointer)
         _c.pointee.cancellation_rate = self.cancellationRate
+        arena.keepNegativeZero(self.cancellationRate, number: 14, message: pointer)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -237,10 +217,13 @@ public struct Clinic_Reporting_V1_GetRevenueStatisticsRequest: ProtoMessage {
     public var dateRange: Clinic_Common_V1_DateRange?
     /// Length of each period.
     public var granularity: Clinic_Reporting_V1_TimeGranularity = .init()
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__get_revenue_statistics_request__descriptor_ref())
     }
@@ -257,18 +240,11 @@ public struct Clinic_Reporting_V1_GetRevenueStatisticsRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetRevenueStatisticsRequest.self)
-        do {
-            let v1 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v1
-        }
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.dateRange {
-            let v2: UnsafeMutablePointer<Clinic__Common__V1__DateRange>? = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
-            _c.pointee.date_range = v2
+            _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
         }
-        do {
-            let v3 = Clinic__Reporting__V1__TimeGranularity(rawValue: .init(truncatingIfNeeded: self.granularity.protoNumber))
-            _c.pointee.granularity = v3
-        }
+        _c.pointee.granularity = Clinic__Reporting__V1__TimeGranularity(rawValue: .init(truncatingIfNeeded: self.granularity.protoNumber))
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -283,10 +259,13 @@ public struct Clinic_Reporting_V1_GetRevenueStatisticsResponse: ProtoMessage {
     public var timeZone: String = ""
     /// When the read model was last updated.
     public var dataTime: Google_Protobuf_Timestamp?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__get_revenue_statistics_response__descriptor_ref())
     }
@@ -310,20 +289,14 @@ public struct Clinic_Reporting_V1_GetRevenueStatisticsResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetRevenueStatisticsResponse.self)
         _c.pointee.n_rows = self.rows.count
         _c.pointee.rows = try arena.array(count: self.rows.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Reporting__V1__RevenueStatisticsRow>? in
-            let element: UnsafeMutablePointer<Clinic__Reporting__V1__RevenueStatisticsRow>? = try arena.message(self.rows[index], as: Clinic__Reporting__V1__RevenueStatisticsRow.self)
-            return element
+            return try arena.message(self.rows[index], as: Clinic__Reporting__V1__RevenueStatisticsRow.self)
         }
         if let value = self.total {
-            let v2: UnsafeMutablePointer<Clinic__Reporting__V1__RevenueStatisticsRow>? = try arena.message(value, as: Clinic__Reporting__V1__RevenueStatisticsRow.self)
-            _c.pointee.total = v2
+            _c.pointee.total = try arena.message(value, as: Clinic__Reporting__V1__RevenueStatisticsRow.self)
         }
-        do {
-            let v3 = try arena.cString(self.timeZone)
-            _c.pointee.time_zone = v3
-        }
+        _c.pointee.time_zone = try arena.cString(self.timeZone)
         if let value = self.dataTime {
-            let v4: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.data_time = v4
+            _c.pointee.data_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -345,10 +318,13 @@ public struct Clinic_Reporting_V1_RevenueStatisticsRow: ProtoMessage {
     public var invoiceCount: Int64 = 0
     /// Payments succeeded in the period.
     public var paymentCount: Int64 = 0
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__revenue_statistics_row__descriptor_ref())
     }
@@ -378,24 +354,19 @@ public struct Clinic_Reporting_V1_RevenueStatisticsRow: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__RevenueStatisticsRow.self)
         if let value = self.periodStart {
-            let v1: UnsafeMutablePointer<Clinic__Common__V1__Date>? = try arena.message(value, as: Clinic__Common__V1__Date.self)
-            _c.pointee.period_start = v1
+            _c.pointee.period_start = try arena.message(value, as: Clinic__Common__V1__Date.self)
         }
         if let value = self.invoiced {
-            let v2: UnsafeMutablePointer<Clinic__Common__V1__Money>? = try arena.message(value, as: Clinic__Common__V1__Money.self)
-            _c.pointee.invoiced = v2
+            _c.pointee.invoiced = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
         if let value = self.collected {
-            let v3: UnsafeMutablePointer<Clinic__Common__V1__Money>? = try arena.message(value, as: Clinic__Common__V1__Money.self)
-            _c.pointee.collected = v3
+            _c.pointee.collected = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
         if let value = self.refunded {
-            let v4: UnsafeMutablePointer<Clinic__Common__V1__Money>? = try arena.message(value, as: Clinic__Common__V1__Money.self)
-            _c.pointee.refunded = v4
+            _c.pointee.refunded = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
         if let value = self.outstanding {
-            let v5: UnsafeMutablePointer<Clinic__Common__V1__Money>? = try arena.message(value, as: Clinic__Common__V1__Money.self)
-            _c.pointee.outstanding = v5
+            _c.pointee.outstanding = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
         _c.pointee.invoice_count = self.invoiceCount
         _c.pointee.payment_count = self.paymentCount
@@ -411,10 +382,13 @@ public struct Clinic_Reporting_V1_GetPlatformStatisticsRequest: ProtoMessage {
     public var pageSize: Int32 = 0
     /// `next_page_token` of the previous page; other fields must not change between pages.
     public var pageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__get_platform_statistics_request__descriptor_ref())
     }
@@ -432,14 +406,10 @@ public struct Clinic_Reporting_V1_GetPlatformStatisticsRequest: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetPlatformStatisticsRequest.self)
         if let value = self.dateRange {
-            let v1: UnsafeMutablePointer<Clinic__Common__V1__DateRange>? = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
-            _c.pointee.date_range = v1
+            _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
         }
         _c.pointee.page_size = self.pageSize
-        do {
-            let v3 = try arena.cString(self.pageToken)
-            _c.pointee.page_token = v3
-        }
+        _c.pointee.page_token = try arena.cString(self.pageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -452,10 +422,13 @@ public struct Clinic_Reporting_V1_GetPlatformStatisticsResponse: ProtoMessage {
     public var nextPageToken: String = ""
     /// When the read model was last updated.
     public var dataTime: Google_Protobuf_Timestamp?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__get_platform_statistics_response__descriptor_ref())
     }
@@ -476,16 +449,11 @@ public struct Clinic_Reporting_V1_GetPlatformStatisticsResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetPlatformStatisticsResponse.self)
         _c.pointee.n_clinics = self.clinics.count
         _c.pointee.clinics = try arena.array(count: self.clinics.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Reporting__V1__ClinicStatisticsRow>? in
-            let element: UnsafeMutablePointer<Clinic__Reporting__V1__ClinicStatisticsRow>? = try arena.message(self.clinics[index], as: Clinic__Reporting__V1__ClinicStatisticsRow.self)
-            return element
+            return try arena.message(self.clinics[index], as: Clinic__Reporting__V1__ClinicStatisticsRow.self)
         }
-        do {
-            let v2 = try arena.cString(self.nextPageToken)
-            _c.pointee.next_page_token = v2
-        }
+        _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         if let value = self.dataTime {
-            let v3: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.data_time = v3
+            _c.pointee.data_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -507,10 +475,13 @@ public struct Clinic_Reporting_V1_ClinicStatisticsRow: ProtoMessage {
     public var noShowRate: Double = 0
     /// Payments collected in the period, in the clinic's currency.
     public var collected: Clinic_Common_V1_Money?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__clinic_statistics_row__descriptor_ref())
     }
@@ -531,21 +502,15 @@ public struct Clinic_Reporting_V1_ClinicStatisticsRow: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__ClinicStatisticsRow.self)
-        do {
-            let v1 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicDisplayName)
-            _c.pointee.clinic_display_name = v2
-        }
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.clinic_display_name = try arena.cString(self.clinicDisplayName)
         _c.pointee.doctor_count = self.doctorCount
         _c.pointee.patient_count = self.patientCount
         _c.pointee.appointment_count = self.appointmentCount
         _c.pointee.no_show_rate = self.noShowRate
+        arena.keepNegativeZero(self.noShowRate, number: 6, message: pointer)
         if let value = self.collected {
-            let v7: UnsafeMutablePointer<Clinic__Common__V1__Money>? = try arena.message(value, as: Clinic__Common__V1__Money.self)
-            _c.pointee.collected = v7
+            _c.pointee.collected = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -579,10 +544,13 @@ public struct Clinic_Reporting_V1_ExportJob: ProtoMessage {
     public var completeTime: Google_Protobuf_Timestamp?
     /// Output only. When the file will be deleted (7 days after completion).
     public var expireTime: Google_Protobuf_Timestamp?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__export_job__descriptor_ref())
     }
@@ -621,55 +589,33 @@ public struct Clinic_Reporting_V1_ExportJob: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__ExportJob.self)
-        do {
-            let v1 = try arena.cString(self.id)
-            _c.pointee.id = v1
-        }
-        do {
-            let v2 = Clinic__Reporting__V1__ReportKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
-            _c.pointee.kind = v2
-        }
-        do {
-            let v3 = Clinic__Reporting__V1__ExportFormat(rawValue: .init(truncatingIfNeeded: self.format.protoNumber))
-            _c.pointee.format = v3
-        }
+        _c.pointee.id = try arena.cString(self.id)
+        _c.pointee.kind = Clinic__Reporting__V1__ReportKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
+        _c.pointee.format = Clinic__Reporting__V1__ExportFormat(rawValue: .init(truncatingIfNeeded: self.format.protoNumber))
         if let value = self.dateRange {
-            let v4: UnsafeMutablePointer<Clinic__Common__V1__DateRange>? = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
-            _c.pointee.date_range = v4
+            _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
         }
         _c.pointee.n_doctor_ids = self.doctorIds.count
         _c.pointee.doctor_ids = try arena.array(count: self.doctorIds.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            let element = try arena.cString(self.doctorIds[index])
-            return element
+            return try arena.cString(self.doctorIds[index])
         }
-        do {
-            let v6 = Clinic__Reporting__V1__ExportState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
-            _c.pointee.state = v6
-        }
+        _c.pointee.state = Clinic__Reporting__V1__ExportState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
         _c.pointee.progress_percent = self.progressPercent
         if let value = self.file {
-            let v8: UnsafeMutablePointer<Clinic__Common__V1__FileInfo>? = try arena.message(value, as: Clinic__Common__V1__FileInfo.self)
-            _c.pointee.file = v8
+            _c.pointee.file = try arena.message(value, as: Clinic__Common__V1__FileInfo.self)
         }
-        do {
-            let v9 = try arena.cString(self.errorMessage)
-            _c.pointee.error_message = v9
-        }
+        _c.pointee.error_message = try arena.cString(self.errorMessage)
         if let value = self.requester {
-            let v10: UnsafeMutablePointer<Clinic__Common__V1__Actor>? = try arena.message(value, as: Clinic__Common__V1__Actor.self)
-            _c.pointee.requester = v10
+            _c.pointee.requester = try arena.message(value, as: Clinic__Common__V1__Actor.self)
         }
         if let value = self.createTime {
-            let v11: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.create_time = v11
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.completeTime {
-            let v12: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.complete_time = v12
+            _c.pointee.complete_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.expireTime {
-            let v13: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.expire_time = v13
+            _c.pointee.expire_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -691,10 +637,13 @@ public struct Clinic_Reporting_V1_CreateExportRequest: ProtoMessage {
     public var languageCode: String = ""
     /// Idempotency key (a UUID chosen by the client).
     public var requestId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__create_export_request__descriptor_ref())
     }
@@ -717,35 +666,18 @@ public struct Clinic_Reporting_V1_CreateExportRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__CreateExportRequest.self)
-        do {
-            let v1 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v1
-        }
-        do {
-            let v2 = Clinic__Reporting__V1__ReportKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
-            _c.pointee.kind = v2
-        }
-        do {
-            let v3 = Clinic__Reporting__V1__ExportFormat(rawValue: .init(truncatingIfNeeded: self.format.protoNumber))
-            _c.pointee.format = v3
-        }
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.kind = Clinic__Reporting__V1__ReportKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
+        _c.pointee.format = Clinic__Reporting__V1__ExportFormat(rawValue: .init(truncatingIfNeeded: self.format.protoNumber))
         if let value = self.dateRange {
-            let v4: UnsafeMutablePointer<Clinic__Common__V1__DateRange>? = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
-            _c.pointee.date_range = v4
+            _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
         }
         _c.pointee.n_doctor_ids = self.doctorIds.count
         _c.pointee.doctor_ids = try arena.array(count: self.doctorIds.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            let element = try arena.cString(self.doctorIds[index])
-            return element
+            return try arena.cString(self.doctorIds[index])
         }
-        do {
-            let v6 = try arena.cString(self.languageCode)
-            _c.pointee.language_code = v6
-        }
-        do {
-            let v7 = try arena.cString(self.requestId)
-            _c.pointee.request_id = v7
-        }
+        _c.pointee.language_code = try arena.cString(self.languageCode)
+        _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -756,10 +688,13 @@ public struct Clinic_Reporting_V1_GetExportRequest: ProtoMessage {
     public var exportId: String = ""
     /// The clinic, for the super admin.
     public var clinicId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__get_export_request__descriptor_ref())
     }
@@ -773,14 +708,8 @@ public struct Clinic_Reporting_V1_GetExportRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetExportRequest.self)
-        do {
-            let v1 = try arena.cString(self.exportId)
-            _c.pointee.export_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
+        _c.pointee.export_id = try arena.cString(self.exportId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -795,10 +724,13 @@ public struct Clinic_Reporting_V1_ListExportsRequest: ProtoMessage {
     public var pageSize: Int32 = 0
     /// `next_page_token` of the previous page; other fields must not change between pages.
     public var pageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__list_exports_request__descriptor_ref())
     }
@@ -816,20 +748,13 @@ public struct Clinic_Reporting_V1_ListExportsRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__ListExportsRequest.self)
-        do {
-            let v1 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v1
-        }
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.n_states = self.states.count
         _c.pointee.states = try arena.array(count: self.states.count) { (index, arena) throws(ProtoError) -> Clinic__Reporting__V1__ExportState in
-            let element = Clinic__Reporting__V1__ExportState(rawValue: .init(truncatingIfNeeded: self.states[index].protoNumber))
-            return element
+            return Clinic__Reporting__V1__ExportState(rawValue: .init(truncatingIfNeeded: self.states[index].protoNumber))
         }
         _c.pointee.page_size = self.pageSize
-        do {
-            let v4 = try arena.cString(self.pageToken)
-            _c.pointee.page_token = v4
-        }
+        _c.pointee.page_token = try arena.cString(self.pageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -840,10 +765,13 @@ public struct Clinic_Reporting_V1_ListExportsResponse: ProtoMessage {
     public var exports: [Clinic_Reporting_V1_ExportJob] = []
     /// Token for the next page; empty on the last page.
     public var nextPageToken: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__list_exports_response__descriptor_ref())
     }
@@ -861,13 +789,9 @@ public struct Clinic_Reporting_V1_ListExportsResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__ListExportsResponse.self)
         _c.pointee.n_exports = self.exports.count
         _c.pointee.exports = try arena.array(count: self.exports.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Reporting__V1__ExportJob>? in
-            let element: UnsafeMutablePointer<Clinic__Reporting__V1__ExportJob>? = try arena.message(self.exports[index], as: Clinic__Reporting__V1__ExportJob.self)
-            return element
+            return try arena.message(self.exports[index], as: Clinic__Reporting__V1__ExportJob.self)
         }
-        do {
-            let v2 = try arena.cString(self.nextPageToken)
-            _c.pointee.next_page_token = v2
-        }
+        _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -878,10 +802,13 @@ public struct Clinic_Reporting_V1_CancelExportRequest: ProtoMessage {
     public var exportId: String = ""
     /// The clinic, for the super admin.
     public var clinicId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__cancel_export_request__descriptor_ref())
     }
@@ -895,14 +822,8 @@ public struct Clinic_Reporting_V1_CancelExportRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__CancelExportRequest.self)
-        do {
-            let v1 = try arena.cString(self.exportId)
-            _c.pointee.export_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
+        _c.pointee.export_id = try arena.cString(self.exportId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -913,10 +834,13 @@ public struct Clinic_Reporting_V1_DeleteExportRequest: ProtoMessage {
     public var exportId: String = ""
     /// The clinic, for the super admin.
     public var clinicId: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__delete_export_request__descriptor_ref())
     }
@@ -930,14 +854,8 @@ public struct Clinic_Reporting_V1_DeleteExportRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__DeleteExportRequest.self)
-        do {
-            let v1 = try arena.cString(self.exportId)
-            _c.pointee.export_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
+        _c.pointee.export_id = try arena.cString(self.exportId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -950,10 +868,13 @@ public struct Clinic_Reporting_V1_DownloadExportRequest: ProtoMessage {
     public var clinicId: String = ""
     /// Byte offset to start from, to resume an interrupted download; past the end answers out_of_range.
     public var readOffset: Int64 = 0
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__download_export_request__descriptor_ref())
     }
@@ -968,14 +889,8 @@ public struct Clinic_Reporting_V1_DownloadExportRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__DownloadExportRequest.self)
-        do {
-            let v1 = try arena.cString(self.exportId)
-            _c.pointee.export_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.clinicId)
-            _c.pointee.clinic_id = v2
-        }
+        _c.pointee.export_id = try arena.cString(self.exportId)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.read_offset = self.readOffset
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -983,7 +898,9 @@ public struct Clinic_Reporting_V1_DownloadExportRequest: ProtoMessage {
 
 /// One message of ReportingService.DownloadExport.
 public struct Clinic_Reporting_V1_DownloadExportResponse: ProtoMessage {
+    /// The file's description in the first message, a chunk in every later one.
     public var part: OneOf_Part?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
     public enum OneOf_Part: Sendable, Equatable {
@@ -993,8 +910,10 @@ public struct Clinic_Reporting_V1_DownloadExportResponse: ProtoMessage {
         case chunk([UInt8])
     }
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__download_export_response__descriptor_ref())
     }
@@ -1002,9 +921,9 @@ public struct Clinic_Reporting_V1_DownloadExportResponse: ProtoMessage {
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__DownloadExportResponse.self).pointee
         switch _c.part_case.rawValue {
-            case 1: self.part = .file(try CMessageReader.message(UnsafeRawPointer(_c.file), as: Clinic_Common_V1_FileInfo.self))
-            case 2: self.part = .chunk(CMessageReader.bytes(count: _c.chunk.len, data: _c.chunk.data))
-            default: self.part = nil
+        case 1: self.part = .file(try CMessageReader.message(UnsafeRawPointer(_c.file), as: Clinic_Common_V1_FileInfo.self))
+        case 2: self.part = .chunk(CMessageReader.bytes(count: _c.chunk.len, data: _c.chunk.data))
+        default: self.part = nil
         }
         unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -1012,16 +931,15 @@ public struct Clinic_Reporting_V1_DownloadExportResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__DownloadExportResponse.self)
         switch self.part {
-            case .file(let value)?:
-                let cValue: UnsafeMutablePointer<Clinic__Common__V1__FileInfo>? = try arena.message(value, as: Clinic__Common__V1__FileInfo.self)
-                _c.pointee.part_case = .init(rawValue: 1)
-                _c.pointee.file = cValue
-            case .chunk(let value)?:
-                let cValueBytes = arena.bytes(value)
-                let cValue = ProtobufCBinaryData(len: cValueBytes.count, data: cValueBytes.data)
-                _c.pointee.part_case = .init(rawValue: 2)
-                _c.pointee.chunk = cValue
-            case nil: break
+        case .file(let value)?:
+            _c.pointee.part_case = .init(rawValue: 1)
+            _c.pointee.file = try arena.message(value, as: Clinic__Common__V1__FileInfo.self)
+        case .chunk(let value)?:
+            let valueBytes = arena.bytes(value)
+            _c.pointee.part_case = .init(rawValue: 2)
+            _c.pointee.chunk = ProtobufCBinaryData(len: valueBytes.count, data: valueBytes.data)
+        case nil:
+            break
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -1029,8 +947,10 @@ public struct Clinic_Reporting_V1_DownloadExportResponse: ProtoMessage {
 
 /// Calendar granularity of a time series.
 public enum Clinic_Reporting_V1_TimeGranularity: ProtoEnum {
+    /// Same as DAY.
     case unspecified // = 0
     case day // = 1
+    /// ISO weeks, starting on Monday.
     case week // = 2
     case month // = 3
     /// A number this version of the schema does not declare.
@@ -1041,28 +961,32 @@ public enum Clinic_Reporting_V1_TimeGranularity: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .day
-            case 2: self = .week
-            case 3: self = .month
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .day
+        case 2: self = .week
+        case 3: self = .month
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .day: 1
-            case .week: 2
-            case .month: 3
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .day: 1
+        case .week: 2
+        case .month: 3
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Reporting_V1_TimeGranularity] = [.unspecified, .day, .week, .month]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__reporting__v1__time_granularity__descriptor_ref())
     }
@@ -1073,6 +997,7 @@ public enum Clinic_Reporting_V1_AppointmentDimension: ProtoEnum {
     case unspecified // = 0
     case doctor // = 1
     case specialty // = 2
+    /// Online or by staff.
     case channel // = 3
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -1082,28 +1007,32 @@ public enum Clinic_Reporting_V1_AppointmentDimension: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .doctor
-            case 2: self = .specialty
-            case 3: self = .channel
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .doctor
+        case 2: self = .specialty
+        case 3: self = .channel
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .doctor: 1
-            case .specialty: 2
-            case .channel: 3
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .doctor: 1
+        case .specialty: 2
+        case .channel: 3
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Reporting_V1_AppointmentDimension] = [.unspecified, .doctor, .specialty, .channel]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__reporting__v1__appointment_dimension__descriptor_ref())
     }
@@ -1112,11 +1041,17 @@ public enum Clinic_Reporting_V1_AppointmentDimension: ProtoEnum {
 /// What an export contains; each is one table (CSV, XLSX) or one report (PDF).
 public enum Clinic_Reporting_V1_ReportKind: ProtoEnum {
     case unspecified // = 0
+    /// One line per appointment.
     case appointments // = 1
+    /// The appointment statistics.
     case appointmentStatistics // = 2
+    /// One line per invoice.
     case invoices // = 3
+    /// One line per payment and refund.
     case payments // = 4
+    /// The revenue statistics.
     case revenue // = 5
+    /// One line per no-show, with the patient's contact for follow-up.
     case noShows // = 6
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -1126,34 +1061,38 @@ public enum Clinic_Reporting_V1_ReportKind: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .appointments
-            case 2: self = .appointmentStatistics
-            case 3: self = .invoices
-            case 4: self = .payments
-            case 5: self = .revenue
-            case 6: self = .noShows
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .appointments
+        case 2: self = .appointmentStatistics
+        case 3: self = .invoices
+        case 4: self = .payments
+        case 5: self = .revenue
+        case 6: self = .noShows
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .appointments: 1
-            case .appointmentStatistics: 2
-            case .invoices: 3
-            case .payments: 4
-            case .revenue: 5
-            case .noShows: 6
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .appointments: 1
+        case .appointmentStatistics: 2
+        case .invoices: 3
+        case .payments: 4
+        case .revenue: 5
+        case .noShows: 6
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Reporting_V1_ReportKind] = [.unspecified, .appointments, .appointmentStatistics, .invoices, .payments, .revenue, .noShows]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__reporting__v1__report_kind__descriptor_ref())
     }
@@ -1162,8 +1101,10 @@ public enum Clinic_Reporting_V1_ReportKind: ProtoEnum {
 /// File formats of exports.
 public enum Clinic_Reporting_V1_ExportFormat: ProtoEnum {
     case unspecified // = 0
+    /// RFC 4180, UTF-8, comma-separated, header row.
     case csv // = 1
     case pdf // = 2
+    /// Office Open XML spreadsheet.
     case xlsx // = 3
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -1173,28 +1114,32 @@ public enum Clinic_Reporting_V1_ExportFormat: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .csv
-            case 2: self = .pdf
-            case 3: self = .xlsx
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .csv
+        case 2: self = .pdf
+        case 3: self = .xlsx
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .csv: 1
-            case .pdf: 2
-            case .xlsx: 3
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .csv: 1
+        case .pdf: 2
+        case .xlsx: 3
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Reporting_V1_ExportFormat] = [.unspecified, .csv, .pdf, .xlsx]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__reporting__v1__export_format__descriptor_ref())
     }
@@ -1205,9 +1150,11 @@ public enum Clinic_Reporting_V1_ExportState: ProtoEnum {
     case unspecified // = 0
     case pending // = 1
     case running // = 2
+    /// The file is ready to download until `expire_time`.
     case succeeded // = 3
     case failed // = 4
     case cancelled // = 5
+    /// The file was deleted after `expire_time`.
     case expired // = 6
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -1217,34 +1164,38 @@ public enum Clinic_Reporting_V1_ExportState: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .pending
-            case 2: self = .running
-            case 3: self = .succeeded
-            case 4: self = .failed
-            case 5: self = .cancelled
-            case 6: self = .expired
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .pending
+        case 2: self = .running
+        case 3: self = .succeeded
+        case 4: self = .failed
+        case 5: self = .cancelled
+        case 6: self = .expired
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .pending: 1
-            case .running: 2
-            case .succeeded: 3
-            case .failed: 4
-            case .cancelled: 5
-            case .expired: 6
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .pending: 1
+        case .running: 2
+        case .succeeded: 3
+        case .failed: 4
+        case .cancelled: 5
+        case .expired: 6
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Reporting_V1_ExportState] = [.unspecified, .pending, .running, .succeeded, .failed, .cancelled, .expired]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__reporting__v1__export_state__descriptor_ref())
     }
@@ -1253,6 +1204,7 @@ public enum Clinic_Reporting_V1_ExportState: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Reporting_V1_GetAppointmentStatisticsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
         if dateRange == nil { throw ValidationError(fieldPath: "date_range", reason: "is required") }
@@ -1274,6 +1226,7 @@ extension Clinic_Reporting_V1_GetAppointmentStatisticsRequest {
 }
 
 extension Clinic_Reporting_V1_GetAppointmentStatisticsResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in rows.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "rows[\(position)]") }
@@ -1285,6 +1238,7 @@ extension Clinic_Reporting_V1_GetAppointmentStatisticsResponse {
 }
 
 extension Clinic_Reporting_V1_AppointmentStatisticsRow {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = periodStart {
             do { try value.validate() } catch { throw error.nested(under: "period_start") }
@@ -1293,6 +1247,7 @@ extension Clinic_Reporting_V1_AppointmentStatisticsRow {
 }
 
 extension Clinic_Reporting_V1_GetRevenueStatisticsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
         if dateRange == nil { throw ValidationError(fieldPath: "date_range", reason: "is required") }
@@ -1304,6 +1259,7 @@ extension Clinic_Reporting_V1_GetRevenueStatisticsRequest {
 }
 
 extension Clinic_Reporting_V1_GetRevenueStatisticsResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in rows.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "rows[\(position)]") }
@@ -1315,6 +1271,7 @@ extension Clinic_Reporting_V1_GetRevenueStatisticsResponse {
 }
 
 extension Clinic_Reporting_V1_RevenueStatisticsRow {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = periodStart {
             do { try value.validate() } catch { throw error.nested(under: "period_start") }
@@ -1335,6 +1292,7 @@ extension Clinic_Reporting_V1_RevenueStatisticsRow {
 }
 
 extension Clinic_Reporting_V1_GetPlatformStatisticsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if dateRange == nil { throw ValidationError(fieldPath: "date_range", reason: "is required") }
         if let value = dateRange {
@@ -1347,6 +1305,7 @@ extension Clinic_Reporting_V1_GetPlatformStatisticsRequest {
 }
 
 extension Clinic_Reporting_V1_GetPlatformStatisticsResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in clinics.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "clinics[\(position)]") }
@@ -1355,6 +1314,7 @@ extension Clinic_Reporting_V1_GetPlatformStatisticsResponse {
 }
 
 extension Clinic_Reporting_V1_ClinicStatisticsRow {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = collected {
             do { try value.validate() } catch { throw error.nested(under: "collected") }
@@ -1363,6 +1323,7 @@ extension Clinic_Reporting_V1_ClinicStatisticsRow {
 }
 
 extension Clinic_Reporting_V1_ExportJob {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = dateRange {
             do { try value.validate() } catch { throw error.nested(under: "date_range") }
@@ -1374,6 +1335,7 @@ extension Clinic_Reporting_V1_ExportJob {
 }
 
 extension Clinic_Reporting_V1_CreateExportRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
         if kind.protoNumber == 0 { throw ValidationError(fieldPath: "kind", reason: "is required") }
@@ -1395,6 +1357,7 @@ extension Clinic_Reporting_V1_CreateExportRequest {
 }
 
 extension Clinic_Reporting_V1_GetExportRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if exportId.isEmpty { throw ValidationError(fieldPath: "export_id", reason: "is required") }
         if !FieldFormat.id.accepts(exportId) { throw ValidationError(fieldPath: "export_id", reason: "is not a valid id") }
@@ -1403,6 +1366,7 @@ extension Clinic_Reporting_V1_GetExportRequest {
 }
 
 extension Clinic_Reporting_V1_ListExportsRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
         if states.count > 6 { throw ValidationError(fieldPath: "states", reason: "must have at most 6 items") }
@@ -1416,6 +1380,7 @@ extension Clinic_Reporting_V1_ListExportsRequest {
 }
 
 extension Clinic_Reporting_V1_ListExportsResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in exports.enumerated() {
             do { try item.validate() } catch { throw error.nested(under: "exports[\(position)]") }
@@ -1424,6 +1389,7 @@ extension Clinic_Reporting_V1_ListExportsResponse {
 }
 
 extension Clinic_Reporting_V1_CancelExportRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if exportId.isEmpty { throw ValidationError(fieldPath: "export_id", reason: "is required") }
         if !FieldFormat.id.accepts(exportId) { throw ValidationError(fieldPath: "export_id", reason: "is not a valid id") }
@@ -1432,6 +1398,7 @@ extension Clinic_Reporting_V1_CancelExportRequest {
 }
 
 extension Clinic_Reporting_V1_DeleteExportRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if exportId.isEmpty { throw ValidationError(fieldPath: "export_id", reason: "is required") }
         if !FieldFormat.id.accepts(exportId) { throw ValidationError(fieldPath: "export_id", reason: "is not a valid id") }
@@ -1440,6 +1407,7 @@ extension Clinic_Reporting_V1_DeleteExportRequest {
 }
 
 extension Clinic_Reporting_V1_DownloadExportRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if exportId.isEmpty { throw ValidationError(fieldPath: "export_id", reason: "is required") }
         if !FieldFormat.id.accepts(exportId) { throw ValidationError(fieldPath: "export_id", reason: "is not a valid id") }
@@ -1449,13 +1417,13 @@ extension Clinic_Reporting_V1_DownloadExportRequest {
 }
 
 extension Clinic_Reporting_V1_DownloadExportResponse {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if case .file(let oneofValue)? = part {
             do { try oneofValue.validate() } catch { throw error.nested(under: "file") }
         }
     }
 }
-
 
 /// Computes statistics and produces export files (CSV, PDF, XLSX) as asynchronous jobs.
 public enum Clinic_Reporting_V1_ReportingService {
@@ -1624,42 +1592,56 @@ public enum Clinic_Reporting_V1_ReportingService {
         /// What carries the calls.
         public let caller: any RPCCaller
 
+        /// A client whose calls go through `caller`.
         public init(caller: any RPCCaller) {
             self.caller = caller
         }
 
+        /// Appointment counts by status, grouped by period, doctor or specialty, with no-show and
+        /// cancellation rates. Doctors get their own figures only (the doctor filter is forced).
         public func getAppointmentStatistics(_ request: Clinic_Reporting_V1_GetAppointmentStatisticsRequest, options: CallOptions = .defaults) async throws -> Clinic_Reporting_V1_GetAppointmentStatisticsResponse {
             try await caller.unary(request: request, method: Method.GetAppointmentStatistics.descriptor, options: options)
         }
 
+        /// Revenue per period: invoiced, collected, refunded and outstanding amounts.
         public func getRevenueStatistics(_ request: Clinic_Reporting_V1_GetRevenueStatisticsRequest, options: CallOptions = .defaults) async throws -> Clinic_Reporting_V1_GetRevenueStatisticsResponse {
             try await caller.unary(request: request, method: Method.GetRevenueStatistics.descriptor, options: options)
         }
 
+        /// Key figures of every clinic over a period, one row per clinic (super admin).
         public func getPlatformStatistics(_ request: Clinic_Reporting_V1_GetPlatformStatisticsRequest, options: CallOptions = .defaults) async throws -> Clinic_Reporting_V1_GetPlatformStatisticsResponse {
             try await caller.unary(request: request, method: Method.GetPlatformStatistics.descriptor, options: options)
         }
 
+        /// Starts an export job. The job runs in the background; poll GetExport (or wait for the
+        /// EXPORT_READY notification) and then call DownloadExport. At most 5 jobs per clinic may be
+        /// PENDING or RUNNING (resource_exhausted).
         public func createExport(_ request: Clinic_Reporting_V1_CreateExportRequest, options: CallOptions = .defaults) async throws -> Clinic_Reporting_V1_ExportJob {
             try await caller.unary(request: request, method: Method.CreateExport.descriptor, options: options)
         }
 
+        /// Gets an export job.
         public func getExport(_ request: Clinic_Reporting_V1_GetExportRequest, options: CallOptions = .defaults) async throws -> Clinic_Reporting_V1_ExportJob {
             try await caller.unary(request: request, method: Method.GetExport.descriptor, options: options)
         }
 
+        /// Lists export jobs, newest first.
         public func listExports(_ request: Clinic_Reporting_V1_ListExportsRequest, options: CallOptions = .defaults) async throws -> Clinic_Reporting_V1_ListExportsResponse {
             try await caller.unary(request: request, method: Method.ListExports.descriptor, options: options)
         }
 
+        /// Cancels a PENDING or RUNNING job. Cancelling a finished job returns it unchanged.
         public func cancelExport(_ request: Clinic_Reporting_V1_CancelExportRequest, options: CallOptions = .defaults) async throws -> Clinic_Reporting_V1_ExportJob {
             try await caller.unary(request: request, method: Method.CancelExport.descriptor, options: options)
         }
 
+        /// Deletes a finished job and its file (files also expire on their own, see `expire_time`).
         public func deleteExport(_ request: Clinic_Reporting_V1_DeleteExportRequest, options: CallOptions = .defaults) async throws -> Clinic_Reporting_V1_ExportJob {
             try await caller.unary(request: request, method: Method.DeleteExport.descriptor, options: options)
         }
 
+        /// Downloads the file of a SUCCEEDED job (failed_precondition otherwise): the first message
+        /// carries the FileInfo, the following ones the content in order, in chunks of at most 1 MiB.
         public func downloadExport<Result: Sendable>(
             _ request: Clinic_Reporting_V1_DownloadExportRequest,
             options: CallOptions = .defaults,

@@ -14,10 +14,13 @@ public struct Clinic_Rpc_V1_CallStart: ProtoMessage {
     public var timeoutMicros: UInt64?
     /// Request metadata.
     public var metadata: Clinic_Rpc_V1_Metadata?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__rpc__v1__call_start__descriptor_ref())
     }
@@ -36,18 +39,13 @@ public struct Clinic_Rpc_V1_CallStart: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__CallStart.self)
-        do {
-            let v1 = try arena.cString(self.method)
-            _c.pointee.method = v1
-        }
+        _c.pointee.method = try arena.cString(self.method)
         if let value = self.timeoutMicros {
-            let v2 = value
             _c.pointee._timeout_micros_case = .init(rawValue: 2)
-            _c.pointee.timeout_micros = v2
+            _c.pointee.timeout_micros = value
         }
         if let value = self.metadata {
-            let v3: UnsafeMutablePointer<Clinic__Rpc__V1__Metadata>? = try arena.message(value, as: Clinic__Rpc__V1__Metadata.self)
-            _c.pointee.metadata = v3
+            _c.pointee.metadata = try arena.message(value, as: Clinic__Rpc__V1__Metadata.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -57,10 +55,13 @@ public struct Clinic_Rpc_V1_CallStart: ProtoMessage {
 /// (INITIAL_METADATA, whose payload is this message) and with the status (TRAILERS).
 public struct Clinic_Rpc_V1_Metadata: ProtoMessage {
     public var entries: [Clinic_Rpc_V1_MetadataEntry] = []
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__rpc__v1__metadata__descriptor_ref())
     }
@@ -77,8 +78,7 @@ public struct Clinic_Rpc_V1_Metadata: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__Metadata.self)
         _c.pointee.n_entries = self.entries.count
         _c.pointee.entries = try arena.array(count: self.entries.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Rpc__V1__MetadataEntry>? in
-            let element: UnsafeMutablePointer<Clinic__Rpc__V1__MetadataEntry>? = try arena.message(self.entries[index], as: Clinic__Rpc__V1__MetadataEntry.self)
-            return element
+            return try arena.message(self.entries[index], as: Clinic__Rpc__V1__MetadataEntry.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -90,6 +90,7 @@ public struct Clinic_Rpc_V1_Metadata: ProtoMessage {
 public struct Clinic_Rpc_V1_MetadataEntry: ProtoMessage {
     public var key: String = ""
     public var value: OneOf_Value?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
     public enum OneOf_Value: Sendable, Equatable {
@@ -99,8 +100,10 @@ public struct Clinic_Rpc_V1_MetadataEntry: ProtoMessage {
         case binary([UInt8])
     }
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__rpc__v1__metadata_entry__descriptor_ref())
     }
@@ -109,30 +112,26 @@ public struct Clinic_Rpc_V1_MetadataEntry: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__MetadataEntry.self).pointee
         self.key = try CMessageReader.string(_c.key)
         switch _c.value_case.rawValue {
-            case 2: self.value = .text(try CMessageReader.string(_c.text))
-            case 3: self.value = .binary(CMessageReader.bytes(count: _c.binary.len, data: _c.binary.data))
-            default: self.value = nil
+        case 2: self.value = .text(try CMessageReader.string(_c.text))
+        case 3: self.value = .binary(CMessageReader.bytes(count: _c.binary.len, data: _c.binary.data))
+        default: self.value = nil
         }
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__MetadataEntry.self)
-        do {
-            let v1 = try arena.cString(self.key)
-            _c.pointee.key = v1
-        }
+        _c.pointee.key = try arena.cString(self.key)
         switch self.value {
-            case .text(let value)?:
-                let cValue = try arena.cString(value)
-                _c.pointee.value_case = .init(rawValue: 2)
-                _c.pointee.text = cValue
-            case .binary(let value)?:
-                let cValueBytes = arena.bytes(value)
-                let cValue = ProtobufCBinaryData(len: cValueBytes.count, data: cValueBytes.data)
-                _c.pointee.value_case = .init(rawValue: 3)
-                _c.pointee.binary = cValue
-            case nil: break
+        case .text(let value)?:
+            _c.pointee.value_case = .init(rawValue: 2)
+            _c.pointee.text = try arena.cString(value)
+        case .binary(let value)?:
+            let valueBytes = arena.bytes(value)
+            _c.pointee.value_case = .init(rawValue: 3)
+            _c.pointee.binary = ProtobufCBinaryData(len: valueBytes.count, data: valueBytes.data)
+        case nil:
+            break
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -144,10 +143,13 @@ public struct Clinic_Rpc_V1_Trailers: ProtoMessage {
     public var status: Clinic_Rpc_V1_Status?
     /// Trailing metadata.
     public var metadata: Clinic_Rpc_V1_Metadata?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__rpc__v1__trailers__descriptor_ref())
     }
@@ -166,12 +168,10 @@ public struct Clinic_Rpc_V1_Trailers: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__Trailers.self)
         if let value = self.status {
-            let v1: UnsafeMutablePointer<Clinic__Rpc__V1__Status>? = try arena.message(value, as: Clinic__Rpc__V1__Status.self)
-            _c.pointee.status = v1
+            _c.pointee.status = try arena.message(value, as: Clinic__Rpc__V1__Status.self)
         }
         if let value = self.metadata {
-            let v2: UnsafeMutablePointer<Clinic__Rpc__V1__Metadata>? = try arena.message(value, as: Clinic__Rpc__V1__Metadata.self)
-            _c.pointee.metadata = v2
+            _c.pointee.metadata = try arena.message(value, as: Clinic__Rpc__V1__Metadata.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -186,10 +186,13 @@ public struct Clinic_Rpc_V1_Status: ProtoMessage {
     /// Typed details, usually the messages below (type URL
     /// "type.googleapis.com/clinic.rpc.v1.<Name>").
     public var details: [Google_Protobuf_Any] = []
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__rpc__v1__status__descriptor_ref())
     }
@@ -207,14 +210,10 @@ public struct Clinic_Rpc_V1_Status: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__Status.self)
         _c.pointee.code = self.code
-        do {
-            let v2 = try arena.cString(self.message)
-            _c.pointee.message = v2
-        }
+        _c.pointee.message = try arena.cString(self.message)
         _c.pointee.n_details = self.details.count
         _c.pointee.details = try arena.array(count: self.details.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__Any>? in
-            let element: UnsafeMutablePointer<Google__Protobuf__Any>? = try arena.message(self.details[index], as: Google__Protobuf__Any.self)
-            return element
+            return try arena.message(self.details[index], as: Google__Protobuf__Any.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -228,10 +227,13 @@ public struct Clinic_Rpc_V1_ErrorInfo: ProtoMessage {
     public var domain: String = ""
     /// Structured facts about this occurrence.
     public var metadata: [String: String] = [:]
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__rpc__v1__error_info__descriptor_ref())
     }
@@ -255,28 +257,19 @@ public struct Clinic_Rpc_V1_ErrorInfo: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__ErrorInfo.self)
-        do {
-            let v1 = try arena.cString(self.reason)
-            _c.pointee.reason = v1
-        }
-        do {
-            let v2 = try arena.cString(self.domain)
-            _c.pointee.domain = v2
-        }
+        _c.pointee.reason = try arena.cString(self.reason)
+        _c.pointee.domain = try arena.cString(self.domain)
         if !self.metadata.isEmpty {
-            var position = self.metadata.startIndex
-            _c.pointee.n_metadata = self.metadata.count
-            _c.pointee.metadata = try arena.array(count: self.metadata.count) { (_, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Rpc__V1__ErrorInfo__MetadataEntry>? in
-                let (key, value) = self.metadata[position]
-                position = self.metadata.index(after: position)
+            let entries = arena.allocate(UnsafeMutablePointer<Clinic__Rpc__V1__ErrorInfo__MetadataEntry>?.self, count: self.metadata.count)
+            for (index, (key, value)) in self.metadata.enumerated() {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: clinic__rpc__v1__error_info__metadata_entry__descriptor_ref()))
                     .assumingMemoryBound(to: Clinic__Rpc__V1__ErrorInfo__MetadataEntry.self)
-                let cKey = try arena.cString(key)
-                let cValue = try arena.cString(value)
-                entry.pointee.key = cKey
-                entry.pointee.value = cValue
-                return entry
+                entry.pointee.key = try arena.cString(key)
+                entry.pointee.value = try arena.cString(value)
+                entries[index] = entry
             }
+            _c.pointee.n_metadata = self.metadata.count
+            _c.pointee.metadata = entries
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -285,10 +278,13 @@ public struct Clinic_Rpc_V1_ErrorInfo: ProtoMessage {
 /// When the caller may retry.
 public struct Clinic_Rpc_V1_RetryInfo: ProtoMessage {
     public var retryDelay: Google_Protobuf_Duration?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__rpc__v1__retry_info__descriptor_ref())
     }
@@ -304,8 +300,7 @@ public struct Clinic_Rpc_V1_RetryInfo: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__RetryInfo.self)
         if let value = self.retryDelay {
-            let v1: UnsafeMutablePointer<Google__Protobuf__Duration>? = try arena.message(value, as: Google__Protobuf__Duration.self)
-            _c.pointee.retry_delay = v1
+            _c.pointee.retry_delay = try arena.message(value, as: Google__Protobuf__Duration.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -314,10 +309,13 @@ public struct Clinic_Rpc_V1_RetryInfo: ProtoMessage {
 /// Which quota ran out (with RESOURCE_EXHAUSTED).
 public struct Clinic_Rpc_V1_QuotaFailure: ProtoMessage {
     public var violations: [Clinic_Rpc_V1_QuotaFailure.Violation] = []
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__rpc__v1__quota_failure__descriptor_ref())
     }
@@ -334,8 +332,7 @@ public struct Clinic_Rpc_V1_QuotaFailure: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__QuotaFailure.self)
         _c.pointee.n_violations = self.violations.count
         _c.pointee.violations = try arena.array(count: self.violations.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Rpc__V1__QuotaFailure__Violation>? in
-            let element: UnsafeMutablePointer<Clinic__Rpc__V1__QuotaFailure__Violation>? = try arena.message(self.violations[index], as: Clinic__Rpc__V1__QuotaFailure__Violation.self)
-            return element
+            return try arena.message(self.violations[index], as: Clinic__Rpc__V1__QuotaFailure__Violation.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -344,10 +341,13 @@ public struct Clinic_Rpc_V1_QuotaFailure: ProtoMessage {
         /// The subject of the quota, e.g. "clinic:42".
         public var subject: String = ""
         public var description: String = ""
+        /// Fields read from the wire that this version of the schema does not know.
         public var unknownFields = UnknownFields()
 
+        /// A message with every field at its default.
         public init() {}
 
+        /// The protobuf-c descriptor of this message type.
         public static var protoDescriptor: MessageDescriptor {
             MessageDescriptor(_cDescriptor: clinic__rpc__v1__quota_failure__violation__descriptor_ref())
         }
@@ -361,14 +361,8 @@ public struct Clinic_Rpc_V1_QuotaFailure: ProtoMessage {
 
         public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
             let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__QuotaFailure__Violation.self)
-            do {
-                let v1 = try arena.cString(self.subject)
-                _c.pointee.subject = v1
-            }
-            do {
-                let v2 = try arena.cString(self.description)
-                _c.pointee.description = v2
-            }
+            _c.pointee.subject = try arena.cString(self.subject)
+            _c.pointee.description = try arena.cString(self.description)
             arena.setUnknownFields(unknownFields, message: pointer)
         }
     }
@@ -377,10 +371,13 @@ public struct Clinic_Rpc_V1_QuotaFailure: ProtoMessage {
 /// Which precondition failed (with FAILED_PRECONDITION).
 public struct Clinic_Rpc_V1_PreconditionFailure: ProtoMessage {
     public var violations: [Clinic_Rpc_V1_PreconditionFailure.Violation] = []
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__rpc__v1__precondition_failure__descriptor_ref())
     }
@@ -397,8 +394,7 @@ public struct Clinic_Rpc_V1_PreconditionFailure: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__PreconditionFailure.self)
         _c.pointee.n_violations = self.violations.count
         _c.pointee.violations = try arena.array(count: self.violations.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Rpc__V1__PreconditionFailure__Violation>? in
-            let element: UnsafeMutablePointer<Clinic__Rpc__V1__PreconditionFailure__Violation>? = try arena.message(self.violations[index], as: Clinic__Rpc__V1__PreconditionFailure__Violation.self)
-            return element
+            return try arena.message(self.violations[index], as: Clinic__Rpc__V1__PreconditionFailure__Violation.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -408,10 +404,13 @@ public struct Clinic_Rpc_V1_PreconditionFailure: ProtoMessage {
         public var type: String = ""
         public var subject: String = ""
         public var description: String = ""
+        /// Fields read from the wire that this version of the schema does not know.
         public var unknownFields = UnknownFields()
 
+        /// A message with every field at its default.
         public init() {}
 
+        /// The protobuf-c descriptor of this message type.
         public static var protoDescriptor: MessageDescriptor {
             MessageDescriptor(_cDescriptor: clinic__rpc__v1__precondition_failure__violation__descriptor_ref())
         }
@@ -426,18 +425,9 @@ public struct Clinic_Rpc_V1_PreconditionFailure: ProtoMessage {
 
         public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
             let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__PreconditionFailure__Violation.self)
-            do {
-                let v1 = try arena.cString(self.type)
-                _c.pointee.type = v1
-            }
-            do {
-                let v2 = try arena.cString(self.subject)
-                _c.pointee.subject = v2
-            }
-            do {
-                let v3 = try arena.cString(self.description)
-                _c.pointee.description = v3
-            }
+            _c.pointee.type = try arena.cString(self.type)
+            _c.pointee.subject = try arena.cString(self.subject)
+            _c.pointee.description = try arena.cString(self.description)
             arena.setUnknownFields(unknownFields, message: pointer)
         }
     }
@@ -446,10 +436,13 @@ public struct Clinic_Rpc_V1_PreconditionFailure: ProtoMessage {
 /// Which request fields are invalid (with INVALID_ARGUMENT).
 public struct Clinic_Rpc_V1_BadRequest: ProtoMessage {
     public var fieldViolations: [Clinic_Rpc_V1_BadRequest.FieldViolation] = []
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__rpc__v1__bad_request__descriptor_ref())
     }
@@ -466,8 +459,7 @@ public struct Clinic_Rpc_V1_BadRequest: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__BadRequest.self)
         _c.pointee.n_field_violations = self.fieldViolations.count
         _c.pointee.field_violations = try arena.array(count: self.fieldViolations.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Rpc__V1__BadRequest__FieldViolation>? in
-            let element: UnsafeMutablePointer<Clinic__Rpc__V1__BadRequest__FieldViolation>? = try arena.message(self.fieldViolations[index], as: Clinic__Rpc__V1__BadRequest__FieldViolation.self)
-            return element
+            return try arena.message(self.fieldViolations[index], as: Clinic__Rpc__V1__BadRequest__FieldViolation.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -479,10 +471,13 @@ public struct Clinic_Rpc_V1_BadRequest: ProtoMessage {
         /// UPPER_SNAKE_CASE reason, e.g. "INVALID_EMAIL".
         public var reason: String = ""
         public var localizedMessage: Clinic_Rpc_V1_LocalizedMessage?
+        /// Fields read from the wire that this version of the schema does not know.
         public var unknownFields = UnknownFields()
 
+        /// A message with every field at its default.
         public init() {}
 
+        /// The protobuf-c descriptor of this message type.
         public static var protoDescriptor: MessageDescriptor {
             MessageDescriptor(_cDescriptor: clinic__rpc__v1__bad_request__field_violation__descriptor_ref())
         }
@@ -500,21 +495,11 @@ public struct Clinic_Rpc_V1_BadRequest: ProtoMessage {
 
         public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
             let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__BadRequest__FieldViolation.self)
-            do {
-                let v1 = try arena.cString(self.field)
-                _c.pointee.field = v1
-            }
-            do {
-                let v2 = try arena.cString(self.description)
-                _c.pointee.description = v2
-            }
-            do {
-                let v3 = try arena.cString(self.reason)
-                _c.pointee.reason = v3
-            }
+            _c.pointee.field = try arena.cString(self.field)
+            _c.pointee.description = try arena.cString(self.description)
+            _c.pointee.reason = try arena.cString(self.reason)
             if let value = self.localizedMessage {
-                let v4: UnsafeMutablePointer<Clinic__Rpc__V1__LocalizedMessage>? = try arena.message(value, as: Clinic__Rpc__V1__LocalizedMessage.self)
-                _c.pointee.localized_message = v4
+                _c.pointee.localized_message = try arena.message(value, as: Clinic__Rpc__V1__LocalizedMessage.self)
             }
             arena.setUnknownFields(unknownFields, message: pointer)
         }
@@ -526,10 +511,13 @@ public struct Clinic_Rpc_V1_RequestInfo: ProtoMessage {
     public var requestId: String = ""
     /// Opaque data the serving side can use to find the request, e.g. a trace id.
     public var servingData: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__rpc__v1__request_info__descriptor_ref())
     }
@@ -543,14 +531,8 @@ public struct Clinic_Rpc_V1_RequestInfo: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__RequestInfo.self)
-        do {
-            let v1 = try arena.cString(self.requestId)
-            _c.pointee.request_id = v1
-        }
-        do {
-            let v2 = try arena.cString(self.servingData)
-            _c.pointee.serving_data = v2
-        }
+        _c.pointee.request_id = try arena.cString(self.requestId)
+        _c.pointee.serving_data = try arena.cString(self.servingData)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -562,10 +544,13 @@ public struct Clinic_Rpc_V1_ResourceInfo: ProtoMessage {
     public var resourceName: String = ""
     public var owner: String = ""
     public var description: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__rpc__v1__resource_info__descriptor_ref())
     }
@@ -581,22 +566,10 @@ public struct Clinic_Rpc_V1_ResourceInfo: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__ResourceInfo.self)
-        do {
-            let v1 = try arena.cString(self.resourceType)
-            _c.pointee.resource_type = v1
-        }
-        do {
-            let v2 = try arena.cString(self.resourceName)
-            _c.pointee.resource_name = v2
-        }
-        do {
-            let v3 = try arena.cString(self.owner)
-            _c.pointee.owner = v3
-        }
-        do {
-            let v4 = try arena.cString(self.description)
-            _c.pointee.description = v4
-        }
+        _c.pointee.resource_type = try arena.cString(self.resourceType)
+        _c.pointee.resource_name = try arena.cString(self.resourceName)
+        _c.pointee.owner = try arena.cString(self.owner)
+        _c.pointee.description = try arena.cString(self.description)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -606,10 +579,13 @@ public struct Clinic_Rpc_V1_LocalizedMessage: ProtoMessage {
     /// BCP 47 tag, e.g. "fr-FR".
     public var locale: String = ""
     public var message: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__rpc__v1__localized_message__descriptor_ref())
     }
@@ -623,36 +599,47 @@ public struct Clinic_Rpc_V1_LocalizedMessage: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__LocalizedMessage.self)
-        do {
-            let v1 = try arena.cString(self.locale)
-            _c.pointee.locale = v1
-        }
-        do {
-            let v2 = try arena.cString(self.message)
-            _c.pointee.message = v2
-        }
+        _c.pointee.locale = try arena.cString(self.locale)
+        _c.pointee.message = try arena.cString(self.message)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
 
 /// The 17 canonical status codes, with the numbers and meanings of gRPC (google.rpc.Code).
 public enum Clinic_Rpc_V1_Code: ProtoEnum {
+    /// Not an error.
     case ok // = 0
+    /// The caller cancelled the call.
     case cancelled // = 1
+    /// An error with no better code, e.g. a handler threw an error that is not an RPC error.
     case unknown // = 2
+    /// The request is invalid whatever the system's state (bad field values).
     case invalidArgument // = 3
+    /// The deadline passed before the call completed.
     case deadlineExceeded // = 4
+    /// A requested entity does not exist.
     case notFound // = 5
+    /// The entity the caller tried to create exists already.
     case alreadyExists // = 6
+    /// The caller is authenticated but not allowed to do this.
     case permissionDenied // = 7
+    /// A quota or limit ran out (including a message over the size limit).
     case resourceExhausted // = 8
+    /// The system is not in the state the operation needs; do not retry until it is fixed.
     case failedPrecondition // = 9
+    /// A concurrency conflict (aborted transaction, version mismatch); retry the whole sequence.
     case aborted // = 10
+    /// A value is outside the valid range (e.g. reading past the end).
     case outOfRange // = 11
+    /// The method or service is not implemented by this server.
     case unimplemented // = 12
+    /// An invariant broke inside the system.
     case `internal` // = 13
+    /// The service is not reachable now (connection lost, draining); retrying may work.
     case unavailable // = 14
+    /// Data was lost or corrupted.
     case dataLoss // = 15
+    /// The caller has no valid credentials.
     case unauthenticated // = 16
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -662,54 +649,58 @@ public enum Clinic_Rpc_V1_Code: ProtoEnum {
         self = .ok
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .ok
-            case 1: self = .cancelled
-            case 2: self = .unknown
-            case 3: self = .invalidArgument
-            case 4: self = .deadlineExceeded
-            case 5: self = .notFound
-            case 6: self = .alreadyExists
-            case 7: self = .permissionDenied
-            case 8: self = .resourceExhausted
-            case 9: self = .failedPrecondition
-            case 10: self = .aborted
-            case 11: self = .outOfRange
-            case 12: self = .unimplemented
-            case 13: self = .`internal`
-            case 14: self = .unavailable
-            case 15: self = .dataLoss
-            case 16: self = .unauthenticated
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .ok
+        case 1: self = .cancelled
+        case 2: self = .unknown
+        case 3: self = .invalidArgument
+        case 4: self = .deadlineExceeded
+        case 5: self = .notFound
+        case 6: self = .alreadyExists
+        case 7: self = .permissionDenied
+        case 8: self = .resourceExhausted
+        case 9: self = .failedPrecondition
+        case 10: self = .aborted
+        case 11: self = .outOfRange
+        case 12: self = .unimplemented
+        case 13: self = .`internal`
+        case 14: self = .unavailable
+        case 15: self = .dataLoss
+        case 16: self = .unauthenticated
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .ok: 0
-            case .cancelled: 1
-            case .unknown: 2
-            case .invalidArgument: 3
-            case .deadlineExceeded: 4
-            case .notFound: 5
-            case .alreadyExists: 6
-            case .permissionDenied: 7
-            case .resourceExhausted: 8
-            case .failedPrecondition: 9
-            case .aborted: 10
-            case .outOfRange: 11
-            case .unimplemented: 12
-            case .`internal`: 13
-            case .unavailable: 14
-            case .dataLoss: 15
-            case .unauthenticated: 16
-            case .UNRECOGNIZED(let number): number
+        case .ok: 0
+        case .cancelled: 1
+        case .unknown: 2
+        case .invalidArgument: 3
+        case .deadlineExceeded: 4
+        case .notFound: 5
+        case .alreadyExists: 6
+        case .permissionDenied: 7
+        case .resourceExhausted: 8
+        case .failedPrecondition: 9
+        case .aborted: 10
+        case .outOfRange: 11
+        case .unimplemented: 12
+        case .`internal`: 13
+        case .unavailable: 14
+        case .dataLoss: 15
+        case .unauthenticated: 16
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Rpc_V1_Code] = [.ok, .cancelled, .unknown, .invalidArgument, .deadlineExceeded, .notFound, .alreadyExists, .permissionDenied, .resourceExhausted, .failedPrecondition, .aborted, .outOfRange, .unimplemented, .`internal`, .unavailable, .dataLoss, .unauthenticated]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__rpc__v1__code__descriptor_ref())
     }

@@ -14,10 +14,13 @@ public struct Clinic_Testing_V1_Payload: ProtoMessage {
     public var type: Clinic_Testing_V1_PayloadType = .init()
     /// Primary contents of the payload: zero bytes of the requested size in the interop tests.
     public var body: [UInt8] = []
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__testing__v1__payload__descriptor_ref())
     }
@@ -31,15 +34,9 @@ public struct Clinic_Testing_V1_Payload: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__Payload.self)
-        do {
-            let v1 = Clinic__Testing__V1__PayloadType(rawValue: .init(truncatingIfNeeded: self.type.protoNumber))
-            _c.pointee.type = v1
-        }
-        do {
-            let v2Bytes = arena.bytes(self.body)
-            let v2 = ProtobufCBinaryData(len: v2Bytes.count, data: v2Bytes.data)
-            _c.pointee.body = v2
-        }
+        _c.pointee.type = Clinic__Testing__V1__PayloadType(rawValue: .init(truncatingIfNeeded: self.type.protoNumber))
+        let bodyBytes = arena.bytes(self.body)
+        _c.pointee.body = ProtobufCBinaryData(len: bodyBytes.count, data: bodyBytes.data)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -50,10 +47,13 @@ public struct Clinic_Testing_V1_EchoStatus: ProtoMessage {
     public var code: Int32 = 0
     /// Status message, returned byte for byte (whitespace, BMP and non-BMP characters included).
     public var message: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__testing__v1__echo_status__descriptor_ref())
     }
@@ -68,10 +68,7 @@ public struct Clinic_Testing_V1_EchoStatus: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__EchoStatus.self)
         _c.pointee.code = self.code
-        do {
-            let v2 = try arena.cString(self.message)
-            _c.pointee.message = v2
-        }
+        _c.pointee.message = try arena.cString(self.message)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -96,10 +93,13 @@ public struct Clinic_Testing_V1_SimpleRequest: ProtoMessage {
     public var expectCompressed: Google_Protobuf_BoolValue?
     /// Whether the response should include the server's id.
     public var fillServerId: Bool = false
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__testing__v1__simple_request__descriptor_ref())
     }
@@ -128,39 +128,23 @@ public struct Clinic_Testing_V1_SimpleRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__SimpleRequest.self)
-        do {
-            let v1 = Clinic__Testing__V1__PayloadType(rawValue: .init(truncatingIfNeeded: self.responseType.protoNumber))
-            _c.pointee.response_type = v1
-        }
+        _c.pointee.response_type = Clinic__Testing__V1__PayloadType(rawValue: .init(truncatingIfNeeded: self.responseType.protoNumber))
         _c.pointee.response_size = self.responseSize
         if let value = self.payload {
-            let v3: UnsafeMutablePointer<Clinic__Testing__V1__Payload>? = try arena.message(value, as: Clinic__Testing__V1__Payload.self)
-            _c.pointee.payload = v3
+            _c.pointee.payload = try arena.message(value, as: Clinic__Testing__V1__Payload.self)
         }
-        do {
-            let v4: protobuf_c_boolean = self.fillUsername ? 1 : 0
-            _c.pointee.fill_username = v4
-        }
-        do {
-            let v5: protobuf_c_boolean = self.fillOauthScope ? 1 : 0
-            _c.pointee.fill_oauth_scope = v5
-        }
+        _c.pointee.fill_username = self.fillUsername ? 1 : 0
+        _c.pointee.fill_oauth_scope = self.fillOauthScope ? 1 : 0
         if let value = self.responseCompressed {
-            let v6: UnsafeMutablePointer<Google__Protobuf__BoolValue>? = try arena.message(value, as: Google__Protobuf__BoolValue.self)
-            _c.pointee.response_compressed = v6
+            _c.pointee.response_compressed = try arena.message(value, as: Google__Protobuf__BoolValue.self)
         }
         if let value = self.responseStatus {
-            let v7: UnsafeMutablePointer<Clinic__Testing__V1__EchoStatus>? = try arena.message(value, as: Clinic__Testing__V1__EchoStatus.self)
-            _c.pointee.response_status = v7
+            _c.pointee.response_status = try arena.message(value, as: Clinic__Testing__V1__EchoStatus.self)
         }
         if let value = self.expectCompressed {
-            let v8: UnsafeMutablePointer<Google__Protobuf__BoolValue>? = try arena.message(value, as: Google__Protobuf__BoolValue.self)
-            _c.pointee.expect_compressed = v8
+            _c.pointee.expect_compressed = try arena.message(value, as: Google__Protobuf__BoolValue.self)
         }
-        do {
-            let v9: protobuf_c_boolean = self.fillServerId ? 1 : 0
-            _c.pointee.fill_server_id = v9
-        }
+        _c.pointee.fill_server_id = self.fillServerId ? 1 : 0
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -177,10 +161,13 @@ public struct Clinic_Testing_V1_SimpleResponse: ProtoMessage {
     public var serverId: String = ""
     /// Host name of the server.
     public var hostname: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__testing__v1__simple_response__descriptor_ref())
     }
@@ -200,25 +187,12 @@ public struct Clinic_Testing_V1_SimpleResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__SimpleResponse.self)
         if let value = self.payload {
-            let v1: UnsafeMutablePointer<Clinic__Testing__V1__Payload>? = try arena.message(value, as: Clinic__Testing__V1__Payload.self)
-            _c.pointee.payload = v1
+            _c.pointee.payload = try arena.message(value, as: Clinic__Testing__V1__Payload.self)
         }
-        do {
-            let v2 = try arena.cString(self.username)
-            _c.pointee.username = v2
-        }
-        do {
-            let v3 = try arena.cString(self.oauthScope)
-            _c.pointee.oauth_scope = v3
-        }
-        do {
-            let v4 = try arena.cString(self.serverId)
-            _c.pointee.server_id = v4
-        }
-        do {
-            let v6 = try arena.cString(self.hostname)
-            _c.pointee.hostname = v6
-        }
+        _c.pointee.username = try arena.cString(self.username)
+        _c.pointee.oauth_scope = try arena.cString(self.oauthScope)
+        _c.pointee.server_id = try arena.cString(self.serverId)
+        _c.pointee.hostname = try arena.cString(self.hostname)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -229,10 +203,13 @@ public struct Clinic_Testing_V1_StreamingInputCallRequest: ProtoMessage {
     public var payload: Clinic_Testing_V1_Payload?
     /// Whether the server should expect this request to be compressed.
     public var expectCompressed: Google_Protobuf_BoolValue?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__testing__v1__streaming_input_call_request__descriptor_ref())
     }
@@ -251,12 +228,10 @@ public struct Clinic_Testing_V1_StreamingInputCallRequest: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__StreamingInputCallRequest.self)
         if let value = self.payload {
-            let v1: UnsafeMutablePointer<Clinic__Testing__V1__Payload>? = try arena.message(value, as: Clinic__Testing__V1__Payload.self)
-            _c.pointee.payload = v1
+            _c.pointee.payload = try arena.message(value, as: Clinic__Testing__V1__Payload.self)
         }
         if let value = self.expectCompressed {
-            let v2: UnsafeMutablePointer<Google__Protobuf__BoolValue>? = try arena.message(value, as: Google__Protobuf__BoolValue.self)
-            _c.pointee.expect_compressed = v2
+            _c.pointee.expect_compressed = try arena.message(value, as: Google__Protobuf__BoolValue.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -266,10 +241,13 @@ public struct Clinic_Testing_V1_StreamingInputCallRequest: ProtoMessage {
 public struct Clinic_Testing_V1_StreamingInputCallResponse: ProtoMessage {
     /// Total size of the payloads received (74922 in client_streaming).
     public var aggregatedPayloadSize: Int32 = 0
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__testing__v1__streaming_input_call_response__descriptor_ref())
     }
@@ -295,10 +273,13 @@ public struct Clinic_Testing_V1_ResponseParameters: ProtoMessage {
     public var intervalUs: Int32 = 0
     /// Whether to compress this response.
     public var compressed: Google_Protobuf_BoolValue?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__testing__v1__response_parameters__descriptor_ref())
     }
@@ -318,8 +299,7 @@ public struct Clinic_Testing_V1_ResponseParameters: ProtoMessage {
         _c.pointee.size = self.size
         _c.pointee.interval_us = self.intervalUs
         if let value = self.compressed {
-            let v3: UnsafeMutablePointer<Google__Protobuf__BoolValue>? = try arena.message(value, as: Google__Protobuf__BoolValue.self)
-            _c.pointee.compressed = v3
+            _c.pointee.compressed = try arena.message(value, as: Google__Protobuf__BoolValue.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -335,10 +315,13 @@ public struct Clinic_Testing_V1_StreamingOutputCallRequest: ProtoMessage {
     public var payload: Clinic_Testing_V1_Payload?
     /// When set, the server ends the call with this status.
     public var responseStatus: Clinic_Testing_V1_EchoStatus?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__testing__v1__streaming_output_call_request__descriptor_ref())
     }
@@ -360,22 +343,16 @@ public struct Clinic_Testing_V1_StreamingOutputCallRequest: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__StreamingOutputCallRequest.self)
-        do {
-            let v1 = Clinic__Testing__V1__PayloadType(rawValue: .init(truncatingIfNeeded: self.responseType.protoNumber))
-            _c.pointee.response_type = v1
-        }
+        _c.pointee.response_type = Clinic__Testing__V1__PayloadType(rawValue: .init(truncatingIfNeeded: self.responseType.protoNumber))
         _c.pointee.n_response_parameters = self.responseParameters.count
         _c.pointee.response_parameters = try arena.array(count: self.responseParameters.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Testing__V1__ResponseParameters>? in
-            let element: UnsafeMutablePointer<Clinic__Testing__V1__ResponseParameters>? = try arena.message(self.responseParameters[index], as: Clinic__Testing__V1__ResponseParameters.self)
-            return element
+            return try arena.message(self.responseParameters[index], as: Clinic__Testing__V1__ResponseParameters.self)
         }
         if let value = self.payload {
-            let v3: UnsafeMutablePointer<Clinic__Testing__V1__Payload>? = try arena.message(value, as: Clinic__Testing__V1__Payload.self)
-            _c.pointee.payload = v3
+            _c.pointee.payload = try arena.message(value, as: Clinic__Testing__V1__Payload.self)
         }
         if let value = self.responseStatus {
-            let v7: UnsafeMutablePointer<Clinic__Testing__V1__EchoStatus>? = try arena.message(value, as: Clinic__Testing__V1__EchoStatus.self)
-            _c.pointee.response_status = v7
+            _c.pointee.response_status = try arena.message(value, as: Clinic__Testing__V1__EchoStatus.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -385,10 +362,13 @@ public struct Clinic_Testing_V1_StreamingOutputCallRequest: ProtoMessage {
 public struct Clinic_Testing_V1_StreamingOutputCallResponse: ProtoMessage {
     /// Payload of the requested size.
     public var payload: Clinic_Testing_V1_Payload?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__testing__v1__streaming_output_call_response__descriptor_ref())
     }
@@ -404,8 +384,7 @@ public struct Clinic_Testing_V1_StreamingOutputCallResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__StreamingOutputCallResponse.self)
         if let value = self.payload {
-            let v1: UnsafeMutablePointer<Clinic__Testing__V1__Payload>? = try arena.message(value, as: Clinic__Testing__V1__Payload.self)
-            _c.pointee.payload = v1
+            _c.pointee.payload = try arena.message(value, as: Clinic__Testing__V1__Payload.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -413,6 +392,7 @@ public struct Clinic_Testing_V1_StreamingOutputCallResponse: ProtoMessage {
 
 /// The kind of payload (grpc.testing.PayloadType). Value 0 is meaningful here, as in grpc.
 public enum Clinic_Testing_V1_PayloadType: ProtoEnum {
+    /// Compressable text format (grpc's COMPRESSABLE).
     case compressable // = 0
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -422,22 +402,26 @@ public enum Clinic_Testing_V1_PayloadType: ProtoEnum {
         self = .compressable
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .compressable
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .compressable
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .compressable: 0
-            case .UNRECOGNIZED(let number): number
+        case .compressable: 0
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Clinic_Testing_V1_PayloadType] = [.compressable]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: clinic__testing__v1__payload_type__descriptor_ref())
     }
@@ -577,18 +561,23 @@ public enum Clinic_Testing_V1_TestService {
         /// What carries the calls.
         public let caller: any RPCCaller
 
+        /// A client whose calls go through `caller`.
         public init(caller: any RPCCaller) {
             self.caller = caller
         }
 
+        /// One empty request followed by one empty response.
         public func emptyCall(_ request: Google_Protobuf_Empty, options: CallOptions = .defaults) async throws -> Google_Protobuf_Empty {
             try await caller.unary(request: request, method: Method.EmptyCall.descriptor, options: options)
         }
 
+        /// One request followed by one response, with the requested size and status.
         public func unaryCall(_ request: Clinic_Testing_V1_SimpleRequest, options: CallOptions = .defaults) async throws -> Clinic_Testing_V1_SimpleResponse {
             try await caller.unary(request: request, method: Method.UnaryCall.descriptor, options: options)
         }
 
+        /// One request followed by a sequence of responses (streamed download) of the requested sizes
+        /// and intervals.
         public func streamingOutputCall<Result: Sendable>(
             _ request: Clinic_Testing_V1_StreamingOutputCallRequest,
             options: CallOptions = .defaults,
@@ -597,6 +586,8 @@ public enum Clinic_Testing_V1_TestService {
             try await caller.serverStreaming(request: request, method: Method.StreamingOutputCall.descriptor, options: options, onResponse: handle)
         }
 
+        /// A sequence of requests followed by one response (streamed upload): the aggregated size of
+        /// the payloads.
         public func streamingInputCall(
             options: CallOptions = .defaults,
             requestProducer produce: @Sendable @escaping (RPCWriter<Clinic_Testing_V1_StreamingInputCallRequest>) async throws -> Void
@@ -604,6 +595,7 @@ public enum Clinic_Testing_V1_TestService {
             try await caller.clientStreaming(method: Method.StreamingInputCall.descriptor, options: options, requestProducer: produce)
         }
 
+        /// Each request is answered at once with its responses (ping_pong).
         public func fullDuplexCall<Result: Sendable>(
             options: CallOptions = .defaults,
             requestProducer produce: @Sendable @escaping (RPCWriter<Clinic_Testing_V1_StreamingOutputCallRequest>) async throws -> Void,
@@ -612,6 +604,7 @@ public enum Clinic_Testing_V1_TestService {
             try await caller.bidirectionalStreaming(method: Method.FullDuplexCall.descriptor, options: options, requestProducer: produce, onResponse: handle)
         }
 
+        /// The server buffers every request until the client half-closes, then answers them in order.
         public func halfDuplexCall<Result: Sendable>(
             options: CallOptions = .defaults,
             requestProducer produce: @Sendable @escaping (RPCWriter<Clinic_Testing_V1_StreamingOutputCallRequest>) async throws -> Void,
@@ -620,6 +613,7 @@ public enum Clinic_Testing_V1_TestService {
             try await caller.bidirectionalStreaming(method: Method.HalfDuplexCall.descriptor, options: options, requestProducer: produce, onResponse: handle)
         }
 
+        /// Not implemented by the test server: answers unimplemented (unimplemented_method).
         public func unimplementedCall(_ request: Google_Protobuf_Empty, options: CallOptions = .defaults) async throws -> Google_Protobuf_Empty {
             try await caller.unary(request: request, method: Method.UnimplementedCall.descriptor, options: options)
         }
@@ -697,10 +691,12 @@ public enum Clinic_Testing_V1_UnimplementedService {
         /// What carries the calls.
         public let caller: any RPCCaller
 
+        /// A client whose calls go through `caller`.
         public init(caller: any RPCCaller) {
             self.caller = caller
         }
 
+        /// Answers unimplemented.
         public func unimplementedCall(_ request: Google_Protobuf_Empty, options: CallOptions = .defaults) async throws -> Google_Protobuf_Empty {
             try await caller.unary(request: request, method: Method.UnimplementedCall.descriptor, options: options)
         }

@@ -3,7 +3,6 @@
 // Regenerate with scripts/generate.sh.
 
 public import ProtoRuntime
-public import WellKnownTypes
 internal import CConformanceProtos
 
 /// The conformance runner will request a list of failures as the first request.
@@ -11,10 +10,13 @@ internal import CConformanceProtos
 /// test should return a serialized FailureSet in protobuf_payload.
 public struct Conformance_FailureSet: ProtoMessage {
     public var failure: [String] = []
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: conformance__failure_set__descriptor_ref())
     }
@@ -31,8 +33,7 @@ public struct Conformance_FailureSet: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Conformance__FailureSet.self)
         _c.pointee.n_failure = self.failure.count
         _c.pointee.failure = try arena.array(count: self.failure.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            let element = try arena.cString(self.failure[index])
-            return element
+            return try arena.cString(self.failure[index])
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -59,7 +60,15 @@ public struct Conformance_ConformanceRequest: ProtoMessage {
     /// This can be used in json and text format. If true, testee should print
     /// unknown fields instead of ignore. This feature is optional.
     public var printUnknownFields: Bool = false
+    /// The payload (whether protobuf of JSON) is always for a
+    /// protobuf_test_messages.proto3.TestAllTypes proto (as defined in
+    /// src/google/protobuf/proto3_test_messages.proto).
+    ///
+    /// TODO(haberman): if/when we expand the conformance tests to support proto2,
+    /// we will want to include a field that lets the payload/response be a
+    /// protobuf_test_messages.google.protobuf.TestAllTypes message instead.
     public var payload: OneOf_Payload?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
     public enum OneOf_Payload: Sendable, Equatable {
@@ -70,8 +79,10 @@ public struct Conformance_ConformanceRequest: ProtoMessage {
         case textPayload(String)
     }
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: conformance__conformance_request__descriptor_ref())
     }
@@ -86,56 +97,40 @@ public struct Conformance_ConformanceRequest: ProtoMessage {
         }
         self.printUnknownFields = _c.print_unknown_fields != 0
         switch _c.payload_case.rawValue {
-            case 1: self.payload = .protobufPayload(CMessageReader.bytes(count: _c.protobuf_payload.len, data: _c.protobuf_payload.data))
-            case 2: self.payload = .jsonPayload(try CMessageReader.string(_c.json_payload))
-            case 7: self.payload = .jspbPayload(try CMessageReader.string(_c.jspb_payload))
-            case 8: self.payload = .textPayload(try CMessageReader.string(_c.text_payload))
-            default: self.payload = nil
+        case 1: self.payload = .protobufPayload(CMessageReader.bytes(count: _c.protobuf_payload.len, data: _c.protobuf_payload.data))
+        case 2: self.payload = .jsonPayload(try CMessageReader.string(_c.json_payload))
+        case 7: self.payload = .jspbPayload(try CMessageReader.string(_c.jspb_payload))
+        case 8: self.payload = .textPayload(try CMessageReader.string(_c.text_payload))
+        default: self.payload = nil
         }
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Conformance__ConformanceRequest.self)
-        do {
-            let v3 = Conformance__WireFormat(rawValue: .init(truncatingIfNeeded: self.requestedOutputFormat.protoNumber))
-            _c.pointee.requested_output_format = v3
-        }
-        do {
-            let v4 = try arena.cString(self.messageType)
-            _c.pointee.message_type = v4
-        }
-        do {
-            let v5 = Conformance__TestCategory(rawValue: .init(truncatingIfNeeded: self.testCategory.protoNumber))
-            _c.pointee.test_category = v5
-        }
+        _c.pointee.requested_output_format = Conformance__WireFormat(rawValue: .init(truncatingIfNeeded: self.requestedOutputFormat.protoNumber))
+        _c.pointee.message_type = try arena.cString(self.messageType)
+        _c.pointee.test_category = Conformance__TestCategory(rawValue: .init(truncatingIfNeeded: self.testCategory.protoNumber))
         if let value = self.jspbEncodingOptions {
-            let v6: UnsafeMutablePointer<Conformance__JspbEncodingConfig>? = try arena.message(value, as: Conformance__JspbEncodingConfig.self)
-            _c.pointee.jspb_encoding_options = v6
+            _c.pointee.jspb_encoding_options = try arena.message(value, as: Conformance__JspbEncodingConfig.self)
         }
-        do {
-            let v9: protobuf_c_boolean = self.printUnknownFields ? 1 : 0
-            _c.pointee.print_unknown_fields = v9
-        }
+        _c.pointee.print_unknown_fields = self.printUnknownFields ? 1 : 0
         switch self.payload {
-            case .protobufPayload(let value)?:
-                let cValueBytes = arena.bytes(value)
-                let cValue = ProtobufCBinaryData(len: cValueBytes.count, data: cValueBytes.data)
-                _c.pointee.payload_case = .init(rawValue: 1)
-                _c.pointee.protobuf_payload = cValue
-            case .jsonPayload(let value)?:
-                let cValue = try arena.cString(value)
-                _c.pointee.payload_case = .init(rawValue: 2)
-                _c.pointee.json_payload = cValue
-            case .jspbPayload(let value)?:
-                let cValue = try arena.cString(value)
-                _c.pointee.payload_case = .init(rawValue: 7)
-                _c.pointee.jspb_payload = cValue
-            case .textPayload(let value)?:
-                let cValue = try arena.cString(value)
-                _c.pointee.payload_case = .init(rawValue: 8)
-                _c.pointee.text_payload = cValue
-            case nil: break
+        case .protobufPayload(let value)?:
+            let valueBytes = arena.bytes(value)
+            _c.pointee.payload_case = .init(rawValue: 1)
+            _c.pointee.protobuf_payload = ProtobufCBinaryData(len: valueBytes.count, data: valueBytes.data)
+        case .jsonPayload(let value)?:
+            _c.pointee.payload_case = .init(rawValue: 2)
+            _c.pointee.json_payload = try arena.cString(value)
+        case .jspbPayload(let value)?:
+            _c.pointee.payload_case = .init(rawValue: 7)
+            _c.pointee.jspb_payload = try arena.cString(value)
+        case .textPayload(let value)?:
+            _c.pointee.payload_case = .init(rawValue: 8)
+            _c.pointee.text_payload = try arena.cString(value)
+        case nil:
+            break
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -144,6 +139,7 @@ public struct Conformance_ConformanceRequest: ProtoMessage {
 /// Represents a single test case's output.
 public struct Conformance_ConformanceResponse: ProtoMessage {
     public var result: OneOf_Result?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
     public enum OneOf_Result: Sendable, Equatable {
@@ -179,8 +175,10 @@ public struct Conformance_ConformanceResponse: ProtoMessage {
         case textPayload(String)
     }
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: conformance__conformance_response__descriptor_ref())
     }
@@ -188,15 +186,15 @@ public struct Conformance_ConformanceResponse: ProtoMessage {
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Conformance__ConformanceResponse.self).pointee
         switch _c.result_case.rawValue {
-            case 1: self.result = .parseError(try CMessageReader.string(_c.parse_error))
-            case 6: self.result = .serializeError(try CMessageReader.string(_c.serialize_error))
-            case 2: self.result = .runtimeError(try CMessageReader.string(_c.runtime_error))
-            case 3: self.result = .protobufPayload(CMessageReader.bytes(count: _c.protobuf_payload.len, data: _c.protobuf_payload.data))
-            case 4: self.result = .jsonPayload(try CMessageReader.string(_c.json_payload))
-            case 5: self.result = .skipped(try CMessageReader.string(_c.skipped))
-            case 7: self.result = .jspbPayload(try CMessageReader.string(_c.jspb_payload))
-            case 8: self.result = .textPayload(try CMessageReader.string(_c.text_payload))
-            default: self.result = nil
+        case 1: self.result = .parseError(try CMessageReader.string(_c.parse_error))
+        case 6: self.result = .serializeError(try CMessageReader.string(_c.serialize_error))
+        case 2: self.result = .runtimeError(try CMessageReader.string(_c.runtime_error))
+        case 3: self.result = .protobufPayload(CMessageReader.bytes(count: _c.protobuf_payload.len, data: _c.protobuf_payload.data))
+        case 4: self.result = .jsonPayload(try CMessageReader.string(_c.json_payload))
+        case 5: self.result = .skipped(try CMessageReader.string(_c.skipped))
+        case 7: self.result = .jspbPayload(try CMessageReader.string(_c.jspb_payload))
+        case 8: self.result = .textPayload(try CMessageReader.string(_c.text_payload))
+        default: self.result = nil
         }
         unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -204,40 +202,33 @@ public struct Conformance_ConformanceResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Conformance__ConformanceResponse.self)
         switch self.result {
-            case .parseError(let value)?:
-                let cValue = try arena.cString(value)
-                _c.pointee.result_case = .init(rawValue: 1)
-                _c.pointee.parse_error = cValue
-            case .serializeError(let value)?:
-                let cValue = try arena.cString(value)
-                _c.pointee.result_case = .init(rawValue: 6)
-                _c.pointee.serialize_error = cValue
-            case .runtimeError(let value)?:
-                let cValue = try arena.cString(value)
-                _c.pointee.result_case = .init(rawValue: 2)
-                _c.pointee.runtime_error = cValue
-            case .protobufPayload(let value)?:
-                let cValueBytes = arena.bytes(value)
-                let cValue = ProtobufCBinaryData(len: cValueBytes.count, data: cValueBytes.data)
-                _c.pointee.result_case = .init(rawValue: 3)
-                _c.pointee.protobuf_payload = cValue
-            case .jsonPayload(let value)?:
-                let cValue = try arena.cString(value)
-                _c.pointee.result_case = .init(rawValue: 4)
-                _c.pointee.json_payload = cValue
-            case .skipped(let value)?:
-                let cValue = try arena.cString(value)
-                _c.pointee.result_case = .init(rawValue: 5)
-                _c.pointee.skipped = cValue
-            case .jspbPayload(let value)?:
-                let cValue = try arena.cString(value)
-                _c.pointee.result_case = .init(rawValue: 7)
-                _c.pointee.jspb_payload = cValue
-            case .textPayload(let value)?:
-                let cValue = try arena.cString(value)
-                _c.pointee.result_case = .init(rawValue: 8)
-                _c.pointee.text_payload = cValue
-            case nil: break
+        case .parseError(let value)?:
+            _c.pointee.result_case = .init(rawValue: 1)
+            _c.pointee.parse_error = try arena.cString(value)
+        case .serializeError(let value)?:
+            _c.pointee.result_case = .init(rawValue: 6)
+            _c.pointee.serialize_error = try arena.cString(value)
+        case .runtimeError(let value)?:
+            _c.pointee.result_case = .init(rawValue: 2)
+            _c.pointee.runtime_error = try arena.cString(value)
+        case .protobufPayload(let value)?:
+            let valueBytes = arena.bytes(value)
+            _c.pointee.result_case = .init(rawValue: 3)
+            _c.pointee.protobuf_payload = ProtobufCBinaryData(len: valueBytes.count, data: valueBytes.data)
+        case .jsonPayload(let value)?:
+            _c.pointee.result_case = .init(rawValue: 4)
+            _c.pointee.json_payload = try arena.cString(value)
+        case .skipped(let value)?:
+            _c.pointee.result_case = .init(rawValue: 5)
+            _c.pointee.skipped = try arena.cString(value)
+        case .jspbPayload(let value)?:
+            _c.pointee.result_case = .init(rawValue: 7)
+            _c.pointee.jspb_payload = try arena.cString(value)
+        case .textPayload(let value)?:
+            _c.pointee.result_case = .init(rawValue: 8)
+            _c.pointee.text_payload = try arena.cString(value)
+        case nil:
+            break
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -247,10 +238,13 @@ public struct Conformance_ConformanceResponse: ProtoMessage {
 public struct Conformance_JspbEncodingConfig: ProtoMessage {
     /// Encode the value field of Any as jspb array if true, otherwise binary.
     public var useJspbArrayAnyFormat: Bool = false
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: conformance__jspb_encoding_config__descriptor_ref())
     }
@@ -263,10 +257,7 @@ public struct Conformance_JspbEncodingConfig: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Conformance__JspbEncodingConfig.self)
-        do {
-            let v1: protobuf_c_boolean = self.useJspbArrayAnyFormat ? 1 : 0
-            _c.pointee.use_jspb_array_any_format = v1
-        }
+        _c.pointee.use_jspb_array_any_format = self.useJspbArrayAnyFormat ? 1 : 0
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -285,30 +276,34 @@ public enum Conformance_WireFormat: ProtoEnum {
         self = .unspecified
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecified
-            case 1: self = .protobuf
-            case 2: self = .json
-            case 3: self = .jspb
-            case 4: self = .textFormat
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecified
+        case 1: self = .protobuf
+        case 2: self = .json
+        case 3: self = .jspb
+        case 4: self = .textFormat
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecified: 0
-            case .protobuf: 1
-            case .json: 2
-            case .jspb: 3
-            case .textFormat: 4
-            case .UNRECOGNIZED(let number): number
+        case .unspecified: 0
+        case .protobuf: 1
+        case .json: 2
+        case .jspb: 3
+        case .textFormat: 4
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Conformance_WireFormat] = [.unspecified, .protobuf, .json, .jspb, .textFormat]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: conformance__wire_format__descriptor_ref())
     }
@@ -318,8 +313,16 @@ public enum Conformance_TestCategory: ProtoEnum {
     case unspecifiedTest // = 0
     case binaryTest // = 1
     case jsonTest // = 2
+    /// Similar to JSON_TEST. However, during parsing json, testee should ignore
+    /// unknown fields. This feature is optional. Each implementation can decide
+    /// whether to support it.  See
+    /// https://developers.google.com/protocol-buffers/docs/proto3#json_options
+    /// for more detail.
     case jsonIgnoreUnknownParsingTest // = 3
+    /// Test jspb wire format. Google internal only. Opensource testees just skip it.
     case jspbTest // = 4
+    /// Test text format. For cpp, java and python, testees can already deal with
+    /// this type. Testees of other languages can simply skip it.
     case textFormatTest // = 5
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -329,32 +332,36 @@ public enum Conformance_TestCategory: ProtoEnum {
         self = .unspecifiedTest
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .unspecifiedTest
-            case 1: self = .binaryTest
-            case 2: self = .jsonTest
-            case 3: self = .jsonIgnoreUnknownParsingTest
-            case 4: self = .jspbTest
-            case 5: self = .textFormatTest
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .unspecifiedTest
+        case 1: self = .binaryTest
+        case 2: self = .jsonTest
+        case 3: self = .jsonIgnoreUnknownParsingTest
+        case 4: self = .jspbTest
+        case 5: self = .textFormatTest
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .unspecifiedTest: 0
-            case .binaryTest: 1
-            case .jsonTest: 2
-            case .jsonIgnoreUnknownParsingTest: 3
-            case .jspbTest: 4
-            case .textFormatTest: 5
-            case .UNRECOGNIZED(let number): number
+        case .unspecifiedTest: 0
+        case .binaryTest: 1
+        case .jsonTest: 2
+        case .jsonIgnoreUnknownParsingTest: 3
+        case .jspbTest: 4
+        case .textFormatTest: 5
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Conformance_TestCategory] = [.unspecifiedTest, .binaryTest, .jsonTest, .jsonIgnoreUnknownParsingTest, .jspbTest, .textFormatTest]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: conformance__test_category__descriptor_ref())
     }

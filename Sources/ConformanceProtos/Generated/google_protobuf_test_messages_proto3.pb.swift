@@ -173,6 +173,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
     public var fieldName17: Int32 = 0
     public var fieldName18: Int32 = 0
     public var oneofField: OneOf_OneofField?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
     public indirect enum OneOf_OneofField: Sendable, Equatable {
@@ -188,8 +189,10 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         case oneofNullValue(Google_Protobuf_NullValue)
     }
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__descriptor_ref())
     }
@@ -603,17 +606,17 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         self.fieldName17 = _c.field_name17__
         self.fieldName18 = _c.field_name18__
         switch _c.oneof_field_case.rawValue {
-            case 111: self.oneofField = .oneofUint32(_c.oneof_uint32)
-            case 112: self.oneofField = .oneofNestedMessage(try CMessageReader.message(UnsafeRawPointer(_c.oneof_nested_message), as: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedMessage.self))
-            case 113: self.oneofField = .oneofString(try CMessageReader.string(_c.oneof_string))
-            case 114: self.oneofField = .oneofBytes(CMessageReader.bytes(count: _c.oneof_bytes.len, data: _c.oneof_bytes.data))
-            case 115: self.oneofField = .oneofBool(_c.oneof_bool != 0)
-            case 116: self.oneofField = .oneofUint64(_c.oneof_uint64)
-            case 117: self.oneofField = .oneofFloat(_c.oneof_float)
-            case 118: self.oneofField = .oneofDouble(_c.oneof_double)
-            case 119: self.oneofField = .oneofEnum(ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum(protoNumber: Int32(truncatingIfNeeded: _c.oneof_enum.rawValue)))
-            case 120: self.oneofField = .oneofNullValue(Google_Protobuf_NullValue(protoNumber: Int32(truncatingIfNeeded: _c.oneof_null_value.rawValue)))
-            default: self.oneofField = nil
+        case 111: self.oneofField = .oneofUint32(_c.oneof_uint32)
+        case 112: self.oneofField = .oneofNestedMessage(try CMessageReader.message(UnsafeRawPointer(_c.oneof_nested_message), as: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedMessage.self))
+        case 113: self.oneofField = .oneofString(try CMessageReader.string(_c.oneof_string))
+        case 114: self.oneofField = .oneofBytes(CMessageReader.bytes(count: _c.oneof_bytes.len, data: _c.oneof_bytes.data))
+        case 115: self.oneofField = .oneofBool(_c.oneof_bool != 0)
+        case 116: self.oneofField = .oneofUint64(_c.oneof_uint64)
+        case 117: self.oneofField = .oneofFloat(_c.oneof_float)
+        case 118: self.oneofField = .oneofDouble(_c.oneof_double)
+        case 119: self.oneofField = .oneofEnum(ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum(protoNumber: Int32(truncatingIfNeeded: _c.oneof_enum.rawValue)))
+        case 120: self.oneofField = .oneofNullValue(Google_Protobuf_NullValue(protoNumber: Int32(truncatingIfNeeded: _c.oneof_null_value.rawValue)))
+        default: self.oneofField = nil
         }
         unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -631,51 +634,26 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         _c.pointee.optional_sfixed32 = self.optionalSfixed32
         _c.pointee.optional_sfixed64 = self.optionalSfixed64
         _c.pointee.optional_float = self.optionalFloat
+        arena.keepNegativeZero(self.optionalFloat, number: 11, message: pointer)
         _c.pointee.optional_double = self.optionalDouble
-        do {
-            let v13: protobuf_c_boolean = self.optionalBool ? 1 : 0
-            _c.pointee.optional_bool = v13
-        }
-        do {
-            let v14 = try arena.cString(self.optionalString)
-            _c.pointee.optional_string = v14
-        }
-        do {
-            let v15Bytes = arena.bytes(self.optionalBytes)
-            let v15 = ProtobufCBinaryData(len: v15Bytes.count, data: v15Bytes.data)
-            _c.pointee.optional_bytes = v15
-        }
+        arena.keepNegativeZero(self.optionalDouble, number: 12, message: pointer)
+        _c.pointee.optional_bool = self.optionalBool ? 1 : 0
+        _c.pointee.optional_string = try arena.cString(self.optionalString)
+        let optionalBytesBytes = arena.bytes(self.optionalBytes)
+        _c.pointee.optional_bytes = ProtobufCBinaryData(len: optionalBytesBytes.count, data: optionalBytesBytes.data)
         if let value = self.optionalNestedMessage {
-            let v18: UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage>? = try arena.message(value, as: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage.self)
-            _c.pointee.optional_nested_message = v18
+            _c.pointee.optional_nested_message = try arena.message(value, as: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage.self)
         }
         if let value = self.optionalForeignMessage {
-            let v19: UnsafeMutablePointer<ProtobufTestMessages__Proto3__ForeignMessage>? = try arena.message(value, as: ProtobufTestMessages__Proto3__ForeignMessage.self)
-            _c.pointee.optional_foreign_message = v19
+            _c.pointee.optional_foreign_message = try arena.message(value, as: ProtobufTestMessages__Proto3__ForeignMessage.self)
         }
-        do {
-            let v21 = ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: self.optionalNestedEnum.protoNumber))
-            _c.pointee.optional_nested_enum = v21
-        }
-        do {
-            let v22 = ProtobufTestMessages__Proto3__ForeignEnum(rawValue: .init(truncatingIfNeeded: self.optionalForeignEnum.protoNumber))
-            _c.pointee.optional_foreign_enum = v22
-        }
-        do {
-            let v23 = ProtobufTestMessages__Proto3__TestAllTypesProto3__AliasedEnum(rawValue: .init(truncatingIfNeeded: self.optionalAliasedEnum.protoNumber))
-            _c.pointee.optional_aliased_enum = v23
-        }
-        do {
-            let v24 = try arena.cString(self.optionalStringPiece)
-            _c.pointee.optional_string_piece = v24
-        }
-        do {
-            let v25 = try arena.cString(self.optionalCord)
-            _c.pointee.optional_cord = v25
-        }
+        _c.pointee.optional_nested_enum = ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: self.optionalNestedEnum.protoNumber))
+        _c.pointee.optional_foreign_enum = ProtobufTestMessages__Proto3__ForeignEnum(rawValue: .init(truncatingIfNeeded: self.optionalForeignEnum.protoNumber))
+        _c.pointee.optional_aliased_enum = ProtobufTestMessages__Proto3__TestAllTypesProto3__AliasedEnum(rawValue: .init(truncatingIfNeeded: self.optionalAliasedEnum.protoNumber))
+        _c.pointee.optional_string_piece = try arena.cString(self.optionalStringPiece)
+        _c.pointee.optional_cord = try arena.cString(self.optionalCord)
         if let value = self.recursiveMessage {
-            let v27: UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3>? = try arena.message(value, as: ProtobufTestMessages__Proto3__TestAllTypesProto3.self)
-            _c.pointee.recursive_message = v27
+            _c.pointee.recursive_message = try arena.message(value, as: ProtobufTestMessages__Proto3__TestAllTypesProto3.self)
         }
         _c.pointee.n_repeated_int32 = self.repeatedInt32.count
         _c.pointee.repeated_int32 = arena.array(self.repeatedInt32)
@@ -703,49 +681,40 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         _c.pointee.repeated_double = arena.array(self.repeatedDouble)
         _c.pointee.n_repeated_bool = self.repeatedBool.count
         _c.pointee.repeated_bool = try arena.array(count: self.repeatedBool.count) { (index, arena) throws(ProtoError) -> protobuf_c_boolean in
-            let element: protobuf_c_boolean = self.repeatedBool[index] ? 1 : 0
-            return element
+            return self.repeatedBool[index] ? 1 : 0
         }
         _c.pointee.n_repeated_string = self.repeatedString.count
         _c.pointee.repeated_string = try arena.array(count: self.repeatedString.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            let element = try arena.cString(self.repeatedString[index])
-            return element
+            return try arena.cString(self.repeatedString[index])
         }
         _c.pointee.n_repeated_bytes = self.repeatedBytes.count
         _c.pointee.repeated_bytes = try arena.array(count: self.repeatedBytes.count) { (index, arena) throws(ProtoError) -> ProtobufCBinaryData in
             let elementBytes = arena.bytes(self.repeatedBytes[index])
-            let element = ProtobufCBinaryData(len: elementBytes.count, data: elementBytes.data)
-            return element
+            return ProtobufCBinaryData(len: elementBytes.count, data: elementBytes.data)
         }
         _c.pointee.n_repeated_nested_message = self.repeatedNestedMessage.count
         _c.pointee.repeated_nested_message = try arena.array(count: self.repeatedNestedMessage.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage>? in
-            let element: UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage>? = try arena.message(self.repeatedNestedMessage[index], as: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage.self)
-            return element
+            return try arena.message(self.repeatedNestedMessage[index], as: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage.self)
         }
         _c.pointee.n_repeated_foreign_message = self.repeatedForeignMessage.count
         _c.pointee.repeated_foreign_message = try arena.array(count: self.repeatedForeignMessage.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<ProtobufTestMessages__Proto3__ForeignMessage>? in
-            let element: UnsafeMutablePointer<ProtobufTestMessages__Proto3__ForeignMessage>? = try arena.message(self.repeatedForeignMessage[index], as: ProtobufTestMessages__Proto3__ForeignMessage.self)
-            return element
+            return try arena.message(self.repeatedForeignMessage[index], as: ProtobufTestMessages__Proto3__ForeignMessage.self)
         }
         _c.pointee.n_repeated_nested_enum = self.repeatedNestedEnum.count
         _c.pointee.repeated_nested_enum = try arena.array(count: self.repeatedNestedEnum.count) { (index, arena) throws(ProtoError) -> ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum in
-            let element = ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: self.repeatedNestedEnum[index].protoNumber))
-            return element
+            return ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: self.repeatedNestedEnum[index].protoNumber))
         }
         _c.pointee.n_repeated_foreign_enum = self.repeatedForeignEnum.count
         _c.pointee.repeated_foreign_enum = try arena.array(count: self.repeatedForeignEnum.count) { (index, arena) throws(ProtoError) -> ProtobufTestMessages__Proto3__ForeignEnum in
-            let element = ProtobufTestMessages__Proto3__ForeignEnum(rawValue: .init(truncatingIfNeeded: self.repeatedForeignEnum[index].protoNumber))
-            return element
+            return ProtobufTestMessages__Proto3__ForeignEnum(rawValue: .init(truncatingIfNeeded: self.repeatedForeignEnum[index].protoNumber))
         }
         _c.pointee.n_repeated_string_piece = self.repeatedStringPiece.count
         _c.pointee.repeated_string_piece = try arena.array(count: self.repeatedStringPiece.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            let element = try arena.cString(self.repeatedStringPiece[index])
-            return element
+            return try arena.cString(self.repeatedStringPiece[index])
         }
         _c.pointee.n_repeated_cord = self.repeatedCord.count
         _c.pointee.repeated_cord = try arena.array(count: self.repeatedCord.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            let element = try arena.cString(self.repeatedCord[index])
-            return element
+            return try arena.cString(self.repeatedCord[index])
         }
         _c.pointee.n_packed_int32 = self.packedInt32.count
         _c.pointee.packed_int32 = arena.array(self.packedInt32)
@@ -773,13 +742,11 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         _c.pointee.packed_double = arena.array(self.packedDouble)
         _c.pointee.n_packed_bool = self.packedBool.count
         _c.pointee.packed_bool = try arena.array(count: self.packedBool.count) { (index, arena) throws(ProtoError) -> protobuf_c_boolean in
-            let element: protobuf_c_boolean = self.packedBool[index] ? 1 : 0
-            return element
+            return self.packedBool[index] ? 1 : 0
         }
         _c.pointee.n_packed_nested_enum = self.packedNestedEnum.count
         _c.pointee.packed_nested_enum = try arena.array(count: self.packedNestedEnum.count) { (index, arena) throws(ProtoError) -> ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum in
-            let element = ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: self.packedNestedEnum[index].protoNumber))
-            return element
+            return ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: self.packedNestedEnum[index].protoNumber))
         }
         _c.pointee.n_unpacked_int32 = self.unpackedInt32.count
         _c.pointee.unpacked_int32 = arena.array(self.unpackedInt32)
@@ -807,443 +774,352 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         _c.pointee.unpacked_double = arena.array(self.unpackedDouble)
         _c.pointee.n_unpacked_bool = self.unpackedBool.count
         _c.pointee.unpacked_bool = try arena.array(count: self.unpackedBool.count) { (index, arena) throws(ProtoError) -> protobuf_c_boolean in
-            let element: protobuf_c_boolean = self.unpackedBool[index] ? 1 : 0
-            return element
+            return self.unpackedBool[index] ? 1 : 0
         }
         _c.pointee.n_unpacked_nested_enum = self.unpackedNestedEnum.count
         _c.pointee.unpacked_nested_enum = try arena.array(count: self.unpackedNestedEnum.count) { (index, arena) throws(ProtoError) -> ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum in
-            let element = ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: self.unpackedNestedEnum[index].protoNumber))
-            return element
+            return ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: self.unpackedNestedEnum[index].protoNumber))
         }
         if !self.mapInt32Int32.isEmpty {
-            var position = self.mapInt32Int32.startIndex
-            _c.pointee.n_map_int32_int32 = self.mapInt32Int32.count
-            _c.pointee.map_int32_int32 = try arena.array(count: self.mapInt32Int32.count) { (_, arena) throws(ProtoError) -> UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32Int32Entry>? in
-                let (key, value) = self.mapInt32Int32[position]
-                position = self.mapInt32Int32.index(after: position)
+            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32Int32Entry>?.self, count: self.mapInt32Int32.count)
+            for (index, (key, value)) in self.mapInt32Int32.enumerated() {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_int32_int32_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32Int32Entry.self)
-                let cKey = key
-                let cValue = value
-                entry.pointee.key = cKey
-                entry.pointee.value = cValue
-                return entry
+                entry.pointee.key = key
+                entry.pointee.value = value
+                entries[index] = entry
             }
+            _c.pointee.n_map_int32_int32 = self.mapInt32Int32.count
+            _c.pointee.map_int32_int32 = entries
         }
         if !self.mapInt64Int64.isEmpty {
-            var position = self.mapInt64Int64.startIndex
-            _c.pointee.n_map_int64_int64 = self.mapInt64Int64.count
-            _c.pointee.map_int64_int64 = try arena.array(count: self.mapInt64Int64.count) { (_, arena) throws(ProtoError) -> UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt64Int64Entry>? in
-                let (key, value) = self.mapInt64Int64[position]
-                position = self.mapInt64Int64.index(after: position)
+            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt64Int64Entry>?.self, count: self.mapInt64Int64.count)
+            for (index, (key, value)) in self.mapInt64Int64.enumerated() {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_int64_int64_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt64Int64Entry.self)
-                let cKey = key
-                let cValue = value
-                entry.pointee.key = cKey
-                entry.pointee.value = cValue
-                return entry
+                entry.pointee.key = key
+                entry.pointee.value = value
+                entries[index] = entry
             }
+            _c.pointee.n_map_int64_int64 = self.mapInt64Int64.count
+            _c.pointee.map_int64_int64 = entries
         }
         if !self.mapUint32Uint32.isEmpty {
-            var position = self.mapUint32Uint32.startIndex
-            _c.pointee.n_map_uint32_uint32 = self.mapUint32Uint32.count
-            _c.pointee.map_uint32_uint32 = try arena.array(count: self.mapUint32Uint32.count) { (_, arena) throws(ProtoError) -> UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapUint32Uint32Entry>? in
-                let (key, value) = self.mapUint32Uint32[position]
-                position = self.mapUint32Uint32.index(after: position)
+            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapUint32Uint32Entry>?.self, count: self.mapUint32Uint32.count)
+            for (index, (key, value)) in self.mapUint32Uint32.enumerated() {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_uint32_uint32_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapUint32Uint32Entry.self)
-                let cKey = key
-                let cValue = value
-                entry.pointee.key = cKey
-                entry.pointee.value = cValue
-                return entry
+                entry.pointee.key = key
+                entry.pointee.value = value
+                entries[index] = entry
             }
+            _c.pointee.n_map_uint32_uint32 = self.mapUint32Uint32.count
+            _c.pointee.map_uint32_uint32 = entries
         }
         if !self.mapUint64Uint64.isEmpty {
-            var position = self.mapUint64Uint64.startIndex
-            _c.pointee.n_map_uint64_uint64 = self.mapUint64Uint64.count
-            _c.pointee.map_uint64_uint64 = try arena.array(count: self.mapUint64Uint64.count) { (_, arena) throws(ProtoError) -> UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapUint64Uint64Entry>? in
-                let (key, value) = self.mapUint64Uint64[position]
-                position = self.mapUint64Uint64.index(after: position)
+            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapUint64Uint64Entry>?.self, count: self.mapUint64Uint64.count)
+            for (index, (key, value)) in self.mapUint64Uint64.enumerated() {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_uint64_uint64_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapUint64Uint64Entry.self)
-                let cKey = key
-                let cValue = value
-                entry.pointee.key = cKey
-                entry.pointee.value = cValue
-                return entry
+                entry.pointee.key = key
+                entry.pointee.value = value
+                entries[index] = entry
             }
+            _c.pointee.n_map_uint64_uint64 = self.mapUint64Uint64.count
+            _c.pointee.map_uint64_uint64 = entries
         }
         if !self.mapSint32Sint32.isEmpty {
-            var position = self.mapSint32Sint32.startIndex
-            _c.pointee.n_map_sint32_sint32 = self.mapSint32Sint32.count
-            _c.pointee.map_sint32_sint32 = try arena.array(count: self.mapSint32Sint32.count) { (_, arena) throws(ProtoError) -> UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSint32Sint32Entry>? in
-                let (key, value) = self.mapSint32Sint32[position]
-                position = self.mapSint32Sint32.index(after: position)
+            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSint32Sint32Entry>?.self, count: self.mapSint32Sint32.count)
+            for (index, (key, value)) in self.mapSint32Sint32.enumerated() {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_sint32_sint32_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSint32Sint32Entry.self)
-                let cKey = key
-                let cValue = value
-                entry.pointee.key = cKey
-                entry.pointee.value = cValue
-                return entry
+                entry.pointee.key = key
+                entry.pointee.value = value
+                entries[index] = entry
             }
+            _c.pointee.n_map_sint32_sint32 = self.mapSint32Sint32.count
+            _c.pointee.map_sint32_sint32 = entries
         }
         if !self.mapSint64Sint64.isEmpty {
-            var position = self.mapSint64Sint64.startIndex
-            _c.pointee.n_map_sint64_sint64 = self.mapSint64Sint64.count
-            _c.pointee.map_sint64_sint64 = try arena.array(count: self.mapSint64Sint64.count) { (_, arena) throws(ProtoError) -> UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSint64Sint64Entry>? in
-                let (key, value) = self.mapSint64Sint64[position]
-                position = self.mapSint64Sint64.index(after: position)
+            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSint64Sint64Entry>?.self, count: self.mapSint64Sint64.count)
+            for (index, (key, value)) in self.mapSint64Sint64.enumerated() {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_sint64_sint64_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSint64Sint64Entry.self)
-                let cKey = key
-                let cValue = value
-                entry.pointee.key = cKey
-                entry.pointee.value = cValue
-                return entry
+                entry.pointee.key = key
+                entry.pointee.value = value
+                entries[index] = entry
             }
+            _c.pointee.n_map_sint64_sint64 = self.mapSint64Sint64.count
+            _c.pointee.map_sint64_sint64 = entries
         }
         if !self.mapFixed32Fixed32.isEmpty {
-            var position = self.mapFixed32Fixed32.startIndex
-            _c.pointee.n_map_fixed32_fixed32 = self.mapFixed32Fixed32.count
-            _c.pointee.map_fixed32_fixed32 = try arena.array(count: self.mapFixed32Fixed32.count) { (_, arena) throws(ProtoError) -> UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapFixed32Fixed32Entry>? in
-                let (key, value) = self.mapFixed32Fixed32[position]
-                position = self.mapFixed32Fixed32.index(after: position)
+            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapFixed32Fixed32Entry>?.self, count: self.mapFixed32Fixed32.count)
+            for (index, (key, value)) in self.mapFixed32Fixed32.enumerated() {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_fixed32_fixed32_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapFixed32Fixed32Entry.self)
-                let cKey = key
-                let cValue = value
-                entry.pointee.key = cKey
-                entry.pointee.value = cValue
-                return entry
+                entry.pointee.key = key
+                entry.pointee.value = value
+                entries[index] = entry
             }
+            _c.pointee.n_map_fixed32_fixed32 = self.mapFixed32Fixed32.count
+            _c.pointee.map_fixed32_fixed32 = entries
         }
         if !self.mapFixed64Fixed64.isEmpty {
-            var position = self.mapFixed64Fixed64.startIndex
-            _c.pointee.n_map_fixed64_fixed64 = self.mapFixed64Fixed64.count
-            _c.pointee.map_fixed64_fixed64 = try arena.array(count: self.mapFixed64Fixed64.count) { (_, arena) throws(ProtoError) -> UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapFixed64Fixed64Entry>? in
-                let (key, value) = self.mapFixed64Fixed64[position]
-                position = self.mapFixed64Fixed64.index(after: position)
+            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapFixed64Fixed64Entry>?.self, count: self.mapFixed64Fixed64.count)
+            for (index, (key, value)) in self.mapFixed64Fixed64.enumerated() {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_fixed64_fixed64_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapFixed64Fixed64Entry.self)
-                let cKey = key
-                let cValue = value
-                entry.pointee.key = cKey
-                entry.pointee.value = cValue
-                return entry
+                entry.pointee.key = key
+                entry.pointee.value = value
+                entries[index] = entry
             }
+            _c.pointee.n_map_fixed64_fixed64 = self.mapFixed64Fixed64.count
+            _c.pointee.map_fixed64_fixed64 = entries
         }
         if !self.mapSfixed32Sfixed32.isEmpty {
-            var position = self.mapSfixed32Sfixed32.startIndex
-            _c.pointee.n_map_sfixed32_sfixed32 = self.mapSfixed32Sfixed32.count
-            _c.pointee.map_sfixed32_sfixed32 = try arena.array(count: self.mapSfixed32Sfixed32.count) { (_, arena) throws(ProtoError) -> UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSfixed32Sfixed32Entry>? in
-                let (key, value) = self.mapSfixed32Sfixed32[position]
-                position = self.mapSfixed32Sfixed32.index(after: position)
+            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSfixed32Sfixed32Entry>?.self, count: self.mapSfixed32Sfixed32.count)
+            for (index, (key, value)) in self.mapSfixed32Sfixed32.enumerated() {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_sfixed32_sfixed32_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSfixed32Sfixed32Entry.self)
-                let cKey = key
-                let cValue = value
-                entry.pointee.key = cKey
-                entry.pointee.value = cValue
-                return entry
+                entry.pointee.key = key
+                entry.pointee.value = value
+                entries[index] = entry
             }
+            _c.pointee.n_map_sfixed32_sfixed32 = self.mapSfixed32Sfixed32.count
+            _c.pointee.map_sfixed32_sfixed32 = entries
         }
         if !self.mapSfixed64Sfixed64.isEmpty {
-            var position = self.mapSfixed64Sfixed64.startIndex
-            _c.pointee.n_map_sfixed64_sfixed64 = self.mapSfixed64Sfixed64.count
-            _c.pointee.map_sfixed64_sfixed64 = try arena.array(count: self.mapSfixed64Sfixed64.count) { (_, arena) throws(ProtoError) -> UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSfixed64Sfixed64Entry>? in
-                let (key, value) = self.mapSfixed64Sfixed64[position]
-                position = self.mapSfixed64Sfixed64.index(after: position)
+            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSfixed64Sfixed64Entry>?.self, count: self.mapSfixed64Sfixed64.count)
+            for (index, (key, value)) in self.mapSfixed64Sfixed64.enumerated() {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_sfixed64_sfixed64_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSfixed64Sfixed64Entry.self)
-                let cKey = key
-                let cValue = value
-                entry.pointee.key = cKey
-                entry.pointee.value = cValue
-                return entry
+                entry.pointee.key = key
+                entry.pointee.value = value
+                entries[index] = entry
             }
+            _c.pointee.n_map_sfixed64_sfixed64 = self.mapSfixed64Sfixed64.count
+            _c.pointee.map_sfixed64_sfixed64 = entries
         }
         if !self.mapInt32Float.isEmpty {
-            var position = self.mapInt32Float.startIndex
-            _c.pointee.n_map_int32_float = self.mapInt32Float.count
-            _c.pointee.map_int32_float = try arena.array(count: self.mapInt32Float.count) { (_, arena) throws(ProtoError) -> UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32FloatEntry>? in
-                let (key, value) = self.mapInt32Float[position]
-                position = self.mapInt32Float.index(after: position)
+            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32FloatEntry>?.self, count: self.mapInt32Float.count)
+            for (index, (key, value)) in self.mapInt32Float.enumerated() {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_int32_float_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32FloatEntry.self)
-                let cKey = key
-                let cValue = value
-                entry.pointee.key = cKey
-                entry.pointee.value = cValue
-                return entry
+                entry.pointee.key = key
+                entry.pointee.value = value
+                arena.keepNegativeZero(value, number: 2, message: UnsafeMutableRawPointer(entry))
+                entries[index] = entry
             }
+            _c.pointee.n_map_int32_float = self.mapInt32Float.count
+            _c.pointee.map_int32_float = entries
         }
         if !self.mapInt32Double.isEmpty {
-            var position = self.mapInt32Double.startIndex
-            _c.pointee.n_map_int32_double = self.mapInt32Double.count
-            _c.pointee.map_int32_double = try arena.array(count: self.mapInt32Double.count) { (_, arena) throws(ProtoError) -> UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32DoubleEntry>? in
-                let (key, value) = self.mapInt32Double[position]
-                position = self.mapInt32Double.index(after: position)
+            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32DoubleEntry>?.self, count: self.mapInt32Double.count)
+            for (index, (key, value)) in self.mapInt32Double.enumerated() {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_int32_double_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32DoubleEntry.self)
-                let cKey = key
-                let cValue = value
-                entry.pointee.key = cKey
-                entry.pointee.value = cValue
-                return entry
+                entry.pointee.key = key
+                entry.pointee.value = value
+                arena.keepNegativeZero(value, number: 2, message: UnsafeMutableRawPointer(entry))
+                entries[index] = entry
             }
+            _c.pointee.n_map_int32_double = self.mapInt32Double.count
+            _c.pointee.map_int32_double = entries
         }
         if !self.mapBoolBool.isEmpty {
-            var position = self.mapBoolBool.startIndex
-            _c.pointee.n_map_bool_bool = self.mapBoolBool.count
-            _c.pointee.map_bool_bool = try arena.array(count: self.mapBoolBool.count) { (_, arena) throws(ProtoError) -> UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapBoolBoolEntry>? in
-                let (key, value) = self.mapBoolBool[position]
-                position = self.mapBoolBool.index(after: position)
+            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapBoolBoolEntry>?.self, count: self.mapBoolBool.count)
+            for (index, (key, value)) in self.mapBoolBool.enumerated() {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_bool_bool_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapBoolBoolEntry.self)
-                let cKey: protobuf_c_boolean = key ? 1 : 0
-                let cValue: protobuf_c_boolean = value ? 1 : 0
-                entry.pointee.key = cKey
-                entry.pointee.value = cValue
-                return entry
+                entry.pointee.key = key ? 1 : 0
+                entry.pointee.value = value ? 1 : 0
+                entries[index] = entry
             }
+            _c.pointee.n_map_bool_bool = self.mapBoolBool.count
+            _c.pointee.map_bool_bool = entries
         }
         if !self.mapStringString.isEmpty {
-            var position = self.mapStringString.startIndex
-            _c.pointee.n_map_string_string = self.mapStringString.count
-            _c.pointee.map_string_string = try arena.array(count: self.mapStringString.count) { (_, arena) throws(ProtoError) -> UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringStringEntry>? in
-                let (key, value) = self.mapStringString[position]
-                position = self.mapStringString.index(after: position)
+            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringStringEntry>?.self, count: self.mapStringString.count)
+            for (index, (key, value)) in self.mapStringString.enumerated() {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_string_string_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringStringEntry.self)
-                let cKey = try arena.cString(key)
-                let cValue = try arena.cString(value)
-                entry.pointee.key = cKey
-                entry.pointee.value = cValue
-                return entry
+                entry.pointee.key = try arena.cString(key)
+                entry.pointee.value = try arena.cString(value)
+                entries[index] = entry
             }
+            _c.pointee.n_map_string_string = self.mapStringString.count
+            _c.pointee.map_string_string = entries
         }
         if !self.mapStringBytes.isEmpty {
-            var position = self.mapStringBytes.startIndex
-            _c.pointee.n_map_string_bytes = self.mapStringBytes.count
-            _c.pointee.map_string_bytes = try arena.array(count: self.mapStringBytes.count) { (_, arena) throws(ProtoError) -> UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringBytesEntry>? in
-                let (key, value) = self.mapStringBytes[position]
-                position = self.mapStringBytes.index(after: position)
+            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringBytesEntry>?.self, count: self.mapStringBytes.count)
+            for (index, (key, value)) in self.mapStringBytes.enumerated() {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_string_bytes_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringBytesEntry.self)
-                let cKey = try arena.cString(key)
-                let cValueBytes = arena.bytes(value)
-                let cValue = ProtobufCBinaryData(len: cValueBytes.count, data: cValueBytes.data)
-                entry.pointee.key = cKey
-                entry.pointee.value = cValue
-                return entry
+                let valueBytes = arena.bytes(value)
+                entry.pointee.key = try arena.cString(key)
+                entry.pointee.value = ProtobufCBinaryData(len: valueBytes.count, data: valueBytes.data)
+                entries[index] = entry
             }
+            _c.pointee.n_map_string_bytes = self.mapStringBytes.count
+            _c.pointee.map_string_bytes = entries
         }
         if !self.mapStringNestedMessage.isEmpty {
-            var position = self.mapStringNestedMessage.startIndex
-            _c.pointee.n_map_string_nested_message = self.mapStringNestedMessage.count
-            _c.pointee.map_string_nested_message = try arena.array(count: self.mapStringNestedMessage.count) { (_, arena) throws(ProtoError) -> UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringNestedMessageEntry>? in
-                let (key, value) = self.mapStringNestedMessage[position]
-                position = self.mapStringNestedMessage.index(after: position)
+            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringNestedMessageEntry>?.self, count: self.mapStringNestedMessage.count)
+            for (index, (key, value)) in self.mapStringNestedMessage.enumerated() {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_string_nested_message_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringNestedMessageEntry.self)
-                let cKey = try arena.cString(key)
-                let cValue: UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage>? = try arena.message(value, as: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage.self)
-                entry.pointee.key = cKey
-                entry.pointee.value = cValue
-                return entry
+                entry.pointee.key = try arena.cString(key)
+                entry.pointee.value = try arena.message(value, as: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage.self)
+                entries[index] = entry
             }
+            _c.pointee.n_map_string_nested_message = self.mapStringNestedMessage.count
+            _c.pointee.map_string_nested_message = entries
         }
         if !self.mapStringForeignMessage.isEmpty {
-            var position = self.mapStringForeignMessage.startIndex
-            _c.pointee.n_map_string_foreign_message = self.mapStringForeignMessage.count
-            _c.pointee.map_string_foreign_message = try arena.array(count: self.mapStringForeignMessage.count) { (_, arena) throws(ProtoError) -> UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringForeignMessageEntry>? in
-                let (key, value) = self.mapStringForeignMessage[position]
-                position = self.mapStringForeignMessage.index(after: position)
+            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringForeignMessageEntry>?.self, count: self.mapStringForeignMessage.count)
+            for (index, (key, value)) in self.mapStringForeignMessage.enumerated() {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_string_foreign_message_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringForeignMessageEntry.self)
-                let cKey = try arena.cString(key)
-                let cValue: UnsafeMutablePointer<ProtobufTestMessages__Proto3__ForeignMessage>? = try arena.message(value, as: ProtobufTestMessages__Proto3__ForeignMessage.self)
-                entry.pointee.key = cKey
-                entry.pointee.value = cValue
-                return entry
+                entry.pointee.key = try arena.cString(key)
+                entry.pointee.value = try arena.message(value, as: ProtobufTestMessages__Proto3__ForeignMessage.self)
+                entries[index] = entry
             }
+            _c.pointee.n_map_string_foreign_message = self.mapStringForeignMessage.count
+            _c.pointee.map_string_foreign_message = entries
         }
         if !self.mapStringNestedEnum.isEmpty {
-            var position = self.mapStringNestedEnum.startIndex
-            _c.pointee.n_map_string_nested_enum = self.mapStringNestedEnum.count
-            _c.pointee.map_string_nested_enum = try arena.array(count: self.mapStringNestedEnum.count) { (_, arena) throws(ProtoError) -> UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringNestedEnumEntry>? in
-                let (key, value) = self.mapStringNestedEnum[position]
-                position = self.mapStringNestedEnum.index(after: position)
+            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringNestedEnumEntry>?.self, count: self.mapStringNestedEnum.count)
+            for (index, (key, value)) in self.mapStringNestedEnum.enumerated() {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_string_nested_enum_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringNestedEnumEntry.self)
-                let cKey = try arena.cString(key)
-                let cValue = ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: value.protoNumber))
-                entry.pointee.key = cKey
-                entry.pointee.value = cValue
-                return entry
+                entry.pointee.key = try arena.cString(key)
+                entry.pointee.value = ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: value.protoNumber))
+                entries[index] = entry
             }
+            _c.pointee.n_map_string_nested_enum = self.mapStringNestedEnum.count
+            _c.pointee.map_string_nested_enum = entries
         }
         if !self.mapStringForeignEnum.isEmpty {
-            var position = self.mapStringForeignEnum.startIndex
-            _c.pointee.n_map_string_foreign_enum = self.mapStringForeignEnum.count
-            _c.pointee.map_string_foreign_enum = try arena.array(count: self.mapStringForeignEnum.count) { (_, arena) throws(ProtoError) -> UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringForeignEnumEntry>? in
-                let (key, value) = self.mapStringForeignEnum[position]
-                position = self.mapStringForeignEnum.index(after: position)
+            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringForeignEnumEntry>?.self, count: self.mapStringForeignEnum.count)
+            for (index, (key, value)) in self.mapStringForeignEnum.enumerated() {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_string_foreign_enum_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringForeignEnumEntry.self)
-                let cKey = try arena.cString(key)
-                let cValue = ProtobufTestMessages__Proto3__ForeignEnum(rawValue: .init(truncatingIfNeeded: value.protoNumber))
-                entry.pointee.key = cKey
-                entry.pointee.value = cValue
-                return entry
+                entry.pointee.key = try arena.cString(key)
+                entry.pointee.value = ProtobufTestMessages__Proto3__ForeignEnum(rawValue: .init(truncatingIfNeeded: value.protoNumber))
+                entries[index] = entry
             }
+            _c.pointee.n_map_string_foreign_enum = self.mapStringForeignEnum.count
+            _c.pointee.map_string_foreign_enum = entries
         }
         if let value = self.optionalBoolWrapper {
-            let v201: UnsafeMutablePointer<Google__Protobuf__BoolValue>? = try arena.message(value, as: Google__Protobuf__BoolValue.self)
-            _c.pointee.optional_bool_wrapper = v201
+            _c.pointee.optional_bool_wrapper = try arena.message(value, as: Google__Protobuf__BoolValue.self)
         }
         if let value = self.optionalInt32Wrapper {
-            let v202: UnsafeMutablePointer<Google__Protobuf__Int32Value>? = try arena.message(value, as: Google__Protobuf__Int32Value.self)
-            _c.pointee.optional_int32_wrapper = v202
+            _c.pointee.optional_int32_wrapper = try arena.message(value, as: Google__Protobuf__Int32Value.self)
         }
         if let value = self.optionalInt64Wrapper {
-            let v203: UnsafeMutablePointer<Google__Protobuf__Int64Value>? = try arena.message(value, as: Google__Protobuf__Int64Value.self)
-            _c.pointee.optional_int64_wrapper = v203
+            _c.pointee.optional_int64_wrapper = try arena.message(value, as: Google__Protobuf__Int64Value.self)
         }
         if let value = self.optionalUint32Wrapper {
-            let v204: UnsafeMutablePointer<Google__Protobuf__UInt32Value>? = try arena.message(value, as: Google__Protobuf__UInt32Value.self)
-            _c.pointee.optional_uint32_wrapper = v204
+            _c.pointee.optional_uint32_wrapper = try arena.message(value, as: Google__Protobuf__UInt32Value.self)
         }
         if let value = self.optionalUint64Wrapper {
-            let v205: UnsafeMutablePointer<Google__Protobuf__UInt64Value>? = try arena.message(value, as: Google__Protobuf__UInt64Value.self)
-            _c.pointee.optional_uint64_wrapper = v205
+            _c.pointee.optional_uint64_wrapper = try arena.message(value, as: Google__Protobuf__UInt64Value.self)
         }
         if let value = self.optionalFloatWrapper {
-            let v206: UnsafeMutablePointer<Google__Protobuf__FloatValue>? = try arena.message(value, as: Google__Protobuf__FloatValue.self)
-            _c.pointee.optional_float_wrapper = v206
+            _c.pointee.optional_float_wrapper = try arena.message(value, as: Google__Protobuf__FloatValue.self)
         }
         if let value = self.optionalDoubleWrapper {
-            let v207: UnsafeMutablePointer<Google__Protobuf__DoubleValue>? = try arena.message(value, as: Google__Protobuf__DoubleValue.self)
-            _c.pointee.optional_double_wrapper = v207
+            _c.pointee.optional_double_wrapper = try arena.message(value, as: Google__Protobuf__DoubleValue.self)
         }
         if let value = self.optionalStringWrapper {
-            let v208: UnsafeMutablePointer<Google__Protobuf__StringValue>? = try arena.message(value, as: Google__Protobuf__StringValue.self)
-            _c.pointee.optional_string_wrapper = v208
+            _c.pointee.optional_string_wrapper = try arena.message(value, as: Google__Protobuf__StringValue.self)
         }
         if let value = self.optionalBytesWrapper {
-            let v209: UnsafeMutablePointer<Google__Protobuf__BytesValue>? = try arena.message(value, as: Google__Protobuf__BytesValue.self)
-            _c.pointee.optional_bytes_wrapper = v209
+            _c.pointee.optional_bytes_wrapper = try arena.message(value, as: Google__Protobuf__BytesValue.self)
         }
         _c.pointee.n_repeated_bool_wrapper = self.repeatedBoolWrapper.count
         _c.pointee.repeated_bool_wrapper = try arena.array(count: self.repeatedBoolWrapper.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__BoolValue>? in
-            let element: UnsafeMutablePointer<Google__Protobuf__BoolValue>? = try arena.message(self.repeatedBoolWrapper[index], as: Google__Protobuf__BoolValue.self)
-            return element
+            return try arena.message(self.repeatedBoolWrapper[index], as: Google__Protobuf__BoolValue.self)
         }
         _c.pointee.n_repeated_int32_wrapper = self.repeatedInt32Wrapper.count
         _c.pointee.repeated_int32_wrapper = try arena.array(count: self.repeatedInt32Wrapper.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__Int32Value>? in
-            let element: UnsafeMutablePointer<Google__Protobuf__Int32Value>? = try arena.message(self.repeatedInt32Wrapper[index], as: Google__Protobuf__Int32Value.self)
-            return element
+            return try arena.message(self.repeatedInt32Wrapper[index], as: Google__Protobuf__Int32Value.self)
         }
         _c.pointee.n_repeated_int64_wrapper = self.repeatedInt64Wrapper.count
         _c.pointee.repeated_int64_wrapper = try arena.array(count: self.repeatedInt64Wrapper.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__Int64Value>? in
-            let element: UnsafeMutablePointer<Google__Protobuf__Int64Value>? = try arena.message(self.repeatedInt64Wrapper[index], as: Google__Protobuf__Int64Value.self)
-            return element
+            return try arena.message(self.repeatedInt64Wrapper[index], as: Google__Protobuf__Int64Value.self)
         }
         _c.pointee.n_repeated_uint32_wrapper = self.repeatedUint32Wrapper.count
         _c.pointee.repeated_uint32_wrapper = try arena.array(count: self.repeatedUint32Wrapper.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__UInt32Value>? in
-            let element: UnsafeMutablePointer<Google__Protobuf__UInt32Value>? = try arena.message(self.repeatedUint32Wrapper[index], as: Google__Protobuf__UInt32Value.self)
-            return element
+            return try arena.message(self.repeatedUint32Wrapper[index], as: Google__Protobuf__UInt32Value.self)
         }
         _c.pointee.n_repeated_uint64_wrapper = self.repeatedUint64Wrapper.count
         _c.pointee.repeated_uint64_wrapper = try arena.array(count: self.repeatedUint64Wrapper.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__UInt64Value>? in
-            let element: UnsafeMutablePointer<Google__Protobuf__UInt64Value>? = try arena.message(self.repeatedUint64Wrapper[index], as: Google__Protobuf__UInt64Value.self)
-            return element
+            return try arena.message(self.repeatedUint64Wrapper[index], as: Google__Protobuf__UInt64Value.self)
         }
         _c.pointee.n_repeated_float_wrapper = self.repeatedFloatWrapper.count
         _c.pointee.repeated_float_wrapper = try arena.array(count: self.repeatedFloatWrapper.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__FloatValue>? in
-            let element: UnsafeMutablePointer<Google__Protobuf__FloatValue>? = try arena.message(self.repeatedFloatWrapper[index], as: Google__Protobuf__FloatValue.self)
-            return element
+            return try arena.message(self.repeatedFloatWrapper[index], as: Google__Protobuf__FloatValue.self)
         }
         _c.pointee.n_repeated_double_wrapper = self.repeatedDoubleWrapper.count
         _c.pointee.repeated_double_wrapper = try arena.array(count: self.repeatedDoubleWrapper.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__DoubleValue>? in
-            let element: UnsafeMutablePointer<Google__Protobuf__DoubleValue>? = try arena.message(self.repeatedDoubleWrapper[index], as: Google__Protobuf__DoubleValue.self)
-            return element
+            return try arena.message(self.repeatedDoubleWrapper[index], as: Google__Protobuf__DoubleValue.self)
         }
         _c.pointee.n_repeated_string_wrapper = self.repeatedStringWrapper.count
         _c.pointee.repeated_string_wrapper = try arena.array(count: self.repeatedStringWrapper.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__StringValue>? in
-            let element: UnsafeMutablePointer<Google__Protobuf__StringValue>? = try arena.message(self.repeatedStringWrapper[index], as: Google__Protobuf__StringValue.self)
-            return element
+            return try arena.message(self.repeatedStringWrapper[index], as: Google__Protobuf__StringValue.self)
         }
         _c.pointee.n_repeated_bytes_wrapper = self.repeatedBytesWrapper.count
         _c.pointee.repeated_bytes_wrapper = try arena.array(count: self.repeatedBytesWrapper.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__BytesValue>? in
-            let element: UnsafeMutablePointer<Google__Protobuf__BytesValue>? = try arena.message(self.repeatedBytesWrapper[index], as: Google__Protobuf__BytesValue.self)
-            return element
+            return try arena.message(self.repeatedBytesWrapper[index], as: Google__Protobuf__BytesValue.self)
         }
         if let value = self.optionalDuration {
-            let v301: UnsafeMutablePointer<Google__Protobuf__Duration>? = try arena.message(value, as: Google__Protobuf__Duration.self)
-            _c.pointee.optional_duration = v301
+            _c.pointee.optional_duration = try arena.message(value, as: Google__Protobuf__Duration.self)
         }
         if let value = self.optionalTimestamp {
-            let v302: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(value, as: Google__Protobuf__Timestamp.self)
-            _c.pointee.optional_timestamp = v302
+            _c.pointee.optional_timestamp = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         if let value = self.optionalFieldMask {
-            let v303: UnsafeMutablePointer<Google__Protobuf__FieldMask>? = try arena.message(value, as: Google__Protobuf__FieldMask.self)
-            _c.pointee.optional_field_mask = v303
+            _c.pointee.optional_field_mask = try arena.message(value, as: Google__Protobuf__FieldMask.self)
         }
         if let value = self.optionalStruct {
-            let v304: UnsafeMutablePointer<Google__Protobuf__Struct>? = try arena.message(value, as: Google__Protobuf__Struct.self)
-            _c.pointee.optional_struct = v304
+            _c.pointee.optional_struct = try arena.message(value, as: Google__Protobuf__Struct.self)
         }
         if let value = self.optionalAny {
-            let v305: UnsafeMutablePointer<Google__Protobuf__Any>? = try arena.message(value, as: Google__Protobuf__Any.self)
-            _c.pointee.optional_any = v305
+            _c.pointee.optional_any = try arena.message(value, as: Google__Protobuf__Any.self)
         }
         if let value = self.optionalValue {
-            let v306: UnsafeMutablePointer<Google__Protobuf__Value>? = try arena.message(value, as: Google__Protobuf__Value.self)
-            _c.pointee.optional_value = v306
+            _c.pointee.optional_value = try arena.message(value, as: Google__Protobuf__Value.self)
         }
-        do {
-            let v307 = Google__Protobuf__NullValue(rawValue: .init(truncatingIfNeeded: self.optionalNullValue.protoNumber))
-            _c.pointee.optional_null_value = v307
-        }
+        _c.pointee.optional_null_value = Google__Protobuf__NullValue(rawValue: .init(truncatingIfNeeded: self.optionalNullValue.protoNumber))
         _c.pointee.n_repeated_duration = self.repeatedDuration.count
         _c.pointee.repeated_duration = try arena.array(count: self.repeatedDuration.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__Duration>? in
-            let element: UnsafeMutablePointer<Google__Protobuf__Duration>? = try arena.message(self.repeatedDuration[index], as: Google__Protobuf__Duration.self)
-            return element
+            return try arena.message(self.repeatedDuration[index], as: Google__Protobuf__Duration.self)
         }
         _c.pointee.n_repeated_timestamp = self.repeatedTimestamp.count
         _c.pointee.repeated_timestamp = try arena.array(count: self.repeatedTimestamp.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__Timestamp>? in
-            let element: UnsafeMutablePointer<Google__Protobuf__Timestamp>? = try arena.message(self.repeatedTimestamp[index], as: Google__Protobuf__Timestamp.self)
-            return element
+            return try arena.message(self.repeatedTimestamp[index], as: Google__Protobuf__Timestamp.self)
         }
         _c.pointee.n_repeated_fieldmask = self.repeatedFieldmask.count
         _c.pointee.repeated_fieldmask = try arena.array(count: self.repeatedFieldmask.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__FieldMask>? in
-            let element: UnsafeMutablePointer<Google__Protobuf__FieldMask>? = try arena.message(self.repeatedFieldmask[index], as: Google__Protobuf__FieldMask.self)
-            return element
+            return try arena.message(self.repeatedFieldmask[index], as: Google__Protobuf__FieldMask.self)
         }
         _c.pointee.n_repeated_struct = self.repeatedStruct.count
         _c.pointee.repeated_struct = try arena.array(count: self.repeatedStruct.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__Struct>? in
-            let element: UnsafeMutablePointer<Google__Protobuf__Struct>? = try arena.message(self.repeatedStruct[index], as: Google__Protobuf__Struct.self)
-            return element
+            return try arena.message(self.repeatedStruct[index], as: Google__Protobuf__Struct.self)
         }
         _c.pointee.n_repeated_any = self.repeatedAny.count
         _c.pointee.repeated_any = try arena.array(count: self.repeatedAny.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__Any>? in
-            let element: UnsafeMutablePointer<Google__Protobuf__Any>? = try arena.message(self.repeatedAny[index], as: Google__Protobuf__Any.self)
-            return element
+            return try arena.message(self.repeatedAny[index], as: Google__Protobuf__Any.self)
         }
         _c.pointee.n_repeated_value = self.repeatedValue.count
         _c.pointee.repeated_value = try arena.array(count: self.repeatedValue.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__Value>? in
-            let element: UnsafeMutablePointer<Google__Protobuf__Value>? = try arena.message(self.repeatedValue[index], as: Google__Protobuf__Value.self)
-            return element
+            return try arena.message(self.repeatedValue[index], as: Google__Protobuf__Value.self)
         }
         _c.pointee.n_repeated_list_value = self.repeatedListValue.count
         _c.pointee.repeated_list_value = try arena.array(count: self.repeatedListValue.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__ListValue>? in
-            let element: UnsafeMutablePointer<Google__Protobuf__ListValue>? = try arena.message(self.repeatedListValue[index], as: Google__Protobuf__ListValue.self)
-            return element
+            return try arena.message(self.repeatedListValue[index], as: Google__Protobuf__ListValue.self)
         }
         _c.pointee.fieldname1 = self.fieldname1
         _c.pointee.field_name2 = self.fieldName2
@@ -1264,48 +1140,39 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         _c.pointee.field_name17__ = self.fieldName17
         _c.pointee.field_name18__ = self.fieldName18
         switch self.oneofField {
-            case .oneofUint32(let value)?:
-                let cValue = value
-                _c.pointee.oneof_field_case = .init(rawValue: 111)
-                _c.pointee.oneof_uint32 = cValue
-            case .oneofNestedMessage(let value)?:
-                let cValue: UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage>? = try arena.message(value, as: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage.self)
-                _c.pointee.oneof_field_case = .init(rawValue: 112)
-                _c.pointee.oneof_nested_message = cValue
-            case .oneofString(let value)?:
-                let cValue = try arena.cString(value)
-                _c.pointee.oneof_field_case = .init(rawValue: 113)
-                _c.pointee.oneof_string = cValue
-            case .oneofBytes(let value)?:
-                let cValueBytes = arena.bytes(value)
-                let cValue = ProtobufCBinaryData(len: cValueBytes.count, data: cValueBytes.data)
-                _c.pointee.oneof_field_case = .init(rawValue: 114)
-                _c.pointee.oneof_bytes = cValue
-            case .oneofBool(let value)?:
-                let cValue: protobuf_c_boolean = value ? 1 : 0
-                _c.pointee.oneof_field_case = .init(rawValue: 115)
-                _c.pointee.oneof_bool = cValue
-            case .oneofUint64(let value)?:
-                let cValue = value
-                _c.pointee.oneof_field_case = .init(rawValue: 116)
-                _c.pointee.oneof_uint64 = cValue
-            case .oneofFloat(let value)?:
-                let cValue = value
-                _c.pointee.oneof_field_case = .init(rawValue: 117)
-                _c.pointee.oneof_float = cValue
-            case .oneofDouble(let value)?:
-                let cValue = value
-                _c.pointee.oneof_field_case = .init(rawValue: 118)
-                _c.pointee.oneof_double = cValue
-            case .oneofEnum(let value)?:
-                let cValue = ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: value.protoNumber))
-                _c.pointee.oneof_field_case = .init(rawValue: 119)
-                _c.pointee.oneof_enum = cValue
-            case .oneofNullValue(let value)?:
-                let cValue = Google__Protobuf__NullValue(rawValue: .init(truncatingIfNeeded: value.protoNumber))
-                _c.pointee.oneof_field_case = .init(rawValue: 120)
-                _c.pointee.oneof_null_value = cValue
-            case nil: break
+        case .oneofUint32(let value)?:
+            _c.pointee.oneof_field_case = .init(rawValue: 111)
+            _c.pointee.oneof_uint32 = value
+        case .oneofNestedMessage(let value)?:
+            _c.pointee.oneof_field_case = .init(rawValue: 112)
+            _c.pointee.oneof_nested_message = try arena.message(value, as: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage.self)
+        case .oneofString(let value)?:
+            _c.pointee.oneof_field_case = .init(rawValue: 113)
+            _c.pointee.oneof_string = try arena.cString(value)
+        case .oneofBytes(let value)?:
+            let valueBytes = arena.bytes(value)
+            _c.pointee.oneof_field_case = .init(rawValue: 114)
+            _c.pointee.oneof_bytes = ProtobufCBinaryData(len: valueBytes.count, data: valueBytes.data)
+        case .oneofBool(let value)?:
+            _c.pointee.oneof_field_case = .init(rawValue: 115)
+            _c.pointee.oneof_bool = value ? 1 : 0
+        case .oneofUint64(let value)?:
+            _c.pointee.oneof_field_case = .init(rawValue: 116)
+            _c.pointee.oneof_uint64 = value
+        case .oneofFloat(let value)?:
+            _c.pointee.oneof_field_case = .init(rawValue: 117)
+            _c.pointee.oneof_float = value
+        case .oneofDouble(let value)?:
+            _c.pointee.oneof_field_case = .init(rawValue: 118)
+            _c.pointee.oneof_double = value
+        case .oneofEnum(let value)?:
+            _c.pointee.oneof_field_case = .init(rawValue: 119)
+            _c.pointee.oneof_enum = ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: value.protoNumber))
+        case .oneofNullValue(let value)?:
+            _c.pointee.oneof_field_case = .init(rawValue: 120)
+            _c.pointee.oneof_null_value = Google__Protobuf__NullValue(rawValue: .init(truncatingIfNeeded: value.protoNumber))
+        case nil:
+            break
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -1323,28 +1190,32 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             self = .foo
         }
 
+        /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
         public init(protoNumber: Int32) {
             switch protoNumber {
-                case 0: self = .foo
-                case 1: self = .bar
-                case 2: self = .baz
-                case -1: self = .neg
-                default: self = .UNRECOGNIZED(protoNumber)
+            case 0: self = .foo
+            case 1: self = .bar
+            case 2: self = .baz
+            case -1: self = .neg
+            default: self = .UNRECOGNIZED(protoNumber)
             }
         }
 
+        /// The wire number.
         public var protoNumber: Int32 {
             switch self {
-                case .foo: 0
-                case .bar: 1
-                case .baz: 2
-                case .neg: -1
-                case .UNRECOGNIZED(let number): number
+            case .foo: 0
+            case .bar: 1
+            case .baz: 2
+            case .neg: -1
+            case .UNRECOGNIZED(let number): number
             }
         }
 
+        /// The declared values (aliases and `UNRECOGNIZED` excluded).
         public static let allCases: [NestedEnum] = [.foo, .bar, .baz, .neg]
 
+        /// The protobuf-c descriptor of this enum type.
         public static var protoDescriptor: EnumDescriptor {
             EnumDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__nested_enum__descriptor_ref())
         }
@@ -1362,26 +1233,30 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             self = .aliasFoo
         }
 
+        /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
         public init(protoNumber: Int32) {
             switch protoNumber {
-                case 0: self = .aliasFoo
-                case 1: self = .aliasBar
-                case 2: self = .aliasBaz
-                default: self = .UNRECOGNIZED(protoNumber)
+            case 0: self = .aliasFoo
+            case 1: self = .aliasBar
+            case 2: self = .aliasBaz
+            default: self = .UNRECOGNIZED(protoNumber)
             }
         }
 
+        /// The wire number.
         public var protoNumber: Int32 {
             switch self {
-                case .aliasFoo: 0
-                case .aliasBar: 1
-                case .aliasBaz: 2
-                case .UNRECOGNIZED(let number): number
+            case .aliasFoo: 0
+            case .aliasBar: 1
+            case .aliasBaz: 2
+            case .UNRECOGNIZED(let number): number
             }
         }
 
+        /// The declared values (aliases and `UNRECOGNIZED` excluded).
         public static let allCases: [AliasedEnum] = [.aliasFoo, .aliasBar, .aliasBaz]
 
+        /// The protobuf-c descriptor of this enum type.
         public static var protoDescriptor: EnumDescriptor {
             EnumDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__aliased_enum__descriptor_ref())
         }
@@ -1403,10 +1278,13 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             set { _corecursive = newValue.map { ProtoBox($0) } }
         }
         private var _corecursive: ProtoBox<ProtobufTestMessages_Proto3_TestAllTypesProto3>?
+        /// Fields read from the wire that this version of the schema does not know.
         public var unknownFields = UnknownFields()
 
+        /// A message with every field at its default.
         public init() {}
 
+        /// The protobuf-c descriptor of this message type.
         public static var protoDescriptor: MessageDescriptor {
             MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__nested_message__descriptor_ref())
         }
@@ -1424,8 +1302,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             let _c = pointer.assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage.self)
             _c.pointee.a = self.a
             if let value = self.corecursive {
-                let v2: UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3>? = try arena.message(value, as: ProtobufTestMessages__Proto3__TestAllTypesProto3.self)
-                _c.pointee.corecursive = v2
+                _c.pointee.corecursive = try arena.message(value, as: ProtobufTestMessages__Proto3__TestAllTypesProto3.self)
             }
             arena.setUnknownFields(unknownFields, message: pointer)
         }
@@ -1434,10 +1311,13 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
 
 public struct ProtobufTestMessages_Proto3_ForeignMessage: ProtoMessage {
     public var c: Int32 = 0
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__foreign_message__descriptor_ref())
     }
@@ -1456,10 +1336,13 @@ public struct ProtobufTestMessages_Proto3_ForeignMessage: ProtoMessage {
 }
 
 public struct ProtobufTestMessages_Proto3_NullHypothesisProto3: ProtoMessage {
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__null_hypothesis_proto3__descriptor_ref())
     }
@@ -1474,10 +1357,13 @@ public struct ProtobufTestMessages_Proto3_NullHypothesisProto3: ProtoMessage {
 }
 
 public struct ProtobufTestMessages_Proto3_EnumOnlyProto3: ProtoMessage {
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__enum_only_proto3__descriptor_ref())
     }
@@ -1501,24 +1387,28 @@ public struct ProtobufTestMessages_Proto3_EnumOnlyProto3: ProtoMessage {
             self = .kfalse
         }
 
+        /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
         public init(protoNumber: Int32) {
             switch protoNumber {
-                case 0: self = .kfalse
-                case 1: self = .ktrue
-                default: self = .UNRECOGNIZED(protoNumber)
+            case 0: self = .kfalse
+            case 1: self = .ktrue
+            default: self = .UNRECOGNIZED(protoNumber)
             }
         }
 
+        /// The wire number.
         public var protoNumber: Int32 {
             switch self {
-                case .kfalse: 0
-                case .ktrue: 1
-                case .UNRECOGNIZED(let number): number
+            case .kfalse: 0
+            case .ktrue: 1
+            case .UNRECOGNIZED(let number): number
             }
         }
 
+        /// The declared values (aliases and `UNRECOGNIZED` excluded).
         public static let allCases: [Bool] = [.kfalse, .ktrue]
 
+        /// The protobuf-c descriptor of this enum type.
         public static var protoDescriptor: EnumDescriptor {
             EnumDescriptor(_cDescriptor: protobuf_test_messages__proto3__enum_only_proto3__bool__descriptor_ref())
         }
@@ -1537,26 +1427,30 @@ public enum ProtobufTestMessages_Proto3_ForeignEnum: ProtoEnum {
         self = .foreignFoo
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .foreignFoo
-            case 1: self = .foreignBar
-            case 2: self = .foreignBaz
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .foreignFoo
+        case 1: self = .foreignBar
+        case 2: self = .foreignBaz
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .foreignFoo: 0
-            case .foreignBar: 1
-            case .foreignBaz: 2
-            case .UNRECOGNIZED(let number): number
+        case .foreignFoo: 0
+        case .foreignBar: 1
+        case .foreignBaz: 2
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [ProtobufTestMessages_Proto3_ForeignEnum] = [.foreignFoo, .foreignBar, .foreignBaz]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: protobuf_test_messages__proto3__foreign_enum__descriptor_ref())
     }

@@ -3,19 +3,15 @@ internal import CProtobufC
 extension ProtoMessage {
     /// Decodes protobuf bytes through protobuf-c.
     ///
-    /// The size limit and a structural scan (nesting depth, UTF-8, NUL in strings) run before
+    /// The size limit and a structural scan (nesting depth, decoded size, UTF-8, NUL in strings) run before
     /// protobuf-c sees a byte: its unpack recurses without a depth bound and truncates strings at
     /// NUL without saying so.
     public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: DecodingLimits) throws(ProtoError) {
         guard bytes.count <= limits.maxBytes else {
             throw ProtoError(.tooLarge, "message of \(bytes.count) bytes exceeds the limit of \(limits.maxBytes)")
         }
-        let descriptor = Self.protoDescriptor
-        try WireScanner.check(bytes, descriptor: descriptor, maxDepth: limits.maxDepth)
-        let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
-        guard let message = protobuf_c_message_unpack(descriptor.raw, nil, bytes.count, base) else {
-            throw ProtoError(.malformed, "protobuf-c could not decode \(descriptor.fullName)")
-        }
+        let message = try CMessageUnpacker.unpack(
+            bytes, descriptor: Self.protoDescriptor, maxDepth: limits.maxDepth, maxDecodedBytes: limits.maxDecodedBytes)
         defer { protobuf_c_message_free_unpacked(message, nil) }
         try self.init(_cMessage: UnsafeRawPointer(message))
     }

@@ -13,9 +13,42 @@ import Darwin
 /// nesting deeper than the limit (protobuf-c recurses without a bound), strings that are not
 /// UTF-8 or contain NUL (it truncates at NUL silently), and structurally broken input.
 enum WireScanner {
-    static func check(_ bytes: UnsafeRawBufferPointer, descriptor: MessageDescriptor, maxDepth: Int) throws(ProtoError) {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-        try scan(base.assumingMemoryBound(to: UInt8.self), count: bytes.count, descriptor: descriptor.raw, depth: 1, maxDepth: maxDepth)
+    /// Checks `bytes`; returns whether some message holds a singular message field more than once,
+    /// which protobuf-c does not merge as the spec requires (decode through `WireMerger` then).
+    /// `maxDecodedBytes` bounds the memory protobuf-c will allocate (see `DecodingLimits`).
+    @discardableResult
+    static func check(
+        _ bytes: UnsafeRawBufferPointer,
+        descriptor: MessageDescriptor,
+        maxDepth: Int,
+        maxDecodedBytes: Int = DecodingLimits.default.maxDecodedBytes
+    ) throws(ProtoError) -> Bool {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return false }
+        var repeatsMessage = false
+        var budget = maxDecodedBytes
+        try scan(
+            base.assumingMemoryBound(to: UInt8.self), count: bytes.count, descriptor: descriptor.raw, depth: 1,
+            maxDepth: maxDepth, repeatsMessage: &repeatsMessage, budget: &budget)
+        guard budget >= 0 else {
+            throw ProtoError(
+                .tooLarge, "decoding \(descriptor.fullName) would take more than \(maxDecodedBytes) bytes of memory")
+        }
+        return repeatsMessage
+    }
+
+    /// Memory protobuf-c allocates for one unknown field: its record, a copy of the data, and
+    /// allocator overhead (the Swift copy costs about as much again).
+    private static func unknownFieldCost(_ size: Int) -> Int { 64 + size }
+
+    /// Memory for one value of a known field outside a message payload: an array slot at most.
+    private static func scalarCost(_ field: UnsafePointer<ProtobufCFieldDescriptor>) -> Int {
+        switch field.pointee.type {
+        case PROTOBUF_C_TYPE_INT64, PROTOBUF_C_TYPE_SINT64, PROTOBUF_C_TYPE_SFIXED64, PROTOBUF_C_TYPE_UINT64,
+            PROTOBUF_C_TYPE_FIXED64, PROTOBUF_C_TYPE_DOUBLE:
+            8
+        default:
+            4
+        }
     }
 
     private static func scan(
@@ -23,11 +56,16 @@ enum WireScanner {
         count: Int,
         descriptor: UnsafePointer<ProtobufCMessageDescriptor>,
         depth: Int,
-        maxDepth: Int
+        maxDepth: Int,
+        repeatsMessage: inout Bool,
+        budget: inout Int
     ) throws(ProtoError) {
         guard depth <= maxDepth else {
             throw ProtoError(.tooDeep, "messages nested deeper than \(maxDepth) levels")
         }
+        // Singular message fields seen at this level, by field index (the first 64 in a bit set).
+        var seenMessages: UInt64 = 0
+        var seenMessagesBeyond64: Set<Int> = []
         var position = 0
         while position < count {
             let key = try readVarint(start, count: count, position: &position)
@@ -35,13 +73,21 @@ enum WireScanner {
             guard fieldNumber > 0, fieldNumber <= 0x1FFF_FFFF else {
                 throw ProtoError(.malformed, "invalid field number \(fieldNumber)")
             }
+            // Once over budget, stop: the caller reports it.
+            guard budget >= 0 else { return }
             switch key & 7 {
-            case 0:
-                _ = try readVarint(start, count: count, position: &position)
-            case 1:
-                try skip(8, count: count, position: &position)
-            case 5:
-                try skip(4, count: count, position: &position)
+            case 0, 1, 5:
+                let valueStart = position
+                switch key & 7 {
+                case 0: _ = try readVarint(start, count: count, position: &position)
+                case 1: try skip(8, count: count, position: &position)
+                default: try skip(4, count: count, position: &position)
+                }
+                if let field = protobuf_c_message_descriptor_get_field(descriptor, UInt32(fieldNumber)) {
+                    budget -= scalarCost(field)
+                } else {
+                    budget -= unknownFieldCost(position - valueStart)
+                }
             case 2:
                 let length = try readVarint(start, count: count, position: &position)
                 guard length <= UInt64(count - position) else {
@@ -51,16 +97,35 @@ enum WireScanner {
                 let size = Int(length)
                 position += size
                 guard let field = protobuf_c_message_descriptor_get_field(descriptor, UInt32(fieldNumber)) else {
-                    continue  // unknown field: kept as raw bytes by protobuf-c, never recursed into
+                    // Unknown field: kept as raw bytes by protobuf-c, never recursed into.
+                    budget -= unknownFieldCost(size)
+                    continue
                 }
                 switch field.pointee.type {
                 case PROTOBUF_C_TYPE_MESSAGE:
+                    if field.pointee.label != PROTOBUF_C_LABEL_REPEATED && !repeatsMessage {
+                        let index = descriptor.pointee.fields.distance(to: field)
+                        if index < 64 {
+                            repeatsMessage = seenMessages & (1 << index) != 0
+                            seenMessages |= 1 << index
+                        } else {
+                            repeatsMessage = !seenMessagesBeyond64.insert(index).inserted
+                        }
+                    }
                     let nested = field.pointee.descriptor.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)
-                    try scan(payload, count: size, descriptor: nested, depth: depth + 1, maxDepth: maxDepth)
+                    // The struct, and the pointer to it in the parent.
+                    budget -= Int(nested.pointee.sizeof_message) + 8
+                    try scan(
+                        payload, count: size, descriptor: nested, depth: depth + 1, maxDepth: maxDepth,
+                        repeatsMessage: &repeatsMessage, budget: &budget)
                 case PROTOBUF_C_TYPE_STRING:
                     try checkString(payload, count: size, field: field)
+                    budget -= size + 1 + 8
+                case PROTOBUF_C_TYPE_BYTES:
+                    budget -= size + 16
                 default:
-                    break  // bytes, or a packed repeated scalar
+                    // A packed repeated scalar: at most one value per byte.
+                    budget -= size * scalarCost(field)
                 }
             case 3, 4:
                 throw ProtoError(.unsupported, "group fields (wire types 3 and 4) are not supported")

@@ -110,11 +110,11 @@ public struct ProtoArena: ~Copyable {
         return target
     }
 
-    /// Attaches preserved unknown fields to the C message at `message` so pack re-emits them.
+    /// Attaches preserved unknown fields to the C message at `message` so pack re-emits them
+    /// (after any already attached).
     public mutating func setUnknownFields(_ fields: UnknownFields, message: UnsafeMutableRawPointer) {
         guard !fields.isEmpty else { return }
-        let base = message.assumingMemoryBound(to: ProtobufCMessage.self)
-        let entries = allocate(ProtobufCMessageUnknownField.self, count: fields.fields.count)
+        let entries = growUnknownFields(of: message, by: fields.fields.count)
         for (index, field) in fields.fields.enumerated() {
             let (count, data) = bytes(field.data)
             entries[index] = ProtobufCMessageUnknownField(
@@ -124,8 +124,56 @@ public struct ProtoArena: ~Copyable {
                 data: data
             )
         }
-        base.pointee.n_unknown_fields = UInt32(fields.fields.count)
+    }
+
+    /// Makes pack write a proto3 `double` field that holds -0.0.
+    ///
+    /// protobuf-c leaves out a presence-free float or double that compares equal to zero, -0.0
+    /// included; the reference implementations compare bit patterns and write it. The value goes
+    /// out as an unknown field with the same number, which pack emits after the known fields and
+    /// every decoder reads back into the field.
+    @inlinable
+    public mutating func keepNegativeZero(_ value: Double, number: UInt32, message: UnsafeMutableRawPointer) {
+        if value == 0, value.sign == .minus {
+            appendFixedWidth(value.bitPattern, byteCount: 8, number: number, message: message)
+        }
+    }
+
+    /// Makes pack write a proto3 `float` field that holds -0.0 (see the `Double` overload).
+    @inlinable
+    public mutating func keepNegativeZero(_ value: Float, number: UInt32, message: UnsafeMutableRawPointer) {
+        if value == 0, value.sign == .minus {
+            appendFixedWidth(UInt64(value.bitPattern), byteCount: 4, number: number, message: message)
+        }
+    }
+
+    /// Appends a fixed32 or fixed64 unknown field holding the low `byteCount` bytes of `bits`.
+    @usableFromInline
+    mutating func appendFixedWidth(_ bits: UInt64, byteCount: Int, number: UInt32, message: UnsafeMutableRawPointer) {
+        let data = allocate(UInt8.self, count: byteCount)
+        for index in 0..<byteCount { data[index] = UInt8(truncatingIfNeeded: bits >> (8 * UInt64(index))) }
+        let entry = growUnknownFields(of: message, by: 1)
+        entry.pointee = ProtobufCMessageUnknownField(
+            tag: number,
+            wire_type: byteCount == 8 ? PROTOBUF_C_WIRE_TYPE_64BIT : PROTOBUF_C_WIRE_TYPE_32BIT,
+            len: byteCount,
+            data: data
+        )
+    }
+
+    /// Enlarges the message's unknown-field array by `count` entries and returns the first new one.
+    private mutating func growUnknownFields(
+        of message: UnsafeMutableRawPointer, by count: Int
+    ) -> UnsafeMutablePointer<ProtobufCMessageUnknownField> {
+        let base = message.assumingMemoryBound(to: ProtobufCMessage.self)
+        let existing = Int(base.pointee.n_unknown_fields)
+        let entries = allocate(ProtobufCMessageUnknownField.self, count: existing + count)
+        if existing > 0, let old = base.pointee.unknown_fields {
+            entries.update(from: old, count: existing)
+        }
+        base.pointee.n_unknown_fields = UInt32(existing + count)
         base.pointee.unknown_fields = entries
+        return entries + existing
     }
 
     private mutating func grow(atLeast size: Int) {

@@ -123,11 +123,11 @@ extension CMessageJSONEncoder {
         maxDepth: Int
     ) throws(ProtoError) -> UnsafeMutablePointer<ProtobufCMessage> {
         let bytes = UnsafeRawBufferPointer(start: value.data, count: value.len)
-        try WireScanner.check(bytes, descriptor: descriptor, maxDepth: maxDepth)
-        guard let message = protobuf_c_message_unpack(descriptor.raw, nil, value.len, value.data) else {
+        do throws(ProtoError) {
+            return try CMessageUnpacker.unpack(bytes, descriptor: descriptor, maxDepth: maxDepth)
+        } catch where error.code == .malformed {
             throw ProtoError(.malformed, "Any value is not a valid \(descriptor.fullName)")
         }
-        return message
     }
 
     private static func secondsAndNanos(_ message: UnsafeRawPointer, plan: JSONMessagePlan) throws(ProtoError) -> (Int64, Int32) {

@@ -88,13 +88,13 @@ enum JSONNumber {
         return .success(value)
     }
 
-    /// A finite float; text beyond ±`Float.greatestFiniteMagnitude` is a failure.
+    /// A finite float: text whose correctly rounded 32-bit value is finite. That includes text a
+    /// little beyond `Float.greatestFiniteMagnitude` that still rounds to it, such as its shortest
+    /// form `3.4028235e+38`, which writers (ours included) produce for that value.
     static func float(_ text: String) -> Result<Float, Failure> {
-        double(text).flatMap { wide in
-            guard abs(wide) <= Double(Float.greatestFiniteMagnitude) else { return .failure(.outOfRange) }
-            // Parse the text again as Float for correct rounding (Float(wide) would round twice).
-            guard let value = Float(text), value.isFinite else { return .failure(.outOfRange) }
-            return .success(value)
-        }
+        // Parsed as Float directly: Float(Double(text)) would round twice.
+        guard let value = Float(text) else { return .failure(.malformed) }
+        guard value.isFinite else { return .failure(.outOfRange) }
+        return .success(value)
     }
 }

@@ -7,7 +7,7 @@ public enum ProtoJSON {
     /// The JSON text of the binary message `binary` of type `descriptor`.
     ///
     /// The bytes pass the same checks as `ProtoMessage(serializedBytes:limits:)` (size, structure,
-    /// nesting depth, UTF-8, NUL in strings) before protobuf-c unpacks them.
+    /// nesting depth, decoded size, UTF-8, NUL in strings) before protobuf-c unpacks them.
     public static func encode(
         binary: some Collection<UInt8>,
         as descriptor: MessageDescriptor,
@@ -18,10 +18,9 @@ public enum ProtoJSON {
             guard buffer.count <= limits.maxBytes else {
                 throw ProtoError(.tooLarge, "message of \(buffer.count) bytes exceeds the limit of \(limits.maxBytes)")
             }
-            try WireScanner.check(UnsafeRawBufferPointer(buffer), descriptor: descriptor, maxDepth: limits.maxDepth)
-            guard let message = protobuf_c_message_unpack(descriptor.raw, nil, buffer.count, buffer.baseAddress) else {
-                throw ProtoError(.malformed, "protobuf-c could not decode \(descriptor.fullName)")
-            }
+            let message = try CMessageUnpacker.unpack(
+                UnsafeRawBufferPointer(buffer), descriptor: descriptor, maxDepth: limits.maxDepth,
+                maxDecodedBytes: limits.maxDecodedBytes)
             defer { protobuf_c_message_free_unpacked(message, nil) }
             return try CMessageJSONEncoder.encode(UnsafeRawPointer(message), descriptor: descriptor, options: options)
         }

@@ -118,10 +118,13 @@ public struct Google_Protobuf_Any: ProtoMessage {
     public var typeUrl: String = ""
     /// Must be a valid serialized protocol buffer of the above specified type.
     public var value: [UInt8] = []
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: google__protobuf__any__descriptor_ref())
     }
@@ -135,15 +138,9 @@ public struct Google_Protobuf_Any: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__Any.self)
-        do {
-            let v1 = try arena.cString(self.typeUrl)
-            _c.pointee.type_url = v1
-        }
-        do {
-            let v2Bytes = arena.bytes(self.value)
-            let v2 = ProtobufCBinaryData(len: v2Bytes.count, data: v2Bytes.data)
-            _c.pointee.value = v2
-        }
+        _c.pointee.type_url = try arena.cString(self.typeUrl)
+        let valueBytes = arena.bytes(self.value)
+        _c.pointee.value = ProtobufCBinaryData(len: valueBytes.count, data: valueBytes.data)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }

@@ -13,10 +13,13 @@ internal import CProtoWKT
 ///       rpc Bar(google.protobuf.Empty) returns (google.protobuf.Empty);
 ///     }
 public struct Google_Protobuf_Empty: ProtoMessage {
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: google__protobuf__empty__descriptor_ref())
     }

@@ -207,10 +207,13 @@ internal import CProtoWKT
 public struct Google_Protobuf_FieldMask: ProtoMessage {
     /// The set of field mask paths.
     public var paths: [String] = []
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: google__protobuf__field_mask__descriptor_ref())
     }
@@ -227,8 +230,7 @@ public struct Google_Protobuf_FieldMask: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__FieldMask.self)
         _c.pointee.n_paths = self.paths.count
         _c.pointee.paths = try arena.array(count: self.paths.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            let element = try arena.cString(self.paths[index])
-            return element
+            return try arena.cString(self.paths[index])
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }

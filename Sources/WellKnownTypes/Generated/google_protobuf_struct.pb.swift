@@ -16,10 +16,13 @@ internal import CProtoWKT
 public struct Google_Protobuf_Struct: ProtoMessage {
     /// Unordered map of dynamically typed values.
     public var fields: [String: Google_Protobuf_Value] = [:]
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: google__protobuf__struct__descriptor_ref())
     }
@@ -42,19 +45,16 @@ public struct Google_Protobuf_Struct: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__Struct.self)
         if !self.fields.isEmpty {
-            var position = self.fields.startIndex
-            _c.pointee.n_fields = self.fields.count
-            _c.pointee.fields = try arena.array(count: self.fields.count) { (_, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__Struct__FieldsEntry>? in
-                let (key, value) = self.fields[position]
-                position = self.fields.index(after: position)
+            let entries = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Struct__FieldsEntry>?.self, count: self.fields.count)
+            for (index, (key, value)) in self.fields.enumerated() {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: google__protobuf__struct__fields_entry__descriptor_ref()))
                     .assumingMemoryBound(to: Google__Protobuf__Struct__FieldsEntry.self)
-                let cKey = try arena.cString(key)
-                let cValue: UnsafeMutablePointer<Google__Protobuf__Value>? = try arena.message(value, as: Google__Protobuf__Value.self)
-                entry.pointee.key = cKey
-                entry.pointee.value = cValue
-                return entry
+                entry.pointee.key = try arena.cString(key)
+                entry.pointee.value = try arena.message(value, as: Google__Protobuf__Value.self)
+                entries[index] = entry
             }
+            _c.pointee.n_fields = self.fields.count
+            _c.pointee.fields = entries
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -67,7 +67,9 @@ public struct Google_Protobuf_Struct: ProtoMessage {
 ///
 /// The JSON representation for `Value` is JSON value.
 public struct Google_Protobuf_Value: ProtoMessage {
+    /// The kind of value.
     public var kind: OneOf_Kind?
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
     public enum OneOf_Kind: Sendable, Equatable {
@@ -85,8 +87,10 @@ public struct Google_Protobuf_Value: ProtoMessage {
         case listValue(Google_Protobuf_ListValue)
     }
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: google__protobuf__value__descriptor_ref())
     }
@@ -94,13 +98,13 @@ public struct Google_Protobuf_Value: ProtoMessage {
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__Value.self).pointee
         switch _c.kind_case.rawValue {
-            case 1: self.kind = .nullValue(Google_Protobuf_NullValue(protoNumber: Int32(truncatingIfNeeded: _c.null_value.rawValue)))
-            case 2: self.kind = .numberValue(_c.number_value)
-            case 3: self.kind = .stringValue(try CMessageReader.string(_c.string_value))
-            case 4: self.kind = .boolValue(_c.bool_value != 0)
-            case 5: self.kind = .structValue(try CMessageReader.message(UnsafeRawPointer(_c.struct_value), as: Google_Protobuf_Struct.self))
-            case 6: self.kind = .listValue(try CMessageReader.message(UnsafeRawPointer(_c.list_value), as: Google_Protobuf_ListValue.self))
-            default: self.kind = nil
+        case 1: self.kind = .nullValue(Google_Protobuf_NullValue(protoNumber: Int32(truncatingIfNeeded: _c.null_value.rawValue)))
+        case 2: self.kind = .numberValue(_c.number_value)
+        case 3: self.kind = .stringValue(try CMessageReader.string(_c.string_value))
+        case 4: self.kind = .boolValue(_c.bool_value != 0)
+        case 5: self.kind = .structValue(try CMessageReader.message(UnsafeRawPointer(_c.struct_value), as: Google_Protobuf_Struct.self))
+        case 6: self.kind = .listValue(try CMessageReader.message(UnsafeRawPointer(_c.list_value), as: Google_Protobuf_ListValue.self))
+        default: self.kind = nil
         }
         unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -108,31 +112,26 @@ public struct Google_Protobuf_Value: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__Value.self)
         switch self.kind {
-            case .nullValue(let value)?:
-                let cValue = Google__Protobuf__NullValue(rawValue: .init(truncatingIfNeeded: value.protoNumber))
-                _c.pointee.kind_case = .init(rawValue: 1)
-                _c.pointee.null_value = cValue
-            case .numberValue(let value)?:
-                let cValue = value
-                _c.pointee.kind_case = .init(rawValue: 2)
-                _c.pointee.number_value = cValue
-            case .stringValue(let value)?:
-                let cValue = try arena.cString(value)
-                _c.pointee.kind_case = .init(rawValue: 3)
-                _c.pointee.string_value = cValue
-            case .boolValue(let value)?:
-                let cValue: protobuf_c_boolean = value ? 1 : 0
-                _c.pointee.kind_case = .init(rawValue: 4)
-                _c.pointee.bool_value = cValue
-            case .structValue(let value)?:
-                let cValue: UnsafeMutablePointer<Google__Protobuf__Struct>? = try arena.message(value, as: Google__Protobuf__Struct.self)
-                _c.pointee.kind_case = .init(rawValue: 5)
-                _c.pointee.struct_value = cValue
-            case .listValue(let value)?:
-                let cValue: UnsafeMutablePointer<Google__Protobuf__ListValue>? = try arena.message(value, as: Google__Protobuf__ListValue.self)
-                _c.pointee.kind_case = .init(rawValue: 6)
-                _c.pointee.list_value = cValue
-            case nil: break
+        case .nullValue(let value)?:
+            _c.pointee.kind_case = .init(rawValue: 1)
+            _c.pointee.null_value = Google__Protobuf__NullValue(rawValue: .init(truncatingIfNeeded: value.protoNumber))
+        case .numberValue(let value)?:
+            _c.pointee.kind_case = .init(rawValue: 2)
+            _c.pointee.number_value = value
+        case .stringValue(let value)?:
+            _c.pointee.kind_case = .init(rawValue: 3)
+            _c.pointee.string_value = try arena.cString(value)
+        case .boolValue(let value)?:
+            _c.pointee.kind_case = .init(rawValue: 4)
+            _c.pointee.bool_value = value ? 1 : 0
+        case .structValue(let value)?:
+            _c.pointee.kind_case = .init(rawValue: 5)
+            _c.pointee.struct_value = try arena.message(value, as: Google__Protobuf__Struct.self)
+        case .listValue(let value)?:
+            _c.pointee.kind_case = .init(rawValue: 6)
+            _c.pointee.list_value = try arena.message(value, as: Google__Protobuf__ListValue.self)
+        case nil:
+            break
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -144,10 +143,13 @@ public struct Google_Protobuf_Value: ProtoMessage {
 public struct Google_Protobuf_ListValue: ProtoMessage {
     /// Repeated field of dynamically typed values.
     public var values: [Google_Protobuf_Value] = []
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: google__protobuf__list_value__descriptor_ref())
     }
@@ -164,8 +166,7 @@ public struct Google_Protobuf_ListValue: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__ListValue.self)
         _c.pointee.n_values = self.values.count
         _c.pointee.values = try arena.array(count: self.values.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__Value>? in
-            let element: UnsafeMutablePointer<Google__Protobuf__Value>? = try arena.message(self.values[index], as: Google__Protobuf__Value.self)
-            return element
+            return try arena.message(self.values[index], as: Google__Protobuf__Value.self)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -176,6 +177,7 @@ public struct Google_Protobuf_ListValue: ProtoMessage {
 ///
 ///  The JSON representation for `NullValue` is JSON `null`.
 public enum Google_Protobuf_NullValue: ProtoEnum {
+    /// Null value.
     case nullValue // = 0
     /// A number this version of the schema does not declare.
     case UNRECOGNIZED(Int32)
@@ -185,22 +187,26 @@ public enum Google_Protobuf_NullValue: ProtoEnum {
         self = .nullValue
     }
 
+    /// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.
     public init(protoNumber: Int32) {
         switch protoNumber {
-            case 0: self = .nullValue
-            default: self = .UNRECOGNIZED(protoNumber)
+        case 0: self = .nullValue
+        default: self = .UNRECOGNIZED(protoNumber)
         }
     }
 
+    /// The wire number.
     public var protoNumber: Int32 {
         switch self {
-            case .nullValue: 0
-            case .UNRECOGNIZED(let number): number
+        case .nullValue: 0
+        case .UNRECOGNIZED(let number): number
         }
     }
 
+    /// The declared values (aliases and `UNRECOGNIZED` excluded).
     public static let allCases: [Google_Protobuf_NullValue] = [.nullValue]
 
+    /// The protobuf-c descriptor of this enum type.
     public static var protoDescriptor: EnumDescriptor {
         EnumDescriptor(_cDescriptor: google__protobuf__null_value__descriptor_ref())
     }

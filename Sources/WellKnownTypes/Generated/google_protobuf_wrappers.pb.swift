@@ -11,10 +11,13 @@ internal import CProtoWKT
 public struct Google_Protobuf_DoubleValue: ProtoMessage {
     /// The double value.
     public var value: Double = 0
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: google__protobuf__double_value__descriptor_ref())
     }
@@ -28,6 +31,7 @@ public struct Google_Protobuf_DoubleValue: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__DoubleValue.self)
         _c.pointee.value = self.value
+        arena.keepNegativeZero(self.value, number: 1, message: pointer)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -38,10 +42,13 @@ public struct Google_Protobuf_DoubleValue: ProtoMessage {
 public struct Google_Protobuf_FloatValue: ProtoMessage {
     /// The float value.
     public var value: Float = 0
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: google__protobuf__float_value__descriptor_ref())
     }
@@ -55,6 +62,7 @@ public struct Google_Protobuf_FloatValue: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__FloatValue.self)
         _c.pointee.value = self.value
+        arena.keepNegativeZero(self.value, number: 1, message: pointer)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -65,10 +73,13 @@ public struct Google_Protobuf_FloatValue: ProtoMessage {
 public struct Google_Protobuf_Int64Value: ProtoMessage {
     /// The int64 value.
     public var value: Int64 = 0
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: google__protobuf__int64_value__descriptor_ref())
     }
@@ -92,10 +103,13 @@ public struct Google_Protobuf_Int64Value: ProtoMessage {
 public struct Google_Protobuf_UInt64Value: ProtoMessage {
     /// The uint64 value.
     public var value: UInt64 = 0
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: google__protobuf__uint64_value__descriptor_ref())
     }
@@ -119,10 +133,13 @@ public struct Google_Protobuf_UInt64Value: ProtoMessage {
 public struct Google_Protobuf_Int32Value: ProtoMessage {
     /// The int32 value.
     public var value: Int32 = 0
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: google__protobuf__int32_value__descriptor_ref())
     }
@@ -146,10 +163,13 @@ public struct Google_Protobuf_Int32Value: ProtoMessage {
 public struct Google_Protobuf_UInt32Value: ProtoMessage {
     /// The uint32 value.
     public var value: UInt32 = 0
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: google__protobuf__uint32_value__descriptor_ref())
     }
@@ -173,10 +193,13 @@ public struct Google_Protobuf_UInt32Value: ProtoMessage {
 public struct Google_Protobuf_BoolValue: ProtoMessage {
     /// The bool value.
     public var value: Bool = false
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: google__protobuf__bool_value__descriptor_ref())
     }
@@ -189,10 +212,7 @@ public struct Google_Protobuf_BoolValue: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__BoolValue.self)
-        do {
-            let v1: protobuf_c_boolean = self.value ? 1 : 0
-            _c.pointee.value = v1
-        }
+        _c.pointee.value = self.value ? 1 : 0
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -203,10 +223,13 @@ public struct Google_Protobuf_BoolValue: ProtoMessage {
 public struct Google_Protobuf_StringValue: ProtoMessage {
     /// The string value.
     public var value: String = ""
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: google__protobuf__string_value__descriptor_ref())
     }
@@ -219,10 +242,7 @@ public struct Google_Protobuf_StringValue: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__StringValue.self)
-        do {
-            let v1 = try arena.cString(self.value)
-            _c.pointee.value = v1
-        }
+        _c.pointee.value = try arena.cString(self.value)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -233,10 +253,13 @@ public struct Google_Protobuf_StringValue: ProtoMessage {
 public struct Google_Protobuf_BytesValue: ProtoMessage {
     /// The bytes value.
     public var value: [UInt8] = []
+    /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
+    /// A message with every field at its default.
     public init() {}
 
+    /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: google__protobuf__bytes_value__descriptor_ref())
     }
@@ -249,11 +272,8 @@ public struct Google_Protobuf_BytesValue: ProtoMessage {
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__BytesValue.self)
-        do {
-            let v1Bytes = arena.bytes(self.value)
-            let v1 = ProtobufCBinaryData(len: v1Bytes.count, data: v1Bytes.data)
-            _c.pointee.value = v1
-        }
+        let valueBytes = arena.bytes(self.value)
+        _c.pointee.value = ProtobufCBinaryData(len: valueBytes.count, data: valueBytes.data)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }

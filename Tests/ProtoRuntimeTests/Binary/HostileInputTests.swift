@@ -1,21 +1,24 @@
 import ConformanceProtos
 import ProtoRuntime
 import Testing
+import WellKnownTypes
 
+/// Garbage, truncated, oversized and deeply nested input: each gives a typed error, never a crash.
 @Suite("Hostile and broken input gives typed errors")
 struct HostileInputTests {
-    @Test("truncated input at every length is an error or a prefix, never a crash")
-    func truncatedPrefixes() throws {
+    @Test("every prefix of a rich message is an error or a valid message, never a crash")
+    func everyPrefix() throws {
         let bytes = try Fixtures.everyFieldKind.serializedBytes()
         var failures = 0
-        for length in stride(from: 0, to: bytes.count, by: 7) {
+        for length in 0..<bytes.count {
             do {
                 _ = try TestAllTypes(serializedBytes: Array(bytes[..<length]))
             } catch {
+                #expect([.truncated, .malformed].contains(error.code), "\(length): \(error)")
                 failures += 1
             }
         }
-        #expect(failures > 0)
+        #expect(failures > bytes.count / 2)
     }
 
     @Test("a length prefix pointing past the end is truncated")
@@ -24,33 +27,99 @@ struct HostileInputTests {
         #expect {
             try TestAllTypes(serializedBytes: [0x72, 100, 0x61, 0x62, 0x63])
         } throws: { ($0 as? ProtoError)?.code == .truncated }
-    }
-
-    @Test("input over the size limit is refused before decoding")
-    func oversized() {
-        let bytes = [UInt8](repeating: 0, count: 2048)
+        // A length near 2^63: refused without allocating anything.
         #expect {
-            try TestAllTypes(serializedBytes: bytes, limits: DecodingLimits(maxBytes: 1024))
-        } throws: { ($0 as? ProtoError)?.code == .tooLarge }
+            try TestAllTypes(serializedBytes: [0x72] + WireBytes.varint(UInt64(Int64.max)) + [0x61])
+        } throws: { ($0 as? ProtoError)?.code == .truncated }
     }
 
-    @Test("nesting deeper than the limit is refused before protobuf-c recurses")
-    func tooDeep() throws {
-        // recursive_message = 27, wire type 2; 100,000 levels would overflow protobuf-c's stack.
-        let payload = nested(levels: 100_000)
+    @Test("input ending inside a varint or a fixed-width value is truncated")
+    func truncatedScalars() {
+        for bytes: [UInt8] in [[0x08, 0x80], [0x08, 0xFF, 0xFF], [0x39, 1, 2, 3], [0x2D, 1], [0x80]] {
+            #expect(throws: ProtoError.self, "\(bytes)") { try TestAllTypes(serializedBytes: bytes) }
+        }
+        #expect { try TestAllTypes(serializedBytes: [0x39, 1, 2, 3]) } throws: { ($0 as? ProtoError)?.code == .truncated }
+    }
+
+    @Test("input over the size limit is refused before decoding; at the limit it decodes")
+    func oversized() throws {
+        let bytes = [0x7A] + WireBytes.varint(2045) + [UInt8](repeating: 7, count: 2045)  // 2048 bytes
+        #expect {
+            try TestAllTypes(serializedBytes: bytes, limits: DecodingLimits(maxBytes: 2047))
+        } throws: { ($0 as? ProtoError)?.code == .tooLarge }
+        #expect(try TestAllTypes(serializedBytes: bytes, limits: DecodingLimits(maxBytes: 2048)).optionalBytes.count == 2045)
+    }
+
+    @Test("small input that would decode into huge memory is refused by the decoded-size bound")
+    func amplification() throws {
+        // 4 MiB of two-byte unknown fields: each costs protobuf-c a record and a copy, ~30x the input.
+        let unknown = [UInt8](Array(repeating: [0xF8, 0x7F, 0x00], count: 1_398_101).joined())  // field 2047, varint 0
+        #expect {
+            try TestAllTypes(serializedBytes: unknown)
+        } throws: { ($0 as? ProtoError)?.code == .tooLarge }
+        // Empty nested messages: 3 bytes on the wire, a whole struct each in memory.
+        let empties = [UInt8](Array(repeating: [0x82, 0x03, 0x00], count: 100_000).joined())
+        let tight = DecodingLimits(maxDecodedBytes: 1 << 20)
+        #expect {
+            try TestAllTypes(serializedBytes: empties, limits: tight)
+        } throws: { ($0 as? ProtoError)?.code == .tooLarge }
+        // The same input decodes under the default bound.
+        #expect(try TestAllTypes(serializedBytes: empties).repeatedNestedMessage.count == 100_000)
+    }
+
+    @Test("nesting deeper than the limit is refused on every path a message can nest through", arguments: [
+        ("recursive_message", [27] as [UInt64]),
+        ("optional_nested_message.corecursive", [18, 2]),
+        ("map value's corecursive", [71, 2, 2]),
+        ("oneof_nested_message.corecursive", [112, 2]),
+        ("repeated_nested_message.corecursive", [48, 2]),
+    ])
+    func tooDeep(_ path: String, fields: [UInt64]) throws {
+        // 100,000 levels would overflow protobuf-c's recursion if it ever saw them.
+        #expect {
+            try TestAllTypes(serializedBytes: WireBytes.nested(levels: 100_000, path: fields))
+        } throws: { ($0 as? ProtoError)?.code == .tooDeep }
+        // The boundary: a top level plus 9 nested levels is depth 10.
+        let limits = DecodingLimits(maxDepth: 10)
+        _ = try TestAllTypes(serializedBytes: WireBytes.nested(levels: 9, path: fields), limits: limits)
+        #expect {
+            try TestAllTypes(serializedBytes: WireBytes.nested(levels: 10, path: fields), limits: limits)
+        } throws: { ($0 as? ProtoError)?.code == .tooDeep }
+    }
+
+    @Test("Struct, Value and ListValue nest without bound in the schema, but not on our wire")
+    func tooDeepStruct() {
+        // optional_value (306) → list_value (6) → values (1) → list_value → ...
+        let chain = WireBytes.nested(levels: 50_000, path: [6, 1])
+        let payload = WireBytes.key(306, 2) + WireBytes.varint(UInt64(chain.count)) + chain
         #expect {
             try TestAllTypes(serializedBytes: payload)
         } throws: { ($0 as? ProtoError)?.code == .tooDeep }
-        // Within a generous limit the same shape decodes.
-        _ = try TestAllTypes(serializedBytes: nested(levels: 20))
     }
 
-    @Test("strings that are not UTF-8 are refused")
+    @Test("strings that are not UTF-8 are refused wherever they are, naming the field")
     func invalidUTF8() {
-        // optional_string = [0xC3, 0x28] (an invalid two-byte sequence).
-        #expect {
-            try TestAllTypes(serializedBytes: [0x72, 2, 0xC3, 0x28])
-        } throws: { ($0 as? ProtoError)?.code == .invalidUTF8 }
+        let bad: [UInt8] = [0xC3, 0x28]
+        let cases: [(String, [UInt8])] = [
+            ("optional_string", WireBytes.key(14, 2) + [2] + bad),
+            ("repeated_string", WireBytes.key(44, 2) + [1, 0x61] + WireBytes.key(44, 2) + [2] + bad),
+            ("oneof_string", WireBytes.key(113, 2) + [2] + bad),
+            ("key", WireBytes.key(69, 2) + [4] + WireBytes.key(1, 2) + [2] + bad),  // map_string_string key
+            ("value", WireBytes.key(69, 2) + [4] + WireBytes.key(2, 2) + [2] + bad),
+            ("optional_string", WireBytes.key(27, 2) + [4] + WireBytes.key(14, 2) + [2] + bad),  // nested
+        ]
+        for (field, bytes) in cases {
+            #expect(performing: { try TestAllTypes(serializedBytes: bytes) }, throws: { error in
+                let error = error as? ProtoError
+                return error?.code == .invalidUTF8 && error?.fieldPath == field
+            })
+        }
+        // Overlong encodings and lone surrogates are not UTF-8 either.
+        for sequence: [UInt8] in [[0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xFF]] {
+            #expect(throws: ProtoError.self) {
+                try TestAllTypes(serializedBytes: WireBytes.key(14, 2) + [UInt8(sequence.count)] + sequence)
+            }
+        }
         // The same bytes in a bytes field are fine.
         #expect(throws: Never.self) { try TestAllTypes(serializedBytes: [0x7A, 2, 0xC3, 0x28]) }
     }
@@ -62,80 +131,53 @@ struct HostileInputTests {
         } throws: { ($0 as? ProtoError)?.code == .unsupported }
     }
 
-    @Test("invalid wire types and field numbers")
+    @Test("invalid wire types, field number 0, groups and overlong varints")
     func invalidKeys() {
-        for bytes: [UInt8] in [[0x0F], [0x00, 0x01], [0x0B], [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]] {
+        let cases: [[UInt8]] = [
+            [0x0F],  // wire type 7
+            [0x0E],  // wire type 6
+            [0x00, 0x01],  // field 0
+            [0x0B],  // start group
+            [0x0C],  // end group
+            [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F],  // field number past 2^29
+            [0x08, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x02],  // varint past 64 bits
+            [0x08, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00],  // 11-byte varint
+        ]
+        for bytes in cases {
             #expect(throws: ProtoError.self, "\(bytes)") { try TestAllTypes(serializedBytes: bytes) }
         }
     }
 
-    @Test("thousands of random and mutated buffers never crash")
-    func fuzz() throws {
-        var generator = SplitMix64(seed: 0xC11_0C)
-        let valid = try Fixtures.everyFieldKind.serializedBytes()
+    @Test("every field number with every wire type and small payloads: an error or a message, never a crash")
+    func wrongWireTypes() {
         var decoded = 0, rejected = 0
-        for round in 0..<6000 {
-            var bytes: [UInt8]
-            if round % 2 == 0 {
-                bytes = (0..<Int(generator.next() % 300)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
-            } else {
-                bytes = valid
-                for _ in 0..<(1 + Int(generator.next() % 8)) {
-                    let index = Int(generator.next() % UInt64(bytes.count))
-                    bytes[index] = UInt8(truncatingIfNeeded: generator.next())
+        for number in UInt64(1)...420 {
+            for wireType in UInt64(0)...7 {
+                var bytes = WireBytes.key(number, wireType)
+                switch wireType {
+                case 0: bytes += [0x96, 0x01]
+                case 1: bytes += [UInt8](repeating: 0xFF, count: 8)
+                case 2: bytes += [3, 0x08, 0x96, 0x01]
+                case 5: bytes += [0, 0, 0x80, 0x7F]
+                default: bytes += [0x01]
                 }
-                if generator.next() % 4 == 0 { bytes.removeLast(Int(generator.next() % 40)) }
-            }
-            do {
-                let message = try TestAllTypes(serializedBytes: bytes)
-                // Whatever decodes must encode again.
-                _ = try message.serializedBytes()
-                decoded += 1
-            } catch {
-                // Typed throws: every failure here is a ProtoError by construction.
-                #expect(!error.message.isEmpty)
-                rejected += 1
+                do {
+                    let message = try TestAllTypes(serializedBytes: bytes)
+                    _ = try message.serializedBytes()
+                    decoded += 1
+                } catch {
+                    rejected += 1
+                }
             }
         }
-        #expect(decoded + rejected == 6000)
-        #expect(rejected > 0)
+        #expect(decoded > 0 && rejected > 0)
     }
 
-    /// `levels` empty messages each inside the previous one's `recursive_message`, built in
-    /// linear time (sizes first, then headers from the outside in).
-    private func nested(levels: Int) -> [UInt8] {
-        var sizes = [0]
-        for level in 0..<levels { sizes.append(2 + varint(sizes[level]).count + sizes[level]) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(sizes[levels])
-        for level in stride(from: levels, to: 0, by: -1) {
-            bytes += [0xDA, 0x01] + varint(sizes[level - 1])
-        }
-        return bytes
-    }
-
-    private func varint(_ value: Int) -> [UInt8] {
-        var value = UInt64(value), out: [UInt8] = []
-        while value >= 0x80 {
-            out.append(UInt8(value & 0x7F) | 0x80)
-            value >>= 7
-        }
-        out.append(UInt8(value))
-        return out
-    }
-}
-
-/// A small deterministic generator so the fuzz test is reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+    @Test("a packed field whose last element is cut off is an error")
+    func brokenPackedField() {
+        // repeated_int64 (32), packed: length 3 holding 0x01 then a varint that never ends.
+        #expect(throws: ProtoError.self) { try TestAllTypes(serializedBytes: WireBytes.key(32, 2) + [3, 0x01, 0x80, 0x80]) }
+        // repeated_fixed32 (37), packed: 6 bytes is not a whole number of 4-byte values.
+        #expect(throws: ProtoError.self) { try TestAllTypes(serializedBytes: WireBytes.key(37, 2) + [6, 1, 2, 3, 4, 5, 6]) }
     }
 }

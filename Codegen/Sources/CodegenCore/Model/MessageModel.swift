@@ -1,6 +1,8 @@
 /// A message as the renderers need it: fields resolved, oneofs grouped, recursion detected.
 struct MessageModel {
     struct Oneof {
+        /// Index in the message's `oneof_decl`.
+        var index: Int
         var protoName: String
         var swiftName: String
         var enumName: String
@@ -85,7 +87,7 @@ struct MessageModel {
                 return false
             }
             oneofs.append(Oneof(
-                protoName: name, swiftName: unique(Naming.lowerCamel(name), number: oneofIndex),
+                index: oneofIndex, protoName: name, swiftName: unique(Naming.lowerCamel(name), number: oneofIndex),
                 enumName: "OneOf_" + Naming.upperCamel(name), members: members, isIndirect: indirect))
         }
         self.oneofs = oneofs

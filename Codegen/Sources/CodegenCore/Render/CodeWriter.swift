@@ -19,6 +19,27 @@ struct CodeWriter {
         line("}" + footer)
     }
 
+    /// Appends `header {`, the body at the same level (Swift's `case` style), then `}`.
+    mutating func switchBlock<E: Error>(_ header: String, _ body: (inout CodeWriter) throws(E) -> Void) throws(E) {
+        line(header + " {")
+        try body(&self)
+        line("}")
+    }
+
+    /// Appends the lines of `other`, each at the current indentation plus its own.
+    mutating func append(_ other: CodeWriter) {
+        for text in other.text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+            line(String(text))
+        }
+    }
+
+    /// Runs `body` one level deeper without a surrounding block (a `case` body).
+    mutating func indented<E: Error>(_ body: (inout CodeWriter) throws(E) -> Void) throws(E) {
+        indentation += "    "
+        try body(&self)
+        indentation.removeLast(4)
+    }
+
     /// Appends a `///` doc comment from proto comment text.
     mutating func docComment(_ comment: String?) {
         guard let comment else { return }

@@ -2,15 +2,16 @@
 struct EnumRenderer {
     let comments: [[Int]: String]
 
-    func render(_ entry: TypeIndex.Entry, path: [Int]?, into out: inout CodeWriter) throws(CodegenError) {
+    /// `path` locates the enum in the file's SourceCodeInfo, for its comments and its values'.
+    func render(_ entry: TypeIndex.Entry, path: [Int], into out: inout CodeWriter) throws(CodegenError) {
         guard case .enumeration(let proto) = entry.kind else { return }
         let localName = String(entry.swiftName.split(separator: ".").last ?? "")
         // The first name of each number is the case; later names of the same number are aliases.
-        var cases: [(name: String, number: Int)] = []
+        var cases: [(name: String, number: Int, comment: String?)] = []
         var aliases: [(name: String, target: String)] = []
         var seenNumbers: [Int: String] = [:]
         var usedNames: Set<String> = ["UNRECOGNIZED", "allCases", "protoNumber", "protoDescriptor"]
-        for value in proto.values {
+        for (valueIndex, value) in proto.values.enumerated() {
             var name = Naming.enumCaseName(value: value.name, enumName: proto.name)
             if usedNames.contains(name) { name += "_\(value.number < 0 ? "m\(-value.number)" : "\(value.number)")" }
             if usedNames.contains(name) { continue }
@@ -19,35 +20,42 @@ struct EnumRenderer {
                 aliases.append((name, target))
             } else {
                 seenNumbers[value.number] = name
-                cases.append((name, value.number))
+                cases.append((name, value.number, comments[path + [2, valueIndex]]))
             }
         }
         guard let first = cases.first else { throw CodegenError("\(entry.fullName) has no values") }
-        if let path { out.docComment(comments[path]) }
-        try out.block("public enum \(localName): ProtoEnum") { (out) throws(CodegenError) in
-            for item in cases { out.line("case \(Naming.escaped(item.name)) // = \(item.number)") }
+        out.docComment(comments[path])
+        out.block("public enum \(localName): ProtoEnum") { out in
+            for item in cases {
+                out.docComment(item.comment)
+                out.line("case \(Naming.escaped(item.name)) // = \(item.number)")
+            }
             out.line("/// A number this version of the schema does not declare.")
             out.line("case UNRECOGNIZED(Int32)")
             out.line()
             out.line("/// The proto3 default (the value numbered 0).")
             out.block("public init()") { out in out.line("self = .\(Naming.escaped(first.name))") }
             out.line()
-            try out.block("public init(protoNumber: Int32)") { (out) throws(CodegenError) in
-                try out.block("switch protoNumber") { out in
+            out.line("/// The case for a wire number; numbers the schema does not declare become `UNRECOGNIZED`.")
+            out.block("public init(protoNumber: Int32)") { out in
+                out.switchBlock("switch protoNumber") { out in
                     for item in cases { out.line("case \(item.number): self = .\(Naming.escaped(item.name))") }
                     out.line("default: self = .UNRECOGNIZED(protoNumber)")
                 }
             }
             out.line()
-            try out.block("public var protoNumber: Int32") { (out) throws(CodegenError) in
-                try out.block("switch self") { out in
+            out.line("/// The wire number.")
+            out.block("public var protoNumber: Int32") { out in
+                out.switchBlock("switch self") { out in
                     for item in cases { out.line("case .\(Naming.escaped(item.name)): \(item.number)") }
                     out.line("case .UNRECOGNIZED(let number): number")
                 }
             }
             out.line()
+            out.line("/// The declared values (aliases and `UNRECOGNIZED` excluded).")
             out.line("public static let allCases: [\(localName)] = [\(cases.map { ".\(Naming.escaped($0.name))" }.joined(separator: ", "))]")
             out.line()
+            out.line("/// The protobuf-c descriptor of this enum type.")
             out.block("public static var protoDescriptor: EnumDescriptor") { out in
                 out.line("EnumDescriptor(_cDescriptor: \(entry.cLowerName)__descriptor_ref())")
             }

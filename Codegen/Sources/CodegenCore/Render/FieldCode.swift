@@ -11,22 +11,27 @@ enum FieldCode {
         }
     }
 
-    /// Statements that end with the C value for Swift `v` in `result` (using `arena`).
-    static func write(_ value: FieldModel.ValueKind, _ v: String, into result: String) -> [String] {
+    /// The C value for the Swift value `v`, allocated in `arena`: `setup` statements (which may
+    /// declare `scratch`) followed by the expression `value`.
+    static func write(_ value: FieldModel.ValueKind, _ v: String, scratch: String) -> (setup: [String], value: String) {
         switch value {
         case .scalar(let type, _):
-            type == "Bool" ? ["let \(result): protobuf_c_boolean = \(v) ? 1 : 0"] : ["let \(result) = \(v)"]
-        case .string: ["let \(result) = try arena.cString(\(v))"]
+            return ([], type == "Bool" ? "\(v) ? 1 : 0" : v)
+        case .string:
+            return ([], "try arena.cString(\(v))")
         case .bytes:
-            [
-                "let \(result)Bytes = arena.bytes(\(v))",
-                "let \(result) = ProtobufCBinaryData(len: \(result)Bytes.count, data: \(result)Bytes.data)",
-            ]
+            return (["let \(scratch) = arena.bytes(\(v))"], "ProtobufCBinaryData(len: \(scratch).count, data: \(scratch).data)")
         case .enumeration(let entry):
-            ["let \(result) = \(entry.cTypeName)(rawValue: .init(truncatingIfNeeded: \(v).protoNumber))"]
+            return ([], "\(entry.cTypeName)(rawValue: .init(truncatingIfNeeded: \(v).protoNumber))")
         case .message(let entry):
-            ["let \(result): UnsafeMutablePointer<\(entry.cTypeName)>? = try arena.message(\(v), as: \(entry.cTypeName).self)"]
+            return ([], "try arena.message(\(v), as: \(entry.cTypeName).self)")
         }
+    }
+
+    /// Whether this is a float or double, whose -0.0 protobuf-c drops when presence is implicit.
+    static func isFloatingPoint(_ value: FieldModel.ValueKind) -> Bool {
+        if case .scalar(_, let protoType) = value { return protoType == 1 || protoType == 2 }
+        return false
     }
 
     /// The C element type of a repeated field of this kind.

@@ -10,26 +10,30 @@ struct MessageRenderer {
         try out.block("public struct \(message.swiftLocalName): ProtoMessage") { (out) throws(CodegenError) in
             for field in message.fields { declare(field, message: message, into: &out) }
             for oneof in message.oneofs {
+                out.docComment(comments[message.path + [8, oneof.index]])
                 out.line("public var \(oneof.swiftName): \(oneof.enumName)?")
             }
+            out.line("/// Fields read from the wire that this version of the schema does not know.")
             out.line("public var unknownFields = UnknownFields()")
             for oneof in message.oneofs {
                 out.line()
-                try renderOneofEnum(oneof, message: message, into: &out)
+                renderOneofEnum(oneof, message: message, into: &out)
             }
             out.line()
+            out.line("/// A message with every field at its default.")
             out.line("public init() {}")
             out.line()
+            out.line("/// The protobuf-c descriptor of this message type.")
             out.block("public static var protoDescriptor: MessageDescriptor") { out in
                 out.line("MessageDescriptor(_cDescriptor: \(message.entry.cLowerName)__descriptor_ref())")
             }
             out.line()
-            try renderRead(message, into: &out)
+            renderRead(message, into: &out)
             out.line()
-            try renderWrite(message, into: &out)
-            for nested in message.nestedEnums {
+            renderWrite(message, into: &out)
+            for (offset, nested) in message.nestedEnums.enumerated() {
                 out.line()
-                try EnumRenderer(comments: comments).render(nested, path: nil, into: &out)
+                try EnumRenderer(comments: comments).render(nested, path: message.path + [4, offset], into: &out)
             }
             for nested in message.nestedMessages {
                 out.line()
@@ -67,9 +71,9 @@ struct MessageRenderer {
         message.path + [2, message.proto.fields.firstIndex { $0.number == field.number } ?? 0]
     }
 
-    private func renderOneofEnum(_ oneof: MessageModel.Oneof, message: MessageModel, into out: inout CodeWriter) throws(CodegenError) {
+    private func renderOneofEnum(_ oneof: MessageModel.Oneof, message: MessageModel, into out: inout CodeWriter) {
         let indirect = oneof.isIndirect ? "indirect " : ""
-        try out.block("public \(indirect)enum \(oneof.enumName): Sendable, Equatable") { out in
+        out.block("public \(indirect)enum \(oneof.enumName): Sendable, Equatable") { out in
             for member in oneof.members {
                 out.docComment(comments[fieldPath(member, message)])
                 out.line("case \(member.swiftName)(\(member.swiftValueType))")
@@ -79,16 +83,16 @@ struct MessageRenderer {
 
     // MARK: C → Swift
 
-    private func renderRead(_ message: MessageModel, into out: inout CodeWriter) throws(CodegenError) {
-        try out.block("public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError)") { (out) throws(CodegenError) in
+    private func renderRead(_ message: MessageModel, into out: inout CodeWriter) {
+        out.block("public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError)") { out in
             if !message.fields.isEmpty {
                 out.line("let _c = pointer.assumingMemoryBound(to: \(message.entry.cTypeName).self).pointee")
             }
             for field in message.fields {
-                try read(field, into: &out)
+                read(field, into: &out)
             }
             for oneof in message.oneofs {
-                try out.block("switch _c.\(oneof.protoName.lowercased())_case.rawValue") { out in
+                out.switchBlock("switch _c.\(oneof.protoName.lowercased())_case.rawValue") { out in
                     for member in oneof.members {
                         out.line("case \(member.number): self.\(oneof.swiftName) = .\(member.swiftName)(\(FieldCode.read(member.value, "_c.\(member.cName)")))")
                     }
@@ -99,17 +103,17 @@ struct MessageRenderer {
         }
     }
 
-    private func read(_ field: FieldModel, into out: inout CodeWriter) throws(CodegenError) {
+    private func read(_ field: FieldModel, into out: inout CodeWriter) {
         let name = "self.\(field.swiftName)", c = "_c.\(field.cName)"
         switch field.storage {
         case .plain:
             out.line("\(name) = \(FieldCode.read(field.value, c))")
         case .optional(let synthetic?):
-            try out.block("if _c.\(synthetic.lowercased())_case.rawValue == \(field.number)") { out in
+            out.block("if _c.\(synthetic.lowercased())_case.rawValue == \(field.number)") { out in
                 out.line("\(name) = \(FieldCode.read(field.value, c))")
             }
         case .optional(nil), .boxed:
-            try out.block("if \(c) != nil") { out in
+            out.block("if \(c) != nil") { out in
                 out.line("\(name) = \(FieldCode.read(field.value, c))")
             }
         case .repeated:
@@ -122,10 +126,10 @@ struct MessageRenderer {
                 out.line("}")
             }
         case .map(let key, let value):
-            try out.block("if _c.n_\(field.cName) > 0") { (out) throws(CodegenError) in
+            out.block("if _c.n_\(field.cName) > 0") { out in
                 out.line("var map: [\(key.swiftValueType): \(value.swiftValueType)] = [:]")
                 out.line("map.reserveCapacity(_c.n_\(field.cName))")
-                try out.block("for index in 0..<_c.n_\(field.cName)") { out in
+                out.block("for index in 0..<_c.n_\(field.cName)") { out in
                     out.line("// Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.")
                     out.line("let entry = \(c)[index]!.pointee")
                     out.line("map[\(FieldCode.read(key.value, "entry.key"))] = \(FieldCode.read(value.value, "entry.value"))")
@@ -139,56 +143,56 @@ struct MessageRenderer {
 
     // MARK: Swift → C
 
-    private func renderWrite(_ message: MessageModel, into out: inout CodeWriter) throws(CodegenError) {
-        try out.block("public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError)") { (out) throws(CodegenError) in
+    private func renderWrite(_ message: MessageModel, into out: inout CodeWriter) {
+        out.block("public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError)") { out in
             if !message.fields.isEmpty {
                 out.line("let _c = pointer.assumingMemoryBound(to: \(message.entry.cTypeName).self)")
             }
             for field in message.fields {
-                try write(field, message: message, into: &out)
+                write(field, into: &out)
             }
             for oneof in message.oneofs {
-                try out.block("switch self.\(oneof.swiftName)") { (out) throws(CodegenError) in
+                out.switchBlock("switch self.\(oneof.swiftName)") { out in
                     for member in oneof.members {
                         out.line("case .\(member.swiftName)(let value)?:")
-                        for statement in FieldCode.write(member.value, "value", into: "cValue") {
-                            out.line("    " + statement)
+                        out.indented { out in
+                            let (setup, value) = FieldCode.write(member.value, "value", scratch: "valueBytes")
+                            for statement in setup { out.line(statement) }
+                            out.line("_c.pointee.\(oneof.protoName.lowercased())_case = .init(rawValue: \(member.number))")
+                            out.line("_c.pointee.\(member.cName) = \(value)")
                         }
-                        out.line("    _c.pointee.\(oneof.protoName.lowercased())_case = .init(rawValue: \(member.number))")
-                        out.line("    _c.pointee.\(member.cName) = cValue")
                     }
-                    out.line("case nil: break")
+                    out.line("case nil:")
+                    out.line("    break")
                 }
             }
             out.line("arena.setUnknownFields(unknownFields, message: pointer)")
         }
     }
 
-    private func write(_ field: FieldModel, message: MessageModel, into out: inout CodeWriter) throws(CodegenError) {
+    private func write(_ field: FieldModel, into out: inout CodeWriter) {
         let name = "self.\(field.swiftName)", target = "_c.pointee.\(field.cName)"
-        let local = "v\(field.number)"
+        let scratch = field.swiftName.replacingOccurrences(of: "`", with: "") + "Bytes"
         switch field.storage {
         case .plain:
-            if case .scalar(let type, _) = field.value, type != "Bool" {
-                out.line("\(target) = \(name)")
-                return
-            }
-            try out.block("do") { out in
-                for statement in FieldCode.write(field.value, name, into: local) { out.line(statement) }
-                out.line("\(target) = \(local)")
+            let (setup, value) = FieldCode.write(field.value, name, scratch: scratch)
+            for statement in setup { out.line(statement) }
+            out.line("\(target) = \(value)")
+            if FieldCode.isFloatingPoint(field.value) {
+                out.line("arena.keepNegativeZero(\(name), number: \(field.number), message: pointer)")
             }
         case .optional(let synthetic):
-            try out.block("if let value = \(name)") { out in
-                for statement in FieldCode.write(field.value, "value", into: local) { out.line(statement) }
+            out.block("if let value = \(name)") { out in
+                let (setup, value) = FieldCode.write(field.value, "value", scratch: "valueBytes")
+                for statement in setup { out.line(statement) }
                 if let synthetic {
                     out.line("_c.pointee.\(synthetic.lowercased())_case = .init(rawValue: \(field.number))")
                 }
-                out.line("\(target) = \(local)")
+                out.line("\(target) = \(value)")
             }
         case .boxed:
-            try out.block("if let value = \(name)") { out in
-                for statement in FieldCode.write(field.value, "value", into: local) { out.line(statement) }
-                out.line("\(target) = \(local)")
+            out.block("if let value = \(name)") { out in
+                out.line("\(target) = \(FieldCode.write(field.value, "value", scratch: "valueBytes").value)")
             }
         case .repeated:
             out.line("_c.pointee.n_\(field.cName) = \(name).count")
@@ -196,29 +200,31 @@ struct MessageRenderer {
                 out.line("\(target) = arena.array(\(name))")
             } else {
                 let element = FieldCode.cElementType(field.value)
+                let (setup, value) = FieldCode.write(field.value, "\(name)[index]", scratch: "elementBytes")
                 out.line("\(target) = try arena.array(count: \(name).count) { (index, arena) throws(ProtoError) -> \(element) in")
-                for statement in FieldCode.write(field.value, "\(name)[index]", into: "element") {
-                    out.line("    " + statement)
-                }
-                out.line("    return element")
+                for statement in setup { out.line("    " + statement) }
+                out.line("    return \(value)")
                 out.line("}")
             }
         case .map(let key, let value):
             guard case .message(let entryType) = field.value else { return }
-            try out.block("if !\(name).isEmpty") { out in
-                out.line("var position = \(name).startIndex")
+            out.block("if !\(name).isEmpty") { out in
+                out.line("let entries = arena.allocate(UnsafeMutablePointer<\(entryType.cTypeName)>?.self, count: \(name).count)")
+                out.block("for (index, (key, value)) in \(name).enumerated()") { out in
+                    out.line("let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: \(entryType.cLowerName)__descriptor_ref()))")
+                    out.line("    .assumingMemoryBound(to: \(entryType.cTypeName).self)")
+                    let (keySetup, keyValue) = FieldCode.write(key.value, "key", scratch: "keyBytes")
+                    let (valueSetup, valueValue) = FieldCode.write(value.value, "value", scratch: "valueBytes")
+                    for statement in keySetup + valueSetup { out.line(statement) }
+                    out.line("entry.pointee.key = \(keyValue)")
+                    out.line("entry.pointee.value = \(valueValue)")
+                    if FieldCode.isFloatingPoint(value.value) {
+                        out.line("arena.keepNegativeZero(value, number: 2, message: UnsafeMutableRawPointer(entry))")
+                    }
+                    out.line("entries[index] = entry")
+                }
                 out.line("_c.pointee.n_\(field.cName) = \(name).count")
-                out.line("\(target) = try arena.array(count: \(name).count) { (_, arena) throws(ProtoError) -> UnsafeMutablePointer<\(entryType.cTypeName)>? in")
-                out.line("    let (key, value) = \(name)[position]")
-                out.line("    position = \(name).index(after: position)")
-                out.line("    let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: \(entryType.cLowerName)__descriptor_ref()))")
-                out.line("        .assumingMemoryBound(to: \(entryType.cTypeName).self)")
-                for statement in FieldCode.write(key.value, "key", into: "cKey") { out.line("    " + statement) }
-                for statement in FieldCode.write(value.value, "value", into: "cValue") { out.line("    " + statement) }
-                out.line("    entry.pointee.key = cKey")
-                out.line("    entry.pointee.value = cValue")
-                out.line("    return entry")
-                out.line("}")
+                out.line("\(target) = entries")
             }
         case .oneof:
             break

@@ -47,7 +47,7 @@ struct ServiceRenderer {
             out.line()
             try renderProtocol(methods, namespace: namespace, serviceIndex: serviceIndex, into: &out)
             out.line()
-            try renderClient(methods, namespace: namespace, into: &out)
+            try renderClient(methods, namespace: namespace, serviceIndex: serviceIndex, into: &out)
         }
         out.line()
         try renderRegistration(methods, namespace: namespace, into: &out)
@@ -86,7 +86,7 @@ struct ServiceRenderer {
         into out: inout CodeWriter
     ) throws(CodegenError) {
         out.line("/// What a server implements; register it on a server with `registerMethods(with:)`.")
-        try out.block("public protocol ServiceProtocol: RPCService") { out in
+        out.block("public protocol ServiceProtocol: RPCService") { out in
             for (offset, (method, input, output)) in methods.enumerated() {
                 out.docComment(comments[[6, serviceIndex, 2, offset]])
                 let name = swiftMethodName(method)
@@ -105,21 +105,24 @@ struct ServiceRenderer {
     }
 
     private func renderClient(
-        _ methods: [(MethodProto, TypeIndex.Entry, TypeIndex.Entry)], namespace: String, into out: inout CodeWriter
+        _ methods: [(MethodProto, TypeIndex.Entry, TypeIndex.Entry)], namespace: String, serviceIndex: Int,
+        into out: inout CodeWriter
     ) throws(CodegenError) {
         out.line("/// A typed client; calls go through any `RPCCaller` (a network client or an in-process one).")
-        try out.block("public struct Client: Sendable") { (out) throws(CodegenError) in
+        out.block("public struct Client: Sendable") { out in
             out.line("/// What carries the calls.")
             out.line("public let caller: any RPCCaller")
             out.line()
+            out.line("/// A client whose calls go through `caller`.")
             out.block("public init(caller: any RPCCaller)") { out in out.line("self.caller = caller") }
-            for (method, input, output) in methods {
+            for (offset, (method, input, output)) in methods.enumerated() {
                 out.line()
+                out.docComment(comments[[6, serviceIndex, 2, offset]])
                 let name = swiftMethodName(method)
                 let descriptor = "Method.\(method.name).descriptor"
                 switch (method.clientStreaming, method.serverStreaming) {
                 case (false, false):
-                    try out.block("public func \(name)(_ request: \(input.swiftName), options: CallOptions = .defaults) async throws -> \(output.swiftName)") { out in
+                    out.block("public func \(name)(_ request: \(input.swiftName), options: CallOptions = .defaults) async throws -> \(output.swiftName)") { out in
                         out.line("try await caller.unary(request: request, method: \(descriptor), options: options)")
                     }
                 case (false, true):
@@ -127,14 +130,14 @@ struct ServiceRenderer {
                     out.line("    _ request: \(input.swiftName),")
                     out.line("    options: CallOptions = .defaults,")
                     out.line("    onResponse handle: @Sendable @escaping (RPCAsyncSequence<\(output.swiftName)>) async throws -> Result")
-                    try out.block(") async throws -> Result") { out in
+                    out.block(") async throws -> Result") { out in
                         out.line("try await caller.serverStreaming(request: request, method: \(descriptor), options: options, onResponse: handle)")
                     }
                 case (true, false):
                     out.line("public func \(name)(")
                     out.line("    options: CallOptions = .defaults,")
                     out.line("    requestProducer produce: @Sendable @escaping (RPCWriter<\(input.swiftName)>) async throws -> Void")
-                    try out.block(") async throws -> \(output.swiftName)") { out in
+                    out.block(") async throws -> \(output.swiftName)") { out in
                         out.line("try await caller.clientStreaming(method: \(descriptor), options: options, requestProducer: produce)")
                     }
                 case (true, true):
@@ -142,7 +145,7 @@ struct ServiceRenderer {
                     out.line("    options: CallOptions = .defaults,")
                     out.line("    requestProducer produce: @Sendable @escaping (RPCWriter<\(input.swiftName)>) async throws -> Void,")
                     out.line("    onResponse handle: @Sendable @escaping (RPCAsyncSequence<\(output.swiftName)>) async throws -> Result")
-                    try out.block(") async throws -> Result") { out in
+                    out.block(") async throws -> Result") { out in
                         out.line("try await caller.bidirectionalStreaming(method: \(descriptor), options: options, requestProducer: produce, onResponse: handle)")
                     }
                 }
@@ -153,12 +156,12 @@ struct ServiceRenderer {
     private func renderRegistration(
         _ methods: [(MethodProto, TypeIndex.Entry, TypeIndex.Entry)], namespace: String, into out: inout CodeWriter
     ) throws(CodegenError) {
-        try out.block("extension \(namespace).ServiceProtocol") { (out) throws(CodegenError) in
+        out.block("extension \(namespace).ServiceProtocol") { out in
             out.line("/// The service's descriptor.")
             out.block("public var serviceDescriptor: ServiceDescriptor") { out in out.line("\(namespace).descriptor") }
             out.line()
             out.line("/// Registers every method's handler; the router validates requests and enforces policy.")
-            try out.block("public func registerMethods(with router: inout RPCRouter)") { out in
+            out.block("public func registerMethods(with router: inout RPCRouter)") { out in
                 for (method, input, output) in methods {
                     let name = swiftMethodName(method)
                     let descriptor = "\(namespace).Method.\(method.name).descriptor"

@@ -33,6 +33,7 @@ struct ValidationRenderer {
     mutating func render(_ message: MessageModel, into out: inout CodeWriter) throws(CodegenError) {
         guard validates(message.entry.fullName) else { return }
         try out.block("extension \(message.entry.swiftName)") { (out) throws(CodegenError) in
+            out.line("/// Checks the field rules declared in the .proto; the error names the first field that breaks one.")
             try out.block("public func validate() throws(ValidationError)") { (out) throws(CodegenError) in
                 for field in message.fields {
                     try check(field, message: message, into: &out)
@@ -58,9 +59,7 @@ struct ValidationRenderer {
             var body = CodeWriter()
             try scalarChecks(field, value: access, path: "\"\(name)\"", rules: rules, into: &body)
             guard !body.text.isEmpty else { return }
-            out.line("if case .\(field.swiftName)(let \(access))? = \(oneof.swiftName) {")
-            out.line(body.text.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
-            out.line("}")
+            out.block("if case .\(field.swiftName)(let \(access))? = \(oneof.swiftName)") { $0.append(body) }
         case .plain:
             if rules?.required == true {
                 let empty: String
@@ -80,9 +79,7 @@ struct ValidationRenderer {
             var body = CodeWriter()
             try scalarChecks(field, value: "value", path: "\"\(name)\"", rules: rules, into: &body)
             guard !body.text.isEmpty else { return }
-            out.line("if let value = \(field.swiftName) {")
-            out.line(body.text.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
-            out.line("}")
+            out.block("if let value = \(field.swiftName)") { $0.append(body) }
         case .repeated, .map:
             if rules?.required == true {
                 out.line("if \(field.swiftName).isEmpty { throw ValidationError(fieldPath: \"\(name)\", reason: \"must not be empty\") }")
@@ -91,17 +88,16 @@ struct ValidationRenderer {
                 out.line("if \(field.swiftName).count > \(maxItems) { throw ValidationError(fieldPath: \"\(name)\", reason: \"must have at most \(maxItems) items\") }")
             }
             var body = CodeWriter()
+            let loop: String
             if case .map(_, let value) = field.storage {
                 try scalarChecks(value, value: "item", path: "\"\(name)[\\(key)]\"", rules: nil, into: &body)
-                guard !body.text.isEmpty else { return }
-                out.line("for (key, item) in \(field.swiftName) {")
+                loop = "for (key, item) in \(field.swiftName)"
             } else {
                 try scalarChecks(field, value: "item", path: "\"\(name)[\\(position)]\"", rules: rules, into: &body)
-                guard !body.text.isEmpty else { return }
-                out.line("for (position, item) in \(field.swiftName).enumerated() {")
+                loop = "for (position, item) in \(field.swiftName).enumerated()"
             }
-            out.line(body.text.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
-            out.line("}")
+            guard !body.text.isEmpty else { return }
+            out.block(loop) { $0.append(body) }
         }
     }
 

@@ -1,0 +1,24 @@
+package import RPCCore
+import Storage
+
+extension RPCError {
+    /// The answer for a storage failure while doing `what`: `already_exists` for a unique key,
+    /// `unavailable` when the database is busy or closed, `internal` otherwise. The message never
+    /// carries SQL or values (they may be patient data); log the storage error's code instead.
+    package init(storage error: any Error, what: String) {
+        if let error = error as? RPCError {
+            self = error
+            return
+        }
+        guard let storage = error as? StorageError else {
+            self.init(code: .internal, message: "\(what) failed")
+            return
+        }
+        switch storage.code {
+        case .uniqueViolation: self.init(code: .alreadyExists, message: "\(what) already exists")
+        case .busy, .closed: self.init(code: .unavailable, message: "\(what) is busy; retry")
+        case .notFound: self.init(code: .notFound, message: "\(what) not found")
+        default: self.init(code: .internal, message: "\(what) failed")
+        }
+    }
+}

@@ -1,0 +1,363 @@
+internal import ClinicTLS
+internal import Logging
+internal import NIOCore
+internal import RPCCore
+internal import RPCWire
+
+/// The client's end of one connection: opens calls, carries their request parts out and their
+/// response frames in. A thin shell over `ClientConnectionStateMachine`, like the server's.
+///
+/// Request frames written by calling tasks are flushed once per event-loop tick, after the
+/// tick's held first messages were released (see `ClientStreamState`).
+final class ClientConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = Frame
+    typealias OutboundOut = Frame
+
+    /// A call waiting for a free stream (the server's MAX_CONCURRENT_STREAMS is reached).
+    private struct PendingOpen {
+        var token: UInt64
+        var start: RPCCallStart
+        var continuation: CheckedContinuation<ClientStreamHandle, any Error>
+    }
+
+    private var state: ClientConnectionStateMachine
+    private let settings: RPCConnectionSettings
+    private let logger: Logger
+    private let events: ClientConnectionEvents
+    private var context: ChannelHandlerContext?
+    private var pendingOpens = CircularBuffer<PendingOpen>()
+    /// Opens whose cancellation arrived first.
+    private var cancelledTokens: Set<UInt64> = []
+    private var inReadCycle = false
+    private var needsFlush = false
+    private var flushScheduled = false
+    private var timers = ConnectionTimers()
+    /// Why the connection failed, for the calls it fails.
+    private var failure: RPCError?
+    /// Completed when the server's SETTINGS arrived (or failed when the connection ended first).
+    let ready: EventLoopPromise<Void>
+
+    init(settings: RPCConnectionSettings, events: ClientConnectionEvents, ready: EventLoopPromise<Void>, logger: Logger) {
+        self.settings = settings
+        self.state = ClientConnectionStateMachine(limits: settings.limits)
+        self.events = events
+        self.ready = ready
+        self.logger = logger
+    }
+
+    // MARK: Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if context.channel.isActive { start(context: context) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        // A channel that never became active (connect failed) gets no channelInactive.
+        ready.fail(failure ?? RPCError(code: .unavailable, message: "the connection could not be set up"))
+        self.context = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        start(context: context)
+        context.fireChannelActive()
+    }
+
+    private func start(context: ChannelHandlerContext) {
+        guard timers.handshake == nil else { return }
+        context.writeAndFlush(wrapOutboundOut(.settings(settings.limits)), promise: nil)
+        timers.handshake = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(settings.handshakeTimeout)) {
+            [self] in
+            fail(RPCError(code: .unavailable, message: "the TLS handshake or the server's SETTINGS did not arrive in time"))
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let handshake = event as? TLSHandshakeCompleted, handshake.applicationProtocol != WireProtocol.alpnIdentifier {
+            fail(RPCError(code: .unavailable, message: "the server did not agree on ALPN \(WireProtocol.alpnIdentifier)"))
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        inReadCycle = true
+        do {
+            perform(try state.read(unwrapInboundIn(data), at: .now), context: context)
+        } catch {
+            logger.debug("protocol error from the server, sending GOAWAY", metadata: ["error": "\(error)"])
+            failure = RPCError(code: .unavailable, message: "the server broke the protocol: \(error)")
+            context.closeWithGoAway(error, lastStreamID: .connection)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        inReadCycle = false
+        if needsFlush {
+            needsFlush = false
+            carryOut(state.releaseHeld(), context: context, flush: false)
+            context.flush()
+        }
+        context.fireChannelReadComplete()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        fail(RPCError(code: .unavailable, message: "the connection failed: \(error)"))
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timers.cancelAll()
+        let error = failure ?? RPCError(code: .unavailable, message: "the connection to the server was lost")
+        ready.fail(error)
+        for stream in state.closed() {
+            fail(stream, with: error)
+        }
+        failPendingOpens(error)
+        events.closed()
+        self.context = nil
+        context.fireChannelInactive()
+    }
+
+    /// Ends the connection: its calls fail with `error`.
+    private func fail(_ error: RPCError) {
+        if failure == nil { failure = error }
+        context?.close(promise: nil)
+    }
+
+    private func fail(_ stream: ClientStreamState, with error: RPCError) {
+        stream.handle.markEnded()
+        stream.handle.inbox.fail(error)
+        for waiter in stream.pending.compactMap(\.waiter) { waiter.resume(throwing: error) }
+    }
+
+    // MARK: Actions
+
+    private func perform(_ action: ClientConnectionStateMachine.ReadAction, context: ChannelHandlerContext) {
+        switch action {
+        case .none:
+            break
+        case .ready:
+            timers.handshake?.cancel()
+            timers.handshake = nil
+            startKeepalive(context: context)
+            ready.succeed(())
+        case .deliver(let handle, let part):
+            handle.inbox.deliver(part)
+        case .finish(let handle, let trailers, let waiters):
+            handle.markEnded()
+            handle.inbox.deliver(trailers)
+            handle.inbox.finish()
+            for waiter in waiters { waiter.resume(throwing: ClientStreamHandle.callOver) }
+            streamEnded(context: context)
+        case .write(let batch):
+            carryOut(batch, context: context)
+        case .pong(let data):
+            write(.pong(data), context: context)
+        case .goAway(let goAway, let refused, let closeNow):
+            logger.debug("the server sent GOAWAY", metadata: ["goaway": "\(goAway)"])
+            let error = RPCError(
+                code: .unavailable, message: "the server is going away (\(goAway.code)) and did not process this call")
+            for stream in refused { fail(stream, with: error) }
+            failPendingOpens(RPCError(code: .unavailable, message: "the server is going away (\(goAway.code))"))
+            events.draining()
+            if closeNow {
+                failure = failure ?? RPCError(code: .unavailable, message: "the server closed the connection (\(goAway.code))")
+                context.close(promise: nil)
+            }
+        }
+    }
+
+    // MARK: Calls
+
+    /// Opens a call now if the server's limit allows; nil means wait (`open(_:continuation:)`).
+    func tryOpen(_ start: RPCCallStart) throws(RPCError) -> ClientStreamHandle? {
+        guard let context else { throw failure ?? RPCError(code: .unavailable, message: "the connection is closed") }
+        guard pendingOpens.isEmpty else { return nil }
+        let payload = try callStartPayload(start, allocator: context.channel.allocator)
+        switch state.open() {
+        case .opened(let id):
+            return opened(id, start, payload: payload, context: context)
+        case .mustWait:
+            return nil
+        case .unavailable(let reason):
+            throw RPCError(code: .unavailable, message: reason)
+        }
+    }
+
+    /// Opens a call when a stream is free; `token` names it for `cancelOpen`.
+    func open(_ start: RPCCallStart, token: UInt64, continuation: CheckedContinuation<ClientStreamHandle, any Error>) {
+        if cancelledTokens.remove(token) != nil {
+            continuation.resume(throwing: RPCError(code: .cancelled, message: "the call was cancelled"))
+            return
+        }
+        do {
+            if let handle = try tryOpen(start) {
+                continuation.resume(returning: handle)
+            } else {
+                pendingOpens.append(PendingOpen(token: token, start: start, continuation: continuation))
+            }
+        } catch {
+            continuation.resume(throwing: error)
+        }
+    }
+
+    /// A waiting call gave up (its task was cancelled).
+    func cancelOpen(_ token: UInt64) {
+        guard let index = pendingOpens.firstIndex(where: { $0.token == token }) else {
+            // The cancellation overtook the open (both hop here): refuse it when it comes.
+            cancelledTokens.insert(token)
+            return
+        }
+        pendingOpens.remove(at: index).continuation.resume(throwing: RPCError(code: .cancelled, message: "the call was cancelled"))
+    }
+
+    private func opened(_ id: StreamID, _ start: RPCCallStart, payload: ByteBuffer, context: ChannelHandlerContext)
+        -> ClientStreamHandle
+    {
+        let handle = ClientStreamHandle(
+            id: id, connection: self, loop: context.eventLoop, peerMaxFrameSize: state.peerLimits?.maxFrameSize ?? 0,
+            window: settings.initialWindow, deadline: start.deadline)
+        state.register(handle)
+        write(.callStart(streamID: id, payload: payload), context: context)
+        return handle
+    }
+
+    private func callStartPayload(_ start: RPCCallStart, allocator: ByteBufferAllocator) throws(RPCError) -> ByteBuffer {
+        try CallPayloads.validate(start.metadata)
+        // Time left when the frame is written; a deadline already passed sends 0.
+        let timeout = start.deadline.map { deadline -> UInt64 in
+            let left = ContinuousClock.now.duration(to: deadline)
+            guard left > .zero else { return 0 }
+            let (seconds, attoseconds) = left.components
+            return UInt64(seconds) * 1_000_000 + UInt64(attoseconds / 1_000_000_000_000)
+        }
+        let payload = CallPayloads.encodeCallStart(
+            CallPayloads.CallStart(method: start.method, timeoutMicros: timeout, metadata: start.metadata), allocator: allocator)
+        let limit = state.peerLimits?.maxMetadataSize ?? WireLimits.default.maxMetadataSize
+        guard payload.readableBytes <= limit else {
+            throw RPCError(
+                code: .resourceExhausted,
+                message: "the call's metadata (\(payload.readableBytes) bytes) is over the server's limit of \(limit)")
+        }
+        return payload
+    }
+
+    /// A call ended: waiting calls may open; a draining connection may close.
+    private func streamEnded(context: ChannelHandlerContext) {
+        while let next = pendingOpens.first {
+            do {
+                let payload = try callStartPayload(next.start, allocator: context.channel.allocator)
+                guard case .opened(let id) = state.open() else { break }
+                pendingOpens.removeFirst()
+                next.continuation.resume(returning: opened(id, next.start, payload: payload, context: context))
+            } catch {
+                pendingOpens.removeFirst()
+                next.continuation.resume(throwing: error)
+            }
+        }
+        if state.isDrained {
+            context.flush()
+            context.close(promise: nil)
+        }
+    }
+
+    private func failPendingOpens(_ error: RPCError) {
+        while let next = pendingOpens.popFirst() { next.continuation.resume(throwing: error) }
+    }
+
+    func write(
+        _ part: PendingRequest.Part, on id: StreamID, waiter: CheckedContinuation<Void, any Error>?, mayQueue: Bool
+    ) -> ClientConnectionStateMachine.WriteOutcome {
+        guard let context else { return .closed }
+        let outcome = state.write(part, on: id, waiter: waiter, mayQueue: mayQueue)
+        if case .wrote(let batch) = outcome { carryOut(batch, context: context) }
+        return outcome
+    }
+
+    func consumed(_ count: Int, on id: StreamID) {
+        guard let context, let update = state.consumed(count, on: id) else { return }
+        write(update, context: context)
+    }
+
+    func cancel(_ id: StreamID, reason: UInt32) {
+        guard let context, let (frame, waiters) = state.cancel(id, reason: reason) else { return }
+        write(frame, context: context)
+        let error = RPCError(code: .cancelled, message: "the call was cancelled")
+        for waiter in waiters { waiter.resume(throwing: error) }
+        streamEnded(context: context)
+    }
+
+    /// Stops opening calls; closes once the calls in flight have ended.
+    func drain() {
+        guard let context else { return }
+        state.beginDrain()
+        events.draining()
+        failPendingOpens(RPCError(code: .unavailable, message: "the connection is closing"))
+        if state.isDrained {
+            context.flush()
+            context.close(promise: nil)
+        }
+    }
+
+    private func carryOut(_ batch: ClientConnectionStateMachine.WriteBatch, context: ChannelHandlerContext, flush: Bool = true) {
+        for frame in batch.frames {
+            context.write(wrapOutboundOut(frame), promise: nil)
+        }
+        // Even with no frame: a message may be held for this tick's flush.
+        if flush { scheduleFlush(context: context) }
+        for waiter in batch.resumed { waiter.resume() }
+    }
+
+    private func write(_ frame: Frame, context: ChannelHandlerContext) {
+        context.write(wrapOutboundOut(frame), promise: nil)
+        scheduleFlush(context: context)
+    }
+
+    private func scheduleFlush(context: ChannelHandlerContext) {
+        if inReadCycle {
+            needsFlush = true
+            return
+        }
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        context.eventLoop.assumeIsolated().execute { [self] in
+            flushScheduled = false
+            guard let context = self.context else { return }
+            carryOut(state.releaseHeld(), context: context, flush: false)
+            context.flush()
+        }
+    }
+
+    // MARK: Keepalive
+
+    private func startKeepalive(context: ChannelHandlerContext) {
+        let interval = max(settings.keepaliveInterval, state.peerLimits?.minPingInterval ?? .zero)
+        scheduleKeepalive(after: interval, context: context)
+    }
+
+    private func scheduleKeepalive(after interval: Duration, context: ChannelHandlerContext) {
+        timers.keepalive = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(interval)) { [self] in
+            guard let context = self.context else { return }
+            scheduleKeepalive(after: interval, context: context)
+            guard case .sendPing(let data) = state.keepaliveTick() else { return }
+            write(.ping(data), context: context)
+            timers.keepaliveTimeout = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(settings.keepaliveTimeout)) {
+                [self] in
+                guard state.keepaliveTimeout() else { return }
+                logger.debug("the server did not answer a PING in time; closing")
+                fail(RPCError(code: .unavailable, message: "the server stopped responding (keepalive timeout)"))
+            }
+        }
+    }
+}
+
+@available(*, unavailable)
+extension ClientConnectionHandler: Sendable {}
+
+/// What a client connection tells its owner (the pool's slot for that endpoint).
+struct ClientConnectionEvents: Sendable {
+    /// No new calls should go to this connection (GOAWAY, ids exhausted, closing).
+    var draining: @Sendable () -> Void
+    /// The connection is closed.
+    var closed: @Sendable () -> Void
+}

@@ -1,0 +1,117 @@
+internal import NIOCore
+internal import RPCCore
+internal import RPCWire
+import Synchronization
+
+/// What a client call holds of its stream: the response parts (an inbox fed by the connection's
+/// loop) and a writer for the request parts, which goes straight to the connection when the
+/// calling task runs on its loop and hops there otherwise.
+final class ClientStreamHandle: Sendable {
+    let id: StreamID
+    let loop: any EventLoop
+    let inbox: StreamInbox<RPCResponsePart>
+    /// When the call expires: a cancel after it says DEADLINE_EXCEEDED (4), not CANCELLED (1).
+    let deadline: ContinuousClock.Instant?
+    private let connection: NIOLoopBound<ClientConnectionHandler>
+    private let peerMaxFrameSize: Int
+    /// Set once trailers arrived or the call was cancelled or failed: nothing to cancel any more.
+    private let ended = Atomic<Bool>(false)
+
+    init(
+        id: StreamID, connection: ClientConnectionHandler, loop: any EventLoop, peerMaxFrameSize: Int, window: Int,
+        deadline: ContinuousClock.Instant?
+    ) {
+        self.id = id
+        self.loop = loop
+        self.deadline = deadline
+        self.peerMaxFrameSize = peerMaxFrameSize
+        let bound = NIOLoopBound(connection, eventLoop: loop)
+        self.connection = bound
+        self.inbox = StreamInbox(
+            batch: max(window / 2, 1),
+            countsAsMessage: { part in
+                if case .message = part { return true }
+                return false
+            },
+            onConsumed: { count in
+                if loop.inEventLoop {
+                    bound.value.consumed(count, on: id)
+                } else {
+                    loop.execute { bound.value.consumed(count, on: id) }
+                }
+            })
+    }
+
+    /// The call's side of the stream, for `ClientTransport.withStream`'s body.
+    var stream: RPCClientStream {
+        RPCClientStream(
+            outbound: RPCWriter { [self] part in try await write(part) },
+            inbound: RPCAsyncSequence(wrapping: inbox.elements))
+    }
+
+    /// The connection finished the call (trailers, GOAWAY, connection lost).
+    func markEnded() {
+        ended.store(true, ordering: .relaxed)
+    }
+
+    /// The body is done with the call: cancels it at the server unless it already ended.
+    func release() {
+        guard !ended.load(ordering: .relaxed) else { return }
+        cancel(RPCError(code: .cancelled, message: "the call was cancelled"))
+    }
+
+    /// Cancels the call: CANCEL to the server (reason 4 once the deadline has passed), and the
+    /// response parts end with `error`.
+    func cancel(_ error: RPCError) {
+        guard !ended.exchange(true, ordering: .relaxed) else { return }
+        let reason: UInt32 = deadline.map { $0 <= .now } == true ? 4 : UInt32(error.code.rawValue)
+        inbox.fail(error)
+        let connection = self.connection
+        let id = self.id
+        if loop.inEventLoop {
+            connection.value.cancel(id, reason: reason)
+        } else {
+            loop.execute { connection.value.cancel(id, reason: reason) }
+        }
+    }
+
+    // MARK: Writing
+
+    private func write(_ part: RPCRequestPart) async throws {
+        let pending: PendingRequest.Part
+        switch part {
+        case .message(let bytes):
+            guard bytes.count <= peerMaxFrameSize else {
+                let error = RPCError(
+                    code: .resourceExhausted,
+                    message: "a request message of \(bytes.count) bytes is over the server's limit of \(peerMaxFrameSize)")
+                cancel(error)
+                throw error
+            }
+            var payload = ByteBufferAllocator().buffer(capacity: bytes.count)
+            payload.writeBytes(bytes)
+            pending = .message(payload)
+        case .end:
+            pending = .end
+        }
+        if loop.inEventLoop {
+            switch connection.value.write(pending, on: id, waiter: nil, mayQueue: false) {
+            case .wrote, .queued: return
+            case .closed: throw Self.callOver
+            case .mustWait: break
+            }
+        }
+        try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, any Error>) in
+            let connection = self.connection
+            let id = self.id
+            loop.execute {
+                switch connection.value.write(pending, on: id, waiter: waiter, mayQueue: true) {
+                case .wrote, .queued, .mustWait: break
+                case .closed: waiter.resume(throwing: Self.callOver)
+                }
+            }
+        }
+    }
+
+    static let callOver = RPCError(code: .cancelled, message: "the call is over; the server already answered")
+}

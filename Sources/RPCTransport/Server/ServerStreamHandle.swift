@@ -1,0 +1,127 @@
+internal import NIOCore
+internal import RPCCore
+internal import RPCWire
+import Synchronization
+
+/// What a server call's handler task holds of its stream: the request messages (an inbox fed by
+/// the connection's loop) and a writer for the response parts, which goes straight to the
+/// connection when the task runs on its loop and hops there otherwise.
+final class ServerStreamHandle: Sendable {
+    let id: StreamID
+    let loop: any EventLoop
+    let inbox: StreamInbox<[UInt8]>
+    private let connection: NIOLoopBound<ServerConnectionHandler>
+    private let peerLimits: WireLimits
+    private let task = Mutex<(task: Task<Void, Never>?, cancelled: Bool)>((nil, false))
+
+    init(id: StreamID, connection: ServerConnectionHandler, loop: any EventLoop, peerLimits: WireLimits, window: Int) {
+        self.id = id
+        self.loop = loop
+        self.peerLimits = peerLimits
+        let bound = NIOLoopBound(connection, eventLoop: loop)
+        self.connection = bound
+        self.inbox = StreamInbox(batch: max(window / 2, 1), countsAsMessage: { _ in true }) { count in
+            if loop.inEventLoop {
+                bound.value.consumed(count, on: id)
+            } else {
+                loop.execute { bound.value.consumed(count, on: id) }
+            }
+        }
+    }
+
+    /// The request messages for `RPCServerStream.inbound`.
+    var inbound: RPCAsyncSequence<[UInt8]> { RPCAsyncSequence(wrapping: inbox.elements) }
+
+    /// The response writer for `RPCServerStream.outbound`.
+    var outbound: RPCWriter<RPCResponsePart> { RPCWriter { [self] part in try await write(part) } }
+
+    // MARK: Handler task
+
+    /// Starts the call's handler task, on `executor` when given.
+    func start(on executor: EventLoopTaskExecutor?, _ body: @escaping @Sendable () async -> Void) {
+        let started = Task(executorPreference: executor) { await body() }
+        let cancelled = task.withLock { state in
+            state.task = started
+            return state.cancelled
+        }
+        if cancelled { started.cancel() }
+    }
+
+    /// Cancels the handler task (the client cancelled, or the connection is gone) and ends the
+    /// request messages with `error`.
+    func cancel(_ error: any Error) {
+        let running = task.withLock { state in
+            state.cancelled = true
+            return state.task
+        }
+        running?.cancel()
+        inbox.fail(error)
+    }
+
+    // MARK: Writing
+
+    private func write(_ part: RPCResponsePart) async throws {
+        let pending = try encode(part)
+        if loop.inEventLoop {
+            // The hot path: on the connection's loop, with credit, nothing to wait for.
+            switch connection.value.write(pending, on: id, waiter: nil, mayQueue: false) {
+            case .wrote, .queued: return
+            case .closed: throw Self.callOver
+            case .mustWait: break
+            }
+        }
+        try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, any Error>) in
+            let connection = self.connection
+            let id = self.id
+            loop.execute {
+                switch connection.value.write(pending, on: id, waiter: waiter, mayQueue: true) {
+                case .wrote, .queued, .mustWait: break
+                case .closed: waiter.resume(throwing: Self.callOver)
+                }
+            }
+        }
+    }
+
+    private func encode(_ part: RPCResponsePart) throws -> PendingResponse.Part {
+        let allocator = ByteBufferAllocator()
+        switch part {
+        case .metadata(let metadata):
+            try CallPayloads.validate(metadata)
+            let payload = CallPayloads.encodeMetadata(metadata, allocator: allocator)
+            guard payload.readableBytes <= peerLimits.maxMetadataSize else {
+                throw RPCError(
+                    code: .resourceExhausted,
+                    message: "response metadata of \(payload.readableBytes) bytes is over the client's limit of \(peerLimits.maxMetadataSize)")
+            }
+            return .initialMetadata(payload)
+        case .message(let bytes):
+            guard bytes.count <= peerLimits.maxFrameSize else {
+                throw RPCError(
+                    code: .resourceExhausted,
+                    message: "a response message of \(bytes.count) bytes is over the client's limit of \(peerLimits.maxFrameSize)")
+            }
+            var payload = allocator.buffer(capacity: bytes.count)
+            payload.writeBytes(bytes)
+            return .message(payload)
+        case .trailers(let status, let metadata):
+            return .trailers(encodeTrailers(status, metadata, allocator: allocator))
+        }
+    }
+
+    /// Trailers always go out: ones that cannot (bad metadata, too large) become `internal`.
+    private func encodeTrailers(_ status: RPCStatus, _ metadata: Metadata, allocator: ByteBufferAllocator) -> ByteBuffer {
+        var problem: String?
+        do {
+            try CallPayloads.validate(metadata)
+            let payload = CallPayloads.encodeTrailers(status, metadata, allocator: allocator)
+            if payload.readableBytes <= peerLimits.maxMetadataSize { return payload }
+            problem = "the trailers of \(payload.readableBytes) bytes are over the client's limit of \(peerLimits.maxMetadataSize)"
+        } catch {
+            problem = error.message
+        }
+        let fallback = RPCStatus(code: .internal, message: problem ?? "the trailers could not be sent")
+        return CallPayloads.encodeTrailers(fallback, [:], allocator: allocator)
+    }
+
+    static let callOver = RPCError(code: .cancelled, message: "the call is over; the client cancelled or the response ended")
+}

@@ -1,0 +1,29 @@
+internal import NIOCore
+internal import RPCWire
+
+/// A response frame waiting for the peer's message credit, with the writer waiting on it.
+struct PendingResponse {
+    enum Part {
+        case initialMetadata(ByteBuffer)
+        case message(ByteBuffer)
+        case trailers(ByteBuffer)
+    }
+
+    var part: Part
+    /// Resumed once the frame is written (nil when nobody waits, e.g. trailers).
+    var waiter: CheckedContinuation<Void, any Error>?
+}
+
+/// One call on a server connection: the handle its handler task uses, and the response frames
+/// held back because the client has not granted credit yet (they go out in order, trailers
+/// last, as soon as a WINDOW_UPDATE arrives).
+struct ServerStreamState {
+    let handle: ServerStreamHandle
+    var pending = CircularBuffer<PendingResponse>(initialCapacity: 1)
+    /// Whether the client may still send messages.
+    var clientSending = true
+
+    init(handle: ServerStreamHandle) {
+        self.handle = handle
+    }
+}
