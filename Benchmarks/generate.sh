@@ -34,7 +34,7 @@ cp "$tmp/clinic/c/appointment.h" Sources/CBenchProtos/include/descriptors/appoin
 # 3. swift-protobuf's Swift, only with a plugin at hand.
 if [ -n "${PROTOC_GEN_SWIFT:-}" ]; then
     mkdir -p "$tmp/swift-protobuf"
-    protoc -I "$bench" --plugin=protoc-gen-swift="$PROTOC_GEN_SWIFT" --swift_opt=Visibility=Public \
+    protoc -I "$bench" --plugin=protoc-gen-swift="$PROTOC_GEN_SWIFT" --swift_opt=Visibility=Public --swift_opt=UseAccessLevelOnImports=true \
         --swift_out="$tmp/swift-protobuf" appointment.proto
     cp "$tmp/swift-protobuf/appointment.pb.swift" Sources/SwiftProtobufProtos/appointment.pb.swift
 else

@@ -33,6 +33,13 @@ if ! python3 -c 'import google.protobuf' 2>/dev/null; then
         || python3 -m pip install --quiet --break-system-packages 'protobuf>=5'
 fi
 
+# The edge's OpenAPI document is checked with openapi-spec-validator.
+if ! python3 -c 'import openapi_spec_validator' 2>/dev/null; then
+    echo "setup: installing openapi-spec-validator" >&2
+    python3 -m pip install --quiet openapi-spec-validator 2>/dev/null \
+        || python3 -m pip install --quiet --break-system-packages openapi-spec-validator
+fi
+
 # Development certificates (git-ignored; never committed).
 if [ -x "$root/Certs/generate.sh" ]; then
     "$root/Certs/generate.sh" >/dev/null

@@ -1,7 +1,7 @@
 package import ClinicAPI
 import Foundation
 import Logging
-import Platform
+package import Platform
 package import RPCCore
 
 /// `clinic.registry.v1.RegistryService`: service instances register with a lease and keep it

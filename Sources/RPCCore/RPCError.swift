@@ -65,6 +65,9 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
     public var details: [Detail]
     /// Trailing metadata sent with the error.
     public var metadata: Metadata
+    /// Set by a transport when the server provably never processed the call (it was above a
+    /// GOAWAY's last stream id), so `RPCClient` may retry it once whatever the method.
+    package var wasNeverProcessed = false
 
     public init(code: Code, message: String, details: [Detail] = [], metadata: Metadata = [:]) {
         self.code = code

@@ -236,4 +236,46 @@ struct TesteeProtocolTests {
         }
         #expect(session.status == 0)
     }
+
+    @Test("random and mutated payloads get an answer each, and the testee never crashes")
+    func hostilePayloads() throws {
+        var random = SplitMix64(seed: 0x5EED)
+        let valid = try Self.sample.serializedBytes()
+        let json = Array(try Self.sample.jsonString().utf8)
+        var requests: [Conformance_ConformanceRequest] = []
+        for index in 0..<600 {
+            var bytes: [UInt8]
+            switch index % 3 {
+            case 0: bytes = (0..<Int(random.next() % 64)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+            case 1: bytes = valid
+            default: bytes = json
+            }
+            if index % 3 != 0 {
+                // Flip, drop or duplicate a few bytes of a valid encoding.
+                for _ in 0..<(1 + Int(random.next() % 4)) where !bytes.isEmpty {
+                    let position = Int(random.next() % UInt64(bytes.count))
+                    switch random.next() % 3 {
+                    case 0: bytes[position] = UInt8(truncatingIfNeeded: random.next())
+                    case 1: bytes.remove(at: position)
+                    default: bytes.insert(bytes[position], at: position)
+                    }
+                }
+            }
+            let output: Conformance_WireFormat = random.next() % 2 == 0 ? .protobuf : .json
+            if index % 3 == 2 {
+                // Mutated JSON may no longer be UTF-8; the request carries it as a string, which
+                // protobuf-c cannot hold with NUL in it.
+                let text = String(decoding: bytes.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+                requests.append(.proto3(.jsonPayload(text), output: output, category: .jsonTest))
+            } else {
+                requests.append(.proto3(.protobufPayload(bytes), output: output))
+            }
+        }
+        let session = try TesteeProcess.run(requests)
+        #expect(session.responses.count == requests.count)
+        #expect(session.terminationReason == .exit && session.status == 0, "\(session.standardError)")
+        for response in session.responses {
+            if case .runtimeError(let message)? = response.result { Issue.record("runtime_error: \(message)") }
+        }
+    }
 }

@@ -12,7 +12,7 @@ struct CallControlTests {
         let recorder = Recorder()
         let harness = InProcessHarness(interceptors: [recorder])
         let error = await #expect(throws: RPCError.self) {
-            try await harness.client().fullDuplexCall(options: CallOptions(timeout: .milliseconds(100))) { writer in
+            try await harness.client().fullDuplexCall(options: CallOptions(timeout: .seconds(2))) { writer in
                 try await writer.write(outputRequest([1], intervalUs: 600_000_000))
             } onResponse: { responses in
                 for try await _ in responses {}
@@ -32,7 +32,7 @@ struct CallControlTests {
             }, interceptors: [recorder])
         let relay = Clinic_Testing_V1_UnimplementedService.Client(caller: harness.rpc())
         let error = await #expect(throws: RPCError.self) {
-            _ = try await relay.unimplementedCall(Google_Protobuf_Empty(), options: CallOptions(timeout: .milliseconds(300)))
+            _ = try await relay.unimplementedCall(Google_Protobuf_Empty(), options: CallOptions(timeout: .seconds(2)))
         }
         #expect(error?.code == .deadlineExceeded)
         try await eventually { recorder.all.count == 2 && recorder.all.allSatisfy { $0.outcome != nil } }
@@ -151,5 +151,43 @@ struct CallControlTests {
         _ = await iterator.next()
         try await harness.stop()
         #expect(try await call.value == 3)
+    }
+}
+
+/// Fails the first stream it is asked for with an error marked "never processed" (as the
+/// network transport does for calls above a GOAWAY's last stream id), then behaves normally.
+final class RefusesFirstStream: ClientTransport {
+    let inner: InProcessTransport.Client
+    let refused = Atomic<Int>(0)
+
+    init(_ inner: InProcessTransport.Client) { self.inner = inner }
+
+    func withStream<Result: Sendable>(_ start: RPCCallStart, _ body: (RPCClientStream) async throws -> Result) async throws -> Result {
+        if refused.add(1, ordering: .relaxed).newValue == 1 {
+            var error = RPCError(code: .unavailable, message: "GOAWAY: not processed")
+            error.wasNeverProcessed = true
+            throw error
+        }
+        return try await inner.withStream(start, body)
+    }
+
+    func beginGracefulShutdown() {}
+}
+
+@Suite("Call layer: transparent retry")
+struct TransparentRetryTests {
+    @Test func aCallTheServerNeverProcessedIsRetriedOnceWhateverTheMethod() async throws {
+        let harness = InProcessHarness()
+        let transport = RefusesFirstStream(harness.transport.client)
+        let client = TestService.Client(caller: RPCClient(transport: transport))
+        // StreamingOutputCall is not idempotent, and is retried anyway: it never ran.
+        let count = try await client.streamingOutputCall(outputRequest([1, 2])) { responses in
+            var count = 0
+            for try await _ in responses { count += 1 }
+            return count
+        }
+        #expect(count == 2)
+        #expect(transport.refused.load(ordering: .relaxed) == 2)
+        try await harness.stop()
     }
 }

@@ -34,7 +34,7 @@ func subject<Ours: ProtoMessage, Theirs: SwiftProtobuf.Message>(
     let ourMessage = try Ours(serializedBytes: bytes)
     let theirMessage = try Theirs(serializedBytes: bytes)
     // Same content: both re-encode to the same length as the input (map order may differ).
-    guard try ourMessage.serializedSize() == bytes.count, try theirMessage.serializedBytes().count == bytes.count else {
+    guard try ourMessage.serializedSize() == bytes.count, (try theirMessage.serializedBytes() as [UInt8]).count == bytes.count else {
         throw FixtureError(message: "\(name): implementations disagree on the encoded size")
     }
     return Subject(

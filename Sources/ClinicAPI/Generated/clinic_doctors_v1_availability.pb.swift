@@ -250,6 +250,13 @@ public struct Clinic_Doctors_V1_WorkingPeriod: ProtoMessage {
     public var source: Clinic_Doctors_V1_WorkingPeriodSource = .init()
     /// For EXTRA_HOURS, the exception it comes from.
     public var exceptionId: String = ""
+    /// The bookable slots of this period, in start order, each inside `interval`, so that free
+    /// slots are these minus bookings. A weekly window is cut in wall-clock time from its start: on
+    /// a spring-forward day a slot whose wall-clock range does not (wholly) exist is skipped, and on
+    /// a fall-back day a slot starting at a time that happens twice is offered once, at its first
+    /// occurrence, lasting `slot_duration`. Extra hours are cut in absolute time from the period's
+    /// start. Slots overlapping time off are left out.
+    public var slots: [Clinic_Common_V1_Interval] = []
     /// Fields read from the wire that this version of the schema does not know.
     public var unknownFields = UnknownFields()
 
@@ -271,6 +278,9 @@ public struct Clinic_Doctors_V1_WorkingPeriod: ProtoMessage {
         }
         self.source = Clinic_Doctors_V1_WorkingPeriodSource(protoNumber: Int32(truncatingIfNeeded: _c.source.rawValue))
         self.exceptionId = try CMessageReader.string(_c.exception_id)
+        self.slots = try CMessageReader.array(count: _c.n_slots, _c.slots) { (element: UnsafeMutablePointer<Clinic__Common__V1__Interval>?) throws(ProtoError) in
+            try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Common_V1_Interval.self)
+        }
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -284,6 +294,10 @@ public struct Clinic_Doctors_V1_WorkingPeriod: ProtoMessage {
         }
         _c.pointee.source = Clinic__Doctors__V1__WorkingPeriodSource(rawValue: .init(truncatingIfNeeded: self.source.protoNumber))
         _c.pointee.exception_id = try arena.cString(self.exceptionId)
+        _c.pointee.n_slots = self.slots.count
+        _c.pointee.slots = try arena.array(count: self.slots.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Common__V1__Interval>? in
+            return try arena.message(self.slots[index], as: Clinic__Common__V1__Interval.self)
+        }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 package import ClinicAPI
 
 /// A role a caller acts in, named as `MethodPolicy.roles` names it (the `.proto`'s
@@ -27,6 +28,14 @@ package enum Role: String, Sendable, Hashable, CaseIterable, Comparable {
         case .service: self = .service
         case .unspecified, .UNRECOGNIZED: return nil
         }
+    }
+
+    /// An account role from a command-line argument: `super-admin`, `super_admin`, `Doctor`...
+    /// (never `service`, which no account holds).
+    package init?(argument: String) {
+        let name = argument.lowercased().replacingOccurrences(of: "-", with: "_")
+        guard let role = Role(rawValue: name), role != .service else { return nil }
+        self = role
     }
 
     /// The proto enum value.

@@ -3,26 +3,32 @@ internal import CProtobufC
 extension ProtoMessage {
     /// Decodes protobuf bytes through protobuf-c.
     ///
-    /// The size limit and a structural scan (nesting depth, decoded size, UTF-8, NUL in strings) run before
-    /// protobuf-c sees a byte: its unpack recurses without a depth bound and truncates strings at
-    /// NUL without saying so.
+    /// The size limit and a structural scan (nesting depth, decoded size, UTF-8, NUL in strings)
+    /// run before protobuf-c sees a byte: its unpack recurses without a depth bound and truncates
+    /// strings at NUL without saying so.
     public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: DecodingLimits) throws(ProtoError) {
         guard bytes.count <= limits.maxBytes else {
             throw ProtoError(.tooLarge, "message of \(bytes.count) bytes exceeds the limit of \(limits.maxBytes)")
         }
-        let message = try CMessageUnpacker.unpack(
-            bytes, descriptor: Self.protoDescriptor, maxDepth: limits.maxDepth, maxDecodedBytes: limits.maxDecodedBytes)
-        defer { protobuf_c_message_free_unpacked(message, nil) }
-        try self.init(_cMessage: UnsafeRawPointer(message))
+        self = try ProtoArena.withScratch { (arena) throws(ProtoError) -> Self in
+            try arena.withCAllocator { (allocator) throws(ProtoError) -> Self in
+                let message = try CMessageUnpacker.unpack(
+                    bytes, descriptor: Self.protoDescriptor, maxDepth: limits.maxDepth,
+                    maxDecodedBytes: limits.maxDecodedBytes, allocator: allocator)
+                // No free_unpacked: the message lives in the arena, which goes as a whole.
+                return try Self(_cMessage: UnsafeRawPointer(message))
+            }
+        }
     }
 
     /// Encodes the message in the protobuf binary format through protobuf-c.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
-        var arena = ProtoArena()
-        let message = try cMessage(in: &arena)
-        let size = protobuf_c_message_get_packed_size(message)
-        return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            count = protobuf_c_message_pack(message, buffer.baseAddress)
+        try ProtoArena.withScratch { (arena) throws(ProtoError) -> [UInt8] in
+            let message = try cMessage(in: &arena)
+            let size = protobuf_c_message_get_packed_size(message)
+            return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+                count = protobuf_c_message_pack(message, buffer.baseAddress)
+            }
         }
     }
 
@@ -33,15 +39,16 @@ extension ProtoMessage {
         var arena = ProtoArena()
         let message = try cMessage(in: &arena)
         let size = protobuf_c_message_get_packed_size(message)
-        let buffer = arena.allocate(bytes: size)
+        let buffer = arena.allocateUninitialized(bytes: size)
         let written = protobuf_c_message_pack(message, buffer.assumingMemoryBound(to: UInt8.self))
         return try body(UnsafeRawBufferPointer(start: buffer, count: written))
     }
 
     /// The encoded size in bytes.
     public func serializedSize() throws(ProtoError) -> Int {
-        var arena = ProtoArena()
-        return protobuf_c_message_get_packed_size(try cMessage(in: &arena))
+        try ProtoArena.withScratch { (arena) throws(ProtoError) -> Int in
+            protobuf_c_message_get_packed_size(try cMessage(in: &arena))
+        }
     }
 
     /// Builds this value's C message in `arena`.

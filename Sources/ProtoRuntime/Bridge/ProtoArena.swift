@@ -8,37 +8,81 @@ import Musl
 import Darwin
 #endif
 
-/// A bump allocator that owns every byte of a C message built from Swift values.
+/// A bump allocator that owns every byte of a C message tree.
 ///
 /// Encoding builds the protobuf-c struct tree inside one arena, packs it, and frees the arena in one
-/// go: no per-field `malloc`/`free`, and nothing to leak when a conversion throws halfway. Never hand
-/// an arena-built message to `free_unpacked`.
+/// go: no per-field `malloc`/`free`, and nothing to leak when a conversion throws halfway.
+/// Decoding hands the arena to protobuf-c as its allocator, so unpack costs no `malloc` per string
+/// or sub-message and the message needs no `free_unpacked` walk. Never hand an arena-built
+/// message to `free_unpacked`.
 public struct ProtoArena: ~Copyable {
     private var chunk: UnsafeMutableRawPointer?
     private var used = 0
     private var capacity = 0
+    /// Whether `chunk` came from `malloc` (not from the caller's scratch memory).
+    private var ownsChunk = true
     /// Earlier chunks, freed on deinit. Rare: the first chunk fits typical messages.
     private var retired: [UnsafeMutableRawPointer] = []
 
     private static let firstChunkSize = 4096
-    private static let alignment = 16
+    /// Enough for every C scalar and pointer protobuf-c stores.
+    private static let alignment = 8
 
     /// An empty arena; the first allocation maps the first chunk.
     public init() {}
 
+    /// An arena that allocates from `scratch` first (the caller keeps it alive and frees it).
+    private init(scratch: UnsafeMutableRawBufferPointer) {
+        chunk = scratch.baseAddress
+        capacity = scratch.count
+        ownsChunk = false
+    }
+
     deinit {
-        free(chunk)
+        if ownsChunk { free(chunk) }
         for block in retired { free(block) }
+    }
+
+    /// Runs `body` with an arena whose first chunk is on the stack, so a typical encode or decode
+    /// calls `malloc` only for its result. Nothing allocated in the arena may escape `body`.
+    static func withScratch<R, E: Error>(_ body: (inout ProtoArena) throws(E) -> R) throws(E) -> R {
+        let result = withUnsafeTemporaryAllocation(byteCount: firstChunkSize, alignment: 16) { scratch in
+            var arena = ProtoArena(scratch: scratch)
+            return Result { () throws(E) -> R in try body(&arena) }
+        }
+        return try result.get()
+    }
+
+    /// Runs `body` with a protobuf-c allocator that allocates in this arena and frees nothing.
+    mutating func withCAllocator<R, E: Error>(
+        _ body: (UnsafeMutablePointer<ProtobufCAllocator>) throws(E) -> R
+    ) throws(E) -> R {
+        try withUnsafeMutablePointer(to: &self) { (arena) throws(E) -> R in
+            var allocator = ProtobufCAllocator(
+                alloc: { data, size in
+                    // Force-unwrap: allocator_data is always the arena.
+                    data!.assumingMemoryBound(to: ProtoArena.self).pointee.allocateUninitialized(bytes: size)
+                },
+                free: { _, _ in },
+                allocator_data: UnsafeMutableRawPointer(arena))
+            return try withUnsafeMutablePointer(to: &allocator) { (allocator) throws(E) -> R in try body(allocator) }
+        }
     }
 
     /// `count` bytes aligned for any C scalar or pointer, zeroed.
     public mutating func allocate(bytes count: Int) -> UnsafeMutableRawPointer {
+        let pointer = allocateUninitialized(bytes: count)
+        pointer.initializeMemory(as: UInt8.self, repeating: 0, count: count)
+        return pointer
+    }
+
+    /// `count` bytes aligned for any C scalar or pointer, with undefined contents.
+    mutating func allocateUninitialized(bytes count: Int) -> UnsafeMutableRawPointer {
         let size = (count + Self.alignment - 1) & ~(Self.alignment - 1)
         if used + size > capacity { grow(atLeast: size) }
         // Force-unwrap: grow() always installs a chunk of at least `size` bytes.
         let pointer = chunk! + used
         used += size
-        pointer.initializeMemory(as: UInt8.self, repeating: 0, count: size)
         return pointer
     }
 
@@ -50,137 +94,18 @@ public struct ProtoArena: ~Copyable {
     /// A C message of the described type, initialized by its `message_init` (descriptor set,
     /// defaults in place).
     public mutating func allocateMessage(_ descriptor: MessageDescriptor) -> UnsafeMutableRawPointer {
-        let pointer = allocate(bytes: descriptor.cSize)
+        // No zeroing: message_init writes the whole struct.
+        let pointer = allocateUninitialized(bytes: descriptor.cSize)
         protobuf_c_message_init(descriptor.raw, pointer)
         return pointer
     }
 
-    /// The C message of `value`, built in this arena, typed as its protobuf-c struct `C`.
-    public mutating func message<M: ProtoMessage, C>(_ value: M, as type: C.Type) throws(ProtoError) -> UnsafeMutablePointer<C> {
-        let pointer = allocateMessage(M.protoDescriptor)
-        try value._writeC(to: pointer, arena: &self)
-        return pointer.assumingMemoryBound(to: C.self)
-    }
-
-    /// A NUL-terminated copy of `string` for a `char *` field.
-    ///
-    /// Throws for a string holding NUL: protobuf-c measures strings with `strlen` and would silently
-    /// cut it there.
-    public mutating func cString(_ string: String) throws(ProtoError) -> UnsafeMutablePointer<CChar> {
-        var string = string
-        let copy: UnsafeMutablePointer<CChar>? = string.withUTF8 { utf8 in
-            guard let source = utf8.baseAddress else { return cprotobufc_empty_string() }
-            if memchr(source, 0, utf8.count) != nil { return nil }
-            let target = allocate(bytes: utf8.count + 1)
-            target.copyMemory(from: source, byteCount: utf8.count)
-            return target.assumingMemoryBound(to: CChar.self)
-        }
-        guard let copy else {
-            throw ProtoError(.unsupported, "strings cannot contain NUL (protobuf-c stores C strings)")
-        }
-        return copy
-    }
-
-    /// A copy of `bytes` for a `ProtobufCBinaryData` field: (length, data or nil when empty).
-    public mutating func bytes(_ bytes: [UInt8]) -> (count: Int, data: UnsafeMutablePointer<UInt8>?) {
-        guard !bytes.isEmpty else { return (0, nil) }
-        let target = allocate(UInt8.self, count: bytes.count)
-        bytes.withUnsafeBufferPointer { target.update(from: $0.baseAddress!, count: $0.count) }
-        return (bytes.count, target)
-    }
-
-    /// A C array holding `values`, for a repeated scalar field.
-    public mutating func array<T>(_ values: [T]) -> UnsafeMutablePointer<T>? {
-        guard !values.isEmpty else { return nil }
-        let target = allocate(T.self, count: values.count)
-        values.withUnsafeBufferPointer { target.update(from: $0.baseAddress!, count: $0.count) }
-        return target
-    }
-
-    /// A C array of `count` values produced by `element`, for repeated strings, enums and messages.
-    public mutating func array<T, E: Error>(
-        count: Int,
-        _ element: (Int, inout ProtoArena) throws(E) -> T
-    ) throws(E) -> UnsafeMutablePointer<T>? {
-        guard count > 0 else { return nil }
-        let target = allocate(T.self, count: count)
-        for index in 0..<count {
-            (target + index).initialize(to: try element(index, &self))
-        }
-        return target
-    }
-
-    /// Attaches preserved unknown fields to the C message at `message` so pack re-emits them
-    /// (after any already attached).
-    public mutating func setUnknownFields(_ fields: UnknownFields, message: UnsafeMutableRawPointer) {
-        guard !fields.isEmpty else { return }
-        let entries = growUnknownFields(of: message, by: fields.fields.count)
-        for (index, field) in fields.fields.enumerated() {
-            let (count, data) = bytes(field.data)
-            entries[index] = ProtobufCMessageUnknownField(
-                tag: field.number,
-                wire_type: ProtobufCWireType(rawValue: UInt32(field.wireType)),
-                len: count,
-                data: data
-            )
-        }
-    }
-
-    /// Makes pack write a proto3 `double` field that holds -0.0.
-    ///
-    /// protobuf-c leaves out a presence-free float or double that compares equal to zero, -0.0
-    /// included; the reference implementations compare bit patterns and write it. The value goes
-    /// out as an unknown field with the same number, which pack emits after the known fields and
-    /// every decoder reads back into the field.
-    @inlinable
-    public mutating func keepNegativeZero(_ value: Double, number: UInt32, message: UnsafeMutableRawPointer) {
-        if value == 0, value.sign == .minus {
-            appendFixedWidth(value.bitPattern, byteCount: 8, number: number, message: message)
-        }
-    }
-
-    /// Makes pack write a proto3 `float` field that holds -0.0 (see the `Double` overload).
-    @inlinable
-    public mutating func keepNegativeZero(_ value: Float, number: UInt32, message: UnsafeMutableRawPointer) {
-        if value == 0, value.sign == .minus {
-            appendFixedWidth(UInt64(value.bitPattern), byteCount: 4, number: number, message: message)
-        }
-    }
-
-    /// Appends a fixed32 or fixed64 unknown field holding the low `byteCount` bytes of `bits`.
-    @usableFromInline
-    mutating func appendFixedWidth(_ bits: UInt64, byteCount: Int, number: UInt32, message: UnsafeMutableRawPointer) {
-        let data = allocate(UInt8.self, count: byteCount)
-        for index in 0..<byteCount { data[index] = UInt8(truncatingIfNeeded: bits >> (8 * UInt64(index))) }
-        let entry = growUnknownFields(of: message, by: 1)
-        entry.pointee = ProtobufCMessageUnknownField(
-            tag: number,
-            wire_type: byteCount == 8 ? PROTOBUF_C_WIRE_TYPE_64BIT : PROTOBUF_C_WIRE_TYPE_32BIT,
-            len: byteCount,
-            data: data
-        )
-    }
-
-    /// Enlarges the message's unknown-field array by `count` entries and returns the first new one.
-    private mutating func growUnknownFields(
-        of message: UnsafeMutableRawPointer, by count: Int
-    ) -> UnsafeMutablePointer<ProtobufCMessageUnknownField> {
-        let base = message.assumingMemoryBound(to: ProtobufCMessage.self)
-        let existing = Int(base.pointee.n_unknown_fields)
-        let entries = allocate(ProtobufCMessageUnknownField.self, count: existing + count)
-        if existing > 0, let old = base.pointee.unknown_fields {
-            entries.update(from: old, count: existing)
-        }
-        base.pointee.n_unknown_fields = UInt32(existing + count)
-        base.pointee.unknown_fields = entries
-        return entries + existing
-    }
-
     private mutating func grow(atLeast size: Int) {
-        if let chunk { retired.append(chunk) }
+        if let chunk, ownsChunk { retired.append(chunk) }
         let newCapacity = max(Self.firstChunkSize, capacity * 2, size)
-        // Force-unwrap: allocation failure of a few KiB is unrecoverable anyway.
+        // Force-unwrap: an allocation failure here is unrecoverable anyway.
         chunk = malloc(newCapacity)!
+        ownsChunk = true
         capacity = newCapacity
         used = 0
     }

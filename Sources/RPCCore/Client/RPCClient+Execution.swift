@@ -43,10 +43,15 @@ extension RPCClient {
         let policy = call.method.policy.isIdempotent ? options.retries : nil
         var attempt = 1
         var backoff = policy?.initialBackoff ?? .zero
+        var transparentRetryUsed = false
         while true {
             let record = ClientCallRecord()
             do {
                 return try await self.attempt(call, options: options, requests: requests, record: record, onResponse: onResponse)
+            } catch let error as RPCError where error.wasNeverProcessed && !transparentRetryUsed && !Task.isCancelled {
+                // The server never saw it (GOAWAY): safe to send again once, for any method.
+                transparentRetryUsed = true
+                continue
             } catch let error as RPCError {
                 guard let policy, attempt < policy.maxAttempts, policy.retryableCodes.contains(error.code),
                     record.messagesReceived == 0, !Task.isCancelled

@@ -155,10 +155,11 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             write(.pong(data), context: context)
         case .goAway(let goAway, let refused, let closeNow):
             logger.debug("the server sent GOAWAY", metadata: ["goaway": "\(goAway)"])
-            let error = RPCError(
+            var error = RPCError(
                 code: .unavailable, message: "the server is going away (\(goAway.code)) and did not process this call")
+            error.wasNeverProcessed = true
             for stream in refused { fail(stream, with: error) }
-            failPendingOpens(RPCError(code: .unavailable, message: "the server is going away (\(goAway.code))"))
+            failPendingOpens(error)
             events.draining()
             if closeNow {
                 failure = failure ?? RPCError(code: .unavailable, message: "the server closed the connection (\(goAway.code))")

@@ -1,7 +1,6 @@
 import ClinicAPI
 import Foundation
 import Logging
-import NIOPosix
 @testable import Platform
 import ProtoRuntime
 import RPCCore

@@ -592,7 +592,7 @@ const ProtobufCMessageDescriptor clinic__doctors__v1__schedule_day__descriptor =
   (ProtobufCMessageInit) clinic__doctors__v1__schedule_day__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor clinic__doctors__v1__working_period__field_descriptors[4] =
+static const ProtobufCFieldDescriptor clinic__doctors__v1__working_period__field_descriptors[5] =
 {
   {
     "interval",
@@ -642,17 +642,30 @@ static const ProtobufCFieldDescriptor clinic__doctors__v1__working_period__field
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "slots",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Clinic__Doctors__V1__WorkingPeriod, n_slots),
+    offsetof(Clinic__Doctors__V1__WorkingPeriod, slots),
+    &clinic__common__v1__interval__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned clinic__doctors__v1__working_period__field_indices_by_name[] = {
   3,   /* field[3] = exception_id */
   0,   /* field[0] = interval */
   1,   /* field[1] = slot_duration */
+  4,   /* field[4] = slots */
   2,   /* field[2] = source */
 };
 static const ProtobufCIntRange clinic__doctors__v1__working_period__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor clinic__doctors__v1__working_period__descriptor =
 {
@@ -662,7 +675,7 @@ const ProtobufCMessageDescriptor clinic__doctors__v1__working_period__descriptor
   "Clinic__Doctors__V1__WorkingPeriod",
   "clinic.doctors.v1",
   sizeof(Clinic__Doctors__V1__WorkingPeriod),
-  4,
+  5,
   clinic__doctors__v1__working_period__field_descriptors,
   clinic__doctors__v1__working_period__field_indices_by_name,
   1,  clinic__doctors__v1__working_period__number_ranges,

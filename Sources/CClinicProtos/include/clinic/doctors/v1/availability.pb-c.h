@@ -227,10 +227,20 @@ struct  Clinic__Doctors__V1__WorkingPeriod
    * For EXTRA_HOURS, the exception it comes from.
    */
   char *exception_id;
+  /*
+   * The bookable slots of this period, in start order, each inside `interval`, so that free
+   * slots are these minus bookings. A weekly window is cut in wall-clock time from its start: on
+   * a spring-forward day a slot whose wall-clock range does not (wholly) exist is skipped, and on
+   * a fall-back day a slot starting at a time that happens twice is offered once, at its first
+   * occurrence, lasting `slot_duration`. Extra hours are cut in absolute time from the period's
+   * start. Slots overlapping time off are left out.
+   */
+  size_t n_slots;
+  Clinic__Common__V1__Interval **slots;
 };
 #define CLINIC__DOCTORS__V1__WORKING_PERIOD__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&clinic__doctors__v1__working_period__descriptor) \
-    , NULL, NULL, CLINIC__DOCTORS__V1__WORKING_PERIOD_SOURCE__WORKING_PERIOD_SOURCE_UNSPECIFIED, (char *)protobuf_c_empty_string }
+    , NULL, NULL, CLINIC__DOCTORS__V1__WORKING_PERIOD_SOURCE__WORKING_PERIOD_SOURCE_UNSPECIFIED, (char *)protobuf_c_empty_string, 0,NULL }
 
 
 /* Clinic__Doctors__V1__WeeklyAvailability methods */

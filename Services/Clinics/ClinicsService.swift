@@ -1,0 +1,90 @@
+package import ClinicAPI
+import Foundation
+import Logging
+package import Platform
+package import RPCCore
+package import Storage
+
+/// The clinics service: the platform-wide directory of clinics (tenants) with their
+/// descriptions, full-text search, and the catalog of specialties.
+///
+/// Everything lives in the service's platform database (`<data>/clinics/platform.db`). Creating a
+/// clinic also creates its first clinic admin account through the auth service (`auth`, called
+/// with this service's own identity); see `ClinicsService+Create.swift` for how the two writes
+/// stay consistent. Handlers are thin: they check the request (`ClinicRules`), ask the access
+/// rules (`ClinicAccess`) and run one transaction (`ClinicStore`).
+///
+/// Serve it with an `AuthorizationInterceptor` (no tenant databases needed: no method is
+/// tenant scoped), and `close()` it at shutdown.
+package final class ClinicsService: Clinic_Clinics_V1_ClinicService.ServiceProtocol {
+    let configuration: ClinicsConfiguration
+    let pool: TenantDatabasePool
+    let database: Database
+    let accounts: AdminAccounts
+
+    private init(configuration: ClinicsConfiguration, pool: TenantDatabasePool, database: Database, auth: Clinic_Auth_V1_AuthService.Client) {
+        self.configuration = configuration
+        self.pool = pool
+        self.database = database
+        self.accounts = AdminAccounts(auth: auth, timeout: configuration.authCallTimeout)
+    }
+
+    /// Opens (and migrates) `<data>/clinics/platform.db`, forgets creations abandoned for longer
+    /// than `abandonedCreationAge`, and returns the service. `auth` must reach the auth service
+    /// as the clinics service (mTLS identity `spiffe://clinic/clinics`), with no user token.
+    package static func start(configuration: ClinicsConfiguration, auth: Clinic_Auth_V1_AuthService.Client) async throws -> ClinicsService {
+        let pool = try TenantDatabasePool(
+            dataDirectory: configuration.dataDirectory, service: "clinics", tenantMigrator: Migrator([]),
+            platformMigrator: ClinicsSchema.migrator, maxOpenDatabases: 1, configuration: configuration.storage,
+            threadCount: 2)
+        do {
+            let database = try await pool.platformDatabase()
+            let service = ClinicsService(configuration: configuration, pool: pool, database: database, auth: auth)
+            try await service.forgetAbandonedCreations()
+            configuration.logger.info("clinics service started")
+            return service
+        } catch {
+            await pool.close()
+            throw error
+        }
+    }
+
+    /// Closes the database.
+    package func close() async {
+        await pool.close()
+    }
+
+    /// Which clinics exist (active ones), read from this service's own database: the
+    /// `TenantDirectory` for services running in the same process (tests, a single-process host).
+    /// Other processes ask `GetClinic` instead.
+    package var tenantDirectory: any TenantDirectory { LocalClinicDirectory(database: database) }
+
+    // MARK: Helpers for the handlers
+
+    /// Runs a write transaction, mapping storage failures to RPC errors.
+    func write<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        do {
+            return try await database.write(body)
+        } catch {
+            throw RPCError(storage: error, what: what)
+        }
+    }
+
+    /// Runs a read transaction, mapping storage failures to RPC errors.
+    func read<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        do {
+            return try await database.read(body)
+        } catch {
+            throw RPCError(storage: error, what: what)
+        }
+    }
+}
+
+/// Active clinics of the clinics service's own database, as a `TenantDirectory`.
+struct LocalClinicDirectory: TenantDirectory {
+    let database: Database
+
+    func contains(_ tenant: TenantID) async throws -> Bool {
+        try await database.read { db in try ClinicStore.find(id: tenant.rawValue, db)?.status == .active }
+    }
+}

@@ -1,0 +1,137 @@
+internal import CProtobufC
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Field values in the arena: what generated `_writeC` calls to fill a C struct.
+extension ProtoArena {
+    /// The C message of `value`, built in this arena, typed as its protobuf-c struct `C`.
+    public mutating func message<M: ProtoMessage, C>(_ value: M, as type: C.Type) throws(ProtoError) -> UnsafeMutablePointer<C> {
+        let pointer = allocateMessage(M.protoDescriptor)
+        try value._writeC(to: pointer, arena: &self)
+        return pointer.assumingMemoryBound(to: C.self)
+    }
+
+    /// A NUL-terminated copy of `string` for a `char *` field.
+    ///
+    /// Throws for a string holding NUL: protobuf-c measures strings with `strlen` and would silently
+    /// cut it there.
+    public mutating func cString(_ string: String) throws(ProtoError) -> UnsafeMutablePointer<CChar> {
+        var string = string
+        let copy: UnsafeMutablePointer<CChar>? = string.withUTF8 { utf8 in
+            guard let source = utf8.baseAddress else { return cprotobufc_empty_string() }
+            if memchr(source, 0, utf8.count) != nil { return nil }
+            let target = allocateUninitialized(bytes: utf8.count + 1)
+            target.copyMemory(from: source, byteCount: utf8.count)
+            target.storeBytes(of: 0, toByteOffset: utf8.count, as: UInt8.self)
+            return target.assumingMemoryBound(to: CChar.self)
+        }
+        guard let copy else {
+            throw ProtoError(.unsupported, "strings cannot contain NUL (protobuf-c stores C strings)")
+        }
+        return copy
+    }
+
+    /// A copy of `bytes` for a `ProtobufCBinaryData` field: (length, data or nil when empty).
+    public mutating func bytes(_ bytes: [UInt8]) -> (count: Int, data: UnsafeMutablePointer<UInt8>?) {
+        guard !bytes.isEmpty else { return (0, nil) }
+        let target = allocateUninitialized(bytes: bytes.count).bindMemory(to: UInt8.self, capacity: bytes.count)
+        // Force-unwrap: a non-empty array has storage.
+        bytes.withUnsafeBufferPointer { target.initialize(from: $0.baseAddress!, count: $0.count) }
+        return (bytes.count, target)
+    }
+
+    /// A C array holding `values`, for a repeated scalar field.
+    public mutating func array<T>(_ values: [T]) -> UnsafeMutablePointer<T>? {
+        guard !values.isEmpty else { return nil }
+        let target = allocateUninitialized(bytes: values.count * MemoryLayout<T>.stride)
+            .bindMemory(to: T.self, capacity: values.count)
+        // Force-unwrap: a non-empty array has storage.
+        values.withUnsafeBufferPointer { target.initialize(from: $0.baseAddress!, count: $0.count) }
+        return target
+    }
+
+    /// A C array of `count` values produced by `element`, for repeated strings, enums and messages.
+    public mutating func array<T, E: Error>(
+        count: Int,
+        _ element: (Int, inout ProtoArena) throws(E) -> T
+    ) throws(E) -> UnsafeMutablePointer<T>? {
+        guard count > 0 else { return nil }
+        let target = allocate(T.self, count: count)
+        for index in 0..<count {
+            (target + index).initialize(to: try element(index, &self))
+        }
+        return target
+    }
+
+    /// Attaches preserved unknown fields to the C message at `message` so pack re-emits them
+    /// (after any already attached).
+    public mutating func setUnknownFields(_ fields: UnknownFields, message: UnsafeMutableRawPointer) {
+        guard !fields.isEmpty else { return }
+        let entries = growUnknownFields(of: message, by: fields.fields.count)
+        for (index, field) in fields.fields.enumerated() {
+            let (count, data) = bytes(field.data)
+            entries[index] = ProtobufCMessageUnknownField(
+                tag: field.number,
+                wire_type: ProtobufCWireType(rawValue: UInt32(field.wireType)),
+                len: count,
+                data: data
+            )
+        }
+    }
+
+    /// Makes pack write a proto3 `double` field that holds -0.0.
+    ///
+    /// protobuf-c leaves out a presence-free float or double that compares equal to zero, -0.0
+    /// included; the reference implementations compare bit patterns and write it. The value goes
+    /// out as an unknown field with the same number, which pack emits after the known fields and
+    /// every decoder reads back into the field.
+    @inlinable
+    public mutating func keepNegativeZero(_ value: Double, number: UInt32, message: UnsafeMutableRawPointer) {
+        if value == 0, value.sign == .minus {
+            appendFixedWidth(value.bitPattern, byteCount: 8, number: number, message: message)
+        }
+    }
+
+    /// Makes pack write a proto3 `float` field that holds -0.0 (see the `Double` overload).
+    @inlinable
+    public mutating func keepNegativeZero(_ value: Float, number: UInt32, message: UnsafeMutableRawPointer) {
+        if value == 0, value.sign == .minus {
+            appendFixedWidth(UInt64(value.bitPattern), byteCount: 4, number: number, message: message)
+        }
+    }
+
+    /// Appends a fixed32 or fixed64 unknown field holding the low `byteCount` bytes of `bits`.
+    @usableFromInline
+    mutating func appendFixedWidth(_ bits: UInt64, byteCount: Int, number: UInt32, message: UnsafeMutableRawPointer) {
+        let data = allocate(UInt8.self, count: byteCount)
+        for index in 0..<byteCount { data[index] = UInt8(truncatingIfNeeded: bits >> (8 * UInt64(index))) }
+        let entry = growUnknownFields(of: message, by: 1)
+        entry.pointee = ProtobufCMessageUnknownField(
+            tag: number,
+            wire_type: byteCount == 8 ? PROTOBUF_C_WIRE_TYPE_64BIT : PROTOBUF_C_WIRE_TYPE_32BIT,
+            len: byteCount,
+            data: data
+        )
+    }
+
+    /// Enlarges the message's unknown-field array by `count` entries and returns the first new one.
+    private mutating func growUnknownFields(
+        of message: UnsafeMutableRawPointer, by count: Int
+    ) -> UnsafeMutablePointer<ProtobufCMessageUnknownField> {
+        let base = message.assumingMemoryBound(to: ProtobufCMessage.self)
+        let existing = Int(base.pointee.n_unknown_fields)
+        let entries = allocate(ProtobufCMessageUnknownField.self, count: existing + count)
+        if existing > 0, let old = base.pointee.unknown_fields {
+            entries.update(from: old, count: existing)
+        }
+        base.pointee.n_unknown_fields = UInt32(existing + count)
+        base.pointee.unknown_fields = entries
+        return entries + existing
+    }
+}
