@@ -273,7 +273,7 @@ let testTargets: [Target] = [
     ),
     .testTarget(
         name: "DoctorsServiceTests",
-        dependencies: ["DoctorsService", "AuthService", "Platform", "ClinicAPI", "RPCCore", "Storage", "WellKnownTypes"]
+        dependencies: ["DoctorsService", "ClinicsService", "AuthService", "Platform", "ClinicAPI", "RPCCore", "Storage", "WellKnownTypes"]
     ),
     .testTarget(
         name: "PatientsServiceTests",

@@ -2,7 +2,7 @@ package import ClinicAPI
 package import Foundation
 package import Logging
 package import Platform
-package import RPCCore
+import RPCCore
 package import Storage
 
 /// The appointments service: free-slot search, booking and the appointment life cycle, in one

@@ -2,8 +2,8 @@ package import ClinicAPI
 package import Foundation
 package import Logging
 package import Platform
-package import RPCCore
-package import Storage
+import RPCCore
+import Storage
 
 /// The patient service: clinic staff register, find, update and archive the patients of their
 /// clinic; people sign up as patients (an auth account with ROLE_PATIENT plus a profile) and are

@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 import Platform
 import RPCCore
 package import Storage
@@ -26,9 +26,10 @@ package final class PatientsStorage: Sendable {
         documents = try DocumentFiles(directory: pool.directory + "/documents")
     }
 
-    /// Closes every database.
+    /// Closes every database and stops the document I/O threads.
     package func close() async {
         await pool.close()
+        await documents.shutdown()
     }
 
     /// Runs a write transaction on the platform database, mapping storage failures to RPC errors.

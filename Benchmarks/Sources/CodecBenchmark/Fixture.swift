@@ -4,7 +4,11 @@ import Foundation
 /// implementation decodes the very bytes the reference figures were measured with.
 enum Fixture {
     /// The appointment record's bytes (469 bytes for the shared fixture).
+    /// `CODEC_FIXTURE_BYTES=file` reads them from a file instead (for profilers that cannot spawn).
     static func appointmentBytes(benchDirectory: String) throws -> [UInt8] {
+        if let path = ProcessInfo.processInfo.environment["CODEC_FIXTURE_BYTES"] {
+            return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["protoc", "-I", benchDirectory, "--encode=perf.Appointment", "appointment.proto"]

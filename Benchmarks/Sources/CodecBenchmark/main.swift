@@ -51,14 +51,16 @@ let appointment = try OurAppointment(serializedBytes: appointmentBytes)
 
 // The 64 KiB message: the same record with its notes repeated until it reaches 64 KiB.
 var large = appointment
-while try large.serializedSize() < 64 * 1024 { large.notes += appointment.notes }
+let notesSize = try OurAppointment.with { $0.notes = appointment.notes }.serializedSize()
+let repeats = (64 * 1024 - appointmentBytes.count + notesSize - 1) / notesSize + 1
+large.notes = Array([[String]](repeating: appointment.notes, count: repeats).joined())
 
 let subjects = [
     try subject("appointment", bytes: appointmentBytes, ours: OurAppointment.self, theirs: TheirAppointment.self,
                 descriptor: perf__appointment__descriptor_ref()),
     try subject("small (patient)", bytes: try appointment.patient!.serializedBytes(), ours: OurPatient.self,
                 theirs: TheirPatient.self, descriptor: perf__patient__descriptor_ref()),
-    try subject("64 KiB (1,5k notes)", bytes: try large.serializedBytes(), ours: OurAppointment.self,
+    try subject("64 KiB (\(large.notes.count) notes)", bytes: try large.serializedBytes(), ours: OurAppointment.self,
                 theirs: TheirAppointment.self, descriptor: perf__appointment__descriptor_ref()),
 ]
 
@@ -107,6 +109,13 @@ for subject in subjects {
             bytes.withUnsafeBufferPointer { rawbench_unpack_loop(subject.descriptor, $0.baseAddress, $0.count, n) }
         },
     ]
+}
+
+// `CodecBenchmark DIR profile N`: run only workload N (see the order above) for a profiler.
+if CommandLine.arguments.count > 3, CommandLine.arguments[2] == "profile", let index = Int(CommandLine.arguments[3]) {
+    let workload = workloads[index]
+    print("profiling \(workload.implementation) \(workload.operation) \(workload.message): \(workload.run(20_000))")
+    exit(0)
 }
 
 let results = Harness().measure(workloads)

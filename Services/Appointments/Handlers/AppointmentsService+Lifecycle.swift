@@ -15,10 +15,7 @@ extension AppointmentsService {
         }
         let caller = try context.requirePrincipal()
         let database = try await context.tenantDatabase(clinicID: request.clinicId)
-        var notice: BookingPolicy?
-        if caller.actsAsPatient {
-            notice = try await schedules.clinic(database.tenant.rawValue).policy
-        }
+        let notice: BookingPolicy? = caller.actsAsPatient ? try await schedules.clinic(database.tenant.rawValue).policy : nil
         let reason = request.reason
         let canceller = caller.actor(for: context.method)
         return try await transition(

@@ -4,7 +4,7 @@ import Storage
 import WellKnownTypes
 
 /// One row of `appointments`, as the handlers work with it.
-struct AppointmentRecord: Sendable, Hashable {
+struct AppointmentRecord: Sendable, Equatable {
     var id: String
     var patientID: String
     var patientAccountID: String

@@ -5,7 +5,7 @@ import Storage
 import WellKnownTypes
 
 /// One domain event as the outbox holds it.
-struct OutboxEvent: Sendable, Hashable {
+struct OutboxEvent: Sendable, Equatable {
     /// Position in this clinic's outbox.
     let sequence: Int64
     /// The envelope, with `sequence` filled in.

@@ -9,7 +9,7 @@ import RPCCore
 /// - The super admin manages every account, and is the only one who grants or removes `super_admin`.
 /// - A clinic admin manages the accounts of their clinic (never a super admin) and assigns
 ///   `clinic_admin` and `doctor` there.
-/// - A platform service (doctors, patients) manages the accounts it creates: doctors and patients.
+/// - A platform service (clinics, doctors, patients) manages every account but super admins.
 /// - Everyone sees their own account. Anything else is `not_found`, so ids are not confirmed.
 enum AccountRules {
     // MARK: Visibility and management
@@ -21,7 +21,9 @@ enum AccountRules {
 
     /// Whether `caller` may change or delete `account`.
     static func canManage(_ caller: Principal, _ account: AccountRecord) -> Bool {
-        if caller.kind == .service || caller.has(.superAdmin) { return true }
+        if caller.has(.superAdmin) { return true }
+        // Services manage the accounts they create (doctors, patients, a clinic's first admin).
+        if caller.kind == .service { return !account.roles.contains(.superAdmin) }
         if caller.has(.clinicAdmin), let tenant = caller.tenant {
             return account.clinicID == tenant.rawValue && !account.roles.contains(.superAdmin)
         }

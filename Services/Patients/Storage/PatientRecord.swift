@@ -3,7 +3,7 @@ import Foundation
 import WellKnownTypes
 
 /// One row of `patients`: a patient of one clinic.
-struct PatientRecord: Sendable, Hashable {
+struct PatientRecord: Sendable, Equatable {
     var id: String
     var accountID: String?
     var name: Clinic_Common_V1_PersonName

@@ -5,7 +5,7 @@ import Storage
 import WellKnownTypes
 
 /// A patient's platform profile (`patient_profiles`), from sign-up.
-struct ProfileRecord: Sendable, Hashable {
+struct ProfileRecord: Sendable, Equatable {
     var accountID: String
     var email: String
     var name: Clinic_Common_V1_PersonName

@@ -275,8 +275,12 @@ public struct Clinic_Appointments_V1_Slot: ProtoMessage {
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         _c.pointee.doctor_display_name = try arena.cString(self.doctorDisplayName)
         _c.pointee.n_specialty_codes = self.specialtyCodes.count
-        _c.pointee.specialty_codes = try arena.array(count: self.specialtyCodes.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            return try arena.cString(self.specialtyCodes[index])
+        if !self.specialtyCodes.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.specialtyCodes.count)
+            for (index, element) in self.specialtyCodes.enumerated() {
+                elements[index] = try arena.cString(element)
+            }
+            _c.pointee.specialty_codes = elements
         }
         if let value = self.startTime {
             _c.pointee.start_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)

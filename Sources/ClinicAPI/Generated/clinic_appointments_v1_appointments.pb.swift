@@ -112,8 +112,12 @@ public struct Clinic_Appointments_V1_SearchFreeSlotsResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__SearchFreeSlotsResponse.self)
         _c.pointee.n_slots = self.slots.count
-        _c.pointee.slots = try arena.array(count: self.slots.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Appointments__V1__Slot>? in
-            return try arena.message(self.slots[index], as: Clinic__Appointments__V1__Slot.self)
+        if !self.slots.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Appointments__V1__Slot>?.self, count: self.slots.count)
+            for (index, element) in self.slots.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Appointments__V1__Slot.self)
+            }
+            _c.pointee.slots = elements
         }
         _c.pointee.time_zone = try arena.cString(self.timeZone)
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
@@ -486,8 +490,12 @@ public struct Clinic_Appointments_V1_ListDoctorAppointmentsRequest: ProtoMessage
             _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
         }
         _c.pointee.n_statuses = self.statuses.count
-        _c.pointee.statuses = try arena.array(count: self.statuses.count) { (index, arena) throws(ProtoError) -> Clinic__Appointments__V1__AppointmentStatus in
-            return Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
+        if !self.statuses.isEmpty {
+            let elements = arena.allocate(Clinic__Appointments__V1__AppointmentStatus.self, count: self.statuses.count)
+            for (index, element) in self.statuses.enumerated() {
+                elements[index] = Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            }
+            _c.pointee.statuses = elements
         }
         _c.pointee.page_size = self.pageSize
         _c.pointee.page_token = try arena.cString(self.pageToken)
@@ -527,8 +535,12 @@ public struct Clinic_Appointments_V1_ListDoctorAppointmentsResponse: ProtoMessag
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListDoctorAppointmentsResponse.self)
         _c.pointee.n_appointments = self.appointments.count
-        _c.pointee.appointments = try arena.array(count: self.appointments.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>? in
-            return try arena.message(self.appointments[index], as: Clinic__Appointments__V1__Appointment.self)
+        if !self.appointments.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>?.self, count: self.appointments.count)
+            for (index, element) in self.appointments.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Appointments__V1__Appointment.self)
+            }
+            _c.pointee.appointments = elements
         }
         _c.pointee.time_zone = try arena.cString(self.timeZone)
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
@@ -580,8 +592,12 @@ public struct Clinic_Appointments_V1_ListPatientAppointmentsRequest: ProtoMessag
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.time_filter = Clinic__Appointments__V1__AppointmentTimeFilter(rawValue: .init(truncatingIfNeeded: self.timeFilter.protoNumber))
         _c.pointee.n_statuses = self.statuses.count
-        _c.pointee.statuses = try arena.array(count: self.statuses.count) { (index, arena) throws(ProtoError) -> Clinic__Appointments__V1__AppointmentStatus in
-            return Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
+        if !self.statuses.isEmpty {
+            let elements = arena.allocate(Clinic__Appointments__V1__AppointmentStatus.self, count: self.statuses.count)
+            for (index, element) in self.statuses.enumerated() {
+                elements[index] = Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            }
+            _c.pointee.statuses = elements
         }
         _c.pointee.page_size = self.pageSize
         _c.pointee.page_token = try arena.cString(self.pageToken)
@@ -618,8 +634,12 @@ public struct Clinic_Appointments_V1_ListPatientAppointmentsResponse: ProtoMessa
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListPatientAppointmentsResponse.self)
         _c.pointee.n_appointments = self.appointments.count
-        _c.pointee.appointments = try arena.array(count: self.appointments.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>? in
-            return try arena.message(self.appointments[index], as: Clinic__Appointments__V1__Appointment.self)
+        if !self.appointments.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>?.self, count: self.appointments.count)
+            for (index, element) in self.appointments.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Appointments__V1__Appointment.self)
+            }
+            _c.pointee.appointments = elements
         }
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -678,13 +698,21 @@ public struct Clinic_Appointments_V1_ListAppointmentsRequest: ProtoMessage {
             _c.pointee.interval = try arena.message(value, as: Clinic__Common__V1__Interval.self)
         }
         _c.pointee.n_doctor_ids = self.doctorIds.count
-        _c.pointee.doctor_ids = try arena.array(count: self.doctorIds.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            return try arena.cString(self.doctorIds[index])
+        if !self.doctorIds.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.doctorIds.count)
+            for (index, element) in self.doctorIds.enumerated() {
+                elements[index] = try arena.cString(element)
+            }
+            _c.pointee.doctor_ids = elements
         }
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.n_statuses = self.statuses.count
-        _c.pointee.statuses = try arena.array(count: self.statuses.count) { (index, arena) throws(ProtoError) -> Clinic__Appointments__V1__AppointmentStatus in
-            return Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
+        if !self.statuses.isEmpty {
+            let elements = arena.allocate(Clinic__Appointments__V1__AppointmentStatus.self, count: self.statuses.count)
+            for (index, element) in self.statuses.enumerated() {
+                elements[index] = Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            }
+            _c.pointee.statuses = elements
         }
         _c.pointee.page_size = self.pageSize
         _c.pointee.page_token = try arena.cString(self.pageToken)
@@ -721,8 +749,12 @@ public struct Clinic_Appointments_V1_ListAppointmentsResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListAppointmentsResponse.self)
         _c.pointee.n_appointments = self.appointments.count
-        _c.pointee.appointments = try arena.array(count: self.appointments.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>? in
-            return try arena.message(self.appointments[index], as: Clinic__Appointments__V1__Appointment.self)
+        if !self.appointments.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>?.self, count: self.appointments.count)
+            for (index, element) in self.appointments.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Appointments__V1__Appointment.self)
+            }
+            _c.pointee.appointments = elements
         }
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)

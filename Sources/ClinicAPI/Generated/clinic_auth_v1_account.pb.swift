@@ -95,8 +95,12 @@ public struct Clinic_Auth_V1_Account: ProtoMessage {
             _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
         }
         _c.pointee.n_roles = self.roles.count
-        _c.pointee.roles = try arena.array(count: self.roles.count) { (index, arena) throws(ProtoError) -> Clinic__Common__V1__Role in
-            return Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.roles[index].protoNumber))
+        if !self.roles.isEmpty {
+            let elements = arena.allocate(Clinic__Common__V1__Role.self, count: self.roles.count)
+            for (index, element) in self.roles.enumerated() {
+                elements[index] = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            }
+            _c.pointee.roles = elements
         }
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.state = Clinic__Auth__V1__AccountState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
@@ -232,8 +236,12 @@ public struct Clinic_Auth_V1_Profile: ProtoMessage {
             _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
         }
         _c.pointee.n_roles = self.roles.count
-        _c.pointee.roles = try arena.array(count: self.roles.count) { (index, arena) throws(ProtoError) -> Clinic__Common__V1__Role in
-            return Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.roles[index].protoNumber))
+        if !self.roles.isEmpty {
+            let elements = arena.allocate(Clinic__Common__V1__Role.self, count: self.roles.count)
+            for (index, element) in self.roles.enumerated() {
+                elements[index] = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            }
+            _c.pointee.roles = elements
         }
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.contact {

@@ -319,8 +319,12 @@ public struct Clinic_Auth_V1_GetSigningKeysResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__GetSigningKeysResponse.self)
         _c.pointee.n_keys = self.keys.count
-        _c.pointee.keys = try arena.array(count: self.keys.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Auth__V1__SigningKey>? in
-            return try arena.message(self.keys[index], as: Clinic__Auth__V1__SigningKey.self)
+        if !self.keys.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Auth__V1__SigningKey>?.self, count: self.keys.count)
+            for (index, element) in self.keys.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Auth__V1__SigningKey.self)
+            }
+            _c.pointee.keys = elements
         }
         if let value = self.maxAge {
             _c.pointee.max_age = try arena.message(value, as: Google__Protobuf__Duration.self)
@@ -593,8 +597,12 @@ public struct Clinic_Auth_V1_ListAccountsResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__ListAccountsResponse.self)
         _c.pointee.n_accounts = self.accounts.count
-        _c.pointee.accounts = try arena.array(count: self.accounts.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Auth__V1__Account>? in
-            return try arena.message(self.accounts[index], as: Clinic__Auth__V1__Account.self)
+        if !self.accounts.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Auth__V1__Account>?.self, count: self.accounts.count)
+            for (index, element) in self.accounts.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Auth__V1__Account.self)
+            }
+            _c.pointee.accounts = elements
         }
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -634,8 +642,12 @@ public struct Clinic_Auth_V1_SetAccountRolesRequest: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__SetAccountRolesRequest.self)
         _c.pointee.account_id = try arena.cString(self.accountId)
         _c.pointee.n_roles = self.roles.count
-        _c.pointee.roles = try arena.array(count: self.roles.count) { (index, arena) throws(ProtoError) -> Clinic__Common__V1__Role in
-            return Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.roles[index].protoNumber))
+        if !self.roles.isEmpty {
+            let elements = arena.allocate(Clinic__Common__V1__Role.self, count: self.roles.count)
+            for (index, element) in self.roles.enumerated() {
+                elements[index] = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            }
+            _c.pointee.roles = elements
         }
         _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)

@@ -223,8 +223,12 @@ public struct Clinic_Billing_V1_ListPriceListItemsResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListPriceListItemsResponse.self)
         _c.pointee.n_items = self.items.count
-        _c.pointee.items = try arena.array(count: self.items.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Billing__V1__PriceListItem>? in
-            return try arena.message(self.items[index], as: Clinic__Billing__V1__PriceListItem.self)
+        if !self.items.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__PriceListItem>?.self, count: self.items.count)
+            for (index, element) in self.items.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Billing__V1__PriceListItem.self)
+            }
+            _c.pointee.items = elements
         }
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -383,8 +387,12 @@ public struct Clinic_Billing_V1_InvoiceLineList: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__InvoiceLineList.self)
         _c.pointee.n_lines = self.lines.count
-        _c.pointee.lines = try arena.array(count: self.lines.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Billing__V1__InvoiceLine>? in
-            return try arena.message(self.lines[index], as: Clinic__Billing__V1__InvoiceLine.self)
+        if !self.lines.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__InvoiceLine>?.self, count: self.lines.count)
+            for (index, element) in self.lines.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Billing__V1__InvoiceLine.self)
+            }
+            _c.pointee.lines = elements
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -507,8 +515,12 @@ public struct Clinic_Billing_V1_ListInvoicesRequest: ProtoMessage {
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.n_statuses = self.statuses.count
-        _c.pointee.statuses = try arena.array(count: self.statuses.count) { (index, arena) throws(ProtoError) -> Clinic__Billing__V1__InvoiceStatus in
-            return Clinic__Billing__V1__InvoiceStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
+        if !self.statuses.isEmpty {
+            let elements = arena.allocate(Clinic__Billing__V1__InvoiceStatus.self, count: self.statuses.count)
+            for (index, element) in self.statuses.enumerated() {
+                elements[index] = Clinic__Billing__V1__InvoiceStatus(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            }
+            _c.pointee.statuses = elements
         }
         if let value = self.issued {
             _c.pointee.issued = try arena.message(value, as: Clinic__Common__V1__Interval.self)
@@ -549,8 +561,12 @@ public struct Clinic_Billing_V1_ListInvoicesResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListInvoicesResponse.self)
         _c.pointee.n_invoices = self.invoices.count
-        _c.pointee.invoices = try arena.array(count: self.invoices.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Billing__V1__Invoice>? in
-            return try arena.message(self.invoices[index], as: Clinic__Billing__V1__Invoice.self)
+        if !self.invoices.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__Invoice>?.self, count: self.invoices.count)
+            for (index, element) in self.invoices.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Billing__V1__Invoice.self)
+            }
+            _c.pointee.invoices = elements
         }
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -670,8 +686,12 @@ public struct Clinic_Billing_V1_ListReceiptsResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListReceiptsResponse.self)
         _c.pointee.n_receipts = self.receipts.count
-        _c.pointee.receipts = try arena.array(count: self.receipts.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Billing__V1__Receipt>? in
-            return try arena.message(self.receipts[index], as: Clinic__Billing__V1__Receipt.self)
+        if !self.receipts.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__Receipt>?.self, count: self.receipts.count)
+            for (index, element) in self.receipts.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Billing__V1__Receipt.self)
+            }
+            _c.pointee.receipts = elements
         }
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -727,8 +747,12 @@ public struct Clinic_Billing_V1_ListTransactionsRequest: ProtoMessage {
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.invoice_id = try arena.cString(self.invoiceId)
         _c.pointee.n_kinds = self.kinds.count
-        _c.pointee.kinds = try arena.array(count: self.kinds.count) { (index, arena) throws(ProtoError) -> Clinic__Billing__V1__TransactionKind in
-            return Clinic__Billing__V1__TransactionKind(rawValue: .init(truncatingIfNeeded: self.kinds[index].protoNumber))
+        if !self.kinds.isEmpty {
+            let elements = arena.allocate(Clinic__Billing__V1__TransactionKind.self, count: self.kinds.count)
+            for (index, element) in self.kinds.enumerated() {
+                elements[index] = Clinic__Billing__V1__TransactionKind(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            }
+            _c.pointee.kinds = elements
         }
         if let value = self.interval {
             _c.pointee.interval = try arena.message(value, as: Clinic__Common__V1__Interval.self)
@@ -773,8 +797,12 @@ public struct Clinic_Billing_V1_ListTransactionsResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListTransactionsResponse.self)
         _c.pointee.n_transactions = self.transactions.count
-        _c.pointee.transactions = try arena.array(count: self.transactions.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Billing__V1__Transaction>? in
-            return try arena.message(self.transactions[index], as: Clinic__Billing__V1__Transaction.self)
+        if !self.transactions.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__Transaction>?.self, count: self.transactions.count)
+            for (index, element) in self.transactions.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Billing__V1__Transaction.self)
+            }
+            _c.pointee.transactions = elements
         }
         if let value = self.patientBalance {
             _c.pointee.patient_balance = try arena.message(value, as: Clinic__Common__V1__Money.self)

@@ -218,16 +218,24 @@ public struct Clinic_Billing_V1_Invoice: ProtoMessage {
         _c.pointee.consultation_id = try arena.cString(self.consultationId)
         _c.pointee.status = Clinic__Billing__V1__InvoiceStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
         _c.pointee.n_lines = self.lines.count
-        _c.pointee.lines = try arena.array(count: self.lines.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Billing__V1__InvoiceLine>? in
-            return try arena.message(self.lines[index], as: Clinic__Billing__V1__InvoiceLine.self)
+        if !self.lines.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__InvoiceLine>?.self, count: self.lines.count)
+            for (index, element) in self.lines.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Billing__V1__InvoiceLine.self)
+            }
+            _c.pointee.lines = elements
         }
         _c.pointee.currency = try arena.cString(self.currency)
         if let value = self.subtotal {
             _c.pointee.subtotal = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
         _c.pointee.n_taxes = self.taxes.count
-        _c.pointee.taxes = try arena.array(count: self.taxes.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Billing__V1__TaxSummary>? in
-            return try arena.message(self.taxes[index], as: Clinic__Billing__V1__TaxSummary.self)
+        if !self.taxes.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__TaxSummary>?.self, count: self.taxes.count)
+            for (index, element) in self.taxes.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Billing__V1__TaxSummary.self)
+            }
+            _c.pointee.taxes = elements
         }
         if let value = self.taxTotal {
             _c.pointee.tax_total = try arena.message(value, as: Clinic__Common__V1__Money.self)

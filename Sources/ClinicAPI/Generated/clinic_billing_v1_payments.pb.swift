@@ -199,8 +199,12 @@ public struct Clinic_Billing_V1_ListPaymentsRequest: ProtoMessage {
         _c.pointee.invoice_id = try arena.cString(self.invoiceId)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.n_statuses = self.statuses.count
-        _c.pointee.statuses = try arena.array(count: self.statuses.count) { (index, arena) throws(ProtoError) -> Clinic__Billing__V1__PaymentStatus in
-            return Clinic__Billing__V1__PaymentStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
+        if !self.statuses.isEmpty {
+            let elements = arena.allocate(Clinic__Billing__V1__PaymentStatus.self, count: self.statuses.count)
+            for (index, element) in self.statuses.enumerated() {
+                elements[index] = Clinic__Billing__V1__PaymentStatus(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            }
+            _c.pointee.statuses = elements
         }
         _c.pointee.page_size = self.pageSize
         _c.pointee.page_token = try arena.cString(self.pageToken)
@@ -237,8 +241,12 @@ public struct Clinic_Billing_V1_ListPaymentsResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListPaymentsResponse.self)
         _c.pointee.n_payments = self.payments.count
-        _c.pointee.payments = try arena.array(count: self.payments.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Billing__V1__Payment>? in
-            return try arena.message(self.payments[index], as: Clinic__Billing__V1__Payment.self)
+        if !self.payments.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__Payment>?.self, count: self.payments.count)
+            for (index, element) in self.payments.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Billing__V1__Payment.self)
+            }
+            _c.pointee.payments = elements
         }
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)

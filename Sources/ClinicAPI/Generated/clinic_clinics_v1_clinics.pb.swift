@@ -107,16 +107,28 @@ public struct Clinic_Clinics_V1_Clinic: ProtoMessage {
         _c.pointee.time_zone = try arena.cString(self.timeZone)
         _c.pointee.currency = try arena.cString(self.currency)
         _c.pointee.n_specialty_codes = self.specialtyCodes.count
-        _c.pointee.specialty_codes = try arena.array(count: self.specialtyCodes.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            return try arena.cString(self.specialtyCodes[index])
+        if !self.specialtyCodes.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.specialtyCodes.count)
+            for (index, element) in self.specialtyCodes.enumerated() {
+                elements[index] = try arena.cString(element)
+            }
+            _c.pointee.specialty_codes = elements
         }
         _c.pointee.n_opening_hours = self.openingHours.count
-        _c.pointee.opening_hours = try arena.array(count: self.openingHours.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Clinics__V1__OpeningHours>? in
-            return try arena.message(self.openingHours[index], as: Clinic__Clinics__V1__OpeningHours.self)
+        if !self.openingHours.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__OpeningHours>?.self, count: self.openingHours.count)
+            for (index, element) in self.openingHours.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Clinics__V1__OpeningHours.self)
+            }
+            _c.pointee.opening_hours = elements
         }
         _c.pointee.n_closures = self.closures.count
-        _c.pointee.closures = try arena.array(count: self.closures.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Clinics__V1__ClinicClosure>? in
-            return try arena.message(self.closures[index], as: Clinic__Clinics__V1__ClinicClosure.self)
+        if !self.closures.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__ClinicClosure>?.self, count: self.closures.count)
+            for (index, element) in self.closures.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Clinics__V1__ClinicClosure.self)
+            }
+            _c.pointee.closures = elements
         }
         if let value = self.bookingPolicy {
             _c.pointee.booking_policy = try arena.message(value, as: Clinic__Clinics__V1__BookingPolicy.self)
@@ -595,8 +607,12 @@ public struct Clinic_Clinics_V1_SpecialtyCodeList: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__SpecialtyCodeList.self)
         _c.pointee.n_codes = self.codes.count
-        _c.pointee.codes = try arena.array(count: self.codes.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            return try arena.cString(self.codes[index])
+        if !self.codes.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.codes.count)
+            for (index, element) in self.codes.enumerated() {
+                elements[index] = try arena.cString(element)
+            }
+            _c.pointee.codes = elements
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -628,8 +644,12 @@ public struct Clinic_Clinics_V1_OpeningHoursList: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__OpeningHoursList.self)
         _c.pointee.n_entries = self.entries.count
-        _c.pointee.entries = try arena.array(count: self.entries.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Clinics__V1__OpeningHours>? in
-            return try arena.message(self.entries[index], as: Clinic__Clinics__V1__OpeningHours.self)
+        if !self.entries.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__OpeningHours>?.self, count: self.entries.count)
+            for (index, element) in self.entries.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Clinics__V1__OpeningHours.self)
+            }
+            _c.pointee.entries = elements
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -661,8 +681,12 @@ public struct Clinic_Clinics_V1_ClinicClosureList: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ClinicClosureList.self)
         _c.pointee.n_entries = self.entries.count
-        _c.pointee.entries = try arena.array(count: self.entries.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Clinics__V1__ClinicClosure>? in
-            return try arena.message(self.entries[index], as: Clinic__Clinics__V1__ClinicClosure.self)
+        if !self.entries.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__ClinicClosure>?.self, count: self.entries.count)
+            for (index, element) in self.entries.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Clinics__V1__ClinicClosure.self)
+            }
+            _c.pointee.entries = elements
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -805,8 +829,12 @@ public struct Clinic_Clinics_V1_ListClinicsResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ListClinicsResponse.self)
         _c.pointee.n_clinics = self.clinics.count
-        _c.pointee.clinics = try arena.array(count: self.clinics.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Clinics__V1__Clinic>? in
-            return try arena.message(self.clinics[index], as: Clinic__Clinics__V1__Clinic.self)
+        if !self.clinics.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__Clinic>?.self, count: self.clinics.count)
+            for (index, element) in self.clinics.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Clinics__V1__Clinic.self)
+            }
+            _c.pointee.clinics = elements
         }
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -886,8 +914,12 @@ public struct Clinic_Clinics_V1_SearchClinicsResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__SearchClinicsResponse.self)
         _c.pointee.n_clinics = self.clinics.count
-        _c.pointee.clinics = try arena.array(count: self.clinics.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Clinics__V1__Clinic>? in
-            return try arena.message(self.clinics[index], as: Clinic__Clinics__V1__Clinic.self)
+        if !self.clinics.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__Clinic>?.self, count: self.clinics.count)
+            for (index, element) in self.clinics.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Clinics__V1__Clinic.self)
+            }
+            _c.pointee.clinics = elements
         }
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -955,8 +987,12 @@ public struct Clinic_Clinics_V1_ListSpecialtiesResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ListSpecialtiesResponse.self)
         _c.pointee.n_specialties = self.specialties.count
-        _c.pointee.specialties = try arena.array(count: self.specialties.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Clinics__V1__Specialty>? in
-            return try arena.message(self.specialties[index], as: Clinic__Clinics__V1__Specialty.self)
+        if !self.specialties.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__Specialty>?.self, count: self.specialties.count)
+            for (index, element) in self.specialties.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Clinics__V1__Specialty.self)
+            }
+            _c.pointee.specialties = elements
         }
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)

@@ -45,8 +45,12 @@ public struct Clinic_Common_V1_PostalAddress: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__PostalAddress.self)
         _c.pointee.n_address_lines = self.addressLines.count
-        _c.pointee.address_lines = try arena.array(count: self.addressLines.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            return try arena.cString(self.addressLines[index])
+        if !self.addressLines.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.addressLines.count)
+            for (index, element) in self.addressLines.enumerated() {
+                elements[index] = try arena.cString(element)
+            }
+            _c.pointee.address_lines = elements
         }
         _c.pointee.locality = try arena.cString(self.locality)
         _c.pointee.administrative_area = try arena.cString(self.administrativeArea)

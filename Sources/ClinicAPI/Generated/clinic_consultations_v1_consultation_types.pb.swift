@@ -106,20 +106,36 @@ public struct Clinic_Consultations_V1_Consultation: ProtoMessage {
         _c.pointee.chief_complaint = try arena.cString(self.chiefComplaint)
         _c.pointee.notes = try arena.cString(self.notes)
         _c.pointee.n_observations = self.observations.count
-        _c.pointee.observations = try arena.array(count: self.observations.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Consultations__V1__Observation>? in
-            return try arena.message(self.observations[index], as: Clinic__Consultations__V1__Observation.self)
+        if !self.observations.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Consultations__V1__Observation>?.self, count: self.observations.count)
+            for (index, element) in self.observations.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Consultations__V1__Observation.self)
+            }
+            _c.pointee.observations = elements
         }
         _c.pointee.n_diagnoses = self.diagnoses.count
-        _c.pointee.diagnoses = try arena.array(count: self.diagnoses.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Consultations__V1__Diagnosis>? in
-            return try arena.message(self.diagnoses[index], as: Clinic__Consultations__V1__Diagnosis.self)
+        if !self.diagnoses.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Consultations__V1__Diagnosis>?.self, count: self.diagnoses.count)
+            for (index, element) in self.diagnoses.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Consultations__V1__Diagnosis.self)
+            }
+            _c.pointee.diagnoses = elements
         }
         _c.pointee.n_prescriptions = self.prescriptions.count
-        _c.pointee.prescriptions = try arena.array(count: self.prescriptions.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Consultations__V1__Prescription>? in
-            return try arena.message(self.prescriptions[index], as: Clinic__Consultations__V1__Prescription.self)
+        if !self.prescriptions.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Consultations__V1__Prescription>?.self, count: self.prescriptions.count)
+            for (index, element) in self.prescriptions.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Consultations__V1__Prescription.self)
+            }
+            _c.pointee.prescriptions = elements
         }
         _c.pointee.n_document_ids = self.documentIds.count
-        _c.pointee.document_ids = try arena.array(count: self.documentIds.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            return try arena.cString(self.documentIds[index])
+        if !self.documentIds.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.documentIds.count)
+            for (index, element) in self.documentIds.enumerated() {
+                elements[index] = try arena.cString(element)
+            }
+            _c.pointee.document_ids = elements
         }
         _c.pointee.follow_up_instructions = try arena.cString(self.followUpInstructions)
         _c.pointee.cancel_reason = try arena.cString(self.cancelReason)

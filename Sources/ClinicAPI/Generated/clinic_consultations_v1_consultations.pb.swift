@@ -179,8 +179,12 @@ public struct Clinic_Consultations_V1_ListConsultationsResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__ListConsultationsResponse.self)
         _c.pointee.n_consultations = self.consultations.count
-        _c.pointee.consultations = try arena.array(count: self.consultations.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Consultations__V1__Consultation>? in
-            return try arena.message(self.consultations[index], as: Clinic__Consultations__V1__Consultation.self)
+        if !self.consultations.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Consultations__V1__Consultation>?.self, count: self.consultations.count)
+            for (index, element) in self.consultations.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Consultations__V1__Consultation.self)
+            }
+            _c.pointee.consultations = elements
         }
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -597,8 +601,12 @@ public struct Clinic_Consultations_V1_ListPrescriptionsRequest: ProtoMessage {
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.n_statuses = self.statuses.count
-        _c.pointee.statuses = try arena.array(count: self.statuses.count) { (index, arena) throws(ProtoError) -> Clinic__Consultations__V1__PrescriptionStatus in
-            return Clinic__Consultations__V1__PrescriptionStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
+        if !self.statuses.isEmpty {
+            let elements = arena.allocate(Clinic__Consultations__V1__PrescriptionStatus.self, count: self.statuses.count)
+            for (index, element) in self.statuses.enumerated() {
+                elements[index] = Clinic__Consultations__V1__PrescriptionStatus(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            }
+            _c.pointee.statuses = elements
         }
         _c.pointee.page_size = self.pageSize
         _c.pointee.page_token = try arena.cString(self.pageToken)
@@ -635,8 +643,12 @@ public struct Clinic_Consultations_V1_ListPrescriptionsResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__ListPrescriptionsResponse.self)
         _c.pointee.n_prescriptions = self.prescriptions.count
-        _c.pointee.prescriptions = try arena.array(count: self.prescriptions.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Consultations__V1__Prescription>? in
-            return try arena.message(self.prescriptions[index], as: Clinic__Consultations__V1__Prescription.self)
+        if !self.prescriptions.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Consultations__V1__Prescription>?.self, count: self.prescriptions.count)
+            for (index, element) in self.prescriptions.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Consultations__V1__Prescription.self)
+            }
+            _c.pointee.prescriptions = elements
         }
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)

@@ -52,8 +52,12 @@ public struct Clinic_Doctors_V1_WeeklyAvailability: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__WeeklyAvailability.self)
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         _c.pointee.n_windows = self.windows.count
-        _c.pointee.windows = try arena.array(count: self.windows.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Doctors__V1__AvailabilityWindow>? in
-            return try arena.message(self.windows[index], as: Clinic__Doctors__V1__AvailabilityWindow.self)
+        if !self.windows.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Doctors__V1__AvailabilityWindow>?.self, count: self.windows.count)
+            for (index, element) in self.windows.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Doctors__V1__AvailabilityWindow.self)
+            }
+            _c.pointee.windows = elements
         }
         _c.pointee.time_zone = try arena.cString(self.timeZone)
         if let value = self.updateTime {
@@ -226,12 +230,20 @@ public struct Clinic_Doctors_V1_ScheduleDay: ProtoMessage {
             _c.pointee.date = try arena.message(value, as: Clinic__Common__V1__Date.self)
         }
         _c.pointee.n_working_periods = self.workingPeriods.count
-        _c.pointee.working_periods = try arena.array(count: self.workingPeriods.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Doctors__V1__WorkingPeriod>? in
-            return try arena.message(self.workingPeriods[index], as: Clinic__Doctors__V1__WorkingPeriod.self)
+        if !self.workingPeriods.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Doctors__V1__WorkingPeriod>?.self, count: self.workingPeriods.count)
+            for (index, element) in self.workingPeriods.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Doctors__V1__WorkingPeriod.self)
+            }
+            _c.pointee.working_periods = elements
         }
         _c.pointee.n_time_off = self.timeOff.count
-        _c.pointee.time_off = try arena.array(count: self.timeOff.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Common__V1__Interval>? in
-            return try arena.message(self.timeOff[index], as: Clinic__Common__V1__Interval.self)
+        if !self.timeOff.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Common__V1__Interval>?.self, count: self.timeOff.count)
+            for (index, element) in self.timeOff.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Common__V1__Interval.self)
+            }
+            _c.pointee.time_off = elements
         }
         _c.pointee.clinic_closed = self.clinicClosed ? 1 : 0
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -295,8 +307,12 @@ public struct Clinic_Doctors_V1_WorkingPeriod: ProtoMessage {
         _c.pointee.source = Clinic__Doctors__V1__WorkingPeriodSource(rawValue: .init(truncatingIfNeeded: self.source.protoNumber))
         _c.pointee.exception_id = try arena.cString(self.exceptionId)
         _c.pointee.n_slots = self.slots.count
-        _c.pointee.slots = try arena.array(count: self.slots.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Common__V1__Interval>? in
-            return try arena.message(self.slots[index], as: Clinic__Common__V1__Interval.self)
+        if !self.slots.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Common__V1__Interval>?.self, count: self.slots.count)
+            for (index, element) in self.slots.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Common__V1__Interval.self)
+            }
+            _c.pointee.slots = elements
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }

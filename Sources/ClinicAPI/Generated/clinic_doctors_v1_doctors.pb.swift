@@ -91,8 +91,12 @@ public struct Clinic_Doctors_V1_Doctor: ProtoMessage {
             _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
         }
         _c.pointee.n_specialty_codes = self.specialtyCodes.count
-        _c.pointee.specialty_codes = try arena.array(count: self.specialtyCodes.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            return try arena.cString(self.specialtyCodes[index])
+        if !self.specialtyCodes.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.specialtyCodes.count)
+            for (index, element) in self.specialtyCodes.enumerated() {
+                elements[index] = try arena.cString(element)
+            }
+            _c.pointee.specialty_codes = elements
         }
         if let value = self.contact {
             _c.pointee.contact = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self)
@@ -100,8 +104,12 @@ public struct Clinic_Doctors_V1_Doctor: ProtoMessage {
         _c.pointee.license_number = try arena.cString(self.licenseNumber)
         _c.pointee.biography = try arena.cString(self.biography)
         _c.pointee.n_language_codes = self.languageCodes.count
-        _c.pointee.language_codes = try arena.array(count: self.languageCodes.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            return try arena.cString(self.languageCodes[index])
+        if !self.languageCodes.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.languageCodes.count)
+            for (index, element) in self.languageCodes.enumerated() {
+                elements[index] = try arena.cString(element)
+            }
+            _c.pointee.language_codes = elements
         }
         _c.pointee.online_booking_enabled = self.onlineBookingEnabled ? 1 : 0
         _c.pointee.state = Clinic__Doctors__V1__DoctorState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
@@ -312,8 +320,12 @@ public struct Clinic_Doctors_V1_DoctorSpecialtyList: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__DoctorSpecialtyList.self)
         _c.pointee.n_codes = self.codes.count
-        _c.pointee.codes = try arena.array(count: self.codes.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            return try arena.cString(self.codes[index])
+        if !self.codes.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.codes.count)
+            for (index, element) in self.codes.enumerated() {
+                elements[index] = try arena.cString(element)
+            }
+            _c.pointee.codes = elements
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -345,8 +357,12 @@ public struct Clinic_Doctors_V1_LanguageCodeList: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__LanguageCodeList.self)
         _c.pointee.n_codes = self.codes.count
-        _c.pointee.codes = try arena.array(count: self.codes.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            return try arena.cString(self.codes[index])
+        if !self.codes.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.codes.count)
+            for (index, element) in self.codes.enumerated() {
+                elements[index] = try arena.cString(element)
+            }
+            _c.pointee.codes = elements
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -465,8 +481,12 @@ public struct Clinic_Doctors_V1_ListDoctorsResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__ListDoctorsResponse.self)
         _c.pointee.n_doctors = self.doctors.count
-        _c.pointee.doctors = try arena.array(count: self.doctors.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Doctors__V1__Doctor>? in
-            return try arena.message(self.doctors[index], as: Clinic__Doctors__V1__Doctor.self)
+        if !self.doctors.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Doctors__V1__Doctor>?.self, count: self.doctors.count)
+            for (index, element) in self.doctors.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Doctors__V1__Doctor.self)
+            }
+            _c.pointee.doctors = elements
         }
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -666,8 +686,12 @@ public struct Clinic_Doctors_V1_ListAvailabilityExceptionsResponse: ProtoMessage
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__ListAvailabilityExceptionsResponse.self)
         _c.pointee.n_exceptions = self.exceptions.count
-        _c.pointee.exceptions = try arena.array(count: self.exceptions.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Doctors__V1__AvailabilityException>? in
-            return try arena.message(self.exceptions[index], as: Clinic__Doctors__V1__AvailabilityException.self)
+        if !self.exceptions.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Doctors__V1__AvailabilityException>?.self, count: self.exceptions.count)
+            for (index, element) in self.exceptions.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Doctors__V1__AvailabilityException.self)
+            }
+            _c.pointee.exceptions = elements
         }
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -780,8 +804,12 @@ public struct Clinic_Doctors_V1_GetDoctorScheduleResponse: ProtoMessage {
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         _c.pointee.time_zone = try arena.cString(self.timeZone)
         _c.pointee.n_days = self.days.count
-        _c.pointee.days = try arena.array(count: self.days.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Doctors__V1__ScheduleDay>? in
-            return try arena.message(self.days[index], as: Clinic__Doctors__V1__ScheduleDay.self)
+        if !self.days.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Doctors__V1__ScheduleDay>?.self, count: self.days.count)
+            for (index, element) in self.days.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Doctors__V1__ScheduleDay.self)
+            }
+            _c.pointee.days = elements
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }

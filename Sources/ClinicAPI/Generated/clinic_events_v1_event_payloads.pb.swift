@@ -629,8 +629,12 @@ public struct Clinic_Events_V1_AccountLinkRequested: ProtoMessage {
             _c.pointee.expire_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         _c.pointee.n_roles = self.roles.count
-        _c.pointee.roles = try arena.array(count: self.roles.count) { (index, arena) throws(ProtoError) -> Clinic__Common__V1__Role in
-            return Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.roles[index].protoNumber))
+        if !self.roles.isEmpty {
+            let elements = arena.allocate(Clinic__Common__V1__Role.self, count: self.roles.count)
+            for (index, element) in self.roles.enumerated() {
+                elements[index] = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            }
+            _c.pointee.roles = elements
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }

@@ -231,8 +231,12 @@ public struct Clinic_Events_V1_SubscribeEventsRequest: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__SubscribeEventsRequest.self)
         _c.pointee.subscriber = try arena.cString(self.subscriber)
         _c.pointee.n_event_types = self.eventTypes.count
-        _c.pointee.event_types = try arena.array(count: self.eventTypes.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            return try arena.cString(self.eventTypes[index])
+        if !self.eventTypes.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.eventTypes.count)
+            for (index, element) in self.eventTypes.enumerated() {
+                elements[index] = try arena.cString(element)
+            }
+            _c.pointee.event_types = elements
         }
         _c.pointee.start = Clinic__Events__V1__StartPosition(rawValue: .init(truncatingIfNeeded: self.start.protoNumber))
         _c.pointee.max_unacked = self.maxUnacked
@@ -313,8 +317,12 @@ public struct Clinic_Events_V1_AckEventsRequest: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AckEventsRequest.self)
         _c.pointee.subscriber = try arena.cString(self.subscriber)
         _c.pointee.n_cursors = self.cursors.count
-        _c.pointee.cursors = try arena.array(count: self.cursors.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            return try arena.cString(self.cursors[index])
+        if !self.cursors.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.cursors.count)
+            for (index, element) in self.cursors.enumerated() {
+                elements[index] = try arena.cString(element)
+            }
+            _c.pointee.cursors = elements
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }

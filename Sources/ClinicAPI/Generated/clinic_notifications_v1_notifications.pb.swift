@@ -78,8 +78,12 @@ public struct Clinic_Notifications_V1_Notification: ProtoMessage {
             _c.pointee.read_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         _c.pointee.n_deliveries = self.deliveries.count
-        _c.pointee.deliveries = try arena.array(count: self.deliveries.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Notifications__V1__ChannelDelivery>? in
-            return try arena.message(self.deliveries[index], as: Clinic__Notifications__V1__ChannelDelivery.self)
+        if !self.deliveries.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Notifications__V1__ChannelDelivery>?.self, count: self.deliveries.count)
+            for (index, element) in self.deliveries.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Notifications__V1__ChannelDelivery.self)
+            }
+            _c.pointee.deliveries = elements
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -165,8 +169,12 @@ public struct Clinic_Notifications_V1_NotificationPreferences: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__NotificationPreferences.self)
         _c.pointee.n_kinds = self.kinds.count
-        _c.pointee.kinds = try arena.array(count: self.kinds.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Notifications__V1__KindPreference>? in
-            return try arena.message(self.kinds[index], as: Clinic__Notifications__V1__KindPreference.self)
+        if !self.kinds.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Notifications__V1__KindPreference>?.self, count: self.kinds.count)
+            for (index, element) in self.kinds.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Notifications__V1__KindPreference.self)
+            }
+            _c.pointee.kinds = elements
         }
         if let value = self.quietHours {
             _c.pointee.quiet_hours = try arena.message(value, as: Clinic__Notifications__V1__QuietHours.self)
@@ -290,8 +298,12 @@ public struct Clinic_Notifications_V1_ListNotificationsRequest: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__ListNotificationsRequest.self)
         _c.pointee.unread_only = self.unreadOnly ? 1 : 0
         _c.pointee.n_kinds = self.kinds.count
-        _c.pointee.kinds = try arena.array(count: self.kinds.count) { (index, arena) throws(ProtoError) -> Clinic__Notifications__V1__NotificationKind in
-            return Clinic__Notifications__V1__NotificationKind(rawValue: .init(truncatingIfNeeded: self.kinds[index].protoNumber))
+        if !self.kinds.isEmpty {
+            let elements = arena.allocate(Clinic__Notifications__V1__NotificationKind.self, count: self.kinds.count)
+            for (index, element) in self.kinds.enumerated() {
+                elements[index] = Clinic__Notifications__V1__NotificationKind(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            }
+            _c.pointee.kinds = elements
         }
         _c.pointee.page_size = self.pageSize
         _c.pointee.page_token = try arena.cString(self.pageToken)
@@ -328,8 +340,12 @@ public struct Clinic_Notifications_V1_ListNotificationsResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__ListNotificationsResponse.self)
         _c.pointee.n_notifications = self.notifications.count
-        _c.pointee.notifications = try arena.array(count: self.notifications.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Notifications__V1__Notification>? in
-            return try arena.message(self.notifications[index], as: Clinic__Notifications__V1__Notification.self)
+        if !self.notifications.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Notifications__V1__Notification>?.self, count: self.notifications.count)
+            for (index, element) in self.notifications.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Notifications__V1__Notification.self)
+            }
+            _c.pointee.notifications = elements
         }
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -461,8 +477,12 @@ public struct Clinic_Notifications_V1_NotificationIdList: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__NotificationIdList.self)
         _c.pointee.n_ids = self.ids.count
-        _c.pointee.ids = try arena.array(count: self.ids.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            return try arena.cString(self.ids[index])
+        if !self.ids.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.ids.count)
+            for (index, element) in self.ids.enumerated() {
+                elements[index] = try arena.cString(element)
+            }
+            _c.pointee.ids = elements
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -584,8 +604,12 @@ public struct Clinic_Notifications_V1_UpdateNotificationPreferencesRequest: Prot
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__UpdateNotificationPreferencesRequest.self)
         _c.pointee.n_kinds = self.kinds.count
-        _c.pointee.kinds = try arena.array(count: self.kinds.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Notifications__V1__KindPreference>? in
-            return try arena.message(self.kinds[index], as: Clinic__Notifications__V1__KindPreference.self)
+        if !self.kinds.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Notifications__V1__KindPreference>?.self, count: self.kinds.count)
+            for (index, element) in self.kinds.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Notifications__V1__KindPreference.self)
+            }
+            _c.pointee.kinds = elements
         }
         if let value = self.quietHours {
             _c.pointee.quiet_hours = try arena.message(value, as: Clinic__Notifications__V1__QuietHours.self)
@@ -740,8 +764,12 @@ public struct Clinic_Notifications_V1_PublishNotificationRequest: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__PublishNotificationRequest.self)
         _c.pointee.n_recipient_account_ids = self.recipientAccountIds.count
-        _c.pointee.recipient_account_ids = try arena.array(count: self.recipientAccountIds.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            return try arena.cString(self.recipientAccountIds[index])
+        if !self.recipientAccountIds.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.recipientAccountIds.count)
+            for (index, element) in self.recipientAccountIds.enumerated() {
+                elements[index] = try arena.cString(element)
+            }
+            _c.pointee.recipient_account_ids = elements
         }
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.kind = Clinic__Notifications__V1__NotificationKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
@@ -783,8 +811,12 @@ public struct Clinic_Notifications_V1_PublishNotificationResponse: ProtoMessage 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__PublishNotificationResponse.self)
         _c.pointee.n_notification_ids = self.notificationIds.count
-        _c.pointee.notification_ids = try arena.array(count: self.notificationIds.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            return try arena.cString(self.notificationIds[index])
+        if !self.notificationIds.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.notificationIds.count)
+            for (index, element) in self.notificationIds.enumerated() {
+                elements[index] = try arena.cString(element)
+            }
+            _c.pointee.notification_ids = elements
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }

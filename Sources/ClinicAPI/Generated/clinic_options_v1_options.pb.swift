@@ -50,8 +50,12 @@ public struct Clinic_Options_V1_MethodPolicy: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Options__V1__MethodPolicy.self)
         _c.pointee.n_roles = self.roles.count
-        _c.pointee.roles = try arena.array(count: self.roles.count) { (index, arena) throws(ProtoError) -> Clinic__Common__V1__Role in
-            return Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.roles[index].protoNumber))
+        if !self.roles.isEmpty {
+            let elements = arena.allocate(Clinic__Common__V1__Role.self, count: self.roles.count)
+            for (index, element) in self.roles.enumerated() {
+                elements[index] = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            }
+            _c.pointee.roles = elements
         }
         _c.pointee.public_ = self.`public` ? 1 : 0
         _c.pointee.internal = self.`internal` ? 1 : 0

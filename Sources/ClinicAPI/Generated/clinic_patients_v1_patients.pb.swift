@@ -183,8 +183,12 @@ public struct Clinic_Patients_V1_DuplicateCandidate: ProtoMessage {
             _c.pointee.patient = try arena.message(value, as: Clinic__Patients__V1__Patient.self)
         }
         _c.pointee.n_reasons = self.reasons.count
-        _c.pointee.reasons = try arena.array(count: self.reasons.count) { (index, arena) throws(ProtoError) -> Clinic__Patients__V1__DuplicateReason in
-            return Clinic__Patients__V1__DuplicateReason(rawValue: .init(truncatingIfNeeded: self.reasons[index].protoNumber))
+        if !self.reasons.isEmpty {
+            let elements = arena.allocate(Clinic__Patients__V1__DuplicateReason.self, count: self.reasons.count)
+            for (index, element) in self.reasons.enumerated() {
+                elements[index] = Clinic__Patients__V1__DuplicateReason(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            }
+            _c.pointee.reasons = elements
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -388,8 +392,12 @@ public struct Clinic_Patients_V1_RegisterPatientResponse: ProtoMessage {
             _c.pointee.patient = try arena.message(value, as: Clinic__Patients__V1__Patient.self)
         }
         _c.pointee.n_likely_duplicates = self.likelyDuplicates.count
-        _c.pointee.likely_duplicates = try arena.array(count: self.likelyDuplicates.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Patients__V1__DuplicateCandidate>? in
-            return try arena.message(self.likelyDuplicates[index], as: Clinic__Patients__V1__DuplicateCandidate.self)
+        if !self.likelyDuplicates.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__DuplicateCandidate>?.self, count: self.likelyDuplicates.count)
+            for (index, element) in self.likelyDuplicates.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Patients__V1__DuplicateCandidate.self)
+            }
+            _c.pointee.likely_duplicates = elements
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -630,8 +638,12 @@ public struct Clinic_Patients_V1_SearchPatientsResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__SearchPatientsResponse.self)
         _c.pointee.n_patients = self.patients.count
-        _c.pointee.patients = try arena.array(count: self.patients.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Patients__V1__Patient>? in
-            return try arena.message(self.patients[index], as: Clinic__Patients__V1__Patient.self)
+        if !self.patients.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__Patient>?.self, count: self.patients.count)
+            for (index, element) in self.patients.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Patients__V1__Patient.self)
+            }
+            _c.pointee.patients = elements
         }
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -972,8 +984,12 @@ public struct Clinic_Patients_V1_ListPatientClinicsResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListPatientClinicsResponse.self)
         _c.pointee.n_links = self.links.count
-        _c.pointee.links = try arena.array(count: self.links.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Patients__V1__ClinicLink>? in
-            return try arena.message(self.links[index], as: Clinic__Patients__V1__ClinicLink.self)
+        if !self.links.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__ClinicLink>?.self, count: self.links.count)
+            for (index, element) in self.links.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Patients__V1__ClinicLink.self)
+            }
+            _c.pointee.links = elements
         }
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)

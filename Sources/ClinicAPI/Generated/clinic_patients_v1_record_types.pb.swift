@@ -81,16 +81,28 @@ public struct Clinic_Patients_V1_MedicalRecord: ProtoMessage {
         _c.pointee.blood_group = try arena.cString(self.bloodGroup)
         _c.pointee.summary = try arena.cString(self.summary)
         _c.pointee.n_allergies = self.allergies.count
-        _c.pointee.allergies = try arena.array(count: self.allergies.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>? in
-            return try arena.message(self.allergies[index], as: Clinic__Patients__V1__RecordEntry.self)
+        if !self.allergies.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>?.self, count: self.allergies.count)
+            for (index, element) in self.allergies.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Patients__V1__RecordEntry.self)
+            }
+            _c.pointee.allergies = elements
         }
         _c.pointee.n_problems = self.problems.count
-        _c.pointee.problems = try arena.array(count: self.problems.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>? in
-            return try arena.message(self.problems[index], as: Clinic__Patients__V1__RecordEntry.self)
+        if !self.problems.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>?.self, count: self.problems.count)
+            for (index, element) in self.problems.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Patients__V1__RecordEntry.self)
+            }
+            _c.pointee.problems = elements
         }
         _c.pointee.n_medications = self.medications.count
-        _c.pointee.medications = try arena.array(count: self.medications.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>? in
-            return try arena.message(self.medications[index], as: Clinic__Patients__V1__RecordEntry.self)
+        if !self.medications.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>?.self, count: self.medications.count)
+            for (index, element) in self.medications.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Patients__V1__RecordEntry.self)
+            }
+            _c.pointee.medications = elements
         }
         if let value = self.latestVitalSigns {
             _c.pointee.latest_vital_signs = try arena.message(value, as: Clinic__Patients__V1__RecordEntry.self)

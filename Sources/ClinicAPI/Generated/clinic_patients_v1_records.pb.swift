@@ -337,12 +337,20 @@ public struct Clinic_Patients_V1_ListRecordEntriesRequest: ProtoMessage {
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.n_kinds = self.kinds.count
-        _c.pointee.kinds = try arena.array(count: self.kinds.count) { (index, arena) throws(ProtoError) -> Clinic__Patients__V1__RecordEntryKind in
-            return Clinic__Patients__V1__RecordEntryKind(rawValue: .init(truncatingIfNeeded: self.kinds[index].protoNumber))
+        if !self.kinds.isEmpty {
+            let elements = arena.allocate(Clinic__Patients__V1__RecordEntryKind.self, count: self.kinds.count)
+            for (index, element) in self.kinds.enumerated() {
+                elements[index] = Clinic__Patients__V1__RecordEntryKind(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            }
+            _c.pointee.kinds = elements
         }
         _c.pointee.n_statuses = self.statuses.count
-        _c.pointee.statuses = try arena.array(count: self.statuses.count) { (index, arena) throws(ProtoError) -> Clinic__Patients__V1__RecordEntryStatus in
-            return Clinic__Patients__V1__RecordEntryStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
+        if !self.statuses.isEmpty {
+            let elements = arena.allocate(Clinic__Patients__V1__RecordEntryStatus.self, count: self.statuses.count)
+            for (index, element) in self.statuses.enumerated() {
+                elements[index] = Clinic__Patients__V1__RecordEntryStatus(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            }
+            _c.pointee.statuses = elements
         }
         _c.pointee.page_size = self.pageSize
         _c.pointee.page_token = try arena.cString(self.pageToken)
@@ -379,8 +387,12 @@ public struct Clinic_Patients_V1_ListRecordEntriesResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListRecordEntriesResponse.self)
         _c.pointee.n_entries = self.entries.count
-        _c.pointee.entries = try arena.array(count: self.entries.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>? in
-            return try arena.message(self.entries[index], as: Clinic__Patients__V1__RecordEntry.self)
+        if !self.entries.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>?.self, count: self.entries.count)
+            for (index, element) in self.entries.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Patients__V1__RecordEntry.self)
+            }
+            _c.pointee.entries = elements
         }
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -468,8 +480,12 @@ public struct Clinic_Patients_V1_ListRecordHistoryResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListRecordHistoryResponse.self)
         _c.pointee.n_events = self.events.count
-        _c.pointee.events = try arena.array(count: self.events.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Patients__V1__RecordHistoryEvent>? in
-            return try arena.message(self.events[index], as: Clinic__Patients__V1__RecordHistoryEvent.self)
+        if !self.events.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__RecordHistoryEvent>?.self, count: self.events.count)
+            for (index, element) in self.events.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Patients__V1__RecordHistoryEvent.self)
+            }
+            _c.pointee.events = elements
         }
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -792,8 +808,12 @@ public struct Clinic_Patients_V1_ListDocumentsResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListDocumentsResponse.self)
         _c.pointee.n_documents = self.documents.count
-        _c.pointee.documents = try arena.array(count: self.documents.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Patients__V1__MedicalDocument>? in
-            return try arena.message(self.documents[index], as: Clinic__Patients__V1__MedicalDocument.self)
+        if !self.documents.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__MedicalDocument>?.self, count: self.documents.count)
+            for (index, element) in self.documents.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Patients__V1__MedicalDocument.self)
+            }
+            _c.pointee.documents = elements
         }
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -888,8 +908,12 @@ public struct Clinic_Patients_V1_ListAuditEventsRequest: ProtoMessage {
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.actor_account_id = try arena.cString(self.actorAccountId)
         _c.pointee.n_actions = self.actions.count
-        _c.pointee.actions = try arena.array(count: self.actions.count) { (index, arena) throws(ProtoError) -> Clinic__Patients__V1__AuditAction in
-            return Clinic__Patients__V1__AuditAction(rawValue: .init(truncatingIfNeeded: self.actions[index].protoNumber))
+        if !self.actions.isEmpty {
+            let elements = arena.allocate(Clinic__Patients__V1__AuditAction.self, count: self.actions.count)
+            for (index, element) in self.actions.enumerated() {
+                elements[index] = Clinic__Patients__V1__AuditAction(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            }
+            _c.pointee.actions = elements
         }
         _c.pointee.outcome = Clinic__Patients__V1__AuditOutcome(rawValue: .init(truncatingIfNeeded: self.outcome.protoNumber))
         if let value = self.interval {
@@ -930,8 +954,12 @@ public struct Clinic_Patients_V1_ListAuditEventsResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListAuditEventsResponse.self)
         _c.pointee.n_events = self.events.count
-        _c.pointee.events = try arena.array(count: self.events.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Patients__V1__AuditEvent>? in
-            return try arena.message(self.events[index], as: Clinic__Patients__V1__AuditEvent.self)
+        if !self.events.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__AuditEvent>?.self, count: self.events.count)
+            for (index, element) in self.events.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Patients__V1__AuditEvent.self)
+            }
+            _c.pointee.events = elements
         }
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)

@@ -82,8 +82,12 @@ public struct Clinic_Registry_V1_ServiceInstance: ProtoMessage {
         _c.pointee.instance_id = try arena.cString(self.instanceId)
         _c.pointee.service_name = try arena.cString(self.serviceName)
         _c.pointee.n_rpc_services = self.rpcServices.count
-        _c.pointee.rpc_services = try arena.array(count: self.rpcServices.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            return try arena.cString(self.rpcServices[index])
+        if !self.rpcServices.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.rpcServices.count)
+            for (index, element) in self.rpcServices.enumerated() {
+                elements[index] = try arena.cString(element)
+            }
+            _c.pointee.rpc_services = elements
         }
         _c.pointee.host = try arena.cString(self.host)
         _c.pointee.port = self.port
@@ -383,8 +387,12 @@ public struct Clinic_Registry_V1_ResolveServiceResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__ResolveServiceResponse.self)
         _c.pointee.n_instances = self.instances.count
-        _c.pointee.instances = try arena.array(count: self.instances.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>? in
-            return try arena.message(self.instances[index], as: Clinic__Registry__V1__ServiceInstance.self)
+        if !self.instances.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>?.self, count: self.instances.count)
+            for (index, element) in self.instances.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Registry__V1__ServiceInstance.self)
+            }
+            _c.pointee.instances = elements
         }
         _c.pointee.revision = self.revision
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -456,8 +464,12 @@ public struct Clinic_Registry_V1_WatchServiceResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__WatchServiceResponse.self)
         _c.pointee.kind = Clinic__Registry__V1__WatchEventKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
         _c.pointee.n_instances = self.instances.count
-        _c.pointee.instances = try arena.array(count: self.instances.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>? in
-            return try arena.message(self.instances[index], as: Clinic__Registry__V1__ServiceInstance.self)
+        if !self.instances.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>?.self, count: self.instances.count)
+            for (index, element) in self.instances.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Registry__V1__ServiceInstance.self)
+            }
+            _c.pointee.instances = elements
         }
         _c.pointee.revision = self.revision
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -529,8 +541,12 @@ public struct Clinic_Registry_V1_ListInstancesResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__ListInstancesResponse.self)
         _c.pointee.n_instances = self.instances.count
-        _c.pointee.instances = try arena.array(count: self.instances.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>? in
-            return try arena.message(self.instances[index], as: Clinic__Registry__V1__ServiceInstance.self)
+        if !self.instances.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>?.self, count: self.instances.count)
+            for (index, element) in self.instances.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Registry__V1__ServiceInstance.self)
+            }
+            _c.pointee.instances = elements
         }
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)

@@ -58,12 +58,20 @@ public struct Clinic_Reporting_V1_GetAppointmentStatisticsRequest: ProtoMessage 
         }
         _c.pointee.granularity = Clinic__Reporting__V1__TimeGranularity(rawValue: .init(truncatingIfNeeded: self.granularity.protoNumber))
         _c.pointee.n_group_by = self.groupBy.count
-        _c.pointee.group_by = try arena.array(count: self.groupBy.count) { (index, arena) throws(ProtoError) -> Clinic__Reporting__V1__AppointmentDimension in
-            return Clinic__Reporting__V1__AppointmentDimension(rawValue: .init(truncatingIfNeeded: self.groupBy[index].protoNumber))
+        if !self.groupBy.isEmpty {
+            let elements = arena.allocate(Clinic__Reporting__V1__AppointmentDimension.self, count: self.groupBy.count)
+            for (index, element) in self.groupBy.enumerated() {
+                elements[index] = Clinic__Reporting__V1__AppointmentDimension(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            }
+            _c.pointee.group_by = elements
         }
         _c.pointee.n_doctor_ids = self.doctorIds.count
-        _c.pointee.doctor_ids = try arena.array(count: self.doctorIds.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            return try arena.cString(self.doctorIds[index])
+        if !self.doctorIds.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.doctorIds.count)
+            for (index, element) in self.doctorIds.enumerated() {
+                elements[index] = try arena.cString(element)
+            }
+            _c.pointee.doctor_ids = elements
         }
         _c.pointee.specialty_code = try arena.cString(self.specialtyCode)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -109,8 +117,12 @@ public struct Clinic_Reporting_V1_GetAppointmentStatisticsResponse: ProtoMessage
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetAppointmentStatisticsResponse.self)
         _c.pointee.n_rows = self.rows.count
-        _c.pointee.rows = try arena.array(count: self.rows.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Reporting__V1__AppointmentStatisticsRow>? in
-            return try arena.message(self.rows[index], as: Clinic__Reporting__V1__AppointmentStatisticsRow.self)
+        if !self.rows.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Reporting__V1__AppointmentStatisticsRow>?.self, count: self.rows.count)
+            for (index, element) in self.rows.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Reporting__V1__AppointmentStatisticsRow.self)
+            }
+            _c.pointee.rows = elements
         }
         if let value = self.total {
             _c.pointee.total = try arena.message(value, as: Clinic__Reporting__V1__AppointmentStatisticsRow.self)
@@ -288,8 +300,12 @@ public struct Clinic_Reporting_V1_GetRevenueStatisticsResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetRevenueStatisticsResponse.self)
         _c.pointee.n_rows = self.rows.count
-        _c.pointee.rows = try arena.array(count: self.rows.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Reporting__V1__RevenueStatisticsRow>? in
-            return try arena.message(self.rows[index], as: Clinic__Reporting__V1__RevenueStatisticsRow.self)
+        if !self.rows.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Reporting__V1__RevenueStatisticsRow>?.self, count: self.rows.count)
+            for (index, element) in self.rows.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Reporting__V1__RevenueStatisticsRow.self)
+            }
+            _c.pointee.rows = elements
         }
         if let value = self.total {
             _c.pointee.total = try arena.message(value, as: Clinic__Reporting__V1__RevenueStatisticsRow.self)
@@ -448,8 +464,12 @@ public struct Clinic_Reporting_V1_GetPlatformStatisticsResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetPlatformStatisticsResponse.self)
         _c.pointee.n_clinics = self.clinics.count
-        _c.pointee.clinics = try arena.array(count: self.clinics.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Reporting__V1__ClinicStatisticsRow>? in
-            return try arena.message(self.clinics[index], as: Clinic__Reporting__V1__ClinicStatisticsRow.self)
+        if !self.clinics.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Reporting__V1__ClinicStatisticsRow>?.self, count: self.clinics.count)
+            for (index, element) in self.clinics.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Reporting__V1__ClinicStatisticsRow.self)
+            }
+            _c.pointee.clinics = elements
         }
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         if let value = self.dataTime {
@@ -596,8 +616,12 @@ public struct Clinic_Reporting_V1_ExportJob: ProtoMessage {
             _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
         }
         _c.pointee.n_doctor_ids = self.doctorIds.count
-        _c.pointee.doctor_ids = try arena.array(count: self.doctorIds.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            return try arena.cString(self.doctorIds[index])
+        if !self.doctorIds.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.doctorIds.count)
+            for (index, element) in self.doctorIds.enumerated() {
+                elements[index] = try arena.cString(element)
+            }
+            _c.pointee.doctor_ids = elements
         }
         _c.pointee.state = Clinic__Reporting__V1__ExportState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
         _c.pointee.progress_percent = self.progressPercent
@@ -673,8 +697,12 @@ public struct Clinic_Reporting_V1_CreateExportRequest: ProtoMessage {
             _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
         }
         _c.pointee.n_doctor_ids = self.doctorIds.count
-        _c.pointee.doctor_ids = try arena.array(count: self.doctorIds.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            return try arena.cString(self.doctorIds[index])
+        if !self.doctorIds.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.doctorIds.count)
+            for (index, element) in self.doctorIds.enumerated() {
+                elements[index] = try arena.cString(element)
+            }
+            _c.pointee.doctor_ids = elements
         }
         _c.pointee.language_code = try arena.cString(self.languageCode)
         _c.pointee.request_id = try arena.cString(self.requestId)
@@ -750,8 +778,12 @@ public struct Clinic_Reporting_V1_ListExportsRequest: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__ListExportsRequest.self)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.n_states = self.states.count
-        _c.pointee.states = try arena.array(count: self.states.count) { (index, arena) throws(ProtoError) -> Clinic__Reporting__V1__ExportState in
-            return Clinic__Reporting__V1__ExportState(rawValue: .init(truncatingIfNeeded: self.states[index].protoNumber))
+        if !self.states.isEmpty {
+            let elements = arena.allocate(Clinic__Reporting__V1__ExportState.self, count: self.states.count)
+            for (index, element) in self.states.enumerated() {
+                elements[index] = Clinic__Reporting__V1__ExportState(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            }
+            _c.pointee.states = elements
         }
         _c.pointee.page_size = self.pageSize
         _c.pointee.page_token = try arena.cString(self.pageToken)
@@ -788,8 +820,12 @@ public struct Clinic_Reporting_V1_ListExportsResponse: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__ListExportsResponse.self)
         _c.pointee.n_exports = self.exports.count
-        _c.pointee.exports = try arena.array(count: self.exports.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Reporting__V1__ExportJob>? in
-            return try arena.message(self.exports[index], as: Clinic__Reporting__V1__ExportJob.self)
+        if !self.exports.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Reporting__V1__ExportJob>?.self, count: self.exports.count)
+            for (index, element) in self.exports.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Reporting__V1__ExportJob.self)
+            }
+            _c.pointee.exports = elements
         }
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)

@@ -77,8 +77,12 @@ public struct Clinic_Rpc_V1_Metadata: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__Metadata.self)
         _c.pointee.n_entries = self.entries.count
-        _c.pointee.entries = try arena.array(count: self.entries.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Rpc__V1__MetadataEntry>? in
-            return try arena.message(self.entries[index], as: Clinic__Rpc__V1__MetadataEntry.self)
+        if !self.entries.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Rpc__V1__MetadataEntry>?.self, count: self.entries.count)
+            for (index, element) in self.entries.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Rpc__V1__MetadataEntry.self)
+            }
+            _c.pointee.entries = elements
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -212,8 +216,12 @@ public struct Clinic_Rpc_V1_Status: ProtoMessage {
         _c.pointee.code = self.code
         _c.pointee.message = try arena.cString(self.message)
         _c.pointee.n_details = self.details.count
-        _c.pointee.details = try arena.array(count: self.details.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__Any>? in
-            return try arena.message(self.details[index], as: Google__Protobuf__Any.self)
+        if !self.details.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Any>?.self, count: self.details.count)
+            for (index, element) in self.details.enumerated() {
+                elements[index] = try arena.message(element, as: Google__Protobuf__Any.self)
+            }
+            _c.pointee.details = elements
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -331,8 +339,12 @@ public struct Clinic_Rpc_V1_QuotaFailure: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__QuotaFailure.self)
         _c.pointee.n_violations = self.violations.count
-        _c.pointee.violations = try arena.array(count: self.violations.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Rpc__V1__QuotaFailure__Violation>? in
-            return try arena.message(self.violations[index], as: Clinic__Rpc__V1__QuotaFailure__Violation.self)
+        if !self.violations.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Rpc__V1__QuotaFailure__Violation>?.self, count: self.violations.count)
+            for (index, element) in self.violations.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Rpc__V1__QuotaFailure__Violation.self)
+            }
+            _c.pointee.violations = elements
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -393,8 +405,12 @@ public struct Clinic_Rpc_V1_PreconditionFailure: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__PreconditionFailure.self)
         _c.pointee.n_violations = self.violations.count
-        _c.pointee.violations = try arena.array(count: self.violations.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Rpc__V1__PreconditionFailure__Violation>? in
-            return try arena.message(self.violations[index], as: Clinic__Rpc__V1__PreconditionFailure__Violation.self)
+        if !self.violations.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Rpc__V1__PreconditionFailure__Violation>?.self, count: self.violations.count)
+            for (index, element) in self.violations.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Rpc__V1__PreconditionFailure__Violation.self)
+            }
+            _c.pointee.violations = elements
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -458,8 +474,12 @@ public struct Clinic_Rpc_V1_BadRequest: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__BadRequest.self)
         _c.pointee.n_field_violations = self.fieldViolations.count
-        _c.pointee.field_violations = try arena.array(count: self.fieldViolations.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Rpc__V1__BadRequest__FieldViolation>? in
-            return try arena.message(self.fieldViolations[index], as: Clinic__Rpc__V1__BadRequest__FieldViolation.self)
+        if !self.fieldViolations.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Rpc__V1__BadRequest__FieldViolation>?.self, count: self.fieldViolations.count)
+            for (index, element) in self.fieldViolations.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Rpc__V1__BadRequest__FieldViolation.self)
+            }
+            _c.pointee.field_violations = elements
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }

@@ -345,8 +345,12 @@ public struct Clinic_Testing_V1_StreamingOutputCallRequest: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__StreamingOutputCallRequest.self)
         _c.pointee.response_type = Clinic__Testing__V1__PayloadType(rawValue: .init(truncatingIfNeeded: self.responseType.protoNumber))
         _c.pointee.n_response_parameters = self.responseParameters.count
-        _c.pointee.response_parameters = try arena.array(count: self.responseParameters.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Clinic__Testing__V1__ResponseParameters>? in
-            return try arena.message(self.responseParameters[index], as: Clinic__Testing__V1__ResponseParameters.self)
+        if !self.responseParameters.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Testing__V1__ResponseParameters>?.self, count: self.responseParameters.count)
+            for (index, element) in self.responseParameters.enumerated() {
+                elements[index] = try arena.message(element, as: Clinic__Testing__V1__ResponseParameters.self)
+            }
+            _c.pointee.response_parameters = elements
         }
         if let value = self.payload {
             _c.pointee.payload = try arena.message(value, as: Clinic__Testing__V1__Payload.self)

@@ -4,16 +4,29 @@
 /// bits must be zero — so every byte string has exactly one accepted text, and a token cannot be
 /// altered into another text that decodes to the same bytes.
 package enum Base64URL {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-
-    private static let values: [UInt8] = {
-        var table = [UInt8](repeating: 0xFF, count: 256)
-        for (value, byte) in alphabet.enumerated() { table[Int(byte)] = UInt8(value) }
-        return table
-    }()
+    static let codec = UnpaddedBase64Codec(alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
     /// The unpadded base64url text of `bytes`.
-    package static func encode(_ bytes: [UInt8]) -> String {
+    package static func encode(_ bytes: [UInt8]) -> String { codec.encode(bytes) }
+
+    /// The bytes of canonical unpadded base64url `text`, or nil for anything else.
+    package static func decode<Text: StringProtocol>(_ text: Text) -> [UInt8]? { codec.decode(text) }
+}
+
+/// Unpadded base64 over one alphabet (RFC 4648 §4 or §5), strict when decoding: only the
+/// alphabet, no padding, no whitespace, zero trailing bits.
+struct UnpaddedBase64Codec: Sendable {
+    private let alphabet: [UInt8]
+    private let values: [UInt8]
+
+    init(alphabet text: String) {
+        alphabet = Array(text.utf8)
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (value, byte) in alphabet.enumerated() { table[Int(byte)] = UInt8(value) }
+        values = table
+    }
+
+    func encode(_ bytes: [UInt8]) -> String {
         var output: [UInt8] = []
         output.reserveCapacity((bytes.count * 4 + 2) / 3)
         var index = 0
@@ -35,8 +48,7 @@ package enum Base64URL {
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// The bytes of canonical unpadded base64url `text`, or nil for anything else.
-    package static func decode<Text: StringProtocol>(_ text: Text) -> [UInt8]? {
+    func decode<Text: StringProtocol>(_ text: Text) -> [UInt8]? {
         let utf8 = text.utf8
         guard utf8.count % 4 != 1 else { return nil }
         var output: [UInt8] = []

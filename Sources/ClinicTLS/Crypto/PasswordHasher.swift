@@ -92,40 +92,11 @@ struct StoredPasswordHash: Equatable {
     }
 }
 
-/// Standard-alphabet base64 without padding, as PHC strings use it (strict: canonical only).
+/// Standard-alphabet base64 without padding, as PHC strings use it.
 enum UnpaddedBase64 {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    static let codec = UnpaddedBase64Codec(alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
 
-    static func encode(_ bytes: [UInt8]) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity((bytes.count * 4 + 2) / 3)
-        var index = 0
-        while index < bytes.count {
-            let chunk = bytes[index..<min(index + 3, bytes.count)]
-            var value = UInt32(0)
-            for (offset, byte) in chunk.enumerated() { value |= UInt32(byte) << (16 - 8 * UInt32(offset)) }
-            let characters = chunk.count + 1
-            for position in 0..<characters { output.append(alphabet[Int(value >> (18 - 6 * UInt32(position)) & 0x3F)]) }
-            index += 3
-        }
-        return String(decoding: output, as: UTF8.self)
-    }
+    static func encode(_ bytes: [UInt8]) -> String { codec.encode(bytes) }
 
-    static func decode(_ text: Substring) -> [UInt8]? {
-        var accumulator: UInt32 = 0
-        var bits = 0
-        var output: [UInt8] = []
-        for byte in text.utf8 {
-            guard let value = alphabet.firstIndex(of: byte) else { return nil }
-            accumulator = accumulator << 6 | UInt32(value)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
-            }
-        }
-        // Leftover bits must be zero and fewer than six: otherwise the text is not canonical.
-        guard bits < 6, accumulator & ((1 << UInt32(bits)) - 1) == 0 else { return nil }
-        return output
-    }
+    static func decode(_ text: Substring) -> [UInt8]? { codec.decode(text) }
 }

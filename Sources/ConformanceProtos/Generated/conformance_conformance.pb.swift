@@ -32,8 +32,12 @@ public struct Conformance_FailureSet: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Conformance__FailureSet.self)
         _c.pointee.n_failure = self.failure.count
-        _c.pointee.failure = try arena.array(count: self.failure.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            return try arena.cString(self.failure[index])
+        if !self.failure.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.failure.count)
+            for (index, element) in self.failure.enumerated() {
+                elements[index] = try arena.cString(element)
+            }
+            _c.pointee.failure = elements
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }

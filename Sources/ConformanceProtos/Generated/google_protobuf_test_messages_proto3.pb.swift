@@ -680,41 +680,77 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         _c.pointee.n_repeated_double = self.repeatedDouble.count
         _c.pointee.repeated_double = arena.array(self.repeatedDouble)
         _c.pointee.n_repeated_bool = self.repeatedBool.count
-        _c.pointee.repeated_bool = try arena.array(count: self.repeatedBool.count) { (index, arena) throws(ProtoError) -> protobuf_c_boolean in
-            return self.repeatedBool[index] ? 1 : 0
+        if !self.repeatedBool.isEmpty {
+            let elements = arena.allocate(protobuf_c_boolean.self, count: self.repeatedBool.count)
+            for (index, element) in self.repeatedBool.enumerated() {
+                elements[index] = element ? 1 : 0
+            }
+            _c.pointee.repeated_bool = elements
         }
         _c.pointee.n_repeated_string = self.repeatedString.count
-        _c.pointee.repeated_string = try arena.array(count: self.repeatedString.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            return try arena.cString(self.repeatedString[index])
+        if !self.repeatedString.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.repeatedString.count)
+            for (index, element) in self.repeatedString.enumerated() {
+                elements[index] = try arena.cString(element)
+            }
+            _c.pointee.repeated_string = elements
         }
         _c.pointee.n_repeated_bytes = self.repeatedBytes.count
-        _c.pointee.repeated_bytes = try arena.array(count: self.repeatedBytes.count) { (index, arena) throws(ProtoError) -> ProtobufCBinaryData in
-            let elementBytes = arena.bytes(self.repeatedBytes[index])
-            return ProtobufCBinaryData(len: elementBytes.count, data: elementBytes.data)
+        if !self.repeatedBytes.isEmpty {
+            let elements = arena.allocate(ProtobufCBinaryData.self, count: self.repeatedBytes.count)
+            for (index, element) in self.repeatedBytes.enumerated() {
+                let elementBytes = arena.bytes(element)
+                elements[index] = ProtobufCBinaryData(len: elementBytes.count, data: elementBytes.data)
+            }
+            _c.pointee.repeated_bytes = elements
         }
         _c.pointee.n_repeated_nested_message = self.repeatedNestedMessage.count
-        _c.pointee.repeated_nested_message = try arena.array(count: self.repeatedNestedMessage.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage>? in
-            return try arena.message(self.repeatedNestedMessage[index], as: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage.self)
+        if !self.repeatedNestedMessage.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage>?.self, count: self.repeatedNestedMessage.count)
+            for (index, element) in self.repeatedNestedMessage.enumerated() {
+                elements[index] = try arena.message(element, as: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage.self)
+            }
+            _c.pointee.repeated_nested_message = elements
         }
         _c.pointee.n_repeated_foreign_message = self.repeatedForeignMessage.count
-        _c.pointee.repeated_foreign_message = try arena.array(count: self.repeatedForeignMessage.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<ProtobufTestMessages__Proto3__ForeignMessage>? in
-            return try arena.message(self.repeatedForeignMessage[index], as: ProtobufTestMessages__Proto3__ForeignMessage.self)
+        if !self.repeatedForeignMessage.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__ForeignMessage>?.self, count: self.repeatedForeignMessage.count)
+            for (index, element) in self.repeatedForeignMessage.enumerated() {
+                elements[index] = try arena.message(element, as: ProtobufTestMessages__Proto3__ForeignMessage.self)
+            }
+            _c.pointee.repeated_foreign_message = elements
         }
         _c.pointee.n_repeated_nested_enum = self.repeatedNestedEnum.count
-        _c.pointee.repeated_nested_enum = try arena.array(count: self.repeatedNestedEnum.count) { (index, arena) throws(ProtoError) -> ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum in
-            return ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: self.repeatedNestedEnum[index].protoNumber))
+        if !self.repeatedNestedEnum.isEmpty {
+            let elements = arena.allocate(ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum.self, count: self.repeatedNestedEnum.count)
+            for (index, element) in self.repeatedNestedEnum.enumerated() {
+                elements[index] = ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            }
+            _c.pointee.repeated_nested_enum = elements
         }
         _c.pointee.n_repeated_foreign_enum = self.repeatedForeignEnum.count
-        _c.pointee.repeated_foreign_enum = try arena.array(count: self.repeatedForeignEnum.count) { (index, arena) throws(ProtoError) -> ProtobufTestMessages__Proto3__ForeignEnum in
-            return ProtobufTestMessages__Proto3__ForeignEnum(rawValue: .init(truncatingIfNeeded: self.repeatedForeignEnum[index].protoNumber))
+        if !self.repeatedForeignEnum.isEmpty {
+            let elements = arena.allocate(ProtobufTestMessages__Proto3__ForeignEnum.self, count: self.repeatedForeignEnum.count)
+            for (index, element) in self.repeatedForeignEnum.enumerated() {
+                elements[index] = ProtobufTestMessages__Proto3__ForeignEnum(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            }
+            _c.pointee.repeated_foreign_enum = elements
         }
         _c.pointee.n_repeated_string_piece = self.repeatedStringPiece.count
-        _c.pointee.repeated_string_piece = try arena.array(count: self.repeatedStringPiece.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            return try arena.cString(self.repeatedStringPiece[index])
+        if !self.repeatedStringPiece.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.repeatedStringPiece.count)
+            for (index, element) in self.repeatedStringPiece.enumerated() {
+                elements[index] = try arena.cString(element)
+            }
+            _c.pointee.repeated_string_piece = elements
         }
         _c.pointee.n_repeated_cord = self.repeatedCord.count
-        _c.pointee.repeated_cord = try arena.array(count: self.repeatedCord.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            return try arena.cString(self.repeatedCord[index])
+        if !self.repeatedCord.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.repeatedCord.count)
+            for (index, element) in self.repeatedCord.enumerated() {
+                elements[index] = try arena.cString(element)
+            }
+            _c.pointee.repeated_cord = elements
         }
         _c.pointee.n_packed_int32 = self.packedInt32.count
         _c.pointee.packed_int32 = arena.array(self.packedInt32)
@@ -741,12 +777,20 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         _c.pointee.n_packed_double = self.packedDouble.count
         _c.pointee.packed_double = arena.array(self.packedDouble)
         _c.pointee.n_packed_bool = self.packedBool.count
-        _c.pointee.packed_bool = try arena.array(count: self.packedBool.count) { (index, arena) throws(ProtoError) -> protobuf_c_boolean in
-            return self.packedBool[index] ? 1 : 0
+        if !self.packedBool.isEmpty {
+            let elements = arena.allocate(protobuf_c_boolean.self, count: self.packedBool.count)
+            for (index, element) in self.packedBool.enumerated() {
+                elements[index] = element ? 1 : 0
+            }
+            _c.pointee.packed_bool = elements
         }
         _c.pointee.n_packed_nested_enum = self.packedNestedEnum.count
-        _c.pointee.packed_nested_enum = try arena.array(count: self.packedNestedEnum.count) { (index, arena) throws(ProtoError) -> ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum in
-            return ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: self.packedNestedEnum[index].protoNumber))
+        if !self.packedNestedEnum.isEmpty {
+            let elements = arena.allocate(ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum.self, count: self.packedNestedEnum.count)
+            for (index, element) in self.packedNestedEnum.enumerated() {
+                elements[index] = ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            }
+            _c.pointee.packed_nested_enum = elements
         }
         _c.pointee.n_unpacked_int32 = self.unpackedInt32.count
         _c.pointee.unpacked_int32 = arena.array(self.unpackedInt32)
@@ -773,12 +817,20 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         _c.pointee.n_unpacked_double = self.unpackedDouble.count
         _c.pointee.unpacked_double = arena.array(self.unpackedDouble)
         _c.pointee.n_unpacked_bool = self.unpackedBool.count
-        _c.pointee.unpacked_bool = try arena.array(count: self.unpackedBool.count) { (index, arena) throws(ProtoError) -> protobuf_c_boolean in
-            return self.unpackedBool[index] ? 1 : 0
+        if !self.unpackedBool.isEmpty {
+            let elements = arena.allocate(protobuf_c_boolean.self, count: self.unpackedBool.count)
+            for (index, element) in self.unpackedBool.enumerated() {
+                elements[index] = element ? 1 : 0
+            }
+            _c.pointee.unpacked_bool = elements
         }
         _c.pointee.n_unpacked_nested_enum = self.unpackedNestedEnum.count
-        _c.pointee.unpacked_nested_enum = try arena.array(count: self.unpackedNestedEnum.count) { (index, arena) throws(ProtoError) -> ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum in
-            return ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: self.unpackedNestedEnum[index].protoNumber))
+        if !self.unpackedNestedEnum.isEmpty {
+            let elements = arena.allocate(ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum.self, count: self.unpackedNestedEnum.count)
+            for (index, element) in self.unpackedNestedEnum.enumerated() {
+                elements[index] = ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            }
+            _c.pointee.unpacked_nested_enum = elements
         }
         if !self.mapInt32Int32.isEmpty {
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32Int32Entry>?.self, count: self.mapInt32Int32.count)
@@ -1039,40 +1091,76 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.optional_bytes_wrapper = try arena.message(value, as: Google__Protobuf__BytesValue.self)
         }
         _c.pointee.n_repeated_bool_wrapper = self.repeatedBoolWrapper.count
-        _c.pointee.repeated_bool_wrapper = try arena.array(count: self.repeatedBoolWrapper.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__BoolValue>? in
-            return try arena.message(self.repeatedBoolWrapper[index], as: Google__Protobuf__BoolValue.self)
+        if !self.repeatedBoolWrapper.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__BoolValue>?.self, count: self.repeatedBoolWrapper.count)
+            for (index, element) in self.repeatedBoolWrapper.enumerated() {
+                elements[index] = try arena.message(element, as: Google__Protobuf__BoolValue.self)
+            }
+            _c.pointee.repeated_bool_wrapper = elements
         }
         _c.pointee.n_repeated_int32_wrapper = self.repeatedInt32Wrapper.count
-        _c.pointee.repeated_int32_wrapper = try arena.array(count: self.repeatedInt32Wrapper.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__Int32Value>? in
-            return try arena.message(self.repeatedInt32Wrapper[index], as: Google__Protobuf__Int32Value.self)
+        if !self.repeatedInt32Wrapper.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Int32Value>?.self, count: self.repeatedInt32Wrapper.count)
+            for (index, element) in self.repeatedInt32Wrapper.enumerated() {
+                elements[index] = try arena.message(element, as: Google__Protobuf__Int32Value.self)
+            }
+            _c.pointee.repeated_int32_wrapper = elements
         }
         _c.pointee.n_repeated_int64_wrapper = self.repeatedInt64Wrapper.count
-        _c.pointee.repeated_int64_wrapper = try arena.array(count: self.repeatedInt64Wrapper.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__Int64Value>? in
-            return try arena.message(self.repeatedInt64Wrapper[index], as: Google__Protobuf__Int64Value.self)
+        if !self.repeatedInt64Wrapper.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Int64Value>?.self, count: self.repeatedInt64Wrapper.count)
+            for (index, element) in self.repeatedInt64Wrapper.enumerated() {
+                elements[index] = try arena.message(element, as: Google__Protobuf__Int64Value.self)
+            }
+            _c.pointee.repeated_int64_wrapper = elements
         }
         _c.pointee.n_repeated_uint32_wrapper = self.repeatedUint32Wrapper.count
-        _c.pointee.repeated_uint32_wrapper = try arena.array(count: self.repeatedUint32Wrapper.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__UInt32Value>? in
-            return try arena.message(self.repeatedUint32Wrapper[index], as: Google__Protobuf__UInt32Value.self)
+        if !self.repeatedUint32Wrapper.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__UInt32Value>?.self, count: self.repeatedUint32Wrapper.count)
+            for (index, element) in self.repeatedUint32Wrapper.enumerated() {
+                elements[index] = try arena.message(element, as: Google__Protobuf__UInt32Value.self)
+            }
+            _c.pointee.repeated_uint32_wrapper = elements
         }
         _c.pointee.n_repeated_uint64_wrapper = self.repeatedUint64Wrapper.count
-        _c.pointee.repeated_uint64_wrapper = try arena.array(count: self.repeatedUint64Wrapper.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__UInt64Value>? in
-            return try arena.message(self.repeatedUint64Wrapper[index], as: Google__Protobuf__UInt64Value.self)
+        if !self.repeatedUint64Wrapper.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__UInt64Value>?.self, count: self.repeatedUint64Wrapper.count)
+            for (index, element) in self.repeatedUint64Wrapper.enumerated() {
+                elements[index] = try arena.message(element, as: Google__Protobuf__UInt64Value.self)
+            }
+            _c.pointee.repeated_uint64_wrapper = elements
         }
         _c.pointee.n_repeated_float_wrapper = self.repeatedFloatWrapper.count
-        _c.pointee.repeated_float_wrapper = try arena.array(count: self.repeatedFloatWrapper.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__FloatValue>? in
-            return try arena.message(self.repeatedFloatWrapper[index], as: Google__Protobuf__FloatValue.self)
+        if !self.repeatedFloatWrapper.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__FloatValue>?.self, count: self.repeatedFloatWrapper.count)
+            for (index, element) in self.repeatedFloatWrapper.enumerated() {
+                elements[index] = try arena.message(element, as: Google__Protobuf__FloatValue.self)
+            }
+            _c.pointee.repeated_float_wrapper = elements
         }
         _c.pointee.n_repeated_double_wrapper = self.repeatedDoubleWrapper.count
-        _c.pointee.repeated_double_wrapper = try arena.array(count: self.repeatedDoubleWrapper.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__DoubleValue>? in
-            return try arena.message(self.repeatedDoubleWrapper[index], as: Google__Protobuf__DoubleValue.self)
+        if !self.repeatedDoubleWrapper.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__DoubleValue>?.self, count: self.repeatedDoubleWrapper.count)
+            for (index, element) in self.repeatedDoubleWrapper.enumerated() {
+                elements[index] = try arena.message(element, as: Google__Protobuf__DoubleValue.self)
+            }
+            _c.pointee.repeated_double_wrapper = elements
         }
         _c.pointee.n_repeated_string_wrapper = self.repeatedStringWrapper.count
-        _c.pointee.repeated_string_wrapper = try arena.array(count: self.repeatedStringWrapper.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__StringValue>? in
-            return try arena.message(self.repeatedStringWrapper[index], as: Google__Protobuf__StringValue.self)
+        if !self.repeatedStringWrapper.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__StringValue>?.self, count: self.repeatedStringWrapper.count)
+            for (index, element) in self.repeatedStringWrapper.enumerated() {
+                elements[index] = try arena.message(element, as: Google__Protobuf__StringValue.self)
+            }
+            _c.pointee.repeated_string_wrapper = elements
         }
         _c.pointee.n_repeated_bytes_wrapper = self.repeatedBytesWrapper.count
-        _c.pointee.repeated_bytes_wrapper = try arena.array(count: self.repeatedBytesWrapper.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__BytesValue>? in
-            return try arena.message(self.repeatedBytesWrapper[index], as: Google__Protobuf__BytesValue.self)
+        if !self.repeatedBytesWrapper.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__BytesValue>?.self, count: self.repeatedBytesWrapper.count)
+            for (index, element) in self.repeatedBytesWrapper.enumerated() {
+                elements[index] = try arena.message(element, as: Google__Protobuf__BytesValue.self)
+            }
+            _c.pointee.repeated_bytes_wrapper = elements
         }
         if let value = self.optionalDuration {
             _c.pointee.optional_duration = try arena.message(value, as: Google__Protobuf__Duration.self)
@@ -1094,32 +1182,60 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         }
         _c.pointee.optional_null_value = Google__Protobuf__NullValue(rawValue: .init(truncatingIfNeeded: self.optionalNullValue.protoNumber))
         _c.pointee.n_repeated_duration = self.repeatedDuration.count
-        _c.pointee.repeated_duration = try arena.array(count: self.repeatedDuration.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__Duration>? in
-            return try arena.message(self.repeatedDuration[index], as: Google__Protobuf__Duration.self)
+        if !self.repeatedDuration.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Duration>?.self, count: self.repeatedDuration.count)
+            for (index, element) in self.repeatedDuration.enumerated() {
+                elements[index] = try arena.message(element, as: Google__Protobuf__Duration.self)
+            }
+            _c.pointee.repeated_duration = elements
         }
         _c.pointee.n_repeated_timestamp = self.repeatedTimestamp.count
-        _c.pointee.repeated_timestamp = try arena.array(count: self.repeatedTimestamp.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__Timestamp>? in
-            return try arena.message(self.repeatedTimestamp[index], as: Google__Protobuf__Timestamp.self)
+        if !self.repeatedTimestamp.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Timestamp>?.self, count: self.repeatedTimestamp.count)
+            for (index, element) in self.repeatedTimestamp.enumerated() {
+                elements[index] = try arena.message(element, as: Google__Protobuf__Timestamp.self)
+            }
+            _c.pointee.repeated_timestamp = elements
         }
         _c.pointee.n_repeated_fieldmask = self.repeatedFieldmask.count
-        _c.pointee.repeated_fieldmask = try arena.array(count: self.repeatedFieldmask.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__FieldMask>? in
-            return try arena.message(self.repeatedFieldmask[index], as: Google__Protobuf__FieldMask.self)
+        if !self.repeatedFieldmask.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__FieldMask>?.self, count: self.repeatedFieldmask.count)
+            for (index, element) in self.repeatedFieldmask.enumerated() {
+                elements[index] = try arena.message(element, as: Google__Protobuf__FieldMask.self)
+            }
+            _c.pointee.repeated_fieldmask = elements
         }
         _c.pointee.n_repeated_struct = self.repeatedStruct.count
-        _c.pointee.repeated_struct = try arena.array(count: self.repeatedStruct.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__Struct>? in
-            return try arena.message(self.repeatedStruct[index], as: Google__Protobuf__Struct.self)
+        if !self.repeatedStruct.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Struct>?.self, count: self.repeatedStruct.count)
+            for (index, element) in self.repeatedStruct.enumerated() {
+                elements[index] = try arena.message(element, as: Google__Protobuf__Struct.self)
+            }
+            _c.pointee.repeated_struct = elements
         }
         _c.pointee.n_repeated_any = self.repeatedAny.count
-        _c.pointee.repeated_any = try arena.array(count: self.repeatedAny.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__Any>? in
-            return try arena.message(self.repeatedAny[index], as: Google__Protobuf__Any.self)
+        if !self.repeatedAny.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Any>?.self, count: self.repeatedAny.count)
+            for (index, element) in self.repeatedAny.enumerated() {
+                elements[index] = try arena.message(element, as: Google__Protobuf__Any.self)
+            }
+            _c.pointee.repeated_any = elements
         }
         _c.pointee.n_repeated_value = self.repeatedValue.count
-        _c.pointee.repeated_value = try arena.array(count: self.repeatedValue.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__Value>? in
-            return try arena.message(self.repeatedValue[index], as: Google__Protobuf__Value.self)
+        if !self.repeatedValue.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Value>?.self, count: self.repeatedValue.count)
+            for (index, element) in self.repeatedValue.enumerated() {
+                elements[index] = try arena.message(element, as: Google__Protobuf__Value.self)
+            }
+            _c.pointee.repeated_value = elements
         }
         _c.pointee.n_repeated_list_value = self.repeatedListValue.count
-        _c.pointee.repeated_list_value = try arena.array(count: self.repeatedListValue.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__ListValue>? in
-            return try arena.message(self.repeatedListValue[index], as: Google__Protobuf__ListValue.self)
+        if !self.repeatedListValue.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__ListValue>?.self, count: self.repeatedListValue.count)
+            for (index, element) in self.repeatedListValue.enumerated() {
+                elements[index] = try arena.message(element, as: Google__Protobuf__ListValue.self)
+            }
+            _c.pointee.repeated_list_value = elements
         }
         _c.pointee.fieldname1 = self.fieldname1
         _c.pointee.field_name2 = self.fieldName2

@@ -1,4 +1,4 @@
-package import NIOPosix
+import NIOPosix
 
 /// Threads for blocking or CPU-heavy work (scrypt), so it never runs on a NIO event loop or the
 /// Swift cooperative pool, where a few hundred milliseconds of hashing would stall every call.

@@ -1,13 +1,5 @@
 internal import CProtobufC
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A bounds-checked walk over protobuf wire bytes, guided by the message descriptor, that rejects
 /// what protobuf-c would mishandle before it unpacks anything:
 /// nesting deeper than the limit (protobuf-c recurses without a bound), strings that are not
@@ -141,22 +133,33 @@ enum WireScanner {
         field: UnsafePointer<ProtobufCFieldDescriptor>
     ) throws(ProtoError) {
         guard count > 0 else { return }
-        if memchr(start, 0, count) != nil {
+        switch UTF8Validation.classify(UnsafeBufferPointer(start: start, count: count)) {
+        case .valid:
+            return
+        case .containsNUL:
             throw ProtoError(
                 .unsupported, "string contains NUL, which protobuf-c cannot carry",
                 fieldPath: String(cString: field.pointee.name))
-        }
-        // ASCII is the common case and needs no further check.
-        var index = 0
-        while index < count, start[index] < 0x80 { index += 1 }
-        if index < count,
-            String(validating: UnsafeBufferPointer(start: start + index, count: count - index), as: UTF8.self) == nil
-        {
+        case .invalid:
             throw ProtoError(.invalidUTF8, "string is not valid UTF-8", fieldPath: String(cString: field.pointee.name))
         }
     }
 
+    /// A varint; the one-byte case (most tags and small values) takes no loop.
+    @inline(__always)
     private static func readVarint(
+        _ start: UnsafePointer<UInt8>,
+        count: Int,
+        position: inout Int
+    ) throws(ProtoError) -> UInt64 {
+        if position < count, start[position] < 0x80 {
+            position &+= 1
+            return UInt64(start[position &- 1])
+        }
+        return try readLongVarint(start, count: count, position: &position)
+    }
+
+    private static func readLongVarint(
         _ start: UnsafePointer<UInt8>,
         count: Int,
         position: inout Int

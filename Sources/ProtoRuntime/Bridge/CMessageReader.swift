@@ -14,18 +14,23 @@ import Darwin
 public enum CMessageReader {
     /// A Swift copy of a `char *` string field; proto3 requires UTF-8.
     public static func string(_ pointer: UnsafePointer<CChar>?) throws(ProtoError) -> String {
-        guard let pointer else { return "" }
-        return try string(UnsafeRawPointer(pointer), count: strlen(pointer))
+        guard let pointer, pointer.pointee != 0 else { return "" }
+        // One pass to measure, one to validate and copy (the generic `String(validating:as:)`
+        // instantiates metadata on every call).
+        guard let string = String(validatingCString: pointer) else {
+            throw ProtoError(.invalidUTF8, "string field is not valid UTF-8")
+        }
+        return string
     }
 
     /// A Swift copy of `count` UTF-8 bytes at `pointer`.
     public static func string(_ pointer: UnsafeRawPointer, count: Int) throws(ProtoError) -> String {
         if count == 0 { return "" }
         let buffer = UnsafeBufferPointer(start: pointer.assumingMemoryBound(to: UInt8.self), count: count)
-        guard let string = String(validating: buffer, as: UTF8.self) else {
+        guard UTF8Validation.isValid(buffer) else {
             throw ProtoError(.invalidUTF8, "string field is not valid UTF-8")
         }
-        return string
+        return String(decoding: buffer, as: UTF8.self)
     }
 
     /// A Swift copy of a `ProtobufCBinaryData` field's bytes.
@@ -58,6 +63,7 @@ public enum CMessageReader {
 
     /// A Swift copy of the C message at `pointer`, or the default message for NULL (a map entry
     /// without a value).
+    @inlinable
     public static func message<M: ProtoMessage>(_ pointer: UnsafeRawPointer?, as type: M.Type = M.self) throws(ProtoError) -> M {
         guard let pointer else { return M() }
         return try M(_cMessage: pointer)

@@ -11,6 +11,7 @@ import Darwin
 /// Field values in the arena: what generated `_writeC` calls to fill a C struct.
 extension ProtoArena {
     /// The C message of `value`, built in this arena, typed as its protobuf-c struct `C`.
+    @inlinable
     public mutating func message<M: ProtoMessage, C>(_ value: M, as type: C.Type) throws(ProtoError) -> UnsafeMutablePointer<C> {
         let pointer = allocateMessage(M.protoDescriptor)
         try value._writeC(to: pointer, arena: &self)
@@ -22,19 +23,25 @@ extension ProtoArena {
     /// Throws for a string holding NUL: protobuf-c measures strings with `strlen` and would silently
     /// cut it there.
     public mutating func cString(_ string: String) throws(ProtoError) -> UnsafeMutablePointer<CChar> {
-        var string = string
-        let copy: UnsafeMutablePointer<CChar>? = string.withUTF8 { utf8 in
-            guard let source = utf8.baseAddress else { return cprotobufc_empty_string() }
-            if memchr(source, 0, utf8.count) != nil { return nil }
-            let target = allocateUninitialized(bytes: utf8.count + 1)
-            target.copyMemory(from: source, byteCount: utf8.count)
-            target.storeBytes(of: 0, toByteOffset: utf8.count, as: UInt8.self)
+        let count = string.utf8.count
+        let target = allocateUninitialized(bytes: count + 1)
+        // Never protobuf-c's shared empty string: pack treats a oneof or optional string pointing
+        // at it as unset, and an empty oneof string must still be written.
+        if count == 0 {
+            target.storeBytes(of: 0, as: UInt8.self)
             return target.assumingMemoryBound(to: CChar.self)
         }
-        guard let copy else {
+        // Native and small strings hand out their UTF-8 in place; others (bridged) are copied once.
+        // memccpy stops after a NUL and says so: one pass both copies and checks. Force-unwraps:
+        // the string is not empty, so its bytes have an address.
+        let copied = string.utf8.withContiguousStorageIfAvailable { utf8 in
+            memccpy(target, utf8.baseAddress!, 0, utf8.count) == nil
+        } ?? Array(string.utf8).withUnsafeBufferPointer { memccpy(target, $0.baseAddress!, 0, $0.count) == nil }
+        guard copied else {
             throw ProtoError(.unsupported, "strings cannot contain NUL (protobuf-c stores C strings)")
         }
-        return copy
+        target.storeBytes(of: 0, toByteOffset: count, as: UInt8.self)
+        return target.assumingMemoryBound(to: CChar.self)
     }
 
     /// A copy of `bytes` for a `ProtobufCBinaryData` field: (length, data or nil when empty).

@@ -16,9 +16,10 @@ import Darwin
 /// or sub-message and the message needs no `free_unpacked` walk. Never hand an arena-built
 /// message to `free_unpacked`.
 public struct ProtoArena: ~Copyable {
-    private var chunk: UnsafeMutableRawPointer?
-    private var used = 0
-    private var capacity = 0
+    // @usableFromInline: generated code inlines the bump allocation (it runs for every field).
+    @usableFromInline var chunk: UnsafeMutableRawPointer?
+    @usableFromInline var used = 0
+    @usableFromInline var capacity = 0
     /// Whether `chunk` came from `malloc` (not from the caller's scratch memory).
     private var ownsChunk = true
     /// Earlier chunks, freed on deinit. Rare: the first chunk fits typical messages.
@@ -26,7 +27,7 @@ public struct ProtoArena: ~Copyable {
 
     private static let firstChunkSize = 4096
     /// Enough for every C scalar and pointer protobuf-c stores.
-    private static let alignment = 8
+    @usableFromInline static let alignment = 8
 
     /// An empty arena; the first allocation maps the first chunk.
     public init() {}
@@ -70,6 +71,7 @@ public struct ProtoArena: ~Copyable {
     }
 
     /// `count` bytes aligned for any C scalar or pointer, zeroed.
+    @inlinable
     public mutating func allocate(bytes count: Int) -> UnsafeMutableRawPointer {
         let pointer = allocateUninitialized(bytes: count)
         pointer.initializeMemory(as: UInt8.self, repeating: 0, count: count)
@@ -77,16 +79,18 @@ public struct ProtoArena: ~Copyable {
     }
 
     /// `count` bytes aligned for any C scalar or pointer, with undefined contents.
+    @inlinable @inline(__always)
     mutating func allocateUninitialized(bytes count: Int) -> UnsafeMutableRawPointer {
-        let size = (count + Self.alignment - 1) & ~(Self.alignment - 1)
-        if used + size > capacity { grow(atLeast: size) }
-        // Force-unwrap: grow() always installs a chunk of at least `size` bytes.
-        let pointer = chunk! + used
-        used += size
+        let size = (count &+ 7) & ~7
+        if _slowPath(capacity &- used < size) { grow(atLeast: size) }
+        // Unwrapped without a check: a capacity above zero means a chunk is installed.
+        let pointer = chunk.unsafelyUnwrapped + used
+        used &+= size
         return pointer
     }
 
     /// Storage for `count` values of `T`, zeroed.
+    @inlinable
     public mutating func allocate<T>(_ type: T.Type, count: Int) -> UnsafeMutablePointer<T> {
         allocate(bytes: max(count, 1) * MemoryLayout<T>.stride).bindMemory(to: T.self, capacity: max(count, 1))
     }
@@ -100,7 +104,8 @@ public struct ProtoArena: ~Copyable {
         return pointer
     }
 
-    private mutating func grow(atLeast size: Int) {
+    @usableFromInline
+    mutating func grow(atLeast size: Int) {
         if let chunk, ownsChunk { retired.append(chunk) }
         let newCapacity = max(Self.firstChunkSize, capacity * 2, size)
         // Force-unwrap: an allocation failure here is unrecoverable anyway.

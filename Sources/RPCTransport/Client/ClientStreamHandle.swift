@@ -16,6 +16,8 @@ final class ClientStreamHandle: Sendable {
     private let peerMaxFrameSize: Int
     /// Set once trailers arrived or the call was cancelled or failed: nothing to cancel any more.
     private let ended = Atomic<Bool>(false)
+    /// Set once the first request message went to the loop.
+    private let firstMessageWritten = Atomic<Bool>(false)
 
     init(
         id: StreamID, connection: ClientConnectionHandler, loop: any EventLoop, peerMaxFrameSize: Int, window: Int,
@@ -94,12 +96,23 @@ final class ClientStreamHandle: Sendable {
         case .end:
             pending = .end
         }
+        // Only the very first message may skip the wait (see `sendWithoutWaiting`).
+        var isFirstMessage = false
+        if case .message = pending {
+            isFirstMessage = !firstMessageWritten.exchange(true, ordering: .relaxed)
+        }
         if loop.inEventLoop {
             switch connection.value.write(pending, on: id, waiter: nil, mayQueue: false) {
             case .wrote, .queued: return
             case .closed: throw Self.callOver
             case .mustWait: break
             }
+        } else if case .end = pending {
+            try sendWithoutWaiting(pending)
+            return
+        } else if isFirstMessage {
+            try sendWithoutWaiting(pending)
+            return
         }
         try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, any Error>) in
             let connection = self.connection
@@ -111,6 +124,17 @@ final class ClientStreamHandle: Sendable {
                 }
             }
         }
+    }
+
+    /// Hands a part to the loop without waiting for it: the half close and the first message
+    /// never wait for credit (the first is held for the END_STREAM flag, and an END_STREAM costs
+    /// none), so a unary call's writes cost no round trip to the loop. If the call ended
+    /// meanwhile the part is dropped there; the response says how the call ended.
+    private func sendWithoutWaiting(_ part: PendingRequest.Part) throws {
+        guard !ended.load(ordering: .relaxed) else { throw Self.callOver }
+        let connection = self.connection
+        let id = self.id
+        loop.execute { _ = connection.value.write(part, on: id, waiter: nil, mayQueue: true) }
     }
 
     static let callOver = RPCError(code: .cancelled, message: "the call is over; the server already answered")

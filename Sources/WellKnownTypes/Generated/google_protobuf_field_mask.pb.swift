@@ -229,8 +229,12 @@ public struct Google_Protobuf_FieldMask: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__FieldMask.self)
         _c.pointee.n_paths = self.paths.count
-        _c.pointee.paths = try arena.array(count: self.paths.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            return try arena.cString(self.paths[index])
+        if !self.paths.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.paths.count)
+            for (index, element) in self.paths.enumerated() {
+                elements[index] = try arena.cString(element)
+            }
+            _c.pointee.paths = elements
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }

@@ -165,8 +165,12 @@ public struct Google_Protobuf_ListValue: ProtoMessage {
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__ListValue.self)
         _c.pointee.n_values = self.values.count
-        _c.pointee.values = try arena.array(count: self.values.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<Google__Protobuf__Value>? in
-            return try arena.message(self.values[index], as: Google__Protobuf__Value.self)
+        if !self.values.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Value>?.self, count: self.values.count)
+            for (index, element) in self.values.enumerated() {
+                elements[index] = try arena.message(element, as: Google__Protobuf__Value.self)
+            }
+            _c.pointee.values = elements
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }

@@ -122,6 +122,7 @@ struct AccountRulesTests {
         #expect(!AccountRules.canManage(doctorA, account("x", [.doctor], clinic: "clinic_a")))
         #expect(AccountRules.canRead(doctorA, account("docA", [.doctor], clinic: "clinic_a")))
         #expect(AccountRules.canManage(Principal(service: "clinics"), account("x", [.clinicAdmin], clinic: "clinic_a")))
+        #expect(!AccountRules.canManage(Principal(service: "clinics"), account("x", [.superAdmin], clinic: nil)))
     }
 
     @Test func profileViews() {

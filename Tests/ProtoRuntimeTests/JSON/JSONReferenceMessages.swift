@@ -73,14 +73,14 @@ enum JSONReferenceMessages {
             $0.repeatedFloat = [
                 // Not ±greatestFiniteMagnitude: Python rejects its own JSON for it (see JSONReferenceTests).
                 .leastNonzeroMagnitude, .leastNormalMagnitude, 3.4028e38, -3.4028e38,
-                .infinity, -.infinity, 1e-10, 16_777_217, 1.0, -0.0,
+                .infinity, -.infinity, 1e-10, 16_777_216, 1.0, -0.0,
             ]
             $0.repeatedDouble = [
-                .leastNonzeroMagnitude, .greatestFiniteMagnitude, 1.0 / 3.0, 1e21, 1e-7, 123_456_789.125, 9_007_199_254_740_993,
+                .leastNonzeroMagnitude, .greatestFiniteMagnitude, 1.0 / 3.0, 1e21, 1e-7, 123_456_789.125, 9_007_199_254_740_992,
                 -0.0, .infinity, -.infinity, 100,
             ]
-            $0.mapInt32Float = [1: 1e-45, 2: -7.5]
-            $0.mapInt32Double = [1: 5e-324, 2: -1e308]
+            $0.mapInt32Float = [1: .leastNonzeroMagnitude, 2: -7.5]
+            $0.mapInt32Double = [1: .leastNonzeroMagnitude, 2: -1e308]
             $0.optionalFloatWrapper = .with { $0.value = .infinity }
         }
     }

@@ -109,8 +109,12 @@ public struct Perf_Appointment: ProtoMessage {
         _c.pointee.status = Perf__AppointmentStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
         _c.pointee.reason = try arena.cString(self.reason)
         _c.pointee.n_notes = self.notes.count
-        _c.pointee.notes = try arena.array(count: self.notes.count) { (index, arena) throws(ProtoError) -> UnsafeMutablePointer<CChar>? in
-            return try arena.cString(self.notes[index])
+        if !self.notes.isEmpty {
+            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.notes.count)
+            for (index, element) in self.notes.enumerated() {
+                elements[index] = try arena.cString(element)
+            }
+            _c.pointee.notes = elements
         }
         if !self.metadata.isEmpty {
             let entries = arena.allocate(UnsafeMutablePointer<Perf__Appointment__MetadataEntry>?.self, count: self.metadata.count)

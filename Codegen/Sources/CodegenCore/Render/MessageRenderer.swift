@@ -200,11 +200,15 @@ struct MessageRenderer {
                 out.line("\(target) = arena.array(\(name))")
             } else {
                 let element = FieldCode.cElementType(field.value)
-                let (setup, value) = FieldCode.write(field.value, "\(name)[index]", scratch: "elementBytes")
-                out.line("\(target) = try arena.array(count: \(name).count) { (index, arena) throws(ProtoError) -> \(element) in")
-                for statement in setup { out.line("    " + statement) }
-                out.line("    return \(value)")
-                out.line("}")
+                let (setup, value) = FieldCode.write(field.value, "element", scratch: "elementBytes")
+                out.block("if !\(name).isEmpty") { out in
+                    out.line("let elements = arena.allocate(\(element).self, count: \(name).count)")
+                    out.block("for (index, element) in \(name).enumerated()") { out in
+                        for statement in setup { out.line(statement) }
+                        out.line("elements[index] = \(value)")
+                    }
+                    out.line("\(target) = elements")
+                }
             }
         case .map(let key, let value):
             guard case .message(let entryType) = field.value else { return }
