@@ -277,13 +277,13 @@ let testTargets: [Target] = [
     ),
     .testTarget(
         name: "PatientsServiceTests",
-        dependencies: ["PatientsService", "AuthService", "Platform", "ClinicAPI", "RPCCore", "Storage", "WellKnownTypes",
-                       "ClinicTLS", "ProtoRuntime"]
+        dependencies: ["PatientsService", "AuthService", "ClinicsService", "Platform", "ClinicAPI", "RPCCore", "Storage",
+                       "WellKnownTypes", "ClinicTLS", "ProtoRuntime"]
     ),
     .testTarget(
         name: "AppointmentsServiceTests",
         dependencies: [
-            "AppointmentsService", "PatientsService", "AuthService",
+            "AppointmentsService", "DoctorsService", "ClinicsService", "PatientsService", "AuthService",
             "Platform", "ClinicAPI", "RPCCore", "Storage", "WellKnownTypes", "ClinicTLS", "ProtoRuntime",
         ]
     ),

@@ -19,6 +19,7 @@ extension SerializableMessage {
 
 extension SerializableMessage {
     /// Decodes `bytes` with the default limits.
+    @inlinable
     public init(serializedBytes bytes: [UInt8], limits: DecodingLimits = .default) throws(ProtoError) {
         let decoded: Result<Self, ProtoError> = bytes.withUnsafeBytes { buffer in
             Result { () throws(ProtoError) -> Self in try Self(serializedBytes: buffer, limits: limits) }

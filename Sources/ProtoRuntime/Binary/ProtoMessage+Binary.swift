@@ -6,29 +6,21 @@ extension ProtoMessage {
     /// The size limit and a structural scan (nesting depth, decoded size, UTF-8, NUL in strings)
     /// run before protobuf-c sees a byte: its unpack recurses without a depth bound and truncates
     /// strings at NUL without saying so.
+    @inlinable
     public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: DecodingLimits) throws(ProtoError) {
-        guard bytes.count <= limits.maxBytes else {
-            throw ProtoError(.tooLarge, "message of \(bytes.count) bytes exceeds the limit of \(limits.maxBytes)")
+        var decoded: Self?
+        try BinaryCodec.decode(bytes, as: Self.protoDescriptor, limits: limits) { (message) throws(ProtoError) in
+            decoded = try Self(_cMessage: message)
         }
-        self = try ProtoArena.withScratch { (arena) throws(ProtoError) -> Self in
-            try arena.withCAllocator { (allocator) throws(ProtoError) -> Self in
-                let message = try CMessageUnpacker.unpack(
-                    bytes, descriptor: Self.protoDescriptor, maxDepth: limits.maxDepth,
-                    maxDecodedBytes: limits.maxDecodedBytes, allocator: allocator)
-                // No free_unpacked: the message lives in the arena, which goes as a whole.
-                return try Self(_cMessage: UnsafeRawPointer(message))
-            }
-        }
+        // Force-unwrap: decode runs the closure exactly once unless it throws.
+        self = decoded!
     }
 
     /// Encodes the message in the protobuf binary format through protobuf-c.
+    @inlinable
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
-        try ProtoArena.withScratch { (arena) throws(ProtoError) -> [UInt8] in
-            let message = try cMessage(in: &arena)
-            let size = protobuf_c_message_get_packed_size(message)
-            return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-                count = protobuf_c_message_pack(message, buffer.baseAddress)
-            }
+        try BinaryCodec.encode(Self.protoDescriptor) { (pointer, arena) throws(ProtoError) in
+            try _writeC(to: pointer, arena: &arena)
         }
     }
 
@@ -45,9 +37,10 @@ extension ProtoMessage {
     }
 
     /// The encoded size in bytes.
+    @inlinable
     public func serializedSize() throws(ProtoError) -> Int {
-        try ProtoArena.withScratch { (arena) throws(ProtoError) -> Int in
-            protobuf_c_message_get_packed_size(try cMessage(in: &arena))
+        try BinaryCodec.encodedSize(Self.protoDescriptor) { (pointer, arena) throws(ProtoError) in
+            try _writeC(to: pointer, arena: &arena)
         }
     }
 

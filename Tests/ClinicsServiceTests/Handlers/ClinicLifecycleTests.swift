@@ -3,6 +3,7 @@ import ClinicAPI
 import Foundation
 import Platform
 import RPCCore
+import Storage
 import Testing
 
 @Suite("GetClinic, UpdateClinic, DeleteClinic, UndeleteClinic")
@@ -158,7 +159,7 @@ struct ClinicLifecycleTests {
     @Test(
         "update validation names the field and changes nothing",
         arguments: [
-            ("display_name", { (r: inout Clinic_Clinics_V1_UpdateClinicRequest) in r.displayName = "" }),
+            ("display_name", { @Sendable (r: inout Clinic_Clinics_V1_UpdateClinicRequest) in r.displayName = "" }),
             ("display_name", { r in r.displayName = "   " }),
             ("address.locality", { r in r.address = .init(); r.address!.regionCode = "FR" }),
             ("time_zone", { r in r.timeZone = "Nowhere/Land" }),

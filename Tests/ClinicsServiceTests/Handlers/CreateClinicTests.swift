@@ -67,7 +67,7 @@ struct CreateClinicTests {
     @Test(
         "every invalid field is invalid_argument naming it, and nothing is written",
         arguments: [
-            ("clinic", { (r: inout Clinic_Clinics_V1_CreateClinicRequest) in r.clinic = nil }),
+            ("clinic", { @Sendable (r: inout Clinic_Clinics_V1_CreateClinicRequest) in r.clinic = nil }),
             ("first_admin", { r in r.firstAdmin = nil }),
             ("clinic.display_name", { r in r.clinic!.displayName = "   " }),
             ("clinic.address", { r in r.clinic!.address = nil }),
