@@ -23,6 +23,13 @@ final class ConnectionPool: Sendable {
         self.logger = logger
     }
 
+    deinit {
+        // The transport was dropped without a shutdown: let its connections finish and close.
+        let (drain, stranded) = state.withLock { $0.shutdown() }
+        for connection in drain { connection.drain() }
+        for waiter in stranded { waiter.resume(throwing: RPCError(code: .unavailable, message: "the client transport is gone")) }
+    }
+
     /// A ready connection; waits for the first one while attempts are under way.
     func connection() async throws -> ClientConnection {
         let (pick, attempts) = state.withLock { $0.pick() }
@@ -80,13 +87,18 @@ final class ConnectionPool: Sendable {
     }
 
     private func connect(_ attempt: ConnectionPoolState.Attempt) {
+        // Weak: connections must not keep a pool alive that its transport has let go of.
         let events = ClientConnectionEvents(
-            draining: { [self] in lost(attempt) },
-            closed: { [self] in lost(attempt) })
+            draining: { [weak self] in self?.lost(attempt) },
+            closed: { [weak self] in self?.lost(attempt) })
         ClientConnection.connect(
             host: attempt.endpoint.host, port: attempt.endpoint.port, context: context, expectedPeer: nil,
             settings: settings, group: group, events: events, logger: logger
-        ).whenComplete { [self] result in
+        ).whenComplete { [weak self] result in
+            guard let self else {
+                if case .success(let connection) = result { connection.close() }
+                return
+            }
             switch result {
             case .success(let connection):
                 let (resume, close) = state.withLock { $0.connected(attempt, connection) }
@@ -103,7 +115,8 @@ final class ConnectionPool: Sendable {
     }
 
     private func scheduleRetry(_ attempt: ConnectionPoolState.Attempt, after delay: Duration) {
-        group.next().scheduleTask(in: TimeAmount(delay)) { [self] in
+        group.next().scheduleTask(in: TimeAmount(delay)) { [weak self] in
+            guard let self else { return }
             if let next = state.withLock({ $0.backoffElapsed(attempt) }) { connect(next) }
         }
     }

@@ -35,7 +35,7 @@ struct ClinicDirectoryTests {
 
     @Test("search is case- and accent-insensitive, by name or address, with word prefixes")
     func accentInsensitiveSearch() async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             try await Self.seed(harness)
             #expect(try await Self.search(harness, "clinique") == ["Clinique Santé Lyon"])
             #expect(try await Self.search(harness, "CLINIQUE") == ["Clinique Santé Lyon"])
@@ -55,7 +55,7 @@ struct ClinicDirectoryTests {
 
     @Test("a name match ranks above an address match")
     func ranking() async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             try await harness.createClinic("Cabinet Hudson", locality: "Albany", street: "1 Main Street")
             try await harness.createClinic("Riverside Care", locality: "Albany", street: "5 Hudson Avenue")
             #expect(try await Self.search(harness, "hudson") == ["Cabinet Hudson", "Riverside Care"])
@@ -64,7 +64,7 @@ struct ClinicDirectoryTests {
 
     @Test("search filters by specialty and country, and pages")
     func searchFiltersAndPages() async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             try await Self.seed(harness)
             #expect(try await Self.search(harness, "lyon") { $0.specialtyCode = "dermatology" } == ["Cabinet du Parc"])
             #expect(try await Self.search(harness, "health") { $0.regionCode = "FR" }.isEmpty)
@@ -93,7 +93,7 @@ struct ClinicDirectoryTests {
         arguments: ["\"clinique", "clinique OR cabinet", "sante*", "NEAR(clinique sante)", "name:clinique", "-lyon clinique", "clinique \"\""]
     )
     func queryInjection(text: String) async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             try await Self.seed(harness)
             let found = try await Self.search(harness, text)
             #expect(found.allSatisfy { $0 == "Clinique Santé Lyon" })
@@ -102,7 +102,7 @@ struct ClinicDirectoryTests {
 
     @Test("a query without letters or digits is invalid_argument; too short is refused by the field rules")
     func badQueries() async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             await expectError(.invalidArgument, field: "query") { _ = try await Self.search(harness, "!!") }
             await expectError(.invalidArgument, field: "query") { _ = try await Self.search(harness, "a") }
             await expectError(.invalidArgument, field: "query") { _ = try await Self.search(harness, "") }
@@ -112,7 +112,7 @@ struct ClinicDirectoryTests {
 
     @Test("list orders by name, filters exactly (locality without case and accents), and pages")
     func list() async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             try await Self.seed(harness)
             let all = try await harness.clinics.listClinics(.init()).clinics.map(\.displayName)
             #expect(all == ["Cabinet du Parc", "Centre Médical Saint-Étienne", "Clinique Santé Lyon", "Hudson Health"])
@@ -142,7 +142,7 @@ struct ClinicDirectoryTests {
 
     @Test("only the super admin lists deleted clinics")
     func showDeleted() async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             let created = try await harness.createClinic().clinic!
             var request = Clinic_Clinics_V1_ListClinicsRequest()
             request.showDeleted = true

@@ -23,7 +23,7 @@ struct ClinicLifecycleTests {
 
     @Test("GetClinic is public; an unknown id is not_found; a bad id is invalid_argument")
     func get() async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             let id = try await harness.createClinic().clinic!.id
             #expect(try await Self.get(harness, id).id == id)
             await expectError(.notFound) { _ = try await Self.get(harness, "cln_unknown") }
@@ -34,7 +34,7 @@ struct ClinicLifecycleTests {
 
     @Test("the clinic admin updates their own clinic: only set fields change, the etag moves")
     func updateOwn() async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             let created = try await harness.createClinic { request in
                 request.clinic!.openingHours = [Fixtures.hours(.monday, 9, 12)]
                 request.clinic!.websiteUri = "https://old.example.org"
@@ -77,7 +77,7 @@ struct ClinicLifecycleTests {
 
     @Test("an update with nothing to change keeps the etag")
     func noOpUpdate() async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             let created = try await harness.createClinic().clinic!
             let same = try await harness.clinics.updateClinic(
                 Self.update(created.id) { $0.displayName = created.displayName }, options: try harness.superAdmin)
@@ -87,7 +87,7 @@ struct ClinicLifecycleTests {
 
     @Test("a stale etag is aborted and changes nothing")
     func staleEtag() async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             let created = try await harness.createClinic().clinic!
             let admin = try harness.clinicAdmin(of: created.id)
             _ = try await harness.clinics.updateClinic(Self.update(created.id) { $0.displayName = "Première" }, options: admin)
@@ -104,7 +104,7 @@ struct ClinicLifecycleTests {
 
     @Test("concurrent updates with the same etag: exactly one wins, the others are aborted")
     func concurrentUpdates() async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             let created = try await harness.createClinic().clinic!
             let admin = try harness.clinicAdmin(of: created.id)
             let codes = await withTaskGroup(of: RPCError.Code?.self) { group in
@@ -134,7 +134,7 @@ struct ClinicLifecycleTests {
 
     @Test("another clinic's admin, a doctor or a patient cannot update; the clinic is unchanged")
     func updateAuthorization() async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             let mine = try await harness.createClinic("Clinique A").clinic!
             let other = try await harness.createClinic("Clinique B").clinic!
             let request = Self.update(other.id) { $0.displayName = "Hijacked" }
@@ -176,7 +176,7 @@ struct ClinicLifecycleTests {
         ] as [(String, @Sendable (inout Clinic_Clinics_V1_UpdateClinicRequest) -> Void)]
     )
     func updateValidation(field: String, change: @Sendable (inout Clinic_Clinics_V1_UpdateClinicRequest) -> Void) async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             let created = try await harness.createClinic().clinic!
             await expectError(.invalidArgument, field: field) {
                 _ = try await harness.clinics.updateClinic(Self.update(created.id, change), options: try harness.superAdmin)
@@ -187,7 +187,7 @@ struct ClinicLifecycleTests {
 
     @Test("renaming onto another clinic's name and address is already_exists")
     func updateDuplicate() async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             try await harness.createClinic("Clinique Alpha")
             let beta = try await harness.createClinic("Clinique Beta").clinic!
             await expectError(.alreadyExists) {
@@ -199,7 +199,7 @@ struct ClinicLifecycleTests {
 
     @Test("delete is soft: hidden from everyone but the super admin, data kept, undelete restores")
     func softDelete() async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             let created = try await harness.createClinic("Clinique Fermée", locality: "Montréal") { request in
                 request.clinic!.openingHours = [Fixtures.hours(.monday, 9, 12)]
             }.clinic!
@@ -252,7 +252,7 @@ struct ClinicLifecycleTests {
 
     @Test("a deleted clinic still holds its name and address")
     func deletedHoldsIdentity() async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             let created = try await harness.createClinic("Clinique Endormie").clinic!
             var delete = Clinic_Clinics_V1_DeleteClinicRequest()
             delete.clinicId = created.id

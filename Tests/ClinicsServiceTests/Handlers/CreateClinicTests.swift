@@ -9,7 +9,7 @@ import Testing
 struct CreateClinicTests {
     @Test("creates an active clinic and its first admin, who can log in and manage it")
     func happyPath() async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             let response = try await harness.createClinic("Clinique Santé Lyon", adminEmail: "first.admin@example.org")
             let clinic = try #require(response.clinic)
             #expect(clinic.id.hasPrefix("cln_"))
@@ -39,7 +39,7 @@ struct CreateClinicTests {
 
     @Test("without an initial password the admin gets an invitation")
     func invitation() async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             let response = try await harness.createClinic(adminEmail: "invited@example.org", password: "")
             var get = Clinic_Auth_V1_GetAccountRequest()
             get.accountId = response.adminAccountId
@@ -51,7 +51,7 @@ struct CreateClinicTests {
 
     @Test("only the super admin creates clinics")
     func authorization() async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             let request = Fixtures.createRequest("Clinique Nord")
             for roles: Set<Role> in [[.clinicAdmin], [.doctor], [.patient]] {
                 await expectError(.permissionDenied) {
@@ -115,7 +115,7 @@ struct CreateClinicTests {
         ] as [(String, @Sendable (inout Clinic_Clinics_V1_CreateClinicRequest) -> Void)]
     )
     func validation(field: String, change: @Sendable (inout Clinic_Clinics_V1_CreateClinicRequest) -> Void) async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             var request = Fixtures.createRequest("Clinique Validation")
             change(&request)
             await expectError(.invalidArgument, field: field) {
@@ -127,7 +127,7 @@ struct CreateClinicTests {
 
     @Test("same name and address, compared case- and accent-insensitively, is already_exists")
     func duplicates() async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             let first = try await harness.createClinic("Clinique Santé", street: "1 Rue de la République")
             let error = await expectError(.alreadyExists) {
                 try await harness.createClinic("  clinique   SANTE ", street: "1 rue de la republique")
@@ -142,7 +142,7 @@ struct CreateClinicTests {
 
     @Test("an e-mail that already has an account is already_exists and leaves no clinic behind")
     func adminEmailTaken() async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             try await harness.createClinic("Clinique Un", adminEmail: "taken@example.org")
             await expectError(.alreadyExists, field: "first_admin.email") {
                 try await harness.createClinic("Clinique Deux", adminEmail: "TAKEN@example.org")
@@ -155,7 +155,7 @@ struct CreateClinicTests {
 
     @Test("a weak password is refused by the auth service and leaves no clinic behind")
     func weakPassword() async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             await expectError(.invalidArgument, field: "first_admin.initial_password") {
                 try await harness.createClinic("Clinique Faible", password: "aaaaaaaaaaaaaaaa")
             }
@@ -166,7 +166,7 @@ struct CreateClinicTests {
     @Test("auth unavailable: the creation is not visible, and a retry resumes it")
     func authUnavailableThenRetry() async throws {
         let faults = AuthFaults()
-        try await withHarness(authInterceptors: [faults]) { harness in
+        try await withHarness(authInterceptors: [faults]) { harness async throws in
             faults.set(.unavailableBefore)
             let request = Fixtures.createRequest("Clinique Reprise", adminEmail: "resume@example.org")
             await expectError(.unavailable) { _ = try await harness.clinics.createClinic(request, options: try harness.superAdmin) }
@@ -187,7 +187,7 @@ struct CreateClinicTests {
     @Test("a lost auth response: the retry finds the account made the first time, not a second one")
     func lostResponseThenRetry() async throws {
         let faults = AuthFaults()
-        try await withHarness(authInterceptors: [faults]) { harness in
+        try await withHarness(authInterceptors: [faults]) { harness async throws in
             faults.set(.unavailableAfter)
             let request = Fixtures.createRequest("Clinique Perdue", adminEmail: "lost@example.org")
             await expectError(.unavailable) { _ = try await harness.clinics.createClinic(request, options: try harness.superAdmin) }
@@ -208,7 +208,7 @@ struct CreateClinicTests {
     @Test("a creation abandoned long ago no longer holds its name")
     func abandonedCreation() async throws {
         let faults = AuthFaults()
-        try await withHarness(authInterceptors: [faults]) { harness in
+        try await withHarness(authInterceptors: [faults]) { harness async throws in
             faults.set(.unavailableBefore)
             await expectError(.unavailable) { try await harness.createClinic("Clinique Oubliée", adminEmail: "a@example.org") }
             // Age the provisioning row past abandonedCreationAge.
@@ -222,7 +222,7 @@ struct CreateClinicTests {
 
     @Test("a retry with the same request_id returns the first result")
     func idempotency() async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             var request = Fixtures.createRequest("Clinique Idempotente")
             request.requestId = UUID().uuidString.lowercased()
             let first = try await harness.clinics.createClinic(request, options: try harness.superAdmin)
@@ -235,7 +235,7 @@ struct CreateClinicTests {
 
     @Test("concurrent creations of the same clinic: exactly one succeeds, the others already_exists")
     func concurrentDuplicates() async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             let options = try harness.superAdmin
             let outcomes = await withTaskGroup(of: RPCError.Code?.self) { group in
                 for index in 0..<8 {

@@ -17,7 +17,7 @@ struct SpecialtyTests {
 
     @Test("the catalog starts seeded, ordered by code, and pages")
     func seeded() async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             let all = try await harness.clinics.listSpecialties(.init()).specialties.map(\.code)
             #expect(all == ClinicsSchema.seedSpecialties.map(\.0).sorted())
             #expect(all.contains("general-practice"))
@@ -35,7 +35,7 @@ struct SpecialtyTests {
 
     @Test("the super admin adds a specialty; clinics can then offer it; a duplicate is already_exists")
     func create() async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             let created = try await harness.clinics.createSpecialty(Self.specialty("sleep-medicine", "  Sleep medicine "), options: try harness.superAdmin)
             #expect(created.displayName == "Sleep medicine")
             #expect(try await harness.clinics.listSpecialties(.init()).specialties.contains(created))
@@ -48,7 +48,7 @@ struct SpecialtyTests {
 
     @Test("only the super admin adds specialties; bad fields are invalid_argument")
     func refused() async throws {
-        try await withHarness { harness in
+        try await withHarness { harness async throws in
             await expectError(.permissionDenied) {
                 _ = try await harness.clinics.createSpecialty(Self.specialty("x-ray"), options: try harness.caller([.clinicAdmin], tenant: "cln_a"))
             }
