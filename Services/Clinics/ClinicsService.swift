@@ -2,8 +2,8 @@ package import ClinicAPI
 import Foundation
 import Logging
 package import Platform
-package import RPCCore
-package import Storage
+import RPCCore
+import Storage
 
 /// The clinics service: the platform-wide directory of clinics (tenants) with their
 /// descriptions, full-text search, and the catalog of specialties.

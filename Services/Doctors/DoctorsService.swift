@@ -2,8 +2,8 @@ package import ClinicAPI
 import Foundation
 import Logging
 package import Platform
-package import RPCCore
-package import Storage
+import RPCCore
+import Storage
 
 /// The doctors service: a clinic's doctors (with their login accounts, created through the auth
 /// service), their weekly availability and exceptions, and the effective schedule computed from

@@ -4,7 +4,7 @@ import Logging
 import Platform
 package import RPCCore
 import Storage
-package import WellKnownTypes
+import WellKnownTypes
 
 extension DoctorsService {
     package func getWeeklyAvailability(request: Clinic_Doctors_V1_GetWeeklyAvailabilityRequest, context: ServerContext) async throws -> Clinic_Doctors_V1_WeeklyAvailability {

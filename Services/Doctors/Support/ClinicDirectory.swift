@@ -1,8 +1,8 @@
 import ClinicAPI
 import Foundation
-package import Platform
+import Platform
 import RPCCore
-package import Storage
+import Storage
 
 /// What the doctors service needs to know about a clinic: its time zone and closures.
 struct ClinicInfo: Sendable {
@@ -102,7 +102,7 @@ actor ClinicDirectory: TenantDirectory {
 
     // MARK: TenantDirectory
 
-    package func contains(_ tenant: TenantID) async throws -> Bool {
+    func contains(_ tenant: TenantID) async throws -> Bool {
         try await clinic(tenant.rawValue) != nil
     }
 }

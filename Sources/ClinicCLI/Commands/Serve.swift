@@ -83,9 +83,15 @@ struct Serve: AsyncParsableCommand {
             running = ReportingService(host: serviceHost)
             stop = { serviceHost.beginShutdown() }
         }
-        if supervised { StandardInputWatch.onEndOfInput(stop) }
+        if supervised {
+            StandardInputWatch.onEndOfInput(stop)
+            // Ctrl-C reaches the whole process group; under `clinic up` the supervisor alone
+            // decides the order of shutdown (it sends SIGTERM).
+            signal(SIGINT, SIG_IGN)
+        }
         let group = ServiceGroup(
-            services: [running], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
+            services: [running], gracefulShutdownSignals: supervised ? [.sigterm] : [.sigterm, .sigint],
+            cancellationSignals: [], logger: logger)
         try await group.run()
         registryClient?.shutdown()
     }

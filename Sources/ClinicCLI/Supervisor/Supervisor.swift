@@ -37,34 +37,33 @@ final class Supervisor: Service {
         var stages: [[Slot]] = []
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                func launch(_ slots: [Slot]) async -> Result<[String], CLIError>? {
+                /// Starts `slots` and waits until each is healthy; their addresses.
+                func launch(_ slots: [Slot]) async throws -> [String] {
                     stages.append(slots)
                     for slot in slots { group.addTask { await slot.supervise() } }
                     var addresses: [String] = []
                     for slot in slots {
-                        guard let outcome = await Self.first(slot.firstReady, or: shutdown) else { return nil }
-                        switch outcome {
-                        case .success(let address): addresses.append(address)
-                        case .failure(let error): return .failure(error)
-                        }
+                        guard let outcome = await Self.first(slot.firstReady, or: shutdown) else { throw Interrupted() }
+                        addresses.append(try outcome.get())
                     }
-                    return .success(addresses)
+                    return addresses
                 }
-                var failure: CLIError?
-                startup: do {
-                    guard case .success(let registry)? = await launch([slot(.registry, 1, registry: nil)]).map(Self.fail(&failure)),
-                        let registryEndpoint = Slot.endpoint(of: registry[0])
-                    else { break startup }
+                var failure: (any Error)?
+                do {
+                    let registry = try await launch([slot(.registry, 1, registry: nil)])
+                    guard let registryEndpoint = Slot.endpoint(of: registry[0]) else {
+                        throw CLIError("the registry reported an address that is not host:port: \(registry[0])")
+                    }
                     let services = ServiceKind.startOrder.filter { $0.isRPCService && $0 != .registry }.flatMap { kind in
                         (1...(kind.isReplicated ? plan.replicas : 1)).map { slot(kind, $0, registry: registryEndpoint) }
                     }
-                    guard case .success? = await launch(services).map(Self.fail(&failure)) else { break startup }
-                    guard case .success(let edge)? = await launch([slot(.edge, 1, registry: registryEndpoint)]).map(Self.fail(&failure))
-                    else { break startup }
+                    _ = try await launch(services)
+                    let edge = try await launch([slot(.edge, 1, registry: registryEndpoint)])
                     let registryClient = try RegistryClient(endpoint: registryEndpoint, identity: identity, logger: logger)
                     defer { registryClient.shutdown() }
                     try await Probes.waitUntilRegistered(Set(services.map(\.instanceID)), registry: registryClient)
-                    let url = "http://\(plan.httpHost == "0.0.0.0" ? "127.0.0.1" : plan.httpHost):\(Slot.port(of: edge[0]) ?? plan.httpPort)"
+                    let host = plan.httpHost == "0.0.0.0" ? "127.0.0.1" : plan.httpHost
+                    let url = "http://\(host):\(Slot.port(of: edge[0]) ?? plan.httpPort)"
                     try RunState(registry: "\(registryEndpoint)", http: url, certificates: plan.certificates, pid: getpid())
                         .write(data: plan.data)
                     if fresh, plan.demo {
@@ -72,6 +71,11 @@ final class Supervisor: Service {
                     }
                     if shutdown.value == nil { Console.out("ready: \(url)") }
                     _ = await shutdown.wait()
+                } catch is Interrupted {
+                    // A shutdown signal during start-up: stop what started.
+                } catch {
+                    Console.error("clinic up: \(error)")
+                    failure = error
                 }
                 // Stop in reverse order of start: the edge, the services, the registry.
                 for stage in stages.reversed() {
@@ -95,12 +99,13 @@ final class Supervisor: Service {
         let instanceID = "\(kind.rawValue)-\(index)"
         return Slot(kind: kind, instanceID: instanceID, identity: identity) { previousPort in
             var arguments = [
-                "--data", plan.data, "--certs", plan.certificates, "--instance-id", instanceID, "--host", plan.host,
+                "--data", plan.data, "--certs", plan.certificates, "--instance-id", instanceID,
+                "--host", kind == .edge ? plan.httpHost : plan.host,
                 "--lease-ttl", "\(plan.leaseTTL)", "--supervised",
             ]
             if let registry { arguments += ["--registry", "\(registry)"] }
             switch kind {
-            case .edge: arguments += ["--host", plan.httpHost, "--http-port", "\(plan.httpPort)"]
+            case .edge: arguments += ["--http-port", "\(plan.httpPort)"]
             // The registry comes back on its port: every instance was told that address.
             case .registry: arguments += ["--port", "\(previousPort ?? 0)"]
             default: break
@@ -121,9 +126,7 @@ final class Supervisor: Service {
             return await group.next() ?? nil
         }
     }
-
-    /// Records a failed stage's error in `failure` and passes the outcome on.
-    private static func fail(_ failure: inout CLIError?) -> (Result<[String], CLIError>) -> Result<[String], CLIError> {
-        { outcome in outcome }
-    }
 }
+
+/// Start-up was interrupted by a shutdown signal.
+private struct Interrupted: Error {}

@@ -14,26 +14,26 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     typealias OutboundOut = Frame
 
     /// A call waiting for a free stream (the server's MAX_CONCURRENT_STREAMS is reached).
-    private struct PendingOpen {
+    struct PendingOpen {
         var token: UInt64
         var start: RPCCallStart
         var continuation: CheckedContinuation<ClientStreamHandle, any Error>
     }
 
-    private var state: ClientConnectionStateMachine
-    private let settings: RPCConnectionSettings
+    var state: ClientConnectionStateMachine
+    let settings: RPCConnectionSettings
     private let logger: Logger
     private let events: ClientConnectionEvents
-    private var context: ChannelHandlerContext?
-    private var pendingOpens = CircularBuffer<PendingOpen>()
+    var context: ChannelHandlerContext?
+    var pendingOpens = CircularBuffer<PendingOpen>()
     /// Opens whose cancellation arrived first.
-    private var cancelledTokens: Set<UInt64> = []
+    var cancelledTokens: Set<UInt64> = []
     private var inReadCycle = false
     private var needsFlush = false
     private var flushScheduled = false
     private var timers = ConnectionTimers()
     /// Why the connection failed, for the calls it fails.
-    private var failure: RPCError?
+    var failure: RPCError?
     /// Completed when the server's SETTINGS arrived (or failed when the connection ended first).
     let ready: EventLoopPromise<Void>
 
@@ -168,104 +168,6 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         }
     }
 
-    // MARK: Calls
-
-    /// Opens a call now if the server's limit allows; nil means wait (`open(_:continuation:)`).
-    func tryOpen(_ start: RPCCallStart) throws(RPCError) -> ClientStreamHandle? {
-        guard let context else { throw failure ?? RPCError(code: .unavailable, message: "the connection is closed") }
-        guard pendingOpens.isEmpty else { return nil }
-        let payload = try callStartPayload(start, allocator: context.channel.allocator)
-        switch state.open() {
-        case .opened(let id):
-            return opened(id, start, payload: payload, context: context)
-        case .mustWait:
-            return nil
-        case .unavailable(let reason):
-            throw RPCError(code: .unavailable, message: reason)
-        }
-    }
-
-    /// Opens a call when a stream is free; `token` names it for `cancelOpen`.
-    func open(_ start: RPCCallStart, token: UInt64, continuation: CheckedContinuation<ClientStreamHandle, any Error>) {
-        if cancelledTokens.remove(token) != nil {
-            continuation.resume(throwing: RPCError(code: .cancelled, message: "the call was cancelled"))
-            return
-        }
-        do {
-            if let handle = try tryOpen(start) {
-                continuation.resume(returning: handle)
-            } else {
-                pendingOpens.append(PendingOpen(token: token, start: start, continuation: continuation))
-            }
-        } catch {
-            continuation.resume(throwing: error)
-        }
-    }
-
-    /// A waiting call gave up (its task was cancelled).
-    func cancelOpen(_ token: UInt64) {
-        guard let index = pendingOpens.firstIndex(where: { $0.token == token }) else {
-            // The cancellation overtook the open (both hop here): refuse it when it comes.
-            cancelledTokens.insert(token)
-            return
-        }
-        pendingOpens.remove(at: index).continuation.resume(throwing: RPCError(code: .cancelled, message: "the call was cancelled"))
-    }
-
-    private func opened(_ id: StreamID, _ start: RPCCallStart, payload: ByteBuffer, context: ChannelHandlerContext)
-        -> ClientStreamHandle
-    {
-        let handle = ClientStreamHandle(
-            id: id, connection: self, loop: context.eventLoop, peerMaxFrameSize: state.peerLimits?.maxFrameSize ?? 0,
-            window: settings.initialWindow, deadline: start.deadline)
-        state.register(handle)
-        write(.callStart(streamID: id, payload: payload), context: context)
-        return handle
-    }
-
-    private func callStartPayload(_ start: RPCCallStart, allocator: ByteBufferAllocator) throws(RPCError) -> ByteBuffer {
-        try CallPayloads.validate(start.metadata)
-        // Time left when the frame is written; a deadline already passed sends 0.
-        let timeout = start.deadline.map { deadline -> UInt64 in
-            let left = ContinuousClock.now.duration(to: deadline)
-            guard left > .zero else { return 0 }
-            let (seconds, attoseconds) = left.components
-            return UInt64(seconds) * 1_000_000 + UInt64(attoseconds / 1_000_000_000_000)
-        }
-        let payload = CallPayloads.encodeCallStart(
-            CallPayloads.CallStart(method: start.method, timeoutMicros: timeout, metadata: start.metadata), allocator: allocator)
-        let limit = state.peerLimits?.maxMetadataSize ?? WireLimits.default.maxMetadataSize
-        guard payload.readableBytes <= limit else {
-            throw RPCError(
-                code: .resourceExhausted,
-                message: "the call's metadata (\(payload.readableBytes) bytes) is over the server's limit of \(limit)")
-        }
-        return payload
-    }
-
-    /// A call ended: waiting calls may open; a draining connection may close.
-    private func streamEnded(context: ChannelHandlerContext) {
-        while let next = pendingOpens.first {
-            do {
-                let payload = try callStartPayload(next.start, allocator: context.channel.allocator)
-                guard case .opened(let id) = state.open() else { break }
-                pendingOpens.removeFirst()
-                next.continuation.resume(returning: opened(id, next.start, payload: payload, context: context))
-            } catch {
-                pendingOpens.removeFirst()
-                next.continuation.resume(throwing: error)
-            }
-        }
-        if state.isDrained {
-            context.flush()
-            context.close(promise: nil)
-        }
-    }
-
-    private func failPendingOpens(_ error: RPCError) {
-        while let next = pendingOpens.popFirst() { next.continuation.resume(throwing: error) }
-    }
-
     func write(
         _ part: PendingRequest.Part, on id: StreamID, waiter: CheckedContinuation<Void, any Error>?, mayQueue: Bool
     ) -> ClientConnectionStateMachine.WriteOutcome {
@@ -309,7 +211,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         for waiter in batch.resumed { waiter.resume() }
     }
 
-    private func write(_ frame: Frame, context: ChannelHandlerContext) {
+    func write(_ frame: Frame, context: ChannelHandlerContext) {
         context.write(wrapOutboundOut(frame), promise: nil)
         scheduleFlush(context: context)
     }

@@ -17,7 +17,7 @@ struct CreateClinicTests {
             #expect(clinic.displayName == "Clinique Santé Lyon")
             #expect(clinic.timeZone == "Europe/Paris")
             #expect(clinic.etag == "v1")
-            #expect(clinic.bookingPolicy?.maxAdvance?.seconds == 180 * 86_400)
+            #expect(clinic.bookingPolicy?.maxAdvance?.seconds == Int64(180 * 86_400))
             #expect(!response.adminAccountId.isEmpty)
 
             // The admin account is real: it logs in, holds clinic_admin in this clinic, and its
@@ -256,7 +256,7 @@ struct CreateClinicTests {
                 return outcomes
             }
             #expect(outcomes.filter { $0 == nil }.count == 1)
-            #expect(outcomes.filter { $0 == .alreadyExists }.count == 7)
+            #expect(outcomes.filter { $0 == .alreadyExists }.count == 7, "\(outcomes)")
             #expect(try await harness.storedClinicCount() == 1)
         }
     }

@@ -51,7 +51,7 @@ struct AuditLogTests {
             let events = try await harness.recordsClient.listAuditEvents(.init(), options: try harness.admin(clinic)).events
             #expect(events.count == rows.count)
             #expect(events.first?.outcome == .failed)  // Newest first.
-            let patientRead = try #require(events.first { $0.actor?.accountId == lina.account })
+            let patientRead = try #require(events.last { $0.actor?.accountId == lina.account })
             #expect(patientRead.actor?.role == .patient)
             #expect(patientRead.resource == "patients/\(lina.patientID)/record")
 

@@ -1,0 +1,103 @@
+internal import NIOCore
+internal import RPCCore
+internal import RPCWire
+
+/// Opening calls: stream ids within the server's concurrency limit, CALL_START frames, and the
+/// calls waiting for a free stream.
+extension ClientConnectionHandler {
+    /// Opens a call now if the server's limit allows; nil means wait (`open(_:continuation:)`).
+    func tryOpen(_ start: RPCCallStart) throws(RPCError) -> ClientStreamHandle? {
+        guard let context else { throw failure ?? RPCError(code: .unavailable, message: "the connection is closed") }
+        guard pendingOpens.isEmpty else { return nil }
+        let payload = try callStartPayload(start, allocator: context.channel.allocator)
+        switch state.open() {
+        case .opened(let id):
+            return opened(id, start, payload: payload, context: context)
+        case .mustWait:
+            return nil
+        case .unavailable(let reason):
+            throw RPCError(code: .unavailable, message: reason)
+        }
+    }
+
+    /// Opens a call when a stream is free; `token` names it for `cancelOpen`.
+    func open(_ start: RPCCallStart, token: UInt64, continuation: CheckedContinuation<ClientStreamHandle, any Error>) {
+        if cancelledTokens.remove(token) != nil {
+            continuation.resume(throwing: RPCError(code: .cancelled, message: "the call was cancelled"))
+            return
+        }
+        do {
+            if let handle = try tryOpen(start) {
+                continuation.resume(returning: handle)
+            } else {
+                pendingOpens.append(PendingOpen(token: token, start: start, continuation: continuation))
+            }
+        } catch {
+            continuation.resume(throwing: error)
+        }
+    }
+
+    /// A waiting call gave up (its task was cancelled).
+    func cancelOpen(_ token: UInt64) {
+        guard let index = pendingOpens.firstIndex(where: { $0.token == token }) else {
+            // The cancellation overtook the open (both hop here): refuse it when it comes.
+            cancelledTokens.insert(token)
+            return
+        }
+        pendingOpens.remove(at: index).continuation.resume(throwing: RPCError(code: .cancelled, message: "the call was cancelled"))
+    }
+
+    private func opened(_ id: StreamID, _ start: RPCCallStart, payload: ByteBuffer, context: ChannelHandlerContext)
+        -> ClientStreamHandle
+    {
+        let handle = ClientStreamHandle(
+            id: id, connection: self, loop: context.eventLoop, peerMaxFrameSize: state.peerLimits?.maxFrameSize ?? 0,
+            window: settings.initialWindow, deadline: start.deadline)
+        state.register(handle)
+        write(.callStart(streamID: id, payload: payload), context: context)
+        return handle
+    }
+
+    private func callStartPayload(_ start: RPCCallStart, allocator: ByteBufferAllocator) throws(RPCError) -> ByteBuffer {
+        try CallPayloads.validate(start.metadata)
+        // Time left when the frame is written; a deadline already passed sends 0.
+        let timeout = start.deadline.map { deadline -> UInt64 in
+            let left = ContinuousClock.now.duration(to: deadline)
+            guard left > .zero else { return 0 }
+            let (seconds, attoseconds) = left.components
+            return UInt64(seconds) * 1_000_000 + UInt64(attoseconds / 1_000_000_000_000)
+        }
+        let payload = CallPayloads.encodeCallStart(
+            CallPayloads.CallStart(method: start.method, timeoutMicros: timeout, metadata: start.metadata), allocator: allocator)
+        let limit = state.peerLimits?.maxMetadataSize ?? WireLimits.default.maxMetadataSize
+        guard payload.readableBytes <= limit else {
+            throw RPCError(
+                code: .resourceExhausted,
+                message: "the call's metadata (\(payload.readableBytes) bytes) is over the server's limit of \(limit)")
+        }
+        return payload
+    }
+
+    /// A call ended: waiting calls may open; a draining connection may close.
+    func streamEnded(context: ChannelHandlerContext) {
+        while let next = pendingOpens.first {
+            do {
+                let payload = try callStartPayload(next.start, allocator: context.channel.allocator)
+                guard case .opened(let id) = state.open() else { break }
+                pendingOpens.removeFirst()
+                next.continuation.resume(returning: opened(id, next.start, payload: payload, context: context))
+            } catch {
+                pendingOpens.removeFirst()
+                next.continuation.resume(throwing: error)
+            }
+        }
+        if state.isDrained {
+            context.flush()
+            context.close(promise: nil)
+        }
+    }
+
+    func failPendingOpens(_ error: RPCError) {
+        while let next = pendingOpens.popFirst() { next.continuation.resume(throwing: error) }
+    }
+}
