@@ -341,6 +341,8 @@ let allProducts: [(Product, [String])] = [
     (.executable(name: "clinic", targets: ["ClinicCLI"]), ["ClinicCLI"]),
     // The proto runtime alone, for Benchmarks/ (its own package, which depends on this one by path).
     (.library(name: "ProtoRuntime", targets: ["ProtoRuntime"]), ["ProtoRuntime"]),
+    // The RPC runtime (call layer, network transport, TLS), for Benchmarks/ (the RPC benchmark).
+    (.library(name: "RPCRuntime", targets: ["RPCCore", "RPCTransport", "ClinicTLS"]), ["RPCCore", "RPCTransport", "ClinicTLS"]),
 ]
 let focusedTargetNames = Set(focused(cTargets + swiftTargets + testTargets).map(\.name))
 let focusedProducts = allProducts.filter { $0.1.allSatisfy(focusedTargetNames.contains) }.map(\.0)

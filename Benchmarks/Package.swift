@@ -10,6 +10,11 @@ let package = Package(
         // The platform itself; named so the product reference does not depend on the folder name.
         .package(name: "clinic", path: ".."),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        // The RPC benchmark: grpc-swift-2 over HTTP/2 + NIOSSL, side by side with our runtime.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
     ],
     targets: [
         // protoc-c output for ../shared/bench/appointment.proto, our descriptor accessors, and the
@@ -36,11 +41,54 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
+        // RPC benchmark (`bash Benchmarks/run.sh rpc`): protoc-c output for ../shared/bench/echo.proto
+        // and our descriptor accessors.
+        .target(
+            name: "CBenchEcho",
+            linkerSettings: [.linkedLibrary("protobuf-c")]
+        ),
+        // echo.proto through our generator: messages, service protocol, typed client.
+        .target(
+            name: "BenchEcho",
+            dependencies: [
+                "CBenchEcho",
+                .product(name: "ProtoRuntime", package: "clinic"),
+                .product(name: "RPCRuntime", package: "clinic"),
+            ]
+        ),
+        // echo.proto through protoc-gen-swift 1.39 and protoc-gen-grpc-swift-2 2.4.1 (generated once, committed).
+        .target(
+            name: "GRPCEcho",
+            dependencies: [
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+            ]
+        ),
+        // The floor: a plain OpenSSL TLS 1.3 ping-pong over loopback sockets, in C.
+        .target(
+            name: "CRawTLS",
+            linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]
+        ),
+        .executableTarget(
+            name: "RPCBenchmark",
+            dependencies: [
+                "BenchEcho", "GRPCEcho", "CRawTLS",
+                .product(name: "ProtoRuntime", package: "clinic"),
+                .product(name: "RPCRuntime", package: "clinic"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
 
-for target in package.targets where target.name != "CBenchProtos" {
+for target in package.targets where !["CBenchProtos", "CBenchEcho", "CRawTLS"].contains(target.name) {
     target.swiftSettings = [
         .enableUpcomingFeature("ExistentialAny"),
         .enableUpcomingFeature("InternalImportsByDefault"),

@@ -21,9 +21,18 @@ extension SerializableMessage {
     /// Decodes `bytes` with the default limits.
     @inlinable
     public init(serializedBytes bytes: [UInt8], limits: DecodingLimits = .default) throws(ProtoError) {
-        let decoded: Result<Self, ProtoError> = bytes.withUnsafeBytes { buffer in
-            Result { () throws(ProtoError) -> Self in try Self(serializedBytes: buffer, limits: limits) }
+        // withUnsafeBytes only rethrows untyped errors, so the typed one travels beside it.
+        var decoded: Self?
+        var failure: ProtoError?
+        bytes.withUnsafeBytes { buffer in
+            do throws(ProtoError) {
+                decoded = try Self(serializedBytes: buffer, limits: limits)
+            } catch {
+                failure = error
+            }
         }
-        self = try decoded.get()
+        if let failure { throw failure }
+        // Unwrapped without a check: no failure means the closure stored a value.
+        self = decoded.take().unsafelyUnwrapped
     }
 }

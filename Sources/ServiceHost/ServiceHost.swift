@@ -16,17 +16,20 @@ package struct HostedService: Sendable {
     package var interceptors: [any ServerInterceptor]
     /// Work that runs while the process serves (sweepers, outbox relays); cancelled at the end.
     package var background: [@Sendable () async -> Void]
+    /// Runs when a graceful shutdown begins, before calls drain (end long streams).
+    package var draining: @Sendable () -> Void
     /// Runs once the server has stopped (close databases, stop thread pools).
     package var close: @Sendable () async -> Void
 
     /// Makes the parts.
     package init(
         services: [any RPCService], interceptors: [any ServerInterceptor], background: [@Sendable () async -> Void] = [],
-        close: @escaping @Sendable () async -> Void = {}
+        draining: @escaping @Sendable () -> Void = {}, close: @escaping @Sendable () async -> Void = {}
     ) {
         self.services = services
         self.interceptors = interceptors
         self.background = background
+        self.draining = draining
         self.close = close
     }
 }
@@ -82,6 +85,7 @@ package final class ServiceHost: Service {
         let grace = configuration.shutdownGracePeriod
         let manual = manualShutdown
         let background = hosted.background
+        let drainingHook = hosted.draining
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 if let keeper { group.addTask { await keeper.run() } }
@@ -93,6 +97,7 @@ package final class ServiceHost: Service {
                     draining.set()
                     await keeper?.deregister()
                     server.beginGracefulShutdown(gracePeriod: grace)
+                    drainingHook()
                 }
                 defer { group.cancelAll() }
                 try await server.serve()

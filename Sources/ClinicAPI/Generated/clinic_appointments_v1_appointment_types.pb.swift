@@ -78,20 +78,20 @@ public struct Clinic_Appointments_V1_Appointment: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__Appointment.self).pointee
-        self.id = try CMessageReader.string(_c.id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.doctorId = try CMessageReader.string(_c.doctor_id)
-        self.specialtyCode = try CMessageReader.string(_c.specialty_code)
+        self.id = try CMessageReader.string(_c.id, field: "id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
+        self.specialtyCode = try CMessageReader.string(_c.specialty_code, field: "specialty_code")
         if _c.start_time != nil {
             self.startTime = try CMessageReader.message(UnsafeRawPointer(_c.start_time), as: Google_Protobuf_Timestamp.self)
         }
         if _c.end_time != nil {
             self.endTime = try CMessageReader.message(UnsafeRawPointer(_c.end_time), as: Google_Protobuf_Timestamp.self)
         }
-        self.timeZone = try CMessageReader.string(_c.time_zone)
+        self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
         self.status = Clinic_Appointments_V1_AppointmentStatus(protoNumber: Int32(truncatingIfNeeded: _c.status.rawValue))
-        self.reasonForVisit = try CMessageReader.string(_c.reason_for_visit)
+        self.reasonForVisit = try CMessageReader.string(_c.reason_for_visit, field: "reason_for_visit")
         self.channel = Clinic_Appointments_V1_BookingChannel(protoNumber: Int32(truncatingIfNeeded: _c.channel.rawValue))
         if _c.booker != nil {
             self.booker = try CMessageReader.message(UnsafeRawPointer(_c.booker), as: Clinic_Common_V1_Actor.self)
@@ -115,17 +115,17 @@ public struct Clinic_Appointments_V1_Appointment: ProtoMessage {
         if _c.original_start_time != nil {
             self.originalStartTime = try CMessageReader.message(UnsafeRawPointer(_c.original_start_time), as: Google_Protobuf_Timestamp.self)
         }
-        self.consultationId = try CMessageReader.string(_c.consultation_id)
-        self.patientDisplayName = try CMessageReader.string(_c.patient_display_name)
-        self.doctorDisplayName = try CMessageReader.string(_c.doctor_display_name)
-        self.clinicDisplayName = try CMessageReader.string(_c.clinic_display_name)
+        self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
+        self.patientDisplayName = try CMessageReader.string(_c.patient_display_name, field: "patient_display_name")
+        self.doctorDisplayName = try CMessageReader.string(_c.doctor_display_name, field: "doctor_display_name")
+        self.clinicDisplayName = try CMessageReader.string(_c.clinic_display_name, field: "clinic_display_name")
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
         }
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
         }
-        self.etag = try CMessageReader.string(_c.etag)
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -207,7 +207,7 @@ public struct Clinic_Appointments_V1_Cancellation: ProtoMessage {
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__Cancellation.self).pointee
         self.reason = Clinic_Appointments_V1_CancellationReason(protoNumber: Int32(truncatingIfNeeded: _c.reason.rawValue))
-        self.note = try CMessageReader.string(_c.note)
+        self.note = try CMessageReader.string(_c.note, field: "note")
         if _c.canceller != nil {
             self.canceller = try CMessageReader.message(UnsafeRawPointer(_c.canceller), as: Clinic_Common_V1_Actor.self)
         }
@@ -256,10 +256,10 @@ public struct Clinic_Appointments_V1_Slot: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__Slot.self).pointee
-        self.doctorId = try CMessageReader.string(_c.doctor_id)
-        self.doctorDisplayName = try CMessageReader.string(_c.doctor_display_name)
+        self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
+        self.doctorDisplayName = try CMessageReader.string(_c.doctor_display_name, field: "doctor_display_name")
         self.specialtyCodes = try CMessageReader.array(count: _c.n_specialty_codes, _c.specialty_codes) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
-            try CMessageReader.string(element)
+            try CMessageReader.string(element, field: "specialty_codes")
         }
         if _c.start_time != nil {
             self.startTime = try CMessageReader.message(UnsafeRawPointer(_c.start_time), as: Google_Protobuf_Timestamp.self)
@@ -277,8 +277,8 @@ public struct Clinic_Appointments_V1_Slot: ProtoMessage {
         _c.pointee.n_specialty_codes = self.specialtyCodes.count
         if !self.specialtyCodes.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.specialtyCodes.count)
-            for (index, element) in self.specialtyCodes.enumerated() {
-                elements[index] = try arena.cString(element)
+            for index in self.specialtyCodes.indices {
+                elements[index] = try arena.cString(self.specialtyCodes[index])
             }
             _c.pointee.specialty_codes = elements
         }

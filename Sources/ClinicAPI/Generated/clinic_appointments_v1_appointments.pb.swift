@@ -42,16 +42,16 @@ public struct Clinic_Appointments_V1_SearchFreeSlotsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__SearchFreeSlotsRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.date_range != nil {
             self.dateRange = try CMessageReader.message(UnsafeRawPointer(_c.date_range), as: Clinic_Common_V1_DateRange.self)
         }
-        self.timeZone = try CMessageReader.string(_c.time_zone)
+        self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
         self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token)
+        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
         switch _c.target_case.rawValue {
-        case 2: self.target = .doctorId(try CMessageReader.string(_c.doctor_id))
-        case 3: self.target = .specialtyCode(try CMessageReader.string(_c.specialty_code))
+        case 2: self.target = .doctorId(try CMessageReader.string(_c.doctor_id, field: "doctor_id"))
+        case 3: self.target = .specialtyCode(try CMessageReader.string(_c.specialty_code, field: "specialty_code"))
         default: self.target = nil
         }
         unknownFields = CMessageReader.unknownFields(pointer)
@@ -104,8 +104,8 @@ public struct Clinic_Appointments_V1_SearchFreeSlotsResponse: ProtoMessage {
         self.slots = try CMessageReader.array(count: _c.n_slots, _c.slots) { (element: UnsafeMutablePointer<Clinic__Appointments__V1__Slot>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Appointments_V1_Slot.self)
         }
-        self.timeZone = try CMessageReader.string(_c.time_zone)
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token)
+        self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
+        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -114,8 +114,8 @@ public struct Clinic_Appointments_V1_SearchFreeSlotsResponse: ProtoMessage {
         _c.pointee.n_slots = self.slots.count
         if !self.slots.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Appointments__V1__Slot>?.self, count: self.slots.count)
-            for (index, element) in self.slots.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Appointments__V1__Slot.self)
+            for index in self.slots.indices {
+                elements[index] = try arena.message(self.slots[index], as: Clinic__Appointments__V1__Slot.self)
             }
             _c.pointee.slots = elements
         }
@@ -155,15 +155,15 @@ public struct Clinic_Appointments_V1_BookAppointmentRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__BookAppointmentRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.doctorId = try CMessageReader.string(_c.doctor_id)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         if _c.start_time != nil {
             self.startTime = try CMessageReader.message(UnsafeRawPointer(_c.start_time), as: Google_Protobuf_Timestamp.self)
         }
-        self.specialtyCode = try CMessageReader.string(_c.specialty_code)
-        self.reasonForVisit = try CMessageReader.string(_c.reason_for_visit)
-        self.requestId = try CMessageReader.string(_c.request_id)
+        self.specialtyCode = try CMessageReader.string(_c.specialty_code, field: "specialty_code")
+        self.reasonForVisit = try CMessageReader.string(_c.reason_for_visit, field: "reason_for_visit")
+        self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -209,14 +209,14 @@ public struct Clinic_Appointments_V1_RescheduleAppointmentRequest: ProtoMessage 
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__RescheduleAppointmentRequest.self).pointee
-        self.appointmentId = try CMessageReader.string(_c.appointment_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.appointmentId = try CMessageReader.string(_c.appointment_id, field: "appointment_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.start_time != nil {
             self.startTime = try CMessageReader.message(UnsafeRawPointer(_c.start_time), as: Google_Protobuf_Timestamp.self)
         }
-        self.doctorId = try CMessageReader.string(_c.doctor_id)
-        self.etag = try CMessageReader.string(_c.etag)
-        self.requestId = try CMessageReader.string(_c.request_id)
+        self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
+        self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -259,11 +259,11 @@ public struct Clinic_Appointments_V1_CancelAppointmentRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__CancelAppointmentRequest.self).pointee
-        self.appointmentId = try CMessageReader.string(_c.appointment_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.appointmentId = try CMessageReader.string(_c.appointment_id, field: "appointment_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.reason = Clinic_Appointments_V1_CancellationReason(protoNumber: Int32(truncatingIfNeeded: _c.reason.rawValue))
-        self.note = try CMessageReader.string(_c.note)
-        self.etag = try CMessageReader.string(_c.etag)
+        self.note = try CMessageReader.string(_c.note, field: "note")
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -297,8 +297,8 @@ public struct Clinic_Appointments_V1_ConfirmAppointmentRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ConfirmAppointmentRequest.self).pointee
-        self.appointmentId = try CMessageReader.string(_c.appointment_id)
-        self.etag = try CMessageReader.string(_c.etag)
+        self.appointmentId = try CMessageReader.string(_c.appointment_id, field: "appointment_id")
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -329,8 +329,8 @@ public struct Clinic_Appointments_V1_CheckInAppointmentRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__CheckInAppointmentRequest.self).pointee
-        self.appointmentId = try CMessageReader.string(_c.appointment_id)
-        self.etag = try CMessageReader.string(_c.etag)
+        self.appointmentId = try CMessageReader.string(_c.appointment_id, field: "appointment_id")
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -361,8 +361,8 @@ public struct Clinic_Appointments_V1_MarkNoShowRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__MarkNoShowRequest.self).pointee
-        self.appointmentId = try CMessageReader.string(_c.appointment_id)
-        self.etag = try CMessageReader.string(_c.etag)
+        self.appointmentId = try CMessageReader.string(_c.appointment_id, field: "appointment_id")
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -397,10 +397,10 @@ public struct Clinic_Appointments_V1_CompleteAppointmentRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__CompleteAppointmentRequest.self).pointee
-        self.appointmentId = try CMessageReader.string(_c.appointment_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
-        self.consultationId = try CMessageReader.string(_c.consultation_id)
-        self.etag = try CMessageReader.string(_c.etag)
+        self.appointmentId = try CMessageReader.string(_c.appointment_id, field: "appointment_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -433,8 +433,8 @@ public struct Clinic_Appointments_V1_GetAppointmentRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__GetAppointmentRequest.self).pointee
-        self.appointmentId = try CMessageReader.string(_c.appointment_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.appointmentId = try CMessageReader.string(_c.appointment_id, field: "appointment_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -471,7 +471,7 @@ public struct Clinic_Appointments_V1_ListDoctorAppointmentsRequest: ProtoMessage
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListDoctorAppointmentsRequest.self).pointee
-        self.doctorId = try CMessageReader.string(_c.doctor_id)
+        self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         if _c.date_range != nil {
             self.dateRange = try CMessageReader.message(UnsafeRawPointer(_c.date_range), as: Clinic_Common_V1_DateRange.self)
         }
@@ -479,7 +479,7 @@ public struct Clinic_Appointments_V1_ListDoctorAppointmentsRequest: ProtoMessage
             Clinic_Appointments_V1_AppointmentStatus(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
         self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token)
+        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -492,8 +492,8 @@ public struct Clinic_Appointments_V1_ListDoctorAppointmentsRequest: ProtoMessage
         _c.pointee.n_statuses = self.statuses.count
         if !self.statuses.isEmpty {
             let elements = arena.allocate(Clinic__Appointments__V1__AppointmentStatus.self, count: self.statuses.count)
-            for (index, element) in self.statuses.enumerated() {
-                elements[index] = Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            for index in self.statuses.indices {
+                elements[index] = Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
             }
             _c.pointee.statuses = elements
         }
@@ -527,8 +527,8 @@ public struct Clinic_Appointments_V1_ListDoctorAppointmentsResponse: ProtoMessag
         self.appointments = try CMessageReader.array(count: _c.n_appointments, _c.appointments) { (element: UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Appointments_V1_Appointment.self)
         }
-        self.timeZone = try CMessageReader.string(_c.time_zone)
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token)
+        self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
+        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -537,8 +537,8 @@ public struct Clinic_Appointments_V1_ListDoctorAppointmentsResponse: ProtoMessag
         _c.pointee.n_appointments = self.appointments.count
         if !self.appointments.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>?.self, count: self.appointments.count)
-            for (index, element) in self.appointments.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Appointments__V1__Appointment.self)
+            for index in self.appointments.indices {
+                elements[index] = try arena.message(self.appointments[index], as: Clinic__Appointments__V1__Appointment.self)
             }
             _c.pointee.appointments = elements
         }
@@ -575,14 +575,14 @@ public struct Clinic_Appointments_V1_ListPatientAppointmentsRequest: ProtoMessag
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListPatientAppointmentsRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.timeFilter = Clinic_Appointments_V1_AppointmentTimeFilter(protoNumber: Int32(truncatingIfNeeded: _c.time_filter.rawValue))
         self.statuses = try CMessageReader.array(count: _c.n_statuses, _c.statuses) { (element: Clinic__Appointments__V1__AppointmentStatus) throws(ProtoError) in
             Clinic_Appointments_V1_AppointmentStatus(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
         self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token)
+        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -594,8 +594,8 @@ public struct Clinic_Appointments_V1_ListPatientAppointmentsRequest: ProtoMessag
         _c.pointee.n_statuses = self.statuses.count
         if !self.statuses.isEmpty {
             let elements = arena.allocate(Clinic__Appointments__V1__AppointmentStatus.self, count: self.statuses.count)
-            for (index, element) in self.statuses.enumerated() {
-                elements[index] = Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            for index in self.statuses.indices {
+                elements[index] = Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
             }
             _c.pointee.statuses = elements
         }
@@ -627,7 +627,7 @@ public struct Clinic_Appointments_V1_ListPatientAppointmentsResponse: ProtoMessa
         self.appointments = try CMessageReader.array(count: _c.n_appointments, _c.appointments) { (element: UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Appointments_V1_Appointment.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token)
+        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -636,8 +636,8 @@ public struct Clinic_Appointments_V1_ListPatientAppointmentsResponse: ProtoMessa
         _c.pointee.n_appointments = self.appointments.count
         if !self.appointments.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>?.self, count: self.appointments.count)
-            for (index, element) in self.appointments.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Appointments__V1__Appointment.self)
+            for index in self.appointments.indices {
+                elements[index] = try arena.message(self.appointments[index], as: Clinic__Appointments__V1__Appointment.self)
             }
             _c.pointee.appointments = elements
         }
@@ -675,19 +675,19 @@ public struct Clinic_Appointments_V1_ListAppointmentsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListAppointmentsRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.interval != nil {
             self.interval = try CMessageReader.message(UnsafeRawPointer(_c.interval), as: Clinic_Common_V1_Interval.self)
         }
         self.doctorIds = try CMessageReader.array(count: _c.n_doctor_ids, _c.doctor_ids) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
-            try CMessageReader.string(element)
+            try CMessageReader.string(element, field: "doctor_ids")
         }
-        self.patientId = try CMessageReader.string(_c.patient_id)
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.statuses = try CMessageReader.array(count: _c.n_statuses, _c.statuses) { (element: Clinic__Appointments__V1__AppointmentStatus) throws(ProtoError) in
             Clinic_Appointments_V1_AppointmentStatus(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
         self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token)
+        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -700,8 +700,8 @@ public struct Clinic_Appointments_V1_ListAppointmentsRequest: ProtoMessage {
         _c.pointee.n_doctor_ids = self.doctorIds.count
         if !self.doctorIds.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.doctorIds.count)
-            for (index, element) in self.doctorIds.enumerated() {
-                elements[index] = try arena.cString(element)
+            for index in self.doctorIds.indices {
+                elements[index] = try arena.cString(self.doctorIds[index])
             }
             _c.pointee.doctor_ids = elements
         }
@@ -709,8 +709,8 @@ public struct Clinic_Appointments_V1_ListAppointmentsRequest: ProtoMessage {
         _c.pointee.n_statuses = self.statuses.count
         if !self.statuses.isEmpty {
             let elements = arena.allocate(Clinic__Appointments__V1__AppointmentStatus.self, count: self.statuses.count)
-            for (index, element) in self.statuses.enumerated() {
-                elements[index] = Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            for index in self.statuses.indices {
+                elements[index] = Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
             }
             _c.pointee.statuses = elements
         }
@@ -742,7 +742,7 @@ public struct Clinic_Appointments_V1_ListAppointmentsResponse: ProtoMessage {
         self.appointments = try CMessageReader.array(count: _c.n_appointments, _c.appointments) { (element: UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Appointments_V1_Appointment.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token)
+        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -751,8 +751,8 @@ public struct Clinic_Appointments_V1_ListAppointmentsResponse: ProtoMessage {
         _c.pointee.n_appointments = self.appointments.count
         if !self.appointments.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>?.self, count: self.appointments.count)
-            for (index, element) in self.appointments.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Appointments__V1__Appointment.self)
+            for index in self.appointments.indices {
+                elements[index] = try arena.message(self.appointments[index], as: Clinic__Appointments__V1__Appointment.self)
             }
             _c.pointee.appointments = elements
         }

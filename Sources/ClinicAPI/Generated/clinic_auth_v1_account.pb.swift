@@ -57,15 +57,15 @@ public struct Clinic_Auth_V1_Account: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__Account.self).pointee
-        self.id = try CMessageReader.string(_c.id)
-        self.email = try CMessageReader.string(_c.email)
+        self.id = try CMessageReader.string(_c.id, field: "id")
+        self.email = try CMessageReader.string(_c.email, field: "email")
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
         }
         self.roles = try CMessageReader.array(count: _c.n_roles, _c.roles) { (element: Clinic__Common__V1__Role) throws(ProtoError) in
             Clinic_Common_V1_Role(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.state = Clinic_Auth_V1_AccountState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
         self.emailVerified = _c.email_verified != 0
         if _c.locked_until_time != nil {
@@ -83,7 +83,7 @@ public struct Clinic_Auth_V1_Account: ProtoMessage {
         if _c.last_login_time != nil {
             self.lastLoginTime = try CMessageReader.message(UnsafeRawPointer(_c.last_login_time), as: Google_Protobuf_Timestamp.self)
         }
-        self.etag = try CMessageReader.string(_c.etag)
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -97,8 +97,8 @@ public struct Clinic_Auth_V1_Account: ProtoMessage {
         _c.pointee.n_roles = self.roles.count
         if !self.roles.isEmpty {
             let elements = arena.allocate(Clinic__Common__V1__Role.self, count: self.roles.count)
-            for (index, element) in self.roles.enumerated() {
-                elements[index] = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            for index in self.roles.indices {
+                elements[index] = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.roles[index].protoNumber))
             }
             _c.pointee.roles = elements
         }
@@ -157,12 +157,12 @@ public struct Clinic_Auth_V1_AuthTokens: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__AuthTokens.self).pointee
-        self.accessToken = try CMessageReader.string(_c.access_token)
-        self.tokenType = try CMessageReader.string(_c.token_type)
+        self.accessToken = try CMessageReader.string(_c.access_token, field: "access_token")
+        self.tokenType = try CMessageReader.string(_c.token_type, field: "token_type")
         if _c.access_token_expire_time != nil {
             self.accessTokenExpireTime = try CMessageReader.message(UnsafeRawPointer(_c.access_token_expire_time), as: Google_Protobuf_Timestamp.self)
         }
-        self.refreshToken = try CMessageReader.string(_c.refresh_token)
+        self.refreshToken = try CMessageReader.string(_c.refresh_token, field: "refresh_token")
         if _c.refresh_token_expire_time != nil {
             self.refreshTokenExpireTime = try CMessageReader.message(UnsafeRawPointer(_c.refresh_token_expire_time), as: Google_Protobuf_Timestamp.self)
         }
@@ -213,18 +213,18 @@ public struct Clinic_Auth_V1_Profile: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__Profile.self).pointee
-        self.accountId = try CMessageReader.string(_c.account_id)
+        self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
         }
         self.roles = try CMessageReader.array(count: _c.n_roles, _c.roles) { (element: Clinic__Common__V1__Role) throws(ProtoError) in
             Clinic_Common_V1_Role(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.contact != nil {
             self.contact = try CMessageReader.message(UnsafeRawPointer(_c.contact), as: Clinic_Common_V1_ContactInfo.self)
         }
-        self.timeZone = try CMessageReader.string(_c.time_zone)
+        self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
         self.view = Clinic_Auth_V1_ProfileView(protoNumber: Int32(truncatingIfNeeded: _c.view.rawValue))
         unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -238,8 +238,8 @@ public struct Clinic_Auth_V1_Profile: ProtoMessage {
         _c.pointee.n_roles = self.roles.count
         if !self.roles.isEmpty {
             let elements = arena.allocate(Clinic__Common__V1__Role.self, count: self.roles.count)
-            for (index, element) in self.roles.enumerated() {
-                elements[index] = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            for index in self.roles.indices {
+                elements[index] = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.roles[index].protoNumber))
             }
             _c.pointee.roles = elements
         }
@@ -280,7 +280,7 @@ public struct Clinic_Auth_V1_SigningKey: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__SigningKey.self).pointee
-        self.keyId = try CMessageReader.string(_c.key_id)
+        self.keyId = try CMessageReader.string(_c.key_id, field: "key_id")
         self.algorithm = Clinic_Auth_V1_SigningAlgorithm(protoNumber: Int32(truncatingIfNeeded: _c.algorithm.rawValue))
         self.publicKeyDer = CMessageReader.bytes(count: _c.public_key_der.len, data: _c.public_key_der.data)
         self.state = Clinic_Auth_V1_SigningKeyState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))

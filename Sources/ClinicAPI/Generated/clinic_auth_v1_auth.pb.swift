@@ -27,8 +27,8 @@ public struct Clinic_Auth_V1_LoginRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__LoginRequest.self).pointee
-        self.email = try CMessageReader.string(_c.email)
-        self.password = try CMessageReader.string(_c.password)
+        self.email = try CMessageReader.string(_c.email, field: "email")
+        self.password = try CMessageReader.string(_c.password, field: "password")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -97,7 +97,7 @@ public struct Clinic_Auth_V1_RefreshTokenRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__RefreshTokenRequest.self).pointee
-        self.refreshToken = try CMessageReader.string(_c.refresh_token)
+        self.refreshToken = try CMessageReader.string(_c.refresh_token, field: "refresh_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -159,7 +159,7 @@ public struct Clinic_Auth_V1_LogoutRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__LogoutRequest.self).pointee
-        self.refreshToken = try CMessageReader.string(_c.refresh_token)
+        self.refreshToken = try CMessageReader.string(_c.refresh_token, field: "refresh_token")
         self.allSessions = _c.all_sessions != 0
         unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -189,7 +189,7 @@ public struct Clinic_Auth_V1_RequestPasswordResetRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__RequestPasswordResetRequest.self).pointee
-        self.email = try CMessageReader.string(_c.email)
+        self.email = try CMessageReader.string(_c.email, field: "email")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -220,8 +220,8 @@ public struct Clinic_Auth_V1_ResetPasswordRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__ResetPasswordRequest.self).pointee
-        self.resetToken = try CMessageReader.string(_c.reset_token)
-        self.newPassword = try CMessageReader.string(_c.new_password)
+        self.resetToken = try CMessageReader.string(_c.reset_token, field: "reset_token")
+        self.newPassword = try CMessageReader.string(_c.new_password, field: "new_password")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -253,8 +253,8 @@ public struct Clinic_Auth_V1_ChangePasswordRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__ChangePasswordRequest.self).pointee
-        self.currentPassword = try CMessageReader.string(_c.current_password)
-        self.newPassword = try CMessageReader.string(_c.new_password)
+        self.currentPassword = try CMessageReader.string(_c.current_password, field: "current_password")
+        self.newPassword = try CMessageReader.string(_c.new_password, field: "new_password")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -321,8 +321,8 @@ public struct Clinic_Auth_V1_GetSigningKeysResponse: ProtoMessage {
         _c.pointee.n_keys = self.keys.count
         if !self.keys.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Auth__V1__SigningKey>?.self, count: self.keys.count)
-            for (index, element) in self.keys.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Auth__V1__SigningKey.self)
+            for index in self.keys.indices {
+                elements[index] = try arena.message(self.keys[index], as: Clinic__Auth__V1__SigningKey.self)
             }
             _c.pointee.keys = elements
         }
@@ -361,8 +361,8 @@ public struct Clinic_Auth_V1_CreateAccountRequest: ProtoMessage {
         if _c.account != nil {
             self.account = try CMessageReader.message(UnsafeRawPointer(_c.account), as: Clinic_Auth_V1_Account.self)
         }
-        self.initialPassword = try CMessageReader.string(_c.initial_password)
-        self.requestId = try CMessageReader.string(_c.request_id)
+        self.initialPassword = try CMessageReader.string(_c.initial_password, field: "initial_password")
+        self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -394,7 +394,7 @@ public struct Clinic_Auth_V1_GetAccountRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__GetAccountRequest.self).pointee
-        self.accountId = try CMessageReader.string(_c.account_id)
+        self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -428,14 +428,14 @@ public struct Clinic_Auth_V1_UpdateAccountRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__UpdateAccountRequest.self).pointee
-        self.accountId = try CMessageReader.string(_c.account_id)
+        self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         if _c._email_case.rawValue == 2 {
-            self.email = try CMessageReader.string(_c.email)
+            self.email = try CMessageReader.string(_c.email, field: "email")
         }
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
         }
-        self.etag = try CMessageReader.string(_c.etag)
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -473,8 +473,8 @@ public struct Clinic_Auth_V1_DeleteAccountRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__DeleteAccountRequest.self).pointee
-        self.accountId = try CMessageReader.string(_c.account_id)
-        self.etag = try CMessageReader.string(_c.etag)
+        self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -503,7 +503,7 @@ public struct Clinic_Auth_V1_UndeleteAccountRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__UndeleteAccountRequest.self).pointee
-        self.accountId = try CMessageReader.string(_c.account_id)
+        self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -546,11 +546,11 @@ public struct Clinic_Auth_V1_ListAccountsRequest: ProtoMessage {
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__ListAccountsRequest.self).pointee
         self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.role = Clinic_Common_V1_Role(protoNumber: Int32(truncatingIfNeeded: _c.role.rawValue))
         self.state = Clinic_Auth_V1_AccountState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
-        self.query = try CMessageReader.string(_c.query)
+        self.query = try CMessageReader.string(_c.query, field: "query")
         self.showDeleted = _c.show_deleted != 0
         unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -590,7 +590,7 @@ public struct Clinic_Auth_V1_ListAccountsResponse: ProtoMessage {
         self.accounts = try CMessageReader.array(count: _c.n_accounts, _c.accounts) { (element: UnsafeMutablePointer<Clinic__Auth__V1__Account>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Auth_V1_Account.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token)
+        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -599,8 +599,8 @@ public struct Clinic_Auth_V1_ListAccountsResponse: ProtoMessage {
         _c.pointee.n_accounts = self.accounts.count
         if !self.accounts.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Auth__V1__Account>?.self, count: self.accounts.count)
-            for (index, element) in self.accounts.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Auth__V1__Account.self)
+            for index in self.accounts.indices {
+                elements[index] = try arena.message(self.accounts[index], as: Clinic__Auth__V1__Account.self)
             }
             _c.pointee.accounts = elements
         }
@@ -630,11 +630,11 @@ public struct Clinic_Auth_V1_SetAccountRolesRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__SetAccountRolesRequest.self).pointee
-        self.accountId = try CMessageReader.string(_c.account_id)
+        self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         self.roles = try CMessageReader.array(count: _c.n_roles, _c.roles) { (element: Clinic__Common__V1__Role) throws(ProtoError) in
             Clinic_Common_V1_Role(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
-        self.etag = try CMessageReader.string(_c.etag)
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -644,8 +644,8 @@ public struct Clinic_Auth_V1_SetAccountRolesRequest: ProtoMessage {
         _c.pointee.n_roles = self.roles.count
         if !self.roles.isEmpty {
             let elements = arena.allocate(Clinic__Common__V1__Role.self, count: self.roles.count)
-            for (index, element) in self.roles.enumerated() {
-                elements[index] = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            for index in self.roles.indices {
+                elements[index] = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.roles[index].protoNumber))
             }
             _c.pointee.roles = elements
         }
@@ -671,7 +671,7 @@ public struct Clinic_Auth_V1_GetProfileRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__GetProfileRequest.self).pointee
-        self.accountId = try CMessageReader.string(_c.account_id)
+        self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -709,13 +709,13 @@ public struct Clinic_Auth_V1_UpdateProfileRequest: ProtoMessage {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
         }
         if _c._phone_case.rawValue == 2 {
-            self.phone = try CMessageReader.string(_c.phone)
+            self.phone = try CMessageReader.string(_c.phone, field: "phone")
         }
         if _c._language_code_case.rawValue == 3 {
-            self.languageCode = try CMessageReader.string(_c.language_code)
+            self.languageCode = try CMessageReader.string(_c.language_code, field: "language_code")
         }
         if _c._time_zone_case.rawValue == 4 {
-            self.timeZone = try CMessageReader.string(_c.time_zone)
+            self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
         }
         unknownFields = CMessageReader.unknownFields(pointer)
     }

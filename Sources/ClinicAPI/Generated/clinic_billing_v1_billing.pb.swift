@@ -28,7 +28,7 @@ public struct Clinic_Billing_V1_CreatePriceListItemRequest: ProtoMessage {
         if _c.item != nil {
             self.item = try CMessageReader.message(UnsafeRawPointer(_c.item), as: Clinic_Billing_V1_PriceListItem.self)
         }
-        self.requestId = try CMessageReader.string(_c.request_id)
+        self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -71,12 +71,12 @@ public struct Clinic_Billing_V1_UpdatePriceListItemRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__UpdatePriceListItemRequest.self).pointee
-        self.itemId = try CMessageReader.string(_c.item_id)
+        self.itemId = try CMessageReader.string(_c.item_id, field: "item_id")
         if _c._display_name_case.rawValue == 2 {
-            self.displayName = try CMessageReader.string(_c.display_name)
+            self.displayName = try CMessageReader.string(_c.display_name, field: "display_name")
         }
         if _c._description_case.rawValue == 3 {
-            self.description = try CMessageReader.string(_c.description)
+            self.description = try CMessageReader.string(_c.description, field: "description")
         }
         if _c.unit_price != nil {
             self.unitPrice = try CMessageReader.message(UnsafeRawPointer(_c.unit_price), as: Clinic_Common_V1_Money.self)
@@ -85,9 +85,9 @@ public struct Clinic_Billing_V1_UpdatePriceListItemRequest: ProtoMessage {
             self.taxRateBp = _c.tax_rate_bp
         }
         if _c._specialty_code_case.rawValue == 6 {
-            self.specialtyCode = try CMessageReader.string(_c.specialty_code)
+            self.specialtyCode = try CMessageReader.string(_c.specialty_code, field: "specialty_code")
         }
-        self.etag = try CMessageReader.string(_c.etag)
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -137,8 +137,8 @@ public struct Clinic_Billing_V1_DeletePriceListItemRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__DeletePriceListItemRequest.self).pointee
-        self.itemId = try CMessageReader.string(_c.item_id)
-        self.etag = try CMessageReader.string(_c.etag)
+        self.itemId = try CMessageReader.string(_c.item_id, field: "item_id")
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -175,11 +175,11 @@ public struct Clinic_Billing_V1_ListPriceListItemsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListPriceListItemsRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
-        self.specialtyCode = try CMessageReader.string(_c.specialty_code)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.specialtyCode = try CMessageReader.string(_c.specialty_code, field: "specialty_code")
         self.showArchived = _c.show_archived != 0
         self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token)
+        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -216,7 +216,7 @@ public struct Clinic_Billing_V1_ListPriceListItemsResponse: ProtoMessage {
         self.items = try CMessageReader.array(count: _c.n_items, _c.items) { (element: UnsafeMutablePointer<Clinic__Billing__V1__PriceListItem>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Billing_V1_PriceListItem.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token)
+        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -225,8 +225,8 @@ public struct Clinic_Billing_V1_ListPriceListItemsResponse: ProtoMessage {
         _c.pointee.n_items = self.items.count
         if !self.items.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__PriceListItem>?.self, count: self.items.count)
-            for (index, element) in self.items.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Billing__V1__PriceListItem.self)
+            for index in self.items.indices {
+                elements[index] = try arena.message(self.items[index], as: Clinic__Billing__V1__PriceListItem.self)
             }
             _c.pointee.items = elements
         }
@@ -258,7 +258,7 @@ public struct Clinic_Billing_V1_CreateInvoiceRequest: ProtoMessage {
         if _c.invoice != nil {
             self.invoice = try CMessageReader.message(UnsafeRawPointer(_c.invoice), as: Clinic_Billing_V1_Invoice.self)
         }
-        self.requestId = try CMessageReader.string(_c.request_id)
+        self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -291,8 +291,8 @@ public struct Clinic_Billing_V1_GetInvoiceRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__GetInvoiceRequest.self).pointee
-        self.invoiceId = try CMessageReader.string(_c.invoice_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -329,7 +329,7 @@ public struct Clinic_Billing_V1_UpdateInvoiceRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__UpdateInvoiceRequest.self).pointee
-        self.invoiceId = try CMessageReader.string(_c.invoice_id)
+        self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
         if _c.lines != nil {
             self.lines = try CMessageReader.message(UnsafeRawPointer(_c.lines), as: Clinic_Billing_V1_InvoiceLineList.self)
         }
@@ -337,9 +337,9 @@ public struct Clinic_Billing_V1_UpdateInvoiceRequest: ProtoMessage {
             self.dueDate = try CMessageReader.message(UnsafeRawPointer(_c.due_date), as: Clinic_Common_V1_Date.self)
         }
         if _c._notes_case.rawValue == 4 {
-            self.notes = try CMessageReader.string(_c.notes)
+            self.notes = try CMessageReader.string(_c.notes, field: "notes")
         }
-        self.etag = try CMessageReader.string(_c.etag)
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -389,8 +389,8 @@ public struct Clinic_Billing_V1_InvoiceLineList: ProtoMessage {
         _c.pointee.n_lines = self.lines.count
         if !self.lines.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__InvoiceLine>?.self, count: self.lines.count)
-            for (index, element) in self.lines.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Billing__V1__InvoiceLine.self)
+            for index in self.lines.indices {
+                elements[index] = try arena.message(self.lines[index], as: Clinic__Billing__V1__InvoiceLine.self)
             }
             _c.pointee.lines = elements
         }
@@ -418,8 +418,8 @@ public struct Clinic_Billing_V1_IssueInvoiceRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__IssueInvoiceRequest.self).pointee
-        self.invoiceId = try CMessageReader.string(_c.invoice_id)
-        self.etag = try CMessageReader.string(_c.etag)
+        self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -452,9 +452,9 @@ public struct Clinic_Billing_V1_VoidInvoiceRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__VoidInvoiceRequest.self).pointee
-        self.invoiceId = try CMessageReader.string(_c.invoice_id)
-        self.reason = try CMessageReader.string(_c.reason)
-        self.etag = try CMessageReader.string(_c.etag)
+        self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
+        self.reason = try CMessageReader.string(_c.reason, field: "reason")
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -496,8 +496,8 @@ public struct Clinic_Billing_V1_ListInvoicesRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListInvoicesRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
-        self.patientId = try CMessageReader.string(_c.patient_id)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.statuses = try CMessageReader.array(count: _c.n_statuses, _c.statuses) { (element: Clinic__Billing__V1__InvoiceStatus) throws(ProtoError) in
             Clinic_Billing_V1_InvoiceStatus(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
@@ -506,7 +506,7 @@ public struct Clinic_Billing_V1_ListInvoicesRequest: ProtoMessage {
         }
         self.unpaidOnly = _c.unpaid_only != 0
         self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token)
+        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -517,8 +517,8 @@ public struct Clinic_Billing_V1_ListInvoicesRequest: ProtoMessage {
         _c.pointee.n_statuses = self.statuses.count
         if !self.statuses.isEmpty {
             let elements = arena.allocate(Clinic__Billing__V1__InvoiceStatus.self, count: self.statuses.count)
-            for (index, element) in self.statuses.enumerated() {
-                elements[index] = Clinic__Billing__V1__InvoiceStatus(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            for index in self.statuses.indices {
+                elements[index] = Clinic__Billing__V1__InvoiceStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
             }
             _c.pointee.statuses = elements
         }
@@ -554,7 +554,7 @@ public struct Clinic_Billing_V1_ListInvoicesResponse: ProtoMessage {
         self.invoices = try CMessageReader.array(count: _c.n_invoices, _c.invoices) { (element: UnsafeMutablePointer<Clinic__Billing__V1__Invoice>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Billing_V1_Invoice.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token)
+        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -563,8 +563,8 @@ public struct Clinic_Billing_V1_ListInvoicesResponse: ProtoMessage {
         _c.pointee.n_invoices = self.invoices.count
         if !self.invoices.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__Invoice>?.self, count: self.invoices.count)
-            for (index, element) in self.invoices.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Billing__V1__Invoice.self)
+            for index in self.invoices.indices {
+                elements[index] = try arena.message(self.invoices[index], as: Clinic__Billing__V1__Invoice.self)
             }
             _c.pointee.invoices = elements
         }
@@ -592,8 +592,8 @@ public struct Clinic_Billing_V1_GetReceiptRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__GetReceiptRequest.self).pointee
-        self.receiptId = try CMessageReader.string(_c.receipt_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.receiptId = try CMessageReader.string(_c.receipt_id, field: "receipt_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -632,14 +632,14 @@ public struct Clinic_Billing_V1_ListReceiptsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListReceiptsRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.invoiceId = try CMessageReader.string(_c.invoice_id)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
         if _c.issued != nil {
             self.issued = try CMessageReader.message(UnsafeRawPointer(_c.issued), as: Clinic_Common_V1_Interval.self)
         }
         self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token)
+        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -679,7 +679,7 @@ public struct Clinic_Billing_V1_ListReceiptsResponse: ProtoMessage {
         self.receipts = try CMessageReader.array(count: _c.n_receipts, _c.receipts) { (element: UnsafeMutablePointer<Clinic__Billing__V1__Receipt>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Billing_V1_Receipt.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token)
+        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -688,8 +688,8 @@ public struct Clinic_Billing_V1_ListReceiptsResponse: ProtoMessage {
         _c.pointee.n_receipts = self.receipts.count
         if !self.receipts.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__Receipt>?.self, count: self.receipts.count)
-            for (index, element) in self.receipts.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Billing__V1__Receipt.self)
+            for index in self.receipts.indices {
+                elements[index] = try arena.message(self.receipts[index], as: Clinic__Billing__V1__Receipt.self)
             }
             _c.pointee.receipts = elements
         }
@@ -727,9 +727,9 @@ public struct Clinic_Billing_V1_ListTransactionsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListTransactionsRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.invoiceId = try CMessageReader.string(_c.invoice_id)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
         self.kinds = try CMessageReader.array(count: _c.n_kinds, _c.kinds) { (element: Clinic__Billing__V1__TransactionKind) throws(ProtoError) in
             Clinic_Billing_V1_TransactionKind(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
@@ -737,7 +737,7 @@ public struct Clinic_Billing_V1_ListTransactionsRequest: ProtoMessage {
             self.interval = try CMessageReader.message(UnsafeRawPointer(_c.interval), as: Clinic_Common_V1_Interval.self)
         }
         self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token)
+        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -749,8 +749,8 @@ public struct Clinic_Billing_V1_ListTransactionsRequest: ProtoMessage {
         _c.pointee.n_kinds = self.kinds.count
         if !self.kinds.isEmpty {
             let elements = arena.allocate(Clinic__Billing__V1__TransactionKind.self, count: self.kinds.count)
-            for (index, element) in self.kinds.enumerated() {
-                elements[index] = Clinic__Billing__V1__TransactionKind(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            for index in self.kinds.indices {
+                elements[index] = Clinic__Billing__V1__TransactionKind(rawValue: .init(truncatingIfNeeded: self.kinds[index].protoNumber))
             }
             _c.pointee.kinds = elements
         }
@@ -790,7 +790,7 @@ public struct Clinic_Billing_V1_ListTransactionsResponse: ProtoMessage {
         if _c.patient_balance != nil {
             self.patientBalance = try CMessageReader.message(UnsafeRawPointer(_c.patient_balance), as: Clinic_Common_V1_Money.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token)
+        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -799,8 +799,8 @@ public struct Clinic_Billing_V1_ListTransactionsResponse: ProtoMessage {
         _c.pointee.n_transactions = self.transactions.count
         if !self.transactions.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__Transaction>?.self, count: self.transactions.count)
-            for (index, element) in self.transactions.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Billing__V1__Transaction.self)
+            for index in self.transactions.indices {
+                elements[index] = try arena.message(self.transactions[index], as: Clinic__Billing__V1__Transaction.self)
             }
             _c.pointee.transactions = elements
         }

@@ -44,15 +44,15 @@ public struct Clinic_Billing_V1_PriceListItem: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__PriceListItem.self).pointee
-        self.id = try CMessageReader.string(_c.id)
-        self.code = try CMessageReader.string(_c.code)
-        self.displayName = try CMessageReader.string(_c.display_name)
-        self.description = try CMessageReader.string(_c.description)
+        self.id = try CMessageReader.string(_c.id, field: "id")
+        self.code = try CMessageReader.string(_c.code, field: "code")
+        self.displayName = try CMessageReader.string(_c.display_name, field: "display_name")
+        self.description = try CMessageReader.string(_c.description, field: "description")
         if _c.unit_price != nil {
             self.unitPrice = try CMessageReader.message(UnsafeRawPointer(_c.unit_price), as: Clinic_Common_V1_Money.self)
         }
         self.taxRateBp = _c.tax_rate_bp
-        self.specialtyCode = try CMessageReader.string(_c.specialty_code)
+        self.specialtyCode = try CMessageReader.string(_c.specialty_code, field: "specialty_code")
         self.state = Clinic_Billing_V1_PriceListItemState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
@@ -60,7 +60,7 @@ public struct Clinic_Billing_V1_PriceListItem: ProtoMessage {
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
         }
-        self.etag = try CMessageReader.string(_c.etag)
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -153,16 +153,16 @@ public struct Clinic_Billing_V1_Invoice: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Invoice.self).pointee
-        self.id = try CMessageReader.string(_c.id)
-        self.number = try CMessageReader.string(_c.number)
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.appointmentId = try CMessageReader.string(_c.appointment_id)
-        self.consultationId = try CMessageReader.string(_c.consultation_id)
+        self.id = try CMessageReader.string(_c.id, field: "id")
+        self.number = try CMessageReader.string(_c.number, field: "number")
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.appointmentId = try CMessageReader.string(_c.appointment_id, field: "appointment_id")
+        self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         self.status = Clinic_Billing_V1_InvoiceStatus(protoNumber: Int32(truncatingIfNeeded: _c.status.rawValue))
         self.lines = try CMessageReader.array(count: _c.n_lines, _c.lines) { (element: UnsafeMutablePointer<Clinic__Billing__V1__InvoiceLine>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Billing_V1_InvoiceLine.self)
         }
-        self.currency = try CMessageReader.string(_c.currency)
+        self.currency = try CMessageReader.string(_c.currency, field: "currency")
         if _c.subtotal != nil {
             self.subtotal = try CMessageReader.message(UnsafeRawPointer(_c.subtotal), as: Clinic_Common_V1_Money.self)
         }
@@ -187,8 +187,8 @@ public struct Clinic_Billing_V1_Invoice: ProtoMessage {
         if _c.due_date != nil {
             self.dueDate = try CMessageReader.message(UnsafeRawPointer(_c.due_date), as: Clinic_Common_V1_Date.self)
         }
-        self.notes = try CMessageReader.string(_c.notes)
-        self.billedName = try CMessageReader.string(_c.billed_name)
+        self.notes = try CMessageReader.string(_c.notes, field: "notes")
+        self.billedName = try CMessageReader.string(_c.billed_name, field: "billed_name")
         if _c.billed_address != nil {
             self.billedAddress = try CMessageReader.message(UnsafeRawPointer(_c.billed_address), as: Clinic_Common_V1_PostalAddress.self)
         }
@@ -198,14 +198,14 @@ public struct Clinic_Billing_V1_Invoice: ProtoMessage {
         if _c.void_time != nil {
             self.voidTime = try CMessageReader.message(UnsafeRawPointer(_c.void_time), as: Google_Protobuf_Timestamp.self)
         }
-        self.voidReason = try CMessageReader.string(_c.void_reason)
+        self.voidReason = try CMessageReader.string(_c.void_reason, field: "void_reason")
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
         }
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
         }
-        self.etag = try CMessageReader.string(_c.etag)
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -220,8 +220,8 @@ public struct Clinic_Billing_V1_Invoice: ProtoMessage {
         _c.pointee.n_lines = self.lines.count
         if !self.lines.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__InvoiceLine>?.self, count: self.lines.count)
-            for (index, element) in self.lines.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Billing__V1__InvoiceLine.self)
+            for index in self.lines.indices {
+                elements[index] = try arena.message(self.lines[index], as: Clinic__Billing__V1__InvoiceLine.self)
             }
             _c.pointee.lines = elements
         }
@@ -232,8 +232,8 @@ public struct Clinic_Billing_V1_Invoice: ProtoMessage {
         _c.pointee.n_taxes = self.taxes.count
         if !self.taxes.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__TaxSummary>?.self, count: self.taxes.count)
-            for (index, element) in self.taxes.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Billing__V1__TaxSummary.self)
+            for index in self.taxes.indices {
+                elements[index] = try arena.message(self.taxes[index], as: Clinic__Billing__V1__TaxSummary.self)
             }
             _c.pointee.taxes = elements
         }
@@ -309,9 +309,9 @@ public struct Clinic_Billing_V1_InvoiceLine: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__InvoiceLine.self).pointee
-        self.id = try CMessageReader.string(_c.id)
-        self.priceListItemId = try CMessageReader.string(_c.price_list_item_id)
-        self.description = try CMessageReader.string(_c.description)
+        self.id = try CMessageReader.string(_c.id, field: "id")
+        self.priceListItemId = try CMessageReader.string(_c.price_list_item_id, field: "price_list_item_id")
+        self.description = try CMessageReader.string(_c.description, field: "description")
         self.quantity = _c.quantity
         if _c.unit_price != nil {
             self.unitPrice = try CMessageReader.message(UnsafeRawPointer(_c.unit_price), as: Clinic_Common_V1_Money.self)
@@ -445,23 +445,23 @@ public struct Clinic_Billing_V1_Payment: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Payment.self).pointee
-        self.id = try CMessageReader.string(_c.id)
-        self.invoiceId = try CMessageReader.string(_c.invoice_id)
-        self.patientId = try CMessageReader.string(_c.patient_id)
+        self.id = try CMessageReader.string(_c.id, field: "id")
+        self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         if _c.amount != nil {
             self.amount = try CMessageReader.message(UnsafeRawPointer(_c.amount), as: Clinic_Common_V1_Money.self)
         }
         self.method = Clinic_Billing_V1_PaymentMethod(protoNumber: Int32(truncatingIfNeeded: _c.method.rawValue))
         self.status = Clinic_Billing_V1_PaymentStatus(protoNumber: Int32(truncatingIfNeeded: _c.status.rawValue))
-        self.provider = try CMessageReader.string(_c.provider)
-        self.providerReference = try CMessageReader.string(_c.provider_reference)
-        self.clientSecret = try CMessageReader.string(_c.client_secret)
-        self.failureCode = try CMessageReader.string(_c.failure_code)
-        self.failureMessage = try CMessageReader.string(_c.failure_message)
+        self.provider = try CMessageReader.string(_c.provider, field: "provider")
+        self.providerReference = try CMessageReader.string(_c.provider_reference, field: "provider_reference")
+        self.clientSecret = try CMessageReader.string(_c.client_secret, field: "client_secret")
+        self.failureCode = try CMessageReader.string(_c.failure_code, field: "failure_code")
+        self.failureMessage = try CMessageReader.string(_c.failure_message, field: "failure_message")
         if _c.amount_refunded != nil {
             self.amountRefunded = try CMessageReader.message(UnsafeRawPointer(_c.amount_refunded), as: Clinic_Common_V1_Money.self)
         }
-        self.receiptId = try CMessageReader.string(_c.receipt_id)
+        self.receiptId = try CMessageReader.string(_c.receipt_id, field: "receipt_id")
         if _c.creator != nil {
             self.creator = try CMessageReader.message(UnsafeRawPointer(_c.creator), as: Clinic_Common_V1_Actor.self)
         }
@@ -545,17 +545,17 @@ public struct Clinic_Billing_V1_Refund: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Refund.self).pointee
-        self.id = try CMessageReader.string(_c.id)
-        self.paymentId = try CMessageReader.string(_c.payment_id)
-        self.invoiceId = try CMessageReader.string(_c.invoice_id)
+        self.id = try CMessageReader.string(_c.id, field: "id")
+        self.paymentId = try CMessageReader.string(_c.payment_id, field: "payment_id")
+        self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
         if _c.amount != nil {
             self.amount = try CMessageReader.message(UnsafeRawPointer(_c.amount), as: Clinic_Common_V1_Money.self)
         }
         self.reason = Clinic_Billing_V1_RefundReason(protoNumber: Int32(truncatingIfNeeded: _c.reason.rawValue))
-        self.note = try CMessageReader.string(_c.note)
+        self.note = try CMessageReader.string(_c.note, field: "note")
         self.status = Clinic_Billing_V1_RefundStatus(protoNumber: Int32(truncatingIfNeeded: _c.status.rawValue))
-        self.providerReference = try CMessageReader.string(_c.provider_reference)
-        self.failureMessage = try CMessageReader.string(_c.failure_message)
+        self.providerReference = try CMessageReader.string(_c.provider_reference, field: "provider_reference")
+        self.failureMessage = try CMessageReader.string(_c.failure_message, field: "failure_message")
         if _c.requester != nil {
             self.requester = try CMessageReader.message(UnsafeRawPointer(_c.requester), as: Clinic_Common_V1_Actor.self)
         }
@@ -629,17 +629,17 @@ public struct Clinic_Billing_V1_Receipt: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Receipt.self).pointee
-        self.id = try CMessageReader.string(_c.id)
-        self.number = try CMessageReader.string(_c.number)
-        self.invoiceId = try CMessageReader.string(_c.invoice_id)
-        self.invoiceNumber = try CMessageReader.string(_c.invoice_number)
-        self.paymentId = try CMessageReader.string(_c.payment_id)
-        self.patientId = try CMessageReader.string(_c.patient_id)
+        self.id = try CMessageReader.string(_c.id, field: "id")
+        self.number = try CMessageReader.string(_c.number, field: "number")
+        self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
+        self.invoiceNumber = try CMessageReader.string(_c.invoice_number, field: "invoice_number")
+        self.paymentId = try CMessageReader.string(_c.payment_id, field: "payment_id")
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         if _c.amount != nil {
             self.amount = try CMessageReader.message(UnsafeRawPointer(_c.amount), as: Clinic_Common_V1_Money.self)
         }
         self.method = Clinic_Billing_V1_PaymentMethod(protoNumber: Int32(truncatingIfNeeded: _c.method.rawValue))
-        self.clinicDisplayName = try CMessageReader.string(_c.clinic_display_name)
+        self.clinicDisplayName = try CMessageReader.string(_c.clinic_display_name, field: "clinic_display_name")
         if _c.issue_time != nil {
             self.issueTime = try CMessageReader.message(UnsafeRawPointer(_c.issue_time), as: Google_Protobuf_Timestamp.self)
         }
@@ -702,16 +702,16 @@ public struct Clinic_Billing_V1_Transaction: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Transaction.self).pointee
-        self.id = try CMessageReader.string(_c.id)
+        self.id = try CMessageReader.string(_c.id, field: "id")
         self.kind = Clinic_Billing_V1_TransactionKind(protoNumber: Int32(truncatingIfNeeded: _c.kind.rawValue))
         if _c.amount != nil {
             self.amount = try CMessageReader.message(UnsafeRawPointer(_c.amount), as: Clinic_Common_V1_Money.self)
         }
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.invoiceId = try CMessageReader.string(_c.invoice_id)
-        self.paymentId = try CMessageReader.string(_c.payment_id)
-        self.refundId = try CMessageReader.string(_c.refund_id)
-        self.description = try CMessageReader.string(_c.description)
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
+        self.paymentId = try CMessageReader.string(_c.payment_id, field: "payment_id")
+        self.refundId = try CMessageReader.string(_c.refund_id, field: "refund_id")
+        self.description = try CMessageReader.string(_c.description, field: "description")
         if _c.actor != nil {
             self.actor = try CMessageReader.message(UnsafeRawPointer(_c.actor), as: Clinic_Common_V1_Actor.self)
         }

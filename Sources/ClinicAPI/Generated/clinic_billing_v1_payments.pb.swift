@@ -32,13 +32,13 @@ public struct Clinic_Billing_V1_CreatePaymentRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__CreatePaymentRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
-        self.invoiceId = try CMessageReader.string(_c.invoice_id)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
         if _c.amount != nil {
             self.amount = try CMessageReader.message(UnsafeRawPointer(_c.amount), as: Clinic_Common_V1_Money.self)
         }
-        self.returnUri = try CMessageReader.string(_c.return_uri)
-        self.requestId = try CMessageReader.string(_c.request_id)
+        self.returnUri = try CMessageReader.string(_c.return_uri, field: "return_uri")
+        self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -76,9 +76,9 @@ public struct Clinic_Billing_V1_ConfirmPaymentRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ConfirmPaymentRequest.self).pointee
-        self.paymentId = try CMessageReader.string(_c.payment_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
-        self.paymentMethodToken = try CMessageReader.string(_c.payment_method_token)
+        self.paymentId = try CMessageReader.string(_c.payment_id, field: "payment_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.paymentMethodToken = try CMessageReader.string(_c.payment_method_token, field: "payment_method_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -110,8 +110,8 @@ public struct Clinic_Billing_V1_CancelPaymentRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__CancelPaymentRequest.self).pointee
-        self.paymentId = try CMessageReader.string(_c.payment_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.paymentId = try CMessageReader.string(_c.payment_id, field: "payment_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -142,8 +142,8 @@ public struct Clinic_Billing_V1_GetPaymentRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__GetPaymentRequest.self).pointee
-        self.paymentId = try CMessageReader.string(_c.payment_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.paymentId = try CMessageReader.string(_c.payment_id, field: "payment_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -182,14 +182,14 @@ public struct Clinic_Billing_V1_ListPaymentsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListPaymentsRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
-        self.invoiceId = try CMessageReader.string(_c.invoice_id)
-        self.patientId = try CMessageReader.string(_c.patient_id)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.statuses = try CMessageReader.array(count: _c.n_statuses, _c.statuses) { (element: Clinic__Billing__V1__PaymentStatus) throws(ProtoError) in
             Clinic_Billing_V1_PaymentStatus(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
         self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token)
+        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -201,8 +201,8 @@ public struct Clinic_Billing_V1_ListPaymentsRequest: ProtoMessage {
         _c.pointee.n_statuses = self.statuses.count
         if !self.statuses.isEmpty {
             let elements = arena.allocate(Clinic__Billing__V1__PaymentStatus.self, count: self.statuses.count)
-            for (index, element) in self.statuses.enumerated() {
-                elements[index] = Clinic__Billing__V1__PaymentStatus(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            for index in self.statuses.indices {
+                elements[index] = Clinic__Billing__V1__PaymentStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
             }
             _c.pointee.statuses = elements
         }
@@ -234,7 +234,7 @@ public struct Clinic_Billing_V1_ListPaymentsResponse: ProtoMessage {
         self.payments = try CMessageReader.array(count: _c.n_payments, _c.payments) { (element: UnsafeMutablePointer<Clinic__Billing__V1__Payment>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Billing_V1_Payment.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token)
+        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -243,8 +243,8 @@ public struct Clinic_Billing_V1_ListPaymentsResponse: ProtoMessage {
         _c.pointee.n_payments = self.payments.count
         if !self.payments.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__Payment>?.self, count: self.payments.count)
-            for (index, element) in self.payments.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Billing__V1__Payment.self)
+            for index in self.payments.indices {
+                elements[index] = try arena.message(self.payments[index], as: Clinic__Billing__V1__Payment.self)
             }
             _c.pointee.payments = elements
         }
@@ -279,13 +279,13 @@ public struct Clinic_Billing_V1_RecordOfflinePaymentRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__RecordOfflinePaymentRequest.self).pointee
-        self.invoiceId = try CMessageReader.string(_c.invoice_id)
+        self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
         if _c.amount != nil {
             self.amount = try CMessageReader.message(UnsafeRawPointer(_c.amount), as: Clinic_Common_V1_Money.self)
         }
         self.method = Clinic_Billing_V1_PaymentMethod(protoNumber: Int32(truncatingIfNeeded: _c.method.rawValue))
-        self.reference = try CMessageReader.string(_c.reference)
-        self.requestId = try CMessageReader.string(_c.request_id)
+        self.reference = try CMessageReader.string(_c.reference, field: "reference")
+        self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -323,7 +323,7 @@ public struct Clinic_Billing_V1_HandleProviderEventRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__HandleProviderEventRequest.self).pointee
-        self.provider = try CMessageReader.string(_c.provider)
+        self.provider = try CMessageReader.string(_c.provider, field: "provider")
         self.payload = CMessageReader.bytes(count: _c.payload.len, data: _c.payload.data)
         unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -390,13 +390,13 @@ public struct Clinic_Billing_V1_CreateRefundRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__CreateRefundRequest.self).pointee
-        self.paymentId = try CMessageReader.string(_c.payment_id)
+        self.paymentId = try CMessageReader.string(_c.payment_id, field: "payment_id")
         if _c.amount != nil {
             self.amount = try CMessageReader.message(UnsafeRawPointer(_c.amount), as: Clinic_Common_V1_Money.self)
         }
         self.reason = Clinic_Billing_V1_RefundReason(protoNumber: Int32(truncatingIfNeeded: _c.reason.rawValue))
-        self.note = try CMessageReader.string(_c.note)
-        self.requestId = try CMessageReader.string(_c.request_id)
+        self.note = try CMessageReader.string(_c.note, field: "note")
+        self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -432,8 +432,8 @@ public struct Clinic_Billing_V1_GetRefundRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__GetRefundRequest.self).pointee
-        self.refundId = try CMessageReader.string(_c.refund_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.refundId = try CMessageReader.string(_c.refund_id, field: "refund_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 

@@ -56,19 +56,19 @@ public struct Clinic_Clinics_V1_Clinic: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__Clinic.self).pointee
-        self.id = try CMessageReader.string(_c.id)
-        self.displayName = try CMessageReader.string(_c.display_name)
+        self.id = try CMessageReader.string(_c.id, field: "id")
+        self.displayName = try CMessageReader.string(_c.display_name, field: "display_name")
         if _c.address != nil {
             self.address = try CMessageReader.message(UnsafeRawPointer(_c.address), as: Clinic_Common_V1_PostalAddress.self)
         }
         if _c.contact != nil {
             self.contact = try CMessageReader.message(UnsafeRawPointer(_c.contact), as: Clinic_Common_V1_ContactInfo.self)
         }
-        self.websiteUri = try CMessageReader.string(_c.website_uri)
-        self.timeZone = try CMessageReader.string(_c.time_zone)
-        self.currency = try CMessageReader.string(_c.currency)
+        self.websiteUri = try CMessageReader.string(_c.website_uri, field: "website_uri")
+        self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
+        self.currency = try CMessageReader.string(_c.currency, field: "currency")
         self.specialtyCodes = try CMessageReader.array(count: _c.n_specialty_codes, _c.specialty_codes) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
-            try CMessageReader.string(element)
+            try CMessageReader.string(element, field: "specialty_codes")
         }
         self.openingHours = try CMessageReader.array(count: _c.n_opening_hours, _c.opening_hours) { (element: UnsafeMutablePointer<Clinic__Clinics__V1__OpeningHours>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Clinics_V1_OpeningHours.self)
@@ -89,7 +89,7 @@ public struct Clinic_Clinics_V1_Clinic: ProtoMessage {
         if _c.delete_time != nil {
             self.deleteTime = try CMessageReader.message(UnsafeRawPointer(_c.delete_time), as: Google_Protobuf_Timestamp.self)
         }
-        self.etag = try CMessageReader.string(_c.etag)
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -109,24 +109,24 @@ public struct Clinic_Clinics_V1_Clinic: ProtoMessage {
         _c.pointee.n_specialty_codes = self.specialtyCodes.count
         if !self.specialtyCodes.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.specialtyCodes.count)
-            for (index, element) in self.specialtyCodes.enumerated() {
-                elements[index] = try arena.cString(element)
+            for index in self.specialtyCodes.indices {
+                elements[index] = try arena.cString(self.specialtyCodes[index])
             }
             _c.pointee.specialty_codes = elements
         }
         _c.pointee.n_opening_hours = self.openingHours.count
         if !self.openingHours.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__OpeningHours>?.self, count: self.openingHours.count)
-            for (index, element) in self.openingHours.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Clinics__V1__OpeningHours.self)
+            for index in self.openingHours.indices {
+                elements[index] = try arena.message(self.openingHours[index], as: Clinic__Clinics__V1__OpeningHours.self)
             }
             _c.pointee.opening_hours = elements
         }
         _c.pointee.n_closures = self.closures.count
         if !self.closures.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__ClinicClosure>?.self, count: self.closures.count)
-            for (index, element) in self.closures.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Clinics__V1__ClinicClosure.self)
+            for index in self.closures.indices {
+                elements[index] = try arena.message(self.closures[index], as: Clinic__Clinics__V1__ClinicClosure.self)
             }
             _c.pointee.closures = elements
         }
@@ -206,7 +206,7 @@ public struct Clinic_Clinics_V1_ClinicClosure: ProtoMessage {
         if _c.dates != nil {
             self.dates = try CMessageReader.message(UnsafeRawPointer(_c.dates), as: Clinic_Common_V1_DateRange.self)
         }
-        self.reason = try CMessageReader.string(_c.reason)
+        self.reason = try CMessageReader.string(_c.reason, field: "reason")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -298,9 +298,9 @@ public struct Clinic_Clinics_V1_Specialty: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__Specialty.self).pointee
-        self.code = try CMessageReader.string(_c.code)
-        self.displayName = try CMessageReader.string(_c.display_name)
-        self.description = try CMessageReader.string(_c.description)
+        self.code = try CMessageReader.string(_c.code, field: "code")
+        self.displayName = try CMessageReader.string(_c.display_name, field: "display_name")
+        self.description = try CMessageReader.string(_c.description, field: "description")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -338,8 +338,8 @@ public struct Clinic_Clinics_V1_ClinicAdminInvite: ProtoMessage {
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
         }
-        self.email = try CMessageReader.string(_c.email)
-        self.initialPassword = try CMessageReader.string(_c.initial_password)
+        self.email = try CMessageReader.string(_c.email, field: "email")
+        self.initialPassword = try CMessageReader.string(_c.initial_password, field: "initial_password")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -383,7 +383,7 @@ public struct Clinic_Clinics_V1_CreateClinicRequest: ProtoMessage {
         if _c.first_admin != nil {
             self.firstAdmin = try CMessageReader.message(UnsafeRawPointer(_c.first_admin), as: Clinic_Clinics_V1_ClinicAdminInvite.self)
         }
-        self.requestId = try CMessageReader.string(_c.request_id)
+        self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -422,7 +422,7 @@ public struct Clinic_Clinics_V1_CreateClinicResponse: ProtoMessage {
         if _c.clinic != nil {
             self.clinic = try CMessageReader.message(UnsafeRawPointer(_c.clinic), as: Clinic_Clinics_V1_Clinic.self)
         }
-        self.adminAccountId = try CMessageReader.string(_c.admin_account_id)
+        self.adminAccountId = try CMessageReader.string(_c.admin_account_id, field: "admin_account_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -453,7 +453,7 @@ public struct Clinic_Clinics_V1_GetClinicRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__GetClinicRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -504,9 +504,9 @@ public struct Clinic_Clinics_V1_UpdateClinicRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__UpdateClinicRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c._display_name_case.rawValue == 2 {
-            self.displayName = try CMessageReader.string(_c.display_name)
+            self.displayName = try CMessageReader.string(_c.display_name, field: "display_name")
         }
         if _c.address != nil {
             self.address = try CMessageReader.message(UnsafeRawPointer(_c.address), as: Clinic_Common_V1_PostalAddress.self)
@@ -515,13 +515,13 @@ public struct Clinic_Clinics_V1_UpdateClinicRequest: ProtoMessage {
             self.contact = try CMessageReader.message(UnsafeRawPointer(_c.contact), as: Clinic_Common_V1_ContactInfo.self)
         }
         if _c._website_uri_case.rawValue == 5 {
-            self.websiteUri = try CMessageReader.string(_c.website_uri)
+            self.websiteUri = try CMessageReader.string(_c.website_uri, field: "website_uri")
         }
         if _c._time_zone_case.rawValue == 6 {
-            self.timeZone = try CMessageReader.string(_c.time_zone)
+            self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
         }
         if _c._currency_case.rawValue == 7 {
-            self.currency = try CMessageReader.string(_c.currency)
+            self.currency = try CMessageReader.string(_c.currency, field: "currency")
         }
         if _c.specialty_codes != nil {
             self.specialtyCodes = try CMessageReader.message(UnsafeRawPointer(_c.specialty_codes), as: Clinic_Clinics_V1_SpecialtyCodeList.self)
@@ -535,7 +535,7 @@ public struct Clinic_Clinics_V1_UpdateClinicRequest: ProtoMessage {
         if _c.booking_policy != nil {
             self.bookingPolicy = try CMessageReader.message(UnsafeRawPointer(_c.booking_policy), as: Clinic_Clinics_V1_BookingPolicy.self)
         }
-        self.etag = try CMessageReader.string(_c.etag)
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -599,7 +599,7 @@ public struct Clinic_Clinics_V1_SpecialtyCodeList: ProtoMessage {
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__SpecialtyCodeList.self).pointee
         self.codes = try CMessageReader.array(count: _c.n_codes, _c.codes) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
-            try CMessageReader.string(element)
+            try CMessageReader.string(element, field: "codes")
         }
         unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -609,8 +609,8 @@ public struct Clinic_Clinics_V1_SpecialtyCodeList: ProtoMessage {
         _c.pointee.n_codes = self.codes.count
         if !self.codes.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.codes.count)
-            for (index, element) in self.codes.enumerated() {
-                elements[index] = try arena.cString(element)
+            for index in self.codes.indices {
+                elements[index] = try arena.cString(self.codes[index])
             }
             _c.pointee.codes = elements
         }
@@ -646,8 +646,8 @@ public struct Clinic_Clinics_V1_OpeningHoursList: ProtoMessage {
         _c.pointee.n_entries = self.entries.count
         if !self.entries.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__OpeningHours>?.self, count: self.entries.count)
-            for (index, element) in self.entries.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Clinics__V1__OpeningHours.self)
+            for index in self.entries.indices {
+                elements[index] = try arena.message(self.entries[index], as: Clinic__Clinics__V1__OpeningHours.self)
             }
             _c.pointee.entries = elements
         }
@@ -683,8 +683,8 @@ public struct Clinic_Clinics_V1_ClinicClosureList: ProtoMessage {
         _c.pointee.n_entries = self.entries.count
         if !self.entries.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__ClinicClosure>?.self, count: self.entries.count)
-            for (index, element) in self.entries.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Clinics__V1__ClinicClosure.self)
+            for index in self.entries.indices {
+                elements[index] = try arena.message(self.entries[index], as: Clinic__Clinics__V1__ClinicClosure.self)
             }
             _c.pointee.entries = elements
         }
@@ -711,8 +711,8 @@ public struct Clinic_Clinics_V1_DeleteClinicRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__DeleteClinicRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
-        self.etag = try CMessageReader.string(_c.etag)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -741,7 +741,7 @@ public struct Clinic_Clinics_V1_UndeleteClinicRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__UndeleteClinicRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -780,10 +780,10 @@ public struct Clinic_Clinics_V1_ListClinicsRequest: ProtoMessage {
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ListClinicsRequest.self).pointee
         self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token)
-        self.specialtyCode = try CMessageReader.string(_c.specialty_code)
-        self.locality = try CMessageReader.string(_c.locality)
-        self.regionCode = try CMessageReader.string(_c.region_code)
+        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
+        self.specialtyCode = try CMessageReader.string(_c.specialty_code, field: "specialty_code")
+        self.locality = try CMessageReader.string(_c.locality, field: "locality")
+        self.regionCode = try CMessageReader.string(_c.region_code, field: "region_code")
         self.showDeleted = _c.show_deleted != 0
         unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -822,7 +822,7 @@ public struct Clinic_Clinics_V1_ListClinicsResponse: ProtoMessage {
         self.clinics = try CMessageReader.array(count: _c.n_clinics, _c.clinics) { (element: UnsafeMutablePointer<Clinic__Clinics__V1__Clinic>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Clinics_V1_Clinic.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token)
+        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -831,8 +831,8 @@ public struct Clinic_Clinics_V1_ListClinicsResponse: ProtoMessage {
         _c.pointee.n_clinics = self.clinics.count
         if !self.clinics.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__Clinic>?.self, count: self.clinics.count)
-            for (index, element) in self.clinics.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Clinics__V1__Clinic.self)
+            for index in self.clinics.indices {
+                elements[index] = try arena.message(self.clinics[index], as: Clinic__Clinics__V1__Clinic.self)
             }
             _c.pointee.clinics = elements
         }
@@ -866,11 +866,11 @@ public struct Clinic_Clinics_V1_SearchClinicsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__SearchClinicsRequest.self).pointee
-        self.query = try CMessageReader.string(_c.query)
-        self.specialtyCode = try CMessageReader.string(_c.specialty_code)
-        self.regionCode = try CMessageReader.string(_c.region_code)
+        self.query = try CMessageReader.string(_c.query, field: "query")
+        self.specialtyCode = try CMessageReader.string(_c.specialty_code, field: "specialty_code")
+        self.regionCode = try CMessageReader.string(_c.region_code, field: "region_code")
         self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token)
+        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -907,7 +907,7 @@ public struct Clinic_Clinics_V1_SearchClinicsResponse: ProtoMessage {
         self.clinics = try CMessageReader.array(count: _c.n_clinics, _c.clinics) { (element: UnsafeMutablePointer<Clinic__Clinics__V1__Clinic>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Clinics_V1_Clinic.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token)
+        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -916,8 +916,8 @@ public struct Clinic_Clinics_V1_SearchClinicsResponse: ProtoMessage {
         _c.pointee.n_clinics = self.clinics.count
         if !self.clinics.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__Clinic>?.self, count: self.clinics.count)
-            for (index, element) in self.clinics.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Clinics__V1__Clinic.self)
+            for index in self.clinics.indices {
+                elements[index] = try arena.message(self.clinics[index], as: Clinic__Clinics__V1__Clinic.self)
             }
             _c.pointee.clinics = elements
         }
@@ -946,7 +946,7 @@ public struct Clinic_Clinics_V1_ListSpecialtiesRequest: ProtoMessage {
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ListSpecialtiesRequest.self).pointee
         self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token)
+        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -980,7 +980,7 @@ public struct Clinic_Clinics_V1_ListSpecialtiesResponse: ProtoMessage {
         self.specialties = try CMessageReader.array(count: _c.n_specialties, _c.specialties) { (element: UnsafeMutablePointer<Clinic__Clinics__V1__Specialty>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Clinics_V1_Specialty.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token)
+        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -989,8 +989,8 @@ public struct Clinic_Clinics_V1_ListSpecialtiesResponse: ProtoMessage {
         _c.pointee.n_specialties = self.specialties.count
         if !self.specialties.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__Specialty>?.self, count: self.specialties.count)
-            for (index, element) in self.specialties.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Clinics__V1__Specialty.self)
+            for index in self.specialties.indices {
+                elements[index] = try arena.message(self.specialties[index], as: Clinic__Clinics__V1__Specialty.self)
             }
             _c.pointee.specialties = elements
         }

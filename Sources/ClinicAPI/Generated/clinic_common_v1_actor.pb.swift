@@ -31,10 +31,10 @@ public struct Clinic_Common_V1_Actor: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__Actor.self).pointee
-        self.accountId = try CMessageReader.string(_c.account_id)
+        self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         self.role = Clinic_Common_V1_Role(protoNumber: Int32(truncatingIfNeeded: _c.role.rawValue))
-        self.displayName = try CMessageReader.string(_c.display_name)
-        self.serviceName = try CMessageReader.string(_c.service_name)
+        self.displayName = try CMessageReader.string(_c.display_name, field: "display_name")
+        self.serviceName = try CMessageReader.string(_c.service_name, field: "service_name")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 

@@ -33,12 +33,12 @@ public struct Clinic_Common_V1_PostalAddress: ProtoMessage {
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__PostalAddress.self).pointee
         self.addressLines = try CMessageReader.array(count: _c.n_address_lines, _c.address_lines) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
-            try CMessageReader.string(element)
+            try CMessageReader.string(element, field: "address_lines")
         }
-        self.locality = try CMessageReader.string(_c.locality)
-        self.administrativeArea = try CMessageReader.string(_c.administrative_area)
-        self.postalCode = try CMessageReader.string(_c.postal_code)
-        self.regionCode = try CMessageReader.string(_c.region_code)
+        self.locality = try CMessageReader.string(_c.locality, field: "locality")
+        self.administrativeArea = try CMessageReader.string(_c.administrative_area, field: "administrative_area")
+        self.postalCode = try CMessageReader.string(_c.postal_code, field: "postal_code")
+        self.regionCode = try CMessageReader.string(_c.region_code, field: "region_code")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -47,8 +47,8 @@ public struct Clinic_Common_V1_PostalAddress: ProtoMessage {
         _c.pointee.n_address_lines = self.addressLines.count
         if !self.addressLines.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.addressLines.count)
-            for (index, element) in self.addressLines.enumerated() {
-                elements[index] = try arena.cString(element)
+            for index in self.addressLines.indices {
+                elements[index] = try arena.cString(self.addressLines[index])
             }
             _c.pointee.address_lines = elements
         }

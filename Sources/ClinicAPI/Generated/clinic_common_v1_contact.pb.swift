@@ -29,10 +29,10 @@ public struct Clinic_Common_V1_PersonName: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__PersonName.self).pointee
-        self.givenName = try CMessageReader.string(_c.given_name)
-        self.familyName = try CMessageReader.string(_c.family_name)
-        self.prefix = try CMessageReader.string(_c.prefix)
-        self.displayName = try CMessageReader.string(_c.display_name)
+        self.givenName = try CMessageReader.string(_c.given_name, field: "given_name")
+        self.familyName = try CMessageReader.string(_c.family_name, field: "family_name")
+        self.prefix = try CMessageReader.string(_c.prefix, field: "prefix")
+        self.displayName = try CMessageReader.string(_c.display_name, field: "display_name")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -67,9 +67,9 @@ public struct Clinic_Common_V1_ContactInfo: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__ContactInfo.self).pointee
-        self.email = try CMessageReader.string(_c.email)
-        self.phone = try CMessageReader.string(_c.phone)
-        self.languageCode = try CMessageReader.string(_c.language_code)
+        self.email = try CMessageReader.string(_c.email, field: "email")
+        self.phone = try CMessageReader.string(_c.phone, field: "phone")
+        self.languageCode = try CMessageReader.string(_c.language_code, field: "language_code")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 

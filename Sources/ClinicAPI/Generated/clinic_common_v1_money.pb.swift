@@ -32,7 +32,7 @@ public struct Clinic_Common_V1_Money: ProtoMessage {
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__Money.self).pointee
         self.amountMinor = _c.amount_minor
-        self.currency = try CMessageReader.string(_c.currency)
+        self.currency = try CMessageReader.string(_c.currency, field: "currency")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 

@@ -59,13 +59,13 @@ public struct Clinic_Consultations_V1_Consultation: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Consultation.self).pointee
-        self.id = try CMessageReader.string(_c.id)
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.doctorId = try CMessageReader.string(_c.doctor_id)
-        self.appointmentId = try CMessageReader.string(_c.appointment_id)
+        self.id = try CMessageReader.string(_c.id, field: "id")
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
+        self.appointmentId = try CMessageReader.string(_c.appointment_id, field: "appointment_id")
         self.status = Clinic_Consultations_V1_ConsultationStatus(protoNumber: Int32(truncatingIfNeeded: _c.status.rawValue))
-        self.chiefComplaint = try CMessageReader.string(_c.chief_complaint)
-        self.notes = try CMessageReader.string(_c.notes)
+        self.chiefComplaint = try CMessageReader.string(_c.chief_complaint, field: "chief_complaint")
+        self.notes = try CMessageReader.string(_c.notes, field: "notes")
         self.observations = try CMessageReader.array(count: _c.n_observations, _c.observations) { (element: UnsafeMutablePointer<Clinic__Consultations__V1__Observation>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Consultations_V1_Observation.self)
         }
@@ -76,10 +76,10 @@ public struct Clinic_Consultations_V1_Consultation: ProtoMessage {
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Consultations_V1_Prescription.self)
         }
         self.documentIds = try CMessageReader.array(count: _c.n_document_ids, _c.document_ids) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
-            try CMessageReader.string(element)
+            try CMessageReader.string(element, field: "document_ids")
         }
-        self.followUpInstructions = try CMessageReader.string(_c.follow_up_instructions)
-        self.cancelReason = try CMessageReader.string(_c.cancel_reason)
+        self.followUpInstructions = try CMessageReader.string(_c.follow_up_instructions, field: "follow_up_instructions")
+        self.cancelReason = try CMessageReader.string(_c.cancel_reason, field: "cancel_reason")
         if _c.doctor != nil {
             self.doctor = try CMessageReader.message(UnsafeRawPointer(_c.doctor), as: Clinic_Common_V1_Actor.self)
         }
@@ -92,7 +92,7 @@ public struct Clinic_Consultations_V1_Consultation: ProtoMessage {
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
         }
-        self.etag = try CMessageReader.string(_c.etag)
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -108,32 +108,32 @@ public struct Clinic_Consultations_V1_Consultation: ProtoMessage {
         _c.pointee.n_observations = self.observations.count
         if !self.observations.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Consultations__V1__Observation>?.self, count: self.observations.count)
-            for (index, element) in self.observations.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Consultations__V1__Observation.self)
+            for index in self.observations.indices {
+                elements[index] = try arena.message(self.observations[index], as: Clinic__Consultations__V1__Observation.self)
             }
             _c.pointee.observations = elements
         }
         _c.pointee.n_diagnoses = self.diagnoses.count
         if !self.diagnoses.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Consultations__V1__Diagnosis>?.self, count: self.diagnoses.count)
-            for (index, element) in self.diagnoses.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Consultations__V1__Diagnosis.self)
+            for index in self.diagnoses.indices {
+                elements[index] = try arena.message(self.diagnoses[index], as: Clinic__Consultations__V1__Diagnosis.self)
             }
             _c.pointee.diagnoses = elements
         }
         _c.pointee.n_prescriptions = self.prescriptions.count
         if !self.prescriptions.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Consultations__V1__Prescription>?.self, count: self.prescriptions.count)
-            for (index, element) in self.prescriptions.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Consultations__V1__Prescription.self)
+            for index in self.prescriptions.indices {
+                elements[index] = try arena.message(self.prescriptions[index], as: Clinic__Consultations__V1__Prescription.self)
             }
             _c.pointee.prescriptions = elements
         }
         _c.pointee.n_document_ids = self.documentIds.count
         if !self.documentIds.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.documentIds.count)
-            for (index, element) in self.documentIds.enumerated() {
-                elements[index] = try arena.cString(element)
+            for index in self.documentIds.indices {
+                elements[index] = try arena.cString(self.documentIds[index])
             }
             _c.pointee.document_ids = elements
         }
@@ -178,8 +178,8 @@ public struct Clinic_Consultations_V1_CodedConcept: ProtoMessage {
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__CodedConcept.self).pointee
         self.system = Clinic_Consultations_V1_CodeSystem(protoNumber: Int32(truncatingIfNeeded: _c.system.rawValue))
-        self.code = try CMessageReader.string(_c.code)
-        self.display = try CMessageReader.string(_c.display)
+        self.code = try CMessageReader.string(_c.code, field: "code")
+        self.display = try CMessageReader.string(_c.display, field: "display")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -212,8 +212,8 @@ public struct Clinic_Consultations_V1_Quantity: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Quantity.self).pointee
-        self.value = try CMessageReader.string(_c.value)
-        self.unit = try CMessageReader.string(_c.unit)
+        self.value = try CMessageReader.string(_c.value, field: "value")
+        self.unit = try CMessageReader.string(_c.unit, field: "unit")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -261,7 +261,7 @@ public struct Clinic_Consultations_V1_Observation: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Observation.self).pointee
-        self.id = try CMessageReader.string(_c.id)
+        self.id = try CMessageReader.string(_c.id, field: "id")
         if _c.code != nil {
             self.code = try CMessageReader.message(UnsafeRawPointer(_c.code), as: Clinic_Consultations_V1_CodedConcept.self)
         }
@@ -269,10 +269,10 @@ public struct Clinic_Consultations_V1_Observation: ProtoMessage {
         if _c.effective_time != nil {
             self.effectiveTime = try CMessageReader.message(UnsafeRawPointer(_c.effective_time), as: Google_Protobuf_Timestamp.self)
         }
-        self.note = try CMessageReader.string(_c.note)
+        self.note = try CMessageReader.string(_c.note, field: "note")
         switch _c.value_case.rawValue {
         case 3: self.value = .quantity(try CMessageReader.message(UnsafeRawPointer(_c.quantity), as: Clinic_Consultations_V1_Quantity.self))
-        case 4: self.value = .text(try CMessageReader.string(_c.text))
+        case 4: self.value = .text(try CMessageReader.string(_c.text, field: "text"))
         case 5: self.value = .present(_c.present != 0)
         default: self.value = nil
         }
@@ -338,16 +338,16 @@ public struct Clinic_Consultations_V1_Diagnosis: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Diagnosis.self).pointee
-        self.id = try CMessageReader.string(_c.id)
-        self.icd10Code = try CMessageReader.string(_c.icd10_code)
-        self.text = try CMessageReader.string(_c.text)
+        self.id = try CMessageReader.string(_c.id, field: "id")
+        self.icd10Code = try CMessageReader.string(_c.icd10_code, field: "icd10_code")
+        self.text = try CMessageReader.string(_c.text, field: "text")
         self.role = Clinic_Consultations_V1_DiagnosisRole(protoNumber: Int32(truncatingIfNeeded: _c.role.rawValue))
         self.certainty = Clinic_Consultations_V1_DiagnosisCertainty(protoNumber: Int32(truncatingIfNeeded: _c.certainty.rawValue))
         if _c.onset_date != nil {
             self.onsetDate = try CMessageReader.message(UnsafeRawPointer(_c.onset_date), as: Clinic_Common_V1_Date.self)
         }
         self.addToProblemList = _c.add_to_problem_list != 0
-        self.note = try CMessageReader.string(_c.note)
+        self.note = try CMessageReader.string(_c.note, field: "note")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -415,14 +415,14 @@ public struct Clinic_Consultations_V1_Prescription: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Prescription.self).pointee
-        self.id = try CMessageReader.string(_c.id)
-        self.consultationId = try CMessageReader.string(_c.consultation_id)
-        self.patientId = try CMessageReader.string(_c.patient_id)
+        self.id = try CMessageReader.string(_c.id, field: "id")
+        self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         if _c.prescriber != nil {
             self.prescriber = try CMessageReader.message(UnsafeRawPointer(_c.prescriber), as: Clinic_Common_V1_Actor.self)
         }
-        self.medicationName = try CMessageReader.string(_c.medication_name)
-        self.atcCode = try CMessageReader.string(_c.atc_code)
+        self.medicationName = try CMessageReader.string(_c.medication_name, field: "medication_name")
+        self.atcCode = try CMessageReader.string(_c.atc_code, field: "atc_code")
         if _c.dosage != nil {
             self.dosage = try CMessageReader.message(UnsafeRawPointer(_c.dosage), as: Clinic_Consultations_V1_Dosage.self)
         }
@@ -441,7 +441,7 @@ public struct Clinic_Consultations_V1_Prescription: ProtoMessage {
         if _c.valid_until != nil {
             self.validUntil = try CMessageReader.message(UnsafeRawPointer(_c.valid_until), as: Clinic_Common_V1_Date.self)
         }
-        self.cancelReason = try CMessageReader.string(_c.cancel_reason)
+        self.cancelReason = try CMessageReader.string(_c.cancel_reason, field: "cancel_reason")
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
         }
@@ -521,7 +521,7 @@ public struct Clinic_Consultations_V1_Dosage: ProtoMessage {
             self.period = try CMessageReader.message(UnsafeRawPointer(_c.period), as: Google_Protobuf_Duration.self)
         }
         self.asNeeded = _c.as_needed != 0
-        self.instructions = try CMessageReader.string(_c.instructions)
+        self.instructions = try CMessageReader.string(_c.instructions, field: "instructions")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 

@@ -34,11 +34,11 @@ public struct Clinic_Consultations_V1_StartConsultationRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__StartConsultationRequest.self).pointee
-        self.chiefComplaint = try CMessageReader.string(_c.chief_complaint)
-        self.requestId = try CMessageReader.string(_c.request_id)
+        self.chiefComplaint = try CMessageReader.string(_c.chief_complaint, field: "chief_complaint")
+        self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         switch _c.subject_case.rawValue {
-        case 1: self.subject = .appointmentId(try CMessageReader.string(_c.appointment_id))
-        case 2: self.subject = .patientId(try CMessageReader.string(_c.patient_id))
+        case 1: self.subject = .appointmentId(try CMessageReader.string(_c.appointment_id, field: "appointment_id"))
+        case 2: self.subject = .patientId(try CMessageReader.string(_c.patient_id, field: "patient_id"))
         default: self.subject = nil
         }
         unknownFields = CMessageReader.unknownFields(pointer)
@@ -81,8 +81,8 @@ public struct Clinic_Consultations_V1_GetConsultationRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__GetConsultationRequest.self).pointee
-        self.consultationId = try CMessageReader.string(_c.consultation_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -123,15 +123,15 @@ public struct Clinic_Consultations_V1_ListConsultationsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__ListConsultationsRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.doctorId = try CMessageReader.string(_c.doctor_id)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         self.status = Clinic_Consultations_V1_ConsultationStatus(protoNumber: Int32(truncatingIfNeeded: _c.status.rawValue))
         if _c.interval != nil {
             self.interval = try CMessageReader.message(UnsafeRawPointer(_c.interval), as: Clinic_Common_V1_Interval.self)
         }
         self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token)
+        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -172,7 +172,7 @@ public struct Clinic_Consultations_V1_ListConsultationsResponse: ProtoMessage {
         self.consultations = try CMessageReader.array(count: _c.n_consultations, _c.consultations) { (element: UnsafeMutablePointer<Clinic__Consultations__V1__Consultation>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Consultations_V1_Consultation.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token)
+        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -181,8 +181,8 @@ public struct Clinic_Consultations_V1_ListConsultationsResponse: ProtoMessage {
         _c.pointee.n_consultations = self.consultations.count
         if !self.consultations.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Consultations__V1__Consultation>?.self, count: self.consultations.count)
-            for (index, element) in self.consultations.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Consultations__V1__Consultation.self)
+            for index in self.consultations.indices {
+                elements[index] = try arena.message(self.consultations[index], as: Clinic__Consultations__V1__Consultation.self)
             }
             _c.pointee.consultations = elements
         }
@@ -214,14 +214,14 @@ public struct Clinic_Consultations_V1_UpdateConsultationRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__UpdateConsultationRequest.self).pointee
-        self.consultationId = try CMessageReader.string(_c.consultation_id)
+        self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         if _c._chief_complaint_case.rawValue == 2 {
-            self.chiefComplaint = try CMessageReader.string(_c.chief_complaint)
+            self.chiefComplaint = try CMessageReader.string(_c.chief_complaint, field: "chief_complaint")
         }
         if _c._notes_case.rawValue == 3 {
-            self.notes = try CMessageReader.string(_c.notes)
+            self.notes = try CMessageReader.string(_c.notes, field: "notes")
         }
-        self.etag = try CMessageReader.string(_c.etag)
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -262,11 +262,11 @@ public struct Clinic_Consultations_V1_AddObservationRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__AddObservationRequest.self).pointee
-        self.consultationId = try CMessageReader.string(_c.consultation_id)
+        self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         if _c.observation != nil {
             self.observation = try CMessageReader.message(UnsafeRawPointer(_c.observation), as: Clinic_Consultations_V1_Observation.self)
         }
-        self.requestId = try CMessageReader.string(_c.request_id)
+        self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -302,11 +302,11 @@ public struct Clinic_Consultations_V1_AddDiagnosisRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__AddDiagnosisRequest.self).pointee
-        self.consultationId = try CMessageReader.string(_c.consultation_id)
+        self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         if _c.diagnosis != nil {
             self.diagnosis = try CMessageReader.message(UnsafeRawPointer(_c.diagnosis), as: Clinic_Consultations_V1_Diagnosis.self)
         }
-        self.requestId = try CMessageReader.string(_c.request_id)
+        self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -353,13 +353,13 @@ public struct Clinic_Consultations_V1_RemoveConsultationItemRequest: ProtoMessag
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__RemoveConsultationItemRequest.self).pointee
-        self.consultationId = try CMessageReader.string(_c.consultation_id)
-        self.etag = try CMessageReader.string(_c.etag)
+        self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         switch _c.item_case.rawValue {
-        case 2: self.item = .observationId(try CMessageReader.string(_c.observation_id))
-        case 3: self.item = .diagnosisId(try CMessageReader.string(_c.diagnosis_id))
-        case 4: self.item = .prescriptionId(try CMessageReader.string(_c.prescription_id))
-        case 5: self.item = .documentId(try CMessageReader.string(_c.document_id))
+        case 2: self.item = .observationId(try CMessageReader.string(_c.observation_id, field: "observation_id"))
+        case 3: self.item = .diagnosisId(try CMessageReader.string(_c.diagnosis_id, field: "diagnosis_id"))
+        case 4: self.item = .prescriptionId(try CMessageReader.string(_c.prescription_id, field: "prescription_id"))
+        case 5: self.item = .documentId(try CMessageReader.string(_c.document_id, field: "document_id"))
         default: self.item = nil
         }
         unknownFields = CMessageReader.unknownFields(pointer)
@@ -408,8 +408,8 @@ public struct Clinic_Consultations_V1_AttachDocumentRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__AttachDocumentRequest.self).pointee
-        self.consultationId = try CMessageReader.string(_c.consultation_id)
-        self.documentId = try CMessageReader.string(_c.document_id)
+        self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
+        self.documentId = try CMessageReader.string(_c.document_id, field: "document_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -442,9 +442,9 @@ public struct Clinic_Consultations_V1_CompleteConsultationRequest: ProtoMessage 
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__CompleteConsultationRequest.self).pointee
-        self.consultationId = try CMessageReader.string(_c.consultation_id)
-        self.followUpInstructions = try CMessageReader.string(_c.follow_up_instructions)
-        self.etag = try CMessageReader.string(_c.etag)
+        self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
+        self.followUpInstructions = try CMessageReader.string(_c.follow_up_instructions, field: "follow_up_instructions")
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -476,8 +476,8 @@ public struct Clinic_Consultations_V1_CancelConsultationRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__CancelConsultationRequest.self).pointee
-        self.consultationId = try CMessageReader.string(_c.consultation_id)
-        self.reason = try CMessageReader.string(_c.reason)
+        self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
+        self.reason = try CMessageReader.string(_c.reason, field: "reason")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -510,11 +510,11 @@ public struct Clinic_Consultations_V1_CreatePrescriptionRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__CreatePrescriptionRequest.self).pointee
-        self.consultationId = try CMessageReader.string(_c.consultation_id)
+        self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         if _c.prescription != nil {
             self.prescription = try CMessageReader.message(UnsafeRawPointer(_c.prescription), as: Clinic_Consultations_V1_Prescription.self)
         }
-        self.requestId = try CMessageReader.string(_c.request_id)
+        self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -548,8 +548,8 @@ public struct Clinic_Consultations_V1_GetPrescriptionRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__GetPrescriptionRequest.self).pointee
-        self.prescriptionId = try CMessageReader.string(_c.prescription_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.prescriptionId = try CMessageReader.string(_c.prescription_id, field: "prescription_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -586,13 +586,13 @@ public struct Clinic_Consultations_V1_ListPrescriptionsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__ListPrescriptionsRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
-        self.patientId = try CMessageReader.string(_c.patient_id)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.statuses = try CMessageReader.array(count: _c.n_statuses, _c.statuses) { (element: Clinic__Consultations__V1__PrescriptionStatus) throws(ProtoError) in
             Clinic_Consultations_V1_PrescriptionStatus(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
         self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token)
+        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -603,8 +603,8 @@ public struct Clinic_Consultations_V1_ListPrescriptionsRequest: ProtoMessage {
         _c.pointee.n_statuses = self.statuses.count
         if !self.statuses.isEmpty {
             let elements = arena.allocate(Clinic__Consultations__V1__PrescriptionStatus.self, count: self.statuses.count)
-            for (index, element) in self.statuses.enumerated() {
-                elements[index] = Clinic__Consultations__V1__PrescriptionStatus(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            for index in self.statuses.indices {
+                elements[index] = Clinic__Consultations__V1__PrescriptionStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
             }
             _c.pointee.statuses = elements
         }
@@ -636,7 +636,7 @@ public struct Clinic_Consultations_V1_ListPrescriptionsResponse: ProtoMessage {
         self.prescriptions = try CMessageReader.array(count: _c.n_prescriptions, _c.prescriptions) { (element: UnsafeMutablePointer<Clinic__Consultations__V1__Prescription>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Consultations_V1_Prescription.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token)
+        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -645,8 +645,8 @@ public struct Clinic_Consultations_V1_ListPrescriptionsResponse: ProtoMessage {
         _c.pointee.n_prescriptions = self.prescriptions.count
         if !self.prescriptions.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Consultations__V1__Prescription>?.self, count: self.prescriptions.count)
-            for (index, element) in self.prescriptions.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Consultations__V1__Prescription.self)
+            for index in self.prescriptions.indices {
+                elements[index] = try arena.message(self.prescriptions[index], as: Clinic__Consultations__V1__Prescription.self)
             }
             _c.pointee.prescriptions = elements
         }
@@ -674,8 +674,8 @@ public struct Clinic_Consultations_V1_CancelPrescriptionRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__CancelPrescriptionRequest.self).pointee
-        self.prescriptionId = try CMessageReader.string(_c.prescription_id)
-        self.reason = try CMessageReader.string(_c.reason)
+        self.prescriptionId = try CMessageReader.string(_c.prescription_id, field: "prescription_id")
+        self.reason = try CMessageReader.string(_c.reason, field: "reason")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 

@@ -36,15 +36,15 @@ public struct Clinic_Doctors_V1_WeeklyAvailability: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__WeeklyAvailability.self).pointee
-        self.doctorId = try CMessageReader.string(_c.doctor_id)
+        self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         self.windows = try CMessageReader.array(count: _c.n_windows, _c.windows) { (element: UnsafeMutablePointer<Clinic__Doctors__V1__AvailabilityWindow>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Doctors_V1_AvailabilityWindow.self)
         }
-        self.timeZone = try CMessageReader.string(_c.time_zone)
+        self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
         }
-        self.etag = try CMessageReader.string(_c.etag)
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -54,8 +54,8 @@ public struct Clinic_Doctors_V1_WeeklyAvailability: ProtoMessage {
         _c.pointee.n_windows = self.windows.count
         if !self.windows.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Doctors__V1__AvailabilityWindow>?.self, count: self.windows.count)
-            for (index, element) in self.windows.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Doctors__V1__AvailabilityWindow.self)
+            for index in self.windows.indices {
+                elements[index] = try arena.message(self.windows[index], as: Clinic__Doctors__V1__AvailabilityWindow.self)
             }
             _c.pointee.windows = elements
         }
@@ -146,8 +146,8 @@ public struct Clinic_Doctors_V1_AvailabilityException: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__AvailabilityException.self).pointee
-        self.id = try CMessageReader.string(_c.id)
-        self.doctorId = try CMessageReader.string(_c.doctor_id)
+        self.id = try CMessageReader.string(_c.id, field: "id")
+        self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         self.kind = Clinic_Doctors_V1_AvailabilityExceptionKind(protoNumber: Int32(truncatingIfNeeded: _c.kind.rawValue))
         if _c.interval != nil {
             self.interval = try CMessageReader.message(UnsafeRawPointer(_c.interval), as: Clinic_Common_V1_Interval.self)
@@ -155,7 +155,7 @@ public struct Clinic_Doctors_V1_AvailabilityException: ProtoMessage {
         if _c.slot_duration != nil {
             self.slotDuration = try CMessageReader.message(UnsafeRawPointer(_c.slot_duration), as: Google_Protobuf_Duration.self)
         }
-        self.reason = try CMessageReader.string(_c.reason)
+        self.reason = try CMessageReader.string(_c.reason, field: "reason")
         if _c.creator != nil {
             self.creator = try CMessageReader.message(UnsafeRawPointer(_c.creator), as: Clinic_Common_V1_Actor.self)
         }
@@ -232,16 +232,16 @@ public struct Clinic_Doctors_V1_ScheduleDay: ProtoMessage {
         _c.pointee.n_working_periods = self.workingPeriods.count
         if !self.workingPeriods.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Doctors__V1__WorkingPeriod>?.self, count: self.workingPeriods.count)
-            for (index, element) in self.workingPeriods.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Doctors__V1__WorkingPeriod.self)
+            for index in self.workingPeriods.indices {
+                elements[index] = try arena.message(self.workingPeriods[index], as: Clinic__Doctors__V1__WorkingPeriod.self)
             }
             _c.pointee.working_periods = elements
         }
         _c.pointee.n_time_off = self.timeOff.count
         if !self.timeOff.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Common__V1__Interval>?.self, count: self.timeOff.count)
-            for (index, element) in self.timeOff.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Common__V1__Interval.self)
+            for index in self.timeOff.indices {
+                elements[index] = try arena.message(self.timeOff[index], as: Clinic__Common__V1__Interval.self)
             }
             _c.pointee.time_off = elements
         }
@@ -289,7 +289,7 @@ public struct Clinic_Doctors_V1_WorkingPeriod: ProtoMessage {
             self.slotDuration = try CMessageReader.message(UnsafeRawPointer(_c.slot_duration), as: Google_Protobuf_Duration.self)
         }
         self.source = Clinic_Doctors_V1_WorkingPeriodSource(protoNumber: Int32(truncatingIfNeeded: _c.source.rawValue))
-        self.exceptionId = try CMessageReader.string(_c.exception_id)
+        self.exceptionId = try CMessageReader.string(_c.exception_id, field: "exception_id")
         self.slots = try CMessageReader.array(count: _c.n_slots, _c.slots) { (element: UnsafeMutablePointer<Clinic__Common__V1__Interval>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Common_V1_Interval.self)
         }
@@ -309,8 +309,8 @@ public struct Clinic_Doctors_V1_WorkingPeriod: ProtoMessage {
         _c.pointee.n_slots = self.slots.count
         if !self.slots.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Common__V1__Interval>?.self, count: self.slots.count)
-            for (index, element) in self.slots.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Common__V1__Interval.self)
+            for index in self.slots.indices {
+                elements[index] = try arena.message(self.slots[index], as: Clinic__Common__V1__Interval.self)
             }
             _c.pointee.slots = elements
         }

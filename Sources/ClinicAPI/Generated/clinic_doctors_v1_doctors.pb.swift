@@ -52,21 +52,21 @@ public struct Clinic_Doctors_V1_Doctor: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__Doctor.self).pointee
-        self.id = try CMessageReader.string(_c.id)
-        self.accountId = try CMessageReader.string(_c.account_id)
+        self.id = try CMessageReader.string(_c.id, field: "id")
+        self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
         }
         self.specialtyCodes = try CMessageReader.array(count: _c.n_specialty_codes, _c.specialty_codes) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
-            try CMessageReader.string(element)
+            try CMessageReader.string(element, field: "specialty_codes")
         }
         if _c.contact != nil {
             self.contact = try CMessageReader.message(UnsafeRawPointer(_c.contact), as: Clinic_Common_V1_ContactInfo.self)
         }
-        self.licenseNumber = try CMessageReader.string(_c.license_number)
-        self.biography = try CMessageReader.string(_c.biography)
+        self.licenseNumber = try CMessageReader.string(_c.license_number, field: "license_number")
+        self.biography = try CMessageReader.string(_c.biography, field: "biography")
         self.languageCodes = try CMessageReader.array(count: _c.n_language_codes, _c.language_codes) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
-            try CMessageReader.string(element)
+            try CMessageReader.string(element, field: "language_codes")
         }
         self.onlineBookingEnabled = _c.online_booking_enabled != 0
         self.state = Clinic_Doctors_V1_DoctorState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
@@ -79,7 +79,7 @@ public struct Clinic_Doctors_V1_Doctor: ProtoMessage {
         if _c.remove_time != nil {
             self.removeTime = try CMessageReader.message(UnsafeRawPointer(_c.remove_time), as: Google_Protobuf_Timestamp.self)
         }
-        self.etag = try CMessageReader.string(_c.etag)
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -93,8 +93,8 @@ public struct Clinic_Doctors_V1_Doctor: ProtoMessage {
         _c.pointee.n_specialty_codes = self.specialtyCodes.count
         if !self.specialtyCodes.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.specialtyCodes.count)
-            for (index, element) in self.specialtyCodes.enumerated() {
-                elements[index] = try arena.cString(element)
+            for index in self.specialtyCodes.indices {
+                elements[index] = try arena.cString(self.specialtyCodes[index])
             }
             _c.pointee.specialty_codes = elements
         }
@@ -106,8 +106,8 @@ public struct Clinic_Doctors_V1_Doctor: ProtoMessage {
         _c.pointee.n_language_codes = self.languageCodes.count
         if !self.languageCodes.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.languageCodes.count)
-            for (index, element) in self.languageCodes.enumerated() {
-                elements[index] = try arena.cString(element)
+            for index in self.languageCodes.indices {
+                elements[index] = try arena.cString(self.languageCodes[index])
             }
             _c.pointee.language_codes = elements
         }
@@ -153,9 +153,9 @@ public struct Clinic_Doctors_V1_AddDoctorRequest: ProtoMessage {
         if _c.doctor != nil {
             self.doctor = try CMessageReader.message(UnsafeRawPointer(_c.doctor), as: Clinic_Doctors_V1_Doctor.self)
         }
-        self.email = try CMessageReader.string(_c.email)
-        self.initialPassword = try CMessageReader.string(_c.initial_password)
-        self.requestId = try CMessageReader.string(_c.request_id)
+        self.email = try CMessageReader.string(_c.email, field: "email")
+        self.initialPassword = try CMessageReader.string(_c.initial_password, field: "initial_password")
+        self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -190,8 +190,8 @@ public struct Clinic_Doctors_V1_GetDoctorRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__GetDoctorRequest.self).pointee
-        self.doctorId = try CMessageReader.string(_c.doctor_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -236,7 +236,7 @@ public struct Clinic_Doctors_V1_UpdateDoctorRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__UpdateDoctorRequest.self).pointee
-        self.doctorId = try CMessageReader.string(_c.doctor_id)
+        self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
         }
@@ -247,10 +247,10 @@ public struct Clinic_Doctors_V1_UpdateDoctorRequest: ProtoMessage {
             self.contact = try CMessageReader.message(UnsafeRawPointer(_c.contact), as: Clinic_Common_V1_ContactInfo.self)
         }
         if _c._license_number_case.rawValue == 5 {
-            self.licenseNumber = try CMessageReader.string(_c.license_number)
+            self.licenseNumber = try CMessageReader.string(_c.license_number, field: "license_number")
         }
         if _c._biography_case.rawValue == 6 {
-            self.biography = try CMessageReader.string(_c.biography)
+            self.biography = try CMessageReader.string(_c.biography, field: "biography")
         }
         if _c.language_codes != nil {
             self.languageCodes = try CMessageReader.message(UnsafeRawPointer(_c.language_codes), as: Clinic_Doctors_V1_LanguageCodeList.self)
@@ -258,7 +258,7 @@ public struct Clinic_Doctors_V1_UpdateDoctorRequest: ProtoMessage {
         if _c._online_booking_enabled_case.rawValue == 8 {
             self.onlineBookingEnabled = _c.online_booking_enabled != 0
         }
-        self.etag = try CMessageReader.string(_c.etag)
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -312,7 +312,7 @@ public struct Clinic_Doctors_V1_DoctorSpecialtyList: ProtoMessage {
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__DoctorSpecialtyList.self).pointee
         self.codes = try CMessageReader.array(count: _c.n_codes, _c.codes) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
-            try CMessageReader.string(element)
+            try CMessageReader.string(element, field: "codes")
         }
         unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -322,8 +322,8 @@ public struct Clinic_Doctors_V1_DoctorSpecialtyList: ProtoMessage {
         _c.pointee.n_codes = self.codes.count
         if !self.codes.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.codes.count)
-            for (index, element) in self.codes.enumerated() {
-                elements[index] = try arena.cString(element)
+            for index in self.codes.indices {
+                elements[index] = try arena.cString(self.codes[index])
             }
             _c.pointee.codes = elements
         }
@@ -349,7 +349,7 @@ public struct Clinic_Doctors_V1_LanguageCodeList: ProtoMessage {
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__LanguageCodeList.self).pointee
         self.codes = try CMessageReader.array(count: _c.n_codes, _c.codes) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
-            try CMessageReader.string(element)
+            try CMessageReader.string(element, field: "codes")
         }
         unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -359,8 +359,8 @@ public struct Clinic_Doctors_V1_LanguageCodeList: ProtoMessage {
         _c.pointee.n_codes = self.codes.count
         if !self.codes.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.codes.count)
-            for (index, element) in self.codes.enumerated() {
-                elements[index] = try arena.cString(element)
+            for index in self.codes.indices {
+                elements[index] = try arena.cString(self.codes[index])
             }
             _c.pointee.codes = elements
         }
@@ -387,8 +387,8 @@ public struct Clinic_Doctors_V1_RemoveDoctorRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__RemoveDoctorRequest.self).pointee
-        self.doctorId = try CMessageReader.string(_c.doctor_id)
-        self.etag = try CMessageReader.string(_c.etag)
+        self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -429,11 +429,11 @@ public struct Clinic_Doctors_V1_ListDoctorsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__ListDoctorsRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token)
-        self.specialtyCode = try CMessageReader.string(_c.specialty_code)
-        self.query = try CMessageReader.string(_c.query)
+        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
+        self.specialtyCode = try CMessageReader.string(_c.specialty_code, field: "specialty_code")
+        self.query = try CMessageReader.string(_c.query, field: "query")
         self.onlineBookingOnly = _c.online_booking_only != 0
         self.showRemoved = _c.show_removed != 0
         unknownFields = CMessageReader.unknownFields(pointer)
@@ -474,7 +474,7 @@ public struct Clinic_Doctors_V1_ListDoctorsResponse: ProtoMessage {
         self.doctors = try CMessageReader.array(count: _c.n_doctors, _c.doctors) { (element: UnsafeMutablePointer<Clinic__Doctors__V1__Doctor>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Doctors_V1_Doctor.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token)
+        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -483,8 +483,8 @@ public struct Clinic_Doctors_V1_ListDoctorsResponse: ProtoMessage {
         _c.pointee.n_doctors = self.doctors.count
         if !self.doctors.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Doctors__V1__Doctor>?.self, count: self.doctors.count)
-            for (index, element) in self.doctors.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Doctors__V1__Doctor.self)
+            for index in self.doctors.indices {
+                elements[index] = try arena.message(self.doctors[index], as: Clinic__Doctors__V1__Doctor.self)
             }
             _c.pointee.doctors = elements
         }
@@ -512,8 +512,8 @@ public struct Clinic_Doctors_V1_GetWeeklyAvailabilityRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__GetWeeklyAvailabilityRequest.self).pointee
-        self.doctorId = try CMessageReader.string(_c.doctor_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -546,11 +546,11 @@ public struct Clinic_Doctors_V1_SetWeeklyAvailabilityRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__SetWeeklyAvailabilityRequest.self).pointee
-        self.doctorId = try CMessageReader.string(_c.doctor_id)
+        self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         if _c.availability != nil {
             self.availability = try CMessageReader.message(UnsafeRawPointer(_c.availability), as: Clinic_Doctors_V1_WeeklyAvailability.self)
         }
-        self.etag = try CMessageReader.string(_c.etag)
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -586,11 +586,11 @@ public struct Clinic_Doctors_V1_CreateAvailabilityExceptionRequest: ProtoMessage
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__CreateAvailabilityExceptionRequest.self).pointee
-        self.doctorId = try CMessageReader.string(_c.doctor_id)
+        self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         if _c.exception != nil {
             self.exception = try CMessageReader.message(UnsafeRawPointer(_c.exception), as: Clinic_Doctors_V1_AvailabilityException.self)
         }
-        self.requestId = try CMessageReader.string(_c.request_id)
+        self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -632,14 +632,14 @@ public struct Clinic_Doctors_V1_ListAvailabilityExceptionsRequest: ProtoMessage 
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__ListAvailabilityExceptionsRequest.self).pointee
-        self.doctorId = try CMessageReader.string(_c.doctor_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.overlaps != nil {
             self.overlaps = try CMessageReader.message(UnsafeRawPointer(_c.overlaps), as: Clinic_Common_V1_Interval.self)
         }
         self.kind = Clinic_Doctors_V1_AvailabilityExceptionKind(protoNumber: Int32(truncatingIfNeeded: _c.kind.rawValue))
         self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token)
+        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -679,7 +679,7 @@ public struct Clinic_Doctors_V1_ListAvailabilityExceptionsResponse: ProtoMessage
         self.exceptions = try CMessageReader.array(count: _c.n_exceptions, _c.exceptions) { (element: UnsafeMutablePointer<Clinic__Doctors__V1__AvailabilityException>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Doctors_V1_AvailabilityException.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token)
+        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -688,8 +688,8 @@ public struct Clinic_Doctors_V1_ListAvailabilityExceptionsResponse: ProtoMessage
         _c.pointee.n_exceptions = self.exceptions.count
         if !self.exceptions.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Doctors__V1__AvailabilityException>?.self, count: self.exceptions.count)
-            for (index, element) in self.exceptions.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Doctors__V1__AvailabilityException.self)
+            for index in self.exceptions.indices {
+                elements[index] = try arena.message(self.exceptions[index], as: Clinic__Doctors__V1__AvailabilityException.self)
             }
             _c.pointee.exceptions = elements
         }
@@ -717,8 +717,8 @@ public struct Clinic_Doctors_V1_DeleteAvailabilityExceptionRequest: ProtoMessage
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__DeleteAvailabilityExceptionRequest.self).pointee
-        self.doctorId = try CMessageReader.string(_c.doctor_id)
-        self.exceptionId = try CMessageReader.string(_c.exception_id)
+        self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
+        self.exceptionId = try CMessageReader.string(_c.exception_id, field: "exception_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -751,8 +751,8 @@ public struct Clinic_Doctors_V1_GetDoctorScheduleRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__GetDoctorScheduleRequest.self).pointee
-        self.doctorId = try CMessageReader.string(_c.doctor_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.date_range != nil {
             self.dateRange = try CMessageReader.message(UnsafeRawPointer(_c.date_range), as: Clinic_Common_V1_DateRange.self)
         }
@@ -791,8 +791,8 @@ public struct Clinic_Doctors_V1_GetDoctorScheduleResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__GetDoctorScheduleResponse.self).pointee
-        self.doctorId = try CMessageReader.string(_c.doctor_id)
-        self.timeZone = try CMessageReader.string(_c.time_zone)
+        self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
+        self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
         self.days = try CMessageReader.array(count: _c.n_days, _c.days) { (element: UnsafeMutablePointer<Clinic__Doctors__V1__ScheduleDay>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Doctors_V1_ScheduleDay.self)
         }
@@ -806,8 +806,8 @@ public struct Clinic_Doctors_V1_GetDoctorScheduleResponse: ProtoMessage {
         _c.pointee.n_days = self.days.count
         if !self.days.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Doctors__V1__ScheduleDay>?.self, count: self.days.count)
-            for (index, element) in self.days.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Doctors__V1__ScheduleDay.self)
+            for index in self.days.indices {
+                elements[index] = try arena.message(self.days[index], as: Clinic__Doctors__V1__ScheduleDay.self)
             }
             _c.pointee.days = elements
         }

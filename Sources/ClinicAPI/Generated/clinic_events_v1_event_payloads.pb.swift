@@ -31,8 +31,8 @@ public struct Clinic_Events_V1_AppointmentBooked: ProtoMessage {
         if _c.appointment != nil {
             self.appointment = try CMessageReader.message(UnsafeRawPointer(_c.appointment), as: Clinic_Appointments_V1_Appointment.self)
         }
-        self.patientAccountId = try CMessageReader.string(_c.patient_account_id)
-        self.doctorAccountId = try CMessageReader.string(_c.doctor_account_id)
+        self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
+        self.doctorAccountId = try CMessageReader.string(_c.doctor_account_id, field: "doctor_account_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -78,9 +78,9 @@ public struct Clinic_Events_V1_AppointmentRescheduled: ProtoMessage {
         if _c.previous_start_time != nil {
             self.previousStartTime = try CMessageReader.message(UnsafeRawPointer(_c.previous_start_time), as: Google_Protobuf_Timestamp.self)
         }
-        self.previousDoctorId = try CMessageReader.string(_c.previous_doctor_id)
-        self.patientAccountId = try CMessageReader.string(_c.patient_account_id)
-        self.doctorAccountId = try CMessageReader.string(_c.doctor_account_id)
+        self.previousDoctorId = try CMessageReader.string(_c.previous_doctor_id, field: "previous_doctor_id")
+        self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
+        self.doctorAccountId = try CMessageReader.string(_c.doctor_account_id, field: "doctor_account_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -123,8 +123,8 @@ public struct Clinic_Events_V1_AppointmentCancelled: ProtoMessage {
         if _c.appointment != nil {
             self.appointment = try CMessageReader.message(UnsafeRawPointer(_c.appointment), as: Clinic_Appointments_V1_Appointment.self)
         }
-        self.patientAccountId = try CMessageReader.string(_c.patient_account_id)
-        self.doctorAccountId = try CMessageReader.string(_c.doctor_account_id)
+        self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
+        self.doctorAccountId = try CMessageReader.string(_c.doctor_account_id, field: "doctor_account_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -164,7 +164,7 @@ public struct Clinic_Events_V1_AppointmentStatusChanged: ProtoMessage {
             self.appointment = try CMessageReader.message(UnsafeRawPointer(_c.appointment), as: Clinic_Appointments_V1_Appointment.self)
         }
         self.previousStatus = Clinic_Appointments_V1_AppointmentStatus(protoNumber: Int32(truncatingIfNeeded: _c.previous_status.rawValue))
-        self.patientAccountId = try CMessageReader.string(_c.patient_account_id)
+        self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -202,7 +202,7 @@ public struct Clinic_Events_V1_ConsultationCompleted: ProtoMessage {
         if _c.consultation != nil {
             self.consultation = try CMessageReader.message(UnsafeRawPointer(_c.consultation), as: Clinic_Consultations_V1_Consultation.self)
         }
-        self.patientAccountId = try CMessageReader.string(_c.patient_account_id)
+        self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -238,7 +238,7 @@ public struct Clinic_Events_V1_PrescriptionIssued: ProtoMessage {
         if _c.prescription != nil {
             self.prescription = try CMessageReader.message(UnsafeRawPointer(_c.prescription), as: Clinic_Consultations_V1_Prescription.self)
         }
-        self.patientAccountId = try CMessageReader.string(_c.patient_account_id)
+        self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -274,7 +274,7 @@ public struct Clinic_Events_V1_InvoiceIssued: ProtoMessage {
         if _c.invoice != nil {
             self.invoice = try CMessageReader.message(UnsafeRawPointer(_c.invoice), as: Clinic_Billing_V1_Invoice.self)
         }
-        self.patientAccountId = try CMessageReader.string(_c.patient_account_id)
+        self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -310,7 +310,7 @@ public struct Clinic_Events_V1_InvoiceVoided: ProtoMessage {
         if _c.invoice != nil {
             self.invoice = try CMessageReader.message(UnsafeRawPointer(_c.invoice), as: Clinic_Billing_V1_Invoice.self)
         }
-        self.patientAccountId = try CMessageReader.string(_c.patient_account_id)
+        self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -351,7 +351,7 @@ public struct Clinic_Events_V1_PaymentSucceeded: ProtoMessage {
         if _c.invoice != nil {
             self.invoice = try CMessageReader.message(UnsafeRawPointer(_c.invoice), as: Clinic_Billing_V1_Invoice.self)
         }
-        self.patientAccountId = try CMessageReader.string(_c.patient_account_id)
+        self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -390,7 +390,7 @@ public struct Clinic_Events_V1_PaymentFailed: ProtoMessage {
         if _c.payment != nil {
             self.payment = try CMessageReader.message(UnsafeRawPointer(_c.payment), as: Clinic_Billing_V1_Payment.self)
         }
-        self.patientAccountId = try CMessageReader.string(_c.patient_account_id)
+        self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -426,7 +426,7 @@ public struct Clinic_Events_V1_RefundSucceeded: ProtoMessage {
         if _c.refund != nil {
             self.refund = try CMessageReader.message(UnsafeRawPointer(_c.refund), as: Clinic_Billing_V1_Refund.self)
         }
-        self.patientAccountId = try CMessageReader.string(_c.patient_account_id)
+        self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -462,8 +462,8 @@ public struct Clinic_Events_V1_ClinicChanged: ProtoMessage {
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__ClinicChanged.self).pointee
         self.change = Clinic_Events_V1_ClinicChange(protoNumber: Int32(truncatingIfNeeded: _c.change.rawValue))
-        self.displayName = try CMessageReader.string(_c.display_name)
-        self.timeZone = try CMessageReader.string(_c.time_zone)
+        self.displayName = try CMessageReader.string(_c.display_name, field: "display_name")
+        self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -498,8 +498,8 @@ public struct Clinic_Events_V1_DoctorChanged: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__DoctorChanged.self).pointee
-        self.doctorId = try CMessageReader.string(_c.doctor_id)
-        self.accountId = try CMessageReader.string(_c.account_id)
+        self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
+        self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         self.change = Clinic_Events_V1_DoctorChange(protoNumber: Int32(truncatingIfNeeded: _c.change.rawValue))
         unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -532,8 +532,8 @@ public struct Clinic_Events_V1_PatientRegistered: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__PatientRegistered.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.accountId = try CMessageReader.string(_c.account_id)
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -562,7 +562,7 @@ public struct Clinic_Events_V1_PatientProfileChanged: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__PatientProfileChanged.self).pointee
-        self.accountId = try CMessageReader.string(_c.account_id)
+        self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -605,10 +605,10 @@ public struct Clinic_Events_V1_AccountLinkRequested: ProtoMessage {
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AccountLinkRequested.self).pointee
         self.purpose = Clinic_Events_V1_AccountLinkPurpose(protoNumber: Int32(truncatingIfNeeded: _c.purpose.rawValue))
-        self.accountId = try CMessageReader.string(_c.account_id)
-        self.email = try CMessageReader.string(_c.email)
-        self.displayName = try CMessageReader.string(_c.display_name)
-        self.token = try CMessageReader.string(_c.token)
+        self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
+        self.email = try CMessageReader.string(_c.email, field: "email")
+        self.displayName = try CMessageReader.string(_c.display_name, field: "display_name")
+        self.token = try CMessageReader.string(_c.token, field: "token")
         if _c.expire_time != nil {
             self.expireTime = try CMessageReader.message(UnsafeRawPointer(_c.expire_time), as: Google_Protobuf_Timestamp.self)
         }
@@ -631,8 +631,8 @@ public struct Clinic_Events_V1_AccountLinkRequested: ProtoMessage {
         _c.pointee.n_roles = self.roles.count
         if !self.roles.isEmpty {
             let elements = arena.allocate(Clinic__Common__V1__Role.self, count: self.roles.count)
-            for (index, element) in self.roles.enumerated() {
-                elements[index] = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            for index in self.roles.indices {
+                elements[index] = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.roles[index].protoNumber))
             }
             _c.pointee.roles = elements
         }
@@ -661,8 +661,8 @@ public struct Clinic_Events_V1_ExportFinished: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__ExportFinished.self).pointee
-        self.exportId = try CMessageReader.string(_c.export_id)
-        self.requesterAccountId = try CMessageReader.string(_c.requester_account_id)
+        self.exportId = try CMessageReader.string(_c.export_id, field: "export_id")
+        self.requesterAccountId = try CMessageReader.string(_c.requester_account_id, field: "requester_account_id")
         self.succeeded = _c.succeeded != 0
         unknownFields = CMessageReader.unknownFields(pointer)
     }

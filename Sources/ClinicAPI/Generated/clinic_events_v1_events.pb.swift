@@ -80,17 +80,17 @@ public struct Clinic_Events_V1_DomainEvent: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__DomainEvent.self).pointee
-        self.eventId = try CMessageReader.string(_c.event_id)
-        self.eventType = try CMessageReader.string(_c.event_type)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.eventId = try CMessageReader.string(_c.event_id, field: "event_id")
+        self.eventType = try CMessageReader.string(_c.event_type, field: "event_type")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.occur_time != nil {
             self.occurTime = try CMessageReader.message(UnsafeRawPointer(_c.occur_time), as: Google_Protobuf_Timestamp.self)
         }
-        self.producer = try CMessageReader.string(_c.producer)
+        self.producer = try CMessageReader.string(_c.producer, field: "producer")
         if _c.actor != nil {
             self.actor = try CMessageReader.message(UnsafeRawPointer(_c.actor), as: Clinic_Common_V1_Actor.self)
         }
-        self.correlationId = try CMessageReader.string(_c.correlation_id)
+        self.correlationId = try CMessageReader.string(_c.correlation_id, field: "correlation_id")
         self.sequence = _c.sequence
         switch _c.payload_case.rawValue {
         case 20: self.payload = .appointmentBooked(try CMessageReader.message(UnsafeRawPointer(_c.appointment_booked), as: Clinic_Events_V1_AppointmentBooked.self))
@@ -215,9 +215,9 @@ public struct Clinic_Events_V1_SubscribeEventsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__SubscribeEventsRequest.self).pointee
-        self.subscriber = try CMessageReader.string(_c.subscriber)
+        self.subscriber = try CMessageReader.string(_c.subscriber, field: "subscriber")
         self.eventTypes = try CMessageReader.array(count: _c.n_event_types, _c.event_types) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
-            try CMessageReader.string(element)
+            try CMessageReader.string(element, field: "event_types")
         }
         self.start = Clinic_Events_V1_StartPosition(protoNumber: Int32(truncatingIfNeeded: _c.start.rawValue))
         self.maxUnacked = _c.max_unacked
@@ -233,8 +233,8 @@ public struct Clinic_Events_V1_SubscribeEventsRequest: ProtoMessage {
         _c.pointee.n_event_types = self.eventTypes.count
         if !self.eventTypes.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.eventTypes.count)
-            for (index, element) in self.eventTypes.enumerated() {
-                elements[index] = try arena.cString(element)
+            for index in self.eventTypes.indices {
+                elements[index] = try arena.cString(self.eventTypes[index])
             }
             _c.pointee.event_types = elements
         }
@@ -271,7 +271,7 @@ public struct Clinic_Events_V1_EventDelivery: ProtoMessage {
         if _c.event != nil {
             self.event = try CMessageReader.message(UnsafeRawPointer(_c.event), as: Clinic_Events_V1_DomainEvent.self)
         }
-        self.cursor = try CMessageReader.string(_c.cursor)
+        self.cursor = try CMessageReader.string(_c.cursor, field: "cursor")
         self.deliveryAttempt = _c.delivery_attempt
         unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -306,9 +306,9 @@ public struct Clinic_Events_V1_AckEventsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AckEventsRequest.self).pointee
-        self.subscriber = try CMessageReader.string(_c.subscriber)
+        self.subscriber = try CMessageReader.string(_c.subscriber, field: "subscriber")
         self.cursors = try CMessageReader.array(count: _c.n_cursors, _c.cursors) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
-            try CMessageReader.string(element)
+            try CMessageReader.string(element, field: "cursors")
         }
         unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -319,8 +319,8 @@ public struct Clinic_Events_V1_AckEventsRequest: ProtoMessage {
         _c.pointee.n_cursors = self.cursors.count
         if !self.cursors.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.cursors.count)
-            for (index, element) in self.cursors.enumerated() {
-                elements[index] = try arena.cString(element)
+            for index in self.cursors.indices {
+                elements[index] = try arena.cString(self.cursors[index])
             }
             _c.pointee.cursors = elements
         }

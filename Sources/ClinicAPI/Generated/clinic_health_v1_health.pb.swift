@@ -24,7 +24,7 @@ public struct Clinic_Health_V1_HealthCheckRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Health__V1__HealthCheckRequest.self).pointee
-        self.service = try CMessageReader.string(_c.service)
+        self.service = try CMessageReader.string(_c.service, field: "service")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -108,7 +108,7 @@ public struct Clinic_Health_V1_HealthListResponse: ProtoMessage {
             for index in 0..<_c.n_statuses {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.statuses[index]!.pointee
-                map[try CMessageReader.string(entry.key)] = try CMessageReader.message(UnsafeRawPointer(entry.value), as: Clinic_Health_V1_HealthCheckResponse.self)
+                map[try CMessageReader.string(entry.key, field: "key")] = try CMessageReader.message(UnsafeRawPointer(entry.value), as: Clinic_Health_V1_HealthCheckResponse.self)
             }
             self.statuses = map
         }

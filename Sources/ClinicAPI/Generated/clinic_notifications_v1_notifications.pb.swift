@@ -43,13 +43,13 @@ public struct Clinic_Notifications_V1_Notification: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__Notification.self).pointee
-        self.id = try CMessageReader.string(_c.id)
-        self.recipientAccountId = try CMessageReader.string(_c.recipient_account_id)
+        self.id = try CMessageReader.string(_c.id, field: "id")
+        self.recipientAccountId = try CMessageReader.string(_c.recipient_account_id, field: "recipient_account_id")
         self.kind = Clinic_Notifications_V1_NotificationKind(protoNumber: Int32(truncatingIfNeeded: _c.kind.rawValue))
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
-        self.title = try CMessageReader.string(_c.title)
-        self.body = try CMessageReader.string(_c.body)
-        self.resource = try CMessageReader.string(_c.resource)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.title = try CMessageReader.string(_c.title, field: "title")
+        self.body = try CMessageReader.string(_c.body, field: "body")
+        self.resource = try CMessageReader.string(_c.resource, field: "resource")
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
         }
@@ -80,8 +80,8 @@ public struct Clinic_Notifications_V1_Notification: ProtoMessage {
         _c.pointee.n_deliveries = self.deliveries.count
         if !self.deliveries.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Notifications__V1__ChannelDelivery>?.self, count: self.deliveries.count)
-            for (index, element) in self.deliveries.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Notifications__V1__ChannelDelivery.self)
+            for index in self.deliveries.indices {
+                elements[index] = try arena.message(self.deliveries[index], as: Clinic__Notifications__V1__ChannelDelivery.self)
             }
             _c.pointee.deliveries = elements
         }
@@ -117,7 +117,7 @@ public struct Clinic_Notifications_V1_ChannelDelivery: ProtoMessage {
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
         }
-        self.failureMessage = try CMessageReader.string(_c.failure_message)
+        self.failureMessage = try CMessageReader.string(_c.failure_message, field: "failure_message")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -171,8 +171,8 @@ public struct Clinic_Notifications_V1_NotificationPreferences: ProtoMessage {
         _c.pointee.n_kinds = self.kinds.count
         if !self.kinds.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Notifications__V1__KindPreference>?.self, count: self.kinds.count)
-            for (index, element) in self.kinds.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Notifications__V1__KindPreference.self)
+            for index in self.kinds.indices {
+                elements[index] = try arena.message(self.kinds[index], as: Clinic__Notifications__V1__KindPreference.self)
             }
             _c.pointee.kinds = elements
         }
@@ -248,7 +248,7 @@ public struct Clinic_Notifications_V1_QuietHours: ProtoMessage {
         if _c.hours != nil {
             self.hours = try CMessageReader.message(UnsafeRawPointer(_c.hours), as: Clinic_Common_V1_TimeOfDayRange.self)
         }
-        self.timeZone = try CMessageReader.string(_c.time_zone)
+        self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -290,7 +290,7 @@ public struct Clinic_Notifications_V1_ListNotificationsRequest: ProtoMessage {
             Clinic_Notifications_V1_NotificationKind(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
         self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token)
+        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -300,8 +300,8 @@ public struct Clinic_Notifications_V1_ListNotificationsRequest: ProtoMessage {
         _c.pointee.n_kinds = self.kinds.count
         if !self.kinds.isEmpty {
             let elements = arena.allocate(Clinic__Notifications__V1__NotificationKind.self, count: self.kinds.count)
-            for (index, element) in self.kinds.enumerated() {
-                elements[index] = Clinic__Notifications__V1__NotificationKind(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            for index in self.kinds.indices {
+                elements[index] = Clinic__Notifications__V1__NotificationKind(rawValue: .init(truncatingIfNeeded: self.kinds[index].protoNumber))
             }
             _c.pointee.kinds = elements
         }
@@ -333,7 +333,7 @@ public struct Clinic_Notifications_V1_ListNotificationsResponse: ProtoMessage {
         self.notifications = try CMessageReader.array(count: _c.n_notifications, _c.notifications) { (element: UnsafeMutablePointer<Clinic__Notifications__V1__Notification>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Notifications_V1_Notification.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token)
+        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -342,8 +342,8 @@ public struct Clinic_Notifications_V1_ListNotificationsResponse: ProtoMessage {
         _c.pointee.n_notifications = self.notifications.count
         if !self.notifications.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Notifications__V1__Notification>?.self, count: self.notifications.count)
-            for (index, element) in self.notifications.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Notifications__V1__Notification.self)
+            for index in self.notifications.indices {
+                elements[index] = try arena.message(self.notifications[index], as: Clinic__Notifications__V1__Notification.self)
             }
             _c.pointee.notifications = elements
         }
@@ -469,7 +469,7 @@ public struct Clinic_Notifications_V1_NotificationIdList: ProtoMessage {
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__NotificationIdList.self).pointee
         self.ids = try CMessageReader.array(count: _c.n_ids, _c.ids) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
-            try CMessageReader.string(element)
+            try CMessageReader.string(element, field: "ids")
         }
         unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -479,8 +479,8 @@ public struct Clinic_Notifications_V1_NotificationIdList: ProtoMessage {
         _c.pointee.n_ids = self.ids.count
         if !self.ids.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.ids.count)
-            for (index, element) in self.ids.enumerated() {
-                elements[index] = try arena.cString(element)
+            for index in self.ids.indices {
+                elements[index] = try arena.cString(self.ids[index])
             }
             _c.pointee.ids = elements
         }
@@ -537,7 +537,7 @@ public struct Clinic_Notifications_V1_DeleteNotificationRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__DeleteNotificationRequest.self).pointee
-        self.notificationId = try CMessageReader.string(_c.notification_id)
+        self.notificationId = try CMessageReader.string(_c.notification_id, field: "notification_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -606,8 +606,8 @@ public struct Clinic_Notifications_V1_UpdateNotificationPreferencesRequest: Prot
         _c.pointee.n_kinds = self.kinds.count
         if !self.kinds.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Notifications__V1__KindPreference>?.self, count: self.kinds.count)
-            for (index, element) in self.kinds.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Notifications__V1__KindPreference.self)
+            for index in self.kinds.indices {
+                elements[index] = try arena.message(self.kinds[index], as: Clinic__Notifications__V1__KindPreference.self)
             }
             _c.pointee.kinds = elements
         }
@@ -636,7 +636,7 @@ public struct Clinic_Notifications_V1_SubscribeNotificationsRequest: ProtoMessag
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__SubscribeNotificationsRequest.self).pointee
-        self.resumeAfterEventId = try CMessageReader.string(_c.resume_after_event_id)
+        self.resumeAfterEventId = try CMessageReader.string(_c.resume_after_event_id, field: "resume_after_event_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -677,7 +677,7 @@ public struct Clinic_Notifications_V1_NotificationStreamEvent: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__NotificationStreamEvent.self).pointee
-        self.eventId = try CMessageReader.string(_c.event_id)
+        self.eventId = try CMessageReader.string(_c.event_id, field: "event_id")
         switch _c.event_case.rawValue {
         case 2: self.event = .notification(try CMessageReader.message(UnsafeRawPointer(_c.notification), as: Clinic_Notifications_V1_Notification.self))
         case 3: self.event = .unreadCount(_c.unread_count)
@@ -746,18 +746,18 @@ public struct Clinic_Notifications_V1_PublishNotificationRequest: ProtoMessage {
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__PublishNotificationRequest.self).pointee
         self.recipientAccountIds = try CMessageReader.array(count: _c.n_recipient_account_ids, _c.recipient_account_ids) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
-            try CMessageReader.string(element)
+            try CMessageReader.string(element, field: "recipient_account_ids")
         }
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.kind = Clinic_Notifications_V1_NotificationKind(protoNumber: Int32(truncatingIfNeeded: _c.kind.rawValue))
-        self.title = try CMessageReader.string(_c.title)
-        self.body = try CMessageReader.string(_c.body)
-        self.smsText = try CMessageReader.string(_c.sms_text)
-        self.resource = try CMessageReader.string(_c.resource)
+        self.title = try CMessageReader.string(_c.title, field: "title")
+        self.body = try CMessageReader.string(_c.body, field: "body")
+        self.smsText = try CMessageReader.string(_c.sms_text, field: "sms_text")
+        self.resource = try CMessageReader.string(_c.resource, field: "resource")
         if _c.deliver_time != nil {
             self.deliverTime = try CMessageReader.message(UnsafeRawPointer(_c.deliver_time), as: Google_Protobuf_Timestamp.self)
         }
-        self.dedupeKey = try CMessageReader.string(_c.dedupe_key)
+        self.dedupeKey = try CMessageReader.string(_c.dedupe_key, field: "dedupe_key")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -766,8 +766,8 @@ public struct Clinic_Notifications_V1_PublishNotificationRequest: ProtoMessage {
         _c.pointee.n_recipient_account_ids = self.recipientAccountIds.count
         if !self.recipientAccountIds.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.recipientAccountIds.count)
-            for (index, element) in self.recipientAccountIds.enumerated() {
-                elements[index] = try arena.cString(element)
+            for index in self.recipientAccountIds.indices {
+                elements[index] = try arena.cString(self.recipientAccountIds[index])
             }
             _c.pointee.recipient_account_ids = elements
         }
@@ -803,7 +803,7 @@ public struct Clinic_Notifications_V1_PublishNotificationResponse: ProtoMessage 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__PublishNotificationResponse.self).pointee
         self.notificationIds = try CMessageReader.array(count: _c.n_notification_ids, _c.notification_ids) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
-            try CMessageReader.string(element)
+            try CMessageReader.string(element, field: "notification_ids")
         }
         unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -813,8 +813,8 @@ public struct Clinic_Notifications_V1_PublishNotificationResponse: ProtoMessage 
         _c.pointee.n_notification_ids = self.notificationIds.count
         if !self.notificationIds.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.notificationIds.count)
-            for (index, element) in self.notificationIds.enumerated() {
-                elements[index] = try arena.cString(element)
+            for index in self.notificationIds.indices {
+                elements[index] = try arena.cString(self.notificationIds[index])
             }
             _c.pointee.notification_ids = elements
         }
@@ -841,8 +841,8 @@ public struct Clinic_Notifications_V1_CancelScheduledNotificationsRequest: Proto
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__CancelScheduledNotificationsRequest.self).pointee
-        self.dedupeKey = try CMessageReader.string(_c.dedupe_key)
-        self.recipientAccountId = try CMessageReader.string(_c.recipient_account_id)
+        self.dedupeKey = try CMessageReader.string(_c.dedupe_key, field: "dedupe_key")
+        self.recipientAccountId = try CMessageReader.string(_c.recipient_account_id, field: "recipient_account_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 

@@ -52,8 +52,8 @@ public struct Clinic_Options_V1_MethodPolicy: ProtoMessage {
         _c.pointee.n_roles = self.roles.count
         if !self.roles.isEmpty {
             let elements = arena.allocate(Clinic__Common__V1__Role.self, count: self.roles.count)
-            for (index, element) in self.roles.enumerated() {
-                elements[index] = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            for index in self.roles.indices {
+                elements[index] = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.roles[index].protoNumber))
             }
             _c.pointee.roles = elements
         }
@@ -101,13 +101,13 @@ public struct Clinic_Options_V1_HttpRule: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Options__V1__HttpRule.self).pointee
-        self.body = try CMessageReader.string(_c.body)
+        self.body = try CMessageReader.string(_c.body, field: "body")
         switch _c.pattern_case.rawValue {
-        case 1: self.pattern = .get(try CMessageReader.string(_c.get))
-        case 2: self.pattern = .post(try CMessageReader.string(_c.post))
-        case 3: self.pattern = .put(try CMessageReader.string(_c.put))
-        case 4: self.pattern = .patch(try CMessageReader.string(_c.patch))
-        case 5: self.pattern = .delete(try CMessageReader.string(_c.delete_))
+        case 1: self.pattern = .get(try CMessageReader.string(_c.get, field: "get"))
+        case 2: self.pattern = .post(try CMessageReader.string(_c.post, field: "post"))
+        case 3: self.pattern = .put(try CMessageReader.string(_c.put, field: "put"))
+        case 4: self.pattern = .patch(try CMessageReader.string(_c.patch, field: "patch"))
+        case 5: self.pattern = .delete(try CMessageReader.string(_c.delete_, field: "delete"))
         default: self.pattern = nil
         }
         unknownFields = CMessageReader.unknownFields(pointer)
@@ -189,7 +189,7 @@ public struct Clinic_Options_V1_FieldRules: ProtoMessage {
         }
         self.maxItems = _c.max_items
         self.definedOnly = _c.defined_only != 0
-        self.pattern = try CMessageReader.string(_c.pattern)
+        self.pattern = try CMessageReader.string(_c.pattern, field: "pattern")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 

@@ -50,8 +50,8 @@ public struct Clinic_Patients_V1_Patient: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__Patient.self).pointee
-        self.id = try CMessageReader.string(_c.id)
-        self.accountId = try CMessageReader.string(_c.account_id)
+        self.id = try CMessageReader.string(_c.id, field: "id")
+        self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
         }
@@ -78,7 +78,7 @@ public struct Clinic_Patients_V1_Patient: ProtoMessage {
         if _c.delete_time != nil {
             self.deleteTime = try CMessageReader.message(UnsafeRawPointer(_c.delete_time), as: Google_Protobuf_Timestamp.self)
         }
-        self.etag = try CMessageReader.string(_c.etag)
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -136,8 +136,8 @@ public struct Clinic_Patients_V1_NationalId: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__NationalId.self).pointee
-        self.value = try CMessageReader.string(_c.value)
-        self.regionCode = try CMessageReader.string(_c.region_code)
+        self.value = try CMessageReader.string(_c.value, field: "value")
+        self.regionCode = try CMessageReader.string(_c.region_code, field: "region_code")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -185,8 +185,8 @@ public struct Clinic_Patients_V1_DuplicateCandidate: ProtoMessage {
         _c.pointee.n_reasons = self.reasons.count
         if !self.reasons.isEmpty {
             let elements = arena.allocate(Clinic__Patients__V1__DuplicateReason.self, count: self.reasons.count)
-            for (index, element) in self.reasons.enumerated() {
-                elements[index] = Clinic__Patients__V1__DuplicateReason(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            for index in self.reasons.indices {
+                elements[index] = Clinic__Patients__V1__DuplicateReason(rawValue: .init(truncatingIfNeeded: self.reasons[index].protoNumber))
             }
             _c.pointee.reasons = elements
         }
@@ -225,7 +225,7 @@ public struct Clinic_Patients_V1_PatientProfile: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__PatientProfile.self).pointee
-        self.accountId = try CMessageReader.string(_c.account_id)
+        self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
         }
@@ -297,9 +297,9 @@ public struct Clinic_Patients_V1_ClinicLink: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ClinicLink.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
-        self.clinicDisplayName = try CMessageReader.string(_c.clinic_display_name)
-        self.patientId = try CMessageReader.string(_c.patient_id)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.clinicDisplayName = try CMessageReader.string(_c.clinic_display_name, field: "clinic_display_name")
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         if _c.link_time != nil {
             self.linkTime = try CMessageReader.message(UnsafeRawPointer(_c.link_time), as: Google_Protobuf_Timestamp.self)
         }
@@ -343,7 +343,7 @@ public struct Clinic_Patients_V1_RegisterPatientRequest: ProtoMessage {
             self.patient = try CMessageReader.message(UnsafeRawPointer(_c.patient), as: Clinic_Patients_V1_Patient.self)
         }
         self.validateOnly = _c.validate_only != 0
-        self.requestId = try CMessageReader.string(_c.request_id)
+        self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -394,8 +394,8 @@ public struct Clinic_Patients_V1_RegisterPatientResponse: ProtoMessage {
         _c.pointee.n_likely_duplicates = self.likelyDuplicates.count
         if !self.likelyDuplicates.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__DuplicateCandidate>?.self, count: self.likelyDuplicates.count)
-            for (index, element) in self.likelyDuplicates.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Patients__V1__DuplicateCandidate.self)
+            for index in self.likelyDuplicates.indices {
+                elements[index] = try arena.message(self.likelyDuplicates[index], as: Clinic__Patients__V1__DuplicateCandidate.self)
             }
             _c.pointee.likely_duplicates = elements
         }
@@ -422,8 +422,8 @@ public struct Clinic_Patients_V1_GetPatientRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__GetPatientRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -468,8 +468,8 @@ public struct Clinic_Patients_V1_UpdatePatientRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UpdatePatientRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
         }
@@ -488,7 +488,7 @@ public struct Clinic_Patients_V1_UpdatePatientRequest: ProtoMessage {
         if _c.address != nil {
             self.address = try CMessageReader.message(UnsafeRawPointer(_c.address), as: Clinic_Common_V1_PostalAddress.self)
         }
-        self.etag = try CMessageReader.string(_c.etag)
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -539,8 +539,8 @@ public struct Clinic_Patients_V1_DeletePatientRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DeletePatientRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.etag = try CMessageReader.string(_c.etag)
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -582,15 +582,15 @@ public struct Clinic_Patients_V1_SearchPatientsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__SearchPatientsRequest.self).pointee
-        self.query = try CMessageReader.string(_c.query)
-        self.nationalId = try CMessageReader.string(_c.national_id)
+        self.query = try CMessageReader.string(_c.query, field: "query")
+        self.nationalId = try CMessageReader.string(_c.national_id, field: "national_id")
         if _c.birth_date != nil {
             self.birthDate = try CMessageReader.message(UnsafeRawPointer(_c.birth_date), as: Clinic_Common_V1_Date.self)
         }
-        self.phone = try CMessageReader.string(_c.phone)
+        self.phone = try CMessageReader.string(_c.phone, field: "phone")
         self.showArchived = _c.show_archived != 0
         self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token)
+        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -631,7 +631,7 @@ public struct Clinic_Patients_V1_SearchPatientsResponse: ProtoMessage {
         self.patients = try CMessageReader.array(count: _c.n_patients, _c.patients) { (element: UnsafeMutablePointer<Clinic__Patients__V1__Patient>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Patients_V1_Patient.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token)
+        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -640,8 +640,8 @@ public struct Clinic_Patients_V1_SearchPatientsResponse: ProtoMessage {
         _c.pointee.n_patients = self.patients.count
         if !self.patients.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__Patient>?.self, count: self.patients.count)
-            for (index, element) in self.patients.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Patients__V1__Patient.self)
+            for index in self.patients.indices {
+                elements[index] = try arena.message(self.patients[index], as: Clinic__Patients__V1__Patient.self)
             }
             _c.pointee.patients = elements
         }
@@ -683,8 +683,8 @@ public struct Clinic_Patients_V1_SignUpPatientRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__SignUpPatientRequest.self).pointee
-        self.email = try CMessageReader.string(_c.email)
-        self.password = try CMessageReader.string(_c.password)
+        self.email = try CMessageReader.string(_c.email, field: "email")
+        self.password = try CMessageReader.string(_c.password, field: "password")
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
         }
@@ -692,10 +692,10 @@ public struct Clinic_Patients_V1_SignUpPatientRequest: ProtoMessage {
             self.birthDate = try CMessageReader.message(UnsafeRawPointer(_c.birth_date), as: Clinic_Common_V1_Date.self)
         }
         self.sex = Clinic_Patients_V1_Sex(protoNumber: Int32(truncatingIfNeeded: _c.sex.rawValue))
-        self.phone = try CMessageReader.string(_c.phone)
-        self.languageCode = try CMessageReader.string(_c.language_code)
-        self.acceptedTermsVersion = try CMessageReader.string(_c.accepted_terms_version)
-        self.requestId = try CMessageReader.string(_c.request_id)
+        self.phone = try CMessageReader.string(_c.phone, field: "phone")
+        self.languageCode = try CMessageReader.string(_c.language_code, field: "language_code")
+        self.acceptedTermsVersion = try CMessageReader.string(_c.accepted_terms_version, field: "accepted_terms_version")
+        self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -737,7 +737,7 @@ public struct Clinic_Patients_V1_SignUpPatientResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__SignUpPatientResponse.self).pointee
-        self.accountId = try CMessageReader.string(_c.account_id)
+        self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         if _c.profile != nil {
             self.profile = try CMessageReader.message(UnsafeRawPointer(_c.profile), as: Clinic_Patients_V1_PatientProfile.self)
         }
@@ -813,7 +813,7 @@ public struct Clinic_Patients_V1_UpdatePatientProfileRequest: ProtoMessage {
             self.sex = Clinic_Patients_V1_Sex(protoNumber: Int32(truncatingIfNeeded: _c.sex.rawValue))
         }
         if _c._phone_case.rawValue == 4 {
-            self.phone = try CMessageReader.string(_c.phone)
+            self.phone = try CMessageReader.string(_c.phone, field: "phone")
         }
         if _c.address != nil {
             self.address = try CMessageReader.message(UnsafeRawPointer(_c.address), as: Clinic_Common_V1_PostalAddress.self)
@@ -869,8 +869,8 @@ public struct Clinic_Patients_V1_LinkPatientToClinicRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__LinkPatientToClinicRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
-        self.requestId = try CMessageReader.string(_c.request_id)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -903,9 +903,9 @@ public struct Clinic_Patients_V1_LinkPatientAccountRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__LinkPatientAccountRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.accountEmail = try CMessageReader.string(_c.account_email)
-        self.etag = try CMessageReader.string(_c.etag)
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.accountEmail = try CMessageReader.string(_c.account_email, field: "account_email")
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -940,9 +940,9 @@ public struct Clinic_Patients_V1_ListPatientClinicsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListPatientClinicsRequest.self).pointee
-        self.accountId = try CMessageReader.string(_c.account_id)
+        self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token)
+        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -977,7 +977,7 @@ public struct Clinic_Patients_V1_ListPatientClinicsResponse: ProtoMessage {
         self.links = try CMessageReader.array(count: _c.n_links, _c.links) { (element: UnsafeMutablePointer<Clinic__Patients__V1__ClinicLink>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Patients_V1_ClinicLink.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token)
+        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -986,8 +986,8 @@ public struct Clinic_Patients_V1_ListPatientClinicsResponse: ProtoMessage {
         _c.pointee.n_links = self.links.count
         if !self.links.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__ClinicLink>?.self, count: self.links.count)
-            for (index, element) in self.links.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Patients__V1__ClinicLink.self)
+            for index in self.links.indices {
+                elements[index] = try arena.message(self.links[index], as: Clinic__Patients__V1__ClinicLink.self)
             }
             _c.pointee.links = elements
         }

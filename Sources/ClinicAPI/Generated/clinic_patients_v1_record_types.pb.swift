@@ -47,9 +47,9 @@ public struct Clinic_Patients_V1_MedicalRecord: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__MedicalRecord.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.bloodGroup = try CMessageReader.string(_c.blood_group)
-        self.summary = try CMessageReader.string(_c.summary)
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.bloodGroup = try CMessageReader.string(_c.blood_group, field: "blood_group")
+        self.summary = try CMessageReader.string(_c.summary, field: "summary")
         self.allergies = try CMessageReader.array(count: _c.n_allergies, _c.allergies) { (element: UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Patients_V1_RecordEntry.self)
         }
@@ -71,7 +71,7 @@ public struct Clinic_Patients_V1_MedicalRecord: ProtoMessage {
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
         }
-        self.etag = try CMessageReader.string(_c.etag)
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -83,24 +83,24 @@ public struct Clinic_Patients_V1_MedicalRecord: ProtoMessage {
         _c.pointee.n_allergies = self.allergies.count
         if !self.allergies.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>?.self, count: self.allergies.count)
-            for (index, element) in self.allergies.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Patients__V1__RecordEntry.self)
+            for index in self.allergies.indices {
+                elements[index] = try arena.message(self.allergies[index], as: Clinic__Patients__V1__RecordEntry.self)
             }
             _c.pointee.allergies = elements
         }
         _c.pointee.n_problems = self.problems.count
         if !self.problems.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>?.self, count: self.problems.count)
-            for (index, element) in self.problems.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Patients__V1__RecordEntry.self)
+            for index in self.problems.indices {
+                elements[index] = try arena.message(self.problems[index], as: Clinic__Patients__V1__RecordEntry.self)
             }
             _c.pointee.problems = elements
         }
         _c.pointee.n_medications = self.medications.count
         if !self.medications.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>?.self, count: self.medications.count)
-            for (index, element) in self.medications.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Patients__V1__RecordEntry.self)
+            for index in self.medications.indices {
+                elements[index] = try arena.message(self.medications[index], as: Clinic__Patients__V1__RecordEntry.self)
             }
             _c.pointee.medications = elements
         }
@@ -170,10 +170,10 @@ public struct Clinic_Patients_V1_RecordEntry: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__RecordEntry.self).pointee
-        self.id = try CMessageReader.string(_c.id)
-        self.patientId = try CMessageReader.string(_c.patient_id)
+        self.id = try CMessageReader.string(_c.id, field: "id")
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.status = Clinic_Patients_V1_RecordEntryStatus(protoNumber: Int32(truncatingIfNeeded: _c.status.rawValue))
-        self.consultationId = try CMessageReader.string(_c.consultation_id)
+        self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         if _c.author != nil {
             self.author = try CMessageReader.message(UnsafeRawPointer(_c.author), as: Clinic_Common_V1_Actor.self)
         }
@@ -184,8 +184,8 @@ public struct Clinic_Patients_V1_RecordEntry: ProtoMessage {
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
         }
-        self.retractReason = try CMessageReader.string(_c.retract_reason)
-        self.etag = try CMessageReader.string(_c.etag)
+        self.retractReason = try CMessageReader.string(_c.retract_reason, field: "retract_reason")
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         switch _c.content_case.rawValue {
         case 4: self.content = .allergy(try CMessageReader.message(UnsafeRawPointer(_c.allergy), as: Clinic_Patients_V1_Allergy.self))
         case 5: self.content = .problem(try CMessageReader.message(UnsafeRawPointer(_c.problem), as: Clinic_Patients_V1_Problem.self))
@@ -263,15 +263,15 @@ public struct Clinic_Patients_V1_Allergy: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__Allergy.self).pointee
-        self.substance = try CMessageReader.string(_c.substance)
-        self.substanceCode = try CMessageReader.string(_c.substance_code)
+        self.substance = try CMessageReader.string(_c.substance, field: "substance")
+        self.substanceCode = try CMessageReader.string(_c.substance_code, field: "substance_code")
         self.category = Clinic_Patients_V1_AllergyCategory(protoNumber: Int32(truncatingIfNeeded: _c.category.rawValue))
         self.criticality = Clinic_Patients_V1_AllergyCriticality(protoNumber: Int32(truncatingIfNeeded: _c.criticality.rawValue))
-        self.reaction = try CMessageReader.string(_c.reaction)
+        self.reaction = try CMessageReader.string(_c.reaction, field: "reaction")
         if _c.onset_date != nil {
             self.onsetDate = try CMessageReader.message(UnsafeRawPointer(_c.onset_date), as: Clinic_Common_V1_Date.self)
         }
-        self.note = try CMessageReader.string(_c.note)
+        self.note = try CMessageReader.string(_c.note, field: "note")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -315,15 +315,15 @@ public struct Clinic_Patients_V1_Problem: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__Problem.self).pointee
-        self.description = try CMessageReader.string(_c.description)
-        self.icd10Code = try CMessageReader.string(_c.icd10_code)
+        self.description = try CMessageReader.string(_c.description, field: "description")
+        self.icd10Code = try CMessageReader.string(_c.icd10_code, field: "icd10_code")
         if _c.onset_date != nil {
             self.onsetDate = try CMessageReader.message(UnsafeRawPointer(_c.onset_date), as: Clinic_Common_V1_Date.self)
         }
         if _c.resolution_date != nil {
             self.resolutionDate = try CMessageReader.message(UnsafeRawPointer(_c.resolution_date), as: Clinic_Common_V1_Date.self)
         }
-        self.note = try CMessageReader.string(_c.note)
+        self.note = try CMessageReader.string(_c.note, field: "note")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -372,17 +372,17 @@ public struct Clinic_Patients_V1_Medication: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__Medication.self).pointee
-        self.name = try CMessageReader.string(_c.name)
-        self.atcCode = try CMessageReader.string(_c.atc_code)
-        self.dosageText = try CMessageReader.string(_c.dosage_text)
+        self.name = try CMessageReader.string(_c.name, field: "name")
+        self.atcCode = try CMessageReader.string(_c.atc_code, field: "atc_code")
+        self.dosageText = try CMessageReader.string(_c.dosage_text, field: "dosage_text")
         if _c.start_date != nil {
             self.startDate = try CMessageReader.message(UnsafeRawPointer(_c.start_date), as: Clinic_Common_V1_Date.self)
         }
         if _c.end_date != nil {
             self.endDate = try CMessageReader.message(UnsafeRawPointer(_c.end_date), as: Clinic_Common_V1_Date.self)
         }
-        self.prescriptionId = try CMessageReader.string(_c.prescription_id)
-        self.note = try CMessageReader.string(_c.note)
+        self.prescriptionId = try CMessageReader.string(_c.prescription_id, field: "prescription_id")
+        self.note = try CMessageReader.string(_c.note, field: "note")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -467,7 +467,7 @@ public struct Clinic_Patients_V1_VitalSigns: ProtoMessage {
         if _c._height_mm_case.rawValue == 9 {
             self.heightMm = _c.height_mm
         }
-        self.note = try CMessageReader.string(_c.note)
+        self.note = try CMessageReader.string(_c.note, field: "note")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -552,15 +552,15 @@ public struct Clinic_Patients_V1_MedicalDocument: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__MedicalDocument.self).pointee
-        self.id = try CMessageReader.string(_c.id)
-        self.patientId = try CMessageReader.string(_c.patient_id)
+        self.id = try CMessageReader.string(_c.id, field: "id")
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         if _c.file != nil {
             self.file = try CMessageReader.message(UnsafeRawPointer(_c.file), as: Clinic_Common_V1_FileInfo.self)
         }
         self.category = Clinic_Patients_V1_DocumentCategory(protoNumber: Int32(truncatingIfNeeded: _c.category.rawValue))
-        self.title = try CMessageReader.string(_c.title)
-        self.description = try CMessageReader.string(_c.description)
-        self.consultationId = try CMessageReader.string(_c.consultation_id)
+        self.title = try CMessageReader.string(_c.title, field: "title")
+        self.description = try CMessageReader.string(_c.description, field: "description")
+        self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         if _c.uploader != nil {
             self.uploader = try CMessageReader.message(UnsafeRawPointer(_c.uploader), as: Clinic_Common_V1_Actor.self)
         }
@@ -630,7 +630,7 @@ public struct Clinic_Patients_V1_RecordHistoryEvent: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__RecordHistoryEvent.self).pointee
-        self.id = try CMessageReader.string(_c.id)
+        self.id = try CMessageReader.string(_c.id, field: "id")
         if _c.occur_time != nil {
             self.occurTime = try CMessageReader.message(UnsafeRawPointer(_c.occur_time), as: Google_Protobuf_Timestamp.self)
         }
@@ -641,9 +641,9 @@ public struct Clinic_Patients_V1_RecordHistoryEvent: ProtoMessage {
         if _c.entry != nil {
             self.entry = try CMessageReader.message(UnsafeRawPointer(_c.entry), as: Clinic_Patients_V1_RecordEntry.self)
         }
-        self.documentId = try CMessageReader.string(_c.document_id)
-        self.consultationId = try CMessageReader.string(_c.consultation_id)
-        self.summary = try CMessageReader.string(_c.summary)
+        self.documentId = try CMessageReader.string(_c.document_id, field: "document_id")
+        self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
+        self.summary = try CMessageReader.string(_c.summary, field: "summary")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -702,7 +702,7 @@ public struct Clinic_Patients_V1_AuditEvent: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__AuditEvent.self).pointee
-        self.id = try CMessageReader.string(_c.id)
+        self.id = try CMessageReader.string(_c.id, field: "id")
         if _c.occur_time != nil {
             self.occurTime = try CMessageReader.message(UnsafeRawPointer(_c.occur_time), as: Google_Protobuf_Timestamp.self)
         }
@@ -711,11 +711,11 @@ public struct Clinic_Patients_V1_AuditEvent: ProtoMessage {
         }
         self.action = Clinic_Patients_V1_AuditAction(protoNumber: Int32(truncatingIfNeeded: _c.action.rawValue))
         self.outcome = Clinic_Patients_V1_AuditOutcome(protoNumber: Int32(truncatingIfNeeded: _c.outcome.rawValue))
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.resource = try CMessageReader.string(_c.resource)
-        self.method = try CMessageReader.string(_c.method)
-        self.requestId = try CMessageReader.string(_c.request_id)
-        self.clientAddress = try CMessageReader.string(_c.client_address)
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.resource = try CMessageReader.string(_c.resource, field: "resource")
+        self.method = try CMessageReader.string(_c.method, field: "method")
+        self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
+        self.clientAddress = try CMessageReader.string(_c.client_address, field: "client_address")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 

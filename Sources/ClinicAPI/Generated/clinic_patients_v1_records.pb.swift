@@ -27,11 +27,11 @@ public struct Clinic_Patients_V1_CreateMedicalRecordRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__CreateMedicalRecordRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id)
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         if _c.record != nil {
             self.record = try CMessageReader.message(UnsafeRawPointer(_c.record), as: Clinic_Patients_V1_MedicalRecord.self)
         }
-        self.requestId = try CMessageReader.string(_c.request_id)
+        self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -67,8 +67,8 @@ public struct Clinic_Patients_V1_GetMedicalRecordRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__GetMedicalRecordRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.view = Clinic_Patients_V1_MedicalRecordView(protoNumber: Int32(truncatingIfNeeded: _c.view.rawValue))
         unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -105,14 +105,14 @@ public struct Clinic_Patients_V1_UpdateMedicalRecordRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UpdateMedicalRecordRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id)
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         if _c._blood_group_case.rawValue == 2 {
-            self.bloodGroup = try CMessageReader.string(_c.blood_group)
+            self.bloodGroup = try CMessageReader.string(_c.blood_group, field: "blood_group")
         }
         if _c._summary_case.rawValue == 3 {
-            self.summary = try CMessageReader.string(_c.summary)
+            self.summary = try CMessageReader.string(_c.summary, field: "summary")
         }
-        self.etag = try CMessageReader.string(_c.etag)
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -155,12 +155,12 @@ public struct Clinic_Patients_V1_AddRecordEntryRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__AddRecordEntryRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.entry != nil {
             self.entry = try CMessageReader.message(UnsafeRawPointer(_c.entry), as: Clinic_Patients_V1_RecordEntry.self)
         }
-        self.requestId = try CMessageReader.string(_c.request_id)
+        self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -197,9 +197,9 @@ public struct Clinic_Patients_V1_GetRecordEntryRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__GetRecordEntryRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.entryId = try CMessageReader.string(_c.entry_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.entryId = try CMessageReader.string(_c.entry_id, field: "entry_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -235,12 +235,12 @@ public struct Clinic_Patients_V1_UpdateRecordEntryRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UpdateRecordEntryRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.entryId = try CMessageReader.string(_c.entry_id)
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.entryId = try CMessageReader.string(_c.entry_id, field: "entry_id")
         if _c.entry != nil {
             self.entry = try CMessageReader.message(UnsafeRawPointer(_c.entry), as: Clinic_Patients_V1_RecordEntry.self)
         }
-        self.etag = try CMessageReader.string(_c.etag)
+        self.etag = try CMessageReader.string(_c.etag, field: "etag")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -277,9 +277,9 @@ public struct Clinic_Patients_V1_RetractRecordEntryRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__RetractRecordEntryRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.entryId = try CMessageReader.string(_c.entry_id)
-        self.reason = try CMessageReader.string(_c.reason)
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.entryId = try CMessageReader.string(_c.entry_id, field: "entry_id")
+        self.reason = try CMessageReader.string(_c.reason, field: "reason")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -319,8 +319,8 @@ public struct Clinic_Patients_V1_ListRecordEntriesRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListRecordEntriesRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.kinds = try CMessageReader.array(count: _c.n_kinds, _c.kinds) { (element: Clinic__Patients__V1__RecordEntryKind) throws(ProtoError) in
             Clinic_Patients_V1_RecordEntryKind(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
@@ -328,7 +328,7 @@ public struct Clinic_Patients_V1_ListRecordEntriesRequest: ProtoMessage {
             Clinic_Patients_V1_RecordEntryStatus(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
         self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token)
+        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -339,16 +339,16 @@ public struct Clinic_Patients_V1_ListRecordEntriesRequest: ProtoMessage {
         _c.pointee.n_kinds = self.kinds.count
         if !self.kinds.isEmpty {
             let elements = arena.allocate(Clinic__Patients__V1__RecordEntryKind.self, count: self.kinds.count)
-            for (index, element) in self.kinds.enumerated() {
-                elements[index] = Clinic__Patients__V1__RecordEntryKind(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            for index in self.kinds.indices {
+                elements[index] = Clinic__Patients__V1__RecordEntryKind(rawValue: .init(truncatingIfNeeded: self.kinds[index].protoNumber))
             }
             _c.pointee.kinds = elements
         }
         _c.pointee.n_statuses = self.statuses.count
         if !self.statuses.isEmpty {
             let elements = arena.allocate(Clinic__Patients__V1__RecordEntryStatus.self, count: self.statuses.count)
-            for (index, element) in self.statuses.enumerated() {
-                elements[index] = Clinic__Patients__V1__RecordEntryStatus(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            for index in self.statuses.indices {
+                elements[index] = Clinic__Patients__V1__RecordEntryStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
             }
             _c.pointee.statuses = elements
         }
@@ -380,7 +380,7 @@ public struct Clinic_Patients_V1_ListRecordEntriesResponse: ProtoMessage {
         self.entries = try CMessageReader.array(count: _c.n_entries, _c.entries) { (element: UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Patients_V1_RecordEntry.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token)
+        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -389,8 +389,8 @@ public struct Clinic_Patients_V1_ListRecordEntriesResponse: ProtoMessage {
         _c.pointee.n_entries = self.entries.count
         if !self.entries.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>?.self, count: self.entries.count)
-            for (index, element) in self.entries.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Patients__V1__RecordEntry.self)
+            for index in self.entries.indices {
+                elements[index] = try arena.message(self.entries[index], as: Clinic__Patients__V1__RecordEntry.self)
             }
             _c.pointee.entries = elements
         }
@@ -426,14 +426,14 @@ public struct Clinic_Patients_V1_ListRecordHistoryRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListRecordHistoryRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
-        self.entryId = try CMessageReader.string(_c.entry_id)
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.entryId = try CMessageReader.string(_c.entry_id, field: "entry_id")
         if _c.interval != nil {
             self.interval = try CMessageReader.message(UnsafeRawPointer(_c.interval), as: Clinic_Common_V1_Interval.self)
         }
         self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token)
+        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -473,7 +473,7 @@ public struct Clinic_Patients_V1_ListRecordHistoryResponse: ProtoMessage {
         self.events = try CMessageReader.array(count: _c.n_events, _c.events) { (element: UnsafeMutablePointer<Clinic__Patients__V1__RecordHistoryEvent>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Patients_V1_RecordHistoryEvent.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token)
+        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -482,8 +482,8 @@ public struct Clinic_Patients_V1_ListRecordHistoryResponse: ProtoMessage {
         _c.pointee.n_events = self.events.count
         if !self.events.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__RecordHistoryEvent>?.self, count: self.events.count)
-            for (index, element) in self.events.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Patients__V1__RecordHistoryEvent.self)
+            for index in self.events.indices {
+                elements[index] = try arena.message(self.events[index], as: Clinic__Patients__V1__RecordHistoryEvent.self)
             }
             _c.pointee.events = elements
         }
@@ -524,16 +524,16 @@ public struct Clinic_Patients_V1_DocumentUploadHeader: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DocumentUploadHeader.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.file != nil {
             self.file = try CMessageReader.message(UnsafeRawPointer(_c.file), as: Clinic_Common_V1_FileInfo.self)
         }
         self.category = Clinic_Patients_V1_DocumentCategory(protoNumber: Int32(truncatingIfNeeded: _c.category.rawValue))
-        self.title = try CMessageReader.string(_c.title)
-        self.description = try CMessageReader.string(_c.description)
-        self.consultationId = try CMessageReader.string(_c.consultation_id)
-        self.requestId = try CMessageReader.string(_c.request_id)
+        self.title = try CMessageReader.string(_c.title, field: "title")
+        self.description = try CMessageReader.string(_c.description, field: "description")
+        self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
+        self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -623,9 +623,9 @@ public struct Clinic_Patients_V1_GetDocumentRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__GetDocumentRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.documentId = try CMessageReader.string(_c.document_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.documentId = try CMessageReader.string(_c.document_id, field: "document_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -661,9 +661,9 @@ public struct Clinic_Patients_V1_DownloadDocumentRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DownloadDocumentRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.documentId = try CMessageReader.string(_c.document_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.documentId = try CMessageReader.string(_c.document_id, field: "document_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.readOffset = _c.read_offset
         unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -756,13 +756,13 @@ public struct Clinic_Patients_V1_ListDocumentsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListDocumentsRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.category = Clinic_Patients_V1_DocumentCategory(protoNumber: Int32(truncatingIfNeeded: _c.category.rawValue))
-        self.consultationId = try CMessageReader.string(_c.consultation_id)
+        self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         self.showDeleted = _c.show_deleted != 0
         self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token)
+        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -801,7 +801,7 @@ public struct Clinic_Patients_V1_ListDocumentsResponse: ProtoMessage {
         self.documents = try CMessageReader.array(count: _c.n_documents, _c.documents) { (element: UnsafeMutablePointer<Clinic__Patients__V1__MedicalDocument>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Patients_V1_MedicalDocument.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token)
+        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -810,8 +810,8 @@ public struct Clinic_Patients_V1_ListDocumentsResponse: ProtoMessage {
         _c.pointee.n_documents = self.documents.count
         if !self.documents.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__MedicalDocument>?.self, count: self.documents.count)
-            for (index, element) in self.documents.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Patients__V1__MedicalDocument.self)
+            for index in self.documents.indices {
+                elements[index] = try arena.message(self.documents[index], as: Clinic__Patients__V1__MedicalDocument.self)
             }
             _c.pointee.documents = elements
         }
@@ -841,9 +841,9 @@ public struct Clinic_Patients_V1_DeleteDocumentRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DeleteDocumentRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.documentId = try CMessageReader.string(_c.document_id)
-        self.reason = try CMessageReader.string(_c.reason)
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.documentId = try CMessageReader.string(_c.document_id, field: "document_id")
+        self.reason = try CMessageReader.string(_c.reason, field: "reason")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -887,9 +887,9 @@ public struct Clinic_Patients_V1_ListAuditEventsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListAuditEventsRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.actorAccountId = try CMessageReader.string(_c.actor_account_id)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.actorAccountId = try CMessageReader.string(_c.actor_account_id, field: "actor_account_id")
         self.actions = try CMessageReader.array(count: _c.n_actions, _c.actions) { (element: Clinic__Patients__V1__AuditAction) throws(ProtoError) in
             Clinic_Patients_V1_AuditAction(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
@@ -898,7 +898,7 @@ public struct Clinic_Patients_V1_ListAuditEventsRequest: ProtoMessage {
             self.interval = try CMessageReader.message(UnsafeRawPointer(_c.interval), as: Clinic_Common_V1_Interval.self)
         }
         self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token)
+        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -910,8 +910,8 @@ public struct Clinic_Patients_V1_ListAuditEventsRequest: ProtoMessage {
         _c.pointee.n_actions = self.actions.count
         if !self.actions.isEmpty {
             let elements = arena.allocate(Clinic__Patients__V1__AuditAction.self, count: self.actions.count)
-            for (index, element) in self.actions.enumerated() {
-                elements[index] = Clinic__Patients__V1__AuditAction(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            for index in self.actions.indices {
+                elements[index] = Clinic__Patients__V1__AuditAction(rawValue: .init(truncatingIfNeeded: self.actions[index].protoNumber))
             }
             _c.pointee.actions = elements
         }
@@ -947,7 +947,7 @@ public struct Clinic_Patients_V1_ListAuditEventsResponse: ProtoMessage {
         self.events = try CMessageReader.array(count: _c.n_events, _c.events) { (element: UnsafeMutablePointer<Clinic__Patients__V1__AuditEvent>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Patients_V1_AuditEvent.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token)
+        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -956,8 +956,8 @@ public struct Clinic_Patients_V1_ListAuditEventsResponse: ProtoMessage {
         _c.pointee.n_events = self.events.count
         if !self.events.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__AuditEvent>?.self, count: self.events.count)
-            for (index, element) in self.events.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Patients__V1__AuditEvent.self)
+            for index in self.events.indices {
+                elements[index] = try arena.message(self.events[index], as: Clinic__Patients__V1__AuditEvent.self)
             }
             _c.pointee.events = elements
         }

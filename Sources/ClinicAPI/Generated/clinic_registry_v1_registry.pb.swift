@@ -46,21 +46,21 @@ public struct Clinic_Registry_V1_ServiceInstance: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__ServiceInstance.self).pointee
-        self.instanceId = try CMessageReader.string(_c.instance_id)
-        self.serviceName = try CMessageReader.string(_c.service_name)
+        self.instanceId = try CMessageReader.string(_c.instance_id, field: "instance_id")
+        self.serviceName = try CMessageReader.string(_c.service_name, field: "service_name")
         self.rpcServices = try CMessageReader.array(count: _c.n_rpc_services, _c.rpc_services) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
-            try CMessageReader.string(element)
+            try CMessageReader.string(element, field: "rpc_services")
         }
-        self.host = try CMessageReader.string(_c.host)
+        self.host = try CMessageReader.string(_c.host, field: "host")
         self.port = _c.port
-        self.tlsServerName = try CMessageReader.string(_c.tls_server_name)
+        self.tlsServerName = try CMessageReader.string(_c.tls_server_name, field: "tls_server_name")
         if _c.n_metadata > 0 {
             var map: [String: String] = [:]
             map.reserveCapacity(_c.n_metadata)
             for index in 0..<_c.n_metadata {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.metadata[index]!.pointee
-                map[try CMessageReader.string(entry.key)] = try CMessageReader.string(entry.value)
+                map[try CMessageReader.string(entry.key, field: "key")] = try CMessageReader.string(entry.value, field: "value")
             }
             self.metadata = map
         }
@@ -84,8 +84,8 @@ public struct Clinic_Registry_V1_ServiceInstance: ProtoMessage {
         _c.pointee.n_rpc_services = self.rpcServices.count
         if !self.rpcServices.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.rpcServices.count)
-            for (index, element) in self.rpcServices.enumerated() {
-                elements[index] = try arena.cString(element)
+            for index in self.rpcServices.indices {
+                elements[index] = try arena.cString(self.rpcServices[index])
             }
             _c.pointee.rpc_services = elements
         }
@@ -179,7 +179,7 @@ public struct Clinic_Registry_V1_RegisterInstanceResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__RegisterInstanceResponse.self).pointee
-        self.leaseId = try CMessageReader.string(_c.lease_id)
+        self.leaseId = try CMessageReader.string(_c.lease_id, field: "lease_id")
         if _c.ttl != nil {
             self.ttl = try CMessageReader.message(UnsafeRawPointer(_c.ttl), as: Google_Protobuf_Duration.self)
         }
@@ -221,7 +221,7 @@ public struct Clinic_Registry_V1_HeartbeatRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__HeartbeatRequest.self).pointee
-        self.leaseId = try CMessageReader.string(_c.lease_id)
+        self.leaseId = try CMessageReader.string(_c.lease_id, field: "lease_id")
         self.state = Clinic_Registry_V1_ServingState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
         unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -291,7 +291,7 @@ public struct Clinic_Registry_V1_DeregisterInstanceRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__DeregisterInstanceRequest.self).pointee
-        self.leaseId = try CMessageReader.string(_c.lease_id)
+        self.leaseId = try CMessageReader.string(_c.lease_id, field: "lease_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -347,7 +347,7 @@ public struct Clinic_Registry_V1_ResolveServiceRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__ResolveServiceRequest.self).pointee
-        self.rpcService = try CMessageReader.string(_c.rpc_service)
+        self.rpcService = try CMessageReader.string(_c.rpc_service, field: "rpc_service")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -389,8 +389,8 @@ public struct Clinic_Registry_V1_ResolveServiceResponse: ProtoMessage {
         _c.pointee.n_instances = self.instances.count
         if !self.instances.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>?.self, count: self.instances.count)
-            for (index, element) in self.instances.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Registry__V1__ServiceInstance.self)
+            for index in self.instances.indices {
+                elements[index] = try arena.message(self.instances[index], as: Clinic__Registry__V1__ServiceInstance.self)
             }
             _c.pointee.instances = elements
         }
@@ -418,7 +418,7 @@ public struct Clinic_Registry_V1_WatchServiceRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__WatchServiceRequest.self).pointee
-        self.rpcService = try CMessageReader.string(_c.rpc_service)
+        self.rpcService = try CMessageReader.string(_c.rpc_service, field: "rpc_service")
         self.includeUnhealthy = _c.include_unhealthy != 0
         unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -466,8 +466,8 @@ public struct Clinic_Registry_V1_WatchServiceResponse: ProtoMessage {
         _c.pointee.n_instances = self.instances.count
         if !self.instances.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>?.self, count: self.instances.count)
-            for (index, element) in self.instances.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Registry__V1__ServiceInstance.self)
+            for index in self.instances.indices {
+                elements[index] = try arena.message(self.instances[index], as: Clinic__Registry__V1__ServiceInstance.self)
             }
             _c.pointee.instances = elements
         }
@@ -497,9 +497,9 @@ public struct Clinic_Registry_V1_ListInstancesRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__ListInstancesRequest.self).pointee
-        self.serviceName = try CMessageReader.string(_c.service_name)
+        self.serviceName = try CMessageReader.string(_c.service_name, field: "service_name")
         self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token)
+        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -534,7 +534,7 @@ public struct Clinic_Registry_V1_ListInstancesResponse: ProtoMessage {
         self.instances = try CMessageReader.array(count: _c.n_instances, _c.instances) { (element: UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Registry_V1_ServiceInstance.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token)
+        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -543,8 +543,8 @@ public struct Clinic_Registry_V1_ListInstancesResponse: ProtoMessage {
         _c.pointee.n_instances = self.instances.count
         if !self.instances.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>?.self, count: self.instances.count)
-            for (index, element) in self.instances.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Registry__V1__ServiceInstance.self)
+            for index in self.instances.indices {
+                elements[index] = try arena.message(self.instances[index], as: Clinic__Registry__V1__ServiceInstance.self)
             }
             _c.pointee.instances = elements
         }

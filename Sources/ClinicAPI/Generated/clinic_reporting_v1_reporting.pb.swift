@@ -35,7 +35,7 @@ public struct Clinic_Reporting_V1_GetAppointmentStatisticsRequest: ProtoMessage 
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetAppointmentStatisticsRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.date_range != nil {
             self.dateRange = try CMessageReader.message(UnsafeRawPointer(_c.date_range), as: Clinic_Common_V1_DateRange.self)
         }
@@ -44,9 +44,9 @@ public struct Clinic_Reporting_V1_GetAppointmentStatisticsRequest: ProtoMessage 
             Clinic_Reporting_V1_AppointmentDimension(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
         self.doctorIds = try CMessageReader.array(count: _c.n_doctor_ids, _c.doctor_ids) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
-            try CMessageReader.string(element)
+            try CMessageReader.string(element, field: "doctor_ids")
         }
-        self.specialtyCode = try CMessageReader.string(_c.specialty_code)
+        self.specialtyCode = try CMessageReader.string(_c.specialty_code, field: "specialty_code")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -60,16 +60,16 @@ public struct Clinic_Reporting_V1_GetAppointmentStatisticsRequest: ProtoMessage 
         _c.pointee.n_group_by = self.groupBy.count
         if !self.groupBy.isEmpty {
             let elements = arena.allocate(Clinic__Reporting__V1__AppointmentDimension.self, count: self.groupBy.count)
-            for (index, element) in self.groupBy.enumerated() {
-                elements[index] = Clinic__Reporting__V1__AppointmentDimension(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            for index in self.groupBy.indices {
+                elements[index] = Clinic__Reporting__V1__AppointmentDimension(rawValue: .init(truncatingIfNeeded: self.groupBy[index].protoNumber))
             }
             _c.pointee.group_by = elements
         }
         _c.pointee.n_doctor_ids = self.doctorIds.count
         if !self.doctorIds.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.doctorIds.count)
-            for (index, element) in self.doctorIds.enumerated() {
-                elements[index] = try arena.cString(element)
+            for index in self.doctorIds.indices {
+                elements[index] = try arena.cString(self.doctorIds[index])
             }
             _c.pointee.doctor_ids = elements
         }
@@ -107,7 +107,7 @@ public struct Clinic_Reporting_V1_GetAppointmentStatisticsResponse: ProtoMessage
         if _c.total != nil {
             self.total = try CMessageReader.message(UnsafeRawPointer(_c.total), as: Clinic_Reporting_V1_AppointmentStatisticsRow.self)
         }
-        self.timeZone = try CMessageReader.string(_c.time_zone)
+        self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
         if _c.data_time != nil {
             self.dataTime = try CMessageReader.message(UnsafeRawPointer(_c.data_time), as: Google_Protobuf_Timestamp.self)
         }
@@ -119,8 +119,8 @@ public struct Clinic_Reporting_V1_GetAppointmentStatisticsResponse: ProtoMessage
         _c.pointee.n_rows = self.rows.count
         if !self.rows.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Reporting__V1__AppointmentStatisticsRow>?.self, count: self.rows.count)
-            for (index, element) in self.rows.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Reporting__V1__AppointmentStatisticsRow.self)
+            for index in self.rows.indices {
+                elements[index] = try arena.message(self.rows[index], as: Clinic__Reporting__V1__AppointmentStatisticsRow.self)
             }
             _c.pointee.rows = elements
         }
@@ -181,9 +181,9 @@ public struct Clinic_Reporting_V1_AppointmentStatisticsRow: ProtoMessage {
         if _c.period_start != nil {
             self.periodStart = try CMessageReader.message(UnsafeRawPointer(_c.period_start), as: Clinic_Common_V1_Date.self)
         }
-        self.doctorId = try CMessageReader.string(_c.doctor_id)
-        self.doctorDisplayName = try CMessageReader.string(_c.doctor_display_name)
-        self.specialtyCode = try CMessageReader.string(_c.specialty_code)
+        self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
+        self.doctorDisplayName = try CMessageReader.string(_c.doctor_display_name, field: "doctor_display_name")
+        self.specialtyCode = try CMessageReader.string(_c.specialty_code, field: "specialty_code")
         self.channel = Clinic_Appointments_V1_BookingChannel(protoNumber: Int32(truncatingIfNeeded: _c.channel.rawValue))
         self.totalCount = _c.total_count
         self.proposedCount = _c.proposed_count
@@ -242,7 +242,7 @@ public struct Clinic_Reporting_V1_GetRevenueStatisticsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetRevenueStatisticsRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.date_range != nil {
             self.dateRange = try CMessageReader.message(UnsafeRawPointer(_c.date_range), as: Clinic_Common_V1_DateRange.self)
         }
@@ -290,7 +290,7 @@ public struct Clinic_Reporting_V1_GetRevenueStatisticsResponse: ProtoMessage {
         if _c.total != nil {
             self.total = try CMessageReader.message(UnsafeRawPointer(_c.total), as: Clinic_Reporting_V1_RevenueStatisticsRow.self)
         }
-        self.timeZone = try CMessageReader.string(_c.time_zone)
+        self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
         if _c.data_time != nil {
             self.dataTime = try CMessageReader.message(UnsafeRawPointer(_c.data_time), as: Google_Protobuf_Timestamp.self)
         }
@@ -302,8 +302,8 @@ public struct Clinic_Reporting_V1_GetRevenueStatisticsResponse: ProtoMessage {
         _c.pointee.n_rows = self.rows.count
         if !self.rows.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Reporting__V1__RevenueStatisticsRow>?.self, count: self.rows.count)
-            for (index, element) in self.rows.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Reporting__V1__RevenueStatisticsRow.self)
+            for index in self.rows.indices {
+                elements[index] = try arena.message(self.rows[index], as: Clinic__Reporting__V1__RevenueStatisticsRow.self)
             }
             _c.pointee.rows = elements
         }
@@ -415,7 +415,7 @@ public struct Clinic_Reporting_V1_GetPlatformStatisticsRequest: ProtoMessage {
             self.dateRange = try CMessageReader.message(UnsafeRawPointer(_c.date_range), as: Clinic_Common_V1_DateRange.self)
         }
         self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token)
+        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -454,7 +454,7 @@ public struct Clinic_Reporting_V1_GetPlatformStatisticsResponse: ProtoMessage {
         self.clinics = try CMessageReader.array(count: _c.n_clinics, _c.clinics) { (element: UnsafeMutablePointer<Clinic__Reporting__V1__ClinicStatisticsRow>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Reporting_V1_ClinicStatisticsRow.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token)
+        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         if _c.data_time != nil {
             self.dataTime = try CMessageReader.message(UnsafeRawPointer(_c.data_time), as: Google_Protobuf_Timestamp.self)
         }
@@ -466,8 +466,8 @@ public struct Clinic_Reporting_V1_GetPlatformStatisticsResponse: ProtoMessage {
         _c.pointee.n_clinics = self.clinics.count
         if !self.clinics.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Reporting__V1__ClinicStatisticsRow>?.self, count: self.clinics.count)
-            for (index, element) in self.clinics.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Reporting__V1__ClinicStatisticsRow.self)
+            for index in self.clinics.indices {
+                elements[index] = try arena.message(self.clinics[index], as: Clinic__Reporting__V1__ClinicStatisticsRow.self)
             }
             _c.pointee.clinics = elements
         }
@@ -508,8 +508,8 @@ public struct Clinic_Reporting_V1_ClinicStatisticsRow: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__ClinicStatisticsRow.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
-        self.clinicDisplayName = try CMessageReader.string(_c.clinic_display_name)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.clinicDisplayName = try CMessageReader.string(_c.clinic_display_name, field: "clinic_display_name")
         self.doctorCount = _c.doctor_count
         self.patientCount = _c.patient_count
         self.appointmentCount = _c.appointment_count
@@ -577,21 +577,21 @@ public struct Clinic_Reporting_V1_ExportJob: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__ExportJob.self).pointee
-        self.id = try CMessageReader.string(_c.id)
+        self.id = try CMessageReader.string(_c.id, field: "id")
         self.kind = Clinic_Reporting_V1_ReportKind(protoNumber: Int32(truncatingIfNeeded: _c.kind.rawValue))
         self.format = Clinic_Reporting_V1_ExportFormat(protoNumber: Int32(truncatingIfNeeded: _c.format.rawValue))
         if _c.date_range != nil {
             self.dateRange = try CMessageReader.message(UnsafeRawPointer(_c.date_range), as: Clinic_Common_V1_DateRange.self)
         }
         self.doctorIds = try CMessageReader.array(count: _c.n_doctor_ids, _c.doctor_ids) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
-            try CMessageReader.string(element)
+            try CMessageReader.string(element, field: "doctor_ids")
         }
         self.state = Clinic_Reporting_V1_ExportState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
         self.progressPercent = _c.progress_percent
         if _c.file != nil {
             self.file = try CMessageReader.message(UnsafeRawPointer(_c.file), as: Clinic_Common_V1_FileInfo.self)
         }
-        self.errorMessage = try CMessageReader.string(_c.error_message)
+        self.errorMessage = try CMessageReader.string(_c.error_message, field: "error_message")
         if _c.requester != nil {
             self.requester = try CMessageReader.message(UnsafeRawPointer(_c.requester), as: Clinic_Common_V1_Actor.self)
         }
@@ -618,8 +618,8 @@ public struct Clinic_Reporting_V1_ExportJob: ProtoMessage {
         _c.pointee.n_doctor_ids = self.doctorIds.count
         if !self.doctorIds.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.doctorIds.count)
-            for (index, element) in self.doctorIds.enumerated() {
-                elements[index] = try arena.cString(element)
+            for index in self.doctorIds.indices {
+                elements[index] = try arena.cString(self.doctorIds[index])
             }
             _c.pointee.doctor_ids = elements
         }
@@ -674,17 +674,17 @@ public struct Clinic_Reporting_V1_CreateExportRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__CreateExportRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.kind = Clinic_Reporting_V1_ReportKind(protoNumber: Int32(truncatingIfNeeded: _c.kind.rawValue))
         self.format = Clinic_Reporting_V1_ExportFormat(protoNumber: Int32(truncatingIfNeeded: _c.format.rawValue))
         if _c.date_range != nil {
             self.dateRange = try CMessageReader.message(UnsafeRawPointer(_c.date_range), as: Clinic_Common_V1_DateRange.self)
         }
         self.doctorIds = try CMessageReader.array(count: _c.n_doctor_ids, _c.doctor_ids) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
-            try CMessageReader.string(element)
+            try CMessageReader.string(element, field: "doctor_ids")
         }
-        self.languageCode = try CMessageReader.string(_c.language_code)
-        self.requestId = try CMessageReader.string(_c.request_id)
+        self.languageCode = try CMessageReader.string(_c.language_code, field: "language_code")
+        self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -699,8 +699,8 @@ public struct Clinic_Reporting_V1_CreateExportRequest: ProtoMessage {
         _c.pointee.n_doctor_ids = self.doctorIds.count
         if !self.doctorIds.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.doctorIds.count)
-            for (index, element) in self.doctorIds.enumerated() {
-                elements[index] = try arena.cString(element)
+            for index in self.doctorIds.indices {
+                elements[index] = try arena.cString(self.doctorIds[index])
             }
             _c.pointee.doctor_ids = elements
         }
@@ -729,8 +729,8 @@ public struct Clinic_Reporting_V1_GetExportRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetExportRequest.self).pointee
-        self.exportId = try CMessageReader.string(_c.export_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.exportId = try CMessageReader.string(_c.export_id, field: "export_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -765,12 +765,12 @@ public struct Clinic_Reporting_V1_ListExportsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__ListExportsRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.states = try CMessageReader.array(count: _c.n_states, _c.states) { (element: Clinic__Reporting__V1__ExportState) throws(ProtoError) in
             Clinic_Reporting_V1_ExportState(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
         self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token)
+        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -780,8 +780,8 @@ public struct Clinic_Reporting_V1_ListExportsRequest: ProtoMessage {
         _c.pointee.n_states = self.states.count
         if !self.states.isEmpty {
             let elements = arena.allocate(Clinic__Reporting__V1__ExportState.self, count: self.states.count)
-            for (index, element) in self.states.enumerated() {
-                elements[index] = Clinic__Reporting__V1__ExportState(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            for index in self.states.indices {
+                elements[index] = Clinic__Reporting__V1__ExportState(rawValue: .init(truncatingIfNeeded: self.states[index].protoNumber))
             }
             _c.pointee.states = elements
         }
@@ -813,7 +813,7 @@ public struct Clinic_Reporting_V1_ListExportsResponse: ProtoMessage {
         self.exports = try CMessageReader.array(count: _c.n_exports, _c.exports) { (element: UnsafeMutablePointer<Clinic__Reporting__V1__ExportJob>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Reporting_V1_ExportJob.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token)
+        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -822,8 +822,8 @@ public struct Clinic_Reporting_V1_ListExportsResponse: ProtoMessage {
         _c.pointee.n_exports = self.exports.count
         if !self.exports.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Reporting__V1__ExportJob>?.self, count: self.exports.count)
-            for (index, element) in self.exports.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Reporting__V1__ExportJob.self)
+            for index in self.exports.indices {
+                elements[index] = try arena.message(self.exports[index], as: Clinic__Reporting__V1__ExportJob.self)
             }
             _c.pointee.exports = elements
         }
@@ -851,8 +851,8 @@ public struct Clinic_Reporting_V1_CancelExportRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__CancelExportRequest.self).pointee
-        self.exportId = try CMessageReader.string(_c.export_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.exportId = try CMessageReader.string(_c.export_id, field: "export_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -883,8 +883,8 @@ public struct Clinic_Reporting_V1_DeleteExportRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__DeleteExportRequest.self).pointee
-        self.exportId = try CMessageReader.string(_c.export_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.exportId = try CMessageReader.string(_c.export_id, field: "export_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -917,8 +917,8 @@ public struct Clinic_Reporting_V1_DownloadExportRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__DownloadExportRequest.self).pointee
-        self.exportId = try CMessageReader.string(_c.export_id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
+        self.exportId = try CMessageReader.string(_c.export_id, field: "export_id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.readOffset = _c.read_offset
         unknownFields = CMessageReader.unknownFields(pointer)
     }

@@ -27,7 +27,7 @@ public struct Clinic_Rpc_V1_CallStart: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__CallStart.self).pointee
-        self.method = try CMessageReader.string(_c.method)
+        self.method = try CMessageReader.string(_c.method, field: "method")
         if _c._timeout_micros_case.rawValue == 2 {
             self.timeoutMicros = _c.timeout_micros
         }
@@ -79,8 +79,8 @@ public struct Clinic_Rpc_V1_Metadata: ProtoMessage {
         _c.pointee.n_entries = self.entries.count
         if !self.entries.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Rpc__V1__MetadataEntry>?.self, count: self.entries.count)
-            for (index, element) in self.entries.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Rpc__V1__MetadataEntry.self)
+            for index in self.entries.indices {
+                elements[index] = try arena.message(self.entries[index], as: Clinic__Rpc__V1__MetadataEntry.self)
             }
             _c.pointee.entries = elements
         }
@@ -114,9 +114,9 @@ public struct Clinic_Rpc_V1_MetadataEntry: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__MetadataEntry.self).pointee
-        self.key = try CMessageReader.string(_c.key)
+        self.key = try CMessageReader.string(_c.key, field: "key")
         switch _c.value_case.rawValue {
-        case 2: self.value = .text(try CMessageReader.string(_c.text))
+        case 2: self.value = .text(try CMessageReader.string(_c.text, field: "text"))
         case 3: self.value = .binary(CMessageReader.bytes(count: _c.binary.len, data: _c.binary.data))
         default: self.value = nil
         }
@@ -204,7 +204,7 @@ public struct Clinic_Rpc_V1_Status: ProtoMessage {
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__Status.self).pointee
         self.code = _c.code
-        self.message = try CMessageReader.string(_c.message)
+        self.message = try CMessageReader.string(_c.message, field: "message")
         self.details = try CMessageReader.array(count: _c.n_details, _c.details) { (element: UnsafeMutablePointer<Google__Protobuf__Any>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Google_Protobuf_Any.self)
         }
@@ -218,8 +218,8 @@ public struct Clinic_Rpc_V1_Status: ProtoMessage {
         _c.pointee.n_details = self.details.count
         if !self.details.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Any>?.self, count: self.details.count)
-            for (index, element) in self.details.enumerated() {
-                elements[index] = try arena.message(element, as: Google__Protobuf__Any.self)
+            for index in self.details.indices {
+                elements[index] = try arena.message(self.details[index], as: Google__Protobuf__Any.self)
             }
             _c.pointee.details = elements
         }
@@ -248,15 +248,15 @@ public struct Clinic_Rpc_V1_ErrorInfo: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__ErrorInfo.self).pointee
-        self.reason = try CMessageReader.string(_c.reason)
-        self.domain = try CMessageReader.string(_c.domain)
+        self.reason = try CMessageReader.string(_c.reason, field: "reason")
+        self.domain = try CMessageReader.string(_c.domain, field: "domain")
         if _c.n_metadata > 0 {
             var map: [String: String] = [:]
             map.reserveCapacity(_c.n_metadata)
             for index in 0..<_c.n_metadata {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.metadata[index]!.pointee
-                map[try CMessageReader.string(entry.key)] = try CMessageReader.string(entry.value)
+                map[try CMessageReader.string(entry.key, field: "key")] = try CMessageReader.string(entry.value, field: "value")
             }
             self.metadata = map
         }
@@ -341,8 +341,8 @@ public struct Clinic_Rpc_V1_QuotaFailure: ProtoMessage {
         _c.pointee.n_violations = self.violations.count
         if !self.violations.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Rpc__V1__QuotaFailure__Violation>?.self, count: self.violations.count)
-            for (index, element) in self.violations.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Rpc__V1__QuotaFailure__Violation.self)
+            for index in self.violations.indices {
+                elements[index] = try arena.message(self.violations[index], as: Clinic__Rpc__V1__QuotaFailure__Violation.self)
             }
             _c.pointee.violations = elements
         }
@@ -366,8 +366,8 @@ public struct Clinic_Rpc_V1_QuotaFailure: ProtoMessage {
 
         public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
             let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__QuotaFailure__Violation.self).pointee
-            self.subject = try CMessageReader.string(_c.subject)
-            self.description = try CMessageReader.string(_c.description)
+            self.subject = try CMessageReader.string(_c.subject, field: "subject")
+            self.description = try CMessageReader.string(_c.description, field: "description")
             unknownFields = CMessageReader.unknownFields(pointer)
         }
 
@@ -407,8 +407,8 @@ public struct Clinic_Rpc_V1_PreconditionFailure: ProtoMessage {
         _c.pointee.n_violations = self.violations.count
         if !self.violations.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Rpc__V1__PreconditionFailure__Violation>?.self, count: self.violations.count)
-            for (index, element) in self.violations.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Rpc__V1__PreconditionFailure__Violation.self)
+            for index in self.violations.indices {
+                elements[index] = try arena.message(self.violations[index], as: Clinic__Rpc__V1__PreconditionFailure__Violation.self)
             }
             _c.pointee.violations = elements
         }
@@ -433,9 +433,9 @@ public struct Clinic_Rpc_V1_PreconditionFailure: ProtoMessage {
 
         public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
             let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__PreconditionFailure__Violation.self).pointee
-            self.type = try CMessageReader.string(_c.type)
-            self.subject = try CMessageReader.string(_c.subject)
-            self.description = try CMessageReader.string(_c.description)
+            self.type = try CMessageReader.string(_c.type, field: "type")
+            self.subject = try CMessageReader.string(_c.subject, field: "subject")
+            self.description = try CMessageReader.string(_c.description, field: "description")
             unknownFields = CMessageReader.unknownFields(pointer)
         }
 
@@ -476,8 +476,8 @@ public struct Clinic_Rpc_V1_BadRequest: ProtoMessage {
         _c.pointee.n_field_violations = self.fieldViolations.count
         if !self.fieldViolations.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Rpc__V1__BadRequest__FieldViolation>?.self, count: self.fieldViolations.count)
-            for (index, element) in self.fieldViolations.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Rpc__V1__BadRequest__FieldViolation.self)
+            for index in self.fieldViolations.indices {
+                elements[index] = try arena.message(self.fieldViolations[index], as: Clinic__Rpc__V1__BadRequest__FieldViolation.self)
             }
             _c.pointee.field_violations = elements
         }
@@ -504,9 +504,9 @@ public struct Clinic_Rpc_V1_BadRequest: ProtoMessage {
 
         public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
             let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__BadRequest__FieldViolation.self).pointee
-            self.field = try CMessageReader.string(_c.field)
-            self.description = try CMessageReader.string(_c.description)
-            self.reason = try CMessageReader.string(_c.reason)
+            self.field = try CMessageReader.string(_c.field, field: "field")
+            self.description = try CMessageReader.string(_c.description, field: "description")
+            self.reason = try CMessageReader.string(_c.reason, field: "reason")
             if _c.localized_message != nil {
                 self.localizedMessage = try CMessageReader.message(UnsafeRawPointer(_c.localized_message), as: Clinic_Rpc_V1_LocalizedMessage.self)
             }
@@ -544,8 +544,8 @@ public struct Clinic_Rpc_V1_RequestInfo: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__RequestInfo.self).pointee
-        self.requestId = try CMessageReader.string(_c.request_id)
-        self.servingData = try CMessageReader.string(_c.serving_data)
+        self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
+        self.servingData = try CMessageReader.string(_c.serving_data, field: "serving_data")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -577,10 +577,10 @@ public struct Clinic_Rpc_V1_ResourceInfo: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__ResourceInfo.self).pointee
-        self.resourceType = try CMessageReader.string(_c.resource_type)
-        self.resourceName = try CMessageReader.string(_c.resource_name)
-        self.owner = try CMessageReader.string(_c.owner)
-        self.description = try CMessageReader.string(_c.description)
+        self.resourceType = try CMessageReader.string(_c.resource_type, field: "resource_type")
+        self.resourceName = try CMessageReader.string(_c.resource_name, field: "resource_name")
+        self.owner = try CMessageReader.string(_c.owner, field: "owner")
+        self.description = try CMessageReader.string(_c.description, field: "description")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -612,8 +612,8 @@ public struct Clinic_Rpc_V1_LocalizedMessage: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__LocalizedMessage.self).pointee
-        self.locale = try CMessageReader.string(_c.locale)
-        self.message = try CMessageReader.string(_c.message)
+        self.locale = try CMessageReader.string(_c.locale, field: "locale")
+        self.message = try CMessageReader.string(_c.message, field: "message")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 

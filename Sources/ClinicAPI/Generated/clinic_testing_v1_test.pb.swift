@@ -61,7 +61,7 @@ public struct Clinic_Testing_V1_EchoStatus: ProtoMessage {
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__EchoStatus.self).pointee
         self.code = _c.code
-        self.message = try CMessageReader.string(_c.message)
+        self.message = try CMessageReader.string(_c.message, field: "message")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -177,10 +177,10 @@ public struct Clinic_Testing_V1_SimpleResponse: ProtoMessage {
         if _c.payload != nil {
             self.payload = try CMessageReader.message(UnsafeRawPointer(_c.payload), as: Clinic_Testing_V1_Payload.self)
         }
-        self.username = try CMessageReader.string(_c.username)
-        self.oauthScope = try CMessageReader.string(_c.oauth_scope)
-        self.serverId = try CMessageReader.string(_c.server_id)
-        self.hostname = try CMessageReader.string(_c.hostname)
+        self.username = try CMessageReader.string(_c.username, field: "username")
+        self.oauthScope = try CMessageReader.string(_c.oauth_scope, field: "oauth_scope")
+        self.serverId = try CMessageReader.string(_c.server_id, field: "server_id")
+        self.hostname = try CMessageReader.string(_c.hostname, field: "hostname")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -347,8 +347,8 @@ public struct Clinic_Testing_V1_StreamingOutputCallRequest: ProtoMessage {
         _c.pointee.n_response_parameters = self.responseParameters.count
         if !self.responseParameters.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Testing__V1__ResponseParameters>?.self, count: self.responseParameters.count)
-            for (index, element) in self.responseParameters.enumerated() {
-                elements[index] = try arena.message(element, as: Clinic__Testing__V1__ResponseParameters.self)
+            for index in self.responseParameters.indices {
+                elements[index] = try arena.message(self.responseParameters[index], as: Clinic__Testing__V1__ResponseParameters.self)
             }
             _c.pointee.response_parameters = elements
         }

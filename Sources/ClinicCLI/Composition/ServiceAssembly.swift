@@ -27,7 +27,7 @@ enum ServiceAssembly {
                 trust: ServiceTrust.platformServices.adding("edge", "cli"))
             return HostedService(
                 services: [registry], interceptors: [interceptor], background: [{ await registry.run() }],
-                close: { registry.finishWatches() })
+                draining: { registry.finishWatches() })
         case .auth:
             var settings = AuthConfiguration(dataDirectory: configuration.dataDirectory)
             settings.logger = logger

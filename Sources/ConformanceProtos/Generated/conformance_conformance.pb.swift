@@ -24,7 +24,7 @@ public struct Conformance_FailureSet: ProtoMessage {
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Conformance__FailureSet.self).pointee
         self.failure = try CMessageReader.array(count: _c.n_failure, _c.failure) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
-            try CMessageReader.string(element)
+            try CMessageReader.string(element, field: "failure")
         }
         unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -34,8 +34,8 @@ public struct Conformance_FailureSet: ProtoMessage {
         _c.pointee.n_failure = self.failure.count
         if !self.failure.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.failure.count)
-            for (index, element) in self.failure.enumerated() {
-                elements[index] = try arena.cString(element)
+            for index in self.failure.indices {
+                elements[index] = try arena.cString(self.failure[index])
             }
             _c.pointee.failure = elements
         }
@@ -94,7 +94,7 @@ public struct Conformance_ConformanceRequest: ProtoMessage {
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Conformance__ConformanceRequest.self).pointee
         self.requestedOutputFormat = Conformance_WireFormat(protoNumber: Int32(truncatingIfNeeded: _c.requested_output_format.rawValue))
-        self.messageType = try CMessageReader.string(_c.message_type)
+        self.messageType = try CMessageReader.string(_c.message_type, field: "message_type")
         self.testCategory = Conformance_TestCategory(protoNumber: Int32(truncatingIfNeeded: _c.test_category.rawValue))
         if _c.jspb_encoding_options != nil {
             self.jspbEncodingOptions = try CMessageReader.message(UnsafeRawPointer(_c.jspb_encoding_options), as: Conformance_JspbEncodingConfig.self)
@@ -102,9 +102,9 @@ public struct Conformance_ConformanceRequest: ProtoMessage {
         self.printUnknownFields = _c.print_unknown_fields != 0
         switch _c.payload_case.rawValue {
         case 1: self.payload = .protobufPayload(CMessageReader.bytes(count: _c.protobuf_payload.len, data: _c.protobuf_payload.data))
-        case 2: self.payload = .jsonPayload(try CMessageReader.string(_c.json_payload))
-        case 7: self.payload = .jspbPayload(try CMessageReader.string(_c.jspb_payload))
-        case 8: self.payload = .textPayload(try CMessageReader.string(_c.text_payload))
+        case 2: self.payload = .jsonPayload(try CMessageReader.string(_c.json_payload, field: "json_payload"))
+        case 7: self.payload = .jspbPayload(try CMessageReader.string(_c.jspb_payload, field: "jspb_payload"))
+        case 8: self.payload = .textPayload(try CMessageReader.string(_c.text_payload, field: "text_payload"))
         default: self.payload = nil
         }
         unknownFields = CMessageReader.unknownFields(pointer)
@@ -190,14 +190,14 @@ public struct Conformance_ConformanceResponse: ProtoMessage {
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Conformance__ConformanceResponse.self).pointee
         switch _c.result_case.rawValue {
-        case 1: self.result = .parseError(try CMessageReader.string(_c.parse_error))
-        case 6: self.result = .serializeError(try CMessageReader.string(_c.serialize_error))
-        case 2: self.result = .runtimeError(try CMessageReader.string(_c.runtime_error))
+        case 1: self.result = .parseError(try CMessageReader.string(_c.parse_error, field: "parse_error"))
+        case 6: self.result = .serializeError(try CMessageReader.string(_c.serialize_error, field: "serialize_error"))
+        case 2: self.result = .runtimeError(try CMessageReader.string(_c.runtime_error, field: "runtime_error"))
         case 3: self.result = .protobufPayload(CMessageReader.bytes(count: _c.protobuf_payload.len, data: _c.protobuf_payload.data))
-        case 4: self.result = .jsonPayload(try CMessageReader.string(_c.json_payload))
-        case 5: self.result = .skipped(try CMessageReader.string(_c.skipped))
-        case 7: self.result = .jspbPayload(try CMessageReader.string(_c.jspb_payload))
-        case 8: self.result = .textPayload(try CMessageReader.string(_c.text_payload))
+        case 4: self.result = .jsonPayload(try CMessageReader.string(_c.json_payload, field: "json_payload"))
+        case 5: self.result = .skipped(try CMessageReader.string(_c.skipped, field: "skipped"))
+        case 7: self.result = .jspbPayload(try CMessageReader.string(_c.jspb_payload, field: "jspb_payload"))
+        case 8: self.result = .textPayload(try CMessageReader.string(_c.text_payload, field: "text_payload"))
         default: self.result = nil
         }
         unknownFields = CMessageReader.unknownFields(pointer)

@@ -212,7 +212,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         self.optionalFloat = _c.optional_float
         self.optionalDouble = _c.optional_double
         self.optionalBool = _c.optional_bool != 0
-        self.optionalString = try CMessageReader.string(_c.optional_string)
+        self.optionalString = try CMessageReader.string(_c.optional_string, field: "optional_string")
         self.optionalBytes = CMessageReader.bytes(count: _c.optional_bytes.len, data: _c.optional_bytes.data)
         if _c.optional_nested_message != nil {
             self.optionalNestedMessage = try CMessageReader.message(UnsafeRawPointer(_c.optional_nested_message), as: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedMessage.self)
@@ -223,8 +223,8 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         self.optionalNestedEnum = ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum(protoNumber: Int32(truncatingIfNeeded: _c.optional_nested_enum.rawValue))
         self.optionalForeignEnum = ProtobufTestMessages_Proto3_ForeignEnum(protoNumber: Int32(truncatingIfNeeded: _c.optional_foreign_enum.rawValue))
         self.optionalAliasedEnum = ProtobufTestMessages_Proto3_TestAllTypesProto3.AliasedEnum(protoNumber: Int32(truncatingIfNeeded: _c.optional_aliased_enum.rawValue))
-        self.optionalStringPiece = try CMessageReader.string(_c.optional_string_piece)
-        self.optionalCord = try CMessageReader.string(_c.optional_cord)
+        self.optionalStringPiece = try CMessageReader.string(_c.optional_string_piece, field: "optional_string_piece")
+        self.optionalCord = try CMessageReader.string(_c.optional_cord, field: "optional_cord")
         if _c.recursive_message != nil {
             self.recursiveMessage = try CMessageReader.message(UnsafeRawPointer(_c.recursive_message), as: ProtobufTestMessages_Proto3_TestAllTypesProto3.self)
         }
@@ -244,7 +244,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             element != 0
         }
         self.repeatedString = try CMessageReader.array(count: _c.n_repeated_string, _c.repeated_string) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
-            try CMessageReader.string(element)
+            try CMessageReader.string(element, field: "repeated_string")
         }
         self.repeatedBytes = try CMessageReader.array(count: _c.n_repeated_bytes, _c.repeated_bytes) { (element: ProtobufCBinaryData) throws(ProtoError) in
             CMessageReader.bytes(count: element.len, data: element.data)
@@ -262,10 +262,10 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             ProtobufTestMessages_Proto3_ForeignEnum(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
         self.repeatedStringPiece = try CMessageReader.array(count: _c.n_repeated_string_piece, _c.repeated_string_piece) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
-            try CMessageReader.string(element)
+            try CMessageReader.string(element, field: "repeated_string_piece")
         }
         self.repeatedCord = try CMessageReader.array(count: _c.n_repeated_cord, _c.repeated_cord) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
-            try CMessageReader.string(element)
+            try CMessageReader.string(element, field: "repeated_cord")
         }
         self.packedInt32 = CMessageReader.array(count: _c.n_packed_int32, _c.packed_int32)
         self.packedInt64 = CMessageReader.array(count: _c.n_packed_int64, _c.packed_int64)
@@ -439,7 +439,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             for index in 0..<_c.n_map_string_string {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.map_string_string[index]!.pointee
-                map[try CMessageReader.string(entry.key)] = try CMessageReader.string(entry.value)
+                map[try CMessageReader.string(entry.key, field: "key")] = try CMessageReader.string(entry.value, field: "value")
             }
             self.mapStringString = map
         }
@@ -449,7 +449,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             for index in 0..<_c.n_map_string_bytes {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.map_string_bytes[index]!.pointee
-                map[try CMessageReader.string(entry.key)] = CMessageReader.bytes(count: entry.value.len, data: entry.value.data)
+                map[try CMessageReader.string(entry.key, field: "key")] = CMessageReader.bytes(count: entry.value.len, data: entry.value.data)
             }
             self.mapStringBytes = map
         }
@@ -459,7 +459,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             for index in 0..<_c.n_map_string_nested_message {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.map_string_nested_message[index]!.pointee
-                map[try CMessageReader.string(entry.key)] = try CMessageReader.message(UnsafeRawPointer(entry.value), as: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedMessage.self)
+                map[try CMessageReader.string(entry.key, field: "key")] = try CMessageReader.message(UnsafeRawPointer(entry.value), as: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedMessage.self)
             }
             self.mapStringNestedMessage = map
         }
@@ -469,7 +469,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             for index in 0..<_c.n_map_string_foreign_message {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.map_string_foreign_message[index]!.pointee
-                map[try CMessageReader.string(entry.key)] = try CMessageReader.message(UnsafeRawPointer(entry.value), as: ProtobufTestMessages_Proto3_ForeignMessage.self)
+                map[try CMessageReader.string(entry.key, field: "key")] = try CMessageReader.message(UnsafeRawPointer(entry.value), as: ProtobufTestMessages_Proto3_ForeignMessage.self)
             }
             self.mapStringForeignMessage = map
         }
@@ -479,7 +479,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             for index in 0..<_c.n_map_string_nested_enum {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.map_string_nested_enum[index]!.pointee
-                map[try CMessageReader.string(entry.key)] = ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum(protoNumber: Int32(truncatingIfNeeded: entry.value.rawValue))
+                map[try CMessageReader.string(entry.key, field: "key")] = ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum(protoNumber: Int32(truncatingIfNeeded: entry.value.rawValue))
             }
             self.mapStringNestedEnum = map
         }
@@ -489,7 +489,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             for index in 0..<_c.n_map_string_foreign_enum {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.map_string_foreign_enum[index]!.pointee
-                map[try CMessageReader.string(entry.key)] = ProtobufTestMessages_Proto3_ForeignEnum(protoNumber: Int32(truncatingIfNeeded: entry.value.rawValue))
+                map[try CMessageReader.string(entry.key, field: "key")] = ProtobufTestMessages_Proto3_ForeignEnum(protoNumber: Int32(truncatingIfNeeded: entry.value.rawValue))
             }
             self.mapStringForeignEnum = map
         }
@@ -608,7 +608,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         switch _c.oneof_field_case.rawValue {
         case 111: self.oneofField = .oneofUint32(_c.oneof_uint32)
         case 112: self.oneofField = .oneofNestedMessage(try CMessageReader.message(UnsafeRawPointer(_c.oneof_nested_message), as: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedMessage.self))
-        case 113: self.oneofField = .oneofString(try CMessageReader.string(_c.oneof_string))
+        case 113: self.oneofField = .oneofString(try CMessageReader.string(_c.oneof_string, field: "oneof_string"))
         case 114: self.oneofField = .oneofBytes(CMessageReader.bytes(count: _c.oneof_bytes.len, data: _c.oneof_bytes.data))
         case 115: self.oneofField = .oneofBool(_c.oneof_bool != 0)
         case 116: self.oneofField = .oneofUint64(_c.oneof_uint64)
@@ -682,24 +682,24 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         _c.pointee.n_repeated_bool = self.repeatedBool.count
         if !self.repeatedBool.isEmpty {
             let elements = arena.allocate(protobuf_c_boolean.self, count: self.repeatedBool.count)
-            for (index, element) in self.repeatedBool.enumerated() {
-                elements[index] = element ? 1 : 0
+            for index in self.repeatedBool.indices {
+                elements[index] = self.repeatedBool[index] ? 1 : 0
             }
             _c.pointee.repeated_bool = elements
         }
         _c.pointee.n_repeated_string = self.repeatedString.count
         if !self.repeatedString.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.repeatedString.count)
-            for (index, element) in self.repeatedString.enumerated() {
-                elements[index] = try arena.cString(element)
+            for index in self.repeatedString.indices {
+                elements[index] = try arena.cString(self.repeatedString[index])
             }
             _c.pointee.repeated_string = elements
         }
         _c.pointee.n_repeated_bytes = self.repeatedBytes.count
         if !self.repeatedBytes.isEmpty {
             let elements = arena.allocate(ProtobufCBinaryData.self, count: self.repeatedBytes.count)
-            for (index, element) in self.repeatedBytes.enumerated() {
-                let elementBytes = arena.bytes(element)
+            for index in self.repeatedBytes.indices {
+                let elementBytes = arena.bytes(self.repeatedBytes[index])
                 elements[index] = ProtobufCBinaryData(len: elementBytes.count, data: elementBytes.data)
             }
             _c.pointee.repeated_bytes = elements
@@ -707,48 +707,48 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         _c.pointee.n_repeated_nested_message = self.repeatedNestedMessage.count
         if !self.repeatedNestedMessage.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage>?.self, count: self.repeatedNestedMessage.count)
-            for (index, element) in self.repeatedNestedMessage.enumerated() {
-                elements[index] = try arena.message(element, as: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage.self)
+            for index in self.repeatedNestedMessage.indices {
+                elements[index] = try arena.message(self.repeatedNestedMessage[index], as: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage.self)
             }
             _c.pointee.repeated_nested_message = elements
         }
         _c.pointee.n_repeated_foreign_message = self.repeatedForeignMessage.count
         if !self.repeatedForeignMessage.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__ForeignMessage>?.self, count: self.repeatedForeignMessage.count)
-            for (index, element) in self.repeatedForeignMessage.enumerated() {
-                elements[index] = try arena.message(element, as: ProtobufTestMessages__Proto3__ForeignMessage.self)
+            for index in self.repeatedForeignMessage.indices {
+                elements[index] = try arena.message(self.repeatedForeignMessage[index], as: ProtobufTestMessages__Proto3__ForeignMessage.self)
             }
             _c.pointee.repeated_foreign_message = elements
         }
         _c.pointee.n_repeated_nested_enum = self.repeatedNestedEnum.count
         if !self.repeatedNestedEnum.isEmpty {
             let elements = arena.allocate(ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum.self, count: self.repeatedNestedEnum.count)
-            for (index, element) in self.repeatedNestedEnum.enumerated() {
-                elements[index] = ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            for index in self.repeatedNestedEnum.indices {
+                elements[index] = ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: self.repeatedNestedEnum[index].protoNumber))
             }
             _c.pointee.repeated_nested_enum = elements
         }
         _c.pointee.n_repeated_foreign_enum = self.repeatedForeignEnum.count
         if !self.repeatedForeignEnum.isEmpty {
             let elements = arena.allocate(ProtobufTestMessages__Proto3__ForeignEnum.self, count: self.repeatedForeignEnum.count)
-            for (index, element) in self.repeatedForeignEnum.enumerated() {
-                elements[index] = ProtobufTestMessages__Proto3__ForeignEnum(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            for index in self.repeatedForeignEnum.indices {
+                elements[index] = ProtobufTestMessages__Proto3__ForeignEnum(rawValue: .init(truncatingIfNeeded: self.repeatedForeignEnum[index].protoNumber))
             }
             _c.pointee.repeated_foreign_enum = elements
         }
         _c.pointee.n_repeated_string_piece = self.repeatedStringPiece.count
         if !self.repeatedStringPiece.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.repeatedStringPiece.count)
-            for (index, element) in self.repeatedStringPiece.enumerated() {
-                elements[index] = try arena.cString(element)
+            for index in self.repeatedStringPiece.indices {
+                elements[index] = try arena.cString(self.repeatedStringPiece[index])
             }
             _c.pointee.repeated_string_piece = elements
         }
         _c.pointee.n_repeated_cord = self.repeatedCord.count
         if !self.repeatedCord.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.repeatedCord.count)
-            for (index, element) in self.repeatedCord.enumerated() {
-                elements[index] = try arena.cString(element)
+            for index in self.repeatedCord.indices {
+                elements[index] = try arena.cString(self.repeatedCord[index])
             }
             _c.pointee.repeated_cord = elements
         }
@@ -779,16 +779,16 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         _c.pointee.n_packed_bool = self.packedBool.count
         if !self.packedBool.isEmpty {
             let elements = arena.allocate(protobuf_c_boolean.self, count: self.packedBool.count)
-            for (index, element) in self.packedBool.enumerated() {
-                elements[index] = element ? 1 : 0
+            for index in self.packedBool.indices {
+                elements[index] = self.packedBool[index] ? 1 : 0
             }
             _c.pointee.packed_bool = elements
         }
         _c.pointee.n_packed_nested_enum = self.packedNestedEnum.count
         if !self.packedNestedEnum.isEmpty {
             let elements = arena.allocate(ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum.self, count: self.packedNestedEnum.count)
-            for (index, element) in self.packedNestedEnum.enumerated() {
-                elements[index] = ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            for index in self.packedNestedEnum.indices {
+                elements[index] = ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: self.packedNestedEnum[index].protoNumber))
             }
             _c.pointee.packed_nested_enum = elements
         }
@@ -819,16 +819,16 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         _c.pointee.n_unpacked_bool = self.unpackedBool.count
         if !self.unpackedBool.isEmpty {
             let elements = arena.allocate(protobuf_c_boolean.self, count: self.unpackedBool.count)
-            for (index, element) in self.unpackedBool.enumerated() {
-                elements[index] = element ? 1 : 0
+            for index in self.unpackedBool.indices {
+                elements[index] = self.unpackedBool[index] ? 1 : 0
             }
             _c.pointee.unpacked_bool = elements
         }
         _c.pointee.n_unpacked_nested_enum = self.unpackedNestedEnum.count
         if !self.unpackedNestedEnum.isEmpty {
             let elements = arena.allocate(ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum.self, count: self.unpackedNestedEnum.count)
-            for (index, element) in self.unpackedNestedEnum.enumerated() {
-                elements[index] = ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: element.protoNumber))
+            for index in self.unpackedNestedEnum.indices {
+                elements[index] = ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: self.unpackedNestedEnum[index].protoNumber))
             }
             _c.pointee.unpacked_nested_enum = elements
         }
@@ -1093,72 +1093,72 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         _c.pointee.n_repeated_bool_wrapper = self.repeatedBoolWrapper.count
         if !self.repeatedBoolWrapper.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__BoolValue>?.self, count: self.repeatedBoolWrapper.count)
-            for (index, element) in self.repeatedBoolWrapper.enumerated() {
-                elements[index] = try arena.message(element, as: Google__Protobuf__BoolValue.self)
+            for index in self.repeatedBoolWrapper.indices {
+                elements[index] = try arena.message(self.repeatedBoolWrapper[index], as: Google__Protobuf__BoolValue.self)
             }
             _c.pointee.repeated_bool_wrapper = elements
         }
         _c.pointee.n_repeated_int32_wrapper = self.repeatedInt32Wrapper.count
         if !self.repeatedInt32Wrapper.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Int32Value>?.self, count: self.repeatedInt32Wrapper.count)
-            for (index, element) in self.repeatedInt32Wrapper.enumerated() {
-                elements[index] = try arena.message(element, as: Google__Protobuf__Int32Value.self)
+            for index in self.repeatedInt32Wrapper.indices {
+                elements[index] = try arena.message(self.repeatedInt32Wrapper[index], as: Google__Protobuf__Int32Value.self)
             }
             _c.pointee.repeated_int32_wrapper = elements
         }
         _c.pointee.n_repeated_int64_wrapper = self.repeatedInt64Wrapper.count
         if !self.repeatedInt64Wrapper.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Int64Value>?.self, count: self.repeatedInt64Wrapper.count)
-            for (index, element) in self.repeatedInt64Wrapper.enumerated() {
-                elements[index] = try arena.message(element, as: Google__Protobuf__Int64Value.self)
+            for index in self.repeatedInt64Wrapper.indices {
+                elements[index] = try arena.message(self.repeatedInt64Wrapper[index], as: Google__Protobuf__Int64Value.self)
             }
             _c.pointee.repeated_int64_wrapper = elements
         }
         _c.pointee.n_repeated_uint32_wrapper = self.repeatedUint32Wrapper.count
         if !self.repeatedUint32Wrapper.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__UInt32Value>?.self, count: self.repeatedUint32Wrapper.count)
-            for (index, element) in self.repeatedUint32Wrapper.enumerated() {
-                elements[index] = try arena.message(element, as: Google__Protobuf__UInt32Value.self)
+            for index in self.repeatedUint32Wrapper.indices {
+                elements[index] = try arena.message(self.repeatedUint32Wrapper[index], as: Google__Protobuf__UInt32Value.self)
             }
             _c.pointee.repeated_uint32_wrapper = elements
         }
         _c.pointee.n_repeated_uint64_wrapper = self.repeatedUint64Wrapper.count
         if !self.repeatedUint64Wrapper.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__UInt64Value>?.self, count: self.repeatedUint64Wrapper.count)
-            for (index, element) in self.repeatedUint64Wrapper.enumerated() {
-                elements[index] = try arena.message(element, as: Google__Protobuf__UInt64Value.self)
+            for index in self.repeatedUint64Wrapper.indices {
+                elements[index] = try arena.message(self.repeatedUint64Wrapper[index], as: Google__Protobuf__UInt64Value.self)
             }
             _c.pointee.repeated_uint64_wrapper = elements
         }
         _c.pointee.n_repeated_float_wrapper = self.repeatedFloatWrapper.count
         if !self.repeatedFloatWrapper.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__FloatValue>?.self, count: self.repeatedFloatWrapper.count)
-            for (index, element) in self.repeatedFloatWrapper.enumerated() {
-                elements[index] = try arena.message(element, as: Google__Protobuf__FloatValue.self)
+            for index in self.repeatedFloatWrapper.indices {
+                elements[index] = try arena.message(self.repeatedFloatWrapper[index], as: Google__Protobuf__FloatValue.self)
             }
             _c.pointee.repeated_float_wrapper = elements
         }
         _c.pointee.n_repeated_double_wrapper = self.repeatedDoubleWrapper.count
         if !self.repeatedDoubleWrapper.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__DoubleValue>?.self, count: self.repeatedDoubleWrapper.count)
-            for (index, element) in self.repeatedDoubleWrapper.enumerated() {
-                elements[index] = try arena.message(element, as: Google__Protobuf__DoubleValue.self)
+            for index in self.repeatedDoubleWrapper.indices {
+                elements[index] = try arena.message(self.repeatedDoubleWrapper[index], as: Google__Protobuf__DoubleValue.self)
             }
             _c.pointee.repeated_double_wrapper = elements
         }
         _c.pointee.n_repeated_string_wrapper = self.repeatedStringWrapper.count
         if !self.repeatedStringWrapper.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__StringValue>?.self, count: self.repeatedStringWrapper.count)
-            for (index, element) in self.repeatedStringWrapper.enumerated() {
-                elements[index] = try arena.message(element, as: Google__Protobuf__StringValue.self)
+            for index in self.repeatedStringWrapper.indices {
+                elements[index] = try arena.message(self.repeatedStringWrapper[index], as: Google__Protobuf__StringValue.self)
             }
             _c.pointee.repeated_string_wrapper = elements
         }
         _c.pointee.n_repeated_bytes_wrapper = self.repeatedBytesWrapper.count
         if !self.repeatedBytesWrapper.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__BytesValue>?.self, count: self.repeatedBytesWrapper.count)
-            for (index, element) in self.repeatedBytesWrapper.enumerated() {
-                elements[index] = try arena.message(element, as: Google__Protobuf__BytesValue.self)
+            for index in self.repeatedBytesWrapper.indices {
+                elements[index] = try arena.message(self.repeatedBytesWrapper[index], as: Google__Protobuf__BytesValue.self)
             }
             _c.pointee.repeated_bytes_wrapper = elements
         }
@@ -1184,56 +1184,56 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         _c.pointee.n_repeated_duration = self.repeatedDuration.count
         if !self.repeatedDuration.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Duration>?.self, count: self.repeatedDuration.count)
-            for (index, element) in self.repeatedDuration.enumerated() {
-                elements[index] = try arena.message(element, as: Google__Protobuf__Duration.self)
+            for index in self.repeatedDuration.indices {
+                elements[index] = try arena.message(self.repeatedDuration[index], as: Google__Protobuf__Duration.self)
             }
             _c.pointee.repeated_duration = elements
         }
         _c.pointee.n_repeated_timestamp = self.repeatedTimestamp.count
         if !self.repeatedTimestamp.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Timestamp>?.self, count: self.repeatedTimestamp.count)
-            for (index, element) in self.repeatedTimestamp.enumerated() {
-                elements[index] = try arena.message(element, as: Google__Protobuf__Timestamp.self)
+            for index in self.repeatedTimestamp.indices {
+                elements[index] = try arena.message(self.repeatedTimestamp[index], as: Google__Protobuf__Timestamp.self)
             }
             _c.pointee.repeated_timestamp = elements
         }
         _c.pointee.n_repeated_fieldmask = self.repeatedFieldmask.count
         if !self.repeatedFieldmask.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__FieldMask>?.self, count: self.repeatedFieldmask.count)
-            for (index, element) in self.repeatedFieldmask.enumerated() {
-                elements[index] = try arena.message(element, as: Google__Protobuf__FieldMask.self)
+            for index in self.repeatedFieldmask.indices {
+                elements[index] = try arena.message(self.repeatedFieldmask[index], as: Google__Protobuf__FieldMask.self)
             }
             _c.pointee.repeated_fieldmask = elements
         }
         _c.pointee.n_repeated_struct = self.repeatedStruct.count
         if !self.repeatedStruct.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Struct>?.self, count: self.repeatedStruct.count)
-            for (index, element) in self.repeatedStruct.enumerated() {
-                elements[index] = try arena.message(element, as: Google__Protobuf__Struct.self)
+            for index in self.repeatedStruct.indices {
+                elements[index] = try arena.message(self.repeatedStruct[index], as: Google__Protobuf__Struct.self)
             }
             _c.pointee.repeated_struct = elements
         }
         _c.pointee.n_repeated_any = self.repeatedAny.count
         if !self.repeatedAny.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Any>?.self, count: self.repeatedAny.count)
-            for (index, element) in self.repeatedAny.enumerated() {
-                elements[index] = try arena.message(element, as: Google__Protobuf__Any.self)
+            for index in self.repeatedAny.indices {
+                elements[index] = try arena.message(self.repeatedAny[index], as: Google__Protobuf__Any.self)
             }
             _c.pointee.repeated_any = elements
         }
         _c.pointee.n_repeated_value = self.repeatedValue.count
         if !self.repeatedValue.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Value>?.self, count: self.repeatedValue.count)
-            for (index, element) in self.repeatedValue.enumerated() {
-                elements[index] = try arena.message(element, as: Google__Protobuf__Value.self)
+            for index in self.repeatedValue.indices {
+                elements[index] = try arena.message(self.repeatedValue[index], as: Google__Protobuf__Value.self)
             }
             _c.pointee.repeated_value = elements
         }
         _c.pointee.n_repeated_list_value = self.repeatedListValue.count
         if !self.repeatedListValue.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__ListValue>?.self, count: self.repeatedListValue.count)
-            for (index, element) in self.repeatedListValue.enumerated() {
-                elements[index] = try arena.message(element, as: Google__Protobuf__ListValue.self)
+            for index in self.repeatedListValue.indices {
+                elements[index] = try arena.message(self.repeatedListValue[index], as: Google__Protobuf__ListValue.self)
             }
             _c.pointee.repeated_list_value = elements
         }

@@ -23,7 +23,10 @@ enum BinaryCodec {
             try arena.withCAllocator { (allocator) throws(ProtoError) in
                 let message = try CMessageUnpacker.unpack(
                     bytes, descriptor: descriptor, maxDepth: limits.maxDepth,
-                    maxDecodedBytes: limits.maxDecodedBytes, allocator: allocator)
+                    maxDecodedBytes: limits.maxDecodedBytes, allocator: allocator,
+                    // Generated readers validate UTF-8 as they copy each string; checking it
+                    // on the wire as well would read every string twice.
+                    validateUTF8: false)
                 // No free_unpacked: the message lives in the arena, which goes as a whole.
                 try read(UnsafeRawPointer(message))
             }

@@ -6,17 +6,21 @@ enum CMessageUnpacker {
     /// The unpacked C message of type `descriptor`; free it with `protobuf_c_message_free_unpacked`
     /// and the same `allocator` (none needed for an arena's, which frees nothing).
     ///
-    /// The wire scanner runs first (structure, depth, UTF-8, NUL in strings); input that repeats a
+    /// The wire scanner runs first (structure, depth, decoded size, NUL in strings, and UTF-8 unless
+    /// `validateUTF8` is false because the caller validates what it copies); input that repeats a
     /// singular message field is merged on the wire first, since protobuf-c merges those wrongly.
     static func unpack(
         _ bytes: UnsafeRawBufferPointer,
         descriptor: MessageDescriptor,
         maxDepth: Int,
         maxDecodedBytes: Int = DecodingLimits.default.maxDecodedBytes,
-        allocator: UnsafeMutablePointer<ProtobufCAllocator>? = nil
+        allocator: UnsafeMutablePointer<ProtobufCAllocator>? = nil,
+        validateUTF8: Bool = true
     ) throws(ProtoError) -> UnsafeMutablePointer<ProtobufCMessage> {
         let message: UnsafeMutablePointer<ProtobufCMessage>?
-        if try WireScanner.check(bytes, descriptor: descriptor, maxDepth: maxDepth, maxDecodedBytes: maxDecodedBytes) {
+        let repeatsMessage = try WireScanner.check(
+            bytes, descriptor: descriptor, maxDepth: maxDepth, maxDecodedBytes: maxDecodedBytes, validateUTF8: validateUTF8)
+        if repeatsMessage {
             let merged = WireMerger.merged(bytes, descriptor: descriptor)
             message = merged.withUnsafeBufferPointer { buffer in
                 protobuf_c_message_unpack(descriptor.raw, allocator, buffer.count, buffer.baseAddress)

@@ -12,8 +12,9 @@ extension ProtoMessage {
         try BinaryCodec.decode(bytes, as: Self.protoDescriptor, limits: limits) { (message) throws(ProtoError) in
             decoded = try Self(_cMessage: message)
         }
-        // Force-unwrap: decode runs the closure exactly once unless it throws.
-        self = decoded!
+        // Unwrapped without a check: decode runs the closure exactly once unless it throws.
+        // take() moves the value out instead of copying every field.
+        self = decoded.take().unsafelyUnwrapped
     }
 
     /// Encodes the message in the protobuf binary format through protobuf-c.

@@ -14,6 +14,22 @@ enum UTF8Validation {
         classify(bytes) != .invalid
     }
 
+    /// Whether `bytes` hold a NUL, checked eight bytes at a time.
+    static func containsNUL(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        var index = 0
+        while index &+ 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            if (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0 { return true }
+            index &+= 8
+        }
+        while index < bytes.count {
+            if base[index] == 0 { return true }
+            index &+= 1
+        }
+        return false
+    }
+
     /// Classifies `bytes`, eight ASCII bytes at a time where it can.
     static func classify(_ bytes: UnsafeBufferPointer<UInt8>) -> Verdict {
         guard let base = bytes.baseAddress else { return .valid }

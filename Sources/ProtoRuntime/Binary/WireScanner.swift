@@ -8,19 +8,22 @@ enum WireScanner {
     /// Checks `bytes`; returns whether some message holds a singular message field more than once,
     /// which protobuf-c does not merge as the spec requires (decode through `WireMerger` then).
     /// `maxDecodedBytes` bounds the memory protobuf-c will allocate (see `DecodingLimits`).
+    /// `validateUTF8: false` leaves UTF-8 to a caller that validates every string it copies out
+    /// (NUL is checked regardless: protobuf-c would cut the string there without a trace).
     @discardableResult
     static func check(
         _ bytes: UnsafeRawBufferPointer,
         descriptor: MessageDescriptor,
         maxDepth: Int,
-        maxDecodedBytes: Int = DecodingLimits.default.maxDecodedBytes
+        maxDecodedBytes: Int = DecodingLimits.default.maxDecodedBytes,
+        validateUTF8: Bool = true
     ) throws(ProtoError) -> Bool {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return false }
         var repeatsMessage = false
         var budget = maxDecodedBytes
         try scan(
             base.assumingMemoryBound(to: UInt8.self), count: bytes.count, descriptor: descriptor.raw, depth: 1,
-            maxDepth: maxDepth, repeatsMessage: &repeatsMessage, budget: &budget)
+            maxDepth: maxDepth, validateUTF8: validateUTF8, repeatsMessage: &repeatsMessage, budget: &budget)
         guard budget >= 0 else {
             throw ProtoError(
                 .tooLarge, "decoding \(descriptor.fullName) would take more than \(maxDecodedBytes) bytes of memory")
@@ -49,6 +52,7 @@ enum WireScanner {
         descriptor: UnsafePointer<ProtobufCMessageDescriptor>,
         depth: Int,
         maxDepth: Int,
+        validateUTF8: Bool,
         repeatsMessage: inout Bool,
         budget: inout Int
     ) throws(ProtoError) {
@@ -109,9 +113,9 @@ enum WireScanner {
                     budget -= Int(nested.pointee.sizeof_message) + 8
                     try scan(
                         payload, count: size, descriptor: nested, depth: depth + 1, maxDepth: maxDepth,
-                        repeatsMessage: &repeatsMessage, budget: &budget)
+                        validateUTF8: validateUTF8, repeatsMessage: &repeatsMessage, budget: &budget)
                 case PROTOBUF_C_TYPE_STRING:
-                    try checkString(payload, count: size, field: field)
+                    try checkString(payload, count: size, field: field, validateUTF8: validateUTF8)
                     budget -= size + 1 + 8
                 case PROTOBUF_C_TYPE_BYTES:
                     budget -= size + 16
@@ -130,10 +134,13 @@ enum WireScanner {
     private static func checkString(
         _ start: UnsafePointer<UInt8>,
         count: Int,
-        field: UnsafePointer<ProtobufCFieldDescriptor>
+        field: UnsafePointer<ProtobufCFieldDescriptor>,
+        validateUTF8: Bool
     ) throws(ProtoError) {
         guard count > 0 else { return }
-        switch UTF8Validation.classify(UnsafeBufferPointer(start: start, count: count)) {
+        let bytes = UnsafeBufferPointer(start: start, count: count)
+        let verdict = validateUTF8 ? UTF8Validation.classify(bytes) : UTF8Validation.containsNUL(bytes) ? .containsNUL : .valid
+        switch verdict {
         case .valid:
             return
         case .containsNUL:

@@ -13,12 +13,15 @@ import Darwin
 /// Generated `init(_cMessage:)` calls these; they validate what protobuf-c does not (UTF-8).
 public enum CMessageReader {
     /// A Swift copy of a `char *` string field; proto3 requires UTF-8.
-    public static func string(_ pointer: UnsafePointer<CChar>?) throws(ProtoError) -> String {
+    ///
+    /// Binary decoding relies on this check (the wire scanner leaves UTF-8 to it); `field` names
+    /// the field in the error.
+    public static func string(_ pointer: UnsafePointer<CChar>?, field: String = "") throws(ProtoError) -> String {
         guard let pointer, pointer.pointee != 0 else { return "" }
         // One pass to measure, one to validate and copy (the generic `String(validating:as:)`
         // instantiates metadata on every call).
         guard let string = String(validatingCString: pointer) else {
-            throw ProtoError(.invalidUTF8, "string field is not valid UTF-8")
+            throw ProtoError(.invalidUTF8, "string is not valid UTF-8", fieldPath: field.isEmpty ? nil : field)
         }
         return string
     }

@@ -1,13 +1,5 @@
 internal import CProtobufC
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Field values in the arena: what generated `_writeC` calls to fill a C struct.
 extension ProtoArena {
     /// The C message of `value`, built in this arena, typed as its protobuf-c struct `C`.
@@ -22,26 +14,43 @@ extension ProtoArena {
     ///
     /// Throws for a string holding NUL: protobuf-c measures strings with `strlen` and would silently
     /// cut it there.
+    @inlinable @inline(__always)
     public mutating func cString(_ string: String) throws(ProtoError) -> UnsafeMutablePointer<CChar> {
+        // Inlined into generated code, so the string is read in place without retain/release.
         let count = string.utf8.count
-        let target = allocateUninitialized(bytes: count + 1)
+        let target = allocateUninitialized(bytes: count &+ 1)
+        // Native and small strings hand out their UTF-8 in place; others are copied once first.
         // Never protobuf-c's shared empty string: pack treats a oneof or optional string pointing
         // at it as unset, and an empty oneof string must still be written.
-        if count == 0 {
-            target.storeBytes(of: 0, as: UInt8.self)
-            return target.assumingMemoryBound(to: CChar.self)
-        }
-        // Native and small strings hand out their UTF-8 in place; others (bridged) are copied once.
-        // memccpy stops after a NUL and says so: one pass both copies and checks. Force-unwraps:
-        // the string is not empty, so its bytes have an address.
-        let copied = string.utf8.withContiguousStorageIfAvailable { utf8 in
-            memccpy(target, utf8.baseAddress!, 0, utf8.count) == nil
-        } ?? Array(string.utf8).withUnsafeBufferPointer { memccpy(target, $0.baseAddress!, 0, $0.count) == nil }
-        guard copied else {
+        let clean = string.utf8.withContiguousStorageIfAvailable { utf8 in
+            Self.copyWithoutNUL(UnsafeRawBufferPointer(utf8), to: target)
+        } ?? Array(string.utf8).withUnsafeBytes { Self.copyWithoutNUL($0, to: target) }
+        guard clean else {
             throw ProtoError(.unsupported, "strings cannot contain NUL (protobuf-c stores C strings)")
         }
         target.storeBytes(of: 0, toByteOffset: count, as: UInt8.self)
         return target.assumingMemoryBound(to: CChar.self)
+    }
+
+    /// Copies `source` to `target`; false when it holds a NUL (checked eight bytes at a time).
+    @inlinable @inline(__always)
+    static func copyWithoutNUL(_ source: UnsafeRawBufferPointer, to target: UnsafeMutableRawPointer) -> Bool {
+        guard let base = source.baseAddress else { return true }
+        let count = source.count
+        target.copyMemory(from: base, byteCount: count)
+        var index = 0
+        var zero: UInt64 = 0
+        while index &+ 8 <= count {
+            let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            zero |= (word &- 0x0101_0101_0101_0101) & ~word
+            index &+= 8
+        }
+        if zero & 0x8080_8080_8080_8080 != 0 { return false }
+        while index < count {
+            if base.load(fromByteOffset: index, as: UInt8.self) == 0 { return false }
+            index &+= 1
+        }
+        return true
     }
 
     /// A copy of `bytes` for a `ProtobufCBinaryData` field: (length, data or nil when empty).

@@ -221,7 +221,7 @@ public struct Google_Protobuf_FieldMask: ProtoMessage {
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__FieldMask.self).pointee
         self.paths = try CMessageReader.array(count: _c.n_paths, _c.paths) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
-            try CMessageReader.string(element)
+            try CMessageReader.string(element, field: "paths")
         }
         unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -231,8 +231,8 @@ public struct Google_Protobuf_FieldMask: ProtoMessage {
         _c.pointee.n_paths = self.paths.count
         if !self.paths.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.paths.count)
-            for (index, element) in self.paths.enumerated() {
-                elements[index] = try arena.cString(element)
+            for index in self.paths.indices {
+                elements[index] = try arena.cString(self.paths[index])
             }
             _c.pointee.paths = elements
         }

@@ -35,7 +35,7 @@ public struct Google_Protobuf_Struct: ProtoMessage {
             for index in 0..<_c.n_fields {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.fields[index]!.pointee
-                map[try CMessageReader.string(entry.key)] = try CMessageReader.message(UnsafeRawPointer(entry.value), as: Google_Protobuf_Value.self)
+                map[try CMessageReader.string(entry.key, field: "key")] = try CMessageReader.message(UnsafeRawPointer(entry.value), as: Google_Protobuf_Value.self)
             }
             self.fields = map
         }
@@ -100,7 +100,7 @@ public struct Google_Protobuf_Value: ProtoMessage {
         switch _c.kind_case.rawValue {
         case 1: self.kind = .nullValue(Google_Protobuf_NullValue(protoNumber: Int32(truncatingIfNeeded: _c.null_value.rawValue)))
         case 2: self.kind = .numberValue(_c.number_value)
-        case 3: self.kind = .stringValue(try CMessageReader.string(_c.string_value))
+        case 3: self.kind = .stringValue(try CMessageReader.string(_c.string_value, field: "string_value"))
         case 4: self.kind = .boolValue(_c.bool_value != 0)
         case 5: self.kind = .structValue(try CMessageReader.message(UnsafeRawPointer(_c.struct_value), as: Google_Protobuf_Struct.self))
         case 6: self.kind = .listValue(try CMessageReader.message(UnsafeRawPointer(_c.list_value), as: Google_Protobuf_ListValue.self))
@@ -167,8 +167,8 @@ public struct Google_Protobuf_ListValue: ProtoMessage {
         _c.pointee.n_values = self.values.count
         if !self.values.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Value>?.self, count: self.values.count)
-            for (index, element) in self.values.enumerated() {
-                elements[index] = try arena.message(element, as: Google__Protobuf__Value.self)
+            for index in self.values.indices {
+                elements[index] = try arena.message(self.values[index], as: Google__Protobuf__Value.self)
             }
             _c.pointee.values = elements
         }

@@ -236,7 +236,7 @@ public struct Google_Protobuf_StringValue: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__StringValue.self).pointee
-        self.value = try CMessageReader.string(_c.value)
+        self.value = try CMessageReader.string(_c.value, field: "value")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 

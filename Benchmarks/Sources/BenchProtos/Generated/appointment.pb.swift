@@ -23,10 +23,10 @@ public struct Perf_Patient: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Perf__Patient.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id)
-        self.name = try CMessageReader.string(_c.name)
-        self.email = try CMessageReader.string(_c.email)
-        self.phone = try CMessageReader.string(_c.phone)
+        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        self.name = try CMessageReader.string(_c.name, field: "name")
+        self.email = try CMessageReader.string(_c.email, field: "email")
+        self.phone = try CMessageReader.string(_c.phone, field: "phone")
         unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -66,9 +66,9 @@ public struct Perf_Appointment: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Perf__Appointment.self).pointee
-        self.id = try CMessageReader.string(_c.id)
-        self.clinicId = try CMessageReader.string(_c.clinic_id)
-        self.practitionerId = try CMessageReader.string(_c.practitioner_id)
+        self.id = try CMessageReader.string(_c.id, field: "id")
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.practitionerId = try CMessageReader.string(_c.practitioner_id, field: "practitioner_id")
         if _c.patient != nil {
             self.patient = try CMessageReader.message(UnsafeRawPointer(_c.patient), as: Perf_Patient.self)
         }
@@ -77,9 +77,9 @@ public struct Perf_Appointment: ProtoMessage {
         self.createdUnixMs = _c.created_unix_ms
         self.updatedUnixMs = _c.updated_unix_ms
         self.status = Perf_AppointmentStatus(protoNumber: Int32(truncatingIfNeeded: _c.status.rawValue))
-        self.reason = try CMessageReader.string(_c.reason)
+        self.reason = try CMessageReader.string(_c.reason, field: "reason")
         self.notes = try CMessageReader.array(count: _c.n_notes, _c.notes) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
-            try CMessageReader.string(element)
+            try CMessageReader.string(element, field: "notes")
         }
         if _c.n_metadata > 0 {
             var map: [String: String] = [:]
@@ -87,7 +87,7 @@ public struct Perf_Appointment: ProtoMessage {
             for index in 0..<_c.n_metadata {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.metadata[index]!.pointee
-                map[try CMessageReader.string(entry.key)] = try CMessageReader.string(entry.value)
+                map[try CMessageReader.string(entry.key, field: "key")] = try CMessageReader.string(entry.value, field: "value")
             }
             self.metadata = map
         }
@@ -111,8 +111,8 @@ public struct Perf_Appointment: ProtoMessage {
         _c.pointee.n_notes = self.notes.count
         if !self.notes.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.notes.count)
-            for (index, element) in self.notes.enumerated() {
-                elements[index] = try arena.cString(element)
+            for index in self.notes.indices {
+                elements[index] = try arena.cString(self.notes[index])
             }
             _c.pointee.notes = elements
         }

@@ -1,10 +1,11 @@
 /// The Swift expressions that move one field value between the C struct and Swift.
 enum FieldCode {
-    /// A Swift expression reading the C value `c` (never a NULL message pointer).
-    static func read(_ value: FieldModel.ValueKind, _ c: String) -> String {
+    /// A Swift expression reading the C value `c` (never a NULL message pointer) of the field
+    /// named `field` in the .proto (errors name it).
+    static func read(_ value: FieldModel.ValueKind, _ c: String, field: String) -> String {
         switch value {
         case .scalar(let type, _): type == "Bool" ? "\(c) != 0" : c
-        case .string: "try CMessageReader.string(\(c))"
+        case .string: "try CMessageReader.string(\(c), field: \"\(field)\")"
         case .bytes: "CMessageReader.bytes(count: \(c).len, data: \(c).data)"
         case .enumeration(let entry): "\(entry.swiftName)(protoNumber: Int32(truncatingIfNeeded: \(c).rawValue))"
         case .message(let entry): "try CMessageReader.message(UnsafeRawPointer(\(c)), as: \(entry.swiftName).self)"

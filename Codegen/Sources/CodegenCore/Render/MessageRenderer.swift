@@ -94,7 +94,7 @@ struct MessageRenderer {
             for oneof in message.oneofs {
                 out.switchBlock("switch _c.\(oneof.protoName.lowercased())_case.rawValue") { out in
                     for member in oneof.members {
-                        out.line("case \(member.number): self.\(oneof.swiftName) = .\(member.swiftName)(\(FieldCode.read(member.value, "_c.\(member.cName)")))")
+                        out.line("case \(member.number): self.\(oneof.swiftName) = .\(member.swiftName)(\(FieldCode.read(member.value, "_c.\(member.cName)", field: member.proto.name)))")
                     }
                     out.line("default: self.\(oneof.swiftName) = nil")
                 }
@@ -107,14 +107,14 @@ struct MessageRenderer {
         let name = "self.\(field.swiftName)", c = "_c.\(field.cName)"
         switch field.storage {
         case .plain:
-            out.line("\(name) = \(FieldCode.read(field.value, c))")
+            out.line("\(name) = \(FieldCode.read(field.value, c, field: field.proto.name))")
         case .optional(let synthetic?):
             out.block("if _c.\(synthetic.lowercased())_case.rawValue == \(field.number)") { out in
-                out.line("\(name) = \(FieldCode.read(field.value, c))")
+                out.line("\(name) = \(FieldCode.read(field.value, c, field: field.proto.name))")
             }
         case .optional(nil), .boxed:
             out.block("if \(c) != nil") { out in
-                out.line("\(name) = \(FieldCode.read(field.value, c))")
+                out.line("\(name) = \(FieldCode.read(field.value, c, field: field.proto.name))")
             }
         case .repeated:
             if case .scalar(let type, _) = field.value, type != "Bool" {
@@ -122,7 +122,7 @@ struct MessageRenderer {
             } else {
                 let element = FieldCode.cElementType(field.value)
                 out.line("\(name) = try CMessageReader.array(count: _c.n_\(field.cName), \(c)) { (element: \(element)) throws(ProtoError) in")
-                out.line("    \(FieldCode.read(field.value, "element"))")
+                out.line("    \(FieldCode.read(field.value, "element", field: field.proto.name))")
                 out.line("}")
             }
         case .map(let key, let value):
@@ -132,7 +132,7 @@ struct MessageRenderer {
                 out.block("for index in 0..<_c.n_\(field.cName)") { out in
                     out.line("// Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.")
                     out.line("let entry = \(c)[index]!.pointee")
-                    out.line("map[\(FieldCode.read(key.value, "entry.key"))] = \(FieldCode.read(value.value, "entry.value"))")
+                    out.line("map[\(FieldCode.read(key.value, "entry.key", field: "key"))] = \(FieldCode.read(value.value, "entry.value", field: "value"))")
                 }
                 out.line("\(name) = map")
             }
@@ -200,10 +200,11 @@ struct MessageRenderer {
                 out.line("\(target) = arena.array(\(name))")
             } else {
                 let element = FieldCode.cElementType(field.value)
-                let (setup, value) = FieldCode.write(field.value, "element", scratch: "elementBytes")
+                let (setup, value) = FieldCode.write(field.value, "\(name)[index]", scratch: "elementBytes")
                 out.block("if !\(name).isEmpty") { out in
                     out.line("let elements = arena.allocate(\(element).self, count: \(name).count)")
-                    out.block("for (index, element) in \(name).enumerated()") { out in
+                    // Indices, not enumerated(): elements are read in place, with no copy to retain.
+                    out.block("for index in \(name).indices") { out in
                         for statement in setup { out.line(statement) }
                         out.line("elements[index] = \(value)")
                     }
@@ -214,7 +215,8 @@ struct MessageRenderer {
             guard case .message(let entryType) = field.value else { return }
             out.block("if !\(name).isEmpty") { out in
                 out.line("let entries = arena.allocate(UnsafeMutablePointer<\(entryType.cTypeName)>?.self, count: \(name).count)")
-                out.block("for (index, (key, value)) in \(name).enumerated()") { out in
+                out.line("var index = 0")
+                out.block("for (key, value) in \(name)") { out in
                     out.line("let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: \(entryType.cLowerName)__descriptor_ref()))")
                     out.line("    .assumingMemoryBound(to: \(entryType.cTypeName).self)")
                     let (keySetup, keyValue) = FieldCode.write(key.value, "key", scratch: "keyBytes")
@@ -226,6 +228,7 @@ struct MessageRenderer {
                         out.line("arena.keepNegativeZero(value, number: 2, message: UnsafeMutableRawPointer(entry))")
                     }
                     out.line("entries[index] = entry")
+                    out.line("index += 1")
                 }
                 out.line("_c.pointee.n_\(field.cName) = \(name).count")
                 out.line("\(target) = entries")

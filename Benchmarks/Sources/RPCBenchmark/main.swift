@@ -1,0 +1,35 @@
+import Foundation
+import NIOPosix
+
+// The RPC benchmark (docs/BENCHMARKS.md, "RPC"): unary echo over one TLS 1.3 connection on
+// loopback, our runtime and grpc-swift-2 side by side in one process, with a plain OpenSSL
+// ping-pong as the floor. Run it with `bash Benchmarks/run.sh rpc` (release build).
+
+let options: BenchmarkOptions
+do {
+    options = try BenchmarkOptions.parse(CommandLine.arguments)
+} catch {
+    FileHandle.standardError.write(Data("RPCBenchmark: \(error)\n".utf8))
+    exit(2)
+}
+if options.nioGlobalExecutor {
+    // Before any task exists: from here on every task without a preference runs on NIO's loops.
+    guard NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() else {
+        FileHandle.standardError.write(Data("RPCBenchmark: NIO could not become the global executor\n".utf8))
+        exit(1)
+    }
+}
+
+let finished = DispatchSemaphore(value: 0)
+nonisolated(unsafe) var exitCode: Int32 = 0
+Task {
+    do {
+        try await runBenchmark(options)
+    } catch {
+        FileHandle.standardError.write(Data("RPCBenchmark: \(error)\n".utf8))
+        exitCode = 1
+    }
+    finished.signal()
+}
+finished.wait()
+exit(exitCode)
