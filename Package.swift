@@ -152,8 +152,8 @@ let swiftTargets: [Target] = [
         name: "ClinicCLI",
         dependencies: [
             "ServiceHost", "Platform", "RPCCore", "RPCTransport", "ClinicAPI", "ProtoRuntime", "Edge",
-            "AuthService", "RegistryService", "InteropService", "ClinicTLS", "Storage", "WellKnownTypes",
-            // Domain services join as their targets land (Services/Clinics, Doctors, Patients, Appointments).
+            "AuthService", "RegistryService", "ClinicsService", "DoctorsService", "PatientsService",
+            "AppointmentsService", "InteropService", "ClinicTLS", "Storage", "WellKnownTypes",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Sets up what is missing, builds, and runs the platform on its embedded defaults.
+# The README's run command: sets up what is missing (system packages, certificates), builds the
+# `clinic` executable in release mode, and runs the whole platform on its defaults:
+#   registry + every service as its own process (mTLS between them) + the JSON edge on :8080,
+#   data under ./data, demo data on first start.
+# It prints `ready: http://127.0.0.1:8080` once everything is healthy; Ctrl-C stops it cleanly.
+# Extra arguments go to `clinic up` (e.g. `scripts/run.sh --replicas 2 --http-port 9090`).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bash scripts/setup.sh
-swift build -c release
-if [ -x .build/release/clinic ]; then
-    exec .build/release/clinic up "$@"
-fi
-# Until `clinic up` exists (issue 4), show what the build produced.
-echo "Built: $(ls .build/release | grep -E '^(protoc-gen-clinic|conformance-testee|clinic)$' | tr '\n' ' ')"
-echo "Regenerate the API from Protos/ with: scripts/generate.sh"
+swift build -c release --product clinic
+exec "$root/.build/release/clinic" up --data "$root/data" "$@"

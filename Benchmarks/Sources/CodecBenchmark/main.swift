@@ -111,10 +111,12 @@ for subject in subjects {
     ]
 }
 
-// `CodecBenchmark DIR profile N`: run only workload N (see the order above) for a profiler.
+// `CodecBenchmark DIR profile N [COUNT]`: run only workload N (in the order above) COUNT times
+// (default 20,000), for a profiler such as `valgrind --tool=callgrind`.
 if CommandLine.arguments.count > 3, CommandLine.arguments[2] == "profile", let index = Int(CommandLine.arguments[3]) {
     let workload = workloads[index]
-    print("profiling \(workload.implementation) \(workload.operation) \(workload.message): \(workload.run(20_000))")
+    let count = CommandLine.arguments.count > 4 ? Int(CommandLine.arguments[4]) ?? 20_000 : 20_000
+    print("profiling \(workload.implementation) \(workload.operation) \(workload.message): \(workload.run(count))")
     exit(0)
 }
 

@@ -28,20 +28,10 @@ extension AppointmentsService {
         guard clinic.isActive else { throw RPCError.precondition("the clinic does not take bookings") }
         let patient = try await bookedPatient(request, caller: caller, context: context, clinicID: clinicID)
         let (doctorID, doctor) = try await schedules.doctor(request.doctorId, clinicID: clinicID)
-        guard doctor.isActive else { throw RPCError.precondition("doctor_id: the doctor no longer works in this clinic") }
         let specialty = try Self.specialty(request.specialtyCode, of: doctor, field: "specialty_code")
         let now = now()
-        if caller.actsAsPatient {
-            guard clinic.policy.onlineBookingEnabled, doctor.onlineBookingEnabled else {
-                throw RPCError.precondition("online booking is not open for this doctor")
-            }
-        }
-        let window = caller.actsAsPatient ? BookingWindow.patient(now: now, policy: clinic.policy) : .staff(now: now)
-        guard window.allows(start) else {
-            throw RPCError.notAFreeSlot("is outside the period in which this appointment can be booked")
-        }
-        guard let slot = try await offeredSlot(doctorID: doctorID, doctor: doctor, start: start, clinic: clinic, clinicID: clinicID)
-        else { throw RPCError.notAFreeSlot() }
+        let slot = try await bookableSlot(
+            doctorID: doctorID, doctor: doctor, start: start, clinic: clinic, clinicID: clinicID, caller: caller, now: now)
 
         let record = AppointmentRecord(
             id: AppointmentID.make(), patientID: patient.id, patientAccountID: patient.accountID,
@@ -103,20 +93,10 @@ extension AppointmentsService {
         if targetDoctorID == current.doctorID, start == current.start { return current.proto(clinicID: clinicID) }
 
         let clinic = try await schedules.clinic(clinicID)
+        if caller.actsAsPatient { try Self.checkNotice(current, policy: clinic.policy, now: now, action: "rescheduled") }
         let (doctorID, doctor) = try await schedules.doctor(targetDoctorID, clinicID: clinicID)
-        guard doctor.isActive else { throw RPCError.precondition("doctor_id: the doctor no longer works in this clinic") }
-        if caller.actsAsPatient {
-            try Self.checkNotice(current, policy: clinic.policy, now: now, action: "rescheduled")
-            guard clinic.policy.onlineBookingEnabled, doctor.onlineBookingEnabled else {
-                throw RPCError.precondition("online booking is not open for this doctor")
-            }
-        }
-        let window = caller.actsAsPatient ? BookingWindow.patient(now: now, policy: clinic.policy) : .staff(now: now)
-        guard window.allows(start) else {
-            throw RPCError.notAFreeSlot("is outside the period in which this appointment can be booked")
-        }
-        guard let slot = try await offeredSlot(doctorID: doctorID, doctor: doctor, start: start, clinic: clinic, clinicID: clinicID)
-        else { throw RPCError.notAFreeSlot() }
+        let slot = try await bookableSlot(
+            doctorID: doctorID, doctor: doctor, start: start, clinic: clinic, clinicID: clinicID, caller: caller, now: now)
         let specialty = doctor.specialtyCodes.contains(current.specialtyCode) ? current.specialtyCode : (doctor.specialtyCodes.first ?? "")
         let envelope = envelope(context, clinicID: clinicID, caller: caller, at: now)
         let moved = try await write(database, "the appointment") { db -> AppointmentRecord in
@@ -171,6 +151,28 @@ extension AppointmentsService {
         let patient = try await patients.patient(patientID, clinicID: clinicID)
         guard patient.isActive else { throw RPCError.precondition("patient_id: the patient is archived") }
         return patient
+    }
+
+    /// The slot `caller` may book with `doctor` at `start` (bookings aside, the transaction checks
+    /// those): an active doctor, online booking open for patients, within the caller's booking
+    /// window, and exactly the start of one of the doctor's offered slots (`failed_precondition` otherwise).
+    func bookableSlot(
+        doctorID: String, doctor: DoctorProfile, start: Date, clinic: ClinicCalendar, clinicID: String, caller: Principal,
+        now: Date
+    ) async throws -> TimeSpan {
+        guard doctor.isActive else { throw RPCError.precondition("doctor_id: the doctor no longer works in this clinic") }
+        if caller.actsAsPatient {
+            guard clinic.policy.onlineBookingEnabled, doctor.onlineBookingEnabled else {
+                throw RPCError.precondition("online booking is not open for this doctor")
+            }
+        }
+        let window = caller.actsAsPatient ? BookingWindow.patient(now: now, policy: clinic.policy) : .staff(now: now)
+        guard window.allows(start) else {
+            throw RPCError.notAFreeSlot("is outside the period in which this appointment can be booked")
+        }
+        guard let slot = try await offeredSlot(doctorID: doctorID, doctor: doctor, start: start, clinic: clinic, clinicID: clinicID)
+        else { throw RPCError.notAFreeSlot() }
+        return slot
     }
 
     /// The slot of `doctor` starting exactly at `start`, if the doctor offers one (bookings aside).

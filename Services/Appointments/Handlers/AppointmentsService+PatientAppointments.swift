@@ -53,13 +53,12 @@ extension AppointmentsService {
             let right = PatientAppointmentCursor(rhs.record, clinicID: rhs.clinicID)
             return filter.newestFirst ? right < left : left < right
         }
-        var response = Clinic_Appointments_V1_ListPatientAppointmentsResponse()
-        let page = merged.prefix(pageSize)
-        response.appointments = page.map { $0.record.proto(clinicID: $0.clinicID) }
-        if merged.count > pageSize, let last = page.last {
-            response.nextPageToken = PageToken.encode(
-                PatientAppointmentCursor(last.record, clinicID: last.clinicID), fingerprint: fingerprint)
+        let page = Page(merged, size: pageSize, fingerprint: fingerprint) {
+            PatientAppointmentCursor($0.record, clinicID: $0.clinicID)
         }
+        var response = Clinic_Appointments_V1_ListPatientAppointmentsResponse()
+        response.appointments = page.items.map { $0.record.proto(clinicID: $0.clinicID) }
+        response.nextPageToken = page.nextToken
         return response
     }
 

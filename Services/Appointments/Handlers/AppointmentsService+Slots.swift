@@ -82,7 +82,8 @@ extension AppointmentsService {
         if let after {
             slots.removeAll { SlotCursor($0.slot.start, $0.doctorID) <= after }
         }
-        for entry in slots.prefix(pageSize) {
+        let page = Page(slots, size: pageSize, fingerprint: fingerprint) { SlotCursor($0.slot.start, $0.doctorID) }
+        for entry in page.items {
             var slot = Clinic_Appointments_V1_Slot()
             slot.doctorId = entry.doctorID
             slot.doctorDisplayName = entry.profile.displayName
@@ -91,9 +92,7 @@ extension AppointmentsService {
             slot.endTime = Google_Protobuf_Timestamp(entry.slot.end)
             response.slots.append(slot)
         }
-        if slots.count > pageSize, let last = slots.prefix(pageSize).last {
-            response.nextPageToken = PageToken.encode(SlotCursor(last.slot.start, last.doctorID), fingerprint: fingerprint)
-        }
+        response.nextPageToken = page.nextToken
         return response
     }
 }

@@ -43,15 +43,14 @@ extension AppointmentsService {
         filter.startsFrom = span.start
         filter.startsBefore = span.end
         let pageSize = RequestCheck.pageSize(request.pageSize, default: 200)
-        let page = try await read(database, "the appointments") { [filter] db in
+        let fetched = try await read(database, "the appointments") { [filter] db in
             try AppointmentStore.list(filter, after: after, limit: pageSize + 1, db)
         }
+        let page = Page(fetched, size: pageSize, fingerprint: fingerprint) { $0.cursor }
         var response = Clinic_Appointments_V1_ListDoctorAppointmentsResponse()
         response.timeZone = clinic.timeZoneID
-        response.appointments = page.prefix(pageSize).map { $0.proto(clinicID: clinicID) }
-        if page.count > pageSize, let last = page.prefix(pageSize).last {
-            response.nextPageToken = PageToken.encode(last.cursor, fingerprint: fingerprint)
-        }
+        response.appointments = page.items.map { $0.proto(clinicID: clinicID) }
+        response.nextPageToken = page.nextToken
         return response
     }
 
@@ -73,14 +72,13 @@ extension AppointmentsService {
         if !request.doctorIds.isEmpty { filter.doctorIDs = request.doctorIds }
         if !request.patientId.isEmpty { filter.patientID = request.patientId }
         let pageSize = RequestCheck.pageSize(request.pageSize, default: 200)
-        let page = try await read(database, "the appointments") { [filter] db in
+        let fetched = try await read(database, "the appointments") { [filter] db in
             try AppointmentStore.list(filter, after: after, limit: pageSize + 1, db)
         }
+        let page = Page(fetched, size: pageSize, fingerprint: fingerprint) { $0.cursor }
         var response = Clinic_Appointments_V1_ListAppointmentsResponse()
-        response.appointments = page.prefix(pageSize).map { $0.proto(clinicID: database.tenant.rawValue) }
-        if page.count > pageSize, let last = page.prefix(pageSize).last {
-            response.nextPageToken = PageToken.encode(last.cursor, fingerprint: fingerprint)
-        }
+        response.appointments = page.items.map { $0.proto(clinicID: database.tenant.rawValue) }
+        response.nextPageToken = page.nextToken
         return response
     }
 }

@@ -10,15 +10,18 @@ import Storage
 ///
 /// 1. The clinic is inserted as `provisioning` (invisible to every reader and to tenant
 ///    admission), which also reserves its name and address (unique index) and gives it its id.
+///    The attempt claims the row for as long as its call to the auth service may take.
 /// 2. The auth service creates the admin account for that id, with an idempotency key stored in
 ///    the row (`account_request_id`).
 /// 3. The clinic becomes `active` with the account's id.
 ///
 /// If the auth service refuses (weak password, e-mail taken), the provisioning row is deleted:
-/// nothing is left behind. If the outcome is unknown (auth unavailable, timeout, crash between 2
-/// and 3), the row stays; a retry (same name, address and admin e-mail) resumes it with the same
-/// idempotency key, so the auth service returns the account it may already have made instead of
-/// a second one. A creation nobody resumes is forgotten after `abandonedCreationAge`.
+/// nothing is left behind. If the outcome is unknown (auth unavailable, timeout), the row stays
+/// and the claim is released; a retry (same name, address and admin e-mail) resumes it with the
+/// same idempotency key, so the auth service returns the account it may already have made
+/// instead of a second one. A crash leaves the claim to expire, then a retry resumes. While an
+/// attempt holds the claim, the same request is `already_exists` ("being created"). A creation
+/// nobody resumes is forgotten after `abandonedCreationAge`.
 extension ClinicsService {
     package func createClinic(request: Clinic_Clinics_V1_CreateClinicRequest, context: ServerContext) async throws -> Clinic_Clinics_V1_CreateClinicResponse {
         let caller = try context.requirePrincipal()
@@ -37,16 +40,18 @@ extension ClinicsService {
             account = try await accounts.createAdmin(
                 draft.admin, clinicID: reservation.record.id, requestID: reservation.record.accountRequestID)
         } catch .refused(let error) {
-            // Only the call that inserted the row removes it: a resuming call may race the first.
-            if reservation.isNew {
-                let id = reservation.record.id
-                _ = try? await write("the clinic") { db in try ClinicStore.deleteProvisioning(id: id, db) }
+            // No account exists: the row the attempt created goes; a resumed one is released.
+            let (id, isNew) = (reservation.record.id, reservation.isNew)
+            _ = try? await write("the clinic") { db in
+                if isNew { try ClinicStore.deleteProvisioning(id: id, db) } else { try ClinicStore.releaseClaim(id: id, db) }
             }
             throw error
         } catch .uncertain(let error) {
+            let id = reservation.record.id
+            _ = try? await write("the clinic") { db in try ClinicStore.releaseClaim(id: id, db) }
             context.logger.warning(
                 "clinic admin account outcome unknown; the creation can be resumed",
-                metadata: ["clinics.clinic": "\(reservation.record.id)", "rpc.code": "\(error.code)"])
+                metadata: ["clinics.clinic": "\(id)", "rpc.code": "\(error.code)"])
             throw RPCError(code: .unavailable, message: "the clinic's admin account could not be created yet; retry the same request")
         }
         let active = try await activate(reservation.record, adminAccountID: account.id, now: configuration.now())
@@ -55,38 +60,42 @@ extension ClinicsService {
         return Self.response(active)
     }
 
-    /// The clinic row to create the account for: a new provisioning row, or an earlier one of the
-    /// same clinic and admin to resume.
+    /// The clinic row to create the account for, claimed by this attempt: a new provisioning
+    /// row, or an earlier one of the same clinic and admin whose attempt is over, to resume.
     private func reserve(_ draft: ClinicDraft, callerKey: String, requestID: String, now: Date) async throws -> (record: ClinicRecord, isNew: Bool) {
         let abandonedBefore = now.addingTimeInterval(-configuration.abandonedCreationAge.seconds)
+        // The auth call, with its retries, ends well within twice its timeout.
+        let claimedUntil = now.addingTimeInterval(2 * configuration.authCallTimeout.seconds + 5)
         let candidate = ClinicRecord(
             id: Self.newClinicID(), status: .provisioning, details: draft.details, createdAt: now, updatedAt: now,
-            accountRequestID: UUID().uuidString.lowercased(), adminEmailKey: draft.admin.emailKey)
+            accountRequestID: UUID().uuidString.lowercased(), adminEmailKey: draft.admin.emailKey, claimedUntil: claimedUntil)
         return try await write("the clinic") { db in
             if case let (index, code)? = try SpecialtyStore.firstUnknown(draft.details.specialtyCodes, db) {
                 throw ClinicRules.invalid("clinic.specialty_codes[\(index)]", "unknown specialty \(code)")
             }
+            var reserved = candidate
+            var isNew = true
             if var existing = try ClinicStore.find(nameKey: candidate.nameKey, addressKey: candidate.addressKey, db) {
-                let resumable = existing.status == .provisioning && existing.adminEmailKey == draft.admin.emailKey
-                if resumable {
+                guard existing.status == .provisioning else { throw Self.duplicate(existing) }
+                if existing.adminEmailKey == draft.admin.emailKey {
+                    guard (existing.claimedUntil ?? .distantPast) <= now else { throw Self.duplicate(existing) }
                     existing.details = draft.details
                     existing.updatedAt = now
+                    existing.claimedUntil = claimedUntil
                     try ClinicStore.update(existing, db)
-                    if !requestID.isEmpty {
-                        try ClinicStore.recordCreation(caller: callerKey, requestID: requestID, clinicID: existing.id, now: now, db)
-                    }
-                    return (existing, false)
+                    (reserved, isNew) = (existing, false)
+                } else {
+                    guard existing.createdAt < abandonedBefore else { throw Self.duplicate(existing) }
+                    try ClinicStore.deleteProvisioning(id: existing.id, db)
+                    try ClinicStore.insert(candidate, db)
                 }
-                guard existing.status == .provisioning, existing.createdAt < abandonedBefore else {
-                    throw Self.duplicate(existing)
-                }
-                try ClinicStore.deleteProvisioning(id: existing.id, db)
+            } else {
+                try ClinicStore.insert(candidate, db)
             }
-            try ClinicStore.insert(candidate, db)
             if !requestID.isEmpty {
-                try ClinicStore.recordCreation(caller: callerKey, requestID: requestID, clinicID: candidate.id, now: now, db)
+                try ClinicStore.recordCreation(caller: callerKey, requestID: requestID, clinicID: reserved.id, now: now, db)
             }
-            return (candidate, true)
+            return (reserved, isNew)
         }
     }
 
@@ -99,6 +108,7 @@ extension ClinicsService {
                 record.status = .active
                 record.adminAccountID = adminAccountID
                 record.updatedAt = now
+                record.claimedUntil = nil
                 try ClinicStore.update(record, db)
                 return record
             }
@@ -106,6 +116,7 @@ extension ClinicsService {
             record.status = .active
             record.adminAccountID = adminAccountID
             record.updatedAt = now
+            record.claimedUntil = nil
             if let other = try ClinicStore.duplicate(of: record, db) { throw Self.duplicate(other) }
             try ClinicStore.insert(record, db)
             return record

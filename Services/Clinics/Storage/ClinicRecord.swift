@@ -26,6 +26,8 @@ struct ClinicRecord: Sendable, Equatable {
     var accountRequestID: String
     var adminEmailKey: String
     var adminAccountID: String?
+    /// While provisioning: until when the attempt that holds the creation may still be running.
+    var claimedUntil: Date?
 
     /// The etag clients pass back to detect concurrent changes.
     var etag: String { "v\(version)" }

@@ -8,7 +8,7 @@ import Storage
 enum ClinicStore {
     private static let columns = """
         c.id, c.status, c.details, c.version, c.created_at, c.updated_at, c.deleted_at,
-        c.account_request_id, c.admin_email_key, c.admin_account_id
+        c.account_request_id, c.admin_email_key, c.admin_account_id, c.claimed_until
         """
 
     static func find(id: String, _ db: Connection) throws -> ClinicRecord? {
@@ -34,14 +34,14 @@ enum ClinicStore {
             """
             INSERT INTO clinics (id, status, display_name, name_key, address_key, locality_key, region_code, time_zone,
                                  details, version, created_at, updated_at, deleted_at, account_request_id,
-                                 admin_email_key, admin_account_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 admin_email_key, admin_account_id, claimed_until)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 record.id, record.status.rawValue, record.details.displayName, record.nameKey, record.addressKey,
                 record.localityKey, record.details.address?.regionCode ?? "", record.details.timeZone,
                 try record.details.serializedBytes(), record.version, record.createdAt, record.updatedAt,
-                record.deletedAt, record.accountRequestID, record.adminEmailKey, record.adminAccountID,
+                record.deletedAt, record.accountRequestID, record.adminEmailKey, record.adminAccountID, record.claimedUntil,
             ])
         try replaceIndexes(record, db)
     }
@@ -51,14 +51,14 @@ enum ClinicStore {
             """
             UPDATE clinics SET status = ?, display_name = ?, name_key = ?, address_key = ?, locality_key = ?,
                                region_code = ?, time_zone = ?, details = ?, version = ?, updated_at = ?,
-                               deleted_at = ?, admin_account_id = ?
+                               deleted_at = ?, admin_account_id = ?, claimed_until = ?
             WHERE id = ?
             """,
             [
                 record.status.rawValue, record.details.displayName, record.nameKey, record.addressKey,
                 record.localityKey, record.details.address?.regionCode ?? "", record.details.timeZone,
                 try record.details.serializedBytes(), record.version, record.updatedAt, record.deletedAt,
-                record.adminAccountID, record.id,
+                record.adminAccountID, record.claimedUntil, record.id,
             ])
         try replaceIndexes(record, db)
     }
@@ -68,6 +68,11 @@ enum ClinicStore {
         try db.execute("DELETE FROM clinic_search WHERE clinic_id = ?", [id])
         try db.execute("DELETE FROM clinic_creations WHERE clinic_id = ?", [id])
         try db.execute("DELETE FROM clinics WHERE id = ? AND status = 'provisioning'", [id])
+    }
+
+    /// Ends the claim of the attempt creating clinic `id`, so that a retry may resume it at once.
+    static func releaseClaim(id: String, _ db: Connection) throws {
+        try db.execute("UPDATE clinics SET claimed_until = NULL WHERE id = ? AND status = 'provisioning'", [id])
     }
 
     /// Clinics still provisioning since before `cutoff` (abandoned creations).
@@ -164,7 +169,8 @@ enum ClinicStore {
             id: try row.get("id"), status: status, details: try Clinic_Clinics_V1_Clinic(serializedBytes: bytes),
             version: try row.get("version"), createdAt: try row.get("created_at"), updatedAt: try row.get("updated_at"),
             deletedAt: try row.get("deleted_at"), accountRequestID: try row.get("account_request_id"),
-            adminEmailKey: try row.get("admin_email_key"), adminAccountID: try row.get("admin_account_id"))
+            adminEmailKey: try row.get("admin_email_key"), adminAccountID: try row.get("admin_account_id"),
+            claimedUntil: try row.get("claimed_until"))
     }
 }
 

@@ -24,10 +24,12 @@ enum ClinicsSchema {
                     updated_at INTEGER NOT NULL,
                     deleted_at INTEGER,
                     -- The creation saga: the auth request id that creates the first admin, whose
-                    -- e-mail (folded) lets a retry resume it, and the account once created.
+                    -- e-mail (lower-cased) lets a retry resume it, the account once created, and
+                    -- until when a running attempt holds the creation (others must not resume it).
                     account_request_id TEXT NOT NULL,
                     admin_email_key TEXT NOT NULL,
-                    admin_account_id TEXT
+                    admin_account_id TEXT,
+                    claimed_until INTEGER
                 );
                 -- Same name and address is the same clinic, whatever its state.
                 CREATE UNIQUE INDEX clinics_identity ON clinics (name_key, address_key);

@@ -7,10 +7,11 @@ import Storage
 
 /// AddDoctor: a doctor row in the clinic's database and a login account in the auth service,
 /// never one without the other. The same saga as CreateClinic (see ClinicsService+Create.swift):
-/// the doctor is inserted as `provisioning` (invisible, and holding its e-mail), the account is
-/// created with an idempotency key kept in the row, then the doctor becomes `active`. A refusal
-/// by the auth service deletes the row; an unknown outcome keeps it, and a retry with the same
-/// e-mail resumes it with the same key.
+/// the doctor is inserted as `provisioning` (invisible, and holding its e-mail) and claimed by
+/// the attempt, the account is created with an idempotency key kept in the row, then the doctor
+/// becomes `active`. A refusal by the auth service deletes the row; an unknown outcome keeps it
+/// and releases the claim, and a retry with the same e-mail resumes it with the same key. While
+/// an attempt holds the claim, the same e-mail is `already_exists`.
 extension DoctorsService {
     package func addDoctor(request: Clinic_Doctors_V1_AddDoctorRequest, context: ServerContext) async throws -> Clinic_Doctors_V1_Doctor {
         let caller = try context.requirePrincipal()
@@ -36,12 +37,14 @@ extension DoctorsService {
             account = try await accounts.createDoctor(
                 draft, clinicID: database.tenant.rawValue, requestID: reservation.record.accountRequestID)
         } catch .refused(let error) {
-            if reservation.isNew {
-                let id = reservation.record.id
-                _ = try? await write(database, "the doctor") { db in try DoctorStore.deleteProvisioning(id: id, db) }
+            let (id, isNew) = (reservation.record.id, reservation.isNew)
+            _ = try? await write(database, "the doctor") { db in
+                if isNew { try DoctorStore.deleteProvisioning(id: id, db) } else { try DoctorStore.releaseClaim(id: id, db) }
             }
             throw error
         } catch .uncertain(let error) {
+            let id = reservation.record.id
+            _ = try? await write(database, "the doctor") { db in try DoctorStore.releaseClaim(id: id, db) }
             context.logger.warning(
                 "doctor account outcome unknown; the addition can be resumed",
                 metadata: ["doctors.doctor": "\(reservation.record.id)", "rpc.code": "\(error.code)"])
@@ -57,9 +60,12 @@ extension DoctorsService {
         _ draft: DoctorDraft, in database: TenantDatabase, callerKey: String, requestID: String, now: Date
     ) async throws -> (record: DoctorRecord, isNew: Bool) {
         let abandonedBefore = now.addingTimeInterval(-TimeInterval(configuration.abandonedAdditionAge.components.seconds))
+        // The auth call, with its retries, ends well within twice its timeout.
+        let claimedUntil = now.addingTimeInterval(TimeInterval(2 * configuration.callTimeout.components.seconds + 5))
         let candidate = DoctorRecord(
             id: Self.newDoctorID(), status: .provisioning, accountID: nil, emailKey: draft.emailKey,
-            accountRequestID: UUID().uuidString.lowercased(), details: draft.details, createdAt: now, updatedAt: now)
+            accountRequestID: UUID().uuidString.lowercased(), details: draft.details, createdAt: now, updatedAt: now,
+            claimedUntil: claimedUntil)
         return try await write(database, "the doctor") { db in
             try DoctorStore.deleteProvisioning(before: abandonedBefore, db)
             var reserved = candidate
@@ -68,8 +74,12 @@ extension DoctorsService {
                 guard existing.status == .provisioning else {
                     throw RPCError(code: .alreadyExists, message: "email: doctor \(existing.id) of this clinic has this e-mail")
                 }
+                guard (existing.claimedUntil ?? .distantPast) <= now else {
+                    throw RPCError(code: .alreadyExists, message: "email: a doctor with this e-mail is being added")
+                }
                 existing.details = draft.details
                 existing.updatedAt = now
+                existing.claimedUntil = claimedUntil
                 try DoctorStore.update(existing, db)
                 (reserved, isNew) = (existing, false)
             } else {
@@ -92,6 +102,7 @@ extension DoctorsService {
             record.status = .active
             record.accountID = accountID
             record.updatedAt = now
+            record.claimedUntil = nil
             if isMissing { try DoctorStore.insert(record, db) } else { try DoctorStore.update(record, db) }
             return record
         }

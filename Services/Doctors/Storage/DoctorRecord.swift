@@ -26,6 +26,8 @@ struct DoctorRecord: Sendable, Equatable {
     var createdAt: Date
     var updatedAt: Date
     var removedAt: Date?
+    /// While provisioning: until when the attempt that holds the addition may still be running.
+    var claimedUntil: Date?
 
     /// The etag clients pass back to detect concurrent changes.
     var etag: String { "v\(version)" }

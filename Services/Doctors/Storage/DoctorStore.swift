@@ -7,7 +7,7 @@ import Storage
 enum DoctorStore {
     private static let columns = """
         d.id, d.status, d.account_id, d.email_key, d.account_request_id, d.details, d.version, d.created_at,
-        d.updated_at, d.removed_at
+        d.updated_at, d.removed_at, d.claimed_until
         """
 
     static func find(id: String, _ db: Connection) throws -> DoctorRecord? {
@@ -30,14 +30,14 @@ enum DoctorStore {
         try db.execute(
             """
             INSERT INTO doctors (id, status, account_id, email_key, account_request_id, family_key, given_key,
-                                 online_booking, details, version, created_at, updated_at, removed_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 online_booking, details, version, created_at, updated_at, removed_at, claimed_until)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 record.id, record.status.rawValue, record.accountID, record.emailKey, record.accountRequestID,
                 record.familyKey, record.givenKey, record.details.onlineBookingEnabled,
                 try record.details.serializedBytes(), record.version, record.createdAt, record.updatedAt,
-                record.removedAt,
+                record.removedAt, record.claimedUntil,
             ])
         try replaceSpecialties(record, db)
     }
@@ -46,13 +46,13 @@ enum DoctorStore {
         try db.execute(
             """
             UPDATE doctors SET status = ?, account_id = ?, family_key = ?, given_key = ?, online_booking = ?,
-                               details = ?, version = ?, updated_at = ?, removed_at = ?
+                               details = ?, version = ?, updated_at = ?, removed_at = ?, claimed_until = ?
             WHERE id = ?
             """,
             [
                 record.status.rawValue, record.accountID, record.familyKey, record.givenKey,
                 record.details.onlineBookingEnabled, try record.details.serializedBytes(), record.version,
-                record.updatedAt, record.removedAt, record.id,
+                record.updatedAt, record.removedAt, record.claimedUntil, record.id,
             ])
         try replaceSpecialties(record, db)
     }
@@ -61,6 +61,11 @@ enum DoctorStore {
     static func deleteProvisioning(id: String, _ db: Connection) throws {
         try db.execute("DELETE FROM doctor_creations WHERE doctor_id = ?", [id])
         try db.execute("DELETE FROM doctors WHERE id = ? AND status = 'provisioning'", [id])
+    }
+
+    /// Ends the claim of the attempt adding doctor `id`, so that a retry may resume it at once.
+    static func releaseClaim(id: String, _ db: Connection) throws {
+        try db.execute("UPDATE doctors SET claimed_until = NULL WHERE id = ? AND status = 'provisioning'", [id])
     }
 
     /// Forgets additions left provisioning since before `cutoff`.
@@ -130,7 +135,7 @@ enum DoctorStore {
             id: try row.get("id"), status: status, accountID: try row.get("account_id"), emailKey: try row.get("email_key"),
             accountRequestID: try row.get("account_request_id"), details: try Clinic_Doctors_V1_Doctor(serializedBytes: bytes),
             version: try row.get("version"), createdAt: try row.get("created_at"), updatedAt: try row.get("updated_at"),
-            removedAt: try row.get("removed_at"))
+            removedAt: try row.get("removed_at"), claimedUntil: try row.get("claimed_until"))
     }
 }
 

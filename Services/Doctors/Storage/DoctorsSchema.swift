@@ -13,9 +13,11 @@ enum DoctorsSchema {
                     -- The login account (auth service); set once created.
                     account_id TEXT UNIQUE,
                     -- The creation saga: the account's e-mail (lower-cased) and the auth request
-                    -- id that creates it, so that a retry resumes instead of duplicating.
+                    -- id that creates it, so that a retry resumes instead of duplicating, and
+                    -- until when a running attempt holds the addition (others must not resume it).
                     email_key TEXT NOT NULL,
                     account_request_id TEXT NOT NULL,
+                    claimed_until INTEGER,
                     -- Folded (case, accents) names: order and prefix search.
                     family_key TEXT NOT NULL,
                     given_key TEXT NOT NULL,

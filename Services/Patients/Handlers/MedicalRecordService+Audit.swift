@@ -35,12 +35,10 @@ extension MedicalRecordService {
             }
             return try AuditLog.list(filter, after: after, limit: pageSize + 1, db)
         }
+        let page = Page(events, size: pageSize, fingerprint: fingerprint) { Int64($0.id) ?? 0 }
         var response = Clinic_Patients_V1_ListAuditEventsResponse()
-        let page = events.prefix(pageSize)
-        response.events = Array(page)
-        if events.count > pageSize, let last = page.last, let id = Int64(last.id) {
-            response.nextPageToken = PageToken.encode(id, fingerprint: fingerprint)
-        }
+        response.events = page.items
+        response.nextPageToken = page.nextToken
         return response
     }
 }

@@ -141,12 +141,10 @@ extension MedicalRecordService {
                 patientID: patientID, category: request.category == .unspecified ? nil : Int(request.category.protoNumber),
                 consultationID: request.consultationId.isEmpty ? nil : request.consultationId, showDeleted: request.showDeleted,
                 after: after, limit: pageSize + 1, db)
+            let page = Page(documents, size: pageSize, fingerprint: fingerprint, position: DocumentCursor.init)
             var response = Clinic_Patients_V1_ListDocumentsResponse()
-            let page = documents.prefix(pageSize)
-            response.documents = page.map(\.proto)
-            if documents.count > pageSize, let last = page.last {
-                response.nextPageToken = PageToken.encode(DocumentCursor(last), fingerprint: fingerprint)
-            }
+            response.documents = page.items.map(\.proto)
+            response.nextPageToken = page.nextToken
             return response
         }
     }

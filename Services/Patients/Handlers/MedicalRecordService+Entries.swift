@@ -94,17 +94,7 @@ extension MedicalRecordService {
             }
             entry.content = content
             if !proposed.consultationId.isEmpty { entry.consultationId = proposed.consultationId }
-            entry.author = stamp.actor
-            entry.version += 1
-            entry.updateTime = Google_Protobuf_Timestamp(now)
-            entry.etag = "\(entry.version)"
-            try EntryStore.update(entry, now: now, db)
-            try RecordStore.touch(patientID: patientID, now: now, db)
-            try HistoryLog.append(
-                HistoryChange(
-                    kind: .entryUpdated, entryID: entry.id, entryVersion: Int(entry.version),
-                    consultationID: entry.consultationId, summary: EntryRules.summary(of: content, "updated")),
-                patientID: patientID, actor: stamp.actor, now: now, db)
+            try Self.storeNextVersion(&entry, .entryUpdated, summary: EntryRules.summary(of: content, "updated"), stamp: stamp, db)
             return entry
         }
     }
@@ -127,17 +117,8 @@ extension MedicalRecordService {
             guard entry.status != .enteredInError else { return entry }
             entry.status = .enteredInError
             entry.retractReason = reason
-            entry.author = stamp.actor
-            entry.version += 1
-            entry.updateTime = Google_Protobuf_Timestamp(now)
-            entry.etag = "\(entry.version)"
-            try EntryStore.update(entry, now: now, db)
-            try RecordStore.touch(patientID: patientID, now: now, db)
-            try HistoryLog.append(
-                HistoryChange(
-                    kind: .entryRetracted, entryID: entry.id, entryVersion: Int(entry.version),
-                    summary: entry.content.map { EntryRules.summary(of: $0, "retracted") } ?? "Entry retracted"),
-                patientID: patientID, actor: stamp.actor, now: now, db)
+            let summary = entry.content.map { EntryRules.summary(of: $0, "retracted") } ?? "Entry retracted"
+            try Self.storeNextVersion(&entry, .entryRetracted, summary: summary, stamp: stamp, db)
             return entry
         }
     }
@@ -162,12 +143,10 @@ extension MedicalRecordService {
             let entries = try EntryStore.list(
                 patientID: patientID, kinds: Set(request.kinds.map { Int($0.protoNumber) }), statuses: statuses, after: after,
                 limit: pageSize + 1, db)
+            let page = Page(entries, size: pageSize, fingerprint: fingerprint, position: EntryCursor.init)
             var response = Clinic_Patients_V1_ListRecordEntriesResponse()
-            let page = entries.prefix(pageSize)
-            response.entries = Array(page)
-            if entries.count > pageSize, let last = page.last {
-                response.nextPageToken = PageToken.encode(EntryCursor(last), fingerprint: fingerprint)
-            }
+            response.entries = page.items
+            response.nextPageToken = page.nextToken
             return response
         }
     }
@@ -192,14 +171,32 @@ extension MedicalRecordService {
             let events = try HistoryLog.list(
                 patientID: patientID, entryID: request.entryId.isEmpty ? nil : request.entryId, from: from, before: before,
                 after: after, limit: pageSize + 1, db)
+            let page = Page(events, size: pageSize, fingerprint: fingerprint) { Int64($0.id) ?? 0 }
             var response = Clinic_Patients_V1_ListRecordHistoryResponse()
-            let page = events.prefix(pageSize)
-            response.events = Array(page)
-            if events.count > pageSize, let last = page.last, let id = Int64(last.id) {
-                response.nextPageToken = PageToken.encode(id, fingerprint: fingerprint)
-            }
+            response.events = page.items
+            response.nextPageToken = page.nextToken
             return response
         }
+    }
+}
+
+extension MedicalRecordService {
+    /// Stores `entry`, changed, as its next version written by the caller, with its history line.
+    static func storeNextVersion(
+        _ entry: inout Clinic_Patients_V1_RecordEntry, _ kind: Clinic_Patients_V1_RecordChangeKind, summary: String,
+        stamp: AuditStamp, _ db: Connection
+    ) throws {
+        entry.author = stamp.actor
+        entry.version += 1
+        entry.updateTime = Google_Protobuf_Timestamp(stamp.now)
+        entry.etag = "\(entry.version)"
+        try EntryStore.update(entry, now: stamp.now, db)
+        try RecordStore.touch(patientID: entry.patientId, now: stamp.now, db)
+        try HistoryLog.append(
+            HistoryChange(
+                kind: kind, entryID: entry.id, entryVersion: Int(entry.version),
+                consultationID: kind == .entryRetracted ? "" : entry.consultationId, summary: summary),
+            patientID: entry.patientId, actor: stamp.actor, now: stamp.now, db)
     }
 }
 

@@ -1,4 +1,5 @@
 package import ClinicAPI
+import ClinicTLS
 import Foundation
 import Platform
 import ProtoRuntime
@@ -33,8 +34,10 @@ extension PatientsService {
         var create = Clinic_Auth_V1_CreateAccountRequest()
         create.account = account
         create.initialPassword = request.password
-        // The same key makes the auth service return the same account on a retry.
-        create.requestId = requestID
+        // The same key makes the auth service return the same account on a retry. It is derived
+        // from the e-mail too: the auth service scopes keys by caller (this service), so a raw
+        // client key replayed with another e-mail must not return someone else's account.
+        create.requestId = Self.accountRequestID(email: callerKey, requestID: requestID)
         let created: Clinic_Auth_V1_Account
         do {
             created = try await auth.createAccount(create)
@@ -125,12 +128,10 @@ extension PatientsService {
         let links = try await storage.readPlatform("the clinic links") { db in
             try LinkStore.list(accountID: accountID, after: after, limit: pageSize + 1, db)
         }
+        let page = Page(links, size: pageSize, fingerprint: fingerprint, position: LinkCursor.init)
         var response = Clinic_Patients_V1_ListPatientClinicsResponse()
-        let page = links.prefix(pageSize)
-        response.links = page.map(\.proto)
-        if links.count > pageSize, let last = page.last {
-            response.nextPageToken = PageToken.encode(LinkCursor(last), fingerprint: fingerprint)
-        }
+        response.links = page.items.map(\.proto)
+        response.nextPageToken = page.nextToken
         return response
     }
 
@@ -143,6 +144,18 @@ extension PatientsService {
             throw RPCError(code: .permissionDenied, message: "only patient accounts have a patient profile")
         }
         return accountID
+    }
+
+    /// The auth request id of a sign-up: a UUID made of the SHA-256 of the folded e-mail and the
+    /// client's request id (empty without one).
+    static func accountRequestID(email: String, requestID: String) -> String {
+        guard !requestID.isEmpty else { return "" }
+        var bytes = Array(Digest.sha256("patients.signup\u{1F}\(email)\u{1F}\(requestID)").prefix(16))
+        bytes[6] = (bytes[6] & 0x0F) | 0x40  // version 4 layout, as FORMAT_UUID expects
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let hex = bytes.map { byte in String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16) }.joined()
+        let parts = [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4), hex.dropFirst(20)]
+        return parts.map(String.init).joined(separator: "-")
     }
 
     /// Our answer for a failed account creation: a taken e-mail is `already_exists`, a refused

@@ -123,12 +123,10 @@ extension PatientsService {
         let found = try await database.reading("the patients") { [query] db in
             try PatientStore.search(query, after: after, limit: pageSize + 1, db)
         }
+        let page = Page(found, size: pageSize, fingerprint: fingerprint, position: PatientCursor.init)
         var response = Clinic_Patients_V1_SearchPatientsResponse()
-        let page = found.prefix(pageSize)
-        response.patients = page.map(\.proto)
-        if found.count > pageSize, let last = page.last {
-            response.nextPageToken = PageToken.encode(PatientCursor(last), fingerprint: fingerprint)
-        }
+        response.patients = page.items.map(\.proto)
+        response.nextPageToken = page.nextToken
         return response
     }
 

@@ -58,3 +58,24 @@ enum PageFingerprint {
         return hash
     }
 }
+
+/// One page cut from the rows a query fetched — up to `size + 1`, the extra one only telling that
+/// another page follows: the items to return and the token of the next page (empty on the last).
+struct Page<Item> {
+    /// At most `size` items.
+    let items: [Item]
+    /// The next page's token, or empty.
+    let nextToken: String
+
+    /// The page of `fetched` with `size` items, its token naming `position` of the last one.
+    init<Position: Codable & Sendable>(
+        _ fetched: [Item], size: Int, fingerprint: UInt64, position: (Item) -> Position
+    ) {
+        items = Array(fetched.prefix(size))
+        if fetched.count > size, let last = items.last {
+            nextToken = PageToken.encode(position(last), fingerprint: fingerprint)
+        } else {
+            nextToken = ""
+        }
+    }
+}

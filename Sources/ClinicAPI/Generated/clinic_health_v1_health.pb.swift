@@ -119,12 +119,14 @@ public struct Clinic_Health_V1_HealthListResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Health__V1__HealthListResponse.self)
         if !self.statuses.isEmpty {
             let entries = arena.allocate(UnsafeMutablePointer<Clinic__Health__V1__HealthListResponse__StatusesEntry>?.self, count: self.statuses.count)
-            for (index, (key, value)) in self.statuses.enumerated() {
+            var index = 0
+            for (key, value) in self.statuses {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: clinic__health__v1__health_list_response__statuses_entry__descriptor_ref()))
                     .assumingMemoryBound(to: Clinic__Health__V1__HealthListResponse__StatusesEntry.self)
                 entry.pointee.key = try arena.cString(key)
                 entry.pointee.value = try arena.message(value, as: Clinic__Health__V1__HealthCheckResponse.self)
                 entries[index] = entry
+                index += 1
             }
             _c.pointee.n_statuses = self.statuses.count
             _c.pointee.statuses = entries

@@ -94,12 +94,14 @@ public struct Clinic_Registry_V1_ServiceInstance: ProtoMessage {
         _c.pointee.tls_server_name = try arena.cString(self.tlsServerName)
         if !self.metadata.isEmpty {
             let entries = arena.allocate(UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance__MetadataEntry>?.self, count: self.metadata.count)
-            for (index, (key, value)) in self.metadata.enumerated() {
+            var index = 0
+            for (key, value) in self.metadata {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: clinic__registry__v1__service_instance__metadata_entry__descriptor_ref()))
                     .assumingMemoryBound(to: Clinic__Registry__V1__ServiceInstance__MetadataEntry.self)
                 entry.pointee.key = try arena.cString(key)
                 entry.pointee.value = try arena.cString(value)
                 entries[index] = entry
+                index += 1
             }
             _c.pointee.n_metadata = self.metadata.count
             _c.pointee.metadata = entries

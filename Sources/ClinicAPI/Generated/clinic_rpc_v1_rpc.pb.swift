@@ -269,12 +269,14 @@ public struct Clinic_Rpc_V1_ErrorInfo: ProtoMessage {
         _c.pointee.domain = try arena.cString(self.domain)
         if !self.metadata.isEmpty {
             let entries = arena.allocate(UnsafeMutablePointer<Clinic__Rpc__V1__ErrorInfo__MetadataEntry>?.self, count: self.metadata.count)
-            for (index, (key, value)) in self.metadata.enumerated() {
+            var index = 0
+            for (key, value) in self.metadata {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: clinic__rpc__v1__error_info__metadata_entry__descriptor_ref()))
                     .assumingMemoryBound(to: Clinic__Rpc__V1__ErrorInfo__MetadataEntry.self)
                 entry.pointee.key = try arena.cString(key)
                 entry.pointee.value = try arena.cString(value)
                 entries[index] = entry
+                index += 1
             }
             _c.pointee.n_metadata = self.metadata.count
             _c.pointee.metadata = entries

@@ -52,6 +52,7 @@ struct Up: AsyncParsableCommand {
         }
         let data = Paths.absolute(self.data)
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        try DataFolderLock.acquire(data)
         let plan = PlatformPlan(
             data: data, certificates: certificates, host: host, httpHost: httpHost, httpPort: httpPort, replicas: replicas,
             leaseTTL: leaseTTL, demo: demo)
@@ -59,5 +60,25 @@ struct Up: AsyncParsableCommand {
             services: [Supervisor(plan: plan, logger: logger)], gracefulShutdownSignals: [.sigterm, .sigint],
             cancellationSignals: [], logger: logger)
         try await group.run()
+    }
+}
+
+/// One `clinic up` per data folder: a second one would run a second registry and overwrite
+/// `run/up.json`. An exclusive `flock` on `<data>/run/up.lock`, held for the life of the process
+/// (the kernel drops it however the process ends, so a crash leaves no stale lock).
+enum DataFolderLock {
+    nonisolated(unsafe) private static var descriptor: Int32 = -1
+
+    static func acquire(_ data: String) throws {
+        let folder = data + "/run"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let fd = open(folder + "/up.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CLIError("cannot open \(folder)/up.lock") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            let pid = RunState.read(data: data).map { " (pid \($0.pid))" } ?? ""
+            throw CLIError("another `clinic up` is running on \(data)\(pid)")
+        }
+        descriptor = fd
     }
 }

@@ -10,11 +10,9 @@ import ServiceHost
 /// Demo data for an empty data folder, made once by `clinic up` after every process is healthy,
 /// and the logins it prints.
 ///
-/// Today it makes the demo super admin (through `AuthBootstrap`, as `clinic admin create` does).
-/// The seeding hook for the domain services is `seedClinics`: when the clinics, doctors,
-/// patients and appointments services land, it creates two clinics with their admins, doctors
-/// with weekly availability, patients and appointments through their typed clients (`clients`
-/// resolves them through the registry), and adds their logins to `logins`.
+/// The demo super admin is made through `AuthBootstrap` (as `clinic admin create` does); the
+/// rest through the services' own RPCs (`DemoSeed+Clinics.swift`), as their users would: two
+/// clinics with an admin each, doctors with weekly availability, patients and appointments.
 enum DemoSeed {
     /// A login the seed made.
     struct Login {
@@ -49,12 +47,5 @@ enum DemoSeed {
         for login in logins {
             Console.out("demo login: \(login.role) \(login.email) / \(login.password)")
         }
-    }
-
-    /// The domain part of the demo (two clinics with doctors, availability, patients and
-    /// appointments): a no-op until those services exist in this build.
-    static func seedClinics(clients: ServiceClients, logger: Logger) async throws -> [Login] {
-        logger.debug("no domain services in this build: the demo has only its super admin")
-        return []
     }
 }

@@ -5,8 +5,12 @@ import ClinicAPI
 enum ServiceKind: String, CaseIterable, Sendable {
     case registry
     case auth
-    // Domain services (clinics, doctors, patients, appointments) join here as their targets
-    // land: a case, its `rpcServices`, and its construction in `ServiceAssembly`.
+    // A new service joins with a case here, its `rpcServices`, and its construction in
+    // `ServiceAssembly`.
+    case clinics
+    case doctors
+    case patients
+    case appointments
     case edge
 
     /// The certificate identity of the process (`spiffe://clinic/<name>`).
@@ -23,6 +27,10 @@ enum ServiceKind: String, CaseIterable, Sendable {
         switch self {
         case .registry: [Clinic_Registry_V1_RegistryService.descriptor.fullName]
         case .auth: [Clinic_Auth_V1_AuthService.descriptor.fullName]
+        case .clinics: [Clinic_Clinics_V1_ClinicService.descriptor.fullName]
+        case .doctors: [Clinic_Doctors_V1_DoctorService.descriptor.fullName]
+        case .patients: [Clinic_Patients_V1_PatientService.descriptor.fullName, Clinic_Patients_V1_MedicalRecordService.descriptor.fullName]
+        case .appointments: [Clinic_Appointments_V1_AppointmentService.descriptor.fullName]
         case .edge: []
         }
     }

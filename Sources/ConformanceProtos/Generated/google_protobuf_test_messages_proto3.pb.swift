@@ -834,231 +834,269 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         }
         if !self.mapInt32Int32.isEmpty {
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32Int32Entry>?.self, count: self.mapInt32Int32.count)
-            for (index, (key, value)) in self.mapInt32Int32.enumerated() {
+            var index = 0
+            for (key, value) in self.mapInt32Int32 {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_int32_int32_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32Int32Entry.self)
                 entry.pointee.key = key
                 entry.pointee.value = value
                 entries[index] = entry
+                index += 1
             }
             _c.pointee.n_map_int32_int32 = self.mapInt32Int32.count
             _c.pointee.map_int32_int32 = entries
         }
         if !self.mapInt64Int64.isEmpty {
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt64Int64Entry>?.self, count: self.mapInt64Int64.count)
-            for (index, (key, value)) in self.mapInt64Int64.enumerated() {
+            var index = 0
+            for (key, value) in self.mapInt64Int64 {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_int64_int64_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt64Int64Entry.self)
                 entry.pointee.key = key
                 entry.pointee.value = value
                 entries[index] = entry
+                index += 1
             }
             _c.pointee.n_map_int64_int64 = self.mapInt64Int64.count
             _c.pointee.map_int64_int64 = entries
         }
         if !self.mapUint32Uint32.isEmpty {
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapUint32Uint32Entry>?.self, count: self.mapUint32Uint32.count)
-            for (index, (key, value)) in self.mapUint32Uint32.enumerated() {
+            var index = 0
+            for (key, value) in self.mapUint32Uint32 {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_uint32_uint32_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapUint32Uint32Entry.self)
                 entry.pointee.key = key
                 entry.pointee.value = value
                 entries[index] = entry
+                index += 1
             }
             _c.pointee.n_map_uint32_uint32 = self.mapUint32Uint32.count
             _c.pointee.map_uint32_uint32 = entries
         }
         if !self.mapUint64Uint64.isEmpty {
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapUint64Uint64Entry>?.self, count: self.mapUint64Uint64.count)
-            for (index, (key, value)) in self.mapUint64Uint64.enumerated() {
+            var index = 0
+            for (key, value) in self.mapUint64Uint64 {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_uint64_uint64_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapUint64Uint64Entry.self)
                 entry.pointee.key = key
                 entry.pointee.value = value
                 entries[index] = entry
+                index += 1
             }
             _c.pointee.n_map_uint64_uint64 = self.mapUint64Uint64.count
             _c.pointee.map_uint64_uint64 = entries
         }
         if !self.mapSint32Sint32.isEmpty {
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSint32Sint32Entry>?.self, count: self.mapSint32Sint32.count)
-            for (index, (key, value)) in self.mapSint32Sint32.enumerated() {
+            var index = 0
+            for (key, value) in self.mapSint32Sint32 {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_sint32_sint32_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSint32Sint32Entry.self)
                 entry.pointee.key = key
                 entry.pointee.value = value
                 entries[index] = entry
+                index += 1
             }
             _c.pointee.n_map_sint32_sint32 = self.mapSint32Sint32.count
             _c.pointee.map_sint32_sint32 = entries
         }
         if !self.mapSint64Sint64.isEmpty {
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSint64Sint64Entry>?.self, count: self.mapSint64Sint64.count)
-            for (index, (key, value)) in self.mapSint64Sint64.enumerated() {
+            var index = 0
+            for (key, value) in self.mapSint64Sint64 {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_sint64_sint64_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSint64Sint64Entry.self)
                 entry.pointee.key = key
                 entry.pointee.value = value
                 entries[index] = entry
+                index += 1
             }
             _c.pointee.n_map_sint64_sint64 = self.mapSint64Sint64.count
             _c.pointee.map_sint64_sint64 = entries
         }
         if !self.mapFixed32Fixed32.isEmpty {
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapFixed32Fixed32Entry>?.self, count: self.mapFixed32Fixed32.count)
-            for (index, (key, value)) in self.mapFixed32Fixed32.enumerated() {
+            var index = 0
+            for (key, value) in self.mapFixed32Fixed32 {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_fixed32_fixed32_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapFixed32Fixed32Entry.self)
                 entry.pointee.key = key
                 entry.pointee.value = value
                 entries[index] = entry
+                index += 1
             }
             _c.pointee.n_map_fixed32_fixed32 = self.mapFixed32Fixed32.count
             _c.pointee.map_fixed32_fixed32 = entries
         }
         if !self.mapFixed64Fixed64.isEmpty {
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapFixed64Fixed64Entry>?.self, count: self.mapFixed64Fixed64.count)
-            for (index, (key, value)) in self.mapFixed64Fixed64.enumerated() {
+            var index = 0
+            for (key, value) in self.mapFixed64Fixed64 {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_fixed64_fixed64_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapFixed64Fixed64Entry.self)
                 entry.pointee.key = key
                 entry.pointee.value = value
                 entries[index] = entry
+                index += 1
             }
             _c.pointee.n_map_fixed64_fixed64 = self.mapFixed64Fixed64.count
             _c.pointee.map_fixed64_fixed64 = entries
         }
         if !self.mapSfixed32Sfixed32.isEmpty {
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSfixed32Sfixed32Entry>?.self, count: self.mapSfixed32Sfixed32.count)
-            for (index, (key, value)) in self.mapSfixed32Sfixed32.enumerated() {
+            var index = 0
+            for (key, value) in self.mapSfixed32Sfixed32 {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_sfixed32_sfixed32_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSfixed32Sfixed32Entry.self)
                 entry.pointee.key = key
                 entry.pointee.value = value
                 entries[index] = entry
+                index += 1
             }
             _c.pointee.n_map_sfixed32_sfixed32 = self.mapSfixed32Sfixed32.count
             _c.pointee.map_sfixed32_sfixed32 = entries
         }
         if !self.mapSfixed64Sfixed64.isEmpty {
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSfixed64Sfixed64Entry>?.self, count: self.mapSfixed64Sfixed64.count)
-            for (index, (key, value)) in self.mapSfixed64Sfixed64.enumerated() {
+            var index = 0
+            for (key, value) in self.mapSfixed64Sfixed64 {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_sfixed64_sfixed64_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSfixed64Sfixed64Entry.self)
                 entry.pointee.key = key
                 entry.pointee.value = value
                 entries[index] = entry
+                index += 1
             }
             _c.pointee.n_map_sfixed64_sfixed64 = self.mapSfixed64Sfixed64.count
             _c.pointee.map_sfixed64_sfixed64 = entries
         }
         if !self.mapInt32Float.isEmpty {
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32FloatEntry>?.self, count: self.mapInt32Float.count)
-            for (index, (key, value)) in self.mapInt32Float.enumerated() {
+            var index = 0
+            for (key, value) in self.mapInt32Float {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_int32_float_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32FloatEntry.self)
                 entry.pointee.key = key
                 entry.pointee.value = value
                 arena.keepNegativeZero(value, number: 2, message: UnsafeMutableRawPointer(entry))
                 entries[index] = entry
+                index += 1
             }
             _c.pointee.n_map_int32_float = self.mapInt32Float.count
             _c.pointee.map_int32_float = entries
         }
         if !self.mapInt32Double.isEmpty {
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32DoubleEntry>?.self, count: self.mapInt32Double.count)
-            for (index, (key, value)) in self.mapInt32Double.enumerated() {
+            var index = 0
+            for (key, value) in self.mapInt32Double {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_int32_double_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32DoubleEntry.self)
                 entry.pointee.key = key
                 entry.pointee.value = value
                 arena.keepNegativeZero(value, number: 2, message: UnsafeMutableRawPointer(entry))
                 entries[index] = entry
+                index += 1
             }
             _c.pointee.n_map_int32_double = self.mapInt32Double.count
             _c.pointee.map_int32_double = entries
         }
         if !self.mapBoolBool.isEmpty {
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapBoolBoolEntry>?.self, count: self.mapBoolBool.count)
-            for (index, (key, value)) in self.mapBoolBool.enumerated() {
+            var index = 0
+            for (key, value) in self.mapBoolBool {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_bool_bool_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapBoolBoolEntry.self)
                 entry.pointee.key = key ? 1 : 0
                 entry.pointee.value = value ? 1 : 0
                 entries[index] = entry
+                index += 1
             }
             _c.pointee.n_map_bool_bool = self.mapBoolBool.count
             _c.pointee.map_bool_bool = entries
         }
         if !self.mapStringString.isEmpty {
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringStringEntry>?.self, count: self.mapStringString.count)
-            for (index, (key, value)) in self.mapStringString.enumerated() {
+            var index = 0
+            for (key, value) in self.mapStringString {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_string_string_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringStringEntry.self)
                 entry.pointee.key = try arena.cString(key)
                 entry.pointee.value = try arena.cString(value)
                 entries[index] = entry
+                index += 1
             }
             _c.pointee.n_map_string_string = self.mapStringString.count
             _c.pointee.map_string_string = entries
         }
         if !self.mapStringBytes.isEmpty {
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringBytesEntry>?.self, count: self.mapStringBytes.count)
-            for (index, (key, value)) in self.mapStringBytes.enumerated() {
+            var index = 0
+            for (key, value) in self.mapStringBytes {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_string_bytes_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringBytesEntry.self)
                 let valueBytes = arena.bytes(value)
                 entry.pointee.key = try arena.cString(key)
                 entry.pointee.value = ProtobufCBinaryData(len: valueBytes.count, data: valueBytes.data)
                 entries[index] = entry
+                index += 1
             }
             _c.pointee.n_map_string_bytes = self.mapStringBytes.count
             _c.pointee.map_string_bytes = entries
         }
         if !self.mapStringNestedMessage.isEmpty {
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringNestedMessageEntry>?.self, count: self.mapStringNestedMessage.count)
-            for (index, (key, value)) in self.mapStringNestedMessage.enumerated() {
+            var index = 0
+            for (key, value) in self.mapStringNestedMessage {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_string_nested_message_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringNestedMessageEntry.self)
                 entry.pointee.key = try arena.cString(key)
                 entry.pointee.value = try arena.message(value, as: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage.self)
                 entries[index] = entry
+                index += 1
             }
             _c.pointee.n_map_string_nested_message = self.mapStringNestedMessage.count
             _c.pointee.map_string_nested_message = entries
         }
         if !self.mapStringForeignMessage.isEmpty {
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringForeignMessageEntry>?.self, count: self.mapStringForeignMessage.count)
-            for (index, (key, value)) in self.mapStringForeignMessage.enumerated() {
+            var index = 0
+            for (key, value) in self.mapStringForeignMessage {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_string_foreign_message_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringForeignMessageEntry.self)
                 entry.pointee.key = try arena.cString(key)
                 entry.pointee.value = try arena.message(value, as: ProtobufTestMessages__Proto3__ForeignMessage.self)
                 entries[index] = entry
+                index += 1
             }
             _c.pointee.n_map_string_foreign_message = self.mapStringForeignMessage.count
             _c.pointee.map_string_foreign_message = entries
         }
         if !self.mapStringNestedEnum.isEmpty {
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringNestedEnumEntry>?.self, count: self.mapStringNestedEnum.count)
-            for (index, (key, value)) in self.mapStringNestedEnum.enumerated() {
+            var index = 0
+            for (key, value) in self.mapStringNestedEnum {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_string_nested_enum_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringNestedEnumEntry.self)
                 entry.pointee.key = try arena.cString(key)
                 entry.pointee.value = ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: value.protoNumber))
                 entries[index] = entry
+                index += 1
             }
             _c.pointee.n_map_string_nested_enum = self.mapStringNestedEnum.count
             _c.pointee.map_string_nested_enum = entries
         }
         if !self.mapStringForeignEnum.isEmpty {
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringForeignEnumEntry>?.self, count: self.mapStringForeignEnum.count)
-            for (index, (key, value)) in self.mapStringForeignEnum.enumerated() {
+            var index = 0
+            for (key, value) in self.mapStringForeignEnum {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_string_foreign_enum_entry__descriptor_ref()))
                     .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringForeignEnumEntry.self)
                 entry.pointee.key = try arena.cString(key)
                 entry.pointee.value = ProtobufTestMessages__Proto3__ForeignEnum(rawValue: .init(truncatingIfNeeded: value.protoNumber))
                 entries[index] = entry
+                index += 1
             }
             _c.pointee.n_map_string_foreign_enum = self.mapStringForeignEnum.count
             _c.pointee.map_string_foreign_enum = entries

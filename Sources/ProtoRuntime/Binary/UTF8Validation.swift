@@ -17,17 +17,22 @@ enum UTF8Validation {
     /// Whether `bytes` hold a NUL, checked eight bytes at a time.
     static func containsNUL(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return false }
+        let count = bytes.count
+        guard count >= 8 else {
+            for index in 0..<count where base[index] == 0 { return true }
+            return false
+        }
+        func hasZero(_ offset: Int) -> Bool {
+            let word = UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
+            return (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0
+        }
         var index = 0
-        while index &+ 8 <= bytes.count {
-            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-            if (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0 { return true }
+        while index &+ 8 <= count {
+            if hasZero(index) { return true }
             index &+= 8
         }
-        while index < bytes.count {
-            if base[index] == 0 { return true }
-            index &+= 1
-        }
-        return false
+        // The tail as one more word, overlapping bytes already checked.
+        return index < count && hasZero(count &- 8)
     }
 
     /// Classifies `bytes`, eight ASCII bytes at a time where it can.

@@ -38,19 +38,22 @@ extension ProtoArena {
         guard let base = source.baseAddress else { return true }
         let count = source.count
         target.copyMemory(from: base, byteCount: count)
-        var index = 0
+        guard count >= 8 else {
+            for index in 0..<count where base.load(fromByteOffset: index, as: UInt8.self) == 0 { return false }
+            return true
+        }
+        // A zero byte sets its high bit in (word - 0x01…) & ~word; OR all words, the tail as one
+        // more word overlapping bytes already seen.
         var zero: UInt64 = 0
+        var index = 0
         while index &+ 8 <= count {
             let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
             zero |= (word &- 0x0101_0101_0101_0101) & ~word
             index &+= 8
         }
-        if zero & 0x8080_8080_8080_8080 != 0 { return false }
-        while index < count {
-            if base.load(fromByteOffset: index, as: UInt8.self) == 0 { return false }
-            index &+= 1
-        }
-        return true
+        let tail = base.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
+        zero |= (tail &- 0x0101_0101_0101_0101) & ~tail
+        return zero & 0x8080_8080_8080_8080 == 0
     }
 
     /// A copy of `bytes` for a `ProtobufCBinaryData` field: (length, data or nil when empty).

@@ -46,12 +46,14 @@ public struct Google_Protobuf_Struct: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__Struct.self)
         if !self.fields.isEmpty {
             let entries = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Struct__FieldsEntry>?.self, count: self.fields.count)
-            for (index, (key, value)) in self.fields.enumerated() {
+            var index = 0
+            for (key, value) in self.fields {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: google__protobuf__struct__fields_entry__descriptor_ref()))
                     .assumingMemoryBound(to: Google__Protobuf__Struct__FieldsEntry.self)
                 entry.pointee.key = try arena.cString(key)
                 entry.pointee.value = try arena.message(value, as: Google__Protobuf__Value.self)
                 entries[index] = entry
+                index += 1
             }
             _c.pointee.n_fields = self.fields.count
             _c.pointee.fields = entries

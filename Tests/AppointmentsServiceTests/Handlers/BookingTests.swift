@@ -112,6 +112,32 @@ struct BookingTests {
         }
     }
 
+    @Test("lifecycle and read requests are checked too")
+    func otherValidation() async throws {
+        try await withHarness { harness in
+            let clinic = try await harness.createClinic()
+            let admin = try harness.admin(clinic)
+            var reschedule = Clinic_Appointments_V1_RescheduleAppointmentRequest()
+            reschedule.appointmentId = "apt_unknown"
+            await expectError(.invalidArgument, field: "start_time") { _ = try await harness.appointments.rescheduleAppointment(reschedule, options: admin) }
+            reschedule.startTime = Fixtures.timestamp(Self.monday9)
+            await expectError(.notFound) { _ = try await harness.appointments.rescheduleAppointment(reschedule, options: admin) }
+            var get = Clinic_Appointments_V1_GetAppointmentRequest()
+            await expectError(.invalidArgument, field: "appointment_id") { _ = try await harness.appointments.getAppointment(get, options: admin) }
+            get.appointmentId = "apt/../x"
+            await expectError(.invalidArgument, field: "appointment_id") { _ = try await harness.appointments.getAppointment(get, options: admin) }
+            get.appointmentId = "apt_unknown"
+            await expectError(.notFound) { _ = try await harness.appointments.getAppointment(get, options: admin) }
+            var cancel = Clinic_Appointments_V1_CancelAppointmentRequest()
+            cancel.appointmentId = "apt_unknown"
+            cancel.reason = .UNRECOGNIZED(42)
+            await expectError(.invalidArgument, field: "reason") { _ = try await harness.appointments.cancelAppointment(cancel, options: admin) }
+            var complete = Clinic_Appointments_V1_CompleteAppointmentRequest()
+            complete.appointmentId = "apt_unknown"
+            await expectError(.invalidArgument, field: "clinic_id") { _ = try await harness.appointmentsAsService.completeAppointment(complete) }
+        }
+    }
+
     @Test("a booking retried with the same request id returns the first booking")
     func idempotentBooking() async throws {
         try await withHarness { harness in

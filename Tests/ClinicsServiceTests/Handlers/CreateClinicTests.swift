@@ -198,6 +198,10 @@ struct CreateClinicTests {
             await expectError(.notFound) { _ = try await harness.clinics.getClinic(get, options: try harness.superAdmin) }
 
             faults.set(.none)
+            // An attempt that crashed mid-way still holds its claim: the retry waits for it to expire.
+            try await harness.service.database.write { db in try db.execute("UPDATE clinics SET claimed_until = ?", [Date().addingTimeInterval(60)]) }
+            await expectError(.alreadyExists) { _ = try await harness.clinics.createClinic(request, options: try harness.superAdmin) }
+            try await harness.service.database.write { db in try db.execute("UPDATE clinics SET claimed_until = ?", [Date().addingTimeInterval(-1)]) }
             let response = try await harness.clinics.createClinic(request, options: try harness.superAdmin)
             #expect(response.clinic?.id == stored)
             #expect(try await harness.accountCount(email: "lost@example.org") == 1)
@@ -230,6 +234,33 @@ struct CreateClinicTests {
             #expect(first.clinic?.id == second.clinic?.id)
             #expect(first.adminAccountId == second.adminAccountId)
             #expect(try await harness.storedClinicCount() == 1)
+        }
+    }
+
+    @Test("the very same request sent several times at once: one clinic, one account, the others already_exists")
+    func concurrentSameRequest() async throws {
+        try await withHarness { harness async throws in
+            let options = try harness.superAdmin
+            let request = Fixtures.createRequest("Clinique Doublon", adminEmail: "double@example.org")
+            let outcomes = await withTaskGroup(of: RPCError.Code?.self) { group in
+                for _ in 0..<6 {
+                    group.addTask {
+                        do {
+                            _ = try await harness.clinics.createClinic(request, options: options)
+                            return nil
+                        } catch let error as RPCError {
+                            return error.code
+                        } catch {
+                            return .unknown
+                        }
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 == nil }.count == 1, "\(outcomes)")
+            #expect(outcomes.filter { $0 == .alreadyExists }.count == 5, "\(outcomes)")
+            #expect(try await harness.storedClinicCount() == 1)
+            #expect(try await harness.accountCount(email: "double@example.org") == 1)
         }
     }
 

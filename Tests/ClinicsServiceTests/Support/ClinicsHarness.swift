@@ -22,6 +22,9 @@ final class ClinicsHarness: Sendable {
     let service: ClinicsService
     let clinics: Clinic_Clinics_V1_ClinicService.Client
     let auth: Clinic_Auth_V1_AuthService.Client
+    /// The clinics server's raw transports: from outside, and from a platform service (`doctors`).
+    let clinicsOutside: InProcessTransport
+    let clinicsFromService: InProcessTransport
     private let servers: [RPCServer]
     private let serving: [Task<Void, any Error>]
     private let issuer: AccessTokenIssuer
@@ -52,8 +55,10 @@ final class ClinicsHarness: Sendable {
             configuration: configuration,
             auth: Clinic_Auth_V1_AuthService.Client(caller: RPCClient(transport: authFromClinics.client)))
         let clinicsTransport = InProcessTransport()
+        clinicsOutside = clinicsTransport
+        clinicsFromService = InProcessTransport(peer: Peer(address: "in-process", identity: "spiffe://clinic/doctors"))
         let clinicsServer = RPCServer(
-            services: [service], transports: [clinicsTransport.server],
+            services: [service], transports: [clinicsTransport.server, clinicsFromService.server],
             interceptors: [AuthorizationInterceptor(verifier: authService.verifier)], logger: quiet)
 
         servers = [authServer, clinicsServer]

@@ -261,9 +261,9 @@ struct DoctorTests {
             await expectError(.permissionDenied) {
                 _ = try await harness.doctors.removeDoctor(Self.remove(doctor.id), options: try harness.doctorCaller(doctor, clinicID: clinic))
             }
-            harness.upcoming.withLock { _ = $0.insert(doctor.id) }
+            harness.upcoming.insert(doctor.id)
             await expectError(.failedPrecondition) { _ = try await harness.doctors.removeDoctor(Self.remove(doctor.id), options: admin) }
-            harness.upcoming.withLock { $0.removeAll() }
+            harness.upcoming.removeAll()
             await expectError(.aborted, field: "etag") { _ = try await harness.doctors.removeDoctor(Self.remove(doctor.id, etag: "v7"), options: admin) }
 
             let removed = try await harness.doctors.removeDoctor(Self.remove(doctor.id, etag: doctor.etag), options: admin)

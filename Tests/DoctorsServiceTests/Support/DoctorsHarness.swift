@@ -26,8 +26,11 @@ final class DoctorsHarness: Sendable {
     let auth: Clinic_Auth_V1_AuthService.Client
     /// The doctors service as the appointments service reaches it (mTLS identity, no token).
     let doctorsFromAppointments: Clinic_Doctors_V1_DoctorService.Client
+    /// The doctors server's raw transports: from outside, and from the appointments service.
+    let doctorsOutside: InProcessTransport
+    let doctorsFromService: InProcessTransport
     /// What RemoveDoctor hears about upcoming appointments (per doctor id).
-    let upcoming = Mutex<Set<String>>([])
+    let upcoming = LockedSet()
     private let servers: [RPCServer]
     private let serving: [Task<Void, any Error>]
     private let issuer: AccessTokenIssuer
@@ -72,8 +75,9 @@ final class DoctorsHarness: Sendable {
             configuration: configuration,
             auth: Clinic_Auth_V1_AuthService.Client(caller: RPCClient(transport: authFromDoctors.client)),
             clinics: Clinic_Clinics_V1_ClinicService.Client(caller: RPCClient(transport: clinicsFromDoctors.client)),
-            upcomingAppointments: UpcomingAppointmentsCheck { _, doctorID in upcoming.withLock { $0.contains(doctorID) } })
+            upcomingAppointments: UpcomingAppointmentsCheck { _, doctorID in upcoming.contains(doctorID) })
         let (doctorsOutside, doctorsFromAppointments) = (peer(nil), peer("appointments"))
+        (self.doctorsOutside, self.doctorsFromService) = (doctorsOutside, doctorsFromAppointments)
         let doctorsServer = RPCServer(
             services: [service], transports: [doctorsOutside.server, doctorsFromAppointments.server],
             interceptors: [service.authorizationInterceptor(verifier: authService.verifier)], logger: quiet)
@@ -171,6 +175,15 @@ final class DoctorsHarness: Sendable {
         let database = try await service.pool.database(for: TenantID(clinicID))
         return try await database.read { db in try db.scalar("SELECT count(*) FROM doctors", as: Int.self) }
     }
+}
+
+/// A set of strings shared between tasks.
+final class LockedSet: Sendable {
+    private let values = Mutex<Set<String>>([])
+
+    func insert(_ value: String) { values.withLock { _ = $0.insert(value) } }
+    func removeAll() { values.withLock { $0.removeAll() } }
+    func contains(_ value: String) -> Bool { values.withLock { $0.contains(value) } }
 }
 
 /// Request builders.

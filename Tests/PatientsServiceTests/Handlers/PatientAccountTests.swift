@@ -65,6 +65,12 @@ struct PatientAccountTests {
             let key = UUID().uuidString.lowercased()
             try await signUp { $0.requestId = key }
             try await signUp { $0.requestId = key }  // A retry returns the first result.
+            // The same key with another e-mail is another person's sign-up, never the first account.
+            try await signUp { $0.requestId = key; $0.email = "other@example.org" }
+            let first = try await harness.patients.getPatientProfile(.init(), options: try await harness.login("new@example.org"))
+            let second = try await harness.patients.getPatientProfile(.init(), options: try await harness.login("other@example.org"))
+            #expect(first.accountId != second.accountId)
+            #expect(second.contact?.email == "other@example.org")
         }
     }
 

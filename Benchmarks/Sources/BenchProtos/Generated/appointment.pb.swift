@@ -118,12 +118,14 @@ public struct Perf_Appointment: ProtoMessage {
         }
         if !self.metadata.isEmpty {
             let entries = arena.allocate(UnsafeMutablePointer<Perf__Appointment__MetadataEntry>?.self, count: self.metadata.count)
-            for (index, (key, value)) in self.metadata.enumerated() {
+            var index = 0
+            for (key, value) in self.metadata {
                 let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: perf__appointment__metadata_entry__descriptor_ref()))
                     .assumingMemoryBound(to: Perf__Appointment__MetadataEntry.self)
                 entry.pointee.key = try arena.cString(key)
                 entry.pointee.value = try arena.cString(value)
                 entries[index] = entry
+                index += 1
             }
             _c.pointee.n_metadata = self.metadata.count
             _c.pointee.metadata = entries
