@@ -294,6 +294,14 @@ let testTargets: [Target] = [
             "ClinicTLS", "WellKnownTypes",
         ]
     ),
+    // Tenant isolation across every service: clinic A's callers on clinic B's ids, for every RPC.
+    .testTarget(
+        name: "TenantIsolationTests",
+        dependencies: [
+            "AuthService", "ClinicsService", "DoctorsService", "PatientsService", "AppointmentsService",
+            "Platform", "ClinicAPI", "RPCCore", "Storage", "ProtoRuntime", "WellKnownTypes", "ClinicTLS",
+        ]
+    ),
     // End to end: `clinic up` as a process on loopback ports, calls over mTLS and through the edge.
     .testTarget(
         name: "IntegrationTests",
