@@ -65,9 +65,9 @@ package final class RegistryService: Clinic_Registry_V1_RegistryService.ServiceP
     {
         // The router validated the field rules, so the instance is present.
         let instance = request.instance ?? Clinic_Registry_V1_ServiceInstance()
+        let caller = try registrant(context)
         try RegistryRules.check(instance)
         let ttl = try RegistryRules.grantedTTL(request.ttl, configuration: configuration)
-        let caller = try registrant(context)
         guard caller == instance.serviceName else {
             throw RPCError(
                 code: .permissionDenied,

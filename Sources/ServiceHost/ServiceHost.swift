@@ -44,7 +44,8 @@ package final class ServiceHost: Service {
     private let hosted: HostedService
     private let registry: RegistryClient?
     private let logger: Logger
-    private let listening = Latch<Endpoint>()
+    /// Where it listens once bound; nil when it stopped (or failed) before.
+    private let listening = Latch<Endpoint?>()
     private let manualShutdown = Latch<Void>()
     /// The health service, once running (tests flip statuses through it).
     package let health: HealthService
@@ -59,16 +60,23 @@ package final class ServiceHost: Service {
     }
 
     /// Where clients reach this process, once it listens (nil if `run()` ended before).
-    package func listeningEndpoint() async -> Endpoint? { await listening.wait() }
+    package func listeningEndpoint() async -> Endpoint? { await listening.wait() ?? nil }
 
     /// Starts a graceful shutdown (what SIGTERM does under a `ServiceGroup`).
     package func beginShutdown() { manualShutdown.set(()) }
 
     package func run() async throws {
-        try configuration.identity.checkFiles()
-        let transport = try await NIOServerTransport.bind(
-            host: configuration.host, port: configuration.port, tls: configuration.identity.server,
-            settings: configuration.connectionSettings, logger: logger)
+        let transport: NIOServerTransport
+        do {
+            try configuration.identity.checkFiles()
+            transport = try await NIOServerTransport.bind(
+                host: configuration.host, port: configuration.port, tls: configuration.identity.server,
+                settings: configuration.connectionSettings, logger: logger)
+        } catch {
+            listening.set(nil)
+            await hosted.close()
+            throw error
+        }
         let server = RPCServer(
             services: hosted.services + [health], transports: [transport], interceptors: hosted.interceptors, logger: logger)
         let endpoint = Endpoint(host: configuration.hostForClients, port: transport.port)

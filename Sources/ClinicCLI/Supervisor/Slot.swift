@@ -59,6 +59,9 @@ final class Slot: Sendable {
                 if await healthy(address, child: child) {
                     Console.out("\(starts == 1 ? "started" : "restarted"): \(instanceID) pid=\(child.pid) \(address)")
                     firstReady.set(.success(address))
+                } else if !state.withLock({ $0.stopping }) {
+                    // Alive but never healthy: treat it as a crash (restart with backoff).
+                    child.signal(SIGKILL)
                 }
             }
             let how = await child.waitForExit(killAfter: .seconds(365 * 24 * 3600))

@@ -31,6 +31,19 @@ enum WireScanner {
         return repeatsMessage
     }
 
+    /// The field numbered `number`: straight from the array when fields are numbered 1, 2, 3…
+    /// (most messages), by protobuf-c's range search otherwise.
+    @inline(__always)
+    private static func lookupField(
+        _ descriptor: UnsafePointer<ProtobufCMessageDescriptor>, number: UInt32
+    ) -> UnsafePointer<ProtobufCFieldDescriptor>? {
+        if number >= 1, number <= descriptor.pointee.n_fields {
+            let candidate = descriptor.pointee.fields + Int(number &- 1)
+            if candidate.pointee.id == number { return candidate }
+        }
+        return protobuf_c_message_descriptor_get_field(descriptor, number)
+    }
+
     /// Memory protobuf-c allocates for one unknown field: its record, a copy of the data, and
     /// allocator overhead (the Swift copy costs about as much again).
     private static func unknownFieldCost(_ size: Int) -> Int { 64 + size }
@@ -79,7 +92,7 @@ enum WireScanner {
                 case 1: try skip(8, count: count, position: &position)
                 default: try skip(4, count: count, position: &position)
                 }
-                if let field = protobuf_c_message_descriptor_get_field(descriptor, UInt32(fieldNumber)) {
+                if let field = lookupField(descriptor, number: UInt32(fieldNumber)) {
                     budget -= scalarCost(field)
                 } else {
                     budget -= unknownFieldCost(position - valueStart)
@@ -92,7 +105,7 @@ enum WireScanner {
                 let payload = start + position
                 let size = Int(length)
                 position += size
-                guard let field = protobuf_c_message_descriptor_get_field(descriptor, UInt32(fieldNumber)) else {
+                guard let field = lookupField(descriptor, number: UInt32(fieldNumber)) else {
                     // Unknown field: kept as raw bytes by protobuf-c, never recursed into.
                     budget -= unknownFieldCost(size)
                     continue

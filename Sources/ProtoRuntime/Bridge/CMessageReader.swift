@@ -16,6 +16,7 @@ public enum CMessageReader {
     ///
     /// Binary decoding relies on this check (the wire scanner leaves UTF-8 to it); `field` names
     /// the field in the error.
+    @inlinable
     public static func string(_ pointer: UnsafePointer<CChar>?, field: String = "") throws(ProtoError) -> String {
         guard let pointer, pointer.pointee != 0 else { return "" }
         // One pass to measure, one to validate and copy (the generic `String(validating:as:)`

@@ -55,19 +55,42 @@ public struct ProtoArena: ~Copyable {
     }
 
     /// Runs `body` with a protobuf-c allocator that allocates in this arena and frees nothing.
+    ///
+    /// The rest of the current chunk is handed to a C bump allocator; when it runs out, the arena
+    /// grows and hands over the new chunk. Afterwards the arena takes back what was left.
     mutating func withCAllocator<R, E: Error>(
         _ body: (UnsafeMutablePointer<ProtobufCAllocator>) throws(E) -> R
     ) throws(E) -> R {
         try withUnsafeMutablePointer(to: &self) { (arena) throws(E) -> R in
-            var allocator = ProtobufCAllocator(
-                alloc: { data, size in
-                    // Force-unwrap: allocator_data is always the arena.
-                    data!.assumingMemoryBound(to: ProtoArena.self).pointee.allocateUninitialized(bytes: size)
+            var bump = cprotobufc_bump(
+                next: arena.pointee.chunk.map { ($0 + arena.pointee.used).assumingMemoryBound(to: CChar.self) },
+                end: arena.pointee.chunk.map { ($0 + arena.pointee.capacity).assumingMemoryBound(to: CChar.self) },
+                refill: { bump, size in
+                    // Force-unwraps: protobuf-c passes back the allocator data, whose owner is the arena.
+                    let arena = bump!.pointee.owner!.assumingMemoryBound(to: ProtoArena.self)
+                    arena.pointee.reclaim(upTo: bump!.pointee.next)
+                    let block = arena.pointee.allocateUninitialized(bytes: size)
+                    // The new chunk's rest continues the bump allocation.
+                    bump!.pointee.next = (arena.pointee.chunk.unsafelyUnwrapped + arena.pointee.used)
+                        .assumingMemoryBound(to: CChar.self)
+                    bump!.pointee.end = (arena.pointee.chunk.unsafelyUnwrapped + arena.pointee.capacity)
+                        .assumingMemoryBound(to: CChar.self)
+                    return block
                 },
-                free: { _, _ in },
-                allocator_data: UnsafeMutableRawPointer(arena))
-            return try withUnsafeMutablePointer(to: &allocator) { (allocator) throws(E) -> R in try body(allocator) }
+                owner: UnsafeMutableRawPointer(arena))
+            return try withUnsafeMutablePointer(to: &bump) { (bump) throws(E) -> R in
+                var allocator = ProtobufCAllocator(
+                    alloc: cprotobufc_bump_alloc, free: cprotobufc_bump_free, allocator_data: UnsafeMutableRawPointer(bump))
+                defer { arena.pointee.reclaim(upTo: bump.pointee.next) }
+                return try withUnsafeMutablePointer(to: &allocator) { (allocator) throws(E) -> R in try body(allocator) }
+            }
         }
+    }
+
+    /// Marks the current chunk used up to `next`, where a C bump allocator stopped.
+    private mutating func reclaim(upTo next: UnsafeMutablePointer<CChar>?) {
+        guard let chunk, let next else { return }
+        used = UnsafeMutableRawPointer(next) - chunk
     }
 
     /// `count` bytes aligned for any C scalar or pointer, zeroed.

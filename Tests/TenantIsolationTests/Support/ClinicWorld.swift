@@ -1,0 +1,373 @@
+import ClinicAPI
+import ClinicTLS
+import Foundation
+import RPCCore
+import WellKnownTypes
+
+/// One account of a seeded clinic, logged in through the auth service.
+struct Member: Sendable {
+    var accountID: String
+    var email: String
+    var password: String
+    var options: CallOptions
+    var refreshToken: String
+}
+
+/// Distinctive texts of one clinic. Every one appears nowhere else, so finding it in a response
+/// to the other clinic's callers is a leak.
+struct ClinicNames: Sendable {
+    var tag: String
+    var clinic: String
+    var admin: (given: String, family: String)
+    var doctor: (given: String, family: String)
+    var doctorPhone: String
+    var doctorLicense: String
+    var staffPatient: (given: String, family: String)
+    var staffPatientNationalID: String
+    var staffPatientPhone: String
+    var selfPatient: (given: String, family: String)
+    var selfPatientPhone: String
+    var recordSummary: String
+    var allergy: String
+    var problem: String
+    var documentTitle: String
+    var documentContent: String
+    var visitReason: String
+    var timeOffReason: String
+
+    static let a = ClinicNames(
+        tag: "a", clinic: "Alderwood Health", admin: ("Adela", "Ashcombe"), doctor: ("Arlo", "Ashdown"),
+        doctorPhone: "+33611110001", doctorLicense: "LIC-ALDER-1001", staffPatient: ("Aurelie", "Amberley"),
+        staffPatientNationalID: "1750102123456", staffPatientPhone: "+33611110002", selfPatient: ("Perrin", "Acton"),
+        selfPatientPhone: "+33611110003", recordSummary: "Amberley chronic asthma follow-up", allergy: "Amoxalderin",
+        problem: "Alderwood sprain", documentTitle: "amberley-spirometry", documentContent: "ALDERWOOD-SPIROMETRY-CONTENT",
+        visitReason: "Amberley inhaler renewal", timeOffReason: "Ashdown conference")
+
+    static let b = ClinicNames(
+        tag: "b", clinic: "Zenobia Beta Care", admin: ("Bettina", "Bramblecote"), doctor: ("Quillon", "Bexfield"),
+        doctorPhone: "+33622220001", doctorLicense: "LIC-ZENOBIA-7744", staffPatient: ("Yseult", "Brackwater"),
+        staffPatientNationalID: "2820714987654", staffPatientPhone: "+33622220002", selfPatient: ("Xanthe", "Bloomfield"),
+        selfPatientPhone: "+33622220003", recordSummary: "Brackwater hypertension plan", allergy: "Zyloprimbex",
+        problem: "Brackwater knee effusion", documentTitle: "brackwater-knee-mri", documentContent: "ZENOBIA-KNEE-MRI-CONTENT",
+        visitReason: "Brackwater knee pain", timeOffReason: "Bexfield sabbatical")
+}
+
+/// A clinic seeded through the real RPCs: its admin, a doctor with weekly availability and time
+/// off, a staff-registered patient with a medical record (entries, a document) and an
+/// appointment, a patient who signed up and is linked to this clinic only (with their own record
+/// and appointment), and the audit lines all of that wrote.
+struct ClinicWorld: Sendable {
+    var names: ClinicNames
+    var clinicID: String
+    var admin: Member
+    var doctor: Member
+    var doctorID: String
+    var exceptionID: String
+    var staffPatientID: String
+    var selfPatient: Member
+    var selfPatientID: String
+    var staffAppointmentID: String
+    var selfAppointmentID: String
+    /// The allergy entry of the staff patient's record.
+    var entryID: String
+    var documentID: String
+    var selfEntryID: String
+    var selfDocumentID: String
+    /// The request ids (idempotency keys) the seeding used, by method full name.
+    var requestIDs: [String: String]
+
+    /// Texts only the clinic's own staff (or the patient concerned) may ever see.
+    var privateTexts: [String] {
+        [names.admin.given, names.admin.family, admin.email, doctor.email, names.doctorPhone, names.doctorLicense,
+         names.staffPatient.given, names.staffPatient.family, names.staffPatientNationalID, names.staffPatientPhone,
+         names.selfPatient.given, names.selfPatient.family, selfPatient.email, names.selfPatientPhone,
+         names.recordSummary, names.allergy, names.problem, names.documentTitle, names.documentContent,
+         names.visitReason, names.timeOffReason]
+    }
+
+    /// Ids of the clinic's private resources.
+    var privateIDs: [String] {
+        [admin.accountID, doctor.accountID, selfPatient.accountID, staffPatientID, selfPatientID, staffAppointmentID,
+         selfAppointmentID, entryID, documentID, selfEntryID, selfDocumentID, exceptionID]
+    }
+
+    /// What anyone may read through the public methods: the clinic and its doctor.
+    var publicTexts: [String] { [clinicID, names.clinic, doctorID, names.doctor.given, names.doctor.family] }
+
+    // MARK: Time
+
+    /// Monday 24 March 2025, 09:00 in Paris.
+    static let monday9 = Date(timeIntervalSince1970: 1_742_803_200)
+    static func at(_ base: Date, hours: Double) -> Date { base.addingTimeInterval(hours * 3600) }
+}
+
+extension IsolationHarness {
+    /// Seeds one clinic with everything `ClinicWorld` describes.
+    func seed(_ names: ClinicNames, locality: String) async throws -> ClinicWorld {
+        let password = "Correct-Horse-Battery-42"
+        var requestIDs: [String: String] = [:]
+        func key(_ method: MethodDescriptor) -> String {
+            let id = UUID().uuidString.lowercased()
+            requestIDs[method.fullName] = id
+            return id
+        }
+        func email(_ who: String) -> String { "\(who)-\(names.tag)-\(UUID().uuidString.prefix(8).lowercased())@example.org" }
+
+        // The clinic and its first admin.
+        var create = Clinic_Clinics_V1_CreateClinicRequest()
+        create.clinic = Seed.clinic(names.clinic, locality: locality)
+        var invite = Clinic_Clinics_V1_ClinicAdminInvite()
+        invite.name = Seed.name(names.admin.given, names.admin.family)
+        invite.email = email("admin")
+        invite.initialPassword = password
+        create.firstAdmin = invite
+        create.requestId = key(Clinic_Clinics_V1_ClinicService.Method.CreateClinic.descriptor)
+        let created = try await clinics.createClinic(create, options: try superAdmin)
+        let clinicID = created.clinic?.id ?? ""
+        let adminLogin = try await login(invite.email, password)
+        let admin = Member(
+            accountID: created.adminAccountId, email: invite.email, password: password, options: adminLogin.options,
+            refreshToken: adminLogin.refreshToken)
+
+        // The doctor, their week and a time off.
+        var doctor = Clinic_Doctors_V1_Doctor()
+        doctor.name = Seed.name(names.doctor.given, names.doctor.family)
+        doctor.specialtyCodes = ["general-practice"]
+        doctor.onlineBookingEnabled = true
+        doctor.licenseNumber = names.doctorLicense
+        var contact = Clinic_Common_V1_ContactInfo()
+        contact.phone = names.doctorPhone
+        doctor.contact = contact
+        var add = Clinic_Doctors_V1_AddDoctorRequest()
+        add.doctor = doctor
+        add.email = email("doctor")
+        add.initialPassword = password
+        add.requestId = key(Clinic_Doctors_V1_DoctorService.Method.AddDoctor.descriptor)
+        let added = try await doctors.addDoctor(add, options: admin.options)
+        var week = Clinic_Doctors_V1_SetWeeklyAvailabilityRequest()
+        week.doctorId = added.id
+        var availability = Clinic_Doctors_V1_WeeklyAvailability()
+        availability.windows = Seed.everyMorning
+        week.availability = availability
+        _ = try await doctors.setWeeklyAvailability(week, options: admin.options)
+        var timeOff = Clinic_Doctors_V1_CreateAvailabilityExceptionRequest()
+        timeOff.doctorId = added.id
+        var exception = Clinic_Doctors_V1_AvailabilityException()
+        exception.kind = .timeOff
+        exception.interval = Seed.interval(ClinicWorld.at(ClinicWorld.monday9, hours: 96), hours: 3)  // Friday 28 March
+        exception.reason = names.timeOffReason
+        timeOff.exception = exception
+        timeOff.requestId = key(Clinic_Doctors_V1_DoctorService.Method.CreateAvailabilityException.descriptor)
+        let exceptionID = try await doctors.createAvailabilityException(timeOff, options: admin.options).id
+        let doctorLogin = try await login(add.email, password)
+        let doctorMember = Member(
+            accountID: added.accountId, email: add.email, password: password, options: doctorLogin.options,
+            refreshToken: doctorLogin.refreshToken)
+
+        // A patient the desk registers.
+        var register = Clinic_Patients_V1_RegisterPatientRequest()
+        register.patient = Seed.patient(
+            names.staffPatient, born: (1982, 7, 14), nationalID: names.staffPatientNationalID, phone: names.staffPatientPhone)
+        register.requestId = key(Clinic_Patients_V1_PatientService.Method.RegisterPatient.descriptor)
+        let staffPatientID = try await patients.registerPatient(register, options: admin.options).patient?.id ?? ""
+
+        // A patient who signs up and links themself to this clinic only.
+        var signUp = Clinic_Patients_V1_SignUpPatientRequest()
+        signUp.email = email("patient")
+        signUp.password = password
+        signUp.name = Seed.name(names.selfPatient.given, names.selfPatient.family)
+        signUp.birthDate = Seed.date(1990, 2, 3)
+        signUp.sex = .male
+        signUp.phone = names.selfPatientPhone
+        signUp.acceptedTermsVersion = "2025-01"
+        signUp.requestId = key(Clinic_Patients_V1_PatientService.Method.SignUpPatient.descriptor)
+        let signedUp = try await patients.signUpPatient(signUp)
+        let patientLogin = try await login(signUp.email, password)
+        let selfPatient = Member(
+            accountID: signedUp.accountId, email: signUp.email, password: password, options: patientLogin.options,
+            refreshToken: patientLogin.refreshToken)
+        var link = Clinic_Patients_V1_LinkPatientToClinicRequest()
+        link.clinicId = clinicID
+        link.requestId = key(Clinic_Patients_V1_PatientService.Method.LinkPatientToClinic.descriptor)
+        let selfPatientID = try await patients.linkPatientToClinic(link, options: selfPatient.options).patientId
+
+        // Appointments: the desk books for the registered patient, the other patient books online.
+        var book = Clinic_Appointments_V1_BookAppointmentRequest()
+        book.doctorId = added.id
+        book.patientId = staffPatientID
+        book.startTime = Seed.timestamp(ClinicWorld.monday9)
+        book.reasonForVisit = names.visitReason
+        book.requestId = key(Clinic_Appointments_V1_AppointmentService.Method.BookAppointment.descriptor)
+        let staffAppointmentID = try await appointments.bookAppointment(book, options: admin.options).id
+        var online = Clinic_Appointments_V1_BookAppointmentRequest()
+        online.clinicId = clinicID
+        online.doctorId = added.id
+        online.startTime = Seed.timestamp(ClinicWorld.at(ClinicWorld.monday9, hours: 24))
+        let selfAppointmentID = try await appointments.bookAppointment(online, options: selfPatient.options).id
+
+        // Medical records with entries and a document, for both patients; reads leave audit lines.
+        let (entryID, documentID) = try await seedRecord(
+            staffPatientID, names: names, doctor: doctorMember.options, keyed: true, key: key)
+        let (selfEntryID, selfDocumentID) = try await seedRecord(
+            selfPatientID, names: names, doctor: doctorMember.options, keyed: false, key: key)
+        var read = Clinic_Patients_V1_GetMedicalRecordRequest()
+        read.patientId = staffPatientID
+        _ = try await records.getMedicalRecord(read, options: admin.options)
+        read.patientId = selfPatientID
+        read.clinicId = clinicID
+        _ = try await records.getMedicalRecord(read, options: selfPatient.options)
+
+        return ClinicWorld(
+            names: names, clinicID: clinicID, admin: admin, doctor: doctorMember, doctorID: added.id, exceptionID: exceptionID,
+            staffPatientID: staffPatientID, selfPatient: selfPatient, selfPatientID: selfPatientID,
+            staffAppointmentID: staffAppointmentID, selfAppointmentID: selfAppointmentID, entryID: entryID,
+            documentID: documentID, selfEntryID: selfEntryID, selfDocumentID: selfDocumentID, requestIDs: requestIDs)
+    }
+
+    /// A record for `patientID` (by the doctor) with an allergy, a problem and a document; returns
+    /// the allergy's and the document's ids. With `keyed`, the creating calls carry request ids.
+    private func seedRecord(
+        _ patientID: String, names: ClinicNames, doctor: CallOptions, keyed: Bool, key: (MethodDescriptor) -> String
+    ) async throws -> (entryID: String, documentID: String) {
+        typealias Records = Clinic_Patients_V1_MedicalRecordService.Method
+        var create = Clinic_Patients_V1_CreateMedicalRecordRequest()
+        create.patientId = patientID
+        var record = Clinic_Patients_V1_MedicalRecord()
+        record.bloodGroup = "O+"
+        record.summary = names.recordSummary
+        create.record = record
+        if keyed { create.requestId = key(Records.CreateMedicalRecord.descriptor) }
+        _ = try await records.createMedicalRecord(create, options: doctor)
+
+        var allergy = Clinic_Patients_V1_Allergy()
+        allergy.substance = names.allergy
+        allergy.criticality = .high
+        var entry = Clinic_Patients_V1_RecordEntry()
+        entry.content = .allergy(allergy)
+        var addAllergy = Clinic_Patients_V1_AddRecordEntryRequest()
+        addAllergy.patientId = patientID
+        addAllergy.entry = entry
+        if keyed { addAllergy.requestId = key(Records.AddRecordEntry.descriptor) }
+        let entryID = try await records.addRecordEntry(addAllergy, options: doctor).id
+        var problem = Clinic_Patients_V1_Problem()
+        problem.description = names.problem
+        var problemEntry = Clinic_Patients_V1_RecordEntry()
+        problemEntry.content = .problem(problem)
+        var addProblem = Clinic_Patients_V1_AddRecordEntryRequest()
+        addProblem.patientId = patientID
+        addProblem.entry = problemEntry
+        _ = try await records.addRecordEntry(addProblem, options: doctor)
+
+        let content = Array(names.documentContent.utf8)
+        var header = Clinic_Patients_V1_DocumentUploadHeader()
+        header.patientId = patientID
+        header.file = Seed.file("\(names.documentTitle).txt", content: content)
+        header.category = .imaging
+        header.title = names.documentTitle
+        if keyed { header.requestId = key(Records.UploadDocument.descriptor) }
+        let first = header
+        let documentID = try await records.uploadDocument(options: doctor) { writer in
+            var message = Clinic_Patients_V1_UploadDocumentRequest()
+            message.part = .header(first)
+            try await writer.write(message)
+            var chunk = Clinic_Patients_V1_UploadDocumentRequest()
+            chunk.part = .chunk(content)
+            try await writer.write(chunk)
+        }.id
+        return (entryID, documentID)
+    }
+}
+
+/// Message builders for the seeding.
+enum Seed {
+    static func name(_ given: String, _ family: String) -> Clinic_Common_V1_PersonName {
+        var name = Clinic_Common_V1_PersonName()
+        name.givenName = given
+        name.familyName = family
+        return name
+    }
+
+    static func date(_ year: Int32, _ month: Int32, _ day: Int32) -> Clinic_Common_V1_Date {
+        var date = Clinic_Common_V1_Date()
+        date.year = year
+        date.month = month
+        date.day = day
+        return date
+    }
+
+    static func timestamp(_ date: Date) -> Google_Protobuf_Timestamp {
+        var timestamp = Google_Protobuf_Timestamp()
+        timestamp.seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        return timestamp
+    }
+
+    static func interval(_ start: Date, hours: Double) -> Clinic_Common_V1_Interval {
+        var interval = Clinic_Common_V1_Interval()
+        interval.startTime = timestamp(start)
+        interval.endTime = timestamp(start.addingTimeInterval(hours * 3600))
+        return interval
+    }
+
+    static func file(_ name: String, content: [UInt8]) -> Clinic_Common_V1_FileInfo {
+        var file = Clinic_Common_V1_FileInfo()
+        file.fileName = name
+        file.mediaType = "text/plain"
+        file.sizeBytes = Int64(content.count)
+        file.sha256 = Digest.sha256(content)
+        return file
+    }
+
+    static func clinic(_ name: String, locality: String) -> Clinic_Clinics_V1_Clinic {
+        var clinic = Clinic_Clinics_V1_Clinic()
+        clinic.displayName = name
+        var address = Clinic_Common_V1_PostalAddress()
+        address.addressLines = ["1 rue de la République"]
+        address.locality = locality
+        address.postalCode = "69002"
+        address.regionCode = "FR"
+        clinic.address = address
+        clinic.timeZone = "Europe/Paris"
+        clinic.currency = "EUR"
+        clinic.specialtyCodes = ["general-practice", "cardiology"]
+        var policy = Clinic_Clinics_V1_BookingPolicy()
+        policy.onlineBookingEnabled = true
+        clinic.bookingPolicy = policy
+        return clinic
+    }
+
+    static func patient(
+        _ name: (given: String, family: String), born: (Int32, Int32, Int32), nationalID: String, phone: String
+    ) -> Clinic_Patients_V1_Patient {
+        var patient = Clinic_Patients_V1_Patient()
+        patient.name = Seed.name(name.given, name.family)
+        patient.birthDate = date(born.0, born.1, born.2)
+        patient.sex = .female
+        var id = Clinic_Patients_V1_NationalId()
+        id.value = nationalID
+        id.regionCode = "FR"
+        patient.nationalId = id
+        var contact = Clinic_Common_V1_ContactInfo()
+        contact.phone = phone
+        patient.contact = contact
+        return patient
+    }
+
+    /// Monday to Sunday 09:00-12:00, 30-minute slots.
+    static let everyMorning: [Clinic_Doctors_V1_AvailabilityWindow] =
+        [Clinic_Common_V1_DayOfWeek.monday, .tuesday, .wednesday, .thursday, .friday, .saturday, .sunday].map { day in
+            var window = Clinic_Doctors_V1_AvailabilityWindow()
+            window.dayOfWeek = day
+            var hours = Clinic_Common_V1_TimeOfDayRange()
+            var start = Clinic_Common_V1_TimeOfDay()
+            start.hours = 9
+            var end = Clinic_Common_V1_TimeOfDay()
+            end.hours = 12
+            hours.start = start
+            hours.end = end
+            window.hours = hours
+            var slot = Google_Protobuf_Duration()
+            slot.seconds = 1800
+            window.slotDuration = slot
+            return window
+        }
+}
