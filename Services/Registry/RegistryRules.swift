@@ -10,7 +10,7 @@ enum RegistryRules {
     /// The lease to grant for a requested `ttl` (nil: the default).
     static func grantedTTL(_ ttl: Google_Protobuf_Duration?, configuration: RegistryConfiguration) throws(RPCError) -> Duration {
         guard let ttl else { return configuration.defaultTTL }
-        guard let requested = ttl.swiftDuration else { throw invalid("ttl", "is not a valid duration") }
+        guard let requested = ttl.duration else { throw invalid("ttl", "is not a valid duration") }
         guard requested >= configuration.minimumTTL, requested <= configuration.maximumTTL else {
             throw invalid(
                 "ttl", "must be between \(configuration.minimumTTL.components.seconds)s and \(configuration.maximumTTL.components.seconds)s")

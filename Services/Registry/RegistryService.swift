@@ -92,7 +92,7 @@ package final class RegistryService: Clinic_Registry_V1_RegistryService.ServiceP
                 ])
             var response = Clinic_Registry_V1_RegisterInstanceResponse()
             response.leaseId = entry.leaseID
-            response.ttl = .init(entry.ttl)
+            response.ttl = .init(duration: entry.ttl)
             response.instance = entry.published
             return response
         }
@@ -110,8 +110,8 @@ package final class RegistryService: Clinic_Registry_V1_RegistryService.ServiceP
         }
         let entry = try Self.unwrap(outcome)
         var response = Clinic_Registry_V1_HeartbeatResponse()
-        response.ttl = .init(entry.ttl)
-        response.expireTime = .init(entry.expiresAt)
+        response.ttl = .init(duration: entry.ttl)
+        response.expireTime = .init(date: entry.expiresAt)
         return response
     }
 
@@ -181,13 +181,8 @@ package final class RegistryService: Clinic_Registry_V1_RegistryService.ServiceP
     package func listInstances(request: Clinic_Registry_V1_ListInstancesRequest, context: ServerContext) async throws
         -> Clinic_Registry_V1_ListInstancesResponse
     {
-        var after: ListPosition?
-        if !request.pageToken.isEmpty {
-            guard let position = ListPosition(token: request.pageToken) else {
-                throw RegistryRules.invalid("page_token", "is not a token from a previous page")
-            }
-            after = position
-        }
+        let scope = PageScope(request) { $0.pageSize = 0; $0.pageToken = "" }
+        let after = try PageToken<ListPosition>.decode(request.pageToken, scope: scope)
         let limit = request.pageSize == 0 ? configuration.defaultPageSize : min(Int(request.pageSize), configuration.maxPageSize)
         let now = configuration.now()
         let (entries, more) = store.update { state in
@@ -196,7 +191,7 @@ package final class RegistryService: Clinic_Registry_V1_RegistryService.ServiceP
         }
         var response = Clinic_Registry_V1_ListInstancesResponse()
         response.instances = entries.map(\.published)
-        if more, let last = entries.last { response.nextPageToken = ListPosition(entry: last).token }
+        if more, let last = entries.last { response.nextPageToken = PageToken.encode(ListPosition(entry: last), scope: scope) }
         return response
     }
 

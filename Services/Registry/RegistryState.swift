@@ -1,5 +1,6 @@
 import ClinicAPI
 import Foundation
+import Platform
 
 /// One registered instance and its lease.
 struct RegistryEntry: Sendable, Equatable {
@@ -19,9 +20,9 @@ struct RegistryEntry: Sendable, Equatable {
     var published: Clinic_Registry_V1_ServiceInstance {
         var instance = self.instance
         instance.state = state
-        instance.registerTime = .init(registeredAt)
-        instance.lastHeartbeatTime = .init(lastHeartbeatAt)
-        instance.expireTime = .init(expiresAt)
+        instance.registerTime = .init(date: registeredAt)
+        instance.lastHeartbeatTime = .init(date: lastHeartbeatAt)
+        instance.expireTime = .init(date: expiresAt)
         return instance
     }
 
@@ -144,7 +145,7 @@ struct RegistryState: Sendable {
 }
 
 /// A place in the `ListInstances` order: service name, then instance id.
-struct ListPosition: Comparable, Sendable {
+struct ListPosition: Comparable, Sendable, Codable {
     var serviceName: String
     var instanceID: String
 
@@ -159,24 +160,5 @@ struct ListPosition: Comparable, Sendable {
 
     static func < (lhs: ListPosition, rhs: ListPosition) -> Bool {
         (lhs.serviceName, lhs.instanceID) < (rhs.serviceName, rhs.instanceID)
-    }
-
-    /// The opaque page token: hex of `service/instance` (both are ids, so `/` cannot occur in them).
-    var token: String {
-        Array("\(serviceName)/\(instanceID)".utf8).map { String(format: "%02x", $0) }.joined()
-    }
-
-    /// The position a token names, or nil for a token this registry did not make.
-    init?(token: String) {
-        let hex = Array(token.utf8)
-        guard hex.count.isMultiple(of: 2), hex.count <= 2 * 130 else { return nil }
-        var bytes: [UInt8] = []
-        for index in stride(from: 0, to: hex.count, by: 2) {
-            guard let byte = UInt8(String(decoding: hex[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
-            bytes.append(byte)
-        }
-        let parts = String(decoding: bytes, as: UTF8.self).split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[1].isEmpty else { return nil }
-        self.init(serviceName: String(parts[0]), instanceID: String(parts[1]))
     }
 }

@@ -108,6 +108,11 @@ package final class LeaseKeeper: Sendable {
             if kept {
                 logger.info(
                     "registered", metadata: ["registry.address": "\(instance.host):\(instance.port)", "registry.ttl": "\(granted)"])
+            } else {
+                // Shutdown began while this registration was in flight: take it back.
+                var removal = Clinic_Registry_V1_DeregisterInstanceRequest()
+                removal.leaseId = response.leaseId
+                _ = try? await registry.deregisterInstance(removal, options: CallOptions(timeout: .seconds(2)))
             }
             return true
         } catch let error as RPCError where [.invalidArgument, .permissionDenied].contains(error.code) {

@@ -28,6 +28,14 @@ extension Google_Protobuf_Timestamp {
         nanos = Int32(remainder < 0 ? remainder + 1000 : remainder) * 1_000_000
     }
 
+    /// A timestamp of `seconds` since 1970 and `nanos`, as given (check `isValid` for values from
+    /// outside).
+    public init(seconds: Int64, nanos: Int32 = 0) {
+        self.init()
+        self.seconds = seconds
+        self.nanos = nanos
+    }
+
     /// Whether seconds and nanos are within the proto's range (0001-01-01 to 9999-12-31,
     /// nanos 0 to 999,999,999).
     public var isValid: Bool {
@@ -58,9 +66,11 @@ extension Google_Protobuf_Duration {
         nanos = clamped == wholeSeconds ? Int32(attoseconds / 1_000_000_000) : 0
     }
 
-    /// A duration of whole `seconds` (clamped like `init(duration:)`).
-    public init(seconds: Int64) {
-        self.init(duration: .seconds(seconds))
+    /// A duration of `seconds` and `nanos`, as given (check `isValid` for values from outside).
+    public init(seconds: Int64, nanos: Int32 = 0) {
+        self.init()
+        self.seconds = seconds
+        self.nanos = nanos
     }
 
     /// Whether the fields follow the proto's rules: seconds within ±315,576,000,000, nanos within

@@ -122,11 +122,10 @@ struct WatchDiffTests {
         #expect(WatchDiff.events(from: ["a-1": a], to: ["a-1": a]).isEmpty)
     }
 
-    @Test("page tokens round-trip and foreign ones are refused")
-    func tokens() {
+    @Test("list positions order by service, then instance id")
+    func positions() {
         let position = ListPosition(serviceName: "auth", instanceID: "auth-2")
-        #expect(ListPosition(token: position.token) == position)
-        #expect(ListPosition(token: "zz") == nil)
-        #expect(ListPosition(token: "61") == nil)
+        #expect(position < ListPosition(serviceName: "auth", instanceID: "auth-3"))
+        #expect(position < ListPosition(serviceName: "billing", instanceID: "auth-1"))
     }
 }

@@ -8,7 +8,7 @@ import Testing
 struct RegistryEndpointSourceTests {
     @Test("the source yields the registered endpoints, then the list again after a change")
     func updates() async throws {
-        let platform = try HostFixture()
+        let platform = try await HostFixture()
         let registry = try await platform.startRegistry()
         let one = try await platform.startInstance("testing-1", registry: registry.endpoint)
         let two = try await platform.startInstance("testing-2", registry: registry.endpoint)
@@ -26,7 +26,7 @@ struct RegistryEndpointSourceTests {
 
     @Test("calls are spread over the healthy instances")
     func roundRobin() async throws {
-        let platform = try HostFixture()
+        let platform = try await HostFixture()
         let registry = try await platform.startRegistry()
         let one = try await platform.startInstance("testing-1", registry: registry.endpoint)
         let two = try await platform.startInstance("testing-2", registry: registry.endpoint)
@@ -47,7 +47,7 @@ struct RegistryEndpointSourceTests {
 
     @Test("a gracefully stopped instance leaves the registry at once; calls go on through the other")
     func gracefulStop() async throws {
-        let platform = try HostFixture()
+        let platform = try await HostFixture()
         let registry = try await platform.startRegistry()
         let one = try await platform.startInstance("testing-1", registry: registry.endpoint)
         let two = try await platform.startInstance("testing-2", registry: registry.endpoint)
@@ -66,7 +66,7 @@ struct RegistryEndpointSourceTests {
 
     @Test("a crashed instance is skipped at once and dropped when its lease expires")
     func crash() async throws {
-        let platform = try HostFixture()
+        let platform = try await HostFixture()
         let registry = try await platform.startRegistry()
         let one = try await platform.startInstance("testing-1", registry: registry.endpoint)
         let two = try await platform.startInstance("testing-2", registry: registry.endpoint)
@@ -91,7 +91,7 @@ struct RegistryEndpointSourceTests {
 
     @Test("after a registry restart the instances register again and calls never stop")
     func registryRestart() async throws {
-        let platform = try HostFixture()
+        let platform = try await HostFixture()
         var registry = try await platform.startRegistry()
         let port = registry.endpoint.port
         let one = try await platform.startInstance("testing-1", registry: registry.endpoint)

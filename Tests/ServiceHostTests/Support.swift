@@ -7,28 +7,49 @@ import RPCCore
 import RPCTransport
 import RegistryService
 import ServiceHost
+import Synchronization
 
-/// Certificates made once per test process by the real `Certs/generate.sh`.
+/// Certificates made once per test process by the real `Certs/generate.sh` (off the cooperative
+/// pool: a blocking wait there could starve the few threads it has).
 enum TestPKI {
-    static func folder() throws -> String { try generated.get() }
+    static func folder() async throws -> String {
+        let task = once.withLock { task in
+            if let task { return task }
+            let made = Task { try await generate() }
+            task = made
+            return made
+        }
+        return try await task.value
+    }
 
-    private static let generated: Result<String, any Error> = Result {
+    private static let once = Mutex<Task<String, any Error>?>(nil)
+
+    private static func generate() async throws -> String {
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("clinic-host-tests-\(ProcessInfo.processInfo.processIdentifier)").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [repositoryRoot + "/Certs/generate.sh", folder, "registry", "testing", "cli"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ServiceHostError(.configuration, "Certs/generate.sh failed") }
-        removeAtExit = folder
-        atexit { if let path = TestPKI.removeAtExit { try? FileManager.default.removeItem(atPath: path) } }
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                do {
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: "/bin/bash")
+                    process.arguments = [repositoryRoot + "/Certs/generate.sh", folder, "registry", "testing", "cli"]
+                    process.standardOutput = FileHandle.nullDevice
+                    process.standardError = FileHandle.nullDevice
+                    try process.run()
+                    process.waitUntilExit()
+                    continuation.resume(returning: process.terminationStatus)
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+        guard status == 0 else { throw ServiceHostError(.configuration, "Certs/generate.sh failed") }
+        removeAtExit.withLock { $0 = folder }
+        atexit { if let path = TestPKI.removeAtExit.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) } }
         return folder
     }
 
-    nonisolated(unsafe) private static var removeAtExit: String?
+    private static let removeAtExit = Mutex<String?>(nil)
 
     /// The repository root, from this file's path (Tests/ServiceHostTests/).
     static let repositoryRoot: String = {
@@ -64,8 +85,8 @@ final class HostFixture: Sendable {
     let data: String
     let logger: Logger
 
-    init() throws {
-        certificates = try TestPKI.folder()
+    init() async throws {
+        certificates = try await TestPKI.folder()
         data = FileManager.default.temporaryDirectory.appendingPathComponent("clinic-host-\(UUID().uuidString)").path
         var logger = Logger(label: "test")
         logger.logLevel = .warning
@@ -86,11 +107,12 @@ final class HostFixture: Sendable {
         return try await start(ServiceHost(configuration: configuration, hosted: hosted, registry: nil, logger: logger))
     }
 
-    /// Starts instance `id` of the test service, registered at `registry` with a 1 s lease.
+    /// Starts instance `id` of the test service, registered at `registry` with a 3 s lease
+    /// (short, so a crash is noticed soon; not so short that a loaded machine misses heartbeats).
     func startInstance(_ id: String, registry: Endpoint) async throws -> RunningHost {
         let configuration = ServiceConfiguration(
             serviceName: "testing", instanceID: id, dataDirectory: data, certificatesDirectory: certificates,
-            registry: registry, leaseTTL: .seconds(1), shutdownGracePeriod: .seconds(2))
+            registry: registry, leaseTTL: .seconds(3), shutdownGracePeriod: .seconds(2))
         let registryClient = try RegistryClient(endpoint: registry, identity: configuration.identity, logger: logger)
         let hosted = HostedService(
             services: [InteropTestService(serverID: id)],

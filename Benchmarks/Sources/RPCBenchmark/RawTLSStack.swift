@@ -14,7 +14,7 @@ final class RawTLSStack: @unchecked Sendable {
             pki.file("interop.pem"), pki.file("interop.key"), pki.file("cli.pem"), pki.file("cli.key"),
             pki.file("ca.pem"), &error, error.count)
         else {
-            throw BenchmarkError("raw TLS: \(String(cString: error))")
+            throw BenchmarkError("raw TLS: \(String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))")
         }
         self.pair = pair
     }

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import NIOPosix
 
 // The RPC benchmark (docs/BENCHMARKS.md, "RPC"): unary echo over one TLS 1.3 connection on

@@ -120,7 +120,7 @@ extension AppointmentsService {
             try AppointmentStore.update(record, db)
             var payload = Clinic_Events_V1_AppointmentRescheduled()
             payload.appointment = record.proto(clinicID: clinicID)
-            payload.previousStartTime = .init(previousStart)
+            payload.previousStartTime = .init(date: previousStart)
             payload.previousDoctorId = previousDoctor
             payload.patientAccountId = record.patientAccountID
             payload.doctorAccountId = record.doctorAccountID

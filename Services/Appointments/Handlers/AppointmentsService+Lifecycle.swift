@@ -27,7 +27,7 @@ extension AppointmentsService {
             cancellation.reason = reason
             cancellation.note = note
             cancellation.canceller = canceller
-            cancellation.cancelTime = .init(now)
+            cancellation.cancelTime = .init(date: now)
             record.cancellation = cancellation
         }
     }

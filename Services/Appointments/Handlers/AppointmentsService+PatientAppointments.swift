@@ -16,8 +16,8 @@ extension AppointmentsService {
     ) async throws -> Clinic_Appointments_V1_ListPatientAppointmentsResponse {
         let caller = try context.requirePrincipal()
         let statuses = try RequestCheck.statuses(request.statuses, field: "statuses")
-        let fingerprint = PageFingerprint.of(request) { $0.pageToken = ""; $0.pageSize = 0 }
-        let after = try PageToken<PatientAppointmentCursor>.decode(request.pageToken, fingerprint: fingerprint)
+        let scope = PageScope(request) { $0.pageToken = ""; $0.pageSize = 0 }
+        let after = try PageToken<PatientAppointmentCursor>.decode(request.pageToken, scope: scope)
         let pageSize = RequestCheck.pageSize(request.pageSize, default: 50)
         let targets = try await patientTargets(request, caller: caller)
 
@@ -53,7 +53,7 @@ extension AppointmentsService {
             let right = PatientAppointmentCursor(rhs.record, clinicID: rhs.clinicID)
             return filter.newestFirst ? right < left : left < right
         }
-        let page = Page(merged, size: pageSize, fingerprint: fingerprint) {
+        let page = Page(merged, size: pageSize, scope: scope) {
             PatientAppointmentCursor($0.record, clinicID: $0.clinicID)
         }
         var response = Clinic_Appointments_V1_ListPatientAppointmentsResponse()

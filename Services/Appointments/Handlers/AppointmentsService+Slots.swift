@@ -25,8 +25,8 @@ extension AppointmentsService {
             }
             searchZone = zone
         }
-        let fingerprint = PageFingerprint.of(request) { $0.pageToken = ""; $0.pageSize = 0 }
-        let after = try PageToken<SlotCursor>.decode(request.pageToken, fingerprint: fingerprint)
+        let scope = PageScope(request) { $0.pageToken = ""; $0.pageSize = 0 }
+        let after = try PageToken<SlotCursor>.decode(request.pageToken, scope: scope)
         let pageSize = RequestCheck.pageSize(request.pageSize, default: 100)
 
         let database = try await context.tenantDatabase(clinicID: request.clinicId)
@@ -82,14 +82,14 @@ extension AppointmentsService {
         if let after {
             slots.removeAll { SlotCursor($0.slot.start, $0.doctorID) <= after }
         }
-        let page = Page(slots, size: pageSize, fingerprint: fingerprint) { SlotCursor($0.slot.start, $0.doctorID) }
+        let page = Page(slots, size: pageSize, scope: scope) { SlotCursor($0.slot.start, $0.doctorID) }
         for entry in page.items {
             var slot = Clinic_Appointments_V1_Slot()
             slot.doctorId = entry.doctorID
             slot.doctorDisplayName = entry.profile.displayName
             slot.specialtyCodes = entry.profile.specialtyCodes
-            slot.startTime = Google_Protobuf_Timestamp(entry.slot.start)
-            slot.endTime = Google_Protobuf_Timestamp(entry.slot.end)
+            slot.startTime = Google_Protobuf_Timestamp(date: entry.slot.start)
+            slot.endTime = Google_Protobuf_Timestamp(date: entry.slot.end)
             response.slots.append(slot)
         }
         response.nextPageToken = page.nextToken

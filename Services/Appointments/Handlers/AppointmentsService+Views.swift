@@ -23,8 +23,8 @@ extension AppointmentsService {
         let range = try RequestCheck.dateRange(request.dateRange, field: "date_range", maxDays: 31)
         var statuses = try RequestCheck.statuses(request.statuses, field: "statuses")
         if statuses.isEmpty { statuses = Set(AppointmentStatus.allCases).subtracting([.cancelled]) }
-        let fingerprint = PageFingerprint.of(request) { $0.pageToken = ""; $0.pageSize = 0 }
-        let after = try PageToken<AppointmentCursor>.decode(request.pageToken, fingerprint: fingerprint)
+        let scope = PageScope(request) { $0.pageToken = ""; $0.pageSize = 0 }
+        let after = try PageToken<AppointmentCursor>.decode(request.pageToken, scope: scope)
         let database = try await context.tenantDatabase()
         let clinicID = database.tenant.rawValue
         let clinic = try await schedules.clinic(clinicID)
@@ -46,7 +46,7 @@ extension AppointmentsService {
         let fetched = try await read(database, "the appointments") { [filter] db in
             try AppointmentStore.list(filter, after: after, limit: pageSize + 1, db)
         }
-        let page = Page(fetched, size: pageSize, fingerprint: fingerprint) { $0.cursor }
+        let page = Page(fetched, size: pageSize, scope: scope) { $0.cursor }
         var response = Clinic_Appointments_V1_ListDoctorAppointmentsResponse()
         response.timeZone = clinic.timeZoneID
         response.appointments = page.items.map { $0.proto(clinicID: clinicID) }
@@ -65,8 +65,8 @@ extension AppointmentsService {
             throw RequestCheck.invalid("interval", "spans more than 92 days")
         }
         let statuses = try RequestCheck.statuses(request.statuses, field: "statuses")
-        let fingerprint = PageFingerprint.of(request) { $0.pageToken = ""; $0.pageSize = 0 }
-        let after = try PageToken<AppointmentCursor>.decode(request.pageToken, fingerprint: fingerprint)
+        let scope = PageScope(request) { $0.pageToken = ""; $0.pageSize = 0 }
+        let after = try PageToken<AppointmentCursor>.decode(request.pageToken, scope: scope)
         let database = try await context.tenantDatabase(clinicID: request.clinicId)
         var filter = AppointmentFilter(startsFrom: start, startsBefore: end, statuses: statuses)
         if !request.doctorIds.isEmpty { filter.doctorIDs = request.doctorIds }
@@ -75,7 +75,7 @@ extension AppointmentsService {
         let fetched = try await read(database, "the appointments") { [filter] db in
             try AppointmentStore.list(filter, after: after, limit: pageSize + 1, db)
         }
-        let page = Page(fetched, size: pageSize, fingerprint: fingerprint) { $0.cursor }
+        let page = Page(fetched, size: pageSize, scope: scope) { $0.cursor }
         var response = Clinic_Appointments_V1_ListAppointmentsResponse()
         response.appointments = page.items.map { $0.proto(clinicID: database.tenant.rawValue) }
         response.nextPageToken = page.nextToken

@@ -53,26 +53,26 @@ struct AppointmentRecord: Sendable, Equatable {
         appointment.patientId = patientID
         appointment.doctorId = doctorID
         appointment.specialtyCode = specialtyCode
-        appointment.startTime = Google_Protobuf_Timestamp(start)
-        appointment.endTime = Google_Protobuf_Timestamp(end)
+        appointment.startTime = Google_Protobuf_Timestamp(date: start)
+        appointment.endTime = Google_Protobuf_Timestamp(date: end)
         appointment.timeZone = timeZone
         appointment.status = status.proto
         appointment.reasonForVisit = reasonForVisit
         appointment.channel = bookedOnline ? .online : .staff
         appointment.booker = booker
         appointment.cancellation = cancellation
-        appointment.confirmTime = confirmedAt.map(Google_Protobuf_Timestamp.init)
-        appointment.checkInTime = checkedInAt.map(Google_Protobuf_Timestamp.init)
-        appointment.completeTime = completedAt.map(Google_Protobuf_Timestamp.init)
-        appointment.noShowTime = noShowAt.map(Google_Protobuf_Timestamp.init)
+        appointment.confirmTime = confirmedAt.map { Google_Protobuf_Timestamp(date: $0) }
+        appointment.checkInTime = checkedInAt.map { Google_Protobuf_Timestamp(date: $0) }
+        appointment.completeTime = completedAt.map { Google_Protobuf_Timestamp(date: $0) }
+        appointment.noShowTime = noShowAt.map { Google_Protobuf_Timestamp(date: $0) }
         appointment.rescheduleCount = Int32(clamping: rescheduleCount)
-        appointment.originalStartTime = originalStart.map(Google_Protobuf_Timestamp.init)
+        appointment.originalStartTime = originalStart.map { Google_Protobuf_Timestamp(date: $0) }
         appointment.consultationId = consultationID
         appointment.patientDisplayName = patientName
         appointment.doctorDisplayName = doctorName
         appointment.clinicDisplayName = clinicName
-        appointment.createTime = Google_Protobuf_Timestamp(createdAt)
-        appointment.updateTime = Google_Protobuf_Timestamp(updatedAt)
+        appointment.createTime = Google_Protobuf_Timestamp(date: createdAt)
+        appointment.updateTime = Google_Protobuf_Timestamp(date: updatedAt)
         appointment.etag = etag
         return appointment
     }

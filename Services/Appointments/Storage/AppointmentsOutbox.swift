@@ -31,7 +31,7 @@ enum AppointmentsOutbox {
         event.eventId = UUID().uuidString.lowercased()
         event.eventType = payload.eventType
         event.clinicId = envelope.clinicID
-        event.occurTime = Google_Protobuf_Timestamp(envelope.now)
+        event.occurTime = Google_Protobuf_Timestamp(date: envelope.now)
         event.producer = "appointments"
         event.actor = envelope.actor
         event.correlationId = envelope.correlationID

@@ -153,6 +153,9 @@ extension AuthService {
             guard try AccountStore.find(emailKey: account.emailKey, db) == nil else {
                 throw RPCError(code: .alreadyExists, message: "account.email: an account with this e-mail already exists")
             }
+            guard try !ClinicAccessStore.isDisabled(account.clinicID, db) else {
+                throw RPCError(code: .failedPrecondition, message: "account.clinic_id: the clinic is deleted")
+            }
             try AccountStore.insert(account, db)
             if let invitation {
                 try ResetTokenStore.insert(

@@ -57,7 +57,7 @@ extension AuthService {
         key.state = .active
         var response = Clinic_Auth_V1_GetSigningKeysResponse()
         response.keys = [key]
-        response.maxAge = Google_Protobuf_Duration(.seconds(3600))
+        response.maxAge = Google_Protobuf_Duration(duration: .seconds(3600))
         return response
     }
 }

@@ -52,6 +52,8 @@ extension AuthService {
             guard var account = try AccountStore.find(id: candidate.id, db), account.status == .active,
                 account.passwordHash == candidate.passwordHash
             else { return .invalid }
+            // Staff of a deleted clinic get the answer of a wrong password (SetClinicAccess).
+            guard try !ClinicAccessStore.isDisabled(account.clinicID, db) else { return .invalid }
             switch lockout.attempt(account.throttle, passwordMatches: matches, now: now) {
             case .accepted:
                 account.throttle = LoginThrottle()
@@ -117,7 +119,9 @@ extension AuthService {
                 try SessionStore.revoke(id: session.id, reason: "refresh token reused", now: now, db)
                 return .reused(sessionID: session.id, accountID: session.accountID)
             case .rotate(let generation, let expiry):
-                guard let account = try AccountStore.find(id: session.accountID, db), account.status == .active else {
+                guard let account = try AccountStore.find(id: session.accountID, db), account.status == .active,
+                    try !ClinicAccessStore.isDisabled(account.clinicID, db)
+                else {
                     try SessionStore.revoke(id: session.id, reason: "account not active", now: now, db)
                     return .invalid
                 }
@@ -176,9 +180,9 @@ extension AuthService {
         var tokens = Clinic_Auth_V1_AuthTokens()
         tokens.accessToken = access.token.value
         tokens.tokenType = "Bearer"
-        tokens.accessTokenExpireTime = Google_Protobuf_Timestamp(access.claims.expiresAt)
+        tokens.accessTokenExpireTime = Google_Protobuf_Timestamp(date: access.claims.expiresAt)
         tokens.refreshToken = refreshToken.value
-        tokens.refreshTokenExpireTime = Google_Protobuf_Timestamp(refreshExpiry)
+        tokens.refreshTokenExpireTime = Google_Protobuf_Timestamp(date: refreshExpiry)
         return tokens
     }
 

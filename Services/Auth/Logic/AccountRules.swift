@@ -9,7 +9,9 @@ import RPCCore
 /// - The super admin manages every account, and is the only one who grants or removes `super_admin`.
 /// - A clinic admin manages the accounts of their clinic (never a super admin) and assigns
 ///   `clinic_admin` and `doctor` there.
-/// - A platform service (clinics, doctors, patients) manages every account but super admins.
+/// - A platform service manages only the kind of account it exists to create (least privilege,
+///   by its mTLS identity): the clinics service clinic admins (a new clinic's first admin), the
+///   doctors service doctors, the patients service patients; any other service none.
 /// - Everyone sees their own account. Anything else is `not_found`, so ids are not confirmed.
 enum AccountRules {
     // MARK: Visibility and management
@@ -22,13 +24,24 @@ enum AccountRules {
     /// Whether `caller` may change or delete `account`.
     static func canManage(_ caller: Principal, _ account: AccountRecord) -> Bool {
         if caller.has(.superAdmin) { return true }
-        // Services manage the accounts they create (doctors, patients, a clinic's first admin).
-        if caller.kind == .service { return !account.roles.contains(.superAdmin) }
+        // Services manage only the accounts they create (a clinic's first admin, doctors, patients).
+        if let service = caller.serviceName {
+            let own = serviceAccountRoles[service] ?? []
+            return !account.roles.isEmpty && account.roles.isSubset(of: own)
+        }
         if caller.has(.clinicAdmin), let tenant = caller.tenant {
             return account.clinicID == tenant.rawValue && !account.roles.contains(.superAdmin)
         }
         return false
     }
+
+    /// The account roles each platform service may create and manage, by its mTLS name
+    /// (`spiffe://clinic/<name>`); a service not listed creates and manages no account.
+    static let serviceAccountRoles: [String: Set<Role>] = [
+        "clinics": [.clinicAdmin],
+        "doctors": [.doctor],
+        "patients": [.patient],
+    ]
 
     // MARK: Roles
 
@@ -80,8 +93,11 @@ enum AccountRules {
                 throw RPCError(code: .permissionDenied, message: "account.clinic_id: clinic admins create accounts of their own clinic only")
             }
             clinicID = roles.contains(where: \.isClinicStaff) ? tenant.rawValue : nil
-        } else if caller.kind == .service {
-            allowed = [.clinicAdmin, .doctor, .patient]
+        } else if let service = caller.serviceName {
+            allowed = serviceAccountRoles[service] ?? []
+            guard !allowed.isEmpty else {
+                throw RPCError(code: .permissionDenied, message: "the \(service) service may not create accounts")
+            }
             clinicID = requestedClinicID.isEmpty ? nil : requestedClinicID
         } else {
             throw RPCError(code: .permissionDenied, message: "the caller may not create accounts")

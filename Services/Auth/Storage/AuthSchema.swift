@@ -1,7 +1,8 @@
 import Storage
 
 /// The auth service's platform database (`<data>/auth/platform.db`): accounts, login sessions
-/// (refresh-token families), refresh tokens, password-reset tokens, idempotency keys, outbox.
+/// (refresh-token families), refresh tokens, password-reset tokens, idempotency keys, outbox,
+/// and the clinics whose staff may not log in (`clinic_access`).
 ///
 /// Secrets are stored only as hashes: scrypt for passwords, SHA-256 for refresh and reset tokens
 /// (they are long random values, so a fast hash suffices, and a stolen file yields no usable
@@ -84,6 +85,18 @@ enum AuthSchema {
                     created_ms INTEGER NOT NULL,
                     delivered_ms INTEGER
                 );
-                """)
+                """),
+        Migration(
+            version: 2, name: "clinic-access",
+            sql: """
+                -- Clinics whose staff may not log in (a deleted clinic), as the clinics service
+                -- last said through SetClinicAccess; a clinic without a row is enabled.
+                CREATE TABLE clinic_access (
+                    clinic_id TEXT PRIMARY KEY,
+                    enabled INTEGER NOT NULL,
+                    generation INTEGER NOT NULL,             -- orders the changes: older ones are ignored
+                    changed_ms INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """),
     ])
 }

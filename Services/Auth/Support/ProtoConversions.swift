@@ -3,24 +3,6 @@ import Foundation
 import Platform
 import WellKnownTypes
 
-extension Google_Protobuf_Timestamp {
-    /// The timestamp of `date` (millisecond precision, as stored).
-    init(_ date: Date) {
-        self.init()
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
-        nanos = Int32(milliseconds - seconds * 1000) * 1_000_000
-    }
-}
-
-extension Google_Protobuf_Duration {
-    /// The duration of `duration`, whole seconds.
-    init(_ duration: Duration) {
-        self.init()
-        seconds = duration.components.seconds
-    }
-}
-
 extension Clinic_Common_V1_PersonName {
     /// "Dr. Ada Lovelace": prefix, given and family name, the non-empty ones.
     var formatted: String {
@@ -66,12 +48,12 @@ extension AccountRecord {
         account.state = state(at: now)
         account.emailVerified = emailVerified
         if let lockedUntil = throttle.lockedUntil, now < lockedUntil {
-            account.lockedUntilTime = Google_Protobuf_Timestamp(lockedUntil)
+            account.lockedUntilTime = Google_Protobuf_Timestamp(date: lockedUntil)
         }
-        account.createTime = Google_Protobuf_Timestamp(createdAt)
-        account.updateTime = Google_Protobuf_Timestamp(updatedAt)
-        account.deleteTime = deletedAt.map(Google_Protobuf_Timestamp.init)
-        account.lastLoginTime = lastLoginAt.map(Google_Protobuf_Timestamp.init)
+        account.createTime = Google_Protobuf_Timestamp(date: createdAt)
+        account.updateTime = Google_Protobuf_Timestamp(date: updatedAt)
+        account.deleteTime = deletedAt.map { Google_Protobuf_Timestamp(date: $0) }
+        account.lastLoginTime = lastLoginAt.map { Google_Protobuf_Timestamp(date: $0) }
         account.etag = etag
         return account
     }

@@ -63,9 +63,9 @@ extension ClinicsService {
     /// The clinic row to create the account for, claimed by this attempt: a new provisioning
     /// row, or an earlier one of the same clinic and admin whose attempt is over, to resume.
     private func reserve(_ draft: ClinicDraft, callerKey: String, requestID: String, now: Date) async throws -> (record: ClinicRecord, isNew: Bool) {
-        let abandonedBefore = now.addingTimeInterval(-configuration.abandonedCreationAge.seconds)
+        let abandonedBefore = now.addingTimeInterval(-configuration.abandonedCreationAge.timeInterval)
         // The auth call, with its retries, ends well within twice its timeout.
-        let claimedUntil = now.addingTimeInterval(2 * configuration.authCallTimeout.seconds + 5)
+        let claimedUntil = now.addingTimeInterval(2 * configuration.authCallTimeout.timeInterval + 5)
         let candidate = ClinicRecord(
             id: Self.newClinicID(), status: .provisioning, details: draft.details, createdAt: now, updatedAt: now,
             accountRequestID: UUID().uuidString.lowercased(), adminEmailKey: draft.admin.emailKey, claimedUntil: claimedUntil)
@@ -133,7 +133,7 @@ extension ClinicsService {
 
     /// Forgets creations abandoned for longer than `abandonedCreationAge` (run at start).
     func forgetAbandonedCreations() async throws {
-        let cutoff = configuration.now().addingTimeInterval(-configuration.abandonedCreationAge.seconds)
+        let cutoff = configuration.now().addingTimeInterval(-configuration.abandonedCreationAge.timeInterval)
         let forgotten = try await write("the clinics") { db in
             let stale = try ClinicStore.provisioning(before: cutoff, db)
             for record in stale { try ClinicStore.deleteProvisioning(id: record.id, db) }
@@ -165,13 +165,5 @@ extension ClinicsService {
     /// `cln_` and 32 hex digits: a valid tenant id (file-name safe).
     static func newClinicID() -> String {
         "cln_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a `TimeInterval`.
-    var seconds: TimeInterval {
-        let (seconds, attoseconds) = components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
     }
 }

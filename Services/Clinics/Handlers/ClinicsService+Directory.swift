@@ -11,7 +11,8 @@ extension ClinicsService {
         }
         let locality = request.locality.isEmpty ? nil : SearchKey.fold(request.locality)
         let filter = "list|\(request.showDeleted)|\(request.specialtyCode)|\(locality ?? "")|\(request.regionCode)"
-        let token = try PageToken.decode(request.pageToken, filter: filter)
+        let scope = PageScope(filter)
+        let token = try PageToken<ClinicCursor>.decode(request.pageToken, scope: scope)
         var query = ClinicListQuery(limit: request.pageSize == 0 ? 50 : Int(request.pageSize))
         query.includeDeleted = request.showDeleted
         query.specialtyCode = request.specialtyCode.isEmpty ? nil : request.specialtyCode
@@ -28,7 +29,7 @@ extension ClinicsService {
         var response = Clinic_Clinics_V1_ListClinicsResponse()
         response.clinics = page.map(\.proto)
         if rows.count > query.limit, let last = page.last {
-            response.nextPageToken = PageToken(filter: filter, key: last.nameKey, id: last.id).encoded
+            response.nextPageToken = PageToken.encode(ClinicCursor(key: last.nameKey, id: last.id), scope: scope)
         }
         return response
     }
@@ -36,7 +37,9 @@ extension ClinicsService {
     package func searchClinics(request: Clinic_Clinics_V1_SearchClinicsRequest, context: ServerContext) async throws -> Clinic_Clinics_V1_SearchClinicsResponse {
         let match = try SearchText.match(request.query, field: "query")
         let filter = "search|\(match)|\(request.specialtyCode)|\(request.regionCode)"
-        let token = try PageToken.decode(request.pageToken, filter: filter)
+        let scope = PageScope(filter)
+        let token = try PageToken<ClinicCursor>.decode(request.pageToken, scope: scope)
+        if let offset = token?.offset, offset < 0 { throw ClinicRules.invalid("page_token", "is not a token this service issued") }
         let query = ClinicSearchQuery(
             match: match, specialtyCode: request.specialtyCode.isEmpty ? nil : request.specialtyCode,
             regionCode: request.regionCode.isEmpty ? nil : request.regionCode, offset: token?.offset ?? 0,
@@ -46,13 +49,14 @@ extension ClinicsService {
         var response = Clinic_Clinics_V1_SearchClinicsResponse()
         response.clinics = page.map(\.proto)
         if rows.count > query.limit {
-            response.nextPageToken = PageToken(filter: filter, offset: query.offset + query.limit).encoded
+            response.nextPageToken = PageToken.encode(ClinicCursor(offset: query.offset + query.limit), scope: scope)
         }
         return response
     }
 
     package func listSpecialties(request: Clinic_Clinics_V1_ListSpecialtiesRequest, context: ServerContext) async throws -> Clinic_Clinics_V1_ListSpecialtiesResponse {
-        let token = try PageToken.decode(request.pageToken, filter: "specialties")
+        let scope = PageScope("specialties")
+        let token = try PageToken<ClinicCursor>.decode(request.pageToken, scope: scope)
         guard token == nil || token?.key != nil else { throw ClinicRules.invalid("page_token", "is not a token this service issued") }
         let limit = request.pageSize == 0 ? 500 : Int(request.pageSize)
         let after = token?.key
@@ -60,7 +64,7 @@ extension ClinicsService {
         var response = Clinic_Clinics_V1_ListSpecialtiesResponse()
         response.specialties = Array(rows.prefix(limit))
         if rows.count > limit, let last = response.specialties.last {
-            response.nextPageToken = PageToken(filter: "specialties", key: last.code).encoded
+            response.nextPageToken = PageToken.encode(ClinicCursor(key: last.code), scope: scope)
         }
         return response
     }
@@ -82,4 +86,12 @@ extension ClinicsService {
         context.logger.info("specialty created", metadata: ["clinics.specialty": "\(stored.code)", "auth.by": "\(caller)"])
         return stored
     }
+}
+
+/// Where the next page of a clinics listing starts: a keyset position (the last row's sort key
+/// and id) for listings, an offset for ranked search.
+struct ClinicCursor: Codable, Sendable, Equatable {
+    var key: String?
+    var id: String?
+    var offset: Int?
 }

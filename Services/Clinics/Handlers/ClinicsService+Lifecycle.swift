@@ -33,12 +33,15 @@ extension ClinicsService {
         let caller = try context.requirePrincipal()
         let now = configuration.now()
         let deleted = try await modify(request.clinicId, caller: caller, etag: request.etag, now: now) { _, record in
-            // Deleting a deleted clinic changes nothing (as for accounts).
+            // Deleting a deleted clinic changes nothing (as for accounts); one whose staff logins
+            // are still on is finished below.
             guard record.status == .active else { return }
             record.status = .deleted
             record.deletedAt = now
+            record.accessPending = true
         }
         context.logger.info("clinic deleted", metadata: ["clinics.clinic": "\(deleted.id)", "auth.by": "\(caller)"])
+        try await applyStaffAccess(deleted, logger: context.logger)
         return deleted.proto
     }
 
@@ -46,12 +49,16 @@ extension ClinicsService {
         let caller = try context.requirePrincipal()
         let restored = try await modify(request.clinicId, caller: caller, etag: "", now: configuration.now()) { db, record in
             guard record.status == .deleted else {
+                // An undelete whose staff logins are not back on yet is finished below.
+                if record.status == .active, record.accessPending { return }
                 throw RPCError(code: .failedPrecondition, message: "the clinic is not deleted")
             }
             record.status = .active
             record.deletedAt = nil
+            record.accessPending = true
         }
         context.logger.info("clinic undeleted", metadata: ["clinics.clinic": "\(restored.id)", "auth.by": "\(caller)"])
+        try await applyStaffAccess(restored, logger: context.logger)
         return restored.proto
     }
 

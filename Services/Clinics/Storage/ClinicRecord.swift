@@ -28,6 +28,9 @@ struct ClinicRecord: Sendable, Equatable {
     var adminAccountID: String?
     /// While provisioning: until when the attempt that holds the creation may still be running.
     var claimedUntil: Date?
+    /// The status changed (deleted or undeleted) and the auth service has not confirmed that the
+    /// staff's logins follow (SetClinicAccess with `version` as its generation).
+    var accessPending = false
 
     /// The etag clients pass back to detect concurrent changes.
     var etag: String { "v\(version)" }
@@ -59,9 +62,9 @@ struct ClinicRecord: Sendable, Equatable {
         var clinic = details
         clinic.id = id
         clinic.state = status == .deleted ? .deleted : .active
-        clinic.createTime = Google_Protobuf_Timestamp(createdAt)
-        clinic.updateTime = Google_Protobuf_Timestamp(updatedAt)
-        clinic.deleteTime = deletedAt.map(Google_Protobuf_Timestamp.init)
+        clinic.createTime = Google_Protobuf_Timestamp(date: createdAt)
+        clinic.updateTime = Google_Protobuf_Timestamp(date: updatedAt)
+        clinic.deleteTime = deletedAt.map { Google_Protobuf_Timestamp(date: $0) }
         clinic.etag = etag
         return clinic
     }

@@ -8,7 +8,7 @@ import Storage
 enum ClinicStore {
     private static let columns = """
         c.id, c.status, c.details, c.version, c.created_at, c.updated_at, c.deleted_at,
-        c.account_request_id, c.admin_email_key, c.admin_account_id, c.claimed_until
+        c.account_request_id, c.admin_email_key, c.admin_account_id, c.claimed_until, c.access_pending
         """
 
     static func find(id: String, _ db: Connection) throws -> ClinicRecord? {
@@ -34,14 +34,15 @@ enum ClinicStore {
             """
             INSERT INTO clinics (id, status, display_name, name_key, address_key, locality_key, region_code, time_zone,
                                  details, version, created_at, updated_at, deleted_at, account_request_id,
-                                 admin_email_key, admin_account_id, claimed_until)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 admin_email_key, admin_account_id, claimed_until, access_pending)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 record.id, record.status.rawValue, record.details.displayName, record.nameKey, record.addressKey,
                 record.localityKey, record.details.address?.regionCode ?? "", record.details.timeZone,
                 try record.details.serializedBytes(), record.version, record.createdAt, record.updatedAt,
                 record.deletedAt, record.accountRequestID, record.adminEmailKey, record.adminAccountID, record.claimedUntil,
+                record.accessPending ? 1 : 0,
             ])
         try replaceIndexes(record, db)
     }
@@ -51,14 +52,14 @@ enum ClinicStore {
             """
             UPDATE clinics SET status = ?, display_name = ?, name_key = ?, address_key = ?, locality_key = ?,
                                region_code = ?, time_zone = ?, details = ?, version = ?, updated_at = ?,
-                               deleted_at = ?, admin_account_id = ?, claimed_until = ?
+                               deleted_at = ?, admin_account_id = ?, claimed_until = ?, access_pending = ?
             WHERE id = ?
             """,
             [
                 record.status.rawValue, record.details.displayName, record.nameKey, record.addressKey,
                 record.localityKey, record.details.address?.regionCode ?? "", record.details.timeZone,
                 try record.details.serializedBytes(), record.version, record.updatedAt, record.deletedAt,
-                record.adminAccountID, record.claimedUntil, record.id,
+                record.adminAccountID, record.claimedUntil, record.accessPending ? 1 : 0, record.id,
             ])
         try replaceIndexes(record, db)
     }
@@ -79,6 +80,18 @@ enum ClinicStore {
     static func provisioning(before cutoff: Date, _ db: Connection) throws -> [ClinicRecord] {
         try db.query(
             "SELECT \(columns) FROM clinics c WHERE c.status = 'provisioning' AND c.created_at < ?", [cutoff], as: decode)
+    }
+
+    // MARK: The staff access saga (DeleteClinic, UndeleteClinic)
+
+    /// Clinics whose staff access change the auth service has not confirmed yet.
+    static func accessPending(_ db: Connection) throws -> [ClinicRecord] {
+        try db.query("SELECT \(columns) FROM clinics c WHERE c.access_pending = 1 ORDER BY c.id", as: decode)
+    }
+
+    /// Marks the change of `id` at `version` as confirmed (a newer change stays pending).
+    static func confirmAccess(id: String, version: Int64, _ db: Connection) throws {
+        try db.execute("UPDATE clinics SET access_pending = 0 WHERE id = ? AND version = ?", [id, version])
     }
 
     // MARK: Idempotency of CreateClinic
@@ -170,7 +183,7 @@ enum ClinicStore {
             version: try row.get("version"), createdAt: try row.get("created_at"), updatedAt: try row.get("updated_at"),
             deletedAt: try row.get("deleted_at"), accountRequestID: try row.get("account_request_id"),
             adminEmailKey: try row.get("admin_email_key"), adminAccountID: try row.get("admin_account_id"),
-            claimedUntil: try row.get("claimed_until"))
+            claimedUntil: try row.get("claimed_until"), accessPending: try row.get("access_pending", as: Int.self) != 0)
     }
 }
 

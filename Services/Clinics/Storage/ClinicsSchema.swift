@@ -70,6 +70,14 @@ enum ClinicsSchema {
                     [code, name])
             }
         },
+        Migration(
+            version: 3, name: "staff access saga",
+            sql: """
+                -- DeleteClinic / UndeleteClinic: set when the clinic's state changed and the auth
+                -- service has not yet confirmed the matching SetClinicAccess (generation = version).
+                ALTER TABLE clinics ADD COLUMN access_pending INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX clinics_access_pending ON clinics (access_pending) WHERE access_pending = 1;
+                """),
     ])
 
     /// The catalog a new platform starts with; the super admin adds more with CreateSpecialty.

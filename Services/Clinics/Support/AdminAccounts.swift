@@ -2,7 +2,8 @@ import ClinicAPI
 import ProtoRuntime
 import RPCCore
 
-/// The clinics service's calls to the auth service: creating a clinic's first admin account.
+/// The clinics service's calls to the auth service: creating a clinic's first admin account, and
+/// turning the clinic's staff logins off and on when it is deleted and undeleted.
 struct AdminAccounts: Sendable {
     let auth: Clinic_Auth_V1_AuthService.Client
     let timeout: Duration
@@ -36,6 +37,16 @@ struct AdminAccounts: Sendable {
         } catch {
             throw .uncertain(RPCError(code: .unavailable, message: "the auth service could not be reached"))
         }
+    }
+
+    /// Turns the logins of `clinicID`'s staff on or off; `generation` (the clinic's version at the
+    /// change) lets the auth service ignore an older change arriving late. Idempotent.
+    func setStaffAccess(clinicID: String, enabled: Bool, generation: Int64) async throws {
+        var request = Clinic_Auth_V1_SetClinicAccessRequest()
+        request.clinicId = clinicID
+        request.enabled = enabled
+        request.generation = generation
+        _ = try await auth.setClinicAccess(request, options: CallOptions(timeout: timeout))
     }
 
     /// Whether `error` from CreateAccount means no account was made, with the auth service's

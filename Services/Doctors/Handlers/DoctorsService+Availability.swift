@@ -53,11 +53,11 @@ extension DoctorsService {
             hours.start = Clinic_Common_V1_TimeOfDay(secondOfDay: window.start)
             hours.end = Clinic_Common_V1_TimeOfDay(secondOfDay: window.end)
             entry.hours = hours
-            entry.slotDuration = Google_Protobuf_Duration(seconds: window.slot)
+            entry.slotDuration = Google_Protobuf_Duration(seconds: Int64(window.slot))
             return entry
         }
         availability.timeZone = timeZone
-        availability.updateTime = stored.updatedAt.map(Google_Protobuf_Timestamp.init)
+        availability.updateTime = stored.updatedAt.map { Google_Protobuf_Timestamp(date: $0) }
         availability.etag = stored.etag
         return availability
     }

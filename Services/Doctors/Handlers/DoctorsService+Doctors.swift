@@ -95,9 +95,10 @@ extension DoctorsService {
         query.specialtyCode = request.specialtyCode.isEmpty ? nil : request.specialtyCode
         query.onlineBookingOnly = request.onlineBookingOnly
         query.namePrefix = prefix.isEmpty ? nil : prefix
-        if let token = try PageToken.decode(request.pageToken, filter: filter) {
-            guard token.keys.count == 3 else { throw DoctorRules.invalid("page_token", "is not a token this service issued") }
-            query.after = (token.keys[0], token.keys[1], token.keys[2])
+        let scope = PageScope(filter)
+        if let keys = try PageToken<[String]>.decode(request.pageToken, scope: scope) {
+            guard keys.count == 3 else { throw DoctorRules.invalid("page_token", "is not a token this service issued") }
+            query.after = (keys[0], keys[1], keys[2])
         }
         let rows = try await read(database, "the doctors") { [query] db in try DoctorStore.list(query, db) }
         let page = rows.prefix(query.limit)
@@ -105,7 +106,7 @@ extension DoctorsService {
         var response = Clinic_Doctors_V1_ListDoctorsResponse()
         response.doctors = page.map { $0.proto(staffView: staffView) }
         if rows.count > query.limit, let last = page.last {
-            response.nextPageToken = PageToken(filter: filter, keys: [last.familyKey, last.givenKey, last.id]).encoded
+            response.nextPageToken = PageToken.encode([last.familyKey, last.givenKey, last.id], scope: scope)
         }
         return response
     }

@@ -65,11 +65,12 @@ extension DoctorsService {
         let limit = request.pageSize == 0 ? 100 : Int(request.pageSize)
         let filter = "\(database.tenant)|\(request.doctorId)|\(from.map(String.init) ?? "")|\(to.map(String.init) ?? "")|\(kind?.rawValue ?? "")"
         var after: (start: Int64, id: String)?
-        if let token = try PageToken.decode(request.pageToken, filter: filter) {
-            guard token.keys.count == 2, let start = Int64(token.keys[0]) else {
+        let scope = PageScope(filter)
+        if let keys = try PageToken<[String]>.decode(request.pageToken, scope: scope) {
+            guard keys.count == 2, let start = Int64(keys[0]) else {
                 throw DoctorRules.invalid("page_token", "is not a token this service issued")
             }
-            after = (start, token.keys[1])
+            after = (start, keys[1])
         }
         let tenant = database.tenant
         let rows = try await read(database, "the exceptions") { [after] db -> [ExceptionRecord] in
@@ -82,7 +83,7 @@ extension DoctorsService {
         let page = rows.prefix(limit)
         response.exceptions = page.map(Self.proto)
         if rows.count > limit, let last = page.last {
-            response.nextPageToken = PageToken(filter: filter, keys: [String(last.span.start), last.id]).encoded
+            response.nextPageToken = PageToken.encode([String(last.span.start), last.id], scope: scope)
         }
         return response
     }
@@ -125,10 +126,10 @@ extension DoctorsService {
         exception.doctorId = record.doctorID
         exception.kind = record.kind == .timeOff ? .timeOff : .extraHours
         exception.interval = Clinic_Common_V1_Interval(record.span)
-        if record.kind == .extraHours { exception.slotDuration = Google_Protobuf_Duration(seconds: record.slotSeconds) }
+        if record.kind == .extraHours { exception.slotDuration = Google_Protobuf_Duration(seconds: Int64(record.slotSeconds)) }
         exception.reason = record.reason
         exception.creator = record.creator
-        exception.createTime = Google_Protobuf_Timestamp(record.createdAt)
+        exception.createTime = Google_Protobuf_Timestamp(date: record.createdAt)
         return exception
     }
 

@@ -45,7 +45,7 @@ extension DoctorsService {
         proto.workingPeriods = day.periods.map { period in
             var working = Clinic_Doctors_V1_WorkingPeriod()
             working.interval = Clinic_Common_V1_Interval(period.span)
-            working.slotDuration = Google_Protobuf_Duration(seconds: period.slot)
+            working.slotDuration = Google_Protobuf_Duration(seconds: Int64(period.slot))
             switch period.source {
             case .weekly:
                 working.source = .weekly

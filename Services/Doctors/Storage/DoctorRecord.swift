@@ -49,9 +49,9 @@ struct DoctorRecord: Sendable, Equatable {
             doctor.licenseNumber = ""
         }
         doctor.state = status == .removed ? .removed : .active
-        doctor.createTime = Google_Protobuf_Timestamp(createdAt)
-        doctor.updateTime = Google_Protobuf_Timestamp(updatedAt)
-        doctor.removeTime = removedAt.map(Google_Protobuf_Timestamp.init)
+        doctor.createTime = Google_Protobuf_Timestamp(date: createdAt)
+        doctor.updateTime = Google_Protobuf_Timestamp(date: updatedAt)
+        doctor.removeTime = removedAt.map { Google_Protobuf_Timestamp(date: $0) }
         doctor.etag = etag
         return doctor
     }

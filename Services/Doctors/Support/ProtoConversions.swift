@@ -2,30 +2,6 @@ import ClinicAPI
 import Foundation
 import WellKnownTypes
 
-extension Google_Protobuf_Timestamp {
-    /// The timestamp of `date` at millisecond precision, rounded to the nearest as storage does.
-    init(_ date: Date) {
-        self.init()
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
-        seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
-        nanos = Int32(milliseconds - seconds * 1000) * 1_000_000
-    }
-
-    /// The timestamp of `seconds` since 1970.
-    init(seconds: Int64) {
-        self.init()
-        self.seconds = seconds
-    }
-}
-
-extension Google_Protobuf_Duration {
-    /// A duration of whole `seconds`.
-    init(seconds: Int) {
-        self.init()
-        self.seconds = Int64(seconds)
-    }
-}
-
 extension Clinic_Common_V1_Interval {
     /// The interval of `span`.
     init(_ span: TimeSpan) {

@@ -25,8 +25,8 @@ extension MedicalRecordService {
         if caller.actsAsPatient, filter.patientID == nil {
             throw RequestCheck.invalid("patient_id", "is required for patients (their own patient id)")
         }
-        let fingerprint = PageFingerprint.of(request) { $0.pageToken = ""; $0.pageSize = 0 }
-        let after = try PageToken<Int64>.decode(request.pageToken, fingerprint: fingerprint)
+        let scope = PageScope(request) { $0.pageToken = ""; $0.pageSize = 0 }
+        let after = try PageToken<Int64>.decode(request.pageToken, scope: scope)
         let pageSize = RequestCheck.pageSize(request.pageSize, default: 100)
         let database = try await context.tenantDatabase(clinicID: request.clinicId)
         let events = try await database.reading("the audit log") { [filter] db in
@@ -35,7 +35,7 @@ extension MedicalRecordService {
             }
             return try AuditLog.list(filter, after: after, limit: pageSize + 1, db)
         }
-        let page = Page(events, size: pageSize, fingerprint: fingerprint) { Int64($0.id) ?? 0 }
+        let page = Page(events, size: pageSize, scope: scope) { Int64($0.id) ?? 0 }
         var response = Clinic_Patients_V1_ListAuditEventsResponse()
         response.events = page.items
         response.nextPageToken = page.nextToken

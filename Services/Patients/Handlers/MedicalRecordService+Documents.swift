@@ -129,10 +129,10 @@ extension MedicalRecordService {
         let database = try await context.tenantDatabase(clinicID: request.clinicId)
         let patientID = request.patientId
         let access = AuditAccess(action: .list, patientID: patientID, resource: AuditResource.documents(patientID))
-        let fingerprint = PageFingerprint.of(request) { $0.pageToken = ""; $0.pageSize = 0 }
+        let scope = PageScope(request) { $0.pageToken = ""; $0.pageSize = 0 }
         let pageSize = RequestCheck.pageSize(request.pageSize, default: 50)
         return try await audited(database, access, stamp: stamp(context, caller: caller, at: now()), what: "the documents") { db in
-            let after = try PageToken<DocumentCursor>.decode(request.pageToken, fingerprint: fingerprint)
+            let after = try PageToken<DocumentCursor>.decode(request.pageToken, scope: scope)
             if request.showDeleted, caller.actsAsPatient {
                 throw RPCError(code: .permissionDenied, message: "show_deleted: deleted documents are for clinic staff")
             }
@@ -141,7 +141,7 @@ extension MedicalRecordService {
                 patientID: patientID, category: request.category == .unspecified ? nil : Int(request.category.protoNumber),
                 consultationID: request.consultationId.isEmpty ? nil : request.consultationId, showDeleted: request.showDeleted,
                 after: after, limit: pageSize + 1, db)
-            let page = Page(documents, size: pageSize, fingerprint: fingerprint, position: DocumentCursor.init)
+            let page = Page(documents, size: pageSize, scope: scope, cursor: DocumentCursor.init)
             var response = Clinic_Patients_V1_ListDocumentsResponse()
             response.documents = page.items.map(\.proto)
             response.nextPageToken = page.nextToken

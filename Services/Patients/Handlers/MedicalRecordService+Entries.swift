@@ -37,8 +37,8 @@ extension MedicalRecordService {
             entry.consultationId = proposed.consultationId
             entry.author = stamp.actor
             entry.version = 1
-            entry.createTime = Google_Protobuf_Timestamp(now)
-            entry.updateTime = Google_Protobuf_Timestamp(now)
+            entry.createTime = Google_Protobuf_Timestamp(date: now)
+            entry.updateTime = Google_Protobuf_Timestamp(date: now)
             entry.etag = "1"
             try EntryStore.insert(entry, kind: EntryRules.kind(of: content), now: now, db)
             try RecordStore.touch(patientID: patientID, now: now, db)
@@ -130,10 +130,10 @@ extension MedicalRecordService {
         let database = try await context.tenantDatabase(clinicID: request.clinicId)
         let patientID = request.patientId
         let access = AuditAccess(action: .list, patientID: patientID, resource: AuditResource.entries(patientID))
-        let fingerprint = PageFingerprint.of(request) { $0.pageToken = ""; $0.pageSize = 0 }
+        let scope = PageScope(request) { $0.pageToken = ""; $0.pageSize = 0 }
         let pageSize = RequestCheck.pageSize(request.pageSize, default: 100)
         return try await audited(database, access, stamp: stamp(context, caller: caller, at: now()), what: "the record entries") { db in
-            let after = try PageToken<EntryCursor>.decode(request.pageToken, fingerprint: fingerprint)
+            let after = try PageToken<EntryCursor>.decode(request.pageToken, scope: scope)
             guard !request.kinds.contains(.unspecified) else { throw RequestCheck.invalid("kinds", "UNSPECIFIED is not a kind") }
             guard !request.statuses.contains(.unspecified) else {
                 throw RequestCheck.invalid("statuses", "UNSPECIFIED is not a status")
@@ -143,7 +143,7 @@ extension MedicalRecordService {
             let entries = try EntryStore.list(
                 patientID: patientID, kinds: Set(request.kinds.map { Int($0.protoNumber) }), statuses: statuses, after: after,
                 limit: pageSize + 1, db)
-            let page = Page(entries, size: pageSize, fingerprint: fingerprint, position: EntryCursor.init)
+            let page = Page(entries, size: pageSize, scope: scope, cursor: EntryCursor.init)
             var response = Clinic_Patients_V1_ListRecordEntriesResponse()
             response.entries = page.items
             response.nextPageToken = page.nextToken
@@ -158,10 +158,10 @@ extension MedicalRecordService {
         let database = try await context.tenantDatabase(clinicID: request.clinicId)
         let patientID = request.patientId
         let access = AuditAccess(action: .list, patientID: patientID, resource: AuditResource.history(patientID))
-        let fingerprint = PageFingerprint.of(request) { $0.pageToken = ""; $0.pageSize = 0 }
+        let scope = PageScope(request) { $0.pageToken = ""; $0.pageSize = 0 }
         let pageSize = RequestCheck.pageSize(request.pageSize, default: 100)
         return try await audited(database, access, stamp: stamp(context, caller: caller, at: now()), what: "the record history") { db in
-            let after = try PageToken<Int64>.decode(request.pageToken, fingerprint: fingerprint)
+            let after = try PageToken<Int64>.decode(request.pageToken, scope: scope)
             let from = try RequestCheck.instant(request.interval?.startTime, field: "interval.start_time")
             let before = try RequestCheck.instant(request.interval?.endTime, field: "interval.end_time")
             if let from, let before, before <= from {
@@ -171,7 +171,7 @@ extension MedicalRecordService {
             let events = try HistoryLog.list(
                 patientID: patientID, entryID: request.entryId.isEmpty ? nil : request.entryId, from: from, before: before,
                 after: after, limit: pageSize + 1, db)
-            let page = Page(events, size: pageSize, fingerprint: fingerprint) { Int64($0.id) ?? 0 }
+            let page = Page(events, size: pageSize, scope: scope) { Int64($0.id) ?? 0 }
             var response = Clinic_Patients_V1_ListRecordHistoryResponse()
             response.events = page.items
             response.nextPageToken = page.nextToken
@@ -188,7 +188,7 @@ extension MedicalRecordService {
     ) throws {
         entry.author = stamp.actor
         entry.version += 1
-        entry.updateTime = Google_Protobuf_Timestamp(stamp.now)
+        entry.updateTime = Google_Protobuf_Timestamp(date: stamp.now)
         entry.etag = "\(entry.version)"
         try EntryStore.update(entry, now: stamp.now, db)
         try RecordStore.touch(patientID: entry.patientId, now: stamp.now, db)

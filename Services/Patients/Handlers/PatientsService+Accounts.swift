@@ -122,13 +122,13 @@ extension PatientsService {
                 throw RPCError(code: .permissionDenied, message: "account_id: patients list their own clinics only")
             }
         }
-        let fingerprint = PageFingerprint.of(request) { $0.pageToken = ""; $0.pageSize = 0 }
-        let after = try PageToken<LinkCursor>.decode(request.pageToken, fingerprint: fingerprint)
+        let scope = PageScope(request) { $0.pageToken = ""; $0.pageSize = 0 }
+        let after = try PageToken<LinkCursor>.decode(request.pageToken, scope: scope)
         let pageSize = RequestCheck.pageSize(request.pageSize, default: 100)
         let links = try await storage.readPlatform("the clinic links") { db in
             try LinkStore.list(accountID: accountID, after: after, limit: pageSize + 1, db)
         }
-        let page = Page(links, size: pageSize, fingerprint: fingerprint, position: LinkCursor.init)
+        let page = Page(links, size: pageSize, scope: scope, cursor: LinkCursor.init)
         var response = Clinic_Patients_V1_ListPatientClinicsResponse()
         response.links = page.items.map(\.proto)
         response.nextPageToken = page.nextToken

@@ -116,14 +116,14 @@ extension PatientsService {
         guard query.hasCriteria else {
             throw RequestCheck.invalid("query", "at least one of query, national_id, birth_date and phone is required")
         }
-        let fingerprint = PageFingerprint.of(request) { $0.pageToken = ""; $0.pageSize = 0 }
-        let after = try PageToken<PatientCursor>.decode(request.pageToken, fingerprint: fingerprint)
+        let scope = PageScope(request) { $0.pageToken = ""; $0.pageSize = 0 }
+        let after = try PageToken<PatientCursor>.decode(request.pageToken, scope: scope)
         let pageSize = RequestCheck.pageSize(request.pageSize, default: 50)
         let database = try await context.tenantDatabase()
         let found = try await database.reading("the patients") { [query] db in
             try PatientStore.search(query, after: after, limit: pageSize + 1, db)
         }
-        let page = Page(found, size: pageSize, fingerprint: fingerprint, position: PatientCursor.init)
+        let page = Page(found, size: pageSize, scope: scope, cursor: PatientCursor.init)
         var response = Clinic_Patients_V1_SearchPatientsResponse()
         response.patients = page.items.map(\.proto)
         response.nextPageToken = page.nextToken

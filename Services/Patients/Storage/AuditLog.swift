@@ -90,7 +90,7 @@ enum AuditLog {
         ) { row in
             var event = Clinic_Patients_V1_AuditEvent()
             event.id = String(try row.get("id", as: Int64.self))
-            event.occurTime = Google_Protobuf_Timestamp(try row.get("occur_ms", as: Date.self))
+            event.occurTime = Google_Protobuf_Timestamp(date: try row.get("occur_ms", as: Date.self))
             event.actor = try Clinic_Common_V1_Actor(serializedBytes: try row.get("actor", as: [UInt8].self))
             event.action = Clinic_Patients_V1_AuditAction(protoNumber: try row.get("action"))
             event.outcome = Clinic_Patients_V1_AuditOutcome(protoNumber: try row.get("outcome"))

@@ -32,8 +32,8 @@ struct DocumentRecord: Sendable, Equatable {
         document.consultationId = consultationID
         document.uploader = uploader
         document.state = isDeleted ? .deleted : .available
-        document.createTime = Google_Protobuf_Timestamp(createdAt)
-        document.deleteTime = deletedAt.map(Google_Protobuf_Timestamp.init)
+        document.createTime = Google_Protobuf_Timestamp(date: createdAt)
+        document.deleteTime = deletedAt.map { Google_Protobuf_Timestamp(date: $0) }
         return document
     }
 }

@@ -60,7 +60,7 @@ enum HistoryLog {
         return try db.query(sql, bindings).map { row in
             var event = Clinic_Patients_V1_RecordHistoryEvent()
             event.id = String(try row.get("id", as: Int64.self))
-            event.occurTime = Google_Protobuf_Timestamp(try row.get("occur_ms", as: Date.self))
+            event.occurTime = Google_Protobuf_Timestamp(date: try row.get("occur_ms", as: Date.self))
             event.actor = try Clinic_Common_V1_Actor(serializedBytes: try row.get("actor", as: [UInt8].self))
             event.changeKind = Clinic_Patients_V1_RecordChangeKind(protoNumber: try row.get("change_kind"))
             let entryID: String = try row.get("entry_id")

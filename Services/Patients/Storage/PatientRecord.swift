@@ -51,9 +51,9 @@ struct PatientRecord: Sendable, Equatable {
         patient.contact = contact
         patient.address = address
         patient.state = isArchived ? .archived : .active
-        patient.createTime = Google_Protobuf_Timestamp(createdAt)
-        patient.updateTime = Google_Protobuf_Timestamp(updatedAt)
-        patient.deleteTime = deletedAt.map(Google_Protobuf_Timestamp.init)
+        patient.createTime = Google_Protobuf_Timestamp(date: createdAt)
+        patient.updateTime = Google_Protobuf_Timestamp(date: updatedAt)
+        patient.deleteTime = deletedAt.map { Google_Protobuf_Timestamp(date: $0) }
         patient.etag = etag
         return patient
     }

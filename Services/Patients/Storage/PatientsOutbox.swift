@@ -16,7 +16,7 @@ enum PatientsOutbox {
         event.eventId = UUID().uuidString.lowercased()
         event.eventType = eventType
         event.clinicId = clinicID
-        event.occurTime = Google_Protobuf_Timestamp(now)
+        event.occurTime = Google_Protobuf_Timestamp(date: now)
         event.producer = "patients"
         event.actor = actor
         event.correlationId = correlationID

@@ -36,7 +36,7 @@ struct ProfileRecord: Sendable, Equatable {
         profile.contact = contact
         profile.address = address
         profile.nationalId = nationalID
-        profile.updateTime = Google_Protobuf_Timestamp(updatedAt)
+        profile.updateTime = Google_Protobuf_Timestamp(date: updatedAt)
         return profile
     }
 }
@@ -131,7 +131,7 @@ struct LinkRecord: Sendable, Hashable {
         link.clinicId = clinicID
         link.clinicDisplayName = clinicName
         link.patientId = patientID
-        link.linkTime = Google_Protobuf_Timestamp(linkedAt)
+        link.linkTime = Google_Protobuf_Timestamp(date: linkedAt)
         return link
     }
 }

@@ -23,8 +23,8 @@ struct RecordHeader: Sendable, Equatable {
         record.bloodGroup = bloodGroup
         record.summary = summary
         record.creator = creator
-        record.createTime = Google_Protobuf_Timestamp(createdAt)
-        record.updateTime = Google_Protobuf_Timestamp(updatedAt)
+        record.createTime = Google_Protobuf_Timestamp(date: createdAt)
+        record.updateTime = Google_Protobuf_Timestamp(date: updatedAt)
         record.etag = "\(version)"
         return record
     }

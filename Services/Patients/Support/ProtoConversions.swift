@@ -4,26 +4,6 @@ import ProtoRuntime
 import RPCCore
 import WellKnownTypes
 
-extension Google_Protobuf_Timestamp {
-    /// The timestamp of `date` (millisecond precision, as stored).
-    init(_ date: Date) {
-        self.init()
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
-        seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
-        nanos = Int32(milliseconds - seconds * 1000) * 1_000_000
-    }
-
-    /// The instant.
-    var date: Date {
-        Date(timeIntervalSince1970: TimeInterval(seconds) + TimeInterval(nanos) / 1_000_000_000)
-    }
-
-    /// Whether it is a valid timestamp (0001-01-01 to 9999-12-31, nanos in range).
-    var isValid: Bool {
-        (-62_135_596_800...253_402_300_799).contains(seconds) && (0..<1_000_000_000).contains(nanos)
-    }
-}
-
 extension Clinic_Common_V1_PersonName {
     /// "Dr. Ada Lovelace": prefix, given and family name, the non-empty ones.
     var formatted: String {

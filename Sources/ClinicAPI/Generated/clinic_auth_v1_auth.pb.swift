@@ -336,8 +336,10 @@ public struct Clinic_Auth_V1_GetSigningKeysResponse: ProtoMessage {
 /// Request of AuthService.CreateAccount.
 public struct Clinic_Auth_V1_CreateAccountRequest: ProtoMessage {
     /// The account to create: `email`, `name` and `roles` are required; `clinic_id` is required
-    /// when the super admin creates a clinic admin and ignored for clinic admins (their own clinic
-    /// is used). Output-only fields are ignored.
+    /// when the super admin or a service creates a clinic admin or a doctor. A clinic admin leaves
+    /// it empty or names their own clinic (their token's tenant, which is always used); a different
+    /// value answers permission_denied, as options.proto's tenant_scoped rule has it. Output-only
+    /// fields are ignored.
     public var account: Clinic_Auth_V1_Account?
     /// Initial password, with the policy of ResetPasswordRequest.new_password. When empty, the
     /// account is created pending activation and an invitation with a set-password link is sent.
@@ -373,6 +375,83 @@ public struct Clinic_Auth_V1_CreateAccountRequest: ProtoMessage {
         }
         _c.pointee.initial_password = try arena.cString(self.initialPassword)
         _c.pointee.request_id = try arena.cString(self.requestId)
+        arena.setUnknownFields(unknownFields, message: pointer)
+    }
+}
+
+/// Request of AuthService.SetClinicAccess.
+public struct Clinic_Auth_V1_SetClinicAccessRequest: ProtoMessage {
+    /// The clinic whose staff accounts change.
+    public var clinicId: String = ""
+    /// Whether the clinic's staff may log in.
+    public var enabled: Bool = false
+    /// Orders the changes of one clinic (the clinics service sends the clinic's version at the
+    /// change): a request with a lower generation than the last applied one is ignored.
+    public var generation: Int64 = 0
+    /// Fields read from the wire that this version of the schema does not know.
+    public var unknownFields = UnknownFields()
+
+    /// A message with every field at its default.
+    public init() {}
+
+    /// The protobuf-c descriptor of this message type.
+    public static var protoDescriptor: MessageDescriptor {
+        MessageDescriptor(_cDescriptor: clinic__auth__v1__set_clinic_access_request__descriptor_ref())
+    }
+
+    public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__SetClinicAccessRequest.self).pointee
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.enabled = _c.enabled != 0
+        self.generation = _c.generation
+        unknownFields = CMessageReader.unknownFields(pointer)
+    }
+
+    public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
+        let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__SetClinicAccessRequest.self)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.enabled = self.enabled ? 1 : 0
+        _c.pointee.generation = self.generation
+        arena.setUnknownFields(unknownFields, message: pointer)
+    }
+}
+
+/// Response of AuthService.SetClinicAccess.
+public struct Clinic_Auth_V1_SetClinicAccessResponse: ProtoMessage {
+    /// The clinic.
+    public var clinicId: String = ""
+    /// The access in force after the call (a newer change's, when this request was overtaken).
+    public var enabled: Bool = false
+    /// The generation of the access in force.
+    public var generation: Int64 = 0
+    /// Sessions this call revoked.
+    public var revokedSessions: Int32 = 0
+    /// Fields read from the wire that this version of the schema does not know.
+    public var unknownFields = UnknownFields()
+
+    /// A message with every field at its default.
+    public init() {}
+
+    /// The protobuf-c descriptor of this message type.
+    public static var protoDescriptor: MessageDescriptor {
+        MessageDescriptor(_cDescriptor: clinic__auth__v1__set_clinic_access_response__descriptor_ref())
+    }
+
+    public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__SetClinicAccessResponse.self).pointee
+        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.enabled = _c.enabled != 0
+        self.generation = _c.generation
+        self.revokedSessions = _c.revoked_sessions
+        unknownFields = CMessageReader.unknownFields(pointer)
+    }
+
+    public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
+        let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__SetClinicAccessResponse.self)
+        _c.pointee.clinic_id = try arena.cString(self.clinicId)
+        _c.pointee.enabled = self.enabled ? 1 : 0
+        _c.pointee.generation = self.generation
+        _c.pointee.revoked_sessions = self.revokedSessions
         arena.setUnknownFields(unknownFields, message: pointer)
     }
 }
@@ -821,6 +900,15 @@ extension Clinic_Auth_V1_CreateAccountRequest {
     }
 }
 
+extension Clinic_Auth_V1_SetClinicAccessRequest {
+    /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
+    public func validate() throws(ValidationError) {
+        if clinicId.isEmpty { throw ValidationError(fieldPath: "clinic_id", reason: "is required") }
+        if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
+        if generation < 0 { throw ValidationError(fieldPath: "generation", reason: "must be at least 0") }
+    }
+}
+
 extension Clinic_Auth_V1_GetAccountRequest {
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
@@ -1029,10 +1117,13 @@ public enum Clinic_Auth_V1_AuthService {
                 http: HTTPRoute(method: "GET", path: "/v1/auth/signing-keys", body: "")
             )
         }
-        /// Creates an account. The super admin creates super admins and clinic admins of any clinic;
-        /// a clinic admin creates clinic admins of their own clinic; the doctors and patients services
-        /// create doctor and patient accounts (ROLE_SERVICE) as part of AddDoctor and SignUpPatient.
-        /// A duplicate e-mail answers already_exists.
+        /// Creates an account. The super admin creates super admins, clinic admins and doctors of any
+        /// clinic; a clinic admin creates clinic admins and doctors of their own clinic. Services
+        /// (ROLE_SERVICE, by mTLS identity) create only the accounts they exist for: the clinics service
+        /// a new clinic's first clinic admin (CreateClinic), the doctors service doctors (AddDoctor),
+        /// the patients service patients (SignUpPatient); any other role or service answers
+        /// permission_denied. A staff account in a deleted clinic answers failed_precondition. A
+        /// duplicate e-mail answers already_exists.
         public enum CreateAccount {
             public typealias Input = Clinic_Auth_V1_CreateAccountRequest
             public typealias Output = Clinic_Auth_V1_Account
@@ -1121,6 +1212,27 @@ public enum Clinic_Auth_V1_AuthService {
                 http: HTTPRoute(method: "POST", path: "/v1/accounts/{account_id}:setRoles", body: "*")
             )
         }
+        /// Turns login on or off for the staff accounts (clinic admins, doctors) of one clinic. The
+        /// clinics service calls it when a clinic is deleted (enabled = false) and undeleted (enabled =
+        /// true). While a clinic is disabled its staff cannot log in or refresh tokens (the same
+        /// unauthenticated answer as a wrong password), every session of its staff is revoked at once
+        /// (their refresh-token families stop working), and no staff account can be created in it;
+        /// access tokens already issued expire on their own, within their lifetime of 10 minutes.
+        /// Enabling again lets them log in again (revoked sessions stay revoked). Idempotent: a request
+        /// whose `generation` is lower than the last one applied for the clinic changes nothing, so a
+        /// late retry cannot undo a newer change. Only the clinics service may call it (by mTLS
+        /// identity); another service answers permission_denied.
+        public enum SetClinicAccess {
+            public typealias Input = Clinic_Auth_V1_SetClinicAccessRequest
+            public typealias Output = Clinic_Auth_V1_SetClinicAccessResponse
+            public static let descriptor = MethodDescriptor(
+                service: "clinic.auth.v1.AuthService",
+                method: "SetClinicAccess",
+                kind: .unary,
+                policy: MethodPolicy(roles: [], isPublic: false, isInternal: true, isIdempotent: true, isTenantScoped: false),
+                http: nil
+            )
+        }
         /// Gets a profile with role-based visibility (see ProfileView); "me" for the caller's own.
         public enum GetProfile {
             public typealias Input = Clinic_Auth_V1_GetProfileRequest
@@ -1146,7 +1258,7 @@ public enum Clinic_Auth_V1_AuthService {
             )
         }
         /// Every method of the service, in declaration order.
-        public static let all: [MethodDescriptor] = [Login.descriptor, RefreshToken.descriptor, Logout.descriptor, RequestPasswordReset.descriptor, ResetPassword.descriptor, ChangePassword.descriptor, GetSigningKeys.descriptor, CreateAccount.descriptor, GetAccount.descriptor, UpdateAccount.descriptor, DeleteAccount.descriptor, UndeleteAccount.descriptor, ListAccounts.descriptor, SetAccountRoles.descriptor, GetProfile.descriptor, UpdateProfile.descriptor]
+        public static let all: [MethodDescriptor] = [Login.descriptor, RefreshToken.descriptor, Logout.descriptor, RequestPasswordReset.descriptor, ResetPassword.descriptor, ChangePassword.descriptor, GetSigningKeys.descriptor, CreateAccount.descriptor, GetAccount.descriptor, UpdateAccount.descriptor, DeleteAccount.descriptor, UndeleteAccount.descriptor, ListAccounts.descriptor, SetAccountRoles.descriptor, SetClinicAccess.descriptor, GetProfile.descriptor, UpdateProfile.descriptor]
     }
 
     /// The methods with their message types, for callers that choose a method at run time.
@@ -1165,6 +1277,7 @@ public enum Clinic_Auth_V1_AuthService {
         MethodCatalogEntry(Method.UndeleteAccount.descriptor, input: Method.UndeleteAccount.Input.self, output: Method.UndeleteAccount.Output.self),
         MethodCatalogEntry(Method.ListAccounts.descriptor, input: Method.ListAccounts.Input.self, output: Method.ListAccounts.Output.self),
         MethodCatalogEntry(Method.SetAccountRoles.descriptor, input: Method.SetAccountRoles.Input.self, output: Method.SetAccountRoles.Output.self),
+        MethodCatalogEntry(Method.SetClinicAccess.descriptor, input: Method.SetClinicAccess.Input.self, output: Method.SetClinicAccess.Output.self),
         MethodCatalogEntry(Method.GetProfile.descriptor, input: Method.GetProfile.Input.self, output: Method.GetProfile.Output.self),
         MethodCatalogEntry(Method.UpdateProfile.descriptor, input: Method.UpdateProfile.Input.self, output: Method.UpdateProfile.Output.self),
     ])
@@ -1195,10 +1308,13 @@ public enum Clinic_Auth_V1_AuthService {
         /// The public keys that verify access tokens, current and retiring. Cache them for at most
         /// `max_age`; refetch when a token names an unknown `kid`.
         func getSigningKeys(request: Clinic_Auth_V1_GetSigningKeysRequest, context: ServerContext) async throws -> Clinic_Auth_V1_GetSigningKeysResponse
-        /// Creates an account. The super admin creates super admins and clinic admins of any clinic;
-        /// a clinic admin creates clinic admins of their own clinic; the doctors and patients services
-        /// create doctor and patient accounts (ROLE_SERVICE) as part of AddDoctor and SignUpPatient.
-        /// A duplicate e-mail answers already_exists.
+        /// Creates an account. The super admin creates super admins, clinic admins and doctors of any
+        /// clinic; a clinic admin creates clinic admins and doctors of their own clinic. Services
+        /// (ROLE_SERVICE, by mTLS identity) create only the accounts they exist for: the clinics service
+        /// a new clinic's first clinic admin (CreateClinic), the doctors service doctors (AddDoctor),
+        /// the patients service patients (SignUpPatient); any other role or service answers
+        /// permission_denied. A staff account in a deleted clinic answers failed_precondition. A
+        /// duplicate e-mail answers already_exists.
         func createAccount(request: Clinic_Auth_V1_CreateAccountRequest, context: ServerContext) async throws -> Clinic_Auth_V1_Account
         /// Gets an account. Admins get accounts they manage; anyone gets their own with "me".
         func getAccount(request: Clinic_Auth_V1_GetAccountRequest, context: ServerContext) async throws -> Clinic_Auth_V1_Account
@@ -1217,6 +1333,17 @@ public enum Clinic_Auth_V1_AuthService {
         /// is never assignable; removing the caller's own admin role answers failed_precondition.
         /// New roles take effect in the next access token.
         func setAccountRoles(request: Clinic_Auth_V1_SetAccountRolesRequest, context: ServerContext) async throws -> Clinic_Auth_V1_Account
+        /// Turns login on or off for the staff accounts (clinic admins, doctors) of one clinic. The
+        /// clinics service calls it when a clinic is deleted (enabled = false) and undeleted (enabled =
+        /// true). While a clinic is disabled its staff cannot log in or refresh tokens (the same
+        /// unauthenticated answer as a wrong password), every session of its staff is revoked at once
+        /// (their refresh-token families stop working), and no staff account can be created in it;
+        /// access tokens already issued expire on their own, within their lifetime of 10 minutes.
+        /// Enabling again lets them log in again (revoked sessions stay revoked). Idempotent: a request
+        /// whose `generation` is lower than the last one applied for the clinic changes nothing, so a
+        /// late retry cannot undo a newer change. Only the clinics service may call it (by mTLS
+        /// identity); another service answers permission_denied.
+        func setClinicAccess(request: Clinic_Auth_V1_SetClinicAccessRequest, context: ServerContext) async throws -> Clinic_Auth_V1_SetClinicAccessResponse
         /// Gets a profile with role-based visibility (see ProfileView); "me" for the caller's own.
         func getProfile(request: Clinic_Auth_V1_GetProfileRequest, context: ServerContext) async throws -> Clinic_Auth_V1_Profile
         /// Updates the caller's own profile. The login e-mail is changed with UpdateAccount.
@@ -1278,10 +1405,13 @@ public enum Clinic_Auth_V1_AuthService {
             try await caller.unary(request: request, method: Method.GetSigningKeys.descriptor, options: options)
         }
 
-        /// Creates an account. The super admin creates super admins and clinic admins of any clinic;
-        /// a clinic admin creates clinic admins of their own clinic; the doctors and patients services
-        /// create doctor and patient accounts (ROLE_SERVICE) as part of AddDoctor and SignUpPatient.
-        /// A duplicate e-mail answers already_exists.
+        /// Creates an account. The super admin creates super admins, clinic admins and doctors of any
+        /// clinic; a clinic admin creates clinic admins and doctors of their own clinic. Services
+        /// (ROLE_SERVICE, by mTLS identity) create only the accounts they exist for: the clinics service
+        /// a new clinic's first clinic admin (CreateClinic), the doctors service doctors (AddDoctor),
+        /// the patients service patients (SignUpPatient); any other role or service answers
+        /// permission_denied. A staff account in a deleted clinic answers failed_precondition. A
+        /// duplicate e-mail answers already_exists.
         public func createAccount(_ request: Clinic_Auth_V1_CreateAccountRequest, options: CallOptions = .defaults) async throws -> Clinic_Auth_V1_Account {
             try await caller.unary(request: request, method: Method.CreateAccount.descriptor, options: options)
         }
@@ -1319,6 +1449,20 @@ public enum Clinic_Auth_V1_AuthService {
         /// New roles take effect in the next access token.
         public func setAccountRoles(_ request: Clinic_Auth_V1_SetAccountRolesRequest, options: CallOptions = .defaults) async throws -> Clinic_Auth_V1_Account {
             try await caller.unary(request: request, method: Method.SetAccountRoles.descriptor, options: options)
+        }
+
+        /// Turns login on or off for the staff accounts (clinic admins, doctors) of one clinic. The
+        /// clinics service calls it when a clinic is deleted (enabled = false) and undeleted (enabled =
+        /// true). While a clinic is disabled its staff cannot log in or refresh tokens (the same
+        /// unauthenticated answer as a wrong password), every session of its staff is revoked at once
+        /// (their refresh-token families stop working), and no staff account can be created in it;
+        /// access tokens already issued expire on their own, within their lifetime of 10 minutes.
+        /// Enabling again lets them log in again (revoked sessions stay revoked). Idempotent: a request
+        /// whose `generation` is lower than the last one applied for the clinic changes nothing, so a
+        /// late retry cannot undo a newer change. Only the clinics service may call it (by mTLS
+        /// identity); another service answers permission_denied.
+        public func setClinicAccess(_ request: Clinic_Auth_V1_SetClinicAccessRequest, options: CallOptions = .defaults) async throws -> Clinic_Auth_V1_SetClinicAccessResponse {
+            try await caller.unary(request: request, method: Method.SetClinicAccess.descriptor, options: options)
         }
 
         /// Gets a profile with role-based visibility (see ProfileView); "me" for the caller's own.
@@ -1382,6 +1526,9 @@ extension Clinic_Auth_V1_AuthService.ServiceProtocol {
         }
         router.registerUnary(Clinic_Auth_V1_AuthService.Method.SetAccountRoles.descriptor, Clinic_Auth_V1_SetAccountRolesRequest.self, Clinic_Auth_V1_Account.self) { request, context in
             try await self.setAccountRoles(request: request, context: context)
+        }
+        router.registerUnary(Clinic_Auth_V1_AuthService.Method.SetClinicAccess.descriptor, Clinic_Auth_V1_SetClinicAccessRequest.self, Clinic_Auth_V1_SetClinicAccessResponse.self) { request, context in
+            try await self.setClinicAccess(request: request, context: context)
         }
         router.registerUnary(Clinic_Auth_V1_AuthService.Method.GetProfile.descriptor, Clinic_Auth_V1_GetProfileRequest.self, Clinic_Auth_V1_Profile.self) { request, context in
             try await self.getProfile(request: request, context: context)

@@ -74,7 +74,8 @@ enum WireScanner {
         }
         // Singular message fields seen at this level, by field index (the first 64 in a bit set).
         var seenMessages: UInt64 = 0
-        var seenMessagesBeyond64: Set<Int> = []
+        // Optional, so the common case (fewer than 64 fields) creates and destroys nothing.
+        var seenMessagesBeyond64: Set<Int>?
         var position = 0
         while position < count {
             let key = try readVarint(start, count: count, position: &position)
@@ -118,7 +119,9 @@ enum WireScanner {
                             repeatsMessage = seenMessages & (1 << index) != 0
                             seenMessages |= 1 << index
                         } else {
-                            repeatsMessage = !seenMessagesBeyond64.insert(index).inserted
+                            var seen = seenMessagesBeyond64 ?? []
+                            repeatsMessage = !seen.insert(index).inserted
+                            seenMessagesBeyond64 = seen
                         }
                     }
                     let nested = field.pointee.descriptor.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)
@@ -186,6 +189,20 @@ enum WireScanner {
     ) throws(ProtoError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
+        // Ten bytes at hand (the longest varint): no bounds check per byte.
+        if count &- position >= 10 {
+            for offset in 0..<10 {
+                let byte = start[position &+ offset]
+                result |= UInt64(byte & 0x7F) &<< shift
+                if byte < 0x80 {
+                    if offset == 9 && byte > 1 { break }
+                    position &+= offset &+ 1
+                    return result
+                }
+                shift &+= 7
+            }
+            throw ProtoError(.malformed, "varint overflows 64 bits")
+        }
         while position < count {
             let byte = start[position]
             position += 1

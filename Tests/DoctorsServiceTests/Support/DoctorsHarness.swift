@@ -88,13 +88,6 @@ final class DoctorsHarness: Sendable {
         self.doctorsFromAppointments = Clinic_Doctors_V1_DoctorService.Client(caller: RPCClient(transport: doctorsFromAppointments.client))
         clinics = Clinic_Clinics_V1_ClinicService.Client(caller: RPCClient(transport: clinicsOutside.client))
         auth = Clinic_Auth_V1_AuthService.Client(caller: RPCClient(transport: authOutside.client))
-        // One verified call per server first: VerificationKeySet loads its keys on first use, and
-        // calls racing that first load are refused as "unknown key" (reported to the platform area).
-        let warmUp = try caller([.superAdmin])
-        _ = try await clinics.listSpecialties(.init(), options: warmUp)
-        var list = Clinic_Doctors_V1_ListDoctorsRequest()
-        list.clinicId = "cln_warm_up"
-        _ = try? await doctors.listDoctors(list, options: warmUp)
     }
 
     func shutdown() async {

@@ -12,6 +12,15 @@ enum CallOutcome: Sendable {
     /// generated `validate()` (a bug of the test's table, never an answer of the service).
     case invalidRequest(String)
 
+    /// The answer in a few words, for traces.
+    var summary: String {
+        switch self {
+        case .success(let messages): "OK (\(messages.count) messages)"
+        case .failure(let error): "\(error.code): \(error.message)"
+        case .invalidRequest(let why): "not sent: \(why)"
+        }
+    }
+
     var code: RPCError.Code? {
         if case .failure(let error) = self { return error.code }
         return nil
@@ -20,22 +29,25 @@ enum CallOutcome: Sendable {
 
 extension IsolationHarness {
     /// Calls `entry` (any shape) with the requests decoded from `messages` (proto3 JSON, one per
-    /// request message) and `options`; collects every response message.
-    func call(_ entry: MethodCatalogEntry, messages: [String], options: CallOptions) async -> CallOutcome {
+    /// request message) and `options`; collects every response message. With `validating`, a
+    /// request that fails its generated `validate()` is not sent.
+    func call(_ entry: MethodCatalogEntry, messages: [String], options: CallOptions, validating: Bool = true) async -> CallOutcome {
         guard let client = client(for: entry.descriptor.service) else {
             return .invalidRequest("the harness does not serve \(entry.descriptor.service)")
         }
-        return await Self.call(entry.descriptor, entry.input, entry.output, client: client, messages: messages, options: options)
+        return await Self.call(
+            entry.descriptor, entry.input, entry.output, client: client, messages: messages, options: options, validating: validating)
     }
 
     private static func call<Input: ProtoMessage, Output: ProtoMessage>(
-        _ method: MethodDescriptor, _: Input.Type, _: Output.Type, client: RPCClient, messages: [String], options: CallOptions
+        _ method: MethodDescriptor, _: Input.Type, _: Output.Type, client: RPCClient, messages: [String], options: CallOptions,
+        validating: Bool
     ) async -> CallOutcome {
         var requests: [Input] = []
         for json in messages {
             do {
                 let request = try Input(jsonString: json)
-                try request.validate()
+                if validating { try request.validate() }
                 requests.append(request)
             } catch {
                 return .invalidRequest("\(Input.protoDescriptor.fullName) \(json): \(error)")

@@ -87,12 +87,13 @@ struct ClinicWorld: Sendable {
 
     /// Ids of the clinic's private resources.
     var privateIDs: [String] {
-        [admin.accountID, doctor.accountID, selfPatient.accountID, staffPatientID, selfPatientID, staffAppointmentID,
+        [admin.accountID, selfPatient.accountID, staffPatientID, selfPatientID, staffAppointmentID,
          selfAppointmentID, entryID, documentID, selfEntryID, selfDocumentID, exceptionID]
     }
 
-    /// What anyone may read through the public methods: the clinic and its doctor.
-    var publicTexts: [String] { [clinicID, names.clinic, doctorID, names.doctor.given, names.doctor.family] }
+    /// What anyone may read through the public methods: the clinic and its doctor (the public
+    /// doctor view includes the doctor's account id, documented in doctors.proto).
+    var publicTexts: [String] { [clinicID, names.clinic, doctorID, doctor.accountID, names.doctor.given, names.doctor.family] }
 
     // MARK: Time
 
@@ -251,6 +252,7 @@ extension IsolationHarness {
         let entryID = try await records.addRecordEntry(addAllergy, options: doctor).id
         var problem = Clinic_Patients_V1_Problem()
         problem.description = names.problem
+        problem.icd10Code = "M25.4"
         var problemEntry = Clinic_Patients_V1_RecordEntry()
         problemEntry.content = .problem(problem)
         var addProblem = Clinic_Patients_V1_AddRecordEntryRequest()

@@ -51,9 +51,15 @@ enum IDFields {
     ]
 
     static func isID(_ field: FieldDescriptor) -> Bool {
-        guard case .string = field.type else { return false }
+        guard case .string = field.type, !notResourceIDs.contains(field.name) else { return false }
         return field.name == "id" || field.name.hasSuffix("_id") || field.name.hasSuffix("_ids")
     }
+
+    /// Fields named like ids that name no resource of the platform.
+    private static let notResourceIDs: Set<String> = [
+        // A person's government identifier, a search criterion (the listing test searches for B's).
+        "national_id",
+    ]
 
     /// Every id field anywhere in `message`'s type tree that `slot(of:in:)` does not know, as
     /// `message.field` names (for the coverage test).

@@ -38,7 +38,9 @@ struct StoredState: Equatable, CustomStringConvertible {
                 for _ in 0..<2 {
                     for (_, rows) in all {
                         for row in rows where keys.contains(where: { row.encoded.contains(subsequence: $0) }) {
-                            if case .text(let key)? = row.values.first, !keys.contains(Array(key.utf8)) { keys.append(Array(key.utf8)) }
+                            if case .text(let key)? = row.values.first, isResourceID(key), !keys.contains(Array(key.utf8)) {
+                                keys.append(Array(key.utf8))
+                            }
                         }
                     }
                 }
@@ -54,6 +56,13 @@ struct StoredState: Equatable, CustomStringConvertible {
             parts["file \(path)"] = Digest.sha256(content)
         }
         return StoredState(parts: parts)
+    }
+
+    /// Whether `text` looks like one of the platform's ids (`ses_…`, `acc_…`), as opposed to a
+    /// shared value such as a caller's name that would pull in other clinics' rows.
+    static func isResourceID(_ text: String) -> Bool {
+        guard let underscore = text.firstIndex(of: "_"), underscore > text.startIndex, text.count > 8 else { return false }
+        return text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
     }
 
     /// Every file under `directory` (relative paths), leaving out SQLite's transient companions.

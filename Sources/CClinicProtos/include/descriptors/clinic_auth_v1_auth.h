@@ -56,6 +56,12 @@ static inline const void *clinic__auth__v1__reset_password_request__descriptor_r
 static inline const void *clinic__auth__v1__set_account_roles_request__descriptor_ref(void) {
     return &clinic__auth__v1__set_account_roles_request__descriptor;
 }
+static inline const void *clinic__auth__v1__set_clinic_access_request__descriptor_ref(void) {
+    return &clinic__auth__v1__set_clinic_access_request__descriptor;
+}
+static inline const void *clinic__auth__v1__set_clinic_access_response__descriptor_ref(void) {
+    return &clinic__auth__v1__set_clinic_access_response__descriptor;
+}
 static inline const void *clinic__auth__v1__undelete_account_request__descriptor_ref(void) {
     return &clinic__auth__v1__undelete_account_request__descriptor;
 }

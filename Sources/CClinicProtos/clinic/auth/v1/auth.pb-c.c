@@ -502,6 +502,96 @@ void   clinic__auth__v1__create_account_request__free_unpacked
   assert(message->base.descriptor == &clinic__auth__v1__create_account_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   clinic__auth__v1__set_clinic_access_request__init
+                     (Clinic__Auth__V1__SetClinicAccessRequest         *message)
+{
+  static const Clinic__Auth__V1__SetClinicAccessRequest init_value = CLINIC__AUTH__V1__SET_CLINIC_ACCESS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t clinic__auth__v1__set_clinic_access_request__get_packed_size
+                     (const Clinic__Auth__V1__SetClinicAccessRequest *message)
+{
+  assert(message->base.descriptor == &clinic__auth__v1__set_clinic_access_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clinic__auth__v1__set_clinic_access_request__pack
+                     (const Clinic__Auth__V1__SetClinicAccessRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clinic__auth__v1__set_clinic_access_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clinic__auth__v1__set_clinic_access_request__pack_to_buffer
+                     (const Clinic__Auth__V1__SetClinicAccessRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clinic__auth__v1__set_clinic_access_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clinic__Auth__V1__SetClinicAccessRequest *
+       clinic__auth__v1__set_clinic_access_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clinic__Auth__V1__SetClinicAccessRequest *)
+     protobuf_c_message_unpack (&clinic__auth__v1__set_clinic_access_request__descriptor,
+                                allocator, len, data);
+}
+void   clinic__auth__v1__set_clinic_access_request__free_unpacked
+                     (Clinic__Auth__V1__SetClinicAccessRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clinic__auth__v1__set_clinic_access_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   clinic__auth__v1__set_clinic_access_response__init
+                     (Clinic__Auth__V1__SetClinicAccessResponse         *message)
+{
+  static const Clinic__Auth__V1__SetClinicAccessResponse init_value = CLINIC__AUTH__V1__SET_CLINIC_ACCESS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t clinic__auth__v1__set_clinic_access_response__get_packed_size
+                     (const Clinic__Auth__V1__SetClinicAccessResponse *message)
+{
+  assert(message->base.descriptor == &clinic__auth__v1__set_clinic_access_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t clinic__auth__v1__set_clinic_access_response__pack
+                     (const Clinic__Auth__V1__SetClinicAccessResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &clinic__auth__v1__set_clinic_access_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t clinic__auth__v1__set_clinic_access_response__pack_to_buffer
+                     (const Clinic__Auth__V1__SetClinicAccessResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &clinic__auth__v1__set_clinic_access_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Clinic__Auth__V1__SetClinicAccessResponse *
+       clinic__auth__v1__set_clinic_access_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Clinic__Auth__V1__SetClinicAccessResponse *)
+     protobuf_c_message_unpack (&clinic__auth__v1__set_clinic_access_response__descriptor,
+                                allocator, len, data);
+}
+void   clinic__auth__v1__set_clinic_access_response__free_unpacked
+                     (Clinic__Auth__V1__SetClinicAccessResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &clinic__auth__v1__set_clinic_access_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   clinic__auth__v1__get_account_request__init
                      (Clinic__Auth__V1__GetAccountRequest         *message)
 {
@@ -1409,6 +1499,147 @@ const ProtobufCMessageDescriptor clinic__auth__v1__create_account_request__descr
   (ProtobufCMessageInit) clinic__auth__v1__create_account_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor clinic__auth__v1__set_clinic_access_request__field_descriptors[3] =
+{
+  {
+    "clinic_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clinic__Auth__V1__SetClinicAccessRequest, clinic_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "enabled",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Clinic__Auth__V1__SetClinicAccessRequest, enabled),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "generation",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Clinic__Auth__V1__SetClinicAccessRequest, generation),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clinic__auth__v1__set_clinic_access_request__field_indices_by_name[] = {
+  0,   /* field[0] = clinic_id */
+  1,   /* field[1] = enabled */
+  2,   /* field[2] = generation */
+};
+static const ProtobufCIntRange clinic__auth__v1__set_clinic_access_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor clinic__auth__v1__set_clinic_access_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clinic.auth.v1.SetClinicAccessRequest",
+  "SetClinicAccessRequest",
+  "Clinic__Auth__V1__SetClinicAccessRequest",
+  "clinic.auth.v1",
+  sizeof(Clinic__Auth__V1__SetClinicAccessRequest),
+  3,
+  clinic__auth__v1__set_clinic_access_request__field_descriptors,
+  clinic__auth__v1__set_clinic_access_request__field_indices_by_name,
+  1,  clinic__auth__v1__set_clinic_access_request__number_ranges,
+  (ProtobufCMessageInit) clinic__auth__v1__set_clinic_access_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor clinic__auth__v1__set_clinic_access_response__field_descriptors[4] =
+{
+  {
+    "clinic_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Clinic__Auth__V1__SetClinicAccessResponse, clinic_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "enabled",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Clinic__Auth__V1__SetClinicAccessResponse, enabled),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "generation",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Clinic__Auth__V1__SetClinicAccessResponse, generation),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "revoked_sessions",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Clinic__Auth__V1__SetClinicAccessResponse, revoked_sessions),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned clinic__auth__v1__set_clinic_access_response__field_indices_by_name[] = {
+  0,   /* field[0] = clinic_id */
+  1,   /* field[1] = enabled */
+  2,   /* field[2] = generation */
+  3,   /* field[3] = revoked_sessions */
+};
+static const ProtobufCIntRange clinic__auth__v1__set_clinic_access_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor clinic__auth__v1__set_clinic_access_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "clinic.auth.v1.SetClinicAccessResponse",
+  "SetClinicAccessResponse",
+  "Clinic__Auth__V1__SetClinicAccessResponse",
+  "clinic.auth.v1",
+  sizeof(Clinic__Auth__V1__SetClinicAccessResponse),
+  4,
+  clinic__auth__v1__set_clinic_access_response__field_descriptors,
+  clinic__auth__v1__set_clinic_access_response__field_indices_by_name,
+  1,  clinic__auth__v1__set_clinic_access_response__number_ranges,
+  (ProtobufCMessageInit) clinic__auth__v1__set_clinic_access_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor clinic__auth__v1__get_account_request__field_descriptors[1] =
 {
   {
@@ -1959,7 +2190,7 @@ const ProtobufCMessageDescriptor clinic__auth__v1__update_profile_request__descr
   (ProtobufCMessageInit) clinic__auth__v1__update_profile_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor clinic__auth__v1__auth_service__method_descriptors[16] =
+static const ProtobufCMethodDescriptor clinic__auth__v1__auth_service__method_descriptors[17] =
 {
   { "Login", &clinic__auth__v1__login_request__descriptor, &clinic__auth__v1__login_response__descriptor },
   { "RefreshToken", &clinic__auth__v1__refresh_token_request__descriptor, &clinic__auth__v1__refresh_token_response__descriptor },
@@ -1975,6 +2206,7 @@ static const ProtobufCMethodDescriptor clinic__auth__v1__auth_service__method_de
   { "UndeleteAccount", &clinic__auth__v1__undelete_account_request__descriptor, &clinic__auth__v1__account__descriptor },
   { "ListAccounts", &clinic__auth__v1__list_accounts_request__descriptor, &clinic__auth__v1__list_accounts_response__descriptor },
   { "SetAccountRoles", &clinic__auth__v1__set_account_roles_request__descriptor, &clinic__auth__v1__account__descriptor },
+  { "SetClinicAccess", &clinic__auth__v1__set_clinic_access_request__descriptor, &clinic__auth__v1__set_clinic_access_response__descriptor },
   { "GetProfile", &clinic__auth__v1__get_profile_request__descriptor, &clinic__auth__v1__profile__descriptor },
   { "UpdateProfile", &clinic__auth__v1__update_profile_request__descriptor, &clinic__auth__v1__profile__descriptor },
 };
@@ -1983,7 +2215,7 @@ const unsigned clinic__auth__v1__auth_service__method_indices_by_name[] = {
   7,        /* CreateAccount */
   10,        /* DeleteAccount */
   8,        /* GetAccount */
-  14,        /* GetProfile */
+  15,        /* GetProfile */
   6,        /* GetSigningKeys */
   12,        /* ListAccounts */
   0,        /* Login */
@@ -1992,9 +2224,10 @@ const unsigned clinic__auth__v1__auth_service__method_indices_by_name[] = {
   3,        /* RequestPasswordReset */
   4,        /* ResetPassword */
   13,        /* SetAccountRoles */
+  14,        /* SetClinicAccess */
   11,        /* UndeleteAccount */
   9,        /* UpdateAccount */
-  15         /* UpdateProfile */
+  16         /* UpdateProfile */
 };
 const ProtobufCServiceDescriptor clinic__auth__v1__auth_service__descriptor =
 {
@@ -2003,7 +2236,7 @@ const ProtobufCServiceDescriptor clinic__auth__v1__auth_service__descriptor =
   "AuthService",
   "Clinic__Auth__V1__AuthService",
   "clinic.auth.v1",
-  16,
+  17,
   clinic__auth__v1__auth_service__method_descriptors,
   clinic__auth__v1__auth_service__method_indices_by_name
 };
@@ -2119,13 +2352,21 @@ void clinic__auth__v1__auth_service__set_account_roles(ProtobufCService *service
   assert(service->descriptor == &clinic__auth__v1__auth_service__descriptor);
   service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void clinic__auth__v1__auth_service__set_clinic_access(ProtobufCService *service,
+                                                       const Clinic__Auth__V1__SetClinicAccessRequest *input,
+                                                       Clinic__Auth__V1__SetClinicAccessResponse_Closure closure,
+                                                       void *closure_data)
+{
+  assert(service->descriptor == &clinic__auth__v1__auth_service__descriptor);
+  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void clinic__auth__v1__auth_service__get_profile(ProtobufCService *service,
                                                  const Clinic__Auth__V1__GetProfileRequest *input,
                                                  Clinic__Auth__V1__Profile_Closure closure,
                                                  void *closure_data)
 {
   assert(service->descriptor == &clinic__auth__v1__auth_service__descriptor);
-  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void clinic__auth__v1__auth_service__update_profile(ProtobufCService *service,
                                                     const Clinic__Auth__V1__UpdateProfileRequest *input,
@@ -2133,7 +2374,7 @@ void clinic__auth__v1__auth_service__update_profile(ProtobufCService *service,
                                                     void *closure_data)
 {
   assert(service->descriptor == &clinic__auth__v1__auth_service__descriptor);
-  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void clinic__auth__v1__auth_service__init (Clinic__Auth__V1__AuthService_Service *service,
                                            Clinic__Auth__V1__AuthService_ServiceDestroy destroy)

@@ -32,6 +32,8 @@ typedef struct Clinic__Auth__V1__ChangePasswordRequest Clinic__Auth__V1__ChangeP
 typedef struct Clinic__Auth__V1__GetSigningKeysRequest Clinic__Auth__V1__GetSigningKeysRequest;
 typedef struct Clinic__Auth__V1__GetSigningKeysResponse Clinic__Auth__V1__GetSigningKeysResponse;
 typedef struct Clinic__Auth__V1__CreateAccountRequest Clinic__Auth__V1__CreateAccountRequest;
+typedef struct Clinic__Auth__V1__SetClinicAccessRequest Clinic__Auth__V1__SetClinicAccessRequest;
+typedef struct Clinic__Auth__V1__SetClinicAccessResponse Clinic__Auth__V1__SetClinicAccessResponse;
 typedef struct Clinic__Auth__V1__GetAccountRequest Clinic__Auth__V1__GetAccountRequest;
 typedef struct Clinic__Auth__V1__UpdateAccountRequest Clinic__Auth__V1__UpdateAccountRequest;
 typedef struct Clinic__Auth__V1__DeleteAccountRequest Clinic__Auth__V1__DeleteAccountRequest;
@@ -239,8 +241,10 @@ struct  Clinic__Auth__V1__CreateAccountRequest
   ProtobufCMessage base;
   /*
    * The account to create: `email`, `name` and `roles` are required; `clinic_id` is required
-   * when the super admin creates a clinic admin and ignored for clinic admins (their own clinic
-   * is used). Output-only fields are ignored.
+   * when the super admin or a service creates a clinic admin or a doctor. A clinic admin leaves
+   * it empty or names their own clinic (their token's tenant, which is always used); a different
+   * value answers permission_denied, as options.proto's tenant_scoped rule has it. Output-only
+   * fields are ignored.
    */
   Clinic__Auth__V1__Account *account;
   /*
@@ -257,6 +261,59 @@ struct  Clinic__Auth__V1__CreateAccountRequest
 #define CLINIC__AUTH__V1__CREATE_ACCOUNT_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&clinic__auth__v1__create_account_request__descriptor) \
     , NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Request of AuthService.SetClinicAccess.
+ */
+struct  Clinic__Auth__V1__SetClinicAccessRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The clinic whose staff accounts change.
+   */
+  char *clinic_id;
+  /*
+   * Whether the clinic's staff may log in.
+   */
+  protobuf_c_boolean enabled;
+  /*
+   * Orders the changes of one clinic (the clinics service sends the clinic's version at the
+   * change): a request with a lower generation than the last applied one is ignored.
+   */
+  int64_t generation;
+};
+#define CLINIC__AUTH__V1__SET_CLINIC_ACCESS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clinic__auth__v1__set_clinic_access_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0 }
+
+
+/*
+ * Response of AuthService.SetClinicAccess.
+ */
+struct  Clinic__Auth__V1__SetClinicAccessResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The clinic.
+   */
+  char *clinic_id;
+  /*
+   * The access in force after the call (a newer change's, when this request was overtaken).
+   */
+  protobuf_c_boolean enabled;
+  /*
+   * The generation of the access in force.
+   */
+  int64_t generation;
+  /*
+   * Sessions this call revoked.
+   */
+  int32_t revoked_sessions;
+};
+#define CLINIC__AUTH__V1__SET_CLINIC_ACCESS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&clinic__auth__v1__set_clinic_access_response__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0, 0 }
 
 
 /*
@@ -716,6 +773,44 @@ Clinic__Auth__V1__CreateAccountRequest *
 void   clinic__auth__v1__create_account_request__free_unpacked
                      (Clinic__Auth__V1__CreateAccountRequest *message,
                       ProtobufCAllocator *allocator);
+/* Clinic__Auth__V1__SetClinicAccessRequest methods */
+void   clinic__auth__v1__set_clinic_access_request__init
+                     (Clinic__Auth__V1__SetClinicAccessRequest         *message);
+size_t clinic__auth__v1__set_clinic_access_request__get_packed_size
+                     (const Clinic__Auth__V1__SetClinicAccessRequest   *message);
+size_t clinic__auth__v1__set_clinic_access_request__pack
+                     (const Clinic__Auth__V1__SetClinicAccessRequest   *message,
+                      uint8_t             *out);
+size_t clinic__auth__v1__set_clinic_access_request__pack_to_buffer
+                     (const Clinic__Auth__V1__SetClinicAccessRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Clinic__Auth__V1__SetClinicAccessRequest *
+       clinic__auth__v1__set_clinic_access_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clinic__auth__v1__set_clinic_access_request__free_unpacked
+                     (Clinic__Auth__V1__SetClinicAccessRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Clinic__Auth__V1__SetClinicAccessResponse methods */
+void   clinic__auth__v1__set_clinic_access_response__init
+                     (Clinic__Auth__V1__SetClinicAccessResponse         *message);
+size_t clinic__auth__v1__set_clinic_access_response__get_packed_size
+                     (const Clinic__Auth__V1__SetClinicAccessResponse   *message);
+size_t clinic__auth__v1__set_clinic_access_response__pack
+                     (const Clinic__Auth__V1__SetClinicAccessResponse   *message,
+                      uint8_t             *out);
+size_t clinic__auth__v1__set_clinic_access_response__pack_to_buffer
+                     (const Clinic__Auth__V1__SetClinicAccessResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Clinic__Auth__V1__SetClinicAccessResponse *
+       clinic__auth__v1__set_clinic_access_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   clinic__auth__v1__set_clinic_access_response__free_unpacked
+                     (Clinic__Auth__V1__SetClinicAccessResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Clinic__Auth__V1__GetAccountRequest methods */
 void   clinic__auth__v1__get_account_request__init
                      (Clinic__Auth__V1__GetAccountRequest         *message);
@@ -922,6 +1017,12 @@ typedef void (*Clinic__Auth__V1__GetSigningKeysResponse_Closure)
 typedef void (*Clinic__Auth__V1__CreateAccountRequest_Closure)
                  (const Clinic__Auth__V1__CreateAccountRequest *message,
                   void *closure_data);
+typedef void (*Clinic__Auth__V1__SetClinicAccessRequest_Closure)
+                 (const Clinic__Auth__V1__SetClinicAccessRequest *message,
+                  void *closure_data);
+typedef void (*Clinic__Auth__V1__SetClinicAccessResponse_Closure)
+                 (const Clinic__Auth__V1__SetClinicAccessResponse *message,
+                  void *closure_data);
 typedef void (*Clinic__Auth__V1__GetAccountRequest_Closure)
                  (const Clinic__Auth__V1__GetAccountRequest *message,
                   void *closure_data);
@@ -1012,6 +1113,10 @@ struct Clinic__Auth__V1__AuthService_Service
                             const Clinic__Auth__V1__SetAccountRolesRequest *input,
                             Clinic__Auth__V1__Account_Closure closure,
                             void *closure_data);
+  void (*set_clinic_access)(Clinic__Auth__V1__AuthService_Service *service,
+                            const Clinic__Auth__V1__SetClinicAccessRequest *input,
+                            Clinic__Auth__V1__SetClinicAccessResponse_Closure closure,
+                            void *closure_data);
   void (*get_profile)(Clinic__Auth__V1__AuthService_Service *service,
                       const Clinic__Auth__V1__GetProfileRequest *input,
                       Clinic__Auth__V1__Profile_Closure closure,
@@ -1042,6 +1147,7 @@ void clinic__auth__v1__auth_service__init (Clinic__Auth__V1__AuthService_Service
       function_prefix__ ## undelete_account,\
       function_prefix__ ## list_accounts,\
       function_prefix__ ## set_account_roles,\
+      function_prefix__ ## set_clinic_access,\
       function_prefix__ ## get_profile,\
       function_prefix__ ## update_profile  }
 void clinic__auth__v1__auth_service__login(ProtobufCService *service,
@@ -1100,6 +1206,10 @@ void clinic__auth__v1__auth_service__set_account_roles(ProtobufCService *service
                                                        const Clinic__Auth__V1__SetAccountRolesRequest *input,
                                                        Clinic__Auth__V1__Account_Closure closure,
                                                        void *closure_data);
+void clinic__auth__v1__auth_service__set_clinic_access(ProtobufCService *service,
+                                                       const Clinic__Auth__V1__SetClinicAccessRequest *input,
+                                                       Clinic__Auth__V1__SetClinicAccessResponse_Closure closure,
+                                                       void *closure_data);
 void clinic__auth__v1__auth_service__get_profile(ProtobufCService *service,
                                                  const Clinic__Auth__V1__GetProfileRequest *input,
                                                  Clinic__Auth__V1__Profile_Closure closure,
@@ -1122,6 +1232,8 @@ extern const ProtobufCMessageDescriptor clinic__auth__v1__change_password_reques
 extern const ProtobufCMessageDescriptor clinic__auth__v1__get_signing_keys_request__descriptor;
 extern const ProtobufCMessageDescriptor clinic__auth__v1__get_signing_keys_response__descriptor;
 extern const ProtobufCMessageDescriptor clinic__auth__v1__create_account_request__descriptor;
+extern const ProtobufCMessageDescriptor clinic__auth__v1__set_clinic_access_request__descriptor;
+extern const ProtobufCMessageDescriptor clinic__auth__v1__set_clinic_access_response__descriptor;
 extern const ProtobufCMessageDescriptor clinic__auth__v1__get_account_request__descriptor;
 extern const ProtobufCMessageDescriptor clinic__auth__v1__update_account_request__descriptor;
 extern const ProtobufCMessageDescriptor clinic__auth__v1__delete_account_request__descriptor;
