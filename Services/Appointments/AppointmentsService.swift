@@ -9,8 +9,9 @@ package import Storage
 /// SQLite database per clinic (`<data>/appointments/<clinic>.sqlite`).
 ///
 /// Built by the composition root from its storage, typed clients of the services it reads
-/// (clinics: time zone, closures, booking policy; doctors: weekly availability and exceptions;
-/// patients: clinic links of patient accounts and the patients staff book for) and a clock.
+/// (clinics: time zone and booking policy, cached for `clinicCacheLifetime`; doctors: who can be
+/// booked and their schedules' slots, the single source of truth for free slots; patients: clinic
+/// links of patient accounts and the patients staff book for) and a clock.
 /// Serve it behind `authorizationInterceptor(verifier:)`, which admits patients to the clinics
 /// they are linked to (and to any clinic for searching and booking).
 ///
@@ -26,16 +27,18 @@ package final class AppointmentsService: Clinic_Appointments_V1_AppointmentServi
 
     /// A service over `storage`, reading clinics, doctors and patients through their clients
     /// (called as this service: the clients' transport must present the `appointments` identity).
+    /// A clinic read from the clinics service is kept for `clinicCacheLifetime` (zero: never).
     package init(
         storage: AppointmentsStorage,
         clinics: Clinic_Clinics_V1_ClinicService.Client,
         doctors: Clinic_Doctors_V1_DoctorService.Client,
         patients: Clinic_Patients_V1_PatientService.Client,
         now: @escaping @Sendable () -> Date = { Date() },
-        logger: Logger = Logger(label: "clinic.appointments")
+        logger: Logger = Logger(label: "clinic.appointments"),
+        clinicCacheLifetime: Duration = .seconds(30)
     ) {
         self.storage = storage
-        self.schedules = ScheduleDirectory(clinics: clinics, doctors: doctors)
+        self.schedules = ScheduleDirectory(clinics: clinics, doctors: doctors, clinicCacheLifetime: clinicCacheLifetime)
         self.patients = PatientDirectory(patients: patients)
         self.now = now
         self.logger = logger

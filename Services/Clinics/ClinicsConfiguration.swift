@@ -12,6 +12,9 @@ package struct ClinicsConfiguration: Sendable {
     /// abandoned: it no longer blocks its name and address. The auth service remembers creation
     /// request ids for 24 hours, so a retry within that time resumes the creation instead.
     package var abandonedCreationAge: Duration = .seconds(24 * 3600)
+    /// How soon a staff access change the auth service did not confirm (DeleteClinic,
+    /// UndeleteClinic) is retried in the background; the delay doubles up to a minute.
+    package var staffAccessRetryDelay: Duration = .seconds(1)
     /// The clock (tests move it).
     package var now: @Sendable () -> Date = { Date() }
     /// Where the service logs (ids and codes only, never names, e-mails or passwords).

@@ -4,6 +4,7 @@ import Logging
 package import Platform
 import RPCCore
 import Storage
+import Synchronization
 
 /// The clinics service: the platform-wide directory of clinics (tenants) with their
 /// descriptions, full-text search, and the catalog of specialties.
@@ -11,7 +12,8 @@ import Storage
 /// Everything lives in the service's platform database (`<data>/clinics/platform.db`). Creating a
 /// clinic also creates its first clinic admin account through the auth service (`auth`, called
 /// with this service's own identity); see `ClinicsService+Create.swift` for how the two writes
-/// stay consistent. Handlers are thin: they check the request (`ClinicRules`), ask the access
+/// stay consistent. Deleting and undeleting a clinic turns its staff logins off and on there
+/// (`ClinicsService+StaffAccess.swift`). Handlers are thin: they check the request (`ClinicRules`), ask the access
 /// rules (`ClinicAccess`) and run one transaction (`ClinicStore`).
 ///
 /// Serve it with an `AuthorizationInterceptor` (no tenant databases needed: no method is
@@ -21,6 +23,8 @@ package final class ClinicsService: Clinic_Clinics_V1_ClinicService.ServiceProto
     let pool: TenantDatabasePool
     let database: Database
     let accounts: AdminAccounts
+    /// The background loop retrying unconfirmed staff access changes, and whether `close()` ran.
+    let staffAccessRetry = Mutex<(task: Task<Void, Never>?, closed: Bool)>((nil, false))
 
     private init(configuration: ClinicsConfiguration, pool: TenantDatabasePool, database: Database, auth: Clinic_Auth_V1_AuthService.Client) {
         self.configuration = configuration
@@ -41,6 +45,8 @@ package final class ClinicsService: Clinic_Clinics_V1_ClinicService.ServiceProto
             let database = try await pool.platformDatabase()
             let service = ClinicsService(configuration: configuration, pool: pool, database: database, auth: auth)
             try await service.forgetAbandonedCreations()
+            // Staff access changes a crash or an unreachable auth service left unconfirmed.
+            service.scheduleStaffAccessRetry()
             configuration.logger.info("clinics service started")
             return service
         } catch {
@@ -49,8 +55,14 @@ package final class ClinicsService: Clinic_Clinics_V1_ClinicService.ServiceProto
         }
     }
 
-    /// Closes the database.
+    /// Stops the background retries and closes the database.
     package func close() async {
+        let retry = staffAccessRetry.withLock { retry in
+            retry.closed = true
+            return retry.task
+        }
+        retry?.cancel()
+        await retry?.value
         await pool.close()
     }
 

@@ -81,6 +81,12 @@ struct ClinicUpTests {
         let (body, response) = try await URLSession.shared.data(for: request)
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
         #expect(String(decoding: body, as: UTF8.self).contains("accessToken"))
+        // The demo clinics, seeded through the services on the empty data folder.
+        var clinics = URLRequest(url: try #require(URL(string: edgeURL + "/v1/clinics")))
+        clinics.setValue("Bearer \(login.tokens?.accessToken ?? "")", forHTTPHeaderField: "Authorization")
+        let (listed, listing) = try await URLSession.shared.data(for: clinics)
+        #expect((listing as? HTTPURLResponse)?.statusCode == 200)
+        #expect(String(decoding: listed, as: UTF8.self).contains("Clinique du Parc"))
 
         // SIGKILL one auth instance: calls keep succeeding through the other one.
         let victim = try #require(started.first { $0.instance == "auth-1" })

@@ -1,5 +1,7 @@
-/// Times workloads side by side: every sample round runs each workload once, in turn, so load
-/// from other processes on the machine falls on all of them alike; the figure is the median.
+/// Times workloads side by side: every sample round runs each workload once, in turn, for a few
+/// milliseconds, so load from other processes falls on all of them alike. The figure is the best
+/// sample: on a shared machine interference only ever adds time, so the minimum of many short
+/// samples is the most repeatable estimate of each workload's own cost (and of their ratios).
 struct Harness {
     /// A named operation that runs `iterations` times and returns something to keep it alive.
     struct Workload {
@@ -9,11 +11,11 @@ struct Harness {
         var run: (_ iterations: Int) -> Int
     }
 
-    var samples = 9
+    var samples = 61
     /// Wall time one sample aims for.
-    var sampleNanoseconds: Double = 25_000_000
+    var sampleNanoseconds: Double = 3_000_000
 
-    /// Median nanoseconds per iteration of each workload, in the order given.
+    /// Best nanoseconds per iteration of each workload over the samples, in the order given.
     func measure(_ workloads: [Workload]) -> [Double] {
         var sink = 0
         // Calibrate: iterations per sample from a warm-up run of each workload.
@@ -36,7 +38,7 @@ struct Harness {
             }
         }
         if sink == 42 { print("") }  // keeps the results observable
-        return perRound.map { values in values.sorted()[values.count / 2] }
+        return perRound.map { values in values.min() ?? 0 }
     }
 
     private func time(_ body: () -> Void) -> Double {

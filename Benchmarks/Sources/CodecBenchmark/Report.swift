@@ -34,7 +34,7 @@ struct Report {
         lines.insert(String(repeating: "-", count: lines[0].count), at: 1)
         lines.append("")
         lines.append("Targets: encode >= 1.5x and decode >= 2x faster than swift-protobuf; within 2x of protobuf-c.")
-        lines.append("Median of \(Harness().samples) interleaved samples per cell; protobuf-c = get_packed_size + pack, unpack + free_unpacked, in C.")
+        lines.append("Best of \(Harness().samples) interleaved samples per cell; protobuf-c = get_packed_size + pack, unpack + free_unpacked, in C.")
         return lines.joined(separator: "\n")
     }
 

@@ -25,7 +25,6 @@ extension AppointmentsService {
         }
 
         let clinic = try await schedules.clinic(clinicID)
-        guard clinic.isActive else { throw RPCError.precondition("the clinic does not take bookings") }
         let patient = try await bookedPatient(request, caller: caller, context: context, clinicID: clinicID)
         let (doctorID, doctor) = try await schedules.doctor(request.doctorId, clinicID: clinicID)
         let specialty = try Self.specialty(request.specialtyCode, of: doctor, field: "specialty_code")
@@ -170,19 +169,17 @@ extension AppointmentsService {
         guard window.allows(start) else {
             throw RPCError.notAFreeSlot("is outside the period in which this appointment can be booked")
         }
-        guard let slot = try await offeredSlot(doctorID: doctorID, doctor: doctor, start: start, clinic: clinic, clinicID: clinicID)
+        guard let slot = try await offeredSlot(doctorID: doctorID, start: start, clinic: clinic, clinicID: clinicID)
         else { throw RPCError.notAFreeSlot() }
         return slot
     }
 
-    /// The slot of `doctor` starting exactly at `start`, if the doctor offers one (bookings aside).
-    func offeredSlot(
-        doctorID: String, doctor: DoctorProfile, start: Date, clinic: ClinicCalendar, clinicID: String
-    ) async throws -> TimeSpan? {
+    /// The slot of `doctor` starting exactly at `start`, if the doctor offers one (bookings aside):
+    /// one of the doctor's schedule's slots, as the free-slot search offers them.
+    func offeredSlot(doctorID: String, start: Date, clinic: ClinicCalendar, clinicID: String) async throws -> TimeSpan? {
         let days = SlotCalculator.daysAround(start, calendar: clinic.calendar)
-        let availability = try await schedules.availability(
-            doctorID: doctorID, profile: doctor, clinicID: clinicID, span: clinic.calendar.span(of: days))
-        return SlotCalculator.slot(startingAt: start, in: SlotCalculator.offeredSlots(availability, clinic: clinic, range: days))
+        let offered = try await schedules.offeredSlots(doctorID: doctorID, clinicID: clinicID, days: days)
+        return SlotCalculator.slot(startingAt: start, in: offered)
     }
 
     /// The specialty of a booking: `requested` when it is one of the doctor's, the doctor's first when empty.

@@ -38,7 +38,7 @@ extension AppointmentsService {
         let asPatient = context.principal.map { $0.actsAsPatient } ?? true
         let now = now()
         let window = asPatient ? BookingWindow.patient(now: now, policy: clinic.policy) : .staff(now: now)
-        guard clinic.isActive, !asPatient || clinic.policy.onlineBookingEnabled else { return response }
+        guard !asPatient || clinic.policy.onlineBookingEnabled else { return response }
 
         var candidates: [(id: String, profile: DoctorProfile)]
         switch target {
@@ -49,18 +49,18 @@ extension AppointmentsService {
         }
         candidates = candidates.filter { $0.profile.isActive && (!asPatient || $0.profile.onlineBookingEnabled) }
 
-        // The days asked for are in the search zone; the doctors' windows are in the clinic's.
+        // The days asked for are in the search zone; the doctors' schedules are in the clinic's.
         let span = (searchZone ?? clinic.calendar).span(of: range)
         let clinicDays = CivilDateRange(
             first: clinic.calendar.civilDate(of: span.start),
             last: clinic.calendar.civilDate(of: span.end.addingTimeInterval(-1)))!  // start < end: in order.
         let schedules = self.schedules
+        // One schedule call per doctor for the whole range, in parallel.
         let offered = try await withThrowingTaskGroup(of: (String, DoctorProfile, [TimeSpan]).self) { group in
             for candidate in candidates {
                 group.addTask {
-                    let availability = try await schedules.availability(
-                        doctorID: candidate.id, profile: candidate.profile, clinicID: clinicID, span: clinic.calendar.span(of: clinicDays))
-                    return (candidate.id, candidate.profile, SlotCalculator.offeredSlots(availability, clinic: clinic, range: clinicDays))
+                    let slots = try await schedules.offeredSlots(doctorID: candidate.id, clinicID: clinicID, days: clinicDays)
+                    return (candidate.id, candidate.profile, slots)
                 }
             }
             var all: [(String, DoctorProfile, [TimeSpan])] = []

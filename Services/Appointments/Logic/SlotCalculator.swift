@@ -1,42 +1,9 @@
 import Foundation
 
-/// Free slots: a doctor's working time (weekly windows on the days asked for, plus extra hours),
-/// minus time off and clinic closures, cut into slots, minus what is already booked. Pure: the
-/// handlers fetch the inputs and the bookings, this decides.
-///
-/// Windows are wall-clock times of the clinic's zone turned into instants day by day
-/// (`ZonedCalendar`), so 09:00-12:00 is three hours on every day and a window across a daylight
-/// saving jump is shortened or lengthened by the jump. Slots are cut from the start of each
-/// window or extra-hours period in equal absolute lengths; a remainder shorter than a slot is not
-/// bookable.
+/// Free slots: the slots a doctor offers (GetDoctorSchedule of the doctors service, the single
+/// source of truth for working time, time off, closures and daylight saving) minus what is
+/// already booked. Pure: the handlers fetch the offered slots and the bookings, this decides.
 enum SlotCalculator {
-    /// The slots `availability` offers on the days of `range`, before bookings are taken out:
-    /// slots of weekly windows of those days and slots of extra hours starting within them, minus
-    /// every slot that touches time off or starts on a day the clinic is closed. In start order,
-    /// never overlapping (where extra hours overlap a window, the earlier slot wins).
-    static func offeredSlots(
-        _ availability: DoctorAvailability, clinic: ClinicCalendar, range: CivilDateRange
-    ) -> [TimeSpan] {
-        let calendar = clinic.calendar
-        var candidates: [TimeSpan] = []
-        for date in range.days where !clinic.isClosed(on: date) {
-            for window in availability.windows where window.weekday == date.isoWeekday {
-                let period = TimeSpan(
-                    start: calendar.instant(date, secondsOfDay: window.start),
-                    end: calendar.instant(date, secondsOfDay: window.end))
-                candidates += cut(period, slotSeconds: window.slotSeconds)
-            }
-        }
-        let days = calendar.span(of: range)
-        for extra in availability.extraHours where extra.span.overlaps(days) {
-            candidates += cut(extra.span, slotSeconds: extra.slotSeconds).filter { slot in
-                days.start <= slot.start && slot.start < days.end && !clinic.isClosed(on: calendar.civilDate(of: slot.start))
-            }
-        }
-        let open = candidates.filter { slot in !availability.timeOff.contains { $0.overlaps(slot) } }
-        return withoutOverlaps(open.sorted())
-    }
-
     /// `offered` minus every slot that overlaps one of `booked`.
     static func freeSlots(_ offered: [TimeSpan], booked: [TimeSpan]) -> [TimeSpan] {
         guard !booked.isEmpty else { return offered }
@@ -51,36 +18,12 @@ enum SlotCalculator {
         offered.first { $0.start == start }
     }
 
-    /// The days whose offered slots may contain a slot starting at `instant`: the day it falls on
-    /// in the clinic's zone and the day before (a window ending at midnight, extra hours crossing it).
+    /// The calendar days whose schedule may hold a slot starting at `instant`: the day it falls on
+    /// in the clinic's zone, and the day before (whose last period may reach past midnight).
     static func daysAround(_ instant: Date, calendar: ZonedCalendar) -> CivilDateRange {
         let day = calendar.civilDate(of: instant)
         // Two consecutive days always form a range.
         return CivilDateRange(first: day.adding(days: -1), last: day)!
-    }
-
-    /// `period` cut into consecutive slots of `slotSeconds` from its start.
-    static func cut(_ period: TimeSpan, slotSeconds: Int) -> [TimeSpan] {
-        guard slotSeconds > 0, period.end > period.start else { return [] }
-        var slots: [TimeSpan] = []
-        var start = period.start
-        while true {
-            let end = start.addingTimeInterval(TimeInterval(slotSeconds))
-            guard end <= period.end else { break }
-            slots.append(TimeSpan(start: start, end: end))
-            start = end
-        }
-        return slots
-    }
-
-    /// Sorted `slots` with each slot that overlaps the previous kept one dropped.
-    private static func withoutOverlaps(_ slots: [TimeSpan]) -> [TimeSpan] {
-        var kept: [TimeSpan] = []
-        for slot in slots {
-            if let last = kept.last, last.overlaps(slot) { continue }
-            kept.append(slot)
-        }
-        return kept
     }
 }
 

@@ -1,13 +1,10 @@
 import Foundation
 
-/// Wall-clock times of one IANA time zone turned into instants and back, with the daylight saving
-/// rules spelled out rather than left to a calendar API's defaults:
+/// The calendar days of one IANA time zone as spans of absolute time, and instants back to days:
+/// what a search's date range covers and which days' schedules a booking is checked against.
 ///
-/// - a wall-clock time that does not exist (skipped by a spring-forward jump, 02:30 in Paris on the
-///   last Sunday of March) is read with the offset in force before the jump, so it lands as far
-///   after the jump as it was after its start (02:30 → 03:30 CEST), as RFC 5545 does;
-/// - a wall-clock time that happens twice (fall back, 02:30 on the last Sunday of October) is the
-///   first occurrence (the summer-time one).
+/// Slots themselves (wall-clock windows across daylight saving changes) are not computed here:
+/// they come from the doctors service's GetDoctorSchedule.
 struct ZonedCalendar: Sendable {
     /// The zone.
     let zone: TimeZone
@@ -23,24 +20,17 @@ struct ZonedCalendar: Sendable {
         self.zone = zone
     }
 
-    /// The instant at which clocks in the zone show `secondsOfDay` after midnight of `date`
-    /// (`secondsOfDay` may be 86400: midnight at the end of the day).
-    func instant(_ date: CivilDate, secondsOfDay: Int) -> Date {
-        let wall = Double(date.daysSinceEpoch * 86_400 + secondsOfDay)
+    /// The first instant of `date`: midnight, or where a daylight saving jump skips midnight
+    /// (America/Santiago), the instant the clocks jump to.
+    func startOfDay(_ date: CivilDate) -> Date {
+        let wall = Double(date.daysSinceEpoch * 86_400)
         // Every zone's offsets here change at most once within a day either side.
         let before = offset(at: wall - 86_400)
         let after = offset(at: wall + 86_400)
-        let valid = [wall - before, wall - after].filter { candidate in
-            offset(at: candidate) == wall - candidate
-        }
+        let valid = [wall - before, wall - after].filter { candidate in offset(at: candidate) == wall - candidate }
         if let first = valid.min() { return Date(timeIntervalSince1970: first) }
-        // In a spring-forward gap: the offset before the jump.
+        // Midnight does not exist: read with the offset before the jump, it is the jump itself.
         return Date(timeIntervalSince1970: wall - before)
-    }
-
-    /// The instant of midnight starting `date`.
-    func startOfDay(_ date: CivilDate) -> Date {
-        instant(date, secondsOfDay: 0)
     }
 
     /// The instants covering the days of `range`: from the start of its first day to the start of
@@ -54,13 +44,6 @@ struct ZonedCalendar: Sendable {
         let local = Int((instant.timeIntervalSince1970 + offset(at: instant.timeIntervalSince1970)).rounded(.down))
         let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
         return CivilDate(daysSinceEpoch: days)
-    }
-
-    /// Seconds after midnight the zone's clocks show at `instant`.
-    func secondsOfDay(at instant: Date) -> Int {
-        let local = Int((instant.timeIntervalSince1970 + offset(at: instant.timeIntervalSince1970)).rounded(.down))
-        let remainder = local % 86_400
-        return remainder < 0 ? remainder + 86_400 : remainder
     }
 
     private func offset(at seconds: Double) -> Double {

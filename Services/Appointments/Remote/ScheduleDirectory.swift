@@ -1,51 +1,57 @@
 import ClinicAPI
 import Foundation
+import Platform
 import RPCCore
+import WellKnownTypes
 
 /// What the appointments service reads from the clinics and doctors services, as values for the
-/// pure slot logic: the clinic's calendar and policy, and doctors' availability. Every call goes
-/// through the generated typed clients as the appointments service itself (its mTLS identity).
+/// pure slot logic: the clinic's calendar and policy, who can be booked, and the slots a doctor
+/// offers. Every call goes through the generated typed clients as the appointments service
+/// itself (its mTLS identity).
+///
+/// The doctors service's GetDoctorSchedule is the single source of truth for a doctor's slots
+/// (weekly windows, extra hours, time off, closures and the daylight saving rules): free slots
+/// are its slots minus bookings, and a booking must start on one of them. Clinics are kept for
+/// `clinicCacheLifetime` (as the doctors service does), so a search or a booking asks for its
+/// clinic once, and a search asks for each doctor's schedule once for the whole range.
 struct ScheduleDirectory: Sendable {
     let clinics: Clinic_Clinics_V1_ClinicService.Client
     let doctors: Clinic_Doctors_V1_DoctorService.Client
+    private let cachedClinics: ExpiringCache<String, ClinicCalendar>
+
+    init(clinics: Clinic_Clinics_V1_ClinicService.Client, doctors: Clinic_Doctors_V1_DoctorService.Client, clinicCacheLifetime: Duration) {
+        self.clinics = clinics
+        self.doctors = doctors
+        cachedClinics = ExpiringCache(lifetime: clinicCacheLifetime)
+    }
 
     /// The clinic's calendar: `not_found` when it does not exist or is deleted.
     func clinic(_ clinicID: String) async throws -> ClinicCalendar {
-        var request = Clinic_Clinics_V1_GetClinicRequest()
-        request.clinicId = clinicID
-        let clinic = try await RemoteCall.run("clinic \(clinicID)") { try await clinics.getClinic(request) }
-        guard let calendar = ZonedCalendar(identifier: clinic.timeZone) else {
-            throw RPCError(code: .failedPrecondition, message: "the clinic has no valid time zone")
+        guard let clinic = try await lookUp(clinicID) else {
+            throw RPCError(code: .notFound, message: "clinic \(clinicID) not found")
         }
-        var policy = BookingPolicy()
-        if let proto = clinic.bookingPolicy {
-            policy.onlineBookingEnabled = proto.onlineBookingEnabled
-            policy.requiresConfirmation = proto.requiresConfirmation
-            policy.minLeadSeconds = proto.minLeadTime?.timeInterval ?? 0
-            if let maxAdvance = proto.maxAdvance, maxAdvance.timeInterval > 0 {
-                policy.maxAdvanceSeconds = maxAdvance.timeInterval
-            }
-            policy.cancellationNoticeSeconds = proto.cancellationNotice?.timeInterval ?? 0
-        }
-        let closures = clinic.closures.compactMap { closure -> CivilDateRange? in
-            guard let dates = closure.dates, let first = Self.civil(dates.startDate), let last = Self.civil(dates.endDate)
-            else { return nil }
-            return CivilDateRange(first: first, last: last)
-        }
-        return ClinicCalendar(
-            displayName: clinic.displayName, calendar: calendar, closures: closures, policy: policy,
-            isActive: clinic.state != .deleted)
+        return clinic
     }
 
     /// Whether the clinic exists (and is not deleted).
     func clinicExists(_ clinicID: String) async throws -> Bool {
-        var request = Clinic_Clinics_V1_GetClinicRequest()
-        request.clinicId = clinicID
-        do {
-            let clinic = try await clinics.getClinic(request)
-            return clinic.state != .deleted
-        } catch let error as RPCError where error.code == .notFound {
-            return false
+        try await lookUp(clinicID) != nil
+    }
+
+    /// The clinic, or nil when the clinics service does not know it (deleted clinics included).
+    private func lookUp(_ clinicID: String) async throws -> ClinicCalendar? {
+        let clinics = self.clinics
+        return try await cachedClinics.value(for: clinicID) {
+            var request = Clinic_Clinics_V1_GetClinicRequest()
+            request.clinicId = clinicID
+            let clinic: Clinic_Clinics_V1_Clinic
+            do {
+                clinic = try await RemoteCall.run("clinic \(clinicID)") { try await clinics.getClinic(request) }
+            } catch let error as RPCError where error.code == .notFound {
+                return nil
+            }
+            guard clinic.state != .deleted else { return nil }
+            return try Self.calendar(clinic)
         }
     }
 
@@ -75,78 +81,51 @@ struct ScheduleDirectory: Sendable {
         return found.filter { $0.profile.isActive }
     }
 
-    /// The weekly windows and the exceptions overlapping `span` of a doctor.
-    func availability(
-        doctorID: String, profile: DoctorProfile, clinicID: String, span: TimeSpan
-    ) async throws -> DoctorAvailability {
-        var weeklyRequest = Clinic_Doctors_V1_GetWeeklyAvailabilityRequest()
-        weeklyRequest.doctorId = doctorID
-        weeklyRequest.clinicId = clinicID
-        let weekly = try await RemoteCall.run("the doctor's availability") {
-            try await doctors.getWeeklyAvailability(weeklyRequest)
-        }
-        let windows = weekly.windows.compactMap(Self.window)
-
-        var exceptionsRequest = Clinic_Doctors_V1_ListAvailabilityExceptionsRequest()
-        exceptionsRequest.doctorId = doctorID
-        exceptionsRequest.clinicId = clinicID
-        var overlaps = Clinic_Common_V1_Interval()
-        overlaps.startTime = .init(span.start)
-        overlaps.endTime = .init(span.end)
-        exceptionsRequest.overlaps = overlaps
-        exceptionsRequest.pageSize = 500
-        var timeOff: [TimeSpan] = []
-        var extraHours: [ExtraHours] = []
-        repeat {
-            let page = try await RemoteCall.run("the doctor's exceptions") {
-                try await doctors.listAvailabilityExceptions(exceptionsRequest)
-            }
-            for exception in page.exceptions {
-                guard let interval = exception.interval, let start = interval.startTime, let end = interval.endTime,
-                    end.date > start.date
-                else { continue }
-                let span = TimeSpan(start: start.date, end: end.date)
-                switch exception.kind {
-                case .timeOff:
-                    timeOff.append(span)
-                case .extraHours:
-                    let slot = Int(exception.slotDuration?.timeInterval ?? 0)
-                    if slot > 0 { extraHours.append(ExtraHours(span: span, slotSeconds: slot)) }
-                default:
-                    continue
+    /// The slots the doctor offers on the clinic's calendar days `days` (bookings aside), in start
+    /// order: GetDoctorSchedule's, in one call for the whole range.
+    func offeredSlots(doctorID: String, clinicID: String, days: CivilDateRange) async throws -> [TimeSpan] {
+        var request = Clinic_Doctors_V1_GetDoctorScheduleRequest()
+        request.doctorId = doctorID
+        request.clinicId = clinicID
+        var range = Clinic_Common_V1_DateRange()
+        range.startDate = days.first.proto
+        range.endDate = days.last.proto
+        request.dateRange = range
+        let schedule = try await RemoteCall.run(
+            "the doctor's schedule", notFound: RPCError(code: .notFound, message: "doctor_id: doctor not found in this clinic")
+        ) { try await doctors.getDoctorSchedule(request) }
+        var slots: [TimeSpan] = []
+        for day in schedule.days {
+            for period in day.workingPeriods {
+                for slot in period.slots {
+                    guard let start = slot.startTime?.validDate, let end = slot.endTime?.validDate, start < end else { continue }
+                    slots.append(TimeSpan(start: start, end: end))
                 }
             }
-            exceptionsRequest.pageToken = page.nextPageToken
-        } while !exceptionsRequest.pageToken.isEmpty
-        return DoctorAvailability(
-            doctorID: doctorID, profile: profile, windows: windows, timeOff: timeOff, extraHours: extraHours)
+        }
+        return slots.sorted()
+    }
+
+    private static func calendar(_ clinic: Clinic_Clinics_V1_Clinic) throws -> ClinicCalendar {
+        guard let calendar = ZonedCalendar(identifier: clinic.timeZone) else {
+            throw RPCError(code: .failedPrecondition, message: "the clinic has no valid time zone")
+        }
+        var policy = BookingPolicy()
+        if let proto = clinic.bookingPolicy {
+            policy.onlineBookingEnabled = proto.onlineBookingEnabled
+            policy.requiresConfirmation = proto.requiresConfirmation
+            policy.minLeadSeconds = proto.minLeadTime?.timeInterval ?? 0
+            if let maxAdvance = proto.maxAdvance?.timeInterval, maxAdvance > 0 {
+                policy.maxAdvanceSeconds = maxAdvance
+            }
+            policy.cancellationNoticeSeconds = proto.cancellationNotice?.timeInterval ?? 0
+        }
+        return ClinicCalendar(displayName: clinic.displayName, calendar: calendar, policy: policy)
     }
 
     private static func profile(_ doctor: Clinic_Doctors_V1_Doctor) -> DoctorProfile {
         DoctorProfile(
             displayName: doctor.name?.formatted ?? "", specialtyCodes: doctor.specialtyCodes, accountID: doctor.accountId,
             onlineBookingEnabled: doctor.onlineBookingEnabled, isActive: doctor.state != .removed)
-    }
-
-    private static func window(_ window: Clinic_Doctors_V1_AvailabilityWindow) -> WeeklyWindow? {
-        let weekday = Int(window.dayOfWeek.protoNumber)
-        guard (1...7).contains(weekday), let hours = window.hours, let start = hours.start, let end = hours.end,
-            let slot = window.slotDuration
-        else { return nil }
-        let startSeconds = seconds(start)
-        var endSeconds = seconds(end)
-        // An end of 00:00 is midnight at the end of the day.
-        if endSeconds == 0 { endSeconds = 86_400 }
-        guard endSeconds > startSeconds, slot.timeInterval >= 60 else { return nil }
-        return WeeklyWindow(weekday: weekday, start: startSeconds, end: endSeconds, slotSeconds: Int(slot.timeInterval))
-    }
-
-    private static func seconds(_ time: Clinic_Common_V1_TimeOfDay) -> Int {
-        Int(time.hours) * 3600 + Int(time.minutes) * 60 + Int(time.seconds)
-    }
-
-    private static func civil(_ date: Clinic_Common_V1_Date?) -> CivilDate? {
-        guard let date else { return nil }
-        return CivilDate(year: Int(date.year), month: Int(date.month), day: Int(date.day))
     }
 }

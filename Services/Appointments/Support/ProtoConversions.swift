@@ -12,6 +12,17 @@ extension Clinic_Common_V1_PersonName {
     }
 }
 
+extension CivilDate {
+    /// The API's value.
+    var proto: Clinic_Common_V1_Date {
+        var date = Clinic_Common_V1_Date()
+        date.year = Int32(year)
+        date.month = Int32(month)
+        date.day = Int32(day)
+        return date
+    }
+}
+
 /// Request checks beyond the generated field rules; each failure is `invalid_argument` naming the field.
 enum RequestCheck {
     /// An `invalid_argument` error naming `field`.

@@ -38,40 +38,33 @@ struct ClinicInfo: Sendable {
 ///
 /// It is also the `TenantDirectory` of the doctors service: a clinic exists when GetClinic finds
 /// it (deleted clinics are `not_found` there, so nothing can be done in them).
-actor ClinicDirectory: TenantDirectory {
+struct ClinicDirectory: TenantDirectory {
     private let clinics: Clinic_Clinics_V1_ClinicService.Client
-    private let lifetime: Duration
     private let timeout: Duration
-    private var cachedClinics: [String: (info: ClinicInfo?, until: ContinuousClock.Instant)] = [:]
-    private var cachedCatalog: (codes: Set<String>, until: ContinuousClock.Instant)?
+    private let cachedClinics: ExpiringCache<String, ClinicInfo>
+    private let cachedCatalog: ExpiringCache<String, Set<String>>
 
     init(clinics: Clinic_Clinics_V1_ClinicService.Client, lifetime: Duration, timeout: Duration) {
         self.clinics = clinics
-        self.lifetime = lifetime
         self.timeout = timeout
+        cachedClinics = ExpiringCache(lifetime: lifetime)
+        cachedCatalog = ExpiringCache(lifetime: lifetime, capacity: 1)
     }
 
     /// The clinic `id`, or nil when the clinics service does not know it (or it is deleted).
     func clinic(_ id: String) async throws -> ClinicInfo? {
-        let now = ContinuousClock.now
-        if let cached = cachedClinics[id], now < cached.until { return cached.info }
-        var request = Clinic_Clinics_V1_GetClinicRequest()
-        request.clinicId = id
-        let info: ClinicInfo?
-        do {
-            let clinic = try await clinics.getClinic(request, options: CallOptions(timeout: timeout))
-            info = ClinicInfo(clinic)
-        } catch let error as RPCError where error.code == .notFound {
-            info = nil
-        } catch let error as RPCError {
-            throw RPCError(code: .unavailable, message: "the clinics service could not be asked (\(error.code)); retry")
+        let (clinics, timeout) = (self.clinics, self.timeout)
+        return try await cachedClinics.value(for: id) {
+            var request = Clinic_Clinics_V1_GetClinicRequest()
+            request.clinicId = id
+            do {
+                return ClinicInfo(try await clinics.getClinic(request, options: CallOptions(timeout: timeout)))
+            } catch let error as RPCError where error.code == .notFound {
+                return nil
+            } catch let error as RPCError {
+                throw RPCError(code: .unavailable, message: "the clinics service could not be asked (\(error.code)); retry")
+            }
         }
-        // A clinic that is not found is not remembered: it may be created a moment later.
-        if lifetime > .zero, info != nil {
-            cachedClinics[id] = (info, now + lifetime)
-            if cachedClinics.count > 1024 { cachedClinics = cachedClinics.filter { now < $0.value.until } }
-        }
-        return info
     }
 
     /// The clinic `id`, or `not_found`.
@@ -82,22 +75,23 @@ actor ClinicDirectory: TenantDirectory {
 
     /// The codes of the platform's specialty catalog.
     func specialtyCodes() async throws -> Set<String> {
-        let now = ContinuousClock.now
-        if let cached = cachedCatalog, now < cached.until { return cached.codes }
-        var codes = Set<String>()
-        var request = Clinic_Clinics_V1_ListSpecialtiesRequest()
-        request.pageSize = 500
-        do {
-            repeat {
-                let page = try await clinics.listSpecialties(request, options: CallOptions(timeout: timeout))
-                codes.formUnion(page.specialties.map(\.code))
-                request.pageToken = page.nextPageToken
-            } while !request.pageToken.isEmpty
-        } catch let error as RPCError {
-            throw RPCError(code: .unavailable, message: "the specialty catalog could not be read (\(error.code)); retry")
+        let (clinics, timeout) = (self.clinics, self.timeout)
+        let codes = try await cachedCatalog.value(for: "catalog") {
+            var codes = Set<String>()
+            var request = Clinic_Clinics_V1_ListSpecialtiesRequest()
+            request.pageSize = 500
+            do {
+                repeat {
+                    let page = try await clinics.listSpecialties(request, options: CallOptions(timeout: timeout))
+                    codes.formUnion(page.specialties.map(\.code))
+                    request.pageToken = page.nextPageToken
+                } while !request.pageToken.isEmpty
+            } catch let error as RPCError {
+                throw RPCError(code: .unavailable, message: "the specialty catalog could not be read (\(error.code)); retry")
+            }
+            return codes
         }
-        if lifetime > .zero { cachedCatalog = (codes, now + lifetime) }
-        return codes
+        return codes ?? []
     }
 
     // MARK: TenantDirectory

@@ -35,6 +35,9 @@ struct Call: AsyncParsableCommand {
     @Option(help: "Call this host:port directly instead of resolving through the registry.")
     var address: String?
 
+    @Option(help: "With --address: the service identity the server's certificate must carry (default: the method's service, e.g. auth).")
+    var peer: String?
+
     @Option(help: "The certificates folder (default: the running platform's).")
     var certs: String?
 
@@ -47,7 +50,7 @@ struct Call: AsyncParsableCommand {
         let certificates = try certs.map(Paths.absolute) ?? running?.certificates ?? Paths.defaultCertificates()
         let identity = ServiceIdentity(name: "cli", certificatesDirectory: certificates)
         try identity.checkFiles()
-        let owner = ServiceOwner.of(service.descriptor) ?? "registry"
+        let owner = peer ?? ServiceOwner.of(service.descriptor) ?? "registry"
         let transport: any ClientTransport
         var registryClient: RegistryClient?
         if let address {

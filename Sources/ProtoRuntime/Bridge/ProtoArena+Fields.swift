@@ -37,6 +37,16 @@ extension ProtoArena {
     static func copyWithoutNUL(_ source: UnsafeRawBufferPointer, to target: UnsafeMutableRawPointer) -> Bool {
         guard let base = source.baseAddress else { return true }
         let count = source.count
+        if count >= 8, count <= 16 {
+            // Most identifiers and keys: two overlapping words, no memcpy call and no loop. The
+            // arena rounds allocations up to 8 bytes, so the second store stays inside `target`.
+            let head = base.loadUnaligned(as: UInt64.self)
+            let tail = base.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
+            target.storeBytes(of: head, as: UInt64.self)
+            target.storeBytes(of: tail, toByteOffset: count &- 8, as: UInt64.self)
+            let zero = ((head &- 0x0101_0101_0101_0101) & ~head) | ((tail &- 0x0101_0101_0101_0101) & ~tail)
+            return zero & 0x8080_8080_8080_8080 == 0
+        }
         target.copyMemory(from: base, byteCount: count)
         guard count >= 8 else {
             for index in 0..<count where base.load(fromByteOffset: index, as: UInt8.self) == 0 { return false }

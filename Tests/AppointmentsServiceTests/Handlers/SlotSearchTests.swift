@@ -39,6 +39,76 @@ struct SlotSearchTests {
         }
     }
 
+    // The daylight saving rule is the doctors service's (GetDoctorSchedule): a slot whose
+    // wall-clock time does not exist, or runs into the missing hour, is not offered; a start that
+    // happens twice is offered once, at its first occurrence. Search and booking agree with it.
+
+    @Test("Paris spring forward: the skipped hour offers nothing, and a slot running into it is not bookable")
+    func parisSpringForward() async throws {
+        try await withHarness { harness in
+            let clinic = try await harness.createClinic()
+            let night = try await harness.addDoctor(to: clinic, windows: [Fixtures.window(.sunday, (1, 0), (4, 0))])
+            let staff = try harness.admin(clinic)
+            let slots = try await harness.freeSlots(night, Fixtures.range((2025, 3, 30), (2025, 3, 30)), options: staff, clinicID: clinic)
+            // 01:00, 01:30 CET, then 03:00, 03:30 CEST: nothing at 02:00 or 02:30, which do not exist.
+            #expect(slots == ["2025-03-30T00:00:00Z", "2025-03-30T00:30:00Z", "2025-03-30T01:00:00Z", "2025-03-30T01:30:00Z"].map(Self.utc))
+            // 01:30-02:30 runs into the missing hour and 02:30 does not exist: an hour-slot window
+            // 01:30-03:30 offers nothing that day, and its would-be start cannot be booked.
+            let hourly = try await harness.addDoctor(
+                "Lisa", "Cuddy", to: clinic, windows: [Fixtures.window(.sunday, (1, 30), (3, 30), slotMinutes: 60)])
+            #expect(try await harness.freeSlots(hourly, Fixtures.range((2025, 3, 30), (2025, 3, 30)), options: staff, clinicID: clinic).isEmpty)
+            let patient = try await harness.registerPatient(in: clinic)
+            await expectError(.failedPrecondition, field: "start_time") {
+                _ = try await harness.book(hourly, at: Self.utc("2025-03-30T00:30:00Z"), patientID: patient)
+            }
+            let booked = try await harness.book(night, at: Self.utc("2025-03-30T01:00:00Z"), patientID: patient)
+            #expect(booked.endTime?.seconds == Int64(Self.utc("2025-03-30T01:30:00Z").timeIntervalSince1970))
+        }
+    }
+
+    @Test("Paris fall back: 02:00 and 02:30 are offered once, in summer time; their second occurrence is not bookable")
+    func parisFallBack() async throws {
+        try await withHarness { harness in
+            let clinic = try await harness.createClinic()
+            let doctor = try await harness.addDoctor(to: clinic, windows: [Fixtures.window(.sunday, (1, 0), (4, 0))])
+            let staff = try harness.admin(clinic)
+            let slots = try await harness.freeSlots(doctor, Fixtures.range((2025, 10, 26), (2025, 10, 26)), options: staff, clinicID: clinic)
+            #expect(slots == [
+                "2025-10-25T23:00:00Z", "2025-10-25T23:30:00Z",  // 01:00, 01:30 CEST
+                "2025-10-26T00:00:00Z", "2025-10-26T00:30:00Z",  // 02:00, 02:30 CEST (first occurrence)
+                "2025-10-26T02:00:00Z", "2025-10-26T02:30:00Z",  // 03:00, 03:30 CET
+            ].map(Self.utc))
+            let patient = try await harness.registerPatient(in: clinic)
+            let first = try await harness.book(doctor, at: Self.utc("2025-10-26T00:30:00Z"), patientID: patient)
+            #expect(first.endTime?.seconds == Int64(Self.utc("2025-10-26T01:00:00Z").timeIntervalSince1970))
+            // 02:30 CET, the second 02:30 of the night.
+            await expectError(.failedPrecondition, field: "start_time") {
+                _ = try await harness.book(doctor, at: Self.utc("2025-10-26T01:30:00Z"), patientID: patient)
+            }
+            #expect(try await harness.freeSlots(doctor, Fixtures.range((2025, 10, 26), (2025, 10, 26)), options: staff, clinicID: clinic).count == 5)
+        }
+    }
+
+    @Test("New York: hour slots on the March and November change days follow the same rule")
+    func newYorkChangeDays() async throws {
+        try await withHarness { harness in
+            let clinic = try await harness.createClinic("Midtown Clinic", timeZone: "America/New_York", locality: "New York")
+            let doctor = try await harness.addDoctor(to: clinic, windows: [Fixtures.window(.sunday, (1, 0), (3, 0), slotMinutes: 60)])
+            let staff = try harness.admin(clinic)
+            // 9 March: 01:00 EST, and 02:00 does not exist (the 03:00 EDT slot would be outside the window).
+            #expect(try await harness.freeSlots(doctor, Fixtures.range((2025, 3, 9), (2025, 3, 9)), options: staff, clinicID: clinic)
+                == [Self.utc("2025-03-09T06:00:00Z")])
+            // 2 November: 01:00 EDT once (not again at 01:00 EST), then 02:00 EST.
+            #expect(try await harness.freeSlots(doctor, Fixtures.range((2025, 11, 2), (2025, 11, 2)), options: staff, clinicID: clinic)
+                == [Self.utc("2025-11-02T05:00:00Z"), Self.utc("2025-11-02T07:00:00Z")])
+            let patient = try await harness.registerPatient(in: clinic)
+            await expectError(.failedPrecondition, field: "start_time") {
+                _ = try await harness.book(doctor, at: Self.utc("2025-11-02T06:00:00Z"), patientID: patient)
+            }
+            _ = try await harness.book(doctor, at: Self.utc("2025-11-02T05:00:00Z"), patientID: patient)
+        }
+    }
+
     @Test("time off removes its day, bookings remove their slots")
     func timeOffAndBookings() async throws {
         try await withHarness { harness in
@@ -140,7 +210,24 @@ struct SlotSearchTests {
             await expectError(.invalidArgument, field: "page_token") { _ = try await harness.appointments.searchFreeSlots(request) }
             request.pageToken = "garbage!"
             await expectError(.invalidArgument, field: "page_token") { _ = try await harness.appointments.searchFreeSlots(request) }
+            // A token whose position was edited (a digit of its cursor changed) is refused too.
+            request.dateRange = Fixtures.range((2025, 3, 24), (2025, 3, 25))
+            request.pageToken = Self.withEditedDigit(tokenOfTwoDays)
+            await expectError(.invalidArgument, field: "page_token") { _ = try await harness.appointments.searchFreeSlots(request) }
         }
+    }
+
+    /// `token` (base64url without padding) with the first ASCII digit of its bytes changed (in a
+    /// plain JSON cursor, a digit of the position).
+    static func withEditedDigit(_ token: String) -> String {
+        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        var bytes = [UInt8](Data(base64Encoded: base64) ?? Data())
+        if let index = bytes.firstIndex(where: { (0x30...0x39).contains($0) }) {
+            bytes[index] = bytes[index] == 0x39 ? 0x38 : bytes[index] + 1
+        }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
     @Test("searches in another time zone take the days of that zone")

@@ -2,7 +2,7 @@
 import Foundation
 import Testing
 
-@Suite("Calendar days and zoned wall-clock times")
+@Suite("Calendar days of a zone")
 struct ZonedCalendarTests {
     static let paris = ZonedCalendar(identifier: "Europe/Paris")!
     static let newYork = ZonedCalendar(identifier: "America/New_York")!
@@ -28,32 +28,22 @@ struct ZonedCalendarTests {
         #expect(CivilDateRange(first: Self.day(2025, 3, 1), last: Self.day(2025, 3, 31))?.dayCount == 31)
     }
 
-    @Test("wall-clock times become instants with the offset of the day, in Paris and New York")
-    func instants() {
-        #expect(Self.paris.instant(Self.day(2025, 3, 29), secondsOfDay: 9 * 3600) == Self.utc("2025-03-29T08:00:00Z"))
-        #expect(Self.paris.instant(Self.day(2025, 3, 30), secondsOfDay: 9 * 3600) == Self.utc("2025-03-30T07:00:00Z"))
-        #expect(Self.paris.instant(Self.day(2025, 10, 26), secondsOfDay: 9 * 3600) == Self.utc("2025-10-26T08:00:00Z"))
-        #expect(Self.newYork.instant(Self.day(2025, 3, 8), secondsOfDay: 9 * 3600) == Self.utc("2025-03-08T14:00:00Z"))
-        #expect(Self.newYork.instant(Self.day(2025, 3, 9), secondsOfDay: 9 * 3600) == Self.utc("2025-03-09T13:00:00Z"))
-        #expect(Self.paris.instant(Self.day(2025, 3, 30), secondsOfDay: 86_400) == Self.utc("2025-03-30T22:00:00Z"))
-    }
-
-    @Test("a skipped time moves forward by the jump; a repeated time is its first occurrence")
-    func gapsAndOverlaps() {
-        // Paris, 2025-03-30: 02:00 CET jumps to 03:00 CEST; 02:30 does not exist.
-        #expect(Self.paris.instant(Self.day(2025, 3, 30), secondsOfDay: 2 * 3600 + 1800) == Self.utc("2025-03-30T01:30:00Z"))
-        // Paris, 2025-10-26: 03:00 CEST falls back to 02:00 CET; 02:30 happens twice.
-        #expect(Self.paris.instant(Self.day(2025, 10, 26), secondsOfDay: 2 * 3600 + 1800) == Self.utc("2025-10-26T00:30:00Z"))
-        // New York, 2025-03-09 02:30 does not exist; 2025-11-02 01:30 happens twice.
-        #expect(Self.newYork.instant(Self.day(2025, 3, 9), secondsOfDay: 2 * 3600 + 1800) == Self.utc("2025-03-09T07:30:00Z"))
-        #expect(Self.newYork.instant(Self.day(2025, 11, 2), secondsOfDay: 3600 + 1800) == Self.utc("2025-11-02T05:30:00Z"))
+    @Test("days start at midnight, or where a jump skips midnight at the jump; change days are 23 and 25 hours")
+    func dayStarts() {
+        #expect(Self.paris.startOfDay(Self.day(2025, 3, 30)) == Self.utc("2025-03-29T23:00:00Z"))
+        #expect(Self.paris.startOfDay(Self.day(2025, 3, 31)) == Self.utc("2025-03-30T22:00:00Z"))
+        #expect(Self.newYork.startOfDay(Self.day(2025, 11, 2)) == Self.utc("2025-11-02T04:00:00Z"))
+        let fallBack = Self.paris.span(of: CivilDateRange(first: Self.day(2025, 10, 26), last: Self.day(2025, 10, 26))!)
+        #expect(fallBack.duration == 25 * 3600)
+        // America/Santiago, 2024-09-08: clocks jump from 00:00 to 01:00; the day starts at 01:00 -03.
+        let santiago = ZonedCalendar(identifier: "America/Santiago")!
+        #expect(santiago.startOfDay(Self.day(2024, 9, 8)) == Self.utc("2024-09-08T04:00:00Z"))
     }
 
     @Test("instants map back to the zone's calendar day and time of day")
     func backToWallClock() {
         let instant = Self.utc("2025-03-30T22:30:00Z")
         #expect(Self.paris.civilDate(of: instant) == Self.day(2025, 3, 31))
-        #expect(Self.paris.secondsOfDay(at: instant) == 1800)
         #expect(Self.newYork.civilDate(of: instant) == Self.day(2025, 3, 30))
         #expect(Self.paris.civilDate(of: Self.utc("1969-12-31T23:30:00Z")) == Self.day(1970, 1, 1))
         let span = Self.paris.span(of: CivilDateRange(first: Self.day(2025, 3, 30), last: Self.day(2025, 3, 30))!)

@@ -117,7 +117,7 @@ final class PlatformHarness: Sendable {
             clinics: Clinic_Clinics_V1_ClinicService.Client(caller: RPCClient(transport: clinicsFrom.appointments.client)),
             doctors: Clinic_Doctors_V1_DoctorService.Client(caller: RPCClient(transport: doctorsFromAppointments.client)),
             patients: Clinic_Patients_V1_PatientService.Client(caller: RPCClient(transport: patientsFromAppointments.client)),
-            now: now, logger: quiet)
+            now: now, logger: quiet, clinicCacheLifetime: .zero)
 
         servers = [
             RPCServer(

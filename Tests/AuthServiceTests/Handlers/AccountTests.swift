@@ -117,7 +117,8 @@ struct AccountTests {
     @Test func servicesCreateDoctorAndPatientAccountsByCertificate() async throws {
         try await AuthHarness.with { harness in
             let doctors = harness.client(asService: true)
-            let patient = try await doctors.auth.createAccount(Requests.create("new.patient@clinic.example", roles: [.patient]))
+            let patient = try await harness.client(service: "patients").auth.createAccount(
+                Requests.create("new.patient@clinic.example", roles: [.patient]))
             #expect(patient.clinicId.isEmpty)
             let doctor = try await doctors.auth.createAccount(Requests.create("new.doc@clinic.example", roles: [.doctor], clinic: "clinic_b"))
             #expect(doctor.clinicId == "clinic_b")

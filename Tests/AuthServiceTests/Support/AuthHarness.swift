@@ -22,15 +22,16 @@ final class TestClock: Sendable {
 }
 
 /// The auth service on real SQLite files in a temporary folder, served by an `RPCServer` with its
-/// authorization interceptor over in-process transports (one as an outside caller, one as the
-/// doctors service by mTLS identity), with cheap scrypt and a hand-moved clock.
+/// authorization interceptor over in-process transports (one as an outside caller, one per
+/// platform service by mTLS identity), with cheap scrypt and a hand-moved clock.
 final class AuthHarness: Sendable {
     let directory: String
     let clock: TestClock
     let service: AuthService
     let server: RPCServer
     let outside: InProcessTransport
-    let doctorsService: InProcessTransport
+    /// Transports whose peer is `spiffe://clinic/<name>`, by service name.
+    let services: [String: InProcessTransport]
     private let serving: Task<Void, any Error>
 
     static let password = "grey-otter-tuesday-lantern"
@@ -40,11 +41,13 @@ final class AuthHarness: Sendable {
         self.clock = clock
         self.service = service
         outside = InProcessTransport()
-        doctorsService = InProcessTransport(peer: Peer(address: "in-process", identity: "spiffe://clinic/doctors"))
+        services = Dictionary(uniqueKeysWithValues: ["doctors", "patients", "clinics", "appointments"].map { name in
+            (name, InProcessTransport(peer: Peer(address: "in-process", identity: "spiffe://clinic/\(name)")))
+        })
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         server = RPCServer(
-            services: [service], transports: [outside.server, doctorsService.server],
+            services: [service], transports: [outside.server] + services.values.map(\.server),
             interceptors: [service.authorizationInterceptor()], logger: logger)
         let server = self.server
         serving = Task { try await server.serve() }
@@ -91,9 +94,14 @@ final class AuthHarness: Sendable {
 
     /// A typed client calling as an outside caller with `token` (or as the doctors service).
     func client(_ token: String? = nil, asService: Bool = false) -> AuthClient {
-        AuthClient(
-            client: Clinic_Auth_V1_AuthService.Client(caller: RPCClient(transport: (asService ? doctorsService : outside).client)),
-            token: token)
+        asService ? client(service: "doctors", token: token) : AuthClient(
+            client: Clinic_Auth_V1_AuthService.Client(caller: RPCClient(transport: outside.client)), token: token)
+    }
+
+    /// A typed client calling as platform service `name` (doctors, patients, clinics, appointments).
+    func client(service name: String, token: String? = nil) -> AuthClient {
+        // The names are the harness's own.
+        AuthClient(client: Clinic_Auth_V1_AuthService.Client(caller: RPCClient(transport: services[name]!.client)), token: token)
     }
 
     /// An anonymous outside caller.
@@ -178,6 +186,7 @@ struct AuthClient: Sendable {
         func undeleteAccount(_ r: Clinic_Auth_V1_UndeleteAccountRequest) async throws -> Clinic_Auth_V1_Account { try await client.undeleteAccount(r, options: options) }
         func listAccounts(_ r: Clinic_Auth_V1_ListAccountsRequest) async throws -> Clinic_Auth_V1_ListAccountsResponse { try await client.listAccounts(r, options: options) }
         func setAccountRoles(_ r: Clinic_Auth_V1_SetAccountRolesRequest) async throws -> Clinic_Auth_V1_Account { try await client.setAccountRoles(r, options: options) }
+        func setClinicAccess(_ r: Clinic_Auth_V1_SetClinicAccessRequest) async throws -> Clinic_Auth_V1_SetClinicAccessResponse { try await client.setClinicAccess(r, options: options) }
         func getProfile(_ r: Clinic_Auth_V1_GetProfileRequest) async throws -> Clinic_Auth_V1_Profile { try await client.getProfile(r, options: options) }
         func updateProfile(_ r: Clinic_Auth_V1_UpdateProfileRequest) async throws -> Clinic_Auth_V1_Profile { try await client.updateProfile(r, options: options) }
 

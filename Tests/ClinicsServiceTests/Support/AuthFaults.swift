@@ -3,7 +3,8 @@ import RPCCore
 import Synchronization
 
 /// Makes the auth service's CreateAccount fail on demand, before or after the account is made
-/// (the second is a lost response: the account exists but the caller hears `unavailable`).
+/// (the second is a lost response: the account exists but the caller hears `unavailable`), and
+/// its SetClinicAccess answer `unavailable` without doing anything.
 final class AuthFaults: ServerInterceptor {
     enum Mode: Sendable {
         case none
@@ -15,13 +16,22 @@ final class AuthFaults: ServerInterceptor {
 
     private let mode = Mutex<Mode>(.none)
     private let calls = Mutex(0)
+    private let accessDown = Mutex(false)
 
     func set(_ newMode: Mode) { mode.withLock { $0 = newMode } }
+
+    /// Whether SetClinicAccess answers `unavailable`.
+    func setClinicAccessDown(_ down: Bool) { accessDown.withLock { $0 = down } }
 
     /// CreateAccount calls seen.
     var createAccountCalls: Int { calls.withLock { $0 } }
 
     func intercept(context: ServerContext, next: (ServerContext) async throws -> Void) async throws {
+        if context.method.fullName == Clinic_Auth_V1_AuthService.Method.SetClinicAccess.descriptor.fullName,
+            accessDown.withLock({ $0 })
+        {
+            throw RPCError(code: .unavailable, message: "auth is down (test)")
+        }
         guard context.method.fullName == Clinic_Auth_V1_AuthService.Method.CreateAccount.descriptor.fullName else {
             return try await next(context)
         }

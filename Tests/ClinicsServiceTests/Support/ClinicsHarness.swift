@@ -25,6 +25,8 @@ final class ClinicsHarness: Sendable {
     /// The clinics server's raw transports: from outside, and from a platform service (`doctors`).
     let clinicsOutside: InProcessTransport
     let clinicsFromService: InProcessTransport
+    /// The auth server's transport whose peer is the clinics service (for a second instance).
+    let authFromClinics: InProcessTransport
     private let servers: [RPCServer]
     private let serving: [Task<Void, any Error>]
     private let issuer: AccessTokenIssuer
@@ -44,13 +46,12 @@ final class ClinicsHarness: Sendable {
         quiet.logLevel = .critical
         let authFromOutside = InProcessTransport()
         let authFromClinics = InProcessTransport(peer: Peer(address: "in-process", identity: "spiffe://clinic/clinics"))
+        self.authFromClinics = authFromClinics
         let authServer = RPCServer(
             services: [authService], transports: [authFromOutside.server, authFromClinics.server],
             interceptors: [authService.authorizationInterceptor()] + authInterceptors, logger: quiet)
 
-        var configuration = ClinicsConfiguration(dataDirectory: directory)
-        configuration.logger.logLevel = .critical
-        configuration.storage.logger.logLevel = .critical
+        let configuration = Self.configuration(directory: directory)
         service = try await ClinicsService.start(
             configuration: configuration,
             auth: Clinic_Auth_V1_AuthService.Client(caller: RPCClient(transport: authFromClinics.client)))
@@ -65,6 +66,16 @@ final class ClinicsHarness: Sendable {
         serving = servers.map { server in Task { try await server.serve() } }
         clinics = Clinic_Clinics_V1_ClinicService.Client(caller: RPCClient(transport: clinicsTransport.client))
         auth = Clinic_Auth_V1_AuthService.Client(caller: RPCClient(transport: authFromOutside.client))
+    }
+
+    /// The clinics service's settings in the tests: its background retry of staff access changes
+    /// waits an hour, so a test decides when a change is resumed.
+    static func configuration(directory: String) -> ClinicsConfiguration {
+        var configuration = ClinicsConfiguration(dataDirectory: directory)
+        configuration.logger.logLevel = .critical
+        configuration.storage.logger.logLevel = .critical
+        configuration.staffAccessRetryDelay = .seconds(3600)
+        return configuration
     }
 
     func shutdown() async {

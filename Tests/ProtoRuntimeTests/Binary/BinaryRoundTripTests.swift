@@ -105,4 +105,21 @@ struct BinaryRoundTripTests {
         message.optionalString = "before\0after"
         #expect(throws: ProtoError.self) { try message.serializedBytes() }
     }
+
+    @Test("NUL is found at every position of strings of every length up to 40, and only NUL")
+    func nulAtEveryPosition() throws {
+        // The copy checks short strings, 8-16 byte strings and long ones in different ways.
+        for length in 1...40 {
+            let plain = String((0..<length).map { Character(UnicodeScalar(UInt8(0x41 + $0 % 26))) })
+            var message = TestAllTypes()
+            message.repeatedString = [plain, String(repeating: "\u{80}", count: length)]
+            #expect(try TestAllTypes(serializedBytes: try message.serializedBytes()) == message)
+            for position in 0..<length {
+                var utf8 = Array(plain.utf8)
+                utf8[position] = 0
+                message.optionalString = String(decoding: utf8, as: UTF8.self)
+                #expect(throws: ProtoError.self, "length \(length), NUL at \(position)") { try message.serializedBytes() }
+            }
+        }
+    }
 }

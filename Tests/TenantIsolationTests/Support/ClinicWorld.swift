@@ -225,6 +225,25 @@ extension IsolationHarness {
             documentID: documentID, selfEntryID: selfEntryID, selfDocumentID: selfDocumentID, requestIDs: requestIDs)
     }
 
+    /// Signs a new person up as a patient and links them to `clinicID`: the member and their patient id there.
+    func linkedPatient(_ given: String, _ family: String, to clinicID: String) async throws -> (member: Member, patientID: String) {
+        let password = "Correct-Horse-Battery-42"
+        var signUp = Clinic_Patients_V1_SignUpPatientRequest()
+        signUp.email = "\(given.lowercased())-\(UUID().uuidString.prefix(8).lowercased())@example.org"
+        signUp.password = password
+        signUp.name = Seed.name(given, family)
+        signUp.birthDate = Seed.date(1988, 8, 8)
+        signUp.sex = .other
+        signUp.acceptedTermsVersion = "2025-01"
+        let accountID = try await patients.signUpPatient(signUp).accountId
+        let login = try await login(signUp.email, password)
+        var link = Clinic_Patients_V1_LinkPatientToClinicRequest()
+        link.clinicId = clinicID
+        let patientID = try await patients.linkPatientToClinic(link, options: login.options).patientId
+        return (Member(accountID: accountID, email: signUp.email, password: password, options: login.options, refreshToken: login.refreshToken),
+                patientID)
+    }
+
     /// A record for `patientID` (by the doctor) with an allergy, a problem and a document; returns
     /// the allergy's and the document's ids. With `keyed`, the creating calls carry request ids.
     private func seedRecord(

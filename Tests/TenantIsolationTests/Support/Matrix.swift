@@ -15,6 +15,9 @@ struct Matrix {
     var callers: [Caller] = Caller.allCases
     /// The member acting as each caller (own's admin, doctor and signed-up patient by default).
     var member: (Caller) -> Member
+    /// Allowances that take precedence over the targets' own, by method full name (for callers
+    /// whose situation differs, such as a patient of A who is now also linked to B).
+    var extraAllowances: [String: [Allowance]] = [:]
 
     /// What the matrix did, for the summary and for checks that it did anything at all.
     struct Tally: CustomStringConvertible {
@@ -66,8 +69,52 @@ struct Matrix {
         }
     }
 
-    /// Every combination of one candidate per slot in `slots`.
+    /// Slots that name a resource of one clinic (the others are keys or ids of services not built).
+    static let resourceSlots: Set<IDSlot> = [.doctor, .patient, .appointment, .entry, .document, .exception, .account]
+
+    /// The caller's own value for a resource slot: their clinic's resources that go together
+    /// (the staff-registered patient's record for staff, their own for the patient).
+    func ownValue(_ slot: IDSlot, caller: Caller) -> String {
+        let patient = caller == .patient
+        switch slot {
+        case .doctor: return own.doctorID
+        case .patient: return patient ? own.selfPatientID : own.staffPatientID
+        case .appointment: return patient ? own.selfAppointmentID : own.staffAppointmentID
+        case .entry: return patient ? own.selfEntryID : own.entryID
+        case .document: return patient ? own.selfDocumentID : own.documentID
+        case .exception: return own.exceptionID
+        case .account: return member(caller).accountID
+        case .clinic, .consultation, .prescription, .requestID: return ""
+        }
+    }
+
+    /// The scopes a request with `slots` runs in.
+    static func scopes(for slots: Set<IDSlot>) -> [Scope] {
+        let resources = slots.intersection(resourceSlots).count
+        return (slots.contains(.clinic) ? [.foreign, .own] : [.own]) + (resources >= 2 ? [.mixed] : [])
+            + (slots.contains(.clinic) && resources >= 1 ? [.crossed] : [])
+    }
+
+    /// The id values of each call of a request with `slots` in `scope`: every combination of one
+    /// target value per slot; in the mixed scope, the caller's own values but for one slot.
     func assignments(_ slots: Set<IDSlot>, scope: Scope, caller: Caller, method: MethodDescriptor) -> [[IDSlot: String]] {
+        if scope == .crossed {
+            var values = assignments(slots.subtracting(Self.resourceSlots), scope: .foreign, caller: caller, method: method).first ?? [:]
+            for slot in slots.intersection(Self.resourceSlots) { values[slot] = ownValue(slot, caller: caller) }
+            return [values]
+        }
+        if scope == .mixed {
+            let shared = slots.subtracting(Self.resourceSlots)
+            let base = assignments(shared, scope: .own, caller: caller, method: method).first ?? [:]
+            let resources = slots.intersection(Self.resourceSlots)
+            return resources.sorted().flatMap { foreign in
+                candidates(foreign, scope: .own, caller: caller, method: method).map { value in
+                    var values = base
+                    for slot in resources { values[slot] = slot == foreign ? value : ownValue(slot, caller: caller) }
+                    return values
+                }
+            }
+        }
         var result: [[IDSlot: String]] = [[:]]
         for slot in slots.sorted() {
             let values = candidates(slot, scope: scope, caller: caller, method: method)
@@ -91,8 +138,9 @@ struct Matrix {
                 let templates = methodTarget.messages(context)
                 var slots = Set<IDSlot>()
                 for template in templates { slots.formUnion(try IDFields.slots(in: template, of: descriptor)) }
-                for scope in slots.contains(.clinic) ? [Scope.foreign, .own] : [.own] {
-                    let allowance = methodTarget.allowance(for: caller, in: scope)
+                for scope in Self.scopes(for: slots) {
+                    let allowance = extraAllowances[method.fullName]?.first { $0.callers.contains(caller) && $0.scopes.contains(scope) }
+                        ?? methodTarget.allowance(for: caller, in: scope)
                     if case .notCalledHere? = allowance?.outcome {
                         tally.notCalledHere += 1
                         continue
@@ -107,7 +155,7 @@ struct Matrix {
                         case .invalidRequest(let why):
                             // Staff name their own clinic by leaving clinic_id empty; where the field
                             // is required (UpdateClinic) that request cannot be formed.
-                            if scope == .own, slots.contains(.clinic), why.contains("clinic_id") {
+                            if scope != .foreign, slots.contains(.clinic), why.contains("clinic_id") {
                                 tally.notFormable += 1
                             } else {
                                 Issue.record("the table's request is invalid: \(label): \(why)", sourceLocation: sourceLocation)
@@ -137,11 +185,12 @@ struct Matrix {
         return tally
     }
 
-    /// Calls each super-admin-only method with each caller and the target clinic's ids (not
-    /// validated: the role check comes before the request is even decoded) and expects permission_denied.
+    /// Calls each super-admin-only and service-only method with each caller and the target
+    /// clinic's ids (not validated: the policy check comes before the request is even decoded)
+    /// and expects permission_denied.
     func probe(_ exemptions: [Exemption], sourceLocation: SourceLocation = #_sourceLocation) async throws -> Int {
         var probed = 0
-        for exemption in exemptions where exemption.kind == .superAdminOnly {
+        for exemption in exemptions where exemption.kind.isProbed {
             guard let entry = Coverage.entries[exemption.method.fullName] else { continue }
             let descriptor = entry.input.protoDescriptor
             for caller in callers {

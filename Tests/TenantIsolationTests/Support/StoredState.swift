@@ -16,11 +16,14 @@ import Storage
 struct StoredState: Equatable, CustomStringConvertible {
     /// Digest of each part, e.g. `patients/clinic_x.sqlite audit_events`.
     var parts: [String: [UInt8]]
+    /// The rows of each database part, encoded, for telling additions from changes.
+    var rows: [String: Set<[UInt8]>] = [:]
 
     /// Reads the state of `clinicID` under `directory`; `mentions` are the texts whose rows of the
     /// platform databases belong to the clinic.
     static func read(directory: String, clinicID: String, mentions: [String]) throws -> StoredState {
         var parts: [String: [UInt8]] = [:]
+        var rowSets: [String: Set<[UInt8]>] = [:]
         let services = (try? FileManager.default.contentsOfDirectory(atPath: directory))?.sorted() ?? []
         for service in services {
             let folder = "\(directory)/\(service)"
@@ -28,6 +31,7 @@ struct StoredState: Equatable, CustomStringConvertible {
             if FileManager.default.fileExists(atPath: tenantFile) {
                 for (table, rows) in try tables(of: tenantFile) {
                     parts["\(service)/\(clinicID).sqlite \(table)"] = digest(rows)
+                    rowSets["\(service)/\(clinicID).sqlite \(table)"] = Set(rows.map(\.encoded))
                 }
             }
             let platformFile = "\(folder)/platform.db"
@@ -47,6 +51,7 @@ struct StoredState: Equatable, CustomStringConvertible {
                 for (table, rows) in all {
                     let mentioning = rows.filter { row in keys.contains { row.encoded.contains(subsequence: $0) } }
                     parts["\(service)/platform.db \(table)"] = digest(mentioning)
+                    rowSets["\(service)/platform.db \(table)"] = Set(mentioning.map(\.encoded))
                 }
             }
         }
@@ -55,7 +60,7 @@ struct StoredState: Equatable, CustomStringConvertible {
             let content = isDocument ? (FileManager.default.contents(atPath: "\(directory)/\(path)").map { [UInt8]($0) } ?? []) : []
             parts["file \(path)"] = Digest.sha256(content)
         }
-        return StoredState(parts: parts)
+        return StoredState(parts: parts, rows: rowSets)
     }
 
     /// Whether `text` looks like one of the platform's ids (`ses_…`, `acc_…`), as opposed to a
@@ -124,6 +129,28 @@ struct StoredState: Equatable, CustomStringConvertible {
     /// The parts that differ between `self` and `other` (added, removed or changed).
     func differences(from other: StoredState) -> [String] {
         Set(parts.keys).union(other.parts.keys).filter { parts[$0] != other.parts[$0] }.sorted()
+    }
+
+    /// The database parts where a row of `before` is gone or changed (counters in
+    /// `sqlite_sequence` aside, which every insert into an AUTOINCREMENT table moves).
+    func changedRows(since before: StoredState) -> [String] {
+        before.rows.keys.filter { part in
+            !part.hasSuffix(" sqlite_sequence") && !(before.rows[part] ?? []).isSubset(of: rows[part] ?? [])
+        }.sorted()
+    }
+
+    /// The rows of `before` that are gone or changed, by part (`sqlite_sequence` aside).
+    func removedRows(since before: StoredState) -> [(part: String, row: [UInt8])] {
+        before.rows.keys.sorted().filter { !$0.hasSuffix(" sqlite_sequence") }.flatMap { part in
+            (before.rows[part] ?? []).subtracting(rows[part] ?? []).map { (part, $0) }
+        }
+    }
+
+    /// The rows that are new since `before`, by part (`sqlite_sequence` aside).
+    func addedRows(since before: StoredState) -> [(part: String, row: [UInt8])] {
+        rows.keys.sorted().filter { !$0.hasSuffix(" sqlite_sequence") }.flatMap { part in
+            (rows[part] ?? []).subtracting(before.rows[part] ?? []).map { (part, $0) }
+        }
     }
 
     var description: String { "\(parts.count) parts" }

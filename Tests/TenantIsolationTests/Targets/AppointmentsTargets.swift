@@ -14,7 +14,11 @@ enum AppointmentsTargets {
         MethodTarget(
             Appointments.BookAppointment.descriptor,
             [.notCalledHere([.patient], in: [.foreign],
-                            "by design a patient books for themself in any clinic (patient_id ignored); SelfServiceTests checks it")],
+                            "by design a patient books for themself in any clinic (patient_id ignored); SelfServiceTests checks it"),
+             .succeeds([.patient], in: [.mixed], "a patient books for themself with their own clinic's doctor: B's patient_id is ignored"),
+             // KNOWN BUG (reported to the lead): the refused booking links the patient to B first.
+             .notCalledHere([.patient], in: [.crossed],
+                            "refused, but links the caller to B before finding the doctor is not B's: RefusedBookingTests (known issue until fixed)")],
             message: { _ in #"{"startTime": "\#(Templates.freeSlot)", "reasonForVisit": "Booked by clinic A"}"# }),
         MethodTarget(Appointments.RescheduleAppointment.descriptor, message: { _ in #"{"startTime": "\#(Templates.nextFreeSlot)"}"# }),
         MethodTarget(Appointments.CancelAppointment.descriptor, message: { _ in #"{"reason": "CANCELLATION_REASON_PATIENT_REQUEST"}"# }),
@@ -28,7 +32,7 @@ enum AppointmentsTargets {
             Appointments.ListPatientAppointments.descriptor, message: { _ in #"{"timeFilter": "APPOINTMENT_TIME_FILTER_ALL"}"# }),
         MethodTarget(
             Appointments.ListAppointments.descriptor,
-            [.succeeds([.admin, .doctor], "lists the token's clinic only, filtered by B's doctor and patient ids")],
+            [.succeeds([.admin, .doctor], in: [.own, .mixed], "lists the token's clinic only, filtered by B's doctor and patient ids")],
             message: { _ in #"{"interval": \#(Templates.month), "pageSize": 100}"# }),
     ]
 }

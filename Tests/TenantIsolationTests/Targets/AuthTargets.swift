@@ -45,5 +45,6 @@ enum AuthTargets {
         Exemption(Auth.RequestPasswordReset.descriptor, .credentials, "always answers OK by design; sends a link to the e-mail's owner only"),
         Exemption(Auth.ResetPassword.descriptor, .credentials, "needs the secret link token of the account; takes no token"),
         Exemption(Auth.GetSigningKeys.descriptor, .publicCatalog, "the platform's public token-verification keys"),
+        Exemption(Auth.SetClinicAccess.descriptor, .internalOnly, "the clinics service turns a clinic's staff logins off and on (by mTLS identity)"),
     ]
 }

@@ -8,7 +8,8 @@ enum DoctorsTargets {
     static let all: [MethodTarget] = [
         MethodTarget(
             Doctors.AddDoctor.descriptor,
-            [.succeeds([.admin], "adds a doctor to the token's clinic (the request cannot name another); the output-only doctor.id and account_id must be ignored")],
+            [.succeeds([.admin], in: [.own, .mixed],
+                       "adds a doctor to the token's clinic (the request cannot name another); the output-only doctor.id and account_id must be ignored")],
             message: {
                 #"{"doctor": {"name": {"givenName": "Nils", "familyName": "Newdoc"}, "specialtyCodes": ["general-practice"]}, "email": "\#($0.freshEmail)", "initialPassword": "Correct-Horse-Battery-42"}"#
             }),
@@ -30,8 +31,12 @@ enum DoctorsTargets {
             }),
         MethodTarget(
             Doctors.CreateAvailabilityException.descriptor,
-            message: { _ in
-                #"{"exception": {"kind": "AVAILABILITY_EXCEPTION_KIND_TIME_OFF", "interval": {"startTime": "2025-04-01T07:00:00Z", "endTime": "2025-04-01T10:00:00Z"}, "reason": "Blocked by clinic A"}}"#
+            [.succeeds([.admin, .doctor], in: [.mixed],
+                       "time off for the caller's own doctor (as admin, or themself); the output-only exception.id is B's and must be ignored")],
+            message: { context in
+                // A day per caller: the admin's time off would overlap the doctor's own otherwise.
+                let day = context.caller.accountID == context.own.admin.accountID ? "01" : "02"
+                return #"{"exception": {"kind": "AVAILABILITY_EXCEPTION_KIND_TIME_OFF", "interval": {"startTime": "2025-04-\#(day)T07:00:00Z", "endTime": "2025-04-\#(day)T10:00:00Z"}, "reason": "Blocked by clinic A"}}"#
             }),
         MethodTarget(Doctors.ListAvailabilityExceptions.descriptor),
         MethodTarget(Doctors.DeleteAvailabilityException.descriptor),

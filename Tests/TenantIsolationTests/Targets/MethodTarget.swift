@@ -13,6 +13,12 @@ enum Scope: String, Sendable, Hashable {
     /// At the caller's own clinic: empty for staff (the token's tenant), A's id for the patient.
     /// Requests without any `clinic_id` field run in this scope only: their clinic is the token's.
     case own
+    /// The caller's own clinic and own resources, but for one id of the target clinic (for
+    /// requests naming two or more resources: a handler that checks one and trusts the other).
+    case mixed
+    /// `clinic_id` names the target clinic, every other id is the caller's own (a handler that
+    /// looks a resource up without the clinic, or writes to the named clinic before checking).
+    case crossed
 }
 
 /// An answer other than `not_found`/`permission_denied` that is right for some callers in some
@@ -99,6 +105,17 @@ struct Exemption: Sendable {
         /// Only the super admin may call it (platform-wide operations). The matrix still calls it
         /// with every caller of clinic A and expects permission_denied.
         case superAdminOnly
+        /// Only platform services may call it (by mTLS identity); an account's token is refused.
+        /// The matrix still calls it with every caller of clinic A and expects permission_denied.
+        case internalOnly
+
+        /// Whether the matrix probes it with A's callers (all of them must be refused).
+        var isProbed: Bool {
+            switch self {
+            case .superAdminOnly, .internalOnly: true
+            case .publicCatalog, .credentials: false
+            }
+        }
     }
 
     var method: MethodDescriptor
@@ -118,6 +135,8 @@ struct Exemption: Sendable {
             return policy.isPublic && !policy.isTenantScoped
         case .superAdminOnly:
             return !policy.isPublic && !policy.isInternal && policy.roles == ["super_admin"]
+        case .internalOnly:
+            return policy.isInternal && !policy.isPublic && policy.roles.isEmpty
         }
     }
 }

@@ -8,7 +8,7 @@ enum PatientsTargets {
     static let all: [MethodTarget] = [
         MethodTarget(
             Patients.RegisterPatient.descriptor,
-            [.succeeds([.admin, .doctor], "registers a patient in the token's clinic (the request cannot name another); the output-only patient.id and account_id must be ignored, and B's request id replays nothing")],
+            [.succeeds([.admin, .doctor], in: [.own, .mixed], "registers a patient in the token's clinic (the request cannot name another); the output-only patient.id and account_id must be ignored, and B's request id replays nothing")],
             message: { _ in
                 #"{"patient": {"name": {"givenName": "Nora", "familyName": "Newcomb"}, "birthDate": {"year": 1991, "month": 4, "day": 5}, "sex": "SEX_FEMALE"}}"#
             }),

@@ -14,6 +14,7 @@ enum RecordsTargets {
         MethodTarget(Records.UpdateMedicalRecord.descriptor, message: { _ in #"{"summary": "Overwritten by clinic A"}"# }),
         MethodTarget(
             Records.AddRecordEntry.descriptor,
+            [.succeeds([.doctor], in: [.mixed], "adds to the caller's own patient's record; the output-only entry.id is B's and must be ignored")],
             message: { _ in #"{"entry": {"allergy": {"substance": "Injected by clinic A", "criticality": "ALLERGY_CRITICALITY_LOW"}}}"# }),
         MethodTarget(Records.GetRecordEntry.descriptor),
         MethodTarget(
@@ -21,7 +22,9 @@ enum RecordsTargets {
             message: { _ in #"{"entry": {"allergy": {"substance": "Altered by clinic A", "criticality": "ALLERGY_CRITICALITY_LOW"}}}"# }),
         MethodTarget(Records.RetractRecordEntry.descriptor, message: { _ in #"{"reason": "Entered in the wrong record"}"# }),
         MethodTarget(Records.ListRecordEntries.descriptor),
-        MethodTarget(Records.ListRecordHistory.descriptor),
+        MethodTarget(
+            Records.ListRecordHistory.descriptor,
+            [.succeeds([.admin, .doctor, .patient], in: [.mixed], "the caller's own patient's history, filtered by B's entry id: nothing")]),
         MethodTarget(
             Records.UploadDocument.descriptor,
             messages: { _ in
@@ -37,7 +40,7 @@ enum RecordsTargets {
         MethodTarget(Records.DeleteDocument.descriptor, message: { _ in #"{"reason": "Removed by clinic A"}"# }),
         MethodTarget(
             Records.ListAuditEvents.descriptor,
-            [.succeeds([.admin, .patient], rule: .idsEchoed,
+            [.succeeds([.admin, .patient], in: [.own, .mixed], rule: .idsEchoed,
                        "the caller's own clinic's log (a patient: their own lines), filtered by B's ids; it holds the caller's own refused attempts, which name B's ids")]),
     ]
 }
