@@ -300,6 +300,7 @@ let testTargets: [Target] = [
         dependencies: [
             "AuthService", "ClinicsService", "DoctorsService", "PatientsService", "AppointmentsService",
             "Platform", "ClinicAPI", "RPCCore", "Storage", "ProtoRuntime", "WellKnownTypes", "ClinicTLS",
+            .product(name: "Logging", package: "swift-log"),
         ]
     ),
     // End to end: `clinic up` as a process on loopback ports, calls over mTLS and through the edge.

@@ -24,6 +24,20 @@ struct GoldenTests {
         }
     }
 
+    @Test("catalog=NAME adds the module's service catalog, as the golden file has it")
+    func catalog() throws {
+        let outputs = try Generator().generate(
+            request: try Self.request(for: "shapes.proto", parameter: "c_module=CGolden,imports=WellKnownTypes,catalog=GoldenCatalog"))
+        #expect(outputs.map(\.name) == ["swift/shapes.pb.swift", "c/shapes.h", "swift/GoldenCatalog.swift"])
+        // Force-unwrap: the line above checked the file is there.
+        let catalog = outputs.last!
+        let golden = Self.goldenDirectory.appendingPathComponent("swift_GoldenCatalog.swift.golden")
+        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+            try catalog.content.write(to: golden, atomically: true, encoding: .utf8)
+        }
+        #expect(catalog.content == (try String(contentsOf: golden, encoding: .utf8)))
+    }
+
     @Test("generation is deterministic")
     func deterministic() throws {
         let request = try Self.request(for: "shapes.proto", parameter: "c_module=CGolden")

@@ -51,7 +51,7 @@ struct PatientDirectory: Sendable {
             "patient", notFound: RPCError(code: .notFound, message: "\(field): patient not found in this clinic")
         ) { try await patients.getPatient(request) }
         return PatientSummary(
-            id: patient.id, displayName: patient.name?.formatted ?? "", accountID: patient.accountId,
+            id: patient.id, displayName: patient.name?.shown ?? "", accountID: patient.accountId,
             isActive: patient.state != .archived)
     }
 

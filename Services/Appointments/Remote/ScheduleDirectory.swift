@@ -125,7 +125,7 @@ struct ScheduleDirectory: Sendable {
 
     private static func profile(_ doctor: Clinic_Doctors_V1_Doctor) -> DoctorProfile {
         DoctorProfile(
-            displayName: doctor.name?.formatted ?? "", specialtyCodes: doctor.specialtyCodes, accountID: doctor.accountId,
+            displayName: doctor.name?.shown ?? "", specialtyCodes: doctor.specialtyCodes, accountID: doctor.accountId,
             onlineBookingEnabled: doctor.onlineBookingEnabled, isActive: doctor.state != .removed)
     }
 }

@@ -1,15 +1,13 @@
 import ClinicAPI
 import Foundation
+import Platform
 import ProtoRuntime
 import RPCCore
 import WellKnownTypes
 
 extension Clinic_Common_V1_PersonName {
-    /// "Dr. Ada Lovelace": the display name the server computed, or prefix, given and family name.
-    var formatted: String {
-        if !displayName.isEmpty { return displayName }
-        return [prefix, givenName, familyName].filter { !$0.isEmpty }.joined(separator: " ")
-    }
+    /// "Dr. Ada Lovelace": the display name the server computed, or else prefix, given and family name.
+    var shown: String { displayName.isEmpty ? formatted : displayName }
 }
 
 extension CivilDate {

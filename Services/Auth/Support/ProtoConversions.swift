@@ -3,13 +3,6 @@ import Foundation
 import Platform
 import WellKnownTypes
 
-extension Clinic_Common_V1_PersonName {
-    /// "Dr. Ada Lovelace": prefix, given and family name, the non-empty ones.
-    var formatted: String {
-        [prefix, givenName, familyName].filter { !$0.isEmpty }.joined(separator: " ")
-    }
-}
-
 extension AccountRecord {
     /// The name as the API shows it.
     var name: Clinic_Common_V1_PersonName {

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 import RPCCore
 
 /// Turns what a user typed into a safe FTS5 query: every word becomes a quoted prefix term

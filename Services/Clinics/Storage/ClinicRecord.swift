@@ -1,5 +1,6 @@
 import ClinicAPI
 import Foundation
+import Platform
 import WellKnownTypes
 
 /// One row of `clinics`: a clinic with its lifecycle, as the service keeps it.

@@ -1,5 +1,6 @@
 import ClinicAPI
 import Foundation
+import Platform
 import WellKnownTypes
 
 /// One row of `doctors`: a doctor of the clinic with its lifecycle.

@@ -1,5 +1,6 @@
 import ClinicAPI
 import Foundation
+import Platform
 import WellKnownTypes
 
 /// One row of `patients`: a patient of one clinic.

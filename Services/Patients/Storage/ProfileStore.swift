@@ -1,5 +1,6 @@
 import ClinicAPI
 import Foundation
+import Platform
 import ProtoRuntime
 import Storage
 import WellKnownTypes

@@ -1,15 +1,11 @@
 import ClinicAPI
 import Foundation
+import Platform
 import ProtoRuntime
 import RPCCore
 import WellKnownTypes
 
 extension Clinic_Common_V1_PersonName {
-    /// "Dr. Ada Lovelace": prefix, given and family name, the non-empty ones.
-    var formatted: String {
-        [prefix, givenName, familyName].filter { !$0.isEmpty }.joined(separator: " ")
-    }
-
     /// The name with its parts trimmed and the display name computed (output only in requests).
     var normalized: Clinic_Common_V1_PersonName {
         var name = Clinic_Common_V1_PersonName()

@@ -1,5 +1,6 @@
 import ClinicAPI
 @testable import ClinicsService
+import Platform
 import RPCCore
 import Testing
 
@@ -22,11 +23,12 @@ struct ClinicLogicTests {
 
     @Test("page tokens round-trip and refuse other filters and garbage")
     func pageTokens() throws {
-        let token = PageToken(filter: "f", key: "clinique", id: "cln_1")
-        #expect(try PageToken.decode(token.encoded, filter: "f") == token)
-        #expect(try PageToken.decode("", filter: "f") == nil)
-        #expect(throws: RPCError.self) { try PageToken.decode(token.encoded, filter: "g") }
-        #expect(throws: RPCError.self) { try PageToken.decode("%%%", filter: "f") }
+        let cursor = ClinicCursor(key: "clinique", id: "cln_1")
+        let token = PageToken.encode(cursor, scope: PageScope("f"))
+        #expect(try PageToken<ClinicCursor>.decode(token, scope: PageScope("f")) == cursor)
+        #expect(try PageToken<ClinicCursor>.decode("", scope: PageScope("f")) == nil)
+        #expect(throws: RPCError.self) { try PageToken<ClinicCursor>.decode(token, scope: PageScope("g")) }
+        #expect(throws: RPCError.self) { try PageToken<ClinicCursor>.decode("%%%", scope: PageScope("f")) }
     }
 
     @Test("auth refusals keep their code and name our fields; other failures are uncertain")

@@ -29,7 +29,8 @@ struct Matrix {
 
         var calls: Int { refused + allowedSuccesses }
         var description: String {
-            "\(calls) calls: \(refused) refused \(codes.sorted { $0.key < $1.key }), \(allowedSuccesses) allowed successes, "
+            "\(calls) calls: \(refused) refused (\(codes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))), "
+                + "\(allowedSuccesses) allowed successes, "
                 + "\(notCalledHere) left to other tests, \(notFormable) own-scope requests that cannot be formed"
         }
     }
