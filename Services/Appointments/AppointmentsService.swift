@@ -76,16 +76,6 @@ package final class AppointmentsService: Clinic_Appointments_V1_AppointmentServi
         }
     }
 
-    /// Runs a read transaction on `database`, mapping storage failures to RPC errors.
-    func read<T: Sendable>(
-        _ database: TenantDatabase, _ what: String, _ body: @escaping @Sendable (Connection) throws -> T
-    ) async throws -> T {
-        do {
-            return try await database.read(body)
-        } catch {
-            throw RPCError(storage: error, what: what)
-        }
-    }
 
     /// The appointment `id` as `caller` may see it: staff and services any of the clinic, a
     /// patient only their own (`not_found` otherwise, so ids are not confirmed).

@@ -96,23 +96,7 @@ package final class AuthService: Clinic_Auth_V1_AuthService.ServiceProtocol {
         return own
     }
 
-    /// Runs a write transaction, mapping storage failures to RPC errors (unique e-mail → already_exists).
-    func write<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        do {
-            return try await database.write(body)
-        } catch {
-            throw RPCError(storage: error, what: what)
-        }
-    }
 
-    /// Runs a read transaction, mapping storage failures to RPC errors.
-    func read<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        do {
-            return try await database.read(body)
-        } catch {
-            throw RPCError(storage: error, what: what)
-        }
-    }
 
     /// Hashes a (normalized) password on the hashing threads.
     func hashPassword(_ password: Redacted<String>) async throws -> String {

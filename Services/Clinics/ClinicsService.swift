@@ -73,23 +73,7 @@ package final class ClinicsService: Clinic_Clinics_V1_ClinicService.ServiceProto
 
     // MARK: Helpers for the handlers
 
-    /// Runs a write transaction, mapping storage failures to RPC errors.
-    func write<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        do {
-            return try await database.write(body)
-        } catch {
-            throw RPCError(storage: error, what: what)
-        }
-    }
 
-    /// Runs a read transaction, mapping storage failures to RPC errors.
-    func read<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        do {
-            return try await database.read(body)
-        } catch {
-            throw RPCError(storage: error, what: what)
-        }
-    }
 }
 
 /// Active clinics of the clinics service's own database, as a `TenantDirectory`.

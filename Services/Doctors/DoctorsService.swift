@@ -72,23 +72,7 @@ package final class DoctorsService: Clinic_Doctors_V1_DoctorService.ServiceProto
 
     // MARK: Helpers for the handlers
 
-    /// Runs a write transaction on `database`, mapping storage failures to RPC errors.
-    func write<T: Sendable>(_ database: TenantDatabase, _ what: String, _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        do {
-            return try await database.write(body)
-        } catch {
-            throw RPCError(storage: error, what: what)
-        }
-    }
 
-    /// Runs a read transaction on `database`, mapping storage failures to RPC errors.
-    func read<T: Sendable>(_ database: TenantDatabase, _ what: String, _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        do {
-            return try await database.read(body)
-        } catch {
-            throw RPCError(storage: error, what: what)
-        }
-    }
 
     /// Finds the doctor a request names (an id or "me"); provisioning doctors do not exist yet.
     static func findDoctor(_ reference: DoctorAccess.Reference, _ db: Connection) throws -> DoctorRecord? {

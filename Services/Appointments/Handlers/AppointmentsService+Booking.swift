@@ -18,7 +18,7 @@ extension AppointmentsService {
         let callerKey = caller.description
         let requestID = request.requestId
         let requestTime = now()
-        if !requestID.isEmpty, let earlier = try await read(database, "the booking", { db in
+        if !requestID.isEmpty, let earlier = try await database.read("the booking", { db in
             try BookingRequests.find(caller: callerKey, requestID: requestID, now: requestTime, db)
         }) {
             return try Self.visible(earlier, to: caller).proto(clinicID: clinicID)
@@ -81,7 +81,7 @@ extension AppointmentsService {
         let clinicID = database.tenant.rawValue
         let appointmentID = request.appointmentId
         let current = try Self.visible(
-            try await read(database, "the appointment") { db in try AppointmentStore.find(id: appointmentID, db) }, to: caller)
+            try await database.read("the appointment") { db in try AppointmentStore.find(id: appointmentID, db) }, to: caller)
         try Self.checkEtag(request.etag, current)
         let now = now()
         if case .failure(let refusal) = AppointmentLifecycle(status: current.status).outcome(of: .reschedule, now: now, start: current.start) {

@@ -43,7 +43,7 @@ extension AppointmentsService {
             } catch {
                 throw RPCError(storage: error, what: "the clinic's appointments")
             }
-            let page = try await read(database, "the appointments") { [clinicFilter] db in
+            let page = try await database.read("the appointments") { [clinicFilter] db in
                 try AppointmentStore.list(clinicFilter, after: cursor, limit: pageSize + 1, db)
             }
             merged += page.map { (target.clinicID, $0) }

@@ -68,7 +68,7 @@ extension AppointmentsService {
             return all
         }
         let doctorIDs = offered.map(\.0)
-        let held = try await read(database, "the appointments") { db in
+        let held = try await database.read("the appointments") { db in
             try doctorIDs.map { try AppointmentStore.heldSlots(doctorID: $0, span: span, db) }
         }
         var slots: [(slot: TimeSpan, doctorID: String, profile: DoctorProfile)] = []

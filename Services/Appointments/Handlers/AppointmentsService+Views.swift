@@ -12,7 +12,7 @@ extension AppointmentsService {
         let caller = try context.requirePrincipal()
         let database = try await context.tenantDatabase(clinicID: request.clinicId)
         let id = request.appointmentId
-        let record = try await read(database, "the appointment") { db in try AppointmentStore.find(id: id, db) }
+        let record = try await database.read("the appointment") { db in try AppointmentStore.find(id: id, db) }
         return try Self.visible(record, to: caller).proto(clinicID: database.tenant.rawValue)
     }
 
@@ -43,7 +43,7 @@ extension AppointmentsService {
         filter.startsFrom = span.start
         filter.startsBefore = span.end
         let pageSize = RequestCheck.pageSize(request.pageSize, default: 200)
-        let fetched = try await read(database, "the appointments") { [filter] db in
+        let fetched = try await database.read("the appointments") { [filter] db in
             try AppointmentStore.list(filter, after: after, limit: pageSize + 1, db)
         }
         let page = Page(fetched, size: pageSize, scope: scope) { $0.cursor }
@@ -72,7 +72,7 @@ extension AppointmentsService {
         if !request.doctorIds.isEmpty { filter.doctorIDs = request.doctorIds }
         if !request.patientId.isEmpty { filter.patientID = request.patientId }
         let pageSize = RequestCheck.pageSize(request.pageSize, default: 200)
-        let fetched = try await read(database, "the appointments") { [filter] db in
+        let fetched = try await database.read("the appointments") { [filter] db in
             try AppointmentStore.list(filter, after: after, limit: pageSize + 1, db)
         }
         let page = Page(fetched, size: pageSize, scope: scope) { $0.cursor }

@@ -31,7 +31,7 @@ extension AuthService {
     package func getAccount(request: Clinic_Auth_V1_GetAccountRequest, context: ServerContext) async throws -> Clinic_Auth_V1_Account {
         let caller = try context.requirePrincipal()
         let id = try resolve(request.accountId, caller: caller)
-        guard let account = try await read("the account", { db in try AccountStore.find(id: id, db) }),
+        guard let account = try await database.read("the account", { db in try AccountStore.find(id: id, db) }),
             AccountRules.canRead(caller, account)
         else { throw RPCError.accountNotFound }
         return account.proto(at: configuration.now())
@@ -120,7 +120,7 @@ extension AuthService {
         var query = try AccountListing.query(for: request, caller: caller)
         let limit = query.limit
         query.limit += 1  // One more tells whether there is a next page.
-        let fetched = try await read("the accounts") { [query] db in try AccountStore.list(query, now: now, db) }
+        let fetched = try await database.read("the accounts") { [query] db in try AccountStore.list(query, now: now, db) }
         var response = Clinic_Auth_V1_ListAccountsResponse()
         let page = fetched.prefix(limit)
         response.accounts = page.map { $0.proto(at: now) }
@@ -149,7 +149,7 @@ extension AuthService {
         let invitation = hash == nil ? try SecretToken.make(kind: "pr") : nil
         let (lifetime, baseURL) = (configuration.invitationLifetime, configuration.publicBaseURL)
         let account = record
-        return try await write("the account") { db in
+        return try await database.write("the account") { db in
             guard try AccountStore.find(emailKey: account.emailKey, db) == nil else {
                 throw RPCError(code: .alreadyExists, message: "account.email: an account with this e-mail already exists")
             }
@@ -178,7 +178,7 @@ extension AuthService {
         _ id: String, caller: Principal, etag: String, now: Date,
         _ change: @escaping @Sendable (Connection, inout AccountRecord) throws -> Void
     ) async throws -> AccountRecord {
-        try await write("the account") { db in
+        try await database.write("the account") { db in
             guard var account = try AccountStore.find(id: id, db), AccountRules.canManage(caller, account) else {
                 throw RPCError.accountNotFound
             }
@@ -195,7 +195,7 @@ extension AuthService {
 
     private func earlierCreation(caller: String, requestID: String, now: Date) async throws -> AccountRecord? {
         let since = now.addingTimeInterval(-24 * 3600)
-        return try await read("the account") { db in
+        return try await database.read("the account") { db in
             guard let id = try AccountStore.createdAccount(caller: caller, requestID: requestID, since: since, db) else { return nil }
             return try AccountStore.find(id: id, db)
         }

@@ -22,7 +22,7 @@ extension AuthService {
         }
         let wanted = ClinicAccessRecord(clinicID: request.clinicId, enabled: request.enabled, generation: request.generation)
         let now = configuration.now()
-        let (inForce, revoked) = try await write("the clinic's access") { db -> (ClinicAccessRecord, Int) in
+        let (inForce, revoked) = try await database.write("the clinic's access") { db -> (ClinicAccessRecord, Int) in
             if let current = try ClinicAccessStore.find(clinicID: wanted.clinicID, db), current.generation > wanted.generation {
                 return (current, 0)
             }

@@ -17,7 +17,7 @@ extension AuthService {
         let lifetime = configuration.resetTokenLifetime
         let (limit, baseURL) = (configuration.resetRequestsPerHour, configuration.publicBaseURL)
         // The answer is the same whether or not the e-mail has an account (no enumeration).
-        try await write("the reset request") { db in
+        try await database.write("the reset request") { db in
             guard let account = try AccountStore.find(emailKey: emailKey, db), account.status != .disabled else { return }
             let recent = try ResetTokenStore.countCreated(accountID: account.id, since: now.addingTimeInterval(-3600), db)
             guard recent < limit else { return }
@@ -40,7 +40,7 @@ extension AuthService {
         let password = Redacted(PasswordPolicy.normalize(request.newPassword))
         try passwordPolicy.check(password.value, field: "new_password", email: nil)
         let tokenHash = SecretToken.hash(request.resetToken)
-        let found: (ResetTokenRecord, AccountRecord)? = try await read("the reset link") { db in
+        let found: (ResetTokenRecord, AccountRecord)? = try await database.read("the reset link") { db in
             guard let token = try ResetTokenStore.find(hash: tokenHash, db),
                 let account = try AccountStore.find(id: token.accountID, db)
             else { return nil }
@@ -52,7 +52,7 @@ extension AuthService {
         try passwordPolicy.check(password.value, field: "new_password", email: account.email)
         let newHash = try await hashPassword(password)
         let accountID = account.id
-        let done: Bool = try await write("the password") { db in
+        let done: Bool = try await database.write("the password") { db in
             // Checked again inside the transaction: two uses of one link race, only one wins.
             guard let token = try ResetTokenStore.find(hash: tokenHash, db), token.isUsable(at: now),
                 var account = try AccountStore.find(id: accountID, db), account.status != .disabled
@@ -80,7 +80,7 @@ extension AuthService {
         let now = configuration.now()
         let current = Redacted(PasswordPolicy.normalize(request.currentPassword))
         let new = Redacted(PasswordPolicy.normalize(request.newPassword))
-        guard let account = try await read("the account", { db in try AccountStore.find(id: accountID, db) }),
+        guard let account = try await database.read("the account", { db in try AccountStore.find(id: accountID, db) }),
             account.status == .active, let oldHash = account.passwordHash
         else { throw RPCError(code: .failedPrecondition, message: "the account is not active") }
         try passwordPolicy.check(new.value, field: "new_password", email: account.email)
@@ -90,7 +90,7 @@ extension AuthService {
         let matches = try await verifyPassword(current, against: oldHash)
         let lockout = configuration.lockout
         // A wrong current password counts as a failed login (the lockout applies).
-        let verdict: LockoutPolicy.Outcome = try await write("the account") { db in
+        let verdict: LockoutPolicy.Outcome = try await database.write("the account") { db in
             guard var account = try AccountStore.find(id: accountID, db) else { return .rejected(LoginThrottle()) }
             let outcome = lockout.attempt(account.throttle, passwordMatches: matches, now: now)
             if case .rejected(let throttle) = outcome {
@@ -109,7 +109,7 @@ extension AuthService {
         }
         let newHash = try await hashPassword(new)
         let keep = principal.sessionID
-        try await write("the password") { db in
+        try await database.write("the password") { db in
             guard var account = try AccountStore.find(id: accountID, db), account.passwordHash == oldHash else {
                 throw RPCError(code: .aborted, message: "the password changed meanwhile; try again")
             }

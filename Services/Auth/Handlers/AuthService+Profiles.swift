@@ -9,7 +9,7 @@ extension AuthService {
     package func getProfile(request: Clinic_Auth_V1_GetProfileRequest, context: ServerContext) async throws -> Clinic_Auth_V1_Profile {
         let caller = try context.requirePrincipal()
         let id = try resolve(request.accountId, caller: caller)
-        guard let owner = try await read("the profile", { db in try AccountStore.find(id: id, db) }) else {
+        guard let owner = try await database.read("the profile", { db in try AccountStore.find(id: id, db) }) else {
             throw RPCError.accountNotFound
         }
         var patientLinked = false
@@ -28,7 +28,7 @@ extension AuthService {
         let (_, accountID) = try callerAccountID(context)
         if let name = request.name { try AccountDraft.checkName(name, field: "name") }
         let now = configuration.now()
-        let updated = try await write("the profile") { db in
+        let updated = try await database.write("the profile") { db in
             guard var account = try AccountStore.find(id: accountID, db), account.status != .disabled else {
                 throw RPCError.accountNotFound
             }

@@ -39,14 +39,14 @@ extension AuthService {
         let now = configuration.now()
         let emailKey = EmailAddress.key(request.email)
         let password = Redacted(PasswordPolicy.normalize(request.password))
-        let found = try await read("the account") { db in try AccountStore.find(emailKey: emailKey, db) }
+        let found = try await database.read("the account") { db in try AccountStore.find(emailKey: emailKey, db) }
         let candidate = found.flatMap { $0.status == .active && $0.passwordHash != nil ? $0 : nil }
         // Unknown and unusable accounts spend the same scrypt time as a wrong password.
         let matches = try await verifyPassword(password, against: candidate?.passwordHash)
         guard let candidate else { throw RPCError.invalidCredentials }
         let session = try NewSession(accountID: candidate.id, now: now, configuration: configuration)
         let lockout = configuration.lockout
-        let outcome: LoginOutcome = try await write("the login") { db in
+        let outcome: LoginOutcome = try await database.write("the login") { db in
             // Re-read inside the transaction: concurrent attempts count one after the other, and a
             // password changed meanwhile invalidates this check.
             guard var account = try AccountStore.find(id: candidate.id, db), account.status == .active,
@@ -108,7 +108,7 @@ extension AuthService {
         let nextHash = SecretToken.hash(next.value)
         let lifetime = configuration.refreshTokenLifetime
         // Decisions that revoke are returned, not thrown: a throw would roll the revocation back.
-        let outcome: RefreshOutcome = try await write("the session") { db in
+        let outcome: RefreshOutcome = try await database.write("the session") { db in
             guard let token = try SessionStore.findToken(hash: presented, db),
                 let session = try SessionStore.find(id: token.sessionID, db)
             else { return .invalid }
@@ -153,7 +153,7 @@ extension AuthService {
         let presented = request.refreshToken.isEmpty ? nil : SecretToken.hash(request.refreshToken)
         let all = request.allSessions
         let currentSession = principal.sessionID
-        try await write("the session") { db in
+        try await database.write("the session") { db in
             if all {
                 try SessionStore.revokeAll(accountID: accountID, reason: "logout everywhere", now: now, db)
                 return
@@ -191,7 +191,7 @@ extension AuthService {
         guard let old = account.passwordHash, hasher.needsRehash(old) else { return }
         let new = try await hashPassword(password)
         let id = account.id
-        _ = try await write("the account") { db in
+        _ = try await database.write("the account") { db in
             try db.execute("UPDATE accounts SET password_hash = ? WHERE id = ? AND password_hash = ?", [new, id, old])
         }
     }

@@ -42,13 +42,13 @@ extension ClinicsService {
         } catch .refused(let error) {
             // No account exists: the row the attempt created goes; a resumed one is released.
             let (id, isNew) = (reservation.record.id, reservation.isNew)
-            _ = try? await write("the clinic") { db in
+            _ = try? await database.write("the clinic") { db in
                 if isNew { try ClinicStore.deleteProvisioning(id: id, db) } else { try ClinicStore.releaseClaim(id: id, db) }
             }
             throw error
         } catch .uncertain(let error) {
             let id = reservation.record.id
-            _ = try? await write("the clinic") { db in try ClinicStore.releaseClaim(id: id, db) }
+            _ = try? await database.write("the clinic") { db in try ClinicStore.releaseClaim(id: id, db) }
             context.logger.warning(
                 "clinic admin account outcome unknown; the creation can be resumed",
                 metadata: ["clinics.clinic": "\(id)", "rpc.code": "\(error.code)"])
@@ -69,7 +69,7 @@ extension ClinicsService {
         let candidate = ClinicRecord(
             id: Self.newClinicID(), status: .provisioning, details: draft.details, createdAt: now, updatedAt: now,
             accountRequestID: UUID().uuidString.lowercased(), adminEmailKey: draft.admin.emailKey, claimedUntil: claimedUntil)
-        return try await write("the clinic") { db in
+        return try await database.write("the clinic") { db in
             if case let (index, code)? = try SpecialtyStore.firstUnknown(draft.details.specialtyCodes, db) {
                 throw ClinicRules.invalid("clinic.specialty_codes[\(index)]", "unknown specialty \(code)")
             }
@@ -102,7 +102,7 @@ extension ClinicsService {
     /// Makes the clinic visible with its admin account. If the row vanished meanwhile (a racing
     /// first attempt gave up on it), it is written again, since the account now exists.
     private func activate(_ reserved: ClinicRecord, adminAccountID: String, now: Date) async throws -> ClinicRecord {
-        try await write("the clinic") { db in
+        try await database.write("the clinic") { db in
             if var record = try ClinicStore.find(id: reserved.id, db) {
                 guard record.status == .provisioning else { return record }
                 record.status = .active
@@ -125,7 +125,7 @@ extension ClinicsService {
 
     private func earlierCreation(caller: String, requestID: String, now: Date) async throws -> ClinicRecord? {
         let since = now.addingTimeInterval(-24 * 3600)
-        return try await read("the clinic") { db in
+        return try await database.read("the clinic") { db in
             guard let id = try ClinicStore.createdClinic(caller: caller, requestID: requestID, since: since, db) else { return nil }
             return try ClinicStore.find(id: id, db)
         }
@@ -134,7 +134,7 @@ extension ClinicsService {
     /// Forgets creations abandoned for longer than `abandonedCreationAge` (run at start).
     func forgetAbandonedCreations() async throws {
         let cutoff = configuration.now().addingTimeInterval(-configuration.abandonedCreationAge.timeInterval)
-        let forgotten = try await write("the clinics") { db in
+        let forgotten = try await database.write("the clinics") { db in
             let stale = try ClinicStore.provisioning(before: cutoff, db)
             for record in stale { try ClinicStore.deleteProvisioning(id: record.id, db) }
             return stale.map(\.id)

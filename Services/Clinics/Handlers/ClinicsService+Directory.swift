@@ -24,7 +24,7 @@ extension ClinicsService {
             }
             query.after = (key, id)
         }
-        let rows = try await read("the clinics") { [query] db in try ClinicStore.list(query, db) }
+        let rows = try await database.read("the clinics") { [query] db in try ClinicStore.list(query, db) }
         let page = rows.prefix(query.limit)
         var response = Clinic_Clinics_V1_ListClinicsResponse()
         response.clinics = page.map(\.proto)
@@ -44,7 +44,7 @@ extension ClinicsService {
             match: match, specialtyCode: request.specialtyCode.isEmpty ? nil : request.specialtyCode,
             regionCode: request.regionCode.isEmpty ? nil : request.regionCode, offset: token?.offset ?? 0,
             limit: request.pageSize == 0 ? 20 : Int(request.pageSize))
-        let rows = try await read("the clinics") { db in try ClinicStore.search(query, db) }
+        let rows = try await database.read("the clinics") { db in try ClinicStore.search(query, db) }
         let page = rows.prefix(query.limit)
         var response = Clinic_Clinics_V1_SearchClinicsResponse()
         response.clinics = page.map(\.proto)
@@ -60,7 +60,7 @@ extension ClinicsService {
         guard token == nil || token?.key != nil else { throw ClinicRules.invalid("page_token", "is not a token this service issued") }
         let limit = request.pageSize == 0 ? 500 : Int(request.pageSize)
         let after = token?.key
-        let rows = try await read("the specialties") { db in try SpecialtyStore.list(after: after, limit: limit, db) }
+        let rows = try await database.read("the specialties") { db in try SpecialtyStore.list(after: after, limit: limit, db) }
         var response = Clinic_Clinics_V1_ListSpecialtiesResponse()
         response.specialties = Array(rows.prefix(limit))
         if rows.count > limit, let last = response.specialties.last {

@@ -8,7 +8,7 @@ import Storage
 extension ClinicsService {
     package func getClinic(request: Clinic_Clinics_V1_GetClinicRequest, context: ServerContext) async throws -> Clinic_Clinics_V1_Clinic {
         let id = request.clinicId
-        guard let record = try await read("the clinic", { db in try ClinicStore.find(id: id, db) }),
+        guard let record = try await database.read("the clinic", { db in try ClinicStore.find(id: id, db) }),
             ClinicAccess.canRead(context.principal, record)
         else { throw RPCError.clinicNotFound }
         return record.proto
@@ -69,7 +69,7 @@ extension ClinicsService {
         _ id: String, caller: Principal, etag: String, now: Date,
         _ change: @escaping @Sendable (Connection, inout ClinicRecord) throws -> Void
     ) async throws -> ClinicRecord {
-        try await write("the clinic") { db in
+        try await database.write("the clinic") { db in
             guard var record = try ClinicStore.find(id: id, db), ClinicAccess.canRead(caller, record) else {
                 throw RPCError.clinicNotFound
             }

@@ -38,7 +38,7 @@ extension ClinicsService {
     /// One pass over every change still pending: tells the auth service once each. Returns how
     /// many are still pending afterwards.
     package func resumePendingStaffAccess() async -> Int {
-        guard let pending = try? await read("the clinics", { db in try ClinicStore.accessPending(db) }) else { return 1 }
+        guard let pending = try? await database.read("the clinics", { db in try ClinicStore.accessPending(db) }) else { return 1 }
         var remaining = 0
         for record in pending {
             do {
@@ -72,6 +72,6 @@ extension ClinicsService {
     private func confirmStaffAccess(_ record: ClinicRecord) async throws {
         try await accounts.setStaffAccess(clinicID: record.id, enabled: record.status == .active, generation: record.version)
         let (id, version) = (record.id, record.version)
-        try await write("the clinic") { db in try ClinicStore.confirmAccess(id: id, version: version, db) }
+        try await database.write("the clinic") { db in try ClinicStore.confirmAccess(id: id, version: version, db) }
     }
 }

@@ -25,7 +25,7 @@ extension DoctorsService {
         let (callerKey, requestID) = (caller.description, request.requestId)
         if !requestID.isEmpty {
             let since = now.addingTimeInterval(-24 * 3600)
-            let earlier = try await read(database, "the doctor") { db -> DoctorRecord? in
+            let earlier = try await database.read("the doctor") { db -> DoctorRecord? in
                 guard let id = try DoctorStore.createdDoctor(caller: callerKey, requestID: requestID, since: since, db) else { return nil }
                 return try DoctorStore.find(id: id, db)
             }
@@ -38,13 +38,13 @@ extension DoctorsService {
                 draft, clinicID: database.tenant.rawValue, requestID: reservation.record.accountRequestID)
         } catch .refused(let error) {
             let (id, isNew) = (reservation.record.id, reservation.isNew)
-            _ = try? await write(database, "the doctor") { db in
+            _ = try? await database.write("the doctor") { db in
                 if isNew { try DoctorStore.deleteProvisioning(id: id, db) } else { try DoctorStore.releaseClaim(id: id, db) }
             }
             throw error
         } catch .uncertain(let error) {
             let id = reservation.record.id
-            _ = try? await write(database, "the doctor") { db in try DoctorStore.releaseClaim(id: id, db) }
+            _ = try? await database.write("the doctor") { db in try DoctorStore.releaseClaim(id: id, db) }
             context.logger.warning(
                 "doctor account outcome unknown; the addition can be resumed",
                 metadata: ["doctors.doctor": "\(reservation.record.id)", "rpc.code": "\(error.code)"])
@@ -66,7 +66,7 @@ extension DoctorsService {
             id: Self.newDoctorID(), status: .provisioning, accountID: nil, emailKey: draft.emailKey,
             accountRequestID: UUID().uuidString.lowercased(), details: draft.details, createdAt: now, updatedAt: now,
             claimedUntil: claimedUntil)
-        return try await write(database, "the doctor") { db in
+        return try await database.write("the doctor") { db in
             try DoctorStore.deleteProvisioning(before: abandonedBefore, db)
             var reserved = candidate
             var isNew = true
@@ -95,7 +95,7 @@ extension DoctorsService {
     /// Makes the doctor visible with their account; writes the row again if a racing first
     /// attempt gave up on it meanwhile (the account exists now).
     private func activate(_ reserved: DoctorRecord, accountID: String, in database: TenantDatabase, now: Date) async throws -> DoctorRecord {
-        try await write(database, "the doctor") { db in
+        try await database.write("the doctor") { db in
             var record = try DoctorStore.find(id: reserved.id, db) ?? reserved
             guard record.status == .provisioning else { return record }
             let isMissing = try DoctorStore.find(id: reserved.id, db) == nil

@@ -11,7 +11,7 @@ extension DoctorsService {
         let caller = try context.requirePrincipal()
         let database = try await context.tenantDatabase(clinicID: request.clinicId)
         let reference = try DoctorAccess.reference(request.doctorId, caller: caller)
-        let (doctor, stored) = try await read(database, "the availability") { db in
+        let (doctor, stored) = try await database.read("the availability") { db in
             guard let doctor = try Self.findDoctor(reference, db) else { throw RPCError.doctorNotFound }
             return (doctor, try AvailabilityStore.availability(doctorID: doctor.id, db))
         }
@@ -28,7 +28,7 @@ extension DoctorsService {
         let etag = request.etag.isEmpty ? (request.availability?.etag ?? "") : request.etag
         let clinic = try await clinics.requireClinic(database.tenant.rawValue)
         let (tenant, now) = (database.tenant, configuration.now())
-        let (doctorID, stored) = try await write(database, "the availability") { db in
+        let (doctorID, stored) = try await database.write("the availability") { db in
             guard let doctor = try Self.findDoctor(reference, db) else { throw RPCError.doctorNotFound }
             try DoctorAccess.checkOwnOrAdministered(caller, doctor, tenant: tenant)
             guard doctor.status == .active else { throw RPCError.doctorRemoved }

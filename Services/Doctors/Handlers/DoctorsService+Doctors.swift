@@ -10,7 +10,7 @@ extension DoctorsService {
         let database = try await context.tenantDatabase(clinicID: request.clinicId)
         let reference = try DoctorAccess.reference(request.doctorId, caller: context.principal)
         let staff = DoctorAccess.isStaff(context.principal, of: database.tenant)
-        guard let record = try await read(database, "the doctor", { db in try Self.findDoctor(reference, db) }),
+        guard let record = try await database.read("the doctor", { db in try Self.findDoctor(reference, db) }),
             record.status == .active || staff
         else { throw RPCError.doctorNotFound }
         return record.proto(staffView: DoctorAccess.seesStaffFields(context.principal, of: database.tenant))
@@ -32,7 +32,7 @@ extension DoctorsService {
             }
         }
         let (etag, now, tenant) = (request.etag, configuration.now(), database.tenant)
-        let updated = try await write(database, "the doctor") { db in
+        let updated = try await database.write("the doctor") { db in
             guard var record = try Self.findDoctor(reference, db) else { throw RPCError.doctorNotFound }
             if !isAdministrator { try DoctorAccess.checkOwnOrAdministered(caller, record, tenant: tenant) }
             guard record.status == .active else { throw RPCError.doctorRemoved }
@@ -53,7 +53,7 @@ extension DoctorsService {
         let caller = try context.requirePrincipal()
         let database = try await context.tenantDatabase()
         let reference = try DoctorAccess.reference(request.doctorId, caller: caller)
-        guard let current = try await read(database, "the doctor", { db in try Self.findDoctor(reference, db) }) else {
+        guard let current = try await database.read("the doctor", { db in try Self.findDoctor(reference, db) }) else {
             throw RPCError.doctorNotFound
         }
         guard request.etag.isEmpty || request.etag == current.etag else { throw RPCError.staleDoctorEtag }
@@ -67,7 +67,7 @@ extension DoctorsService {
         let (etag, now) = (request.etag, configuration.now())
         // The doctor is removed first (no longer listed or bookable), then the account disabled;
         // if that fails, removing again retries it.
-        let removed = try await write(database, "the doctor") { db in
+        let removed = try await database.write("the doctor") { db in
             guard var record = try Self.findDoctor(reference, db) else { throw RPCError.doctorNotFound }
             guard record.status == .active else { return record }
             guard etag.isEmpty || etag == record.etag else { throw RPCError.staleDoctorEtag }
@@ -100,7 +100,7 @@ extension DoctorsService {
             guard keys.count == 3 else { throw DoctorRules.invalid("page_token", "is not a token this service issued") }
             query.after = (keys[0], keys[1], keys[2])
         }
-        let rows = try await read(database, "the doctors") { [query] db in try DoctorStore.list(query, db) }
+        let rows = try await database.read("the doctors") { [query] db in try DoctorStore.list(query, db) }
         let page = rows.prefix(query.limit)
         let staffView = DoctorAccess.seesStaffFields(context.principal, of: database.tenant)
         var response = Clinic_Doctors_V1_ListDoctorsResponse()

@@ -14,7 +14,7 @@ extension DoctorsService {
         let (kind, span, slot) = try AvailabilityRules.exception(request.exception, field: "exception")
         let reason = (request.exception?.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let (tenant, now, callerKey, requestID) = (database.tenant, configuration.now(), caller.description, request.requestId)
-        let created = try await write(database, "the exception") { db -> ExceptionRecord in
+        let created = try await database.write("the exception") { db -> ExceptionRecord in
             guard let doctor = try Self.findDoctor(reference, db) else { throw RPCError.doctorNotFound }
             try DoctorAccess.checkOwnOrAdministered(caller, doctor, tenant: tenant)
             if !requestID.isEmpty,
@@ -73,7 +73,7 @@ extension DoctorsService {
             after = (start, keys[1])
         }
         let tenant = database.tenant
-        let rows = try await read(database, "the exceptions") { [after] db -> [ExceptionRecord] in
+        let rows = try await database.read("the exceptions") { [after] db -> [ExceptionRecord] in
             guard let doctor = try Self.findDoctor(reference, db) else { throw RPCError.doctorNotFound }
             try DoctorAccess.checkOwnOrAdministered(caller, doctor, tenant: tenant)
             return try AvailabilityStore.exceptions(
@@ -93,7 +93,7 @@ extension DoctorsService {
         let database = try await context.tenantDatabase()
         let reference = try DoctorAccess.reference(request.doctorId, caller: caller)
         let (tenant, exceptionID) = (database.tenant, request.exceptionId)
-        try await write(database, "the exception") { db in
+        try await database.write("the exception") { db in
             guard let doctor = try Self.findDoctor(reference, db) else { throw RPCError.doctorNotFound }
             try DoctorAccess.checkOwnOrAdministered(caller, doctor, tenant: tenant)
             guard try AvailabilityStore.exception(id: exceptionID, doctorID: doctor.id, db) != nil else {

@@ -14,7 +14,7 @@ extension DoctorsService {
         let reference = try DoctorAccess.reference(request.doctorId, caller: caller)
         let clinic = try await clinics.requireClinic(database.tenant.rawValue)
         let range = TimeSpan(clinic.zone.startOfDay(first), clinic.zone.startOfDay(last.adding(days: 1)))
-        let (doctor, windows, exceptions) = try await read(database, "the schedule") { db in
+        let (doctor, windows, exceptions) = try await database.read("the schedule") { db in
             guard let doctor = try Self.findDoctor(reference, db) else { throw RPCError.doctorNotFound }
             let windows = try AvailabilityStore.availability(doctorID: doctor.id, db).windows
             let exceptions = try AvailabilityStore.exceptions(

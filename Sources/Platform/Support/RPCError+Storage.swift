@@ -1,5 +1,5 @@
 package import RPCCore
-import Storage
+package import Storage
 
 extension RPCError {
     /// The answer for a storage failure while doing `what`: `already_exists` for a unique key,
@@ -19,6 +19,47 @@ extension RPCError {
         case .busy, .closed: self.init(code: .unavailable, message: "\(what) is busy; retry")
         case .notFound: self.init(code: .notFound, message: "\(what) not found")
         default: self.init(code: .internal, message: "\(what) failed")
+        }
+    }
+}
+
+extension Database {
+    /// A write transaction whose storage failures become RPC errors (`RPCError(storage:what:)`);
+    /// `what` names the thing written ("the account").
+    package func write<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        do {
+            return try await write(body)
+        } catch {
+            throw RPCError(storage: error, what: what)
+        }
+    }
+
+    /// A read transaction whose storage failures become RPC errors.
+    package func read<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        do {
+            return try await read(body)
+        } catch {
+            throw RPCError(storage: error, what: what)
+        }
+    }
+}
+
+extension TenantDatabase {
+    /// A write transaction whose storage failures become RPC errors (`RPCError(storage:what:)`).
+    package func write<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        do {
+            return try await write(body)
+        } catch {
+            throw RPCError(storage: error, what: what)
+        }
+    }
+
+    /// A read transaction whose storage failures become RPC errors.
+    package func read<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        do {
+            return try await read(body)
+        } catch {
+            throw RPCError(storage: error, what: what)
         }
     }
 }
