@@ -9,5 +9,12 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bash scripts/setup.sh
-swift build -c release --product clinic
-exec "$root/.build/release/clinic" up --data "$root/data" "$@"
+if swift build -c release --product clinic; then
+    clinic="$root/.build/release/clinic"
+else
+    # Running beats not running: say so loudly and use a debug build (slower, same behaviour).
+    echo "run: the release build failed (see above); building and running the debug build instead" >&2
+    swift build --product clinic
+    clinic="$root/.build/debug/clinic"
+fi
+exec "$clinic" up --data "$root/data" "$@"

@@ -10,6 +10,10 @@ public protocol ProtoMessage: SerializableMessage, Equatable {
     /// The protobuf-c descriptor of this message type.
     static var protoDescriptor: MessageDescriptor { get }
 
+    /// The `(clinic.options.v1.rules)` of the fields as data (what `validate()` checks), in field
+    /// order; empty by default (Validation/FieldRule.swift).
+    static var fieldRules: [FieldRule] { get }
+
     /// Fields read from the wire that this version of the schema does not know.
     var unknownFields: UnknownFields { get set }
 

@@ -23,7 +23,8 @@ if options.nioGlobalExecutor {
 
 let finished = DispatchSemaphore(value: 0)
 nonisolated(unsafe) var exitCode: Int32 = 0
-Task {
+// Detached: top-level code is on the main actor, whose thread waits below.
+Task.detached {
     do {
         try await runBenchmark(options)
     } catch {

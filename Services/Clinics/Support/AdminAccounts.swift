@@ -1,5 +1,5 @@
 import ClinicAPI
-import ProtoRuntime
+import Platform
 import RPCCore
 
 /// The clinics service's calls to the auth service: creating a clinic's first admin account, and
@@ -8,14 +8,17 @@ struct AdminAccounts: Sendable {
     let auth: Clinic_Auth_V1_AuthService.Client
     let timeout: Duration
 
-    /// How an account creation ended when it did not succeed.
-    enum Failure: Error {
-        /// The auth service refused (bad password, e-mail taken...): no account exists. The error
-        /// names the request's fields (`first_admin.email`).
-        case refused(RPCError)
-        /// Unknown outcome (unavailable, timeout, internal): the account may exist. Retrying
-        /// with the same request id settles it.
-        case uncertain(RPCError)
+    /// How an account creation ended when it did not succeed (see `AccountCreation.Failure`).
+    typealias Failure = AccountCreation.Failure
+
+    /// The creator of admin accounts, with the auth service's fields (`account.email`,
+    /// `initial_password`) named as CreateClinic's (`first_admin.email`).
+    private var creation: AccountCreation {
+        AccountCreation(auth: auth, timeout: timeout, service: "clinics") { field in
+            if field == "initial_password" { return "first_admin.initial_password" }
+            if field.hasPrefix("account.") { return "first_admin." + field.dropFirst("account.".count) }
+            return nil
+        }
     }
 
     /// Creates the clinic admin account of `clinicID` for `invite`. `requestID` is the auth
@@ -30,14 +33,11 @@ struct AdminAccounts: Sendable {
         request.account = account
         request.initialPassword = invite.initialPassword
         request.requestId = requestID
-        do {
-            return try await auth.createAccount(request, options: CallOptions(timeout: timeout))
-        } catch let error as RPCError {
-            throw Self.classify(error)
-        } catch {
-            throw .uncertain(RPCError(code: .unavailable, message: "the auth service could not be reached"))
-        }
+        return try await creation.create(request)
     }
+
+    /// Whether `error` from CreateAccount means no account was made, with CreateClinic's field names.
+    func classify(_ error: RPCError) -> Failure { creation.classify(error) }
 
     /// Turns the logins of `clinicID`'s staff on or off; `generation` (the clinic's version at the
     /// change) lets the auth service ignore an older change arriving late. Idempotent.
@@ -47,37 +47,5 @@ struct AdminAccounts: Sendable {
         request.enabled = enabled
         request.generation = generation
         _ = try await auth.setClinicAccess(request, options: CallOptions(timeout: timeout))
-    }
-
-    /// Whether `error` from CreateAccount means no account was made, with the auth service's
-    /// field names (`account.email`, `initial_password`) turned into ours (`first_admin.email`).
-    static func classify(_ error: RPCError) -> Failure {
-        switch error.code {
-        case .invalidArgument, .alreadyExists, .failedPrecondition, .outOfRange:
-            return .refused(renamingFields(error))
-        case .permissionDenied, .unauthenticated, .notFound:
-            // The auth service does not trust this service's identity: a deployment error.
-            return .refused(RPCError(code: .internal, message: "the auth service refused the clinics service (\(error.code))"))
-        default:
-            return .uncertain(error)
-        }
-    }
-
-    private static func renamingFields(_ error: RPCError) -> RPCError {
-        guard let colon = error.message.range(of: ": ") else { return error }
-        let field = String(error.message[..<colon.lowerBound])
-        let reason = String(error.message[colon.upperBound...])
-        let renamed: String
-        if field == "initial_password" {
-            renamed = "first_admin.initial_password"
-        } else if field.hasPrefix("account.") {
-            renamed = "first_admin." + field.dropFirst("account.".count)
-        } else {
-            return error
-        }
-        if error.code == .invalidArgument {
-            return RPCError(invalidArgument: ValidationError(fieldPath: renamed, reason: reason))
-        }
-        return RPCError(code: error.code, message: "\(renamed): \(reason)")
     }
 }

@@ -518,6 +518,11 @@ public enum Clinic_Appointments_V1_AppointmentTimeFilter: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Appointments_V1_Appointment {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "reason_for_visit", jsonName: "reasonForVisit", maxLength: 500),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if FieldFormat.length(of: reasonForVisit) > 500 { throw ValidationError(fieldPath: "reason_for_visit", reason: "must be at most 500 characters") }

@@ -764,6 +764,17 @@ public struct Clinic_Appointments_V1_ListAppointmentsResponse: ProtoMessage {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Appointments_V1_SearchFreeSlotsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "doctor_id", jsonName: "doctorId", oneof: "target", format: .id),
+        FieldRule(name: "specialty_code", jsonName: "specialtyCode", oneof: "target", maxLength: 64, format: .id),
+        FieldRule(name: "date_range", jsonName: "dateRange", isRequired: true, messageType: Clinic_Common_V1_DateRange.self),
+        FieldRule(name: "time_zone", jsonName: "timeZone", maxLength: 64, format: .timeZone),
+        FieldRule(name: "page_size", jsonName: "pageSize", minimum: 0, maximum: 500),
+        FieldRule(name: "page_token", jsonName: "pageToken", maxLength: 1024),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
@@ -787,6 +798,17 @@ extension Clinic_Appointments_V1_SearchFreeSlotsRequest {
 }
 
 extension Clinic_Appointments_V1_BookAppointmentRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "patient_id", jsonName: "patientId", format: .id),
+        FieldRule(name: "doctor_id", jsonName: "doctorId", isRequired: true, format: .id),
+        FieldRule(name: "start_time", jsonName: "startTime", isRequired: true),
+        FieldRule(name: "specialty_code", jsonName: "specialtyCode", maxLength: 64, format: .id),
+        FieldRule(name: "reason_for_visit", jsonName: "reasonForVisit", maxLength: 500),
+        FieldRule(name: "request_id", jsonName: "requestId", format: .uuid),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
@@ -802,6 +824,16 @@ extension Clinic_Appointments_V1_BookAppointmentRequest {
 }
 
 extension Clinic_Appointments_V1_RescheduleAppointmentRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "appointment_id", jsonName: "appointmentId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "start_time", jsonName: "startTime", isRequired: true),
+        FieldRule(name: "doctor_id", jsonName: "doctorId", format: .id),
+        FieldRule(name: "etag", jsonName: "etag", maxLength: 128),
+        FieldRule(name: "request_id", jsonName: "requestId", format: .uuid),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if appointmentId.isEmpty { throw ValidationError(fieldPath: "appointment_id", reason: "is required") }
@@ -815,6 +847,15 @@ extension Clinic_Appointments_V1_RescheduleAppointmentRequest {
 }
 
 extension Clinic_Appointments_V1_CancelAppointmentRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "appointment_id", jsonName: "appointmentId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "reason", jsonName: "reason", isRequired: true, isDefinedOnly: true),
+        FieldRule(name: "note", jsonName: "note", maxLength: 1000),
+        FieldRule(name: "etag", jsonName: "etag", maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if appointmentId.isEmpty { throw ValidationError(fieldPath: "appointment_id", reason: "is required") }
@@ -828,6 +869,12 @@ extension Clinic_Appointments_V1_CancelAppointmentRequest {
 }
 
 extension Clinic_Appointments_V1_ConfirmAppointmentRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "appointment_id", jsonName: "appointmentId", isRequired: true, format: .id),
+        FieldRule(name: "etag", jsonName: "etag", maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if appointmentId.isEmpty { throw ValidationError(fieldPath: "appointment_id", reason: "is required") }
@@ -837,6 +884,12 @@ extension Clinic_Appointments_V1_ConfirmAppointmentRequest {
 }
 
 extension Clinic_Appointments_V1_CheckInAppointmentRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "appointment_id", jsonName: "appointmentId", isRequired: true, format: .id),
+        FieldRule(name: "etag", jsonName: "etag", maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if appointmentId.isEmpty { throw ValidationError(fieldPath: "appointment_id", reason: "is required") }
@@ -846,6 +899,12 @@ extension Clinic_Appointments_V1_CheckInAppointmentRequest {
 }
 
 extension Clinic_Appointments_V1_MarkNoShowRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "appointment_id", jsonName: "appointmentId", isRequired: true, format: .id),
+        FieldRule(name: "etag", jsonName: "etag", maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if appointmentId.isEmpty { throw ValidationError(fieldPath: "appointment_id", reason: "is required") }
@@ -855,6 +914,14 @@ extension Clinic_Appointments_V1_MarkNoShowRequest {
 }
 
 extension Clinic_Appointments_V1_CompleteAppointmentRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "appointment_id", jsonName: "appointmentId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "consultation_id", jsonName: "consultationId", format: .id),
+        FieldRule(name: "etag", jsonName: "etag", maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if appointmentId.isEmpty { throw ValidationError(fieldPath: "appointment_id", reason: "is required") }
@@ -866,6 +933,12 @@ extension Clinic_Appointments_V1_CompleteAppointmentRequest {
 }
 
 extension Clinic_Appointments_V1_GetAppointmentRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "appointment_id", jsonName: "appointmentId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if appointmentId.isEmpty { throw ValidationError(fieldPath: "appointment_id", reason: "is required") }
@@ -875,6 +948,15 @@ extension Clinic_Appointments_V1_GetAppointmentRequest {
 }
 
 extension Clinic_Appointments_V1_ListDoctorAppointmentsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "doctor_id", jsonName: "doctorId", isRequired: true, format: .id),
+        FieldRule(name: "date_range", jsonName: "dateRange", isRequired: true, messageType: Clinic_Common_V1_DateRange.self),
+        FieldRule(name: "statuses", jsonName: "statuses", maxItems: 6, isDefinedOnly: true),
+        FieldRule(name: "page_size", jsonName: "pageSize", minimum: 0, maximum: 500),
+        FieldRule(name: "page_token", jsonName: "pageToken", maxLength: 1024),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if doctorId.isEmpty { throw ValidationError(fieldPath: "doctor_id", reason: "is required") }
@@ -894,6 +976,11 @@ extension Clinic_Appointments_V1_ListDoctorAppointmentsRequest {
 }
 
 extension Clinic_Appointments_V1_ListDoctorAppointmentsResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "appointments", jsonName: "appointments", messageType: Clinic_Appointments_V1_Appointment.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in appointments.enumerated() {
@@ -903,6 +990,16 @@ extension Clinic_Appointments_V1_ListDoctorAppointmentsResponse {
 }
 
 extension Clinic_Appointments_V1_ListPatientAppointmentsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "patient_id", jsonName: "patientId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "time_filter", jsonName: "timeFilter", isDefinedOnly: true),
+        FieldRule(name: "statuses", jsonName: "statuses", maxItems: 6, isDefinedOnly: true),
+        FieldRule(name: "page_size", jsonName: "pageSize", minimum: 0, maximum: 500),
+        FieldRule(name: "page_token", jsonName: "pageToken", maxLength: 1024),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
@@ -920,6 +1017,11 @@ extension Clinic_Appointments_V1_ListPatientAppointmentsRequest {
 }
 
 extension Clinic_Appointments_V1_ListPatientAppointmentsResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "appointments", jsonName: "appointments", messageType: Clinic_Appointments_V1_Appointment.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in appointments.enumerated() {
@@ -929,6 +1031,17 @@ extension Clinic_Appointments_V1_ListPatientAppointmentsResponse {
 }
 
 extension Clinic_Appointments_V1_ListAppointmentsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "interval", jsonName: "interval", isRequired: true),
+        FieldRule(name: "doctor_ids", jsonName: "doctorIds", format: .id, maxItems: 100),
+        FieldRule(name: "patient_id", jsonName: "patientId", format: .id),
+        FieldRule(name: "statuses", jsonName: "statuses", maxItems: 6, isDefinedOnly: true),
+        FieldRule(name: "page_size", jsonName: "pageSize", minimum: 0, maximum: 500),
+        FieldRule(name: "page_token", jsonName: "pageToken", maxLength: 1024),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
@@ -949,6 +1062,11 @@ extension Clinic_Appointments_V1_ListAppointmentsRequest {
 }
 
 extension Clinic_Appointments_V1_ListAppointmentsResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "appointments", jsonName: "appointments", messageType: Clinic_Appointments_V1_Appointment.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in appointments.enumerated() {

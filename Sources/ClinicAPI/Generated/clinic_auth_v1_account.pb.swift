@@ -497,6 +497,14 @@ public enum Clinic_Auth_V1_SigningKeyState: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Auth_V1_Account {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "email", jsonName: "email", maxLength: 254, format: .email),
+        FieldRule(name: "name", jsonName: "name", messageType: Clinic_Common_V1_PersonName.self),
+        FieldRule(name: "roles", jsonName: "roles", maxItems: 4, isDefinedOnly: true),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if FieldFormat.length(of: email) > 254 { throw ValidationError(fieldPath: "email", reason: "must be at most 254 characters") }
@@ -513,6 +521,12 @@ extension Clinic_Auth_V1_Account {
 }
 
 extension Clinic_Auth_V1_Profile {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "name", jsonName: "name", messageType: Clinic_Common_V1_PersonName.self),
+        FieldRule(name: "contact", jsonName: "contact", messageType: Clinic_Common_V1_ContactInfo.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = name {

@@ -823,6 +823,12 @@ public struct Clinic_Auth_V1_UpdateProfileRequest: ProtoMessage {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Auth_V1_LoginRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "email", jsonName: "email", isRequired: true, maxLength: 254, format: .email),
+        FieldRule(name: "password", jsonName: "password", isRequired: true, maxLength: 256),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if email.isEmpty { throw ValidationError(fieldPath: "email", reason: "is required") }
@@ -834,6 +840,11 @@ extension Clinic_Auth_V1_LoginRequest {
 }
 
 extension Clinic_Auth_V1_LoginResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "account", jsonName: "account", messageType: Clinic_Auth_V1_Account.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = account {
@@ -843,6 +854,11 @@ extension Clinic_Auth_V1_LoginResponse {
 }
 
 extension Clinic_Auth_V1_RefreshTokenRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "refresh_token", jsonName: "refreshToken", isRequired: true, maxLength: 512),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if refreshToken.isEmpty { throw ValidationError(fieldPath: "refresh_token", reason: "is required") }
@@ -851,6 +867,11 @@ extension Clinic_Auth_V1_RefreshTokenRequest {
 }
 
 extension Clinic_Auth_V1_LogoutRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "refresh_token", jsonName: "refreshToken", maxLength: 512),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if FieldFormat.length(of: refreshToken) > 512 { throw ValidationError(fieldPath: "refresh_token", reason: "must be at most 512 characters") }
@@ -858,6 +879,11 @@ extension Clinic_Auth_V1_LogoutRequest {
 }
 
 extension Clinic_Auth_V1_RequestPasswordResetRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "email", jsonName: "email", isRequired: true, maxLength: 254, format: .email),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if email.isEmpty { throw ValidationError(fieldPath: "email", reason: "is required") }
@@ -867,6 +893,12 @@ extension Clinic_Auth_V1_RequestPasswordResetRequest {
 }
 
 extension Clinic_Auth_V1_ResetPasswordRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "reset_token", jsonName: "resetToken", isRequired: true, maxLength: 512),
+        FieldRule(name: "new_password", jsonName: "newPassword", isRequired: true, minLength: 12, maxLength: 256),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if resetToken.isEmpty { throw ValidationError(fieldPath: "reset_token", reason: "is required") }
@@ -878,6 +910,12 @@ extension Clinic_Auth_V1_ResetPasswordRequest {
 }
 
 extension Clinic_Auth_V1_ChangePasswordRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "current_password", jsonName: "currentPassword", isRequired: true, maxLength: 256),
+        FieldRule(name: "new_password", jsonName: "newPassword", isRequired: true, minLength: 12, maxLength: 256),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if currentPassword.isEmpty { throw ValidationError(fieldPath: "current_password", reason: "is required") }
@@ -889,6 +927,13 @@ extension Clinic_Auth_V1_ChangePasswordRequest {
 }
 
 extension Clinic_Auth_V1_CreateAccountRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "account", jsonName: "account", isRequired: true, messageType: Clinic_Auth_V1_Account.self),
+        FieldRule(name: "initial_password", jsonName: "initialPassword", maxLength: 256),
+        FieldRule(name: "request_id", jsonName: "requestId", format: .uuid),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if account == nil { throw ValidationError(fieldPath: "account", reason: "is required") }
@@ -901,6 +946,12 @@ extension Clinic_Auth_V1_CreateAccountRequest {
 }
 
 extension Clinic_Auth_V1_SetClinicAccessRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinic_id", jsonName: "clinicId", isRequired: true, format: .id),
+        FieldRule(name: "generation", jsonName: "generation", minimum: 0),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if clinicId.isEmpty { throw ValidationError(fieldPath: "clinic_id", reason: "is required") }
@@ -910,6 +961,11 @@ extension Clinic_Auth_V1_SetClinicAccessRequest {
 }
 
 extension Clinic_Auth_V1_GetAccountRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "account_id", jsonName: "accountId", isRequired: true, format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if accountId.isEmpty { throw ValidationError(fieldPath: "account_id", reason: "is required") }
@@ -918,6 +974,14 @@ extension Clinic_Auth_V1_GetAccountRequest {
 }
 
 extension Clinic_Auth_V1_UpdateAccountRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "account_id", jsonName: "accountId", isRequired: true, format: .id),
+        FieldRule(name: "email", jsonName: "email", maxLength: 254, format: .email),
+        FieldRule(name: "name", jsonName: "name", messageType: Clinic_Common_V1_PersonName.self),
+        FieldRule(name: "etag", jsonName: "etag", maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if accountId.isEmpty { throw ValidationError(fieldPath: "account_id", reason: "is required") }
@@ -934,6 +998,12 @@ extension Clinic_Auth_V1_UpdateAccountRequest {
 }
 
 extension Clinic_Auth_V1_DeleteAccountRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "account_id", jsonName: "accountId", isRequired: true, format: .id),
+        FieldRule(name: "etag", jsonName: "etag", maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if accountId.isEmpty { throw ValidationError(fieldPath: "account_id", reason: "is required") }
@@ -943,6 +1013,11 @@ extension Clinic_Auth_V1_DeleteAccountRequest {
 }
 
 extension Clinic_Auth_V1_UndeleteAccountRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "account_id", jsonName: "accountId", isRequired: true, format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if accountId.isEmpty { throw ValidationError(fieldPath: "account_id", reason: "is required") }
@@ -951,6 +1026,16 @@ extension Clinic_Auth_V1_UndeleteAccountRequest {
 }
 
 extension Clinic_Auth_V1_ListAccountsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "page_size", jsonName: "pageSize", minimum: 0, maximum: 500),
+        FieldRule(name: "page_token", jsonName: "pageToken", maxLength: 1024),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "role", jsonName: "role", isDefinedOnly: true),
+        FieldRule(name: "state", jsonName: "state", isDefinedOnly: true),
+        FieldRule(name: "query", jsonName: "query", maxLength: 100),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if pageSize < 0 { throw ValidationError(fieldPath: "page_size", reason: "must be at least 0") }
@@ -964,6 +1049,11 @@ extension Clinic_Auth_V1_ListAccountsRequest {
 }
 
 extension Clinic_Auth_V1_ListAccountsResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "accounts", jsonName: "accounts", messageType: Clinic_Auth_V1_Account.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in accounts.enumerated() {
@@ -973,6 +1063,13 @@ extension Clinic_Auth_V1_ListAccountsResponse {
 }
 
 extension Clinic_Auth_V1_SetAccountRolesRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "account_id", jsonName: "accountId", isRequired: true, format: .id),
+        FieldRule(name: "roles", jsonName: "roles", isRequired: true, maxItems: 4, isDefinedOnly: true),
+        FieldRule(name: "etag", jsonName: "etag", maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if accountId.isEmpty { throw ValidationError(fieldPath: "account_id", reason: "is required") }
@@ -987,6 +1084,11 @@ extension Clinic_Auth_V1_SetAccountRolesRequest {
 }
 
 extension Clinic_Auth_V1_GetProfileRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "account_id", jsonName: "accountId", isRequired: true, format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if accountId.isEmpty { throw ValidationError(fieldPath: "account_id", reason: "is required") }
@@ -995,6 +1097,14 @@ extension Clinic_Auth_V1_GetProfileRequest {
 }
 
 extension Clinic_Auth_V1_UpdateProfileRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "name", jsonName: "name", messageType: Clinic_Common_V1_PersonName.self),
+        FieldRule(name: "phone", jsonName: "phone", format: .phoneE164),
+        FieldRule(name: "language_code", jsonName: "languageCode", maxLength: 35, format: .language),
+        FieldRule(name: "time_zone", jsonName: "timeZone", maxLength: 64, format: .timeZone),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = name {

@@ -815,6 +815,12 @@ public struct Clinic_Billing_V1_ListTransactionsResponse: ProtoMessage {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Billing_V1_CreatePriceListItemRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "item", jsonName: "item", isRequired: true, messageType: Clinic_Billing_V1_PriceListItem.self),
+        FieldRule(name: "request_id", jsonName: "requestId", format: .uuid),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if item == nil { throw ValidationError(fieldPath: "item", reason: "is required") }
@@ -826,6 +832,17 @@ extension Clinic_Billing_V1_CreatePriceListItemRequest {
 }
 
 extension Clinic_Billing_V1_UpdatePriceListItemRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "item_id", jsonName: "itemId", isRequired: true, format: .id),
+        FieldRule(name: "display_name", jsonName: "displayName", minLength: 1, maxLength: 200),
+        FieldRule(name: "description", jsonName: "description", maxLength: 1000),
+        FieldRule(name: "unit_price", jsonName: "unitPrice", messageType: Clinic_Common_V1_Money.self),
+        FieldRule(name: "tax_rate_bp", jsonName: "taxRateBp", minimum: 0, maximum: 10000),
+        FieldRule(name: "specialty_code", jsonName: "specialtyCode", maxLength: 64, format: .id),
+        FieldRule(name: "etag", jsonName: "etag", maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if itemId.isEmpty { throw ValidationError(fieldPath: "item_id", reason: "is required") }
@@ -853,6 +870,12 @@ extension Clinic_Billing_V1_UpdatePriceListItemRequest {
 }
 
 extension Clinic_Billing_V1_DeletePriceListItemRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "item_id", jsonName: "itemId", isRequired: true, format: .id),
+        FieldRule(name: "etag", jsonName: "etag", maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if itemId.isEmpty { throw ValidationError(fieldPath: "item_id", reason: "is required") }
@@ -862,6 +885,14 @@ extension Clinic_Billing_V1_DeletePriceListItemRequest {
 }
 
 extension Clinic_Billing_V1_ListPriceListItemsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "specialty_code", jsonName: "specialtyCode", maxLength: 64, format: .id),
+        FieldRule(name: "page_size", jsonName: "pageSize", minimum: 0, maximum: 500),
+        FieldRule(name: "page_token", jsonName: "pageToken", maxLength: 1024),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
@@ -874,6 +905,11 @@ extension Clinic_Billing_V1_ListPriceListItemsRequest {
 }
 
 extension Clinic_Billing_V1_ListPriceListItemsResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "items", jsonName: "items", messageType: Clinic_Billing_V1_PriceListItem.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in items.enumerated() {
@@ -883,6 +919,12 @@ extension Clinic_Billing_V1_ListPriceListItemsResponse {
 }
 
 extension Clinic_Billing_V1_CreateInvoiceRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "invoice", jsonName: "invoice", isRequired: true, messageType: Clinic_Billing_V1_Invoice.self),
+        FieldRule(name: "request_id", jsonName: "requestId", format: .uuid),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if invoice == nil { throw ValidationError(fieldPath: "invoice", reason: "is required") }
@@ -894,6 +936,12 @@ extension Clinic_Billing_V1_CreateInvoiceRequest {
 }
 
 extension Clinic_Billing_V1_GetInvoiceRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "invoice_id", jsonName: "invoiceId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if invoiceId.isEmpty { throw ValidationError(fieldPath: "invoice_id", reason: "is required") }
@@ -903,6 +951,15 @@ extension Clinic_Billing_V1_GetInvoiceRequest {
 }
 
 extension Clinic_Billing_V1_UpdateInvoiceRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "invoice_id", jsonName: "invoiceId", isRequired: true, format: .id),
+        FieldRule(name: "lines", jsonName: "lines", messageType: Clinic_Billing_V1_InvoiceLineList.self),
+        FieldRule(name: "due_date", jsonName: "dueDate", messageType: Clinic_Common_V1_Date.self),
+        FieldRule(name: "notes", jsonName: "notes", maxLength: 2000),
+        FieldRule(name: "etag", jsonName: "etag", maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if invoiceId.isEmpty { throw ValidationError(fieldPath: "invoice_id", reason: "is required") }
@@ -921,6 +978,11 @@ extension Clinic_Billing_V1_UpdateInvoiceRequest {
 }
 
 extension Clinic_Billing_V1_InvoiceLineList {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "lines", jsonName: "lines", maxItems: 100, messageType: Clinic_Billing_V1_InvoiceLine.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if lines.count > 100 { throw ValidationError(fieldPath: "lines", reason: "must have at most 100 items") }
@@ -931,6 +993,12 @@ extension Clinic_Billing_V1_InvoiceLineList {
 }
 
 extension Clinic_Billing_V1_IssueInvoiceRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "invoice_id", jsonName: "invoiceId", isRequired: true, format: .id),
+        FieldRule(name: "etag", jsonName: "etag", maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if invoiceId.isEmpty { throw ValidationError(fieldPath: "invoice_id", reason: "is required") }
@@ -940,6 +1008,13 @@ extension Clinic_Billing_V1_IssueInvoiceRequest {
 }
 
 extension Clinic_Billing_V1_VoidInvoiceRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "invoice_id", jsonName: "invoiceId", isRequired: true, format: .id),
+        FieldRule(name: "reason", jsonName: "reason", isRequired: true, maxLength: 500),
+        FieldRule(name: "etag", jsonName: "etag", maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if invoiceId.isEmpty { throw ValidationError(fieldPath: "invoice_id", reason: "is required") }
@@ -951,6 +1026,15 @@ extension Clinic_Billing_V1_VoidInvoiceRequest {
 }
 
 extension Clinic_Billing_V1_ListInvoicesRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "patient_id", jsonName: "patientId", format: .id),
+        FieldRule(name: "statuses", jsonName: "statuses", maxItems: 4, isDefinedOnly: true),
+        FieldRule(name: "page_size", jsonName: "pageSize", minimum: 0, maximum: 500),
+        FieldRule(name: "page_token", jsonName: "pageToken", maxLength: 1024),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
@@ -966,6 +1050,11 @@ extension Clinic_Billing_V1_ListInvoicesRequest {
 }
 
 extension Clinic_Billing_V1_ListInvoicesResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "invoices", jsonName: "invoices", messageType: Clinic_Billing_V1_Invoice.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in invoices.enumerated() {
@@ -975,6 +1064,12 @@ extension Clinic_Billing_V1_ListInvoicesResponse {
 }
 
 extension Clinic_Billing_V1_GetReceiptRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "receipt_id", jsonName: "receiptId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if receiptId.isEmpty { throw ValidationError(fieldPath: "receipt_id", reason: "is required") }
@@ -984,6 +1079,15 @@ extension Clinic_Billing_V1_GetReceiptRequest {
 }
 
 extension Clinic_Billing_V1_ListReceiptsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "patient_id", jsonName: "patientId", format: .id),
+        FieldRule(name: "invoice_id", jsonName: "invoiceId", format: .id),
+        FieldRule(name: "page_size", jsonName: "pageSize", minimum: 0, maximum: 500),
+        FieldRule(name: "page_token", jsonName: "pageToken", maxLength: 1024),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
@@ -996,6 +1100,11 @@ extension Clinic_Billing_V1_ListReceiptsRequest {
 }
 
 extension Clinic_Billing_V1_ListReceiptsResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "receipts", jsonName: "receipts", messageType: Clinic_Billing_V1_Receipt.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in receipts.enumerated() {
@@ -1005,6 +1114,16 @@ extension Clinic_Billing_V1_ListReceiptsResponse {
 }
 
 extension Clinic_Billing_V1_ListTransactionsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "patient_id", jsonName: "patientId", format: .id),
+        FieldRule(name: "invoice_id", jsonName: "invoiceId", format: .id),
+        FieldRule(name: "kinds", jsonName: "kinds", maxItems: 4, isDefinedOnly: true),
+        FieldRule(name: "page_size", jsonName: "pageSize", minimum: 0, maximum: 500),
+        FieldRule(name: "page_token", jsonName: "pageToken", maxLength: 1024),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
@@ -1021,6 +1140,12 @@ extension Clinic_Billing_V1_ListTransactionsRequest {
 }
 
 extension Clinic_Billing_V1_ListTransactionsResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "transactions", jsonName: "transactions", messageType: Clinic_Billing_V1_Transaction.self),
+        FieldRule(name: "patient_balance", jsonName: "patientBalance", messageType: Clinic_Common_V1_Money.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in transactions.enumerated() {

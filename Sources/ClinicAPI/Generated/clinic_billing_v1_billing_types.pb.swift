@@ -1100,6 +1100,16 @@ public enum Clinic_Billing_V1_TransactionKind: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Billing_V1_PriceListItem {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "code", jsonName: "code", maxLength: 32, pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"),
+        FieldRule(name: "display_name", jsonName: "displayName", maxLength: 200),
+        FieldRule(name: "description", jsonName: "description", maxLength: 1000),
+        FieldRule(name: "unit_price", jsonName: "unitPrice", messageType: Clinic_Common_V1_Money.self),
+        FieldRule(name: "tax_rate_bp", jsonName: "taxRateBp", minimum: 0, maximum: 10000),
+        FieldRule(name: "specialty_code", jsonName: "specialtyCode", maxLength: 64, format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if FieldFormat.length(of: code) > 32 { throw ValidationError(fieldPath: "code", reason: "must be at most 32 characters") }
@@ -1117,6 +1127,24 @@ extension Clinic_Billing_V1_PriceListItem {
 }
 
 extension Clinic_Billing_V1_Invoice {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "patient_id", jsonName: "patientId", format: .id),
+        FieldRule(name: "appointment_id", jsonName: "appointmentId", format: .id),
+        FieldRule(name: "consultation_id", jsonName: "consultationId", format: .id),
+        FieldRule(name: "lines", jsonName: "lines", maxItems: 100, messageType: Clinic_Billing_V1_InvoiceLine.self),
+        FieldRule(name: "subtotal", jsonName: "subtotal", messageType: Clinic_Common_V1_Money.self),
+        FieldRule(name: "taxes", jsonName: "taxes", messageType: Clinic_Billing_V1_TaxSummary.self),
+        FieldRule(name: "tax_total", jsonName: "taxTotal", messageType: Clinic_Common_V1_Money.self),
+        FieldRule(name: "total", jsonName: "total", messageType: Clinic_Common_V1_Money.self),
+        FieldRule(name: "amount_paid", jsonName: "amountPaid", messageType: Clinic_Common_V1_Money.self),
+        FieldRule(name: "amount_refunded", jsonName: "amountRefunded", messageType: Clinic_Common_V1_Money.self),
+        FieldRule(name: "amount_due", jsonName: "amountDue", messageType: Clinic_Common_V1_Money.self),
+        FieldRule(name: "due_date", jsonName: "dueDate", messageType: Clinic_Common_V1_Date.self),
+        FieldRule(name: "notes", jsonName: "notes", maxLength: 2000),
+        FieldRule(name: "billed_address", jsonName: "billedAddress", messageType: Clinic_Common_V1_PostalAddress.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(patientId) { throw ValidationError(fieldPath: "patient_id", reason: "is not a valid id") }
@@ -1158,6 +1186,17 @@ extension Clinic_Billing_V1_Invoice {
 }
 
 extension Clinic_Billing_V1_InvoiceLine {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "price_list_item_id", jsonName: "priceListItemId", format: .id),
+        FieldRule(name: "description", jsonName: "description", maxLength: 200),
+        FieldRule(name: "quantity", jsonName: "quantity", minimum: 0, maximum: 1000),
+        FieldRule(name: "unit_price", jsonName: "unitPrice", messageType: Clinic_Common_V1_Money.self),
+        FieldRule(name: "tax_rate_bp", jsonName: "taxRateBp", minimum: 0, maximum: 10000),
+        FieldRule(name: "discount", jsonName: "discount", messageType: Clinic_Common_V1_Money.self),
+        FieldRule(name: "net_amount", jsonName: "netAmount", messageType: Clinic_Common_V1_Money.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(priceListItemId) { throw ValidationError(fieldPath: "price_list_item_id", reason: "is not a valid id") }
@@ -1181,6 +1220,12 @@ extension Clinic_Billing_V1_InvoiceLine {
 }
 
 extension Clinic_Billing_V1_TaxSummary {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "taxable_amount", jsonName: "taxableAmount", messageType: Clinic_Common_V1_Money.self),
+        FieldRule(name: "tax_amount", jsonName: "taxAmount", messageType: Clinic_Common_V1_Money.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = taxableAmount {
@@ -1193,6 +1238,12 @@ extension Clinic_Billing_V1_TaxSummary {
 }
 
 extension Clinic_Billing_V1_Payment {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "amount", jsonName: "amount", messageType: Clinic_Common_V1_Money.self),
+        FieldRule(name: "amount_refunded", jsonName: "amountRefunded", messageType: Clinic_Common_V1_Money.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = amount {
@@ -1205,6 +1256,11 @@ extension Clinic_Billing_V1_Payment {
 }
 
 extension Clinic_Billing_V1_Refund {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "amount", jsonName: "amount", messageType: Clinic_Common_V1_Money.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = amount {
@@ -1214,6 +1270,11 @@ extension Clinic_Billing_V1_Refund {
 }
 
 extension Clinic_Billing_V1_Receipt {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "amount", jsonName: "amount", messageType: Clinic_Common_V1_Money.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = amount {
@@ -1223,6 +1284,11 @@ extension Clinic_Billing_V1_Receipt {
 }
 
 extension Clinic_Billing_V1_Transaction {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "amount", jsonName: "amount", messageType: Clinic_Common_V1_Money.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = amount {

@@ -448,6 +448,15 @@ public struct Clinic_Billing_V1_GetRefundRequest: ProtoMessage {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Billing_V1_CreatePaymentRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "invoice_id", jsonName: "invoiceId", isRequired: true, format: .id),
+        FieldRule(name: "amount", jsonName: "amount", messageType: Clinic_Common_V1_Money.self),
+        FieldRule(name: "return_uri", jsonName: "returnUri", maxLength: 2048, format: .uri),
+        FieldRule(name: "request_id", jsonName: "requestId", isRequired: true, format: .uuid),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
@@ -464,6 +473,13 @@ extension Clinic_Billing_V1_CreatePaymentRequest {
 }
 
 extension Clinic_Billing_V1_ConfirmPaymentRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "payment_id", jsonName: "paymentId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "payment_method_token", jsonName: "paymentMethodToken", isRequired: true, maxLength: 512),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if paymentId.isEmpty { throw ValidationError(fieldPath: "payment_id", reason: "is required") }
@@ -475,6 +491,12 @@ extension Clinic_Billing_V1_ConfirmPaymentRequest {
 }
 
 extension Clinic_Billing_V1_CancelPaymentRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "payment_id", jsonName: "paymentId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if paymentId.isEmpty { throw ValidationError(fieldPath: "payment_id", reason: "is required") }
@@ -484,6 +506,12 @@ extension Clinic_Billing_V1_CancelPaymentRequest {
 }
 
 extension Clinic_Billing_V1_GetPaymentRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "payment_id", jsonName: "paymentId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if paymentId.isEmpty { throw ValidationError(fieldPath: "payment_id", reason: "is required") }
@@ -493,6 +521,16 @@ extension Clinic_Billing_V1_GetPaymentRequest {
 }
 
 extension Clinic_Billing_V1_ListPaymentsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "invoice_id", jsonName: "invoiceId", format: .id),
+        FieldRule(name: "patient_id", jsonName: "patientId", format: .id),
+        FieldRule(name: "statuses", jsonName: "statuses", maxItems: 5, isDefinedOnly: true),
+        FieldRule(name: "page_size", jsonName: "pageSize", minimum: 0, maximum: 500),
+        FieldRule(name: "page_token", jsonName: "pageToken", maxLength: 1024),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
@@ -509,6 +547,11 @@ extension Clinic_Billing_V1_ListPaymentsRequest {
 }
 
 extension Clinic_Billing_V1_ListPaymentsResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "payments", jsonName: "payments", messageType: Clinic_Billing_V1_Payment.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in payments.enumerated() {
@@ -518,6 +561,15 @@ extension Clinic_Billing_V1_ListPaymentsResponse {
 }
 
 extension Clinic_Billing_V1_RecordOfflinePaymentRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "invoice_id", jsonName: "invoiceId", isRequired: true, format: .id),
+        FieldRule(name: "amount", jsonName: "amount", isRequired: true, messageType: Clinic_Common_V1_Money.self),
+        FieldRule(name: "method", jsonName: "method", isRequired: true, isDefinedOnly: true),
+        FieldRule(name: "reference", jsonName: "reference", maxLength: 100),
+        FieldRule(name: "request_id", jsonName: "requestId", isRequired: true, format: .uuid),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if invoiceId.isEmpty { throw ValidationError(fieldPath: "invoice_id", reason: "is required") }
@@ -535,6 +587,12 @@ extension Clinic_Billing_V1_RecordOfflinePaymentRequest {
 }
 
 extension Clinic_Billing_V1_HandleProviderEventRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "provider", jsonName: "provider", isRequired: true, maxLength: 32, pattern: "^[a-z0-9][a-z0-9-]{0,31}$"),
+        FieldRule(name: "payload", jsonName: "payload", isRequired: true, maxLength: 65536),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if provider.isEmpty { throw ValidationError(fieldPath: "provider", reason: "is required") }
@@ -546,6 +604,15 @@ extension Clinic_Billing_V1_HandleProviderEventRequest {
 }
 
 extension Clinic_Billing_V1_CreateRefundRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "payment_id", jsonName: "paymentId", isRequired: true, format: .id),
+        FieldRule(name: "amount", jsonName: "amount", messageType: Clinic_Common_V1_Money.self),
+        FieldRule(name: "reason", jsonName: "reason", isRequired: true, isDefinedOnly: true),
+        FieldRule(name: "note", jsonName: "note", maxLength: 500),
+        FieldRule(name: "request_id", jsonName: "requestId", isRequired: true, format: .uuid),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if paymentId.isEmpty { throw ValidationError(fieldPath: "payment_id", reason: "is required") }
@@ -562,6 +629,12 @@ extension Clinic_Billing_V1_CreateRefundRequest {
 }
 
 extension Clinic_Billing_V1_GetRefundRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "refund_id", jsonName: "refundId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if refundId.isEmpty { throw ValidationError(fieldPath: "refund_id", reason: "is required") }

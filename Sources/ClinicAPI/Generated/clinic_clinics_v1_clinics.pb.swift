@@ -1078,6 +1078,19 @@ public enum Clinic_Clinics_V1_ClinicState: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Clinics_V1_Clinic {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "display_name", jsonName: "displayName", maxLength: 200),
+        FieldRule(name: "address", jsonName: "address", messageType: Clinic_Common_V1_PostalAddress.self),
+        FieldRule(name: "contact", jsonName: "contact", messageType: Clinic_Common_V1_ContactInfo.self),
+        FieldRule(name: "website_uri", jsonName: "websiteUri", maxLength: 2048, format: .uri),
+        FieldRule(name: "time_zone", jsonName: "timeZone", maxLength: 64, format: .timeZone),
+        FieldRule(name: "currency", jsonName: "currency", format: .currency),
+        FieldRule(name: "specialty_codes", jsonName: "specialtyCodes", maxLength: 64, format: .id, maxItems: 50),
+        FieldRule(name: "opening_hours", jsonName: "openingHours", maxItems: 28, messageType: Clinic_Clinics_V1_OpeningHours.self),
+        FieldRule(name: "closures", jsonName: "closures", maxItems: 200, messageType: Clinic_Clinics_V1_ClinicClosure.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if FieldFormat.length(of: displayName) > 200 { throw ValidationError(fieldPath: "display_name", reason: "must be at most 200 characters") }
@@ -1109,6 +1122,12 @@ extension Clinic_Clinics_V1_Clinic {
 }
 
 extension Clinic_Clinics_V1_OpeningHours {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "day_of_week", jsonName: "dayOfWeek", isRequired: true, isDefinedOnly: true),
+        FieldRule(name: "hours", jsonName: "hours", isRequired: true, messageType: Clinic_Common_V1_TimeOfDayRange.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if dayOfWeek.protoNumber == 0 { throw ValidationError(fieldPath: "day_of_week", reason: "is required") }
@@ -1121,6 +1140,12 @@ extension Clinic_Clinics_V1_OpeningHours {
 }
 
 extension Clinic_Clinics_V1_ClinicClosure {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "dates", jsonName: "dates", isRequired: true, messageType: Clinic_Common_V1_DateRange.self),
+        FieldRule(name: "reason", jsonName: "reason", maxLength: 200),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if dates == nil { throw ValidationError(fieldPath: "dates", reason: "is required") }
@@ -1132,6 +1157,13 @@ extension Clinic_Clinics_V1_ClinicClosure {
 }
 
 extension Clinic_Clinics_V1_Specialty {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "code", jsonName: "code", isRequired: true, maxLength: 64, pattern: "^[a-z][a-z0-9-]{1,63}$"),
+        FieldRule(name: "display_name", jsonName: "displayName", isRequired: true, maxLength: 100),
+        FieldRule(name: "description", jsonName: "description", maxLength: 1000),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if code.isEmpty { throw ValidationError(fieldPath: "code", reason: "is required") }
@@ -1144,6 +1176,13 @@ extension Clinic_Clinics_V1_Specialty {
 }
 
 extension Clinic_Clinics_V1_ClinicAdminInvite {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "name", jsonName: "name", isRequired: true, messageType: Clinic_Common_V1_PersonName.self),
+        FieldRule(name: "email", jsonName: "email", isRequired: true, maxLength: 254, format: .email),
+        FieldRule(name: "initial_password", jsonName: "initialPassword", maxLength: 256),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if name == nil { throw ValidationError(fieldPath: "name", reason: "is required") }
@@ -1158,6 +1197,13 @@ extension Clinic_Clinics_V1_ClinicAdminInvite {
 }
 
 extension Clinic_Clinics_V1_CreateClinicRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinic", jsonName: "clinic", isRequired: true, messageType: Clinic_Clinics_V1_Clinic.self),
+        FieldRule(name: "first_admin", jsonName: "firstAdmin", isRequired: true, messageType: Clinic_Clinics_V1_ClinicAdminInvite.self),
+        FieldRule(name: "request_id", jsonName: "requestId", format: .uuid),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if clinic == nil { throw ValidationError(fieldPath: "clinic", reason: "is required") }
@@ -1173,6 +1219,11 @@ extension Clinic_Clinics_V1_CreateClinicRequest {
 }
 
 extension Clinic_Clinics_V1_CreateClinicResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinic", jsonName: "clinic", messageType: Clinic_Clinics_V1_Clinic.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = clinic {
@@ -1182,6 +1233,11 @@ extension Clinic_Clinics_V1_CreateClinicResponse {
 }
 
 extension Clinic_Clinics_V1_GetClinicRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinic_id", jsonName: "clinicId", isRequired: true, format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if clinicId.isEmpty { throw ValidationError(fieldPath: "clinic_id", reason: "is required") }
@@ -1190,6 +1246,21 @@ extension Clinic_Clinics_V1_GetClinicRequest {
 }
 
 extension Clinic_Clinics_V1_UpdateClinicRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinic_id", jsonName: "clinicId", isRequired: true, format: .id),
+        FieldRule(name: "display_name", jsonName: "displayName", minLength: 1, maxLength: 200),
+        FieldRule(name: "address", jsonName: "address", messageType: Clinic_Common_V1_PostalAddress.self),
+        FieldRule(name: "contact", jsonName: "contact", messageType: Clinic_Common_V1_ContactInfo.self),
+        FieldRule(name: "website_uri", jsonName: "websiteUri", maxLength: 2048, format: .uri),
+        FieldRule(name: "time_zone", jsonName: "timeZone", maxLength: 64, format: .timeZone),
+        FieldRule(name: "currency", jsonName: "currency", format: .currency),
+        FieldRule(name: "specialty_codes", jsonName: "specialtyCodes", messageType: Clinic_Clinics_V1_SpecialtyCodeList.self),
+        FieldRule(name: "opening_hours", jsonName: "openingHours", messageType: Clinic_Clinics_V1_OpeningHoursList.self),
+        FieldRule(name: "closures", jsonName: "closures", messageType: Clinic_Clinics_V1_ClinicClosureList.self),
+        FieldRule(name: "etag", jsonName: "etag", maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if clinicId.isEmpty { throw ValidationError(fieldPath: "clinic_id", reason: "is required") }
@@ -1229,6 +1300,11 @@ extension Clinic_Clinics_V1_UpdateClinicRequest {
 }
 
 extension Clinic_Clinics_V1_SpecialtyCodeList {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "codes", jsonName: "codes", maxLength: 64, format: .id, maxItems: 50),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if codes.count > 50 { throw ValidationError(fieldPath: "codes", reason: "must have at most 50 items") }
@@ -1240,6 +1316,11 @@ extension Clinic_Clinics_V1_SpecialtyCodeList {
 }
 
 extension Clinic_Clinics_V1_OpeningHoursList {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "entries", jsonName: "entries", maxItems: 28, messageType: Clinic_Clinics_V1_OpeningHours.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if entries.count > 28 { throw ValidationError(fieldPath: "entries", reason: "must have at most 28 items") }
@@ -1250,6 +1331,11 @@ extension Clinic_Clinics_V1_OpeningHoursList {
 }
 
 extension Clinic_Clinics_V1_ClinicClosureList {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "entries", jsonName: "entries", maxItems: 200, messageType: Clinic_Clinics_V1_ClinicClosure.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if entries.count > 200 { throw ValidationError(fieldPath: "entries", reason: "must have at most 200 items") }
@@ -1260,6 +1346,12 @@ extension Clinic_Clinics_V1_ClinicClosureList {
 }
 
 extension Clinic_Clinics_V1_DeleteClinicRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinic_id", jsonName: "clinicId", isRequired: true, format: .id),
+        FieldRule(name: "etag", jsonName: "etag", maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if clinicId.isEmpty { throw ValidationError(fieldPath: "clinic_id", reason: "is required") }
@@ -1269,6 +1361,11 @@ extension Clinic_Clinics_V1_DeleteClinicRequest {
 }
 
 extension Clinic_Clinics_V1_UndeleteClinicRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinic_id", jsonName: "clinicId", isRequired: true, format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if clinicId.isEmpty { throw ValidationError(fieldPath: "clinic_id", reason: "is required") }
@@ -1277,6 +1374,15 @@ extension Clinic_Clinics_V1_UndeleteClinicRequest {
 }
 
 extension Clinic_Clinics_V1_ListClinicsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "page_size", jsonName: "pageSize", minimum: 0, maximum: 500),
+        FieldRule(name: "page_token", jsonName: "pageToken", maxLength: 1024),
+        FieldRule(name: "specialty_code", jsonName: "specialtyCode", maxLength: 64, format: .id),
+        FieldRule(name: "locality", jsonName: "locality", maxLength: 100),
+        FieldRule(name: "region_code", jsonName: "regionCode", format: .country),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if pageSize < 0 { throw ValidationError(fieldPath: "page_size", reason: "must be at least 0") }
@@ -1290,6 +1396,11 @@ extension Clinic_Clinics_V1_ListClinicsRequest {
 }
 
 extension Clinic_Clinics_V1_ListClinicsResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinics", jsonName: "clinics", messageType: Clinic_Clinics_V1_Clinic.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in clinics.enumerated() {
@@ -1299,6 +1410,15 @@ extension Clinic_Clinics_V1_ListClinicsResponse {
 }
 
 extension Clinic_Clinics_V1_SearchClinicsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "query", jsonName: "query", isRequired: true, minLength: 2, maxLength: 200),
+        FieldRule(name: "specialty_code", jsonName: "specialtyCode", maxLength: 64, format: .id),
+        FieldRule(name: "region_code", jsonName: "regionCode", format: .country),
+        FieldRule(name: "page_size", jsonName: "pageSize", minimum: 0, maximum: 100),
+        FieldRule(name: "page_token", jsonName: "pageToken", maxLength: 1024),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if query.isEmpty { throw ValidationError(fieldPath: "query", reason: "is required") }
@@ -1314,6 +1434,11 @@ extension Clinic_Clinics_V1_SearchClinicsRequest {
 }
 
 extension Clinic_Clinics_V1_SearchClinicsResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinics", jsonName: "clinics", messageType: Clinic_Clinics_V1_Clinic.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in clinics.enumerated() {
@@ -1323,6 +1448,12 @@ extension Clinic_Clinics_V1_SearchClinicsResponse {
 }
 
 extension Clinic_Clinics_V1_ListSpecialtiesRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "page_size", jsonName: "pageSize", minimum: 0, maximum: 500),
+        FieldRule(name: "page_token", jsonName: "pageToken", maxLength: 1024),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if pageSize < 0 { throw ValidationError(fieldPath: "page_size", reason: "must be at least 0") }
@@ -1332,6 +1463,11 @@ extension Clinic_Clinics_V1_ListSpecialtiesRequest {
 }
 
 extension Clinic_Clinics_V1_ListSpecialtiesResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "specialties", jsonName: "specialties", messageType: Clinic_Clinics_V1_Specialty.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in specialties.enumerated() {
@@ -1341,6 +1477,11 @@ extension Clinic_Clinics_V1_ListSpecialtiesResponse {
 }
 
 extension Clinic_Clinics_V1_CreateSpecialtyRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "specialty", jsonName: "specialty", isRequired: true, messageType: Clinic_Clinics_V1_Specialty.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if specialty == nil { throw ValidationError(fieldPath: "specialty", reason: "is required") }

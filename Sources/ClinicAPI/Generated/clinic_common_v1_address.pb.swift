@@ -63,6 +63,15 @@ public struct Clinic_Common_V1_PostalAddress: ProtoMessage {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Common_V1_PostalAddress {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "address_lines", jsonName: "addressLines", maxLength: 200, maxItems: 4),
+        FieldRule(name: "locality", jsonName: "locality", maxLength: 100),
+        FieldRule(name: "administrative_area", jsonName: "administrativeArea", maxLength: 100),
+        FieldRule(name: "postal_code", jsonName: "postalCode", maxLength: 20),
+        FieldRule(name: "region_code", jsonName: "regionCode", format: .country),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if addressLines.count > 4 { throw ValidationError(fieldPath: "address_lines", reason: "must have at most 4 items") }

@@ -85,6 +85,13 @@ public struct Clinic_Common_V1_ContactInfo: ProtoMessage {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Common_V1_PersonName {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "given_name", jsonName: "givenName", maxLength: 100),
+        FieldRule(name: "family_name", jsonName: "familyName", maxLength: 100),
+        FieldRule(name: "prefix", jsonName: "prefix", maxLength: 20),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if FieldFormat.length(of: givenName) > 100 { throw ValidationError(fieldPath: "given_name", reason: "must be at most 100 characters") }
@@ -94,6 +101,13 @@ extension Clinic_Common_V1_PersonName {
 }
 
 extension Clinic_Common_V1_ContactInfo {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "email", jsonName: "email", maxLength: 254, format: .email),
+        FieldRule(name: "phone", jsonName: "phone", format: .phoneE164),
+        FieldRule(name: "language_code", jsonName: "languageCode", maxLength: 35, format: .language),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if FieldFormat.length(of: email) > 254 { throw ValidationError(fieldPath: "email", reason: "must be at most 254 characters") }

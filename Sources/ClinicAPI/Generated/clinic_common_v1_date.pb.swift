@@ -224,6 +224,13 @@ public enum Clinic_Common_V1_DayOfWeek: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Common_V1_Date {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "year", jsonName: "year", minimum: 1, maximum: 9999),
+        FieldRule(name: "month", jsonName: "month", minimum: 1, maximum: 12),
+        FieldRule(name: "day", jsonName: "day", minimum: 1, maximum: 31),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if year < 1 { throw ValidationError(fieldPath: "year", reason: "must be at least 1") }
@@ -236,6 +243,12 @@ extension Clinic_Common_V1_Date {
 }
 
 extension Clinic_Common_V1_DateRange {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "start_date", jsonName: "startDate", isRequired: true, messageType: Clinic_Common_V1_Date.self),
+        FieldRule(name: "end_date", jsonName: "endDate", isRequired: true, messageType: Clinic_Common_V1_Date.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if startDate == nil { throw ValidationError(fieldPath: "start_date", reason: "is required") }
@@ -250,6 +263,13 @@ extension Clinic_Common_V1_DateRange {
 }
 
 extension Clinic_Common_V1_TimeOfDay {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "hours", jsonName: "hours", minimum: 0, maximum: 23),
+        FieldRule(name: "minutes", jsonName: "minutes", minimum: 0, maximum: 59),
+        FieldRule(name: "seconds", jsonName: "seconds", minimum: 0, maximum: 59),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if hours < 0 { throw ValidationError(fieldPath: "hours", reason: "must be at least 0") }
@@ -262,6 +282,12 @@ extension Clinic_Common_V1_TimeOfDay {
 }
 
 extension Clinic_Common_V1_TimeOfDayRange {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "start", jsonName: "start", isRequired: true, messageType: Clinic_Common_V1_TimeOfDay.self),
+        FieldRule(name: "end", jsonName: "end", isRequired: true, messageType: Clinic_Common_V1_TimeOfDay.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if start == nil { throw ValidationError(fieldPath: "start", reason: "is required") }

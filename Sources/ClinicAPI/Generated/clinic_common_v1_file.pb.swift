@@ -57,6 +57,14 @@ public struct Clinic_Common_V1_FileInfo: ProtoMessage {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Common_V1_FileInfo {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "file_name", jsonName: "fileName", isRequired: true, maxLength: 255),
+        FieldRule(name: "media_type", jsonName: "mediaType", isRequired: true, maxLength: 255, format: .mediaType),
+        FieldRule(name: "size_bytes", jsonName: "sizeBytes", minimum: 0),
+        FieldRule(name: "sha256", jsonName: "sha256", maxLength: 32),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if fileName.isEmpty { throw ValidationError(fieldPath: "file_name", reason: "is required") }

@@ -47,6 +47,11 @@ public struct Clinic_Common_V1_Money: ProtoMessage {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Common_V1_Money {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "currency", jsonName: "currency", isRequired: true, format: .currency),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if currency.isEmpty { throw ValidationError(fieldPath: "currency", reason: "is required") }

@@ -903,6 +903,16 @@ public enum Clinic_Consultations_V1_PrescriptionStatus: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Consultations_V1_Consultation {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "chief_complaint", jsonName: "chiefComplaint", maxLength: 1000),
+        FieldRule(name: "notes", jsonName: "notes", maxLength: 20000),
+        FieldRule(name: "observations", jsonName: "observations", messageType: Clinic_Consultations_V1_Observation.self),
+        FieldRule(name: "diagnoses", jsonName: "diagnoses", messageType: Clinic_Consultations_V1_Diagnosis.self),
+        FieldRule(name: "prescriptions", jsonName: "prescriptions", messageType: Clinic_Consultations_V1_Prescription.self),
+        FieldRule(name: "follow_up_instructions", jsonName: "followUpInstructions", maxLength: 4000),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if FieldFormat.length(of: chiefComplaint) > 1000 { throw ValidationError(fieldPath: "chief_complaint", reason: "must be at most 1000 characters") }
@@ -921,6 +931,13 @@ extension Clinic_Consultations_V1_Consultation {
 }
 
 extension Clinic_Consultations_V1_CodedConcept {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "system", jsonName: "system", isRequired: true, isDefinedOnly: true),
+        FieldRule(name: "code", jsonName: "code", isRequired: true, maxLength: 64),
+        FieldRule(name: "display", jsonName: "display", maxLength: 200),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if system.protoNumber == 0 { throw ValidationError(fieldPath: "system", reason: "is required") }
@@ -932,6 +949,12 @@ extension Clinic_Consultations_V1_CodedConcept {
 }
 
 extension Clinic_Consultations_V1_Quantity {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "value", jsonName: "value", isRequired: true, maxLength: 20, pattern: "^-?[0-9]{1,12}(\\.[0-9]{1,6})?$"),
+        FieldRule(name: "unit", jsonName: "unit", maxLength: 32),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if value.isEmpty { throw ValidationError(fieldPath: "value", reason: "is required") }
@@ -942,6 +965,15 @@ extension Clinic_Consultations_V1_Quantity {
 }
 
 extension Clinic_Consultations_V1_Observation {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "code", jsonName: "code", isRequired: true, messageType: Clinic_Consultations_V1_CodedConcept.self),
+        FieldRule(name: "quantity", jsonName: "quantity", oneof: "value", messageType: Clinic_Consultations_V1_Quantity.self),
+        FieldRule(name: "text", jsonName: "text", oneof: "value", maxLength: 2000),
+        FieldRule(name: "interpretation", jsonName: "interpretation", isDefinedOnly: true),
+        FieldRule(name: "note", jsonName: "note", maxLength: 2000),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if code == nil { throw ValidationError(fieldPath: "code", reason: "is required") }
@@ -960,6 +992,16 @@ extension Clinic_Consultations_V1_Observation {
 }
 
 extension Clinic_Consultations_V1_Diagnosis {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "icd10_code", jsonName: "icd10Code", isRequired: true, maxLength: 8, pattern: "^[A-Z][0-9][0-9A-Z](\\.[0-9A-Z]{1,4})?$"),
+        FieldRule(name: "text", jsonName: "text", isRequired: true, maxLength: 500),
+        FieldRule(name: "role", jsonName: "role", isDefinedOnly: true),
+        FieldRule(name: "certainty", jsonName: "certainty", isDefinedOnly: true),
+        FieldRule(name: "onset_date", jsonName: "onsetDate", messageType: Clinic_Common_V1_Date.self),
+        FieldRule(name: "note", jsonName: "note", maxLength: 2000),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if icd10Code.isEmpty { throw ValidationError(fieldPath: "icd10_code", reason: "is required") }
@@ -977,6 +1019,16 @@ extension Clinic_Consultations_V1_Diagnosis {
 }
 
 extension Clinic_Consultations_V1_Prescription {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "medication_name", jsonName: "medicationName", isRequired: true, maxLength: 200),
+        FieldRule(name: "atc_code", jsonName: "atcCode", maxLength: 8, pattern: "^[A-Z][0-9]{2}([A-Z]([A-Z]([0-9]{2})?)?)?$"),
+        FieldRule(name: "dosage", jsonName: "dosage", isRequired: true, messageType: Clinic_Consultations_V1_Dosage.self),
+        FieldRule(name: "dispense_quantity", jsonName: "dispenseQuantity", messageType: Clinic_Consultations_V1_Quantity.self),
+        FieldRule(name: "refills", jsonName: "refills", minimum: 0, maximum: 12),
+        FieldRule(name: "valid_until", jsonName: "validUntil", messageType: Clinic_Common_V1_Date.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if medicationName.isEmpty { throw ValidationError(fieldPath: "medication_name", reason: "is required") }
@@ -999,6 +1051,14 @@ extension Clinic_Consultations_V1_Prescription {
 }
 
 extension Clinic_Consultations_V1_Dosage {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "dose", jsonName: "dose", isRequired: true, messageType: Clinic_Consultations_V1_Quantity.self),
+        FieldRule(name: "route", jsonName: "route", isDefinedOnly: true),
+        FieldRule(name: "frequency", jsonName: "frequency", minimum: 0, maximum: 24),
+        FieldRule(name: "instructions", jsonName: "instructions", maxLength: 500),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if dose == nil { throw ValidationError(fieldPath: "dose", reason: "is required") }

@@ -690,6 +690,14 @@ public struct Clinic_Consultations_V1_CancelPrescriptionRequest: ProtoMessage {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Consultations_V1_StartConsultationRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "appointment_id", jsonName: "appointmentId", oneof: "subject", format: .id),
+        FieldRule(name: "patient_id", jsonName: "patientId", oneof: "subject", format: .id),
+        FieldRule(name: "chief_complaint", jsonName: "chiefComplaint", maxLength: 1000),
+        FieldRule(name: "request_id", jsonName: "requestId", format: .uuid),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if case .appointmentId(let oneofValue)? = subject {
@@ -704,6 +712,12 @@ extension Clinic_Consultations_V1_StartConsultationRequest {
 }
 
 extension Clinic_Consultations_V1_GetConsultationRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "consultation_id", jsonName: "consultationId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if consultationId.isEmpty { throw ValidationError(fieldPath: "consultation_id", reason: "is required") }
@@ -713,6 +727,16 @@ extension Clinic_Consultations_V1_GetConsultationRequest {
 }
 
 extension Clinic_Consultations_V1_ListConsultationsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "patient_id", jsonName: "patientId", format: .id),
+        FieldRule(name: "doctor_id", jsonName: "doctorId", format: .id),
+        FieldRule(name: "status", jsonName: "status", isDefinedOnly: true),
+        FieldRule(name: "page_size", jsonName: "pageSize", minimum: 0, maximum: 500),
+        FieldRule(name: "page_token", jsonName: "pageToken", maxLength: 1024),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
@@ -726,6 +750,11 @@ extension Clinic_Consultations_V1_ListConsultationsRequest {
 }
 
 extension Clinic_Consultations_V1_ListConsultationsResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "consultations", jsonName: "consultations", messageType: Clinic_Consultations_V1_Consultation.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in consultations.enumerated() {
@@ -735,6 +764,14 @@ extension Clinic_Consultations_V1_ListConsultationsResponse {
 }
 
 extension Clinic_Consultations_V1_UpdateConsultationRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "consultation_id", jsonName: "consultationId", isRequired: true, format: .id),
+        FieldRule(name: "chief_complaint", jsonName: "chiefComplaint", maxLength: 1000),
+        FieldRule(name: "notes", jsonName: "notes", maxLength: 20000),
+        FieldRule(name: "etag", jsonName: "etag", maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if consultationId.isEmpty { throw ValidationError(fieldPath: "consultation_id", reason: "is required") }
@@ -750,6 +787,13 @@ extension Clinic_Consultations_V1_UpdateConsultationRequest {
 }
 
 extension Clinic_Consultations_V1_AddObservationRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "consultation_id", jsonName: "consultationId", isRequired: true, format: .id),
+        FieldRule(name: "observation", jsonName: "observation", isRequired: true, messageType: Clinic_Consultations_V1_Observation.self),
+        FieldRule(name: "request_id", jsonName: "requestId", format: .uuid),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if consultationId.isEmpty { throw ValidationError(fieldPath: "consultation_id", reason: "is required") }
@@ -763,6 +807,13 @@ extension Clinic_Consultations_V1_AddObservationRequest {
 }
 
 extension Clinic_Consultations_V1_AddDiagnosisRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "consultation_id", jsonName: "consultationId", isRequired: true, format: .id),
+        FieldRule(name: "diagnosis", jsonName: "diagnosis", isRequired: true, messageType: Clinic_Consultations_V1_Diagnosis.self),
+        FieldRule(name: "request_id", jsonName: "requestId", format: .uuid),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if consultationId.isEmpty { throw ValidationError(fieldPath: "consultation_id", reason: "is required") }
@@ -776,6 +827,16 @@ extension Clinic_Consultations_V1_AddDiagnosisRequest {
 }
 
 extension Clinic_Consultations_V1_RemoveConsultationItemRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "consultation_id", jsonName: "consultationId", isRequired: true, format: .id),
+        FieldRule(name: "observation_id", jsonName: "observationId", oneof: "item", format: .id),
+        FieldRule(name: "diagnosis_id", jsonName: "diagnosisId", oneof: "item", format: .id),
+        FieldRule(name: "prescription_id", jsonName: "prescriptionId", oneof: "item", format: .id),
+        FieldRule(name: "document_id", jsonName: "documentId", oneof: "item", format: .id),
+        FieldRule(name: "etag", jsonName: "etag", maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if consultationId.isEmpty { throw ValidationError(fieldPath: "consultation_id", reason: "is required") }
@@ -797,6 +858,12 @@ extension Clinic_Consultations_V1_RemoveConsultationItemRequest {
 }
 
 extension Clinic_Consultations_V1_AttachDocumentRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "consultation_id", jsonName: "consultationId", isRequired: true, format: .id),
+        FieldRule(name: "document_id", jsonName: "documentId", isRequired: true, format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if consultationId.isEmpty { throw ValidationError(fieldPath: "consultation_id", reason: "is required") }
@@ -807,6 +874,13 @@ extension Clinic_Consultations_V1_AttachDocumentRequest {
 }
 
 extension Clinic_Consultations_V1_CompleteConsultationRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "consultation_id", jsonName: "consultationId", isRequired: true, format: .id),
+        FieldRule(name: "follow_up_instructions", jsonName: "followUpInstructions", maxLength: 4000),
+        FieldRule(name: "etag", jsonName: "etag", maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if consultationId.isEmpty { throw ValidationError(fieldPath: "consultation_id", reason: "is required") }
@@ -817,6 +891,12 @@ extension Clinic_Consultations_V1_CompleteConsultationRequest {
 }
 
 extension Clinic_Consultations_V1_CancelConsultationRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "consultation_id", jsonName: "consultationId", isRequired: true, format: .id),
+        FieldRule(name: "reason", jsonName: "reason", isRequired: true, maxLength: 500),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if consultationId.isEmpty { throw ValidationError(fieldPath: "consultation_id", reason: "is required") }
@@ -827,6 +907,13 @@ extension Clinic_Consultations_V1_CancelConsultationRequest {
 }
 
 extension Clinic_Consultations_V1_CreatePrescriptionRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "consultation_id", jsonName: "consultationId", isRequired: true, format: .id),
+        FieldRule(name: "prescription", jsonName: "prescription", isRequired: true, messageType: Clinic_Consultations_V1_Prescription.self),
+        FieldRule(name: "request_id", jsonName: "requestId", format: .uuid),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if consultationId.isEmpty { throw ValidationError(fieldPath: "consultation_id", reason: "is required") }
@@ -840,6 +927,12 @@ extension Clinic_Consultations_V1_CreatePrescriptionRequest {
 }
 
 extension Clinic_Consultations_V1_GetPrescriptionRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "prescription_id", jsonName: "prescriptionId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if prescriptionId.isEmpty { throw ValidationError(fieldPath: "prescription_id", reason: "is required") }
@@ -849,6 +942,15 @@ extension Clinic_Consultations_V1_GetPrescriptionRequest {
 }
 
 extension Clinic_Consultations_V1_ListPrescriptionsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "patient_id", jsonName: "patientId", format: .id),
+        FieldRule(name: "statuses", jsonName: "statuses", maxItems: 4, isDefinedOnly: true),
+        FieldRule(name: "page_size", jsonName: "pageSize", minimum: 0, maximum: 500),
+        FieldRule(name: "page_token", jsonName: "pageToken", maxLength: 1024),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
@@ -864,6 +966,11 @@ extension Clinic_Consultations_V1_ListPrescriptionsRequest {
 }
 
 extension Clinic_Consultations_V1_ListPrescriptionsResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "prescriptions", jsonName: "prescriptions", messageType: Clinic_Consultations_V1_Prescription.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in prescriptions.enumerated() {
@@ -873,6 +980,12 @@ extension Clinic_Consultations_V1_ListPrescriptionsResponse {
 }
 
 extension Clinic_Consultations_V1_CancelPrescriptionRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "prescription_id", jsonName: "prescriptionId", isRequired: true, format: .id),
+        FieldRule(name: "reason", jsonName: "reason", isRequired: true, maxLength: 500),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if prescriptionId.isEmpty { throw ValidationError(fieldPath: "prescription_id", reason: "is required") }

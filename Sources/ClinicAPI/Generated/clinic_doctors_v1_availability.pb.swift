@@ -411,6 +411,11 @@ public enum Clinic_Doctors_V1_WorkingPeriodSource: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Doctors_V1_WeeklyAvailability {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "windows", jsonName: "windows", maxItems: 100, messageType: Clinic_Doctors_V1_AvailabilityWindow.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if windows.count > 100 { throw ValidationError(fieldPath: "windows", reason: "must have at most 100 items") }
@@ -421,6 +426,13 @@ extension Clinic_Doctors_V1_WeeklyAvailability {
 }
 
 extension Clinic_Doctors_V1_AvailabilityWindow {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "day_of_week", jsonName: "dayOfWeek", isRequired: true, isDefinedOnly: true),
+        FieldRule(name: "hours", jsonName: "hours", isRequired: true, messageType: Clinic_Common_V1_TimeOfDayRange.self),
+        FieldRule(name: "slot_duration", jsonName: "slotDuration", isRequired: true),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if dayOfWeek.protoNumber == 0 { throw ValidationError(fieldPath: "day_of_week", reason: "is required") }
@@ -434,6 +446,13 @@ extension Clinic_Doctors_V1_AvailabilityWindow {
 }
 
 extension Clinic_Doctors_V1_AvailabilityException {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "kind", jsonName: "kind", isRequired: true, isDefinedOnly: true),
+        FieldRule(name: "interval", jsonName: "interval", isRequired: true),
+        FieldRule(name: "reason", jsonName: "reason", maxLength: 200),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if kind.protoNumber == 0 { throw ValidationError(fieldPath: "kind", reason: "is required") }
@@ -444,6 +463,11 @@ extension Clinic_Doctors_V1_AvailabilityException {
 }
 
 extension Clinic_Doctors_V1_ScheduleDay {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "date", jsonName: "date", messageType: Clinic_Common_V1_Date.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = date {

@@ -862,6 +862,16 @@ public enum Clinic_Doctors_V1_DoctorState: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Doctors_V1_Doctor {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "name", jsonName: "name", messageType: Clinic_Common_V1_PersonName.self),
+        FieldRule(name: "specialty_codes", jsonName: "specialtyCodes", maxLength: 64, format: .id, maxItems: 10),
+        FieldRule(name: "contact", jsonName: "contact", messageType: Clinic_Common_V1_ContactInfo.self),
+        FieldRule(name: "license_number", jsonName: "licenseNumber", maxLength: 64),
+        FieldRule(name: "biography", jsonName: "biography", maxLength: 2000),
+        FieldRule(name: "language_codes", jsonName: "languageCodes", maxLength: 35, format: .language, maxItems: 10),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = name {
@@ -886,6 +896,14 @@ extension Clinic_Doctors_V1_Doctor {
 }
 
 extension Clinic_Doctors_V1_AddDoctorRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "doctor", jsonName: "doctor", isRequired: true, messageType: Clinic_Doctors_V1_Doctor.self),
+        FieldRule(name: "email", jsonName: "email", isRequired: true, maxLength: 254, format: .email),
+        FieldRule(name: "initial_password", jsonName: "initialPassword", maxLength: 256),
+        FieldRule(name: "request_id", jsonName: "requestId", format: .uuid),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if doctor == nil { throw ValidationError(fieldPath: "doctor", reason: "is required") }
@@ -901,6 +919,12 @@ extension Clinic_Doctors_V1_AddDoctorRequest {
 }
 
 extension Clinic_Doctors_V1_GetDoctorRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "doctor_id", jsonName: "doctorId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if doctorId.isEmpty { throw ValidationError(fieldPath: "doctor_id", reason: "is required") }
@@ -910,6 +934,18 @@ extension Clinic_Doctors_V1_GetDoctorRequest {
 }
 
 extension Clinic_Doctors_V1_UpdateDoctorRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "doctor_id", jsonName: "doctorId", isRequired: true, format: .id),
+        FieldRule(name: "name", jsonName: "name", messageType: Clinic_Common_V1_PersonName.self),
+        FieldRule(name: "specialty_codes", jsonName: "specialtyCodes", messageType: Clinic_Doctors_V1_DoctorSpecialtyList.self),
+        FieldRule(name: "contact", jsonName: "contact", messageType: Clinic_Common_V1_ContactInfo.self),
+        FieldRule(name: "license_number", jsonName: "licenseNumber", maxLength: 64),
+        FieldRule(name: "biography", jsonName: "biography", maxLength: 2000),
+        FieldRule(name: "language_codes", jsonName: "languageCodes", messageType: Clinic_Doctors_V1_LanguageCodeList.self),
+        FieldRule(name: "etag", jsonName: "etag", maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if doctorId.isEmpty { throw ValidationError(fieldPath: "doctor_id", reason: "is required") }
@@ -937,6 +973,11 @@ extension Clinic_Doctors_V1_UpdateDoctorRequest {
 }
 
 extension Clinic_Doctors_V1_DoctorSpecialtyList {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "codes", jsonName: "codes", isRequired: true, maxLength: 64, format: .id, maxItems: 10),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if codes.isEmpty { throw ValidationError(fieldPath: "codes", reason: "must not be empty") }
@@ -949,6 +990,11 @@ extension Clinic_Doctors_V1_DoctorSpecialtyList {
 }
 
 extension Clinic_Doctors_V1_LanguageCodeList {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "codes", jsonName: "codes", maxLength: 35, format: .language, maxItems: 10),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if codes.count > 10 { throw ValidationError(fieldPath: "codes", reason: "must have at most 10 items") }
@@ -960,6 +1006,12 @@ extension Clinic_Doctors_V1_LanguageCodeList {
 }
 
 extension Clinic_Doctors_V1_RemoveDoctorRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "doctor_id", jsonName: "doctorId", isRequired: true, format: .id),
+        FieldRule(name: "etag", jsonName: "etag", maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if doctorId.isEmpty { throw ValidationError(fieldPath: "doctor_id", reason: "is required") }
@@ -969,6 +1021,15 @@ extension Clinic_Doctors_V1_RemoveDoctorRequest {
 }
 
 extension Clinic_Doctors_V1_ListDoctorsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "page_size", jsonName: "pageSize", minimum: 0, maximum: 500),
+        FieldRule(name: "page_token", jsonName: "pageToken", maxLength: 1024),
+        FieldRule(name: "specialty_code", jsonName: "specialtyCode", maxLength: 64, format: .id),
+        FieldRule(name: "query", jsonName: "query", maxLength: 100),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
@@ -982,6 +1043,11 @@ extension Clinic_Doctors_V1_ListDoctorsRequest {
 }
 
 extension Clinic_Doctors_V1_ListDoctorsResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "doctors", jsonName: "doctors", messageType: Clinic_Doctors_V1_Doctor.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in doctors.enumerated() {
@@ -991,6 +1057,12 @@ extension Clinic_Doctors_V1_ListDoctorsResponse {
 }
 
 extension Clinic_Doctors_V1_GetWeeklyAvailabilityRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "doctor_id", jsonName: "doctorId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if doctorId.isEmpty { throw ValidationError(fieldPath: "doctor_id", reason: "is required") }
@@ -1000,6 +1072,13 @@ extension Clinic_Doctors_V1_GetWeeklyAvailabilityRequest {
 }
 
 extension Clinic_Doctors_V1_SetWeeklyAvailabilityRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "doctor_id", jsonName: "doctorId", isRequired: true, format: .id),
+        FieldRule(name: "availability", jsonName: "availability", isRequired: true, messageType: Clinic_Doctors_V1_WeeklyAvailability.self),
+        FieldRule(name: "etag", jsonName: "etag", maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if doctorId.isEmpty { throw ValidationError(fieldPath: "doctor_id", reason: "is required") }
@@ -1013,6 +1092,13 @@ extension Clinic_Doctors_V1_SetWeeklyAvailabilityRequest {
 }
 
 extension Clinic_Doctors_V1_CreateAvailabilityExceptionRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "doctor_id", jsonName: "doctorId", isRequired: true, format: .id),
+        FieldRule(name: "exception", jsonName: "exception", isRequired: true, messageType: Clinic_Doctors_V1_AvailabilityException.self),
+        FieldRule(name: "request_id", jsonName: "requestId", format: .uuid),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if doctorId.isEmpty { throw ValidationError(fieldPath: "doctor_id", reason: "is required") }
@@ -1026,6 +1112,15 @@ extension Clinic_Doctors_V1_CreateAvailabilityExceptionRequest {
 }
 
 extension Clinic_Doctors_V1_ListAvailabilityExceptionsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "doctor_id", jsonName: "doctorId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "kind", jsonName: "kind", isDefinedOnly: true),
+        FieldRule(name: "page_size", jsonName: "pageSize", minimum: 0, maximum: 500),
+        FieldRule(name: "page_token", jsonName: "pageToken", maxLength: 1024),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if doctorId.isEmpty { throw ValidationError(fieldPath: "doctor_id", reason: "is required") }
@@ -1039,6 +1134,11 @@ extension Clinic_Doctors_V1_ListAvailabilityExceptionsRequest {
 }
 
 extension Clinic_Doctors_V1_ListAvailabilityExceptionsResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "exceptions", jsonName: "exceptions", messageType: Clinic_Doctors_V1_AvailabilityException.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in exceptions.enumerated() {
@@ -1048,6 +1148,12 @@ extension Clinic_Doctors_V1_ListAvailabilityExceptionsResponse {
 }
 
 extension Clinic_Doctors_V1_DeleteAvailabilityExceptionRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "doctor_id", jsonName: "doctorId", isRequired: true, format: .id),
+        FieldRule(name: "exception_id", jsonName: "exceptionId", isRequired: true, format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if doctorId.isEmpty { throw ValidationError(fieldPath: "doctor_id", reason: "is required") }
@@ -1058,6 +1164,13 @@ extension Clinic_Doctors_V1_DeleteAvailabilityExceptionRequest {
 }
 
 extension Clinic_Doctors_V1_GetDoctorScheduleRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "doctor_id", jsonName: "doctorId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "date_range", jsonName: "dateRange", isRequired: true, messageType: Clinic_Common_V1_DateRange.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if doctorId.isEmpty { throw ValidationError(fieldPath: "doctor_id", reason: "is required") }
@@ -1071,6 +1184,11 @@ extension Clinic_Doctors_V1_GetDoctorScheduleRequest {
 }
 
 extension Clinic_Doctors_V1_GetDoctorScheduleResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "days", jsonName: "days", messageType: Clinic_Doctors_V1_ScheduleDay.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in days.enumerated() {

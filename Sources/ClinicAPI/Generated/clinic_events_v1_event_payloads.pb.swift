@@ -823,6 +823,11 @@ public enum Clinic_Events_V1_AccountLinkPurpose: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Events_V1_AppointmentBooked {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "appointment", jsonName: "appointment", messageType: Clinic_Appointments_V1_Appointment.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = appointment {
@@ -832,6 +837,11 @@ extension Clinic_Events_V1_AppointmentBooked {
 }
 
 extension Clinic_Events_V1_AppointmentRescheduled {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "appointment", jsonName: "appointment", messageType: Clinic_Appointments_V1_Appointment.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = appointment {
@@ -841,6 +851,11 @@ extension Clinic_Events_V1_AppointmentRescheduled {
 }
 
 extension Clinic_Events_V1_AppointmentCancelled {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "appointment", jsonName: "appointment", messageType: Clinic_Appointments_V1_Appointment.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = appointment {
@@ -850,6 +865,11 @@ extension Clinic_Events_V1_AppointmentCancelled {
 }
 
 extension Clinic_Events_V1_AppointmentStatusChanged {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "appointment", jsonName: "appointment", messageType: Clinic_Appointments_V1_Appointment.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = appointment {
@@ -859,6 +879,11 @@ extension Clinic_Events_V1_AppointmentStatusChanged {
 }
 
 extension Clinic_Events_V1_ConsultationCompleted {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "consultation", jsonName: "consultation", messageType: Clinic_Consultations_V1_Consultation.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = consultation {
@@ -868,6 +893,11 @@ extension Clinic_Events_V1_ConsultationCompleted {
 }
 
 extension Clinic_Events_V1_PrescriptionIssued {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "prescription", jsonName: "prescription", messageType: Clinic_Consultations_V1_Prescription.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = prescription {
@@ -877,6 +907,11 @@ extension Clinic_Events_V1_PrescriptionIssued {
 }
 
 extension Clinic_Events_V1_InvoiceIssued {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "invoice", jsonName: "invoice", messageType: Clinic_Billing_V1_Invoice.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = invoice {
@@ -886,6 +921,11 @@ extension Clinic_Events_V1_InvoiceIssued {
 }
 
 extension Clinic_Events_V1_InvoiceVoided {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "invoice", jsonName: "invoice", messageType: Clinic_Billing_V1_Invoice.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = invoice {
@@ -895,6 +935,12 @@ extension Clinic_Events_V1_InvoiceVoided {
 }
 
 extension Clinic_Events_V1_PaymentSucceeded {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "payment", jsonName: "payment", messageType: Clinic_Billing_V1_Payment.self),
+        FieldRule(name: "invoice", jsonName: "invoice", messageType: Clinic_Billing_V1_Invoice.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = payment {
@@ -907,6 +953,11 @@ extension Clinic_Events_V1_PaymentSucceeded {
 }
 
 extension Clinic_Events_V1_PaymentFailed {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "payment", jsonName: "payment", messageType: Clinic_Billing_V1_Payment.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = payment {
@@ -916,6 +967,11 @@ extension Clinic_Events_V1_PaymentFailed {
 }
 
 extension Clinic_Events_V1_RefundSucceeded {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "refund", jsonName: "refund", messageType: Clinic_Billing_V1_Refund.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = refund {

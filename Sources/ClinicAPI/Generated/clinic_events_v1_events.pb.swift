@@ -409,6 +409,21 @@ public enum Clinic_Events_V1_StartPosition: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Events_V1_DomainEvent {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "appointment_booked", jsonName: "appointmentBooked", oneof: "payload", messageType: Clinic_Events_V1_AppointmentBooked.self),
+        FieldRule(name: "appointment_rescheduled", jsonName: "appointmentRescheduled", oneof: "payload", messageType: Clinic_Events_V1_AppointmentRescheduled.self),
+        FieldRule(name: "appointment_cancelled", jsonName: "appointmentCancelled", oneof: "payload", messageType: Clinic_Events_V1_AppointmentCancelled.self),
+        FieldRule(name: "appointment_status_changed", jsonName: "appointmentStatusChanged", oneof: "payload", messageType: Clinic_Events_V1_AppointmentStatusChanged.self),
+        FieldRule(name: "consultation_completed", jsonName: "consultationCompleted", oneof: "payload", messageType: Clinic_Events_V1_ConsultationCompleted.self),
+        FieldRule(name: "prescription_issued", jsonName: "prescriptionIssued", oneof: "payload", messageType: Clinic_Events_V1_PrescriptionIssued.self),
+        FieldRule(name: "invoice_issued", jsonName: "invoiceIssued", oneof: "payload", messageType: Clinic_Events_V1_InvoiceIssued.self),
+        FieldRule(name: "invoice_voided", jsonName: "invoiceVoided", oneof: "payload", messageType: Clinic_Events_V1_InvoiceVoided.self),
+        FieldRule(name: "payment_succeeded", jsonName: "paymentSucceeded", oneof: "payload", messageType: Clinic_Events_V1_PaymentSucceeded.self),
+        FieldRule(name: "payment_failed", jsonName: "paymentFailed", oneof: "payload", messageType: Clinic_Events_V1_PaymentFailed.self),
+        FieldRule(name: "refund_succeeded", jsonName: "refundSucceeded", oneof: "payload", messageType: Clinic_Events_V1_RefundSucceeded.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if case .appointmentBooked(let oneofValue)? = payload {
@@ -448,6 +463,14 @@ extension Clinic_Events_V1_DomainEvent {
 }
 
 extension Clinic_Events_V1_SubscribeEventsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "subscriber", jsonName: "subscriber", isRequired: true, maxLength: 64, format: .id),
+        FieldRule(name: "event_types", jsonName: "eventTypes", maxLength: 128, maxItems: 64),
+        FieldRule(name: "start", jsonName: "start", isDefinedOnly: true),
+        FieldRule(name: "max_unacked", jsonName: "maxUnacked", minimum: 0, maximum: 1000),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if subscriber.isEmpty { throw ValidationError(fieldPath: "subscriber", reason: "is required") }
@@ -464,6 +487,11 @@ extension Clinic_Events_V1_SubscribeEventsRequest {
 }
 
 extension Clinic_Events_V1_EventDelivery {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "event", jsonName: "event", messageType: Clinic_Events_V1_DomainEvent.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = event {
@@ -473,6 +501,12 @@ extension Clinic_Events_V1_EventDelivery {
 }
 
 extension Clinic_Events_V1_AckEventsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "subscriber", jsonName: "subscriber", isRequired: true, maxLength: 64, format: .id),
+        FieldRule(name: "cursors", jsonName: "cursors", isRequired: true, maxLength: 256, maxItems: 1000),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if subscriber.isEmpty { throw ValidationError(fieldPath: "subscriber", reason: "is required") }

@@ -185,6 +185,11 @@ public enum Clinic_Health_V1_ServingStatus: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Health_V1_HealthCheckRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "service", jsonName: "service", maxLength: 200),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if FieldFormat.length(of: service) > 200 { throw ValidationError(fieldPath: "service", reason: "must be at most 200 characters") }

@@ -1073,6 +1073,12 @@ public enum Clinic_Notifications_V1_DeliveryState: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Notifications_V1_NotificationPreferences {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "kinds", jsonName: "kinds", maxItems: 64, messageType: Clinic_Notifications_V1_KindPreference.self),
+        FieldRule(name: "quiet_hours", jsonName: "quietHours", messageType: Clinic_Notifications_V1_QuietHours.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if kinds.count > 64 { throw ValidationError(fieldPath: "kinds", reason: "must have at most 64 items") }
@@ -1086,6 +1092,11 @@ extension Clinic_Notifications_V1_NotificationPreferences {
 }
 
 extension Clinic_Notifications_V1_KindPreference {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "kind", jsonName: "kind", isRequired: true, isDefinedOnly: true),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if kind.protoNumber == 0 { throw ValidationError(fieldPath: "kind", reason: "is required") }
@@ -1094,6 +1105,12 @@ extension Clinic_Notifications_V1_KindPreference {
 }
 
 extension Clinic_Notifications_V1_QuietHours {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "hours", jsonName: "hours", isRequired: true, messageType: Clinic_Common_V1_TimeOfDayRange.self),
+        FieldRule(name: "time_zone", jsonName: "timeZone", maxLength: 64, format: .timeZone),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if hours == nil { throw ValidationError(fieldPath: "hours", reason: "is required") }
@@ -1106,6 +1123,13 @@ extension Clinic_Notifications_V1_QuietHours {
 }
 
 extension Clinic_Notifications_V1_ListNotificationsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "kinds", jsonName: "kinds", maxItems: 32, isDefinedOnly: true),
+        FieldRule(name: "page_size", jsonName: "pageSize", minimum: 0, maximum: 500),
+        FieldRule(name: "page_token", jsonName: "pageToken", maxLength: 1024),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if kinds.count > 32 { throw ValidationError(fieldPath: "kinds", reason: "must have at most 32 items") }
@@ -1119,6 +1143,11 @@ extension Clinic_Notifications_V1_ListNotificationsRequest {
 }
 
 extension Clinic_Notifications_V1_MarkNotificationsReadRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "notification_ids", jsonName: "notificationIds", oneof: "selection", messageType: Clinic_Notifications_V1_NotificationIdList.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if case .notificationIds(let oneofValue)? = selection {
@@ -1128,6 +1157,11 @@ extension Clinic_Notifications_V1_MarkNotificationsReadRequest {
 }
 
 extension Clinic_Notifications_V1_NotificationIdList {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "ids", jsonName: "ids", isRequired: true, format: .id, maxItems: 500),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if ids.isEmpty { throw ValidationError(fieldPath: "ids", reason: "must not be empty") }
@@ -1139,6 +1173,11 @@ extension Clinic_Notifications_V1_NotificationIdList {
 }
 
 extension Clinic_Notifications_V1_DeleteNotificationRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "notification_id", jsonName: "notificationId", isRequired: true, format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if notificationId.isEmpty { throw ValidationError(fieldPath: "notification_id", reason: "is required") }
@@ -1147,6 +1186,12 @@ extension Clinic_Notifications_V1_DeleteNotificationRequest {
 }
 
 extension Clinic_Notifications_V1_UpdateNotificationPreferencesRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "kinds", jsonName: "kinds", maxItems: 64, messageType: Clinic_Notifications_V1_KindPreference.self),
+        FieldRule(name: "quiet_hours", jsonName: "quietHours", messageType: Clinic_Notifications_V1_QuietHours.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if kinds.count > 64 { throw ValidationError(fieldPath: "kinds", reason: "must have at most 64 items") }
@@ -1160,6 +1205,11 @@ extension Clinic_Notifications_V1_UpdateNotificationPreferencesRequest {
 }
 
 extension Clinic_Notifications_V1_SubscribeNotificationsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "resume_after_event_id", jsonName: "resumeAfterEventId", maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if FieldFormat.length(of: resumeAfterEventId) > 128 { throw ValidationError(fieldPath: "resume_after_event_id", reason: "must be at most 128 characters") }
@@ -1167,6 +1217,18 @@ extension Clinic_Notifications_V1_SubscribeNotificationsRequest {
 }
 
 extension Clinic_Notifications_V1_PublishNotificationRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "recipient_account_ids", jsonName: "recipientAccountIds", isRequired: true, format: .id, maxItems: 1000),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "kind", jsonName: "kind", isRequired: true, isDefinedOnly: true),
+        FieldRule(name: "title", jsonName: "title", isRequired: true, maxLength: 200),
+        FieldRule(name: "body", jsonName: "body", isRequired: true, maxLength: 4000),
+        FieldRule(name: "sms_text", jsonName: "smsText", maxLength: 320),
+        FieldRule(name: "resource", jsonName: "resource", maxLength: 256),
+        FieldRule(name: "dedupe_key", jsonName: "dedupeKey", isRequired: true, maxLength: 200),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if recipientAccountIds.isEmpty { throw ValidationError(fieldPath: "recipient_account_ids", reason: "must not be empty") }
@@ -1189,6 +1251,12 @@ extension Clinic_Notifications_V1_PublishNotificationRequest {
 }
 
 extension Clinic_Notifications_V1_CancelScheduledNotificationsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "dedupe_key", jsonName: "dedupeKey", isRequired: true, maxLength: 200),
+        FieldRule(name: "recipient_account_id", jsonName: "recipientAccountId", format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if dedupeKey.isEmpty { throw ValidationError(fieldPath: "dedupe_key", reason: "is required") }

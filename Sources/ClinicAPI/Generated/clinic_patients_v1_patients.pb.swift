@@ -1135,6 +1135,16 @@ public enum Clinic_Patients_V1_DuplicateReason: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Patients_V1_Patient {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "name", jsonName: "name", messageType: Clinic_Common_V1_PersonName.self),
+        FieldRule(name: "national_id", jsonName: "nationalId", messageType: Clinic_Patients_V1_NationalId.self),
+        FieldRule(name: "birth_date", jsonName: "birthDate", messageType: Clinic_Common_V1_Date.self),
+        FieldRule(name: "sex", jsonName: "sex", isDefinedOnly: true),
+        FieldRule(name: "contact", jsonName: "contact", messageType: Clinic_Common_V1_ContactInfo.self),
+        FieldRule(name: "address", jsonName: "address", messageType: Clinic_Common_V1_PostalAddress.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = name {
@@ -1157,6 +1167,12 @@ extension Clinic_Patients_V1_Patient {
 }
 
 extension Clinic_Patients_V1_NationalId {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "value", jsonName: "value", isRequired: true, maxLength: 64),
+        FieldRule(name: "region_code", jsonName: "regionCode", isRequired: true, format: .country),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if value.isEmpty { throw ValidationError(fieldPath: "value", reason: "is required") }
@@ -1167,6 +1183,11 @@ extension Clinic_Patients_V1_NationalId {
 }
 
 extension Clinic_Patients_V1_DuplicateCandidate {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "patient", jsonName: "patient", messageType: Clinic_Patients_V1_Patient.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = patient {
@@ -1176,6 +1197,16 @@ extension Clinic_Patients_V1_DuplicateCandidate {
 }
 
 extension Clinic_Patients_V1_PatientProfile {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "name", jsonName: "name", messageType: Clinic_Common_V1_PersonName.self),
+        FieldRule(name: "birth_date", jsonName: "birthDate", messageType: Clinic_Common_V1_Date.self),
+        FieldRule(name: "sex", jsonName: "sex", isDefinedOnly: true),
+        FieldRule(name: "contact", jsonName: "contact", messageType: Clinic_Common_V1_ContactInfo.self),
+        FieldRule(name: "address", jsonName: "address", messageType: Clinic_Common_V1_PostalAddress.self),
+        FieldRule(name: "national_id", jsonName: "nationalId", messageType: Clinic_Patients_V1_NationalId.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = name {
@@ -1198,6 +1229,12 @@ extension Clinic_Patients_V1_PatientProfile {
 }
 
 extension Clinic_Patients_V1_RegisterPatientRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "patient", jsonName: "patient", isRequired: true, messageType: Clinic_Patients_V1_Patient.self),
+        FieldRule(name: "request_id", jsonName: "requestId", format: .uuid),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patient == nil { throw ValidationError(fieldPath: "patient", reason: "is required") }
@@ -1209,6 +1246,12 @@ extension Clinic_Patients_V1_RegisterPatientRequest {
 }
 
 extension Clinic_Patients_V1_RegisterPatientResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "patient", jsonName: "patient", messageType: Clinic_Patients_V1_Patient.self),
+        FieldRule(name: "likely_duplicates", jsonName: "likelyDuplicates", messageType: Clinic_Patients_V1_DuplicateCandidate.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = patient {
@@ -1221,6 +1264,12 @@ extension Clinic_Patients_V1_RegisterPatientResponse {
 }
 
 extension Clinic_Patients_V1_GetPatientRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "patient_id", jsonName: "patientId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
@@ -1230,6 +1279,19 @@ extension Clinic_Patients_V1_GetPatientRequest {
 }
 
 extension Clinic_Patients_V1_UpdatePatientRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "patient_id", jsonName: "patientId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "name", jsonName: "name", messageType: Clinic_Common_V1_PersonName.self),
+        FieldRule(name: "national_id", jsonName: "nationalId", messageType: Clinic_Patients_V1_NationalId.self),
+        FieldRule(name: "birth_date", jsonName: "birthDate", messageType: Clinic_Common_V1_Date.self),
+        FieldRule(name: "sex", jsonName: "sex", isDefinedOnly: true),
+        FieldRule(name: "contact", jsonName: "contact", messageType: Clinic_Common_V1_ContactInfo.self),
+        FieldRule(name: "address", jsonName: "address", messageType: Clinic_Common_V1_PostalAddress.self),
+        FieldRule(name: "etag", jsonName: "etag", maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
@@ -1258,6 +1320,12 @@ extension Clinic_Patients_V1_UpdatePatientRequest {
 }
 
 extension Clinic_Patients_V1_DeletePatientRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "patient_id", jsonName: "patientId", isRequired: true, format: .id),
+        FieldRule(name: "etag", jsonName: "etag", maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
@@ -1267,6 +1335,16 @@ extension Clinic_Patients_V1_DeletePatientRequest {
 }
 
 extension Clinic_Patients_V1_SearchPatientsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "query", jsonName: "query", maxLength: 200),
+        FieldRule(name: "national_id", jsonName: "nationalId", maxLength: 64),
+        FieldRule(name: "birth_date", jsonName: "birthDate", messageType: Clinic_Common_V1_Date.self),
+        FieldRule(name: "phone", jsonName: "phone", format: .phoneE164),
+        FieldRule(name: "page_size", jsonName: "pageSize", minimum: 0, maximum: 500),
+        FieldRule(name: "page_token", jsonName: "pageToken", maxLength: 1024),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if FieldFormat.length(of: query) > 200 { throw ValidationError(fieldPath: "query", reason: "must be at most 200 characters") }
@@ -1282,6 +1360,11 @@ extension Clinic_Patients_V1_SearchPatientsRequest {
 }
 
 extension Clinic_Patients_V1_SearchPatientsResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "patients", jsonName: "patients", messageType: Clinic_Patients_V1_Patient.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in patients.enumerated() {
@@ -1291,6 +1374,19 @@ extension Clinic_Patients_V1_SearchPatientsResponse {
 }
 
 extension Clinic_Patients_V1_SignUpPatientRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "email", jsonName: "email", isRequired: true, maxLength: 254, format: .email),
+        FieldRule(name: "password", jsonName: "password", isRequired: true, minLength: 12, maxLength: 256),
+        FieldRule(name: "name", jsonName: "name", isRequired: true, messageType: Clinic_Common_V1_PersonName.self),
+        FieldRule(name: "birth_date", jsonName: "birthDate", isRequired: true, messageType: Clinic_Common_V1_Date.self),
+        FieldRule(name: "sex", jsonName: "sex", isRequired: true, isDefinedOnly: true),
+        FieldRule(name: "phone", jsonName: "phone", format: .phoneE164),
+        FieldRule(name: "language_code", jsonName: "languageCode", maxLength: 35, format: .language),
+        FieldRule(name: "accepted_terms_version", jsonName: "acceptedTermsVersion", isRequired: true, maxLength: 32),
+        FieldRule(name: "request_id", jsonName: "requestId", format: .uuid),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if email.isEmpty { throw ValidationError(fieldPath: "email", reason: "is required") }
@@ -1319,6 +1415,11 @@ extension Clinic_Patients_V1_SignUpPatientRequest {
 }
 
 extension Clinic_Patients_V1_SignUpPatientResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "profile", jsonName: "profile", messageType: Clinic_Patients_V1_PatientProfile.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = profile {
@@ -1328,6 +1429,16 @@ extension Clinic_Patients_V1_SignUpPatientResponse {
 }
 
 extension Clinic_Patients_V1_UpdatePatientProfileRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "name", jsonName: "name", messageType: Clinic_Common_V1_PersonName.self),
+        FieldRule(name: "birth_date", jsonName: "birthDate", messageType: Clinic_Common_V1_Date.self),
+        FieldRule(name: "sex", jsonName: "sex", isDefinedOnly: true),
+        FieldRule(name: "phone", jsonName: "phone", format: .phoneE164),
+        FieldRule(name: "address", jsonName: "address", messageType: Clinic_Common_V1_PostalAddress.self),
+        FieldRule(name: "national_id", jsonName: "nationalId", messageType: Clinic_Patients_V1_NationalId.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = name {
@@ -1352,6 +1463,12 @@ extension Clinic_Patients_V1_UpdatePatientProfileRequest {
 }
 
 extension Clinic_Patients_V1_LinkPatientToClinicRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinic_id", jsonName: "clinicId", isRequired: true, format: .id),
+        FieldRule(name: "request_id", jsonName: "requestId", format: .uuid),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if clinicId.isEmpty { throw ValidationError(fieldPath: "clinic_id", reason: "is required") }
@@ -1361,6 +1478,13 @@ extension Clinic_Patients_V1_LinkPatientToClinicRequest {
 }
 
 extension Clinic_Patients_V1_LinkPatientAccountRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "patient_id", jsonName: "patientId", isRequired: true, format: .id),
+        FieldRule(name: "account_email", jsonName: "accountEmail", isRequired: true, maxLength: 254, format: .email),
+        FieldRule(name: "etag", jsonName: "etag", maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
@@ -1373,6 +1497,13 @@ extension Clinic_Patients_V1_LinkPatientAccountRequest {
 }
 
 extension Clinic_Patients_V1_ListPatientClinicsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "account_id", jsonName: "accountId", format: .id),
+        FieldRule(name: "page_size", jsonName: "pageSize", minimum: 0, maximum: 500),
+        FieldRule(name: "page_token", jsonName: "pageToken", maxLength: 1024),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(accountId) { throw ValidationError(fieldPath: "account_id", reason: "is not a valid id") }

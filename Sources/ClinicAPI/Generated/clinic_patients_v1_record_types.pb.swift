@@ -1243,6 +1243,16 @@ public enum Clinic_Patients_V1_AuditOutcome: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Patients_V1_MedicalRecord {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "blood_group", jsonName: "bloodGroup", maxLength: 8),
+        FieldRule(name: "summary", jsonName: "summary", maxLength: 8000),
+        FieldRule(name: "allergies", jsonName: "allergies", messageType: Clinic_Patients_V1_RecordEntry.self),
+        FieldRule(name: "problems", jsonName: "problems", messageType: Clinic_Patients_V1_RecordEntry.self),
+        FieldRule(name: "medications", jsonName: "medications", messageType: Clinic_Patients_V1_RecordEntry.self),
+        FieldRule(name: "latest_vital_signs", jsonName: "latestVitalSigns", messageType: Clinic_Patients_V1_RecordEntry.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if FieldFormat.length(of: bloodGroup) > 8 { throw ValidationError(fieldPath: "blood_group", reason: "must be at most 8 characters") }
@@ -1263,6 +1273,16 @@ extension Clinic_Patients_V1_MedicalRecord {
 }
 
 extension Clinic_Patients_V1_RecordEntry {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "status", jsonName: "status", isDefinedOnly: true),
+        FieldRule(name: "allergy", jsonName: "allergy", oneof: "content", messageType: Clinic_Patients_V1_Allergy.self),
+        FieldRule(name: "problem", jsonName: "problem", oneof: "content", messageType: Clinic_Patients_V1_Problem.self),
+        FieldRule(name: "medication", jsonName: "medication", oneof: "content", messageType: Clinic_Patients_V1_Medication.self),
+        FieldRule(name: "vital_signs", jsonName: "vitalSigns", oneof: "content", messageType: Clinic_Patients_V1_VitalSigns.self),
+        FieldRule(name: "consultation_id", jsonName: "consultationId", format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if case .UNRECOGNIZED = status { throw ValidationError(fieldPath: "status", reason: "is not a known value") }
@@ -1283,6 +1303,17 @@ extension Clinic_Patients_V1_RecordEntry {
 }
 
 extension Clinic_Patients_V1_Allergy {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "substance", jsonName: "substance", isRequired: true, maxLength: 200),
+        FieldRule(name: "substance_code", jsonName: "substanceCode", maxLength: 64),
+        FieldRule(name: "category", jsonName: "category", isDefinedOnly: true),
+        FieldRule(name: "criticality", jsonName: "criticality", isDefinedOnly: true),
+        FieldRule(name: "reaction", jsonName: "reaction", maxLength: 500),
+        FieldRule(name: "onset_date", jsonName: "onsetDate", messageType: Clinic_Common_V1_Date.self),
+        FieldRule(name: "note", jsonName: "note", maxLength: 2000),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if substance.isEmpty { throw ValidationError(fieldPath: "substance", reason: "is required") }
@@ -1299,6 +1330,15 @@ extension Clinic_Patients_V1_Allergy {
 }
 
 extension Clinic_Patients_V1_Problem {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "description", jsonName: "description", isRequired: true, maxLength: 500),
+        FieldRule(name: "icd10_code", jsonName: "icd10Code", maxLength: 8, pattern: "^[A-Z][0-9][0-9A-Z](\\.[0-9A-Z]{1,4})?$"),
+        FieldRule(name: "onset_date", jsonName: "onsetDate", messageType: Clinic_Common_V1_Date.self),
+        FieldRule(name: "resolution_date", jsonName: "resolutionDate", messageType: Clinic_Common_V1_Date.self),
+        FieldRule(name: "note", jsonName: "note", maxLength: 2000),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if description.isEmpty { throw ValidationError(fieldPath: "description", reason: "is required") }
@@ -1316,6 +1356,16 @@ extension Clinic_Patients_V1_Problem {
 }
 
 extension Clinic_Patients_V1_Medication {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "name", jsonName: "name", isRequired: true, maxLength: 200),
+        FieldRule(name: "atc_code", jsonName: "atcCode", maxLength: 8),
+        FieldRule(name: "dosage_text", jsonName: "dosageText", maxLength: 500),
+        FieldRule(name: "start_date", jsonName: "startDate", messageType: Clinic_Common_V1_Date.self),
+        FieldRule(name: "end_date", jsonName: "endDate", messageType: Clinic_Common_V1_Date.self),
+        FieldRule(name: "note", jsonName: "note", maxLength: 2000),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if name.isEmpty { throw ValidationError(fieldPath: "name", reason: "is required") }
@@ -1333,6 +1383,20 @@ extension Clinic_Patients_V1_Medication {
 }
 
 extension Clinic_Patients_V1_VitalSigns {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "measure_time", jsonName: "measureTime", isRequired: true),
+        FieldRule(name: "systolic_mmhg", jsonName: "systolicMmhg", minimum: 30, maximum: 300),
+        FieldRule(name: "diastolic_mmhg", jsonName: "diastolicMmhg", minimum: 10, maximum: 200),
+        FieldRule(name: "heart_rate_bpm", jsonName: "heartRateBpm", minimum: 10, maximum: 300),
+        FieldRule(name: "respiratory_rate_bpm", jsonName: "respiratoryRateBpm", minimum: 1, maximum: 100),
+        FieldRule(name: "oxygen_saturation_percent", jsonName: "oxygenSaturationPercent", minimum: 50, maximum: 100),
+        FieldRule(name: "temperature_decicelsius", jsonName: "temperatureDecicelsius", minimum: 250, maximum: 450),
+        FieldRule(name: "weight_grams", jsonName: "weightGrams", minimum: 200, maximum: 500000),
+        FieldRule(name: "height_mm", jsonName: "heightMm", minimum: 200, maximum: 3000),
+        FieldRule(name: "note", jsonName: "note", maxLength: 500),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if measureTime == nil { throw ValidationError(fieldPath: "measure_time", reason: "is required") }
@@ -1373,6 +1437,11 @@ extension Clinic_Patients_V1_VitalSigns {
 }
 
 extension Clinic_Patients_V1_MedicalDocument {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "file", jsonName: "file", messageType: Clinic_Common_V1_FileInfo.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = file {
@@ -1382,6 +1451,11 @@ extension Clinic_Patients_V1_MedicalDocument {
 }
 
 extension Clinic_Patients_V1_RecordHistoryEvent {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "entry", jsonName: "entry", messageType: Clinic_Patients_V1_RecordEntry.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = entry {

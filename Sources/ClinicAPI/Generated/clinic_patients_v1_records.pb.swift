@@ -969,6 +969,13 @@ public struct Clinic_Patients_V1_ListAuditEventsResponse: ProtoMessage {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Patients_V1_CreateMedicalRecordRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "patient_id", jsonName: "patientId", isRequired: true, format: .id),
+        FieldRule(name: "record", jsonName: "record", messageType: Clinic_Patients_V1_MedicalRecord.self),
+        FieldRule(name: "request_id", jsonName: "requestId", format: .uuid),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
@@ -981,6 +988,13 @@ extension Clinic_Patients_V1_CreateMedicalRecordRequest {
 }
 
 extension Clinic_Patients_V1_GetMedicalRecordRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "patient_id", jsonName: "patientId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "view", jsonName: "view", isDefinedOnly: true),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
@@ -991,6 +1005,14 @@ extension Clinic_Patients_V1_GetMedicalRecordRequest {
 }
 
 extension Clinic_Patients_V1_UpdateMedicalRecordRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "patient_id", jsonName: "patientId", isRequired: true, format: .id),
+        FieldRule(name: "blood_group", jsonName: "bloodGroup", maxLength: 8),
+        FieldRule(name: "summary", jsonName: "summary", maxLength: 8000),
+        FieldRule(name: "etag", jsonName: "etag", maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
@@ -1006,6 +1028,14 @@ extension Clinic_Patients_V1_UpdateMedicalRecordRequest {
 }
 
 extension Clinic_Patients_V1_AddRecordEntryRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "patient_id", jsonName: "patientId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "entry", jsonName: "entry", isRequired: true, messageType: Clinic_Patients_V1_RecordEntry.self),
+        FieldRule(name: "request_id", jsonName: "requestId", format: .uuid),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
@@ -1020,6 +1050,13 @@ extension Clinic_Patients_V1_AddRecordEntryRequest {
 }
 
 extension Clinic_Patients_V1_GetRecordEntryRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "patient_id", jsonName: "patientId", isRequired: true, format: .id),
+        FieldRule(name: "entry_id", jsonName: "entryId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
@@ -1031,6 +1068,14 @@ extension Clinic_Patients_V1_GetRecordEntryRequest {
 }
 
 extension Clinic_Patients_V1_UpdateRecordEntryRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "patient_id", jsonName: "patientId", isRequired: true, format: .id),
+        FieldRule(name: "entry_id", jsonName: "entryId", isRequired: true, format: .id),
+        FieldRule(name: "entry", jsonName: "entry", isRequired: true, messageType: Clinic_Patients_V1_RecordEntry.self),
+        FieldRule(name: "etag", jsonName: "etag", maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
@@ -1046,6 +1091,13 @@ extension Clinic_Patients_V1_UpdateRecordEntryRequest {
 }
 
 extension Clinic_Patients_V1_RetractRecordEntryRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "patient_id", jsonName: "patientId", isRequired: true, format: .id),
+        FieldRule(name: "entry_id", jsonName: "entryId", isRequired: true, format: .id),
+        FieldRule(name: "reason", jsonName: "reason", isRequired: true, maxLength: 500),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
@@ -1058,6 +1110,16 @@ extension Clinic_Patients_V1_RetractRecordEntryRequest {
 }
 
 extension Clinic_Patients_V1_ListRecordEntriesRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "patient_id", jsonName: "patientId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "kinds", jsonName: "kinds", maxItems: 4, isDefinedOnly: true),
+        FieldRule(name: "statuses", jsonName: "statuses", maxItems: 4, isDefinedOnly: true),
+        FieldRule(name: "page_size", jsonName: "pageSize", minimum: 0, maximum: 500),
+        FieldRule(name: "page_token", jsonName: "pageToken", maxLength: 1024),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
@@ -1078,6 +1140,11 @@ extension Clinic_Patients_V1_ListRecordEntriesRequest {
 }
 
 extension Clinic_Patients_V1_ListRecordEntriesResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "entries", jsonName: "entries", messageType: Clinic_Patients_V1_RecordEntry.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in entries.enumerated() {
@@ -1087,6 +1154,15 @@ extension Clinic_Patients_V1_ListRecordEntriesResponse {
 }
 
 extension Clinic_Patients_V1_ListRecordHistoryRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "patient_id", jsonName: "patientId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "entry_id", jsonName: "entryId", format: .id),
+        FieldRule(name: "page_size", jsonName: "pageSize", minimum: 0, maximum: 500),
+        FieldRule(name: "page_token", jsonName: "pageToken", maxLength: 1024),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
@@ -1100,6 +1176,11 @@ extension Clinic_Patients_V1_ListRecordHistoryRequest {
 }
 
 extension Clinic_Patients_V1_ListRecordHistoryResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "events", jsonName: "events", messageType: Clinic_Patients_V1_RecordHistoryEvent.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in events.enumerated() {
@@ -1109,6 +1190,18 @@ extension Clinic_Patients_V1_ListRecordHistoryResponse {
 }
 
 extension Clinic_Patients_V1_DocumentUploadHeader {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "patient_id", jsonName: "patientId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "file", jsonName: "file", isRequired: true, messageType: Clinic_Common_V1_FileInfo.self),
+        FieldRule(name: "category", jsonName: "category", isRequired: true, isDefinedOnly: true),
+        FieldRule(name: "title", jsonName: "title", maxLength: 200),
+        FieldRule(name: "description", jsonName: "description", maxLength: 2000),
+        FieldRule(name: "consultation_id", jsonName: "consultationId", format: .id),
+        FieldRule(name: "request_id", jsonName: "requestId", format: .uuid),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
@@ -1128,6 +1221,12 @@ extension Clinic_Patients_V1_DocumentUploadHeader {
 }
 
 extension Clinic_Patients_V1_UploadDocumentRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "header", jsonName: "header", oneof: "part", messageType: Clinic_Patients_V1_DocumentUploadHeader.self),
+        FieldRule(name: "chunk", jsonName: "chunk", oneof: "part", maxLength: 1048576),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if case .header(let oneofValue)? = part {
@@ -1140,6 +1239,13 @@ extension Clinic_Patients_V1_UploadDocumentRequest {
 }
 
 extension Clinic_Patients_V1_GetDocumentRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "patient_id", jsonName: "patientId", isRequired: true, format: .id),
+        FieldRule(name: "document_id", jsonName: "documentId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
@@ -1151,6 +1257,14 @@ extension Clinic_Patients_V1_GetDocumentRequest {
 }
 
 extension Clinic_Patients_V1_DownloadDocumentRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "patient_id", jsonName: "patientId", isRequired: true, format: .id),
+        FieldRule(name: "document_id", jsonName: "documentId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "read_offset", jsonName: "readOffset", minimum: 0),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
@@ -1163,6 +1277,11 @@ extension Clinic_Patients_V1_DownloadDocumentRequest {
 }
 
 extension Clinic_Patients_V1_DownloadDocumentResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "document", jsonName: "document", oneof: "part", messageType: Clinic_Patients_V1_MedicalDocument.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if case .document(let oneofValue)? = part {
@@ -1172,6 +1291,16 @@ extension Clinic_Patients_V1_DownloadDocumentResponse {
 }
 
 extension Clinic_Patients_V1_ListDocumentsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "patient_id", jsonName: "patientId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "category", jsonName: "category", isDefinedOnly: true),
+        FieldRule(name: "consultation_id", jsonName: "consultationId", format: .id),
+        FieldRule(name: "page_size", jsonName: "pageSize", minimum: 0, maximum: 500),
+        FieldRule(name: "page_token", jsonName: "pageToken", maxLength: 1024),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
@@ -1186,6 +1315,11 @@ extension Clinic_Patients_V1_ListDocumentsRequest {
 }
 
 extension Clinic_Patients_V1_ListDocumentsResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "documents", jsonName: "documents", messageType: Clinic_Patients_V1_MedicalDocument.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in documents.enumerated() {
@@ -1195,6 +1329,13 @@ extension Clinic_Patients_V1_ListDocumentsResponse {
 }
 
 extension Clinic_Patients_V1_DeleteDocumentRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "patient_id", jsonName: "patientId", isRequired: true, format: .id),
+        FieldRule(name: "document_id", jsonName: "documentId", isRequired: true, format: .id),
+        FieldRule(name: "reason", jsonName: "reason", maxLength: 500),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if patientId.isEmpty { throw ValidationError(fieldPath: "patient_id", reason: "is required") }
@@ -1206,6 +1347,17 @@ extension Clinic_Patients_V1_DeleteDocumentRequest {
 }
 
 extension Clinic_Patients_V1_ListAuditEventsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "patient_id", jsonName: "patientId", format: .id),
+        FieldRule(name: "actor_account_id", jsonName: "actorAccountId", format: .id),
+        FieldRule(name: "actions", jsonName: "actions", maxItems: 8, isDefinedOnly: true),
+        FieldRule(name: "outcome", jsonName: "outcome", isDefinedOnly: true),
+        FieldRule(name: "page_size", jsonName: "pageSize", minimum: 0, maximum: 500),
+        FieldRule(name: "page_token", jsonName: "pageToken", maxLength: 1024),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }

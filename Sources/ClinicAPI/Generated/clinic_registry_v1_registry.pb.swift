@@ -657,6 +657,17 @@ public enum Clinic_Registry_V1_WatchEventKind: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Registry_V1_ServiceInstance {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "instance_id", jsonName: "instanceId", isRequired: true, maxLength: 64, format: .id),
+        FieldRule(name: "service_name", jsonName: "serviceName", isRequired: true, maxLength: 64, format: .id),
+        FieldRule(name: "rpc_services", jsonName: "rpcServices", isRequired: true, maxLength: 200, maxItems: 32),
+        FieldRule(name: "host", jsonName: "host", isRequired: true, maxLength: 253),
+        FieldRule(name: "port", jsonName: "port", isRequired: true, minimum: 1, maximum: 65535),
+        FieldRule(name: "tls_server_name", jsonName: "tlsServerName", maxLength: 253),
+        FieldRule(name: "metadata", jsonName: "metadata", maxItems: 32),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if instanceId.isEmpty { throw ValidationError(fieldPath: "instance_id", reason: "is required") }
@@ -681,6 +692,11 @@ extension Clinic_Registry_V1_ServiceInstance {
 }
 
 extension Clinic_Registry_V1_RegisterInstanceRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "instance", jsonName: "instance", isRequired: true, messageType: Clinic_Registry_V1_ServiceInstance.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if instance == nil { throw ValidationError(fieldPath: "instance", reason: "is required") }
@@ -691,6 +707,11 @@ extension Clinic_Registry_V1_RegisterInstanceRequest {
 }
 
 extension Clinic_Registry_V1_RegisterInstanceResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "instance", jsonName: "instance", messageType: Clinic_Registry_V1_ServiceInstance.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = instance {
@@ -700,6 +721,12 @@ extension Clinic_Registry_V1_RegisterInstanceResponse {
 }
 
 extension Clinic_Registry_V1_HeartbeatRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "lease_id", jsonName: "leaseId", isRequired: true, maxLength: 128),
+        FieldRule(name: "state", jsonName: "state", isDefinedOnly: true),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if leaseId.isEmpty { throw ValidationError(fieldPath: "lease_id", reason: "is required") }
@@ -709,6 +736,11 @@ extension Clinic_Registry_V1_HeartbeatRequest {
 }
 
 extension Clinic_Registry_V1_DeregisterInstanceRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "lease_id", jsonName: "leaseId", isRequired: true, maxLength: 128),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if leaseId.isEmpty { throw ValidationError(fieldPath: "lease_id", reason: "is required") }
@@ -717,6 +749,11 @@ extension Clinic_Registry_V1_DeregisterInstanceRequest {
 }
 
 extension Clinic_Registry_V1_ResolveServiceRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "rpc_service", jsonName: "rpcService", isRequired: true, maxLength: 200),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if rpcService.isEmpty { throw ValidationError(fieldPath: "rpc_service", reason: "is required") }
@@ -725,6 +762,11 @@ extension Clinic_Registry_V1_ResolveServiceRequest {
 }
 
 extension Clinic_Registry_V1_ResolveServiceResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "instances", jsonName: "instances", messageType: Clinic_Registry_V1_ServiceInstance.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in instances.enumerated() {
@@ -734,6 +776,11 @@ extension Clinic_Registry_V1_ResolveServiceResponse {
 }
 
 extension Clinic_Registry_V1_WatchServiceRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "rpc_service", jsonName: "rpcService", isRequired: true, maxLength: 200),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if rpcService.isEmpty { throw ValidationError(fieldPath: "rpc_service", reason: "is required") }
@@ -742,6 +789,11 @@ extension Clinic_Registry_V1_WatchServiceRequest {
 }
 
 extension Clinic_Registry_V1_WatchServiceResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "instances", jsonName: "instances", messageType: Clinic_Registry_V1_ServiceInstance.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in instances.enumerated() {
@@ -751,6 +803,13 @@ extension Clinic_Registry_V1_WatchServiceResponse {
 }
 
 extension Clinic_Registry_V1_ListInstancesRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "service_name", jsonName: "serviceName", maxLength: 64, format: .id),
+        FieldRule(name: "page_size", jsonName: "pageSize", minimum: 0, maximum: 500),
+        FieldRule(name: "page_token", jsonName: "pageToken", maxLength: 1024),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if FieldFormat.length(of: serviceName) > 64 { throw ValidationError(fieldPath: "service_name", reason: "must be at most 64 characters") }
@@ -762,6 +821,11 @@ extension Clinic_Registry_V1_ListInstancesRequest {
 }
 
 extension Clinic_Registry_V1_ListInstancesResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "instances", jsonName: "instances", messageType: Clinic_Registry_V1_ServiceInstance.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in instances.enumerated() {

@@ -1240,6 +1240,16 @@ public enum Clinic_Reporting_V1_ExportState: ProtoEnum {
 // MARK: - Validation from (clinic.options.v1.rules)
 
 extension Clinic_Reporting_V1_GetAppointmentStatisticsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "date_range", jsonName: "dateRange", isRequired: true, messageType: Clinic_Common_V1_DateRange.self),
+        FieldRule(name: "granularity", jsonName: "granularity", isDefinedOnly: true),
+        FieldRule(name: "group_by", jsonName: "groupBy", maxItems: 2, isDefinedOnly: true),
+        FieldRule(name: "doctor_ids", jsonName: "doctorIds", format: .id, maxItems: 100),
+        FieldRule(name: "specialty_code", jsonName: "specialtyCode", maxLength: 64, format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
@@ -1262,6 +1272,12 @@ extension Clinic_Reporting_V1_GetAppointmentStatisticsRequest {
 }
 
 extension Clinic_Reporting_V1_GetAppointmentStatisticsResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "rows", jsonName: "rows", messageType: Clinic_Reporting_V1_AppointmentStatisticsRow.self),
+        FieldRule(name: "total", jsonName: "total", messageType: Clinic_Reporting_V1_AppointmentStatisticsRow.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in rows.enumerated() {
@@ -1274,6 +1290,11 @@ extension Clinic_Reporting_V1_GetAppointmentStatisticsResponse {
 }
 
 extension Clinic_Reporting_V1_AppointmentStatisticsRow {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "period_start", jsonName: "periodStart", messageType: Clinic_Common_V1_Date.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = periodStart {
@@ -1283,6 +1304,13 @@ extension Clinic_Reporting_V1_AppointmentStatisticsRow {
 }
 
 extension Clinic_Reporting_V1_GetRevenueStatisticsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "date_range", jsonName: "dateRange", isRequired: true, messageType: Clinic_Common_V1_DateRange.self),
+        FieldRule(name: "granularity", jsonName: "granularity", isDefinedOnly: true),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
@@ -1295,6 +1323,12 @@ extension Clinic_Reporting_V1_GetRevenueStatisticsRequest {
 }
 
 extension Clinic_Reporting_V1_GetRevenueStatisticsResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "rows", jsonName: "rows", messageType: Clinic_Reporting_V1_RevenueStatisticsRow.self),
+        FieldRule(name: "total", jsonName: "total", messageType: Clinic_Reporting_V1_RevenueStatisticsRow.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in rows.enumerated() {
@@ -1307,6 +1341,15 @@ extension Clinic_Reporting_V1_GetRevenueStatisticsResponse {
 }
 
 extension Clinic_Reporting_V1_RevenueStatisticsRow {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "period_start", jsonName: "periodStart", messageType: Clinic_Common_V1_Date.self),
+        FieldRule(name: "invoiced", jsonName: "invoiced", messageType: Clinic_Common_V1_Money.self),
+        FieldRule(name: "collected", jsonName: "collected", messageType: Clinic_Common_V1_Money.self),
+        FieldRule(name: "refunded", jsonName: "refunded", messageType: Clinic_Common_V1_Money.self),
+        FieldRule(name: "outstanding", jsonName: "outstanding", messageType: Clinic_Common_V1_Money.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = periodStart {
@@ -1328,6 +1371,13 @@ extension Clinic_Reporting_V1_RevenueStatisticsRow {
 }
 
 extension Clinic_Reporting_V1_GetPlatformStatisticsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "date_range", jsonName: "dateRange", isRequired: true, messageType: Clinic_Common_V1_DateRange.self),
+        FieldRule(name: "page_size", jsonName: "pageSize", minimum: 0, maximum: 500),
+        FieldRule(name: "page_token", jsonName: "pageToken", maxLength: 1024),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if dateRange == nil { throw ValidationError(fieldPath: "date_range", reason: "is required") }
@@ -1341,6 +1391,11 @@ extension Clinic_Reporting_V1_GetPlatformStatisticsRequest {
 }
 
 extension Clinic_Reporting_V1_GetPlatformStatisticsResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinics", jsonName: "clinics", messageType: Clinic_Reporting_V1_ClinicStatisticsRow.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in clinics.enumerated() {
@@ -1350,6 +1405,11 @@ extension Clinic_Reporting_V1_GetPlatformStatisticsResponse {
 }
 
 extension Clinic_Reporting_V1_ClinicStatisticsRow {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "collected", jsonName: "collected", messageType: Clinic_Common_V1_Money.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = collected {
@@ -1359,6 +1419,12 @@ extension Clinic_Reporting_V1_ClinicStatisticsRow {
 }
 
 extension Clinic_Reporting_V1_ExportJob {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "date_range", jsonName: "dateRange", messageType: Clinic_Common_V1_DateRange.self),
+        FieldRule(name: "file", jsonName: "file", messageType: Clinic_Common_V1_FileInfo.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if let value = dateRange {
@@ -1371,6 +1437,17 @@ extension Clinic_Reporting_V1_ExportJob {
 }
 
 extension Clinic_Reporting_V1_CreateExportRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "kind", jsonName: "kind", isRequired: true, isDefinedOnly: true),
+        FieldRule(name: "format", jsonName: "format", isRequired: true, isDefinedOnly: true),
+        FieldRule(name: "date_range", jsonName: "dateRange", isRequired: true, messageType: Clinic_Common_V1_DateRange.self),
+        FieldRule(name: "doctor_ids", jsonName: "doctorIds", format: .id, maxItems: 100),
+        FieldRule(name: "language_code", jsonName: "languageCode", maxLength: 35, format: .language),
+        FieldRule(name: "request_id", jsonName: "requestId", format: .uuid),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
@@ -1393,6 +1470,12 @@ extension Clinic_Reporting_V1_CreateExportRequest {
 }
 
 extension Clinic_Reporting_V1_GetExportRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "export_id", jsonName: "exportId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if exportId.isEmpty { throw ValidationError(fieldPath: "export_id", reason: "is required") }
@@ -1402,6 +1485,14 @@ extension Clinic_Reporting_V1_GetExportRequest {
 }
 
 extension Clinic_Reporting_V1_ListExportsRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "states", jsonName: "states", maxItems: 6, isDefinedOnly: true),
+        FieldRule(name: "page_size", jsonName: "pageSize", minimum: 0, maximum: 500),
+        FieldRule(name: "page_token", jsonName: "pageToken", maxLength: 1024),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if !FieldFormat.id.accepts(clinicId) { throw ValidationError(fieldPath: "clinic_id", reason: "is not a valid id") }
@@ -1416,6 +1507,11 @@ extension Clinic_Reporting_V1_ListExportsRequest {
 }
 
 extension Clinic_Reporting_V1_ListExportsResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "exports", jsonName: "exports", messageType: Clinic_Reporting_V1_ExportJob.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         for (position, item) in exports.enumerated() {
@@ -1425,6 +1521,12 @@ extension Clinic_Reporting_V1_ListExportsResponse {
 }
 
 extension Clinic_Reporting_V1_CancelExportRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "export_id", jsonName: "exportId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if exportId.isEmpty { throw ValidationError(fieldPath: "export_id", reason: "is required") }
@@ -1434,6 +1536,12 @@ extension Clinic_Reporting_V1_CancelExportRequest {
 }
 
 extension Clinic_Reporting_V1_DeleteExportRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "export_id", jsonName: "exportId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if exportId.isEmpty { throw ValidationError(fieldPath: "export_id", reason: "is required") }
@@ -1443,6 +1551,13 @@ extension Clinic_Reporting_V1_DeleteExportRequest {
 }
 
 extension Clinic_Reporting_V1_DownloadExportRequest {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "export_id", jsonName: "exportId", isRequired: true, format: .id),
+        FieldRule(name: "clinic_id", jsonName: "clinicId", format: .id),
+        FieldRule(name: "read_offset", jsonName: "readOffset", minimum: 0),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if exportId.isEmpty { throw ValidationError(fieldPath: "export_id", reason: "is required") }
@@ -1453,6 +1568,11 @@ extension Clinic_Reporting_V1_DownloadExportRequest {
 }
 
 extension Clinic_Reporting_V1_DownloadExportResponse {
+    /// The field rules of the .proto as data, in field order: what `validate()` checks.
+    public static let fieldRules: [FieldRule] = [
+        FieldRule(name: "file", jsonName: "file", oneof: "part", messageType: Clinic_Common_V1_FileInfo.self),
+    ]
+
     /// Checks the field rules declared in the .proto; the error names the first field that breaks one.
     public func validate() throws(ValidationError) {
         if case .file(let oneofValue)? = part {

@@ -9,9 +9,10 @@ import Testing
 
 @Suite("DeleteClinic ends its staff's logins, UndeleteClinic restores them")
 struct StaffAccessTests {
-    static func delete(_ harness: ClinicsHarness, _ id: String) async throws -> Clinic_Clinics_V1_Clinic {
+    static func delete(_ harness: ClinicsHarness, _ id: String, etag: String = "") async throws -> Clinic_Clinics_V1_Clinic {
         var request = Clinic_Clinics_V1_DeleteClinicRequest()
         request.clinicId = id
+        request.etag = etag
         return try await harness.clinics.deleteClinic(request, options: try harness.superAdmin)
     }
 
@@ -63,9 +64,10 @@ struct StaffAccessTests {
         let faults = AuthFaults()
         try await withHarness(authInterceptors: [faults]) { harness in
             let email = "admin-down@example.org"
-            let id = try await harness.createClinic(adminEmail: email).clinic!.id
+            let created = try await harness.createClinic(adminEmail: email).clinic!
+            let id = created.id
             faults.setClinicAccessDown(true)
-            await expectError(.unavailable) { _ = try await Self.delete(harness, id) }
+            await expectError(.unavailable) { _ = try await Self.delete(harness, id, etag: created.etag) }
             // The clinic is deleted for every other service already; the logins are not off yet.
             var get = Clinic_Clinics_V1_GetClinicRequest()
             get.clinicId = id
@@ -74,8 +76,11 @@ struct StaffAccessTests {
             _ = try await Self.login(harness, email)
 
             faults.setClinicAccessDown(false)
-            #expect(try await Self.delete(harness, id).state == .deleted)
+            // The very same request again (its etag is from before the deletion) finishes it.
+            #expect(try await Self.delete(harness, id, etag: created.etag).state == .deleted)
             await expectError(.unauthenticated) { _ = try await Self.login(harness, email) }
+            // Once finished, that etag is stale like any other.
+            await expectError(.aborted) { _ = try await Self.delete(harness, id, etag: created.etag) }
 
             // The same for undelete: unavailable, still locked out, then finished by repeating it
             // (an active clinic whose logins are not back is not "not deleted").

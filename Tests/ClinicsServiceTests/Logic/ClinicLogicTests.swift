@@ -33,24 +33,27 @@ struct ClinicLogicTests {
 
     @Test("auth refusals keep their code and name our fields; other failures are uncertain")
     func classifyAuthErrors() {
-        let taken = AdminAccounts.classify(RPCError(code: .alreadyExists, message: "account.email: an account with this e-mail already exists"))
+        // classify makes no call: a client over a transport nobody serves will do.
+        let accounts = AdminAccounts(
+            auth: Clinic_Auth_V1_AuthService.Client(caller: RPCClient(transport: InProcessTransport().client)), timeout: .seconds(1))
+        let taken = accounts.classify(RPCError(code: .alreadyExists, message: "account.email: an account with this e-mail already exists"))
         guard case .refused(let error) = taken else { Issue.record("expected refused"); return }
         #expect(error.code == .alreadyExists)
         #expect(error.message.hasPrefix("first_admin.email:"))
-        guard case .refused(let weak) = AdminAccounts.classify(RPCError(code: .invalidArgument, message: "initial_password: too common")) else {
+        guard case .refused(let weak) = accounts.classify(RPCError(code: .invalidArgument, message: "initial_password: too common")) else {
             Issue.record("expected refused")
             return
         }
         #expect(weak.message == "first_admin.initial_password: too common")
-        guard case .uncertain = AdminAccounts.classify(RPCError(code: .unavailable, message: "down")) else {
+        guard case .uncertain = accounts.classify(RPCError(code: .unavailable, message: "down")) else {
             Issue.record("expected uncertain")
             return
         }
-        guard case .uncertain = AdminAccounts.classify(RPCError(code: .deadlineExceeded, message: "slow")) else {
+        guard case .uncertain = accounts.classify(RPCError(code: .deadlineExceeded, message: "slow")) else {
             Issue.record("expected uncertain")
             return
         }
-        guard case .refused(let denied) = AdminAccounts.classify(RPCError(code: .permissionDenied, message: "no")) else {
+        guard case .refused(let denied) = accounts.classify(RPCError(code: .permissionDenied, message: "no")) else {
             Issue.record("expected refused")
             return
         }

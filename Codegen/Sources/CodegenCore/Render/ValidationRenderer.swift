@@ -1,67 +1,47 @@
 import Foundation
 
-/// Renders `validate()` from the `clinic.options.v1.rules` field options.
+/// Renders, per message with rules, `validate()` from the `clinic.options.v1.rules` field options
+/// and the same rules as data (`fieldRules`, by `FieldRulesRenderer`), both from `RulesIndex`'s
+/// models.
 struct ValidationRenderer {
-    let index: TypeIndex
-    /// Memo of which message types validate something (directly or through fields).
-    private var memo: [String: Bool] = [:]
+    private var rules: RulesIndex
 
-    init(index: TypeIndex) { self.index = index }
-
-    private static let formats = [
-        1: "email", 2: "id", 3: "uuid", 4: "phoneE164", 5: "timeZone", 6: "currency", 7: "country",
-        8: "date", 9: "uri", 10: "language", 11: "mediaType",
-    ]
+    init(index: TypeIndex) { self.rules = RulesIndex(index: index) }
 
     /// Whether messages of `fullName` have anything to check.
-    mutating func validates(_ fullName: String, visiting: Set<String> = []) -> Bool {
-        if let known = memo[fullName] { return known }
-        guard let message = index.entries[fullName]?.message, !visiting.contains(fullName) else { return false }
-        let result = message.fields.contains { field in
-            if field.rules != nil { return true }
-            guard field.type == 11 else { return false }
-            let type = String(field.typeName.dropFirst())
-            if let entry = index.entries[type], entry.isMapEntry, let value = entry.message?.fields.last, value.type == 11 {
-                return validates(String(value.typeName.dropFirst()), visiting: visiting.union([fullName]))
-            }
-            return validates(type, visiting: visiting.union([fullName]))
-        }
-        memo[fullName] = result
-        return result
-    }
+    mutating func validates(_ fullName: String) -> Bool { rules.validates(fullName) }
 
     mutating func render(_ message: MessageModel, into out: inout CodeWriter) throws(CodegenError) {
-        guard validates(message.entry.fullName) else { return }
+        guard rules.validates(message.entry.fullName) else { return }
+        let models = try rules.rules(of: message)
         try out.block("extension \(message.entry.swiftName)") { (out) throws(CodegenError) in
+            FieldRulesRenderer().render(models, into: &out)
+            out.line()
             out.line("/// Checks the field rules declared in the .proto; the error names the first field that breaks one.")
-            try out.block("public func validate() throws(ValidationError)") { (out) throws(CodegenError) in
-                for field in message.fields {
-                    try check(field, message: message, into: &out)
-                }
+            out.block("public func validate() throws(ValidationError)") { out in
+                var checkedOneofs: Set<Int> = []
+                for model in models { check(model, checkedOneofs: &checkedOneofs, into: &out) }
             }
         }
         out.line()
     }
 
-    private mutating func check(_ field: FieldModel, message: MessageModel, into out: inout CodeWriter) throws(CodegenError) {
+    /// The checks of one field; a required oneof is checked once, at its first member.
+    private func check(_ model: FieldRulesModel, checkedOneofs: inout Set<Int>, into out: inout CodeWriter) {
+        let field = model.field
         let name = field.proto.name
-        let rules = field.proto.rules
-        let access: String
         switch field.storage {
-        case .oneof(let oneofIndex):
-            let oneof = message.oneofs.first { $0.members.contains { $0.number == field.number } }
-            guard let oneof else { return }
-            _ = oneofIndex
-            if rules?.required == true {
+        case .oneof:
+            guard let oneof = model.oneof else { return }
+            if model.isRequired, checkedOneofs.insert(oneof.index).inserted {
                 out.line("if \(oneof.swiftName) == nil { throw ValidationError(fieldPath: \"\(oneof.protoName)\", reason: \"is required\") }")
             }
-            access = "oneofValue"
             var body = CodeWriter()
-            try scalarChecks(field, value: access, path: "\"\(name)\"", rules: rules, into: &body)
+            valueChecks(model, value: "oneofValue", path: "\"\(name)\"", into: &body)
             guard !body.text.isEmpty else { return }
-            out.block("if case .\(field.swiftName)(let \(access))? = \(oneof.swiftName)") { $0.append(body) }
+            out.block("if case .\(field.swiftName)(let oneofValue)? = \(oneof.swiftName)") { $0.append(body) }
         case .plain:
-            if rules?.required == true {
+            if model.isRequired {
                 let empty: String
                 switch field.value {
                 case .string, .bytes: empty = "\(field.swiftName).isEmpty"
@@ -71,29 +51,29 @@ struct ValidationRenderer {
                 }
                 out.line("if \(empty) { throw ValidationError(fieldPath: \"\(name)\", reason: \"is required\") }")
             }
-            try scalarChecks(field, value: field.swiftName, path: "\"\(name)\"", rules: rules, into: &out)
+            valueChecks(model, value: field.swiftName, path: "\"\(name)\"", into: &out)
         case .optional, .boxed:
-            if rules?.required == true {
+            if model.isRequired {
                 out.line("if \(field.swiftName) == nil { throw ValidationError(fieldPath: \"\(name)\", reason: \"is required\") }")
             }
             var body = CodeWriter()
-            try scalarChecks(field, value: "value", path: "\"\(name)\"", rules: rules, into: &body)
+            valueChecks(model, value: "value", path: "\"\(name)\"", into: &body)
             guard !body.text.isEmpty else { return }
             out.block("if let value = \(field.swiftName)") { $0.append(body) }
         case .repeated, .map:
-            if rules?.required == true {
+            if model.isRequired {
                 out.line("if \(field.swiftName).isEmpty { throw ValidationError(fieldPath: \"\(name)\", reason: \"must not be empty\") }")
             }
-            if let maxItems = rules?.maxItems, maxItems > 0 {
+            if let maxItems = model.maxItems {
                 out.line("if \(field.swiftName).count > \(maxItems) { throw ValidationError(fieldPath: \"\(name)\", reason: \"must have at most \(maxItems) items\") }")
             }
             var body = CodeWriter()
             let loop: String
-            if case .map(_, let value) = field.storage {
-                try scalarChecks(value, value: "item", path: "\"\(name)[\\(key)]\"", rules: nil, into: &body)
+            if case .map = field.storage {
+                valueChecks(model, value: "item", path: "\"\(name)[\\(key)]\"", into: &body)
                 loop = "for (key, item) in \(field.swiftName)"
             } else {
-                try scalarChecks(field, value: "item", path: "\"\(name)[\\(position)]\"", rules: rules, into: &body)
+                valueChecks(model, value: "item", path: "\"\(name)[\\(position)]\"", into: &body)
                 loop = "for (position, item) in \(field.swiftName).enumerated()"
             }
             guard !body.text.isEmpty else { return }
@@ -101,50 +81,51 @@ struct ValidationRenderer {
         }
     }
 
-    /// Checks on one value (element, present optional, or plain field).
-    private mutating func scalarChecks(
-        _ field: FieldModel, value: String, path: String, rules: FieldRulesOption?, into out: inout CodeWriter
-    ) throws(CodegenError) {
+    /// Checks on one value (element, map value, present optional, or plain field); the model
+    /// holds only the rules that apply to the value's type.
+    private func valueChecks(_ model: FieldRulesModel, value: String, path: String, into out: inout CodeWriter) {
         func fail(_ reason: String) -> String { "throw ValidationError(fieldPath: \(path), reason: \"\(reason)\")" }
-        if let rules {
-            switch field.value {
-            case .string:
-                if rules.minLength > 0 {
-                    out.line("if FieldFormat.length(of: \(value)) < \(rules.minLength) { \(fail("must be at least \(rules.minLength) characters")) }")
-                }
-                if rules.maxLength > 0 {
-                    out.line("if FieldFormat.length(of: \(value)) > \(rules.maxLength) { \(fail("must be at most \(rules.maxLength) characters")) }")
-                }
-                if rules.format != 0 {
-                    guard let format = Self.formats[rules.format] else { throw CodegenError("unknown format \(rules.format)") }
-                    out.line("if !FieldFormat.\(format).accepts(\(value)) { \(fail("is not a valid \(format)")) }")
-                }
-                if !rules.pattern.isEmpty {
-                    let literal = rules.pattern.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-                    out.line("if !FieldFormat.matches(\(value), pattern: \"\(literal)\") { \(fail("does not match the required pattern")) }")
-                }
-            case .bytes:
-                if rules.minLength > 0 {
-                    out.line("if \(value).count < \(rules.minLength) { \(fail("must be at least \(rules.minLength) bytes")) }")
-                }
-                if rules.maxLength > 0 {
-                    out.line("if \(value).count > \(rules.maxLength) { \(fail("must be at most \(rules.maxLength) bytes")) }")
-                }
-            case .scalar(let type, _) where type != "Bool":
-                if let min = rules.min { out.line("if \(value) < \(min) { \(fail("must be at least \(min)")) }") }
-                if let max = rules.max { out.line("if \(value) > \(max) { \(fail("must be at most \(max)")) }") }
-            case .enumeration:
-                if rules.definedOnly {
-                    out.line("if case .UNRECOGNIZED = \(value) { \(fail("is not a known value")) }")
-                }
-                if let min = rules.min { out.line("if \(value).protoNumber < \(min) { \(fail("must be at least \(min)")) }") }
-                if let max = rules.max { out.line("if \(value).protoNumber > \(max) { \(fail("must be at most \(max)")) }") }
-            default:
-                break
-            }
+        let field = model.field
+        let isString = if case .string = field.value { true } else { false }
+        let isEnum = if case .enumeration = field.value { true } else { false }
+        let unit = isString ? "characters" : "bytes"
+        let length = isString ? "FieldFormat.length(of: \(value))" : "\(value).count"
+        if let minLength = model.minLength {
+            out.line("if \(length) < \(minLength) { \(fail("must be at least \(minLength) \(unit)")) }")
         }
-        if case .message(let type) = field.value, validates(type.fullName) {
+        if let maxLength = model.maxLength {
+            out.line("if \(length) > \(maxLength) { \(fail("must be at most \(maxLength) \(unit)")) }")
+        }
+        if let format = model.format {
+            out.line("if !FieldFormat.\(format).accepts(\(value)) { \(fail("is not a valid \(format)")) }")
+        }
+        if let pattern = model.pattern {
+            out.line("if !FieldFormat.matches(\(value), pattern: \(Self.literal(pattern))) { \(fail("does not match the required pattern")) }")
+        }
+        if model.isDefinedOnly {
+            out.line("if case .UNRECOGNIZED = \(value) { \(fail("is not a known value")) }")
+        }
+        let number = isEnum ? "\(value).protoNumber" : value
+        if let minimum = model.minimum { out.line("if \(number) < \(minimum) { \(fail("must be at least \(minimum)")) }") }
+        if let maximum = model.maximum { out.line("if \(number) > \(maximum) { \(fail("must be at most \(maximum)")) }") }
+        if model.nested != nil {
             out.line("do { try \(value).validate() } catch { throw error.nested(under: \(path)) }")
         }
+    }
+
+    /// A Swift string literal of `text`.
+    static func literal(_ text: String) -> String {
+        var literal = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": literal += "\\\\"
+            case "\"": literal += "\\\""
+            // Control characters would end or bend the line; escaped, the pattern stays byte-exact.
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                literal += "\\u{\(String(scalar.value, radix: 16))}"
+            default: literal.unicodeScalars.append(scalar)
+            }
+        }
+        return literal + "\""
     }
 }
