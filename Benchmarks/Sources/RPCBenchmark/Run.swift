@@ -15,7 +15,8 @@ func runBenchmark(_ options: BenchmarkOptions) async throws {
     defer { raw.close() }
     let ours = try await ClinicStack.start(pki: pki, sizes: options.sizes, timeout: options.timeout)
     let grpc = try await GRPCStack.start(pki: pki, sizes: options.sizes, timeout: options.timeout)
-    let stacks: [(name: String, stack: any EchoStack)] = [(Report.ours, ours), (Report.grpc, grpc)]
+    let stacks: [(name: String, stack: any EchoStack)] = [(Report.ours, ours as any EchoStack), (Report.grpc, grpc)]
+        .filter { options.stacks.contains($0.name == Report.ours ? "clinic" : "grpc") }
     var report = Report()
     let inFlight = options.inFlight
     let sequentialPerRound = max(1, options.sequentialCalls / options.rounds)
@@ -24,18 +25,22 @@ func runBenchmark(_ options: BenchmarkOptions) async throws {
     for size in options.sizes {
         let messageBytes = try ClinicStack.encodedSize(payload: size)
         progress("payload \(size) B (messages of \(messageBytes) B): warming up")
-        _ = try raw.sequential(messageBytes: messageBytes, count: 1_000)
-        _ = try raw.pipelined(messageBytes: messageBytes, count: 2_000, depth: inFlight)
+        if options.raw {
+            _ = try raw.sequential(messageBytes: messageBytes, count: 1_000)
+            _ = try raw.pipelined(messageBytes: messageBytes, count: 2_000, depth: inFlight)
+        }
         for (_, stack) in stacks {
             _ = try await stack.sequential(size: size, count: min(1_000, sequentialPerRound))
             _ = try await stack.concurrent(size: size, count: 4 * inFlight * 8, inFlight: inFlight)
         }
         for round in 1...options.rounds {
             progress("payload \(size) B: round \(round) of \(options.rounds)")
-            let samples = try raw.sequential(messageBytes: messageBytes, count: sequentialPerRound)
-            report.record(size, .sequential, Report.raw, calls: samples.count, nanoseconds: samples.reduce(0, +), latencies: samples)
-            let elapsed = try raw.pipelined(messageBytes: messageBytes, count: concurrentPerRound, depth: inFlight)
-            report.record(size, .concurrent(inFlight), Report.raw, calls: concurrentPerRound, nanoseconds: elapsed, latencies: [])
+            if options.raw {
+                let samples = try raw.sequential(messageBytes: messageBytes, count: sequentialPerRound)
+                report.record(size, .sequential, Report.raw, calls: samples.count, nanoseconds: samples.reduce(0, +), latencies: samples)
+                let elapsed = try raw.pipelined(messageBytes: messageBytes, count: concurrentPerRound, depth: inFlight)
+                report.record(size, .concurrent(inFlight), Report.raw, calls: concurrentPerRound, nanoseconds: elapsed, latencies: [])
+            }
             // Alternate the order so that neither RPC stack always runs right after the other.
             for (name, stack) in round % 2 == 1 ? stacks : stacks.reversed() {
                 let start = nowNanoseconds()

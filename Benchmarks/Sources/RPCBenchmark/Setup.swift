@@ -50,6 +50,10 @@ struct BenchmarkOptions {
     var timeout: Duration? = .seconds(10)
     /// Runs Swift's global executor on NIO's event loops (both RPC stacks then run there).
     var nioGlobalExecutor = false
+    /// The RPC stacks to run (all by default; one alone is for profiling).
+    var stacks: Set<String> = ["clinic", "grpc"]
+    /// Skips the raw TLS floor (for profiling an RPC stack alone).
+    var raw = true
 
     static func parse(_ arguments: [String]) throws -> BenchmarkOptions {
         var options = BenchmarkOptions()
@@ -74,6 +78,10 @@ struct BenchmarkOptions {
                 return size
             }
             case "--no-timeout": options.timeout = nil
+            case "--only":
+                let only = try value(argument)
+                options.stacks = [only]
+                options.raw = only == "raw"
             case "--nio-executor": options.nioGlobalExecutor = true
             case "--quick":
                 options.rounds = 2

@@ -6,10 +6,13 @@ import RPCCore
 /// security except on public methods, and the error body every route may answer.
 struct OpenAPIBuilder {
     let routes: RouteTable
-    private var schemas = OpenAPISchemas()
+    private var schemas: OpenAPISchemas
 
     init(routes: RouteTable) {
         self.routes = routes
+        var rules = FieldRuleIndex()
+        for target in routes.targets { rules.add(target.inputType) }
+        schemas = OpenAPISchemas(rules: rules)
     }
 
     func document() -> JSONNode {
@@ -18,9 +21,6 @@ struct OpenAPIBuilder {
     }
 
     private mutating func build() -> JSONNode {
-        var probe = RequiredFieldProbe()
-        for target in routes.targets { probe.probe(target.inputType) }
-        schemas.required = probe.required
         var paths: [(String, [(String, JSONNode)])] = []
         func add(_ path: String, _ method: String, _ operation: JSONNode) {
             if let index = paths.firstIndex(where: { $0.0 == path }) {
@@ -101,11 +101,10 @@ struct OpenAPIBuilder {
             }
         }
         for leaf in binding.query?.leaves ?? [] {
-            let value = schemas.valueSchema(leaf.field)
-            parameters.append(.object([
-                ("name", .string(leaf.name)), ("in", .string("query")),
-                ("schema", leaf.isRepeated ? .object([("type", .string("array")), ("items", value)]) : value),
-            ]))
+            var parameter: [(String, JSONNode)] = [("name", .string(leaf.name)), ("in", .string("query"))]
+            if isRequired(leaf, in: target.input) { parameter.append(("required", .bool(true))) }
+            parameter.append(("schema", schemas.fieldSchema(leaf.field)))
+            parameters.append(.object(parameter))
         }
         if !parameters.isEmpty { members.append(("parameters", .array(parameters))) }
         if let body = requestBody(target, binding.body) { members.append(("requestBody", body)) }
@@ -115,6 +114,19 @@ struct OpenAPIBuilder {
         ])))
         if method.policy.isPublic { members.append(("security", .array([]))) }
         return .object(members)
+    }
+
+    /// Whether a query parameter must be given: its field and every message field above it are
+    /// required (outside oneofs).
+    private func isRequired(_ leaf: ParameterLeaf, in request: MessageDescriptor) -> Bool {
+        var message = request
+        for name in leaf.jsonPath {
+            guard let field = message.field(named: name), let rule = schemas.rules.rule(for: field),
+                rule.isRequired, rule.oneof == nil
+            else { return false }
+            if case .message(let nested) = field.type { message = nested }
+        }
+        return !leaf.jsonPath.isEmpty
     }
 
     private mutating func requestBody(_ target: MethodTarget, _ body: RequestBinding.Body) -> JSONNode? {

@@ -1,12 +1,17 @@
 import ProtoRuntime
 
 /// JSON Schemas (OpenAPI 3.1) of message and enum types, named by their full proto name under
-/// `#/components/schemas/`, with properties by JSON name as the proto3 mapping writes them.
+/// `#/components/schemas/`, with properties by JSON name as the proto3 mapping writes them, and
+/// the field rules as keywords (`required`, lengths, formats, patterns, bounds, item counts).
 struct OpenAPISchemas {
     private(set) var schemas: [String: JSONNode] = [:]
-    /// Required JSON field names by message full name (from the field rules).
-    var required: [String: Set<String>] = [:]
+    /// The field rules of the request types and what they contain.
+    let rules: FieldRuleIndex
     private var pending: [MessageDescriptor] = []
+
+    init(rules: FieldRuleIndex) {
+        self.rules = rules
+    }
 
     /// A reference to the schema of `descriptor`, adding it (and what it reaches) to the set.
     mutating func reference(_ descriptor: MessageDescriptor) -> JSONNode {
@@ -19,8 +24,15 @@ struct OpenAPISchemas {
         return Self.ref(descriptor.fullName)
     }
 
-    /// The schema of one value of `field` (its element type for a repeated field).
+    /// The schema of one value of `field` (an element of a repeated field), with its rules.
     mutating func valueSchema(_ field: FieldDescriptor) -> JSONNode {
+        let schema = typeSchema(field)
+        guard let rule = rules.rule(for: field), !field.isMap else { return schema }
+        return RuleSchema.constrain(schema, field: field, rule: rule, isSingular: field.label != .repeated)
+    }
+
+    /// The schema of one value of `field`'s type.
+    private mutating func typeSchema(_ field: FieldDescriptor) -> JSONNode {
         switch field.type {
         case .int32, .sint32, .sfixed32: return .object([("type", .string("integer")), ("format", .string("int32"))])
         case .uint32, .fixed32:
@@ -48,27 +60,46 @@ struct OpenAPISchemas {
 
     /// The schema of `field` as a property: arrays for repeated fields, objects for maps.
     mutating func fieldSchema(_ field: FieldDescriptor) -> JSONNode {
+        let collection = rules.rule(for: field).map { RuleSchema.collection($0, isMap: field.isMap) } ?? []
         if field.isMap, case .message(let entry) = field.type, entry.fields.count == 2 {
-            return .object([("type", .string("object")), ("additionalProperties", valueSchema(entry.fields[1]))])
+            let map: JSONNode = .object([("type", .string("object")), ("additionalProperties", valueSchema(entry.fields[1]))])
+            return RuleSchema.merging(map, collection)
         }
         let value = valueSchema(field)
-        return field.label == .repeated ? .object([("type", .string("array")), ("items", value)]) : value
+        guard field.label == .repeated else { return value }
+        return RuleSchema.merging(.object([("type", .string("array")), ("items", value)]), collection)
     }
 
     private mutating func messageSchema(_ descriptor: MessageDescriptor) -> JSONNode {
         var properties: [(String, JSONNode)] = []
+        var required: [JSONNode] = []
+        // Required oneofs in field order: the JSON names of each one's cases.
+        var oneofs: [(name: String, cases: [String])] = []
         for field in descriptor.fields {
             properties.append((field.jsonName, fieldSchema(field)))
+            guard let rule = rules.rule(for: field), rule.isRequired else { continue }
+            if let oneof = rule.oneof {
+                if let index = oneofs.firstIndex(where: { $0.name == oneof }) {
+                    oneofs[index].cases.append(field.jsonName)
+                } else {
+                    oneofs.append((oneof, [field.jsonName]))
+                }
+            } else {
+                required.append(.string(field.jsonName))
+            }
         }
         var members: [(String, JSONNode)] = [
             ("type", .string("object")),
             ("title", .string(descriptor.name)),
             ("properties", .object(properties)),
         ]
-        if let names = required[descriptor.fullName], !names.isEmpty {
-            // In field order, so the document is deterministic.
-            members.append(("required", .array(descriptor.fields.map(\.jsonName).filter(names.contains).map { .string($0) })))
+        if !required.isEmpty { members.append(("required", .array(required))) }
+        // A required oneof: exactly one of its cases (the JSON mapping refuses two).
+        let choices: [JSONNode] = oneofs.map { oneof in
+            .object([("oneOf", .array(oneof.cases.map { .object([("required", .array([.string($0)]))]) }))])
         }
+        if choices.count == 1, case .object(let only) = choices[0] { members += only }
+        if choices.count > 1 { members.append(("allOf", .array(choices))) }
         return .object(members)
     }
 

@@ -7,7 +7,7 @@ struct MethodTarget: Sendable {
     let method: MethodDescriptor
     let input: MessageDescriptor
     let output: MessageDescriptor
-    /// The generated request type (only the OpenAPI builder uses it, to find required fields).
+    /// The generated request type (only the OpenAPI builder uses it, for its `fieldRules`).
     let inputType: any ProtoMessage.Type
     let caller: any RPCCaller
     let isRateLimited: Bool

@@ -23,29 +23,20 @@ extension RPCError {
     }
 }
 
-extension Database {
-    /// A write transaction whose storage failures become RPC errors (`RPCError(storage:what:)`);
-    /// `what` names the thing written ("the account").
-    package func write<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        do {
-            return try await write(body)
-        } catch {
-            throw RPCError(storage: error, what: what)
-        }
-    }
-
-    /// A read transaction whose storage failures become RPC errors.
-    package func read<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        do {
-            return try await read(body)
-        } catch {
-            throw RPCError(storage: error, what: what)
-        }
-    }
+/// Something that runs SQLite transactions: a platform `Database` or a `TenantDatabase`.
+package protocol TransactionRunner: Sendable {
+    /// Runs `body` in a write transaction.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T
+    /// Runs `body` in a read transaction.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T
 }
 
-extension TenantDatabase {
-    /// A write transaction whose storage failures become RPC errors (`RPCError(storage:what:)`).
+extension Database: TransactionRunner {}
+extension TenantDatabase: TransactionRunner {}
+
+extension TransactionRunner {
+    /// A write transaction whose storage failures become RPC errors (`RPCError(storage:what:)`);
+    /// `what` names the thing written ("the account").
     package func write<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         do {
             return try await write(body)

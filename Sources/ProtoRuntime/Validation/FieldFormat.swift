@@ -33,7 +33,9 @@ public enum FieldFormat: Sendable {
             let token: (Substring) -> Bool = {
                 !$0.isEmpty && $0.utf8.allSatisfy { Self.isAlnum($0) || "!#$&^_.+-".utf8.contains($0) }
             }
-            return parts.count == 2 && token(parts[0]) && token(parts[1].split(separator: ";")[0])
+            // Empty pieces kept, so "text/" and "text/;x" have an (empty, refused) subtype to look at.
+            return parts.count == 2 && token(parts[0])
+                && token(parts[1].split(separator: ";", omittingEmptySubsequences: false)[0])
         }
     }
 

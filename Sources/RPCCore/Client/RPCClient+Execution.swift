@@ -9,9 +9,10 @@ enum RequestSource: Sendable {
 }
 
 extension RPCClient {
-    /// Runs a call: deadline, interceptors, retries, attempts.
+    /// Runs a call: deadline, interceptors, retries, attempts. `callLayerOnly`: `requests` and
+    /// `onResponse` are this type's own code, no caller's closure (a unary call).
     func execute<Output: SerializableMessage, Result: Sendable>(
-        method: MethodDescriptor, options: CallOptions, requests: RequestSource,
+        method: MethodDescriptor, options: CallOptions, requests: RequestSource, callLayerOnly: Bool = false,
         onResponse: @escaping @Sendable (ClientResponseStream<Output>) async throws -> Result
     ) async throws -> Result {
         let timeoutDeadline = options.timeout.map { ContinuousClock.now.advanced(by: $0) }
@@ -19,11 +20,11 @@ extension RPCClient {
             method: method, metadata: options.metadata, deadline: RPCDeadline.earliest(timeoutDeadline, RPCDeadline.current))
         do {
             if interceptors.isEmpty {
-                return try await retrying(call, options: options, requests: requests, onResponse: onResponse)
+                return try await retrying(call, options: options, requests: requests, callLayerOnly: callLayerOnly, onResponse: onResponse)
             }
             var result: Result?
             try await interceptors.run(call: call) { call in
-                result = try await retrying(call, options: options, requests: requests, onResponse: onResponse)
+                result = try await retrying(call, options: options, requests: requests, callLayerOnly: callLayerOnly, onResponse: onResponse)
             }
             guard let result else {
                 throw RPCError(code: .internal, message: "a client interceptor returned without making the call")
@@ -36,7 +37,7 @@ extension RPCClient {
 
     /// Makes attempts until one succeeds or the failure may not be retried.
     private func retrying<Output: SerializableMessage, Result: Sendable>(
-        _ call: ClientCallContext, options: CallOptions, requests: RequestSource,
+        _ call: ClientCallContext, options: CallOptions, requests: RequestSource, callLayerOnly: Bool,
         onResponse: @escaping @Sendable (ClientResponseStream<Output>) async throws -> Result
     ) async throws -> Result {
         // Only a method declared idempotent is ever retried: anything else might run twice.
@@ -47,7 +48,8 @@ extension RPCClient {
         while true {
             let record = ClientCallRecord()
             do {
-                return try await self.attempt(call, options: options, requests: requests, record: record, onResponse: onResponse)
+                return try await self.attempt(
+                    call, options: options, requests: requests, callLayerOnly: callLayerOnly, record: record, onResponse: onResponse)
             } catch let error as RPCError where error.wasNeverProcessed && !transparentRetryUsed && !Task.isCancelled {
                 // The server never saw it (GOAWAY): safe to send again once, for any method.
                 transparentRetryUsed = true
@@ -72,14 +74,24 @@ extension RPCClient {
 
     /// One attempt, bounded by the call's deadline.
     private func attempt<Output: SerializableMessage, Result: Sendable>(
-        _ call: ClientCallContext, options: CallOptions, requests: RequestSource, record: ClientCallRecord,
-        onResponse: @escaping @Sendable (ClientResponseStream<Output>) async throws -> Result
+        _ call: ClientCallContext, options: CallOptions, requests: RequestSource, callLayerOnly: Bool,
+        record: ClientCallRecord, onResponse: @escaping @Sendable (ClientResponseStream<Output>) async throws -> Result
     ) async throws -> Result {
-        let start = RPCCallStart(method: call.method.fullName, metadata: call.metadata, deadline: call.deadline)
+        let start = {
+            var start = RPCCallStart(method: call.method.fullName, metadata: call.metadata, deadline: call.deadline)
+            start.bodyIsCallLayerOnly = callLayerOnly
+            return start
+        }()
         guard let deadline = call.deadline else {
             return try await stream(start, options: options, requests: requests, record: record, onResponse: onResponse)
         }
         guard deadline > .now else { throw RPCError.deadlineExceeded }
+        if callLayerOnly && transport.enforcesDeadlines {
+            // Only the transport's waits remain, and it ends them at the deadline itself: no task
+            // racing a sleep per call. Caller closures (streaming calls) always get the race,
+            // which cancels them at the deadline.
+            return try await stream(start, options: options, requests: requests, record: record, onResponse: onResponse)
+        }
         let outcome = await race(deadline: deadline) {
             await catching {
                 try await self.stream(start, options: options, requests: requests, record: record, onResponse: onResponse)

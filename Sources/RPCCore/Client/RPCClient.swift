@@ -61,7 +61,7 @@ public struct RPCClient: RPCCaller {
     public func unaryWithMetadata<Input: SerializableMessage, Output: SerializableMessage>(
         request: Input, method: MethodDescriptor, options: CallOptions = .defaults
     ) async throws -> ClientResponse<Output> {
-        try await execute(method: method, options: options, requests: .single(try Self.encode(request))) {
+        try await execute(method: method, options: options, requests: .single(try Self.encode(request)), callLayerOnly: true) {
             (responses: ClientResponseStream<Output>) in try await Self.single(responses)
         }
     }

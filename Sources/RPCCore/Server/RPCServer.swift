@@ -91,7 +91,7 @@ public final class RPCServer: Sendable {
             return
         }
         var logger = self.logger
-        logger[metadataKey: "rpc.method"] = "\(start.method)"
+        logger[metadataKey: "rpc.method"] = .string(start.method)
         if let requestID = start.metadata["clinic-request-id"] {
             logger[metadataKey: "rpc.request_id"] = "\(requestID)"
         }
@@ -103,6 +103,11 @@ public final class RPCServer: Sendable {
         if let deadline = start.deadline {
             if deadline <= .now {
                 error = .deadlineExceeded
+            } else if stream.enforcesDeadline {
+                // The transport cancels this task at the deadline (no task racing a sleep per call).
+                let outcome = await run(handler, call)
+                let expired = Task.isCancelled && deadline <= .now && !stopping.load(ordering: .relaxed)
+                error = expired ? .deadlineExceeded : outcome
             } else {
                 switch await race(deadline: deadline, { await self.run(handler, call) }) {
                 case .completed(let outcome): error = outcome

@@ -16,6 +16,18 @@ public protocol ClientTransport: Sendable {
 
     /// Stops opening new streams; streams in flight run to completion.
     func beginGracefulShutdown()
+
+    /// True when `withStream` itself ends a call once `start.deadline` passes: a wait to open
+    /// the stream fails, the call is cancelled at the server (as DEADLINE_EXCEEDED) and the
+    /// inbound sequence throws `RPCError` `deadline_exceeded`. `RPCClient` then runs unary calls
+    /// without a deadline task of its own (calls whose closures are the caller's always get one,
+    /// so those closures are cancelled at the deadline too).
+    var enforcesDeadlines: Bool { get }
+}
+
+extension ClientTransport {
+    /// By default the client call layer enforces deadlines itself.
+    public var enforcesDeadlines: Bool { false }
 }
 
 /// The client's side of one call: where request parts go and where response parts come from.

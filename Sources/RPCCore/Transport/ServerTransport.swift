@@ -26,11 +26,20 @@ public struct RPCServerStream: Sendable {
     /// Response parts, in the order `RPCResponsePart` documents; a write suspends while the
     /// client is not reading (backpressure) and throws once the client is gone.
     public var outbound: RPCWriter<RPCResponsePart>
+    /// True when the transport itself cancels the task running this stream's handler once
+    /// `start.deadline` passes, keeping `outbound` open for the status (the NIO transport does,
+    /// with one event-loop timer per connection). When false, `RPCServer` races the handler
+    /// against the deadline in a child task.
+    public var enforcesDeadline: Bool
 
-    public init(start: RPCCallStart, peer: Peer, inbound: RPCAsyncSequence<[UInt8]>, outbound: RPCWriter<RPCResponsePart>) {
+    public init(
+        start: RPCCallStart, peer: Peer, inbound: RPCAsyncSequence<[UInt8]>, outbound: RPCWriter<RPCResponsePart>,
+        enforcesDeadline: Bool = false
+    ) {
         self.start = start
         self.peer = peer
         self.inbound = inbound
         self.outbound = outbound
+        self.enforcesDeadline = enforcesDeadline
     }
 }

@@ -30,7 +30,9 @@ extension ClientConnectionHandler {
             if let handle = try tryOpen(start) {
                 continuation.resume(returning: handle)
             } else {
-                pendingOpens.append(PendingOpen(token: token, start: start, continuation: continuation))
+                let deadline = start.deadline.map(NIODeadline.at)
+                pendingOpens.append(PendingOpen(token: token, start: start, continuation: continuation, deadline: deadline))
+                if let deadline, let context { armDeadlineTimer(for: deadline, context: context) }
             }
         } catch {
             continuation.resume(throwing: error)
@@ -53,9 +55,50 @@ extension ClientConnectionHandler {
         let handle = ClientStreamHandle(
             id: id, connection: self, loop: context.eventLoop, peerMaxFrameSize: state.peerLimits?.maxFrameSize ?? 0,
             window: settings.initialWindow, deadline: start.deadline)
-        state.register(handle)
+        let expiry = start.deadline.map(NIODeadline.at)
+        state.register(handle, deadline: expiry)
+        if let expiry {
+            deadlines.compactIfSparse(openCount: state.openCallCount) { state.openDeadlines }
+            deadlines.insert(expiry, id: id.rawValue)
+            armDeadlineTimer(for: expiry, context: context)
+        }
         write(.callStart(streamID: id, payload: payload), context: context)
         return handle
+    }
+
+    // MARK: Deadlines
+
+    /// Arms the connection's one deadline timer for `deadline` (unless it fires earlier).
+    /// When it fires, calls past their deadline are cancelled (CANCEL with DEADLINE_EXCEEDED,
+    /// their responses fail with `deadline_exceeded`) and waiting opens fail the same way.
+    func armDeadlineTimer(for deadline: NIODeadline, context: ChannelHandlerContext) {
+        deadlineTimer.arm(for: deadline, on: context.eventLoop) { [self] in
+            deadlineTimer.fired()
+            deadlinesPassed()
+        }
+    }
+
+    private func deadlinesPassed() {
+        let now = NIODeadline.now()
+        let error = RPCError(code: .deadlineExceeded, message: "the deadline was exceeded")
+        let state = self.state
+        for id in deadlines.expired(at: now, isOpen: state.isOpen) {
+            state.handle(of: id)?.cancel(error)
+        }
+        var next = deadlines.earliest
+        if pendingOpens.contains(where: { $0.deadline != nil }) {
+            var waiting = CircularBuffer<PendingOpen>(initialCapacity: pendingOpens.count)
+            while let open = pendingOpens.popFirst() {
+                if let deadline = open.deadline, deadline <= now {
+                    open.continuation.resume(throwing: error)
+                    continue
+                }
+                if let deadline = open.deadline { next = min(next ?? deadline, deadline) }
+                waiting.append(open)
+            }
+            pendingOpens = waiting
+        }
+        if let next, let context { armDeadlineTimer(for: next, context: context) }
     }
 
     private func callStartPayload(_ start: RPCCallStart, allocator: ByteBufferAllocator) throws(RPCError) -> ByteBuffer {

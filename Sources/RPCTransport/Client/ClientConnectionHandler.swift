@@ -18,6 +18,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         var token: UInt64
         var start: RPCCallStart
         var continuation: CheckedContinuation<ClientStreamHandle, any Error>
+        /// When the call expires; it fails with DEADLINE_EXCEEDED if still waiting then.
+        var deadline: NIODeadline?
     }
 
     var state: ClientConnectionStateMachine
@@ -32,6 +34,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     private var needsFlush = false
     private var flushScheduled = false
     private var timers = ConnectionTimers()
+    /// The calls' deadlines, behind one timer for the earliest (see `armDeadlineTimer`).
+    var deadlines = DeadlineQueue()
+    var deadlineTimer = DeadlineTimer()
     /// Why the connection failed, for the calls it fails.
     var failure: RPCError?
     /// Completed when the server's SETTINGS arrived (or failed when the connection ended first).
@@ -107,6 +112,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         timers.cancelAll()
+        deadlineTimer.cancel()
+        deadlines.removeAll()
         let error = failure ?? RPCError(code: .unavailable, message: "the connection to the server was lost")
         ready.fail(error)
         for stream in state.closed() {

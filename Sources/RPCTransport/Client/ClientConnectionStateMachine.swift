@@ -138,9 +138,20 @@ struct ClientConnectionStateMachine {
         }
     }
 
-    /// Records the handle of a call `open` returned an id for, and its CALL_START.
-    mutating func register(_ handle: ClientStreamHandle) {
-        streams[handle.id.rawValue] = ClientStreamState(handle: handle)
+    /// Records the handle of a call `open` returned an id for, and when it expires.
+    mutating func register(_ handle: ClientStreamHandle, deadline: NIODeadline? = nil) {
+        streams[handle.id.rawValue] = ClientStreamState(handle: handle, deadline: deadline)
+    }
+
+    /// The handle of an open call.
+    func handle(of id: UInt32) -> ClientStreamHandle? { streams[id]?.handle }
+
+    /// Whether a call is still open.
+    func isOpen(_ id: UInt32) -> Bool { streams[id] != nil }
+
+    /// The deadlines of the open calls (to rebuild the deadline queue).
+    var openDeadlines: [DeadlineQueue.Entry] {
+        streams.compactMap { id, stream in stream.deadline.map { DeadlineQueue.Entry(deadline: $0, id: id) } }
     }
 
     // MARK: Writing

@@ -24,8 +24,11 @@ struct ClientStreamState {
     /// After a second message the call streams: nothing more is held.
     var streaming = false
     var halfClosed = false
+    /// When the call expires (the connection cancels it then); nil: no deadline.
+    var deadline: NIODeadline?
 
-    init(handle: ClientStreamHandle) {
+    init(handle: ClientStreamHandle, deadline: NIODeadline?) {
         self.handle = handle
+        self.deadline = deadline
     }
 }

@@ -37,4 +37,6 @@ public final class NIOClientTransport: ClientTransport {
     public func beginGracefulShutdown() {
         pooled.beginGracefulShutdown()
     }
+
+    public var enforcesDeadlines: Bool { pooled.enforcesDeadlines }
 }

@@ -30,8 +30,9 @@ final class ConnectionPool: Sendable {
         for waiter in stranded { waiter.resume(throwing: RPCError(code: .unavailable, message: "the client transport is gone")) }
     }
 
-    /// A ready connection; waits for the first one while attempts are under way.
-    func connection() async throws -> ClientConnection {
+    /// A ready connection; waits for the first one while attempts are under way, until
+    /// `deadline` (then it throws `deadline_exceeded`).
+    func connection(deadline: ContinuousClock.Instant? = nil) async throws -> ClientConnection {
         let (pick, attempts) = state.withLock { $0.pick() }
         start(attempts)
         switch pick {
@@ -56,7 +57,15 @@ final class ConnectionPool: Sendable {
                         }
                     }
                 start(attempts)
-                if let outcome { waiter.resume(with: outcome) }
+                if let outcome {
+                    waiter.resume(with: outcome)
+                } else if let deadline {
+                    // Rare (no connection is ready yet), so a timer of its own is fine here.
+                    group.next().scheduleTask(deadline: .at(deadline)) { [weak self] in
+                        self?.state.withLock { $0.expireWait(id) }?.resume(
+                            throwing: RPCError(code: .deadlineExceeded, message: "the deadline was exceeded"))
+                    }
+                }
             }
         } onCancel: {
             state.withLock { $0.cancelWait(id) }?.resume(throwing: RPCError(code: .cancelled, message: "the call was cancelled"))

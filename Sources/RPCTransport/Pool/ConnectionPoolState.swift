@@ -72,6 +72,11 @@ struct ConnectionPoolState {
         return true
     }
 
+    /// A waiter's deadline passed: it stops waiting if it still is (nothing is remembered otherwise).
+    mutating func expireWait(_ id: UInt64) -> Waiter? {
+        waiters.removeValue(forKey: id)
+    }
+
     /// A waiting caller gave up.
     mutating func cancelWait(_ id: UInt64) -> Waiter? {
         if let waiter = waiters.removeValue(forKey: id) { return waiter }

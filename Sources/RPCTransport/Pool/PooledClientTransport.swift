@@ -42,10 +42,29 @@ public final class PooledClientTransport: ClientTransport {
         }
     }
 
+    /// Every wait (for a connection, for a free stream) and the call itself end at the call's
+    /// deadline, by one event-loop timer per connection.
+    public var enforcesDeadlines: Bool { true }
+
     public func withStream<Result: Sendable>(
         _ start: RPCCallStart, _ body: (RPCClientStream) async throws -> Result
     ) async throws -> Result {
-        let handle = try await openStream(start)
+        let connection = try await pool.connection(deadline: start.deadline)
+        guard start.bodyIsCallLayerOnly, !connection.loop.inEventLoop else {
+            return try await run(start, on: connection, body)
+        }
+        // A unary call (only call-layer code in `body`): the whole call runs on the connection's
+        // loop, so opening, writing and reading the response cost no thread hop; the task hops
+        // there once and back once.
+        return try await withTaskExecutorPreference(connection.executor) {
+            try await run(start, on: connection, body)
+        }
+    }
+
+    private func run<Result: Sendable>(
+        _ start: RPCCallStart, on connection: ClientConnection, _ body: (RPCClientStream) async throws -> Result
+    ) async throws -> Result {
+        let handle = try await openStream(start, first: connection)
         defer { handle.release() }
         return try await withTaskCancellationHandler {
             try await body(handle.stream)
@@ -54,16 +73,17 @@ public final class PooledClientTransport: ClientTransport {
         }
     }
 
-    /// Opens the call on the next ready connection; a connection that began draining between
-    /// the pick and the open is skipped (a few times) for the next one.
-    private func openStream(_ start: RPCCallStart) async throws -> ClientStreamHandle {
+    /// Opens the call on `first`, or on the next ready connection when that one began draining
+    /// between the pick and the open (a few times).
+    private func openStream(_ start: RPCCallStart, first: ClientConnection) async throws -> ClientStreamHandle {
         var attempts = 0
+        var connection = first
         while true {
-            let connection = try await pool.connection()
             do {
                 return try await connection.openStream(start)
             } catch let error as RPCError where error.code == .unavailable && attempts < 3 {
                 attempts += 1
+                connection = try await pool.connection(deadline: start.deadline)
             }
         }
     }

@@ -30,6 +30,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private var needsFlush = false
     private var flushScheduled = false
     private var timers = ConnectionTimers()
+    /// The calls' deadlines, behind one timer for the earliest.
+    private var deadlines = DeadlineQueue()
+    private var deadlineTimer = DeadlineTimer()
 
     init(settings: RPCConnectionSettings, tracker: ServerConnectionTracker, logger: Logger) {
         self.settings = settings
@@ -106,6 +109,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         timers.cancelAll()
+        deadlineTimer.cancel()
+        deadlines.removeAll()
         let lost = RPCError(code: .unavailable, message: "the connection to the client was lost")
         for stream in state.closed() {
             stream.handle.cancel(CancellationError())
@@ -151,15 +156,16 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private func open(_ id: StreamID, _ start: CallPayloads.CallStart, context: ChannelHandlerContext) {
         guard let peerLimits = state.peerLimits else { return }
         // Ten years bounds a hostile timeout so the instant cannot overflow.
-        let deadline = start.timeoutMicros.map {
-            ContinuousClock.now.advanced(by: .microseconds(Int64(min($0, 315_360_000_000_000))))
-        }
+        let timeout = start.timeoutMicros.map { Int64(min($0, 315_360_000_000_000)) }
+        let deadline = timeout.map { ContinuousClock.now.advanced(by: .microseconds($0)) }
         let handle = ServerStreamHandle(
             id: id, connection: self, loop: context.eventLoop, peerLimits: peerLimits, window: settings.initialWindow)
-        state.register(handle)
+        let expiry = timeout.map { NIODeadline.now() + .microseconds($0) }
+        state.register(handle, deadline: expiry)
+        if let expiry { expire(at: expiry, id, context: context) }
         let stream = RPCServerStream(
             start: RPCCallStart(method: start.method, metadata: start.metadata, deadline: deadline), peer: peer,
-            inbound: handle.inbound, outbound: handle.outbound)
+            inbound: handle.inbound, outbound: handle.outbound, enforcesDeadline: true)
         let tracker = self.tracker
         tracker.handlerStarted()
         handle.start(on: executor) {
@@ -167,6 +173,28 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             // A handler that returned without a status (it should not) still ends the call.
             try? await stream.outbound.write(.trailers(RPCStatus(code: .internal, message: "the handler ended without a status"), [:]))
             tracker.handlerFinished()
+        }
+    }
+
+    // MARK: Deadlines
+
+    /// Queues a call's deadline: when it passes, the call's handler task is cancelled (the
+    /// stream stays open so the call layer can answer DEADLINE_EXCEEDED).
+    private func expire(at deadline: NIODeadline, _ id: StreamID, context: ChannelHandlerContext) {
+        deadlines.compactIfSparse(openCount: state.openCallCount) { state.openDeadlines }
+        deadlines.insert(deadline, id: id.rawValue)
+        armDeadlineTimer(context: context)
+    }
+
+    private func armDeadlineTimer(context: ChannelHandlerContext) {
+        guard let earliest = deadlines.earliest else { return }
+        deadlineTimer.arm(for: earliest, on: context.eventLoop) { [self] in
+            deadlineTimer.fired()
+            let state = self.state
+            for id in deadlines.expired(at: .now(), isOpen: { state.isOpen(StreamID($0)) }) {
+                state.handle(of: id)?.expire()
+            }
+            if let context = self.context { armDeadlineTimer(context: context) }
         }
     }
 

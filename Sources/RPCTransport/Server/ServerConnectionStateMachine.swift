@@ -138,9 +138,17 @@ struct ServerConnectionStateMachine {
         }
     }
 
-    /// Records the handle of a call `read` returned `.open` for.
-    mutating func register(_ handle: ServerStreamHandle) {
-        streams[handle.id.rawValue] = ServerStreamState(handle: handle)
+    /// Records the handle of a call `read` returned `.open` for, and when it expires.
+    mutating func register(_ handle: ServerStreamHandle, deadline: NIODeadline? = nil) {
+        streams[handle.id.rawValue] = ServerStreamState(handle: handle, deadline: deadline)
+    }
+
+    /// The handle of an open call.
+    func handle(of id: UInt32) -> ServerStreamHandle? { streams[id]?.handle }
+
+    /// The deadlines of the open calls (to rebuild the deadline queue).
+    var openDeadlines: [DeadlineQueue.Entry] {
+        streams.compactMap { id, stream in stream.deadline.map { DeadlineQueue.Entry(deadline: $0, id: id) } }
     }
 
     // MARK: Writing

@@ -47,6 +47,16 @@ final class ServerStreamHandle: Sendable {
         if cancelled { started.cancel() }
     }
 
+    /// The call's deadline passed: cancels the handler task, whose call layer then answers
+    /// DEADLINE_EXCEEDED on the stream (which stays open for that).
+    func expire() {
+        let running = task.withLock { state in
+            state.cancelled = true
+            return state.task
+        }
+        running?.cancel()
+    }
+
     /// Cancels the handler task (the client cancelled, or the connection is gone) and ends the
     /// request messages with `error`.
     func cancel(_ error: any Error) {

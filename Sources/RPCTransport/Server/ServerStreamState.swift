@@ -22,8 +22,11 @@ struct ServerStreamState {
     var pending = CircularBuffer<PendingResponse>(initialCapacity: 1)
     /// Whether the client may still send messages.
     var clientSending = true
+    /// When the call expires (its handler task is cancelled then); nil: no deadline.
+    var deadline: NIODeadline?
 
-    init(handle: ServerStreamHandle) {
+    init(handle: ServerStreamHandle, deadline: NIODeadline?) {
         self.handle = handle
+        self.deadline = deadline
     }
 }

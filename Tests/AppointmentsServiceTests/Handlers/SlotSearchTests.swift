@@ -211,21 +211,22 @@ struct SlotSearchTests {
             await expectError(.invalidArgument, field: "page_token") { _ = try await harness.appointments.searchFreeSlots(request) }
             request.pageToken = "garbage!"
             await expectError(.invalidArgument, field: "page_token") { _ = try await harness.appointments.searchFreeSlots(request) }
-            // A token whose position was edited (a digit of its cursor changed) is refused too.
+            // A token whose position was edited (its cursor's start moved) is refused too.
             request.dateRange = Fixtures.range((2025, 3, 24), (2025, 3, 25))
             request.pageToken = Self.withEditedDigit(tokenOfTwoDays)
             await expectError(.invalidArgument, field: "page_token") { _ = try await harness.appointments.searchFreeSlots(request) }
         }
     }
 
-    /// `token` (base64url without padding) with the first ASCII digit of its bytes changed (in a
-    /// plain JSON cursor, a digit of the position).
+    /// `token` (base64url without padding) with the position in its cursor edited: the first
+    /// digit of its `startMs` made 9 (a start centuries later).
     static func withEditedDigit(_ token: String) -> String {
         var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
         var bytes = [UInt8](Data(base64Encoded: base64) ?? Data())
-        if let index = bytes.firstIndex(where: { (0x30...0x39).contains($0) }) {
-            bytes[index] = bytes[index] == 0x39 ? 0x38 : bytes[index] + 1
+        let key = Array("\"startMs\":".utf8)
+        if let start = (0...(bytes.count - key.count)).first(where: { Array(bytes[$0..<$0 + key.count]) == key }) {
+            bytes[start + key.count] = 0x39
         }
         return Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
