@@ -71,8 +71,9 @@ import Testing
             without[key] = nil
             // A required oneof: every case gone.
             let rule = Message.fieldRules.first { $0.jsonName == key }
-            do {
-                try decode(Message.self, without).validate()
+            let message = try decode(Message.self, without)
+            do throws(ValidationError) {
+                try message.validate()
             } catch where error.reason == "is required" || error.reason == "must not be empty" {
                 #expect(error.fieldPath == rule?.oneof ?? rule?.name, "\(name): removing \(key) reports \(error)")
                 reported.insert(error.fieldPath)
@@ -102,7 +103,7 @@ import Testing
                 #expect(throws: ValidationError.self, "\(name).\(rule.name): \(violation.reason) is not checked") {
                     try message.validate()
                 }
-                do {
+                do throws(ValidationError) {
                     try message.validate()
                 } catch {
                     #expect(error.fieldPath == violation.path && error.reason.hasPrefix(violation.reason),
