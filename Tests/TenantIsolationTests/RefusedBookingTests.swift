@@ -3,22 +3,10 @@ import Foundation
 import RPCCore
 import Testing
 
-/// A patient of clinic A whose booking in clinic B is refused leaves B exactly as it was.
-///
-/// KNOWN BUG, reported to the lead: `AppointmentsService.bookAppointment` links a patient to the
-/// clinic (`bookedPatient` → `PatientService.LinkPatientToClinic`, which creates their Patient in
-/// B, a clinic link and a PatientRegistered event) before it looks up the doctor and the slot, so
-/// a booking refused with not_found, failed_precondition or already_exists still adds the caller
-/// to B. The expectations below are known issues until that is fixed; `withKnownIssue` then
-/// reports that the issue is gone, and the wrapper (and the `.crossed` exclusion of
-/// BookAppointment in AppointmentsTargets) should go.
+/// A patient of clinic A whose booking in clinic B is refused leaves B exactly as it was: the
+/// booking resolves (and so links) the calling patient only after every check that can refuse it.
 @Suite("Tenant isolation: a refused booking in another clinic changes nothing there", .serialized)
 struct RefusedBookingTests {
-    static let knownIssue: Comment = """
-        appointments links the patient to the clinic before checking the doctor and the slot \
-        (AppointmentsService+Booking.swift: bookedPatient runs before schedules.doctor and bookableSlot)
-        """
-
     @Test("another clinic's doctor, a time that is no slot, a taken slot: refused, and B unchanged")
     func refusedBookingLinksNothing() async throws {
         try await withHarness { harness in
@@ -48,10 +36,8 @@ struct RefusedBookingTests {
                 var links = Clinic_Patients_V1_ListPatientClinicsRequest()
                 links.pageSize = 10
                 let clinics = try await harness.patients.listPatientClinics(links, options: patient.options).links.map(\.clinicId)
-                withKnownIssue(Self.knownIssue) {
-                    #expect(after.differences(from: before) == [], "\(refused.what): clinic B changed")
-                    #expect(clinics == [a.clinicID], "\(refused.what): the patient is now linked to B")
-                }
+                #expect(after.differences(from: before) == [], "\(refused.what): clinic B changed")
+                #expect(clinics == [a.clinicID], "\(refused.what): the patient is now linked to B")
             }
         }
     }

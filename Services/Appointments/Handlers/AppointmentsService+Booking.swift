@@ -25,12 +25,20 @@ extension AppointmentsService {
         }
 
         let clinic = try await schedules.clinic(clinicID)
-        let patient = try await bookedPatient(request, caller: caller, context: context, clinicID: clinicID)
         let (doctorID, doctor) = try await schedules.doctor(request.doctorId, clinicID: clinicID)
         let specialty = try Self.specialty(request.specialtyCode, of: doctor, field: "specialty_code")
         let now = now()
         let slot = try await bookableSlot(
             doctorID: doctorID, doctor: doctor, start: start, clinic: clinic, clinicID: clinicID, caller: caller, now: now)
+        // Every check that can refuse the booking runs before the patient is resolved: resolving a
+        // calling patient links them to the clinic, and a refused booking must change nothing there.
+        // The transaction below checks the slot again (and the unique index decides races).
+        if try await database.read("the slot", { db in
+            try AppointmentStore.slotIsTaken(doctorID: doctorID, span: slot, excluding: nil, db)
+        }) {
+            throw RPCError.slotTaken
+        }
+        let patient = try await bookedPatient(request, caller: caller, context: context, clinicID: clinicID)
 
         let record = AppointmentRecord(
             id: AppointmentID.make(), patientID: patient.id, patientAccountID: patient.accountID,

@@ -169,7 +169,8 @@ enum RuleSamples {
         case .message, .bool:
             break
         default:
-            if let minimum = rule.minimum, minimum > Int64(Int32.min) {
+            // Below a minimum of 1 is 0, which a required field reports as missing instead.
+            if let minimum = rule.minimum, minimum > Int64(Int32.min), !(rule.isRequired && !isList && minimum - 1 == 0) {
                 cases.append((wrap(json(minimum - 1, for: field.type)), elementPath, "must be at least"))
             }
             if let maximum = rule.maximum, maximum < Int64(Int32.max) {
