@@ -76,27 +76,39 @@ extension MedicalRecordService {
         let (patientID, entryID) = (request.patientId, request.entryId)
         let access = AuditAccess(action: .update, patientID: patientID, resource: AuditResource.entry(patientID, entryID))
         return try await audited(database, access, stamp: stamp, what: "the record entry") { db in
-            let proposed = request.entry ?? Clinic_Patients_V1_RecordEntry()
-            let content = try EntryRules.content(of: proposed, field: "entry", now: now)
-            _ = try Self.reachablePatient(patientID, caller: caller, db)
-            guard var entry = try EntryStore.find(id: entryID, patientID: patientID, db) else { throw RPCError.entryNotFound }
-            guard request.etag.isEmpty || request.etag == entry.etag else {
-                throw RPCError(code: .aborted, message: "etag: the entry changed since it was read; read it again")
-            }
-            guard entry.status != .enteredInError else {
-                throw RPCError(code: .failedPrecondition, message: "entry_id: a retracted entry cannot change")
-            }
-            guard let current = entry.content, EntryRules.kind(of: current) == EntryRules.kind(of: content) else {
-                throw RequestCheck.invalid("entry", "the kind of an entry cannot change")
-            }
-            if proposed.status != .unspecified {
-                entry.status = try EntryRules.initialStatus(proposed.status, field: "entry.status")
-            }
-            entry.content = content
-            if !proposed.consultationId.isEmpty { entry.consultationId = proposed.consultationId }
-            try Self.storeNextVersion(&entry, .entryUpdated, summary: EntryRules.summary(of: content, "updated"), stamp: stamp, db)
-            return entry
+            try Self.applyUpdate(request, caller: caller, now: now, stamp: stamp, db)
         }
+    }
+
+    /// The update of one entry inside its audited transaction. A function of its own rather than
+    /// the closure's body: Swift 6.3.1's release optimizer (SIL CopyPropagation) crashed on it inline.
+    private static func applyUpdate(
+        _ request: Clinic_Patients_V1_UpdateRecordEntryRequest, caller: Principal, now: Date, stamp: AuditStamp,
+        _ db: Connection
+    ) throws -> Clinic_Patients_V1_RecordEntry {
+        let (patientID, entryID) = (request.patientId, request.entryId)
+        let proposed = request.entry ?? Clinic_Patients_V1_RecordEntry()
+        let content = try EntryRules.content(of: proposed, field: "entry", now: now)
+        _ = try reachablePatient(patientID, caller: caller, db)
+        guard let stored = try EntryStore.find(id: entryID, patientID: patientID, db) else { throw RPCError.entryNotFound }
+        guard request.etag.isEmpty || request.etag == stored.etag else {
+            throw RPCError(code: .aborted, message: "etag: the entry changed since it was read; read it again")
+        }
+        guard stored.status != .enteredInError else {
+            throw RPCError(code: .failedPrecondition, message: "entry_id: a retracted entry cannot change")
+        }
+        let storedKind = stored.content.map { EntryRules.kind(of: $0) }
+        guard storedKind == EntryRules.kind(of: content) else {
+            throw RequestCheck.invalid("entry", "the kind of an entry cannot change")
+        }
+        var entry = stored
+        if proposed.status != .unspecified {
+            entry.status = try EntryRules.initialStatus(proposed.status, field: "entry.status")
+        }
+        entry.content = content
+        if !proposed.consultationId.isEmpty { entry.consultationId = proposed.consultationId }
+        try storeNextVersion(&entry, .entryUpdated, summary: EntryRules.summary(of: content, "updated"), stamp: stamp, db)
+        return entry
     }
 
     package func retractRecordEntry(
