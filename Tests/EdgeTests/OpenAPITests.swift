@@ -83,6 +83,37 @@ import Testing
         #expect(required("clinic.health.v1.HealthCheckRequest") == nil)
     }
 
+    @Test func fieldRulesBecomeSchemaKeywords() throws {
+        let document = try Self.productionDocument()
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]])
+        func property(_ message: String, _ field: String) -> [String: Any]? {
+            (schemas[message]?["properties"] as? [String: [String: Any]])?[field]
+        }
+        // Lengths (a required string is at least one character), formats, patterns.
+        let email = try #require(property("clinic.auth.v1.LoginRequest", "email"))
+        #expect(email["minLength"] as? Int == 1 && email["maxLength"] as? Int == 254 && email["format"] as? String == "email")
+        let header = "clinic.patients.v1.DocumentUploadHeader"
+        #expect(property(header, "patientId")?["pattern"] as? String == "^[A-Za-z0-9_-]{0,64}$")
+        #expect(property(header, "requestId")?["format"] as? String == "uuid")
+        // A required enum leaves out its zero value.
+        let categories = try #require(property(header, "category")?["enum"] as? [String])
+        #expect(!categories.contains("DOCUMENT_CATEGORY_UNSPECIFIED") && categories.contains("DOCUMENT_CATEGORY_OTHER"))
+        // Bounds, item counts; bytes lengths as base64 text.
+        let pageSize = try #require(property("clinic.reporting.v1.ListExportsRequest", "pageSize"))
+        #expect(pageSize["minimum"] as? Int == 0 && pageSize["maximum"] as? Int == 500)
+        let groupBy = try #require(property("clinic.reporting.v1.GetAppointmentStatisticsRequest", "groupBy"))
+        #expect(groupBy["maxItems"] as? Int == 2)
+        #expect(property("clinic.common.v1.FileInfo", "sha256")?["maxLength"] as? Int == 44)  // 32 bytes
+        // Path parameters carry the rules too; required query parameters say so.
+        let paths = try #require(document["paths"] as? [String: [String: [String: Any]]])
+        let getPatient = try #require(paths["/v1/patients/{patient_id}"]?["get"]?["parameters"] as? [[String: Any]])
+        let patientID = try #require(getPatient.first { $0["name"] as? String == "patient_id" })
+        #expect((patientID["schema"] as? [String: Any])?["pattern"] as? String == "^[A-Za-z0-9_-]{0,64}$")
+        let search = try #require(paths["/v1/clinics:search"]?["get"]?["parameters"] as? [[String: Any]])
+        #expect(search.first { $0["name"] as? String == "query" }?["required"] as? Bool == true)
+        #expect(search.first { $0["name"] as? String == "pageSize" }?["required"] == nil)
+    }
+
     @Test func routeParametersAndBodies() throws {
         let document = try Self.productionDocument()
         let paths = try #require(document["paths"] as? [String: [String: [String: Any]]])

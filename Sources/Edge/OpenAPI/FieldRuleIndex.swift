@@ -9,6 +9,13 @@ struct FieldRuleIndex {
     private var byMessage: [String: [String: FieldRule]] = [:]
     private var walked: Set<String> = []
 
+    init() {}
+
+    /// An index of the given rules by message full name, as they are (for tests).
+    init(rules: [String: [FieldRule]]) {
+        byMessage = rules.mapValues { Dictionary($0.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }) }
+    }
+
     /// The rules of `type` and of the message types its rules lead to.
     mutating func add(_ type: any ProtoMessage.Type) {
         var pending = [type]
