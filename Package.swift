@@ -309,6 +309,10 @@ let testTargets: [Target] = [
         dependencies: [
             "ClinicCLI", "ServiceHost", "RPCTransport", "ClinicAPI", "RPCCore", "ProtoRuntime", "ClinicTLS",
             "WellKnownTypes",
+            // The journey test's HTTP client (NIOHTTP1's client codec).
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]
     ),
     .testTarget(

@@ -3,6 +3,8 @@
 
 #include <protobuf-c/protobuf-c.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 /// `protobuf_c_empty_string` is a const array Swift cannot reference; string fields point at it
 /// after `__init`, and a string field must never be left NULL.
@@ -35,6 +37,130 @@ static inline void *cprotobufc_bump_alloc(void *data, size_t size) {
 static inline void cprotobufc_bump_free(void *data, void *pointer) {
     (void)data;
     (void)pointer;
+}
+
+/// What `cprotobufc_wire_check` found.
+enum {
+    /// Well-formed; no message repeats a singular message field.
+    CPROTOBUFC_WIRE_OK = 0,
+    /// Well-formed, but some message repeats a singular message field (or one past the 256th
+    /// field, which the check does not track): decode through the wire merger.
+    CPROTOBUFC_WIRE_REPEATS_MESSAGE = 1,
+    /// Rejected: the caller runs the full wire scanner to say why.
+    CPROTOBUFC_WIRE_REJECTED = -1,
+};
+
+/// A varint at `p` (`rem` bytes left) into `*out`; the bytes it took, or 0 when it is cut off or
+/// does not fit in 64 bits (a tenth byte above 1), as the Swift wire scanner rules.
+static inline size_t cprotobufc_wire_varint(const uint8_t *p, size_t rem, uint64_t *out) {
+    if (rem > 0 && p[0] < 0x80) {
+        *out = p[0];
+        return 1;
+    }
+    uint64_t value = 0;
+    size_t max = rem < 10 ? rem : 10;
+    for (size_t i = 0; i < max; i++) {
+        uint8_t byte = p[i];
+        value |= (uint64_t)(byte & 0x7F) << (7 * i);
+        if (byte < 0x80) {
+            if (i == 9 && byte > 1) return 0;
+            *out = value;
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
+/// The field numbered `number`: straight from the array when fields are numbered 1, 2, 3...
+static inline const ProtobufCFieldDescriptor *cprotobufc_wire_field(
+    const ProtobufCMessageDescriptor *desc, uint32_t number) {
+    if (number >= 1 && number <= desc->n_fields) {
+        const ProtobufCFieldDescriptor *candidate = desc->fields + (number - 1);
+        if (candidate->id == number) return candidate;
+    }
+    return protobuf_c_message_descriptor_get_field(desc, number);
+}
+
+static inline int cprotobufc_wire_walk(const uint8_t *p, size_t n, const ProtobufCMessageDescriptor *desc,
+                                       int depth, int max_depth, int check_nul, int *repeats) {
+    if (depth > max_depth) return CPROTOBUFC_WIRE_REJECTED;
+    // Singular message fields seen at this level, by field index.
+    uint64_t seen[4] = {0, 0, 0, 0};
+    size_t pos = 0;
+    while (pos < n) {
+        uint64_t key, value;
+        size_t used = cprotobufc_wire_varint(p + pos, n - pos, &key);
+        if (used == 0) return CPROTOBUFC_WIRE_REJECTED;
+        pos += used;
+        uint64_t number = key >> 3;
+        if (number == 0 || number > 0x1FFFFFFF) return CPROTOBUFC_WIRE_REJECTED;
+        switch (key & 7) {
+        case 0:
+            used = cprotobufc_wire_varint(p + pos, n - pos, &value);
+            if (used == 0) return CPROTOBUFC_WIRE_REJECTED;
+            pos += used;
+            break;
+        case 1:
+            if (n - pos < 8) return CPROTOBUFC_WIRE_REJECTED;
+            pos += 8;
+            break;
+        case 5:
+            if (n - pos < 4) return CPROTOBUFC_WIRE_REJECTED;
+            pos += 4;
+            break;
+        case 2: {
+            used = cprotobufc_wire_varint(p + pos, n - pos, &value);
+            if (used == 0) return CPROTOBUFC_WIRE_REJECTED;
+            pos += used;
+            if (value > n - pos) return CPROTOBUFC_WIRE_REJECTED;
+            const uint8_t *payload = p + pos;
+            size_t length = (size_t)value;
+            pos += length;
+            const ProtobufCFieldDescriptor *field = cprotobufc_wire_field(desc, (uint32_t)number);
+            if (field == NULL) break;  // unknown: kept as raw bytes, never looked into
+            if (field->type == PROTOBUF_C_TYPE_MESSAGE) {
+                if (field->label != PROTOBUF_C_LABEL_REPEATED && !*repeats) {
+                    size_t index = (size_t)(field - desc->fields);
+                    if (index < 256) {
+                        uint64_t bit = (uint64_t)1 << (index & 63);
+                        if (seen[index >> 6] & bit) *repeats = 1;
+                        seen[index >> 6] |= bit;
+                    } else {
+                        *repeats = 1;
+                    }
+                }
+                int nested = cprotobufc_wire_walk(payload, length, (const ProtobufCMessageDescriptor *)field->descriptor,
+                                                  depth + 1, max_depth, check_nul, repeats);
+                if (nested < 0) return nested;
+            } else if (check_nul && field->type == PROTOBUF_C_TYPE_STRING && length > 0 &&
+                       memchr(payload, 0, length) != NULL) {
+                return CPROTOBUFC_WIRE_REJECTED;
+            }
+            break;
+        }
+        default:  // groups (3, 4) and the undefined wire types 6 and 7
+            return CPROTOBUFC_WIRE_REJECTED;
+        }
+    }
+    return CPROTOBUFC_WIRE_OK;
+}
+
+/// The binary decoder's check before `unpack`: everything the Swift wire scanner rejects except
+/// the decoded-size bound (the arena's allocator enforces that) and UTF-8 (the generated readers
+/// validate each string as they copy it): varints, field numbers, wire types, lengths, nesting
+/// deeper than `max_depth` (protobuf-c recurses without a bound), and NUL inside strings
+/// (protobuf-c cuts the string there). Strings are searched for NUL only when the input holds a
+/// zero byte at all. Also reports a repeated singular message field, which protobuf-c merges
+/// wrongly. One tight pass with no allocation; on rejection the caller runs the Swift scanner for
+/// the typed error.
+static inline int cprotobufc_wire_check(const uint8_t *data, size_t length, const ProtobufCMessageDescriptor *desc,
+                                        int max_depth) {
+    if (length == 0) return CPROTOBUFC_WIRE_OK;
+    int check_nul = memchr(data, 0, length) != NULL;
+    int repeats = 0;
+    int result = cprotobufc_wire_walk(data, length, desc, 1, max_depth, check_nul, &repeats);
+    if (result < 0) return result;
+    return repeats ? CPROTOBUFC_WIRE_REPEATS_MESSAGE : CPROTOBUFC_WIRE_OK;
 }
 
 #endif

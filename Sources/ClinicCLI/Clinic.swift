@@ -6,7 +6,7 @@ struct Clinic: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clinic",
         abstract: "Run and operate the clinic platform.",
-        subcommands: [Up.self, Serve.self, Certs.self, Admin.self, Call.self, Status.self])
+        subcommands: [Up.self, Serve.self, Certs.self, Admin.self, Call.self, Status.self, SeedHistory.self])
 }
 
 extension ServiceKind: ExpressibleByArgument {}

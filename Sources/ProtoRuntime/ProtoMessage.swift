@@ -23,9 +23,16 @@ public protocol ProtoMessage: SerializableMessage, Equatable {
     /// Fills the C message at `pointer` (initialized for this type's descriptor) from this value,
     /// allocating everything it points to in `arena`.
     func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError)
+
+    /// Whether `_writeC` adds every byte pack may write to `ProtoArena`'s packed-size bound
+    /// (generated code does, for the whole tree it builds), so encoding can size its output by
+    /// that bound. False by default: encoding then measures with protobuf-c first.
+    static var _keepsPackedSizeBound: Bool { get }
 }
 
 extension ProtoMessage {
+    public static var _keepsPackedSizeBound: Bool { false }
+
     /// A message built by mutating a default one: `Patient.with { $0.name = "Ada" }`.
     public static func with(_ populate: (inout Self) throws -> Void) rethrows -> Self {
         var message = Self()

@@ -14,27 +14,27 @@ internal import CProtoWKT
 /// inside the booking transaction.
 public struct Clinic_Appointments_V1_Appointment: ProtoMessage {
     /// Output only. Opaque identifier, unique within the clinic.
-    public var id: String = ""
+    public var id: String
     /// Output only. The clinic, so that cross-clinic lists (a patient's appointments) are self-describing.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// The patient (their id in this clinic).
-    public var patientId: String = ""
+    public var patientId: String
     /// The doctor.
-    public var doctorId: String = ""
+    public var doctorId: String
     /// The specialty the visit is for, one of the doctor's.
-    public var specialtyCode: String = ""
+    public var specialtyCode: String
     /// Start of the appointment (the start of a free slot).
     public var startTime: Google_Protobuf_Timestamp?
     /// Output only. End of the appointment (start plus the slot length).
     public var endTime: Google_Protobuf_Timestamp?
     /// Output only. The clinic's IANA time zone, for display.
-    public var timeZone: String = ""
+    public var timeZone: String
     /// Output only. Changed only by the lifecycle methods (Book, Confirm, CheckIn, Complete, Cancel, MarkNoShow).
-    public var status: Clinic_Appointments_V1_AppointmentStatus = .init()
+    public var status: Clinic_Appointments_V1_AppointmentStatus
     /// Why the patient comes, in their words, e.g. "persistent cough". Visible to clinic staff and the patient.
-    public var reasonForVisit: String = ""
+    public var reasonForVisit: String
     /// Output only. How it was booked.
-    public var channel: Clinic_Appointments_V1_BookingChannel = .init()
+    public var channel: Clinic_Appointments_V1_BookingChannel
     /// Output only. Who booked it.
     public var booker: Clinic_Common_V1_Actor?
     /// Output only. Set once cancelled.
@@ -48,33 +48,53 @@ public struct Clinic_Appointments_V1_Appointment: ProtoMessage {
     /// Output only. When it was marked as a no-show.
     public var noShowTime: Google_Protobuf_Timestamp?
     /// Output only. How many times it was rescheduled.
-    public var rescheduleCount: Int32 = 0
+    public var rescheduleCount: Int32
     /// Output only. The start time when first booked, if it was rescheduled.
     public var originalStartTime: Google_Protobuf_Timestamp?
     /// Output only. The consultation held for this appointment, once started.
-    public var consultationId: String = ""
+    public var consultationId: String
     /// Output only. Display names copied at booking time, for day views and cross-clinic lists.
-    public var patientDisplayName: String = ""
+    public var patientDisplayName: String
     /// Output only.
-    public var doctorDisplayName: String = ""
+    public var doctorDisplayName: String
     /// Output only.
-    public var clinicDisplayName: String = ""
+    public var clinicDisplayName: String
     /// Output only.
     public var createTime: Google_Protobuf_Timestamp?
     /// Output only.
     public var updateTime: Google_Protobuf_Timestamp?
     /// Output only. Pass back to lifecycle methods to detect concurrent changes (aborted).
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.id = ""
+        self.clinicId = ""
+        self.patientId = ""
+        self.doctorId = ""
+        self.specialtyCode = ""
+        self.timeZone = ""
+        self.status = .init()
+        self.reasonForVisit = ""
+        self.channel = .init()
+        self.rescheduleCount = 0
+        self.consultationId = ""
+        self.patientDisplayName = ""
+        self.doctorDisplayName = ""
+        self.clinicDisplayName = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__appointment__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__Appointment.self).pointee
@@ -85,9 +105,13 @@ public struct Clinic_Appointments_V1_Appointment: ProtoMessage {
         self.specialtyCode = try CMessageReader.string(_c.specialty_code, field: "specialty_code")
         if _c.start_time != nil {
             self.startTime = try CMessageReader.message(UnsafeRawPointer(_c.start_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.startTime = nil
         }
         if _c.end_time != nil {
             self.endTime = try CMessageReader.message(UnsafeRawPointer(_c.end_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.endTime = nil
         }
         self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
         self.status = Clinic_Appointments_V1_AppointmentStatus(protoNumber: Int32(truncatingIfNeeded: _c.status.rawValue))
@@ -95,25 +119,39 @@ public struct Clinic_Appointments_V1_Appointment: ProtoMessage {
         self.channel = Clinic_Appointments_V1_BookingChannel(protoNumber: Int32(truncatingIfNeeded: _c.channel.rawValue))
         if _c.booker != nil {
             self.booker = try CMessageReader.message(UnsafeRawPointer(_c.booker), as: Clinic_Common_V1_Actor.self)
+        } else {
+            self.booker = nil
         }
         if _c.cancellation != nil {
             self.cancellation = try CMessageReader.message(UnsafeRawPointer(_c.cancellation), as: Clinic_Appointments_V1_Cancellation.self)
+        } else {
+            self.cancellation = nil
         }
         if _c.confirm_time != nil {
             self.confirmTime = try CMessageReader.message(UnsafeRawPointer(_c.confirm_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.confirmTime = nil
         }
         if _c.check_in_time != nil {
             self.checkInTime = try CMessageReader.message(UnsafeRawPointer(_c.check_in_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.checkInTime = nil
         }
         if _c.complete_time != nil {
             self.completeTime = try CMessageReader.message(UnsafeRawPointer(_c.complete_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.completeTime = nil
         }
         if _c.no_show_time != nil {
             self.noShowTime = try CMessageReader.message(UnsafeRawPointer(_c.no_show_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.noShowTime = nil
         }
         self.rescheduleCount = _c.reschedule_count
         if _c.original_start_time != nil {
             self.originalStartTime = try CMessageReader.message(UnsafeRawPointer(_c.original_start_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.originalStartTime = nil
         }
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         self.patientDisplayName = try CMessageReader.string(_c.patient_display_name, field: "patient_display_name")
@@ -121,16 +159,23 @@ public struct Clinic_Appointments_V1_Appointment: ProtoMessage {
         self.clinicDisplayName = try CMessageReader.string(_c.clinic_display_name, field: "clinic_display_name")
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.createTime = nil
         }
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.updateTime = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__Appointment.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(122)
         _c.pointee.id = try arena.cString(self.id)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.patient_id = try arena.cString(self.patientId)
@@ -186,23 +231,30 @@ public struct Clinic_Appointments_V1_Appointment: ProtoMessage {
 /// The record of a cancellation.
 public struct Clinic_Appointments_V1_Cancellation: ProtoMessage {
     /// Reason code.
-    public var reason: Clinic_Appointments_V1_CancellationReason = .init()
+    public var reason: Clinic_Appointments_V1_CancellationReason
     /// Free-text note.
-    public var note: String = ""
+    public var note: String
     /// Who cancelled.
     public var canceller: Clinic_Common_V1_Actor?
     /// When.
     public var cancelTime: Google_Protobuf_Timestamp?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.reason = .init()
+        self.note = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__cancellation__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__Cancellation.self).pointee
@@ -210,15 +262,22 @@ public struct Clinic_Appointments_V1_Cancellation: ProtoMessage {
         self.note = try CMessageReader.string(_c.note, field: "note")
         if _c.canceller != nil {
             self.canceller = try CMessageReader.message(UnsafeRawPointer(_c.canceller), as: Clinic_Common_V1_Actor.self)
+        } else {
+            self.canceller = nil
         }
         if _c.cancel_time != nil {
             self.cancelTime = try CMessageReader.message(UnsafeRawPointer(_c.cancel_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.cancelTime = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__Cancellation.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(24)
         _c.pointee.reason = Clinic__Appointments__V1__CancellationReason(rawValue: .init(truncatingIfNeeded: self.reason.protoNumber))
         _c.pointee.note = try arena.cString(self.note)
         if let value = self.canceller {
@@ -234,25 +293,33 @@ public struct Clinic_Appointments_V1_Cancellation: ProtoMessage {
 /// A free slot: a period in which a doctor can be booked.
 public struct Clinic_Appointments_V1_Slot: ProtoMessage {
     /// The doctor.
-    public var doctorId: String = ""
+    public var doctorId: String
     /// The doctor's display name.
-    public var doctorDisplayName: String = ""
+    public var doctorDisplayName: String
     /// The doctor's specialties.
-    public var specialtyCodes: [String] = []
+    public var specialtyCodes: [String]
     /// Start; pass it to BookAppointment.
     public var startTime: Google_Protobuf_Timestamp?
     /// End (start plus the slot length).
     public var endTime: Google_Protobuf_Timestamp?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.doctorId = ""
+        self.doctorDisplayName = ""
+        self.specialtyCodes = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__slot__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__Slot.self).pointee
@@ -263,18 +330,26 @@ public struct Clinic_Appointments_V1_Slot: ProtoMessage {
         }
         if _c.start_time != nil {
             self.startTime = try CMessageReader.message(UnsafeRawPointer(_c.start_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.startTime = nil
         }
         if _c.end_time != nil {
             self.endTime = try CMessageReader.message(UnsafeRawPointer(_c.end_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.endTime = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__Slot.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(20)
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         _c.pointee.doctor_display_name = try arena.cString(self.doctorDisplayName)
         _c.pointee.n_specialty_codes = self.specialtyCodes.count
+        arena.addPackedSizeBound(self.specialtyCodes.count &* 1)
         if !self.specialtyCodes.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.specialtyCodes.count)
             for index in self.specialtyCodes.indices {

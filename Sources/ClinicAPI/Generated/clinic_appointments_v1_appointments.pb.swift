@@ -11,19 +11,19 @@ internal import CProtoWKT
 /// Request of AppointmentService.SearchFreeSlots.
 public struct Clinic_Appointments_V1_SearchFreeSlotsRequest: ProtoMessage {
     /// The clinic, for patients, anonymous callers and the super admin.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Calendar days to search, at most 31 (invalid_argument otherwise), in `time_zone`.
     public var dateRange: Clinic_Common_V1_DateRange?
     /// IANA time zone the days of `date_range` are in; empty means the clinic's.
-    public var timeZone: String = ""
+    public var timeZone: String
     /// Maximum number of slots to return, 1..500; 0 means 100.
-    public var pageSize: Int32 = 0
+    public var pageSize: Int32
     /// `next_page_token` of the previous page; other fields must not change between pages.
-    public var pageToken: String = ""
+    public var pageToken: String
     /// Whose slots to search. Exactly one is required (invalid_argument otherwise).
     public var target: OneOf_Target?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     public enum OneOf_Target: Sendable, Equatable {
         /// One doctor.
@@ -33,18 +33,29 @@ public struct Clinic_Appointments_V1_SearchFreeSlotsRequest: ProtoMessage {
     }
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinicId = ""
+        self.timeZone = ""
+        self.pageSize = 0
+        self.pageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__search_free_slots_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__SearchFreeSlotsRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.date_range != nil {
             self.dateRange = try CMessageReader.message(UnsafeRawPointer(_c.date_range), as: Clinic_Common_V1_DateRange.self)
+        } else {
+            self.dateRange = nil
         }
         self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
         self.pageSize = _c.page_size
@@ -54,11 +65,14 @@ public struct Clinic_Appointments_V1_SearchFreeSlotsRequest: ProtoMessage {
         case 3: self.target = .specialtyCode(try CMessageReader.string(_c.specialty_code, field: "specialty_code"))
         default: self.target = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__SearchFreeSlotsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(21)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.dateRange {
             _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
@@ -83,21 +97,29 @@ public struct Clinic_Appointments_V1_SearchFreeSlotsRequest: ProtoMessage {
 /// Response of AppointmentService.SearchFreeSlots.
 public struct Clinic_Appointments_V1_SearchFreeSlotsResponse: ProtoMessage {
     /// Free slots in start order (then by doctor).
-    public var slots: [Clinic_Appointments_V1_Slot] = []
+    public var slots: [Clinic_Appointments_V1_Slot]
     /// The clinic's IANA time zone, for display.
-    public var timeZone: String = ""
+    public var timeZone: String
     /// Token for the next page; empty on the last page.
-    public var nextPageToken: String = ""
+    public var nextPageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.slots = []
+        self.timeZone = ""
+        self.nextPageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__search_free_slots_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__SearchFreeSlotsResponse.self).pointee
@@ -106,12 +128,16 @@ public struct Clinic_Appointments_V1_SearchFreeSlotsResponse: ProtoMessage {
         }
         self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__SearchFreeSlotsResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(8)
         _c.pointee.n_slots = self.slots.count
+        arena.addPackedSizeBound(self.slots.count &* 6)
         if !self.slots.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Appointments__V1__Slot>?.self, count: self.slots.count)
             for index in self.slots.indices {
@@ -128,30 +154,41 @@ public struct Clinic_Appointments_V1_SearchFreeSlotsResponse: ProtoMessage {
 /// Request of AppointmentService.BookAppointment.
 public struct Clinic_Appointments_V1_BookAppointmentRequest: ProtoMessage {
     /// The clinic, for patients.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// The patient; required for staff, ignored for patients (they book for themselves).
-    public var patientId: String = ""
+    public var patientId: String
     /// The doctor.
-    public var doctorId: String = ""
+    public var doctorId: String
     /// Start of the chosen free slot.
     public var startTime: Google_Protobuf_Timestamp?
     /// The specialty the visit is for; must be one of the doctor's; empty means the doctor's first.
-    public var specialtyCode: String = ""
+    public var specialtyCode: String
     /// Why the patient comes.
-    public var reasonForVisit: String = ""
+    public var reasonForVisit: String
     /// Idempotency key (a UUID chosen by the client): a retry with the same key within 24 hours
     /// returns the first booking instead of failing on the now-taken slot.
-    public var requestId: String = ""
+    public var requestId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinicId = ""
+        self.patientId = ""
+        self.doctorId = ""
+        self.specialtyCode = ""
+        self.reasonForVisit = ""
+        self.requestId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__book_appointment_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__BookAppointmentRequest.self).pointee
@@ -160,15 +197,20 @@ public struct Clinic_Appointments_V1_BookAppointmentRequest: ProtoMessage {
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         if _c.start_time != nil {
             self.startTime = try CMessageReader.message(UnsafeRawPointer(_c.start_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.startTime = nil
         }
         self.specialtyCode = try CMessageReader.string(_c.specialty_code, field: "specialty_code")
         self.reasonForVisit = try CMessageReader.string(_c.reason_for_visit, field: "reason_for_visit")
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__BookAppointmentRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(12)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
@@ -185,27 +227,37 @@ public struct Clinic_Appointments_V1_BookAppointmentRequest: ProtoMessage {
 /// Request of AppointmentService.RescheduleAppointment.
 public struct Clinic_Appointments_V1_RescheduleAppointmentRequest: ProtoMessage {
     /// The appointment.
-    public var appointmentId: String = ""
+    public var appointmentId: String
     /// The clinic, for patients.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Start of the new free slot.
     public var startTime: Google_Protobuf_Timestamp?
     /// Another doctor of the clinic; empty keeps the doctor.
-    public var doctorId: String = ""
+    public var doctorId: String
     /// The etag from the last read; when set and stale, answers aborted.
-    public var etag: String = ""
+    public var etag: String
     /// Idempotency key (a UUID chosen by the client).
-    public var requestId: String = ""
+    public var requestId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.appointmentId = ""
+        self.clinicId = ""
+        self.doctorId = ""
+        self.etag = ""
+        self.requestId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__reschedule_appointment_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__RescheduleAppointmentRequest.self).pointee
@@ -213,15 +265,20 @@ public struct Clinic_Appointments_V1_RescheduleAppointmentRequest: ProtoMessage 
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.start_time != nil {
             self.startTime = try CMessageReader.message(UnsafeRawPointer(_c.start_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.startTime = nil
         }
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__RescheduleAppointmentRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(11)
         _c.pointee.appointment_id = try arena.cString(self.appointmentId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.startTime {
@@ -237,25 +294,35 @@ public struct Clinic_Appointments_V1_RescheduleAppointmentRequest: ProtoMessage 
 /// Request of AppointmentService.CancelAppointment.
 public struct Clinic_Appointments_V1_CancelAppointmentRequest: ProtoMessage {
     /// The appointment.
-    public var appointmentId: String = ""
+    public var appointmentId: String
     /// The clinic, for patients.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Reason code.
-    public var reason: Clinic_Appointments_V1_CancellationReason = .init()
+    public var reason: Clinic_Appointments_V1_CancellationReason
     /// Free-text note; required with CANCELLATION_REASON_OTHER.
-    public var note: String = ""
+    public var note: String
     /// The etag from the last read; when set and stale, answers aborted.
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.appointmentId = ""
+        self.clinicId = ""
+        self.reason = .init()
+        self.note = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__cancel_appointment_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__CancelAppointmentRequest.self).pointee
@@ -264,11 +331,14 @@ public struct Clinic_Appointments_V1_CancelAppointmentRequest: ProtoMessage {
         self.reason = Clinic_Appointments_V1_CancellationReason(protoNumber: Int32(truncatingIfNeeded: _c.reason.rawValue))
         self.note = try CMessageReader.string(_c.note, field: "note")
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__CancelAppointmentRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(15)
         _c.pointee.appointment_id = try arena.cString(self.appointmentId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.reason = Clinic__Appointments__V1__CancellationReason(rawValue: .init(truncatingIfNeeded: self.reason.protoNumber))
@@ -281,29 +351,39 @@ public struct Clinic_Appointments_V1_CancelAppointmentRequest: ProtoMessage {
 /// Request of AppointmentService.ConfirmAppointment.
 public struct Clinic_Appointments_V1_ConfirmAppointmentRequest: ProtoMessage {
     /// The appointment.
-    public var appointmentId: String = ""
+    public var appointmentId: String
     /// The etag from the last read; when set and stale, answers aborted.
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.appointmentId = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__confirm_appointment_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ConfirmAppointmentRequest.self).pointee
         self.appointmentId = try CMessageReader.string(_c.appointment_id, field: "appointment_id")
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ConfirmAppointmentRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.appointment_id = try arena.cString(self.appointmentId)
         _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -313,29 +393,39 @@ public struct Clinic_Appointments_V1_ConfirmAppointmentRequest: ProtoMessage {
 /// Request of AppointmentService.CheckInAppointment.
 public struct Clinic_Appointments_V1_CheckInAppointmentRequest: ProtoMessage {
     /// The appointment.
-    public var appointmentId: String = ""
+    public var appointmentId: String
     /// The etag from the last read; when set and stale, answers aborted.
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.appointmentId = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__check_in_appointment_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__CheckInAppointmentRequest.self).pointee
         self.appointmentId = try CMessageReader.string(_c.appointment_id, field: "appointment_id")
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__CheckInAppointmentRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.appointment_id = try arena.cString(self.appointmentId)
         _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -345,29 +435,39 @@ public struct Clinic_Appointments_V1_CheckInAppointmentRequest: ProtoMessage {
 /// Request of AppointmentService.MarkNoShow.
 public struct Clinic_Appointments_V1_MarkNoShowRequest: ProtoMessage {
     /// The appointment.
-    public var appointmentId: String = ""
+    public var appointmentId: String
     /// The etag from the last read; when set and stale, answers aborted.
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.appointmentId = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__mark_no_show_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__MarkNoShowRequest.self).pointee
         self.appointmentId = try CMessageReader.string(_c.appointment_id, field: "appointment_id")
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__MarkNoShowRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.appointment_id = try arena.cString(self.appointmentId)
         _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -377,23 +477,32 @@ public struct Clinic_Appointments_V1_MarkNoShowRequest: ProtoMessage {
 /// Request of AppointmentService.CompleteAppointment.
 public struct Clinic_Appointments_V1_CompleteAppointmentRequest: ProtoMessage {
     /// The appointment.
-    public var appointmentId: String = ""
+    public var appointmentId: String
     /// The clinic, for service callers.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// The consultation that took place, if any.
-    public var consultationId: String = ""
+    public var consultationId: String
     /// The etag from the last read; when set and stale, answers aborted.
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.appointmentId = ""
+        self.clinicId = ""
+        self.consultationId = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__complete_appointment_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__CompleteAppointmentRequest.self).pointee
@@ -401,11 +510,14 @@ public struct Clinic_Appointments_V1_CompleteAppointmentRequest: ProtoMessage {
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__CompleteAppointmentRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(4)
         _c.pointee.appointment_id = try arena.cString(self.appointmentId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.consultation_id = try arena.cString(self.consultationId)
@@ -417,29 +529,39 @@ public struct Clinic_Appointments_V1_CompleteAppointmentRequest: ProtoMessage {
 /// Request of AppointmentService.GetAppointment.
 public struct Clinic_Appointments_V1_GetAppointmentRequest: ProtoMessage {
     /// The appointment.
-    public var appointmentId: String = ""
+    public var appointmentId: String
     /// The clinic, for patients and services.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.appointmentId = ""
+        self.clinicId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__get_appointment_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__GetAppointmentRequest.self).pointee
         self.appointmentId = try CMessageReader.string(_c.appointment_id, field: "appointment_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__GetAppointmentRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.appointment_id = try arena.cString(self.appointmentId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -449,47 +571,62 @@ public struct Clinic_Appointments_V1_GetAppointmentRequest: ProtoMessage {
 /// Request of AppointmentService.ListDoctorAppointments.
 public struct Clinic_Appointments_V1_ListDoctorAppointmentsRequest: ProtoMessage {
     /// The doctor, or "me".
-    public var doctorId: String = ""
+    public var doctorId: String
     /// Calendar days in the clinic's time zone, at most 31.
     public var dateRange: Clinic_Common_V1_DateRange?
     /// Only these statuses; empty means every status but CANCELLED.
-    public var statuses: [Clinic_Appointments_V1_AppointmentStatus] = []
+    public var statuses: [Clinic_Appointments_V1_AppointmentStatus]
     /// Maximum number of appointments to return, 1..500; 0 means 200.
-    public var pageSize: Int32 = 0
+    public var pageSize: Int32
     /// `next_page_token` of the previous page; other fields must not change between pages.
-    public var pageToken: String = ""
+    public var pageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.doctorId = ""
+        self.statuses = []
+        self.pageSize = 0
+        self.pageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__list_doctor_appointments_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListDoctorAppointmentsRequest.self).pointee
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         if _c.date_range != nil {
             self.dateRange = try CMessageReader.message(UnsafeRawPointer(_c.date_range), as: Clinic_Common_V1_DateRange.self)
+        } else {
+            self.dateRange = nil
         }
         self.statuses = try CMessageReader.array(count: _c.n_statuses, _c.statuses) { (element: Clinic__Appointments__V1__AppointmentStatus) throws(ProtoError) in
             Clinic_Appointments_V1_AppointmentStatus(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListDoctorAppointmentsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(25)
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         if let value = self.dateRange {
             _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
         }
         _c.pointee.n_statuses = self.statuses.count
+        arena.addPackedSizeBound(self.statuses.count &* 11)
         if !self.statuses.isEmpty {
             let elements = arena.allocate(Clinic__Appointments__V1__AppointmentStatus.self, count: self.statuses.count)
             for index in self.statuses.indices {
@@ -506,21 +643,29 @@ public struct Clinic_Appointments_V1_ListDoctorAppointmentsRequest: ProtoMessage
 /// Response of AppointmentService.ListDoctorAppointments.
 public struct Clinic_Appointments_V1_ListDoctorAppointmentsResponse: ProtoMessage {
     /// One page of appointments in start order.
-    public var appointments: [Clinic_Appointments_V1_Appointment] = []
+    public var appointments: [Clinic_Appointments_V1_Appointment]
     /// The clinic's IANA time zone the days are in.
-    public var timeZone: String = ""
+    public var timeZone: String
     /// Token for the next page; empty on the last page.
-    public var nextPageToken: String = ""
+    public var nextPageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.appointments = []
+        self.timeZone = ""
+        self.nextPageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__list_doctor_appointments_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListDoctorAppointmentsResponse.self).pointee
@@ -529,12 +674,16 @@ public struct Clinic_Appointments_V1_ListDoctorAppointmentsResponse: ProtoMessag
         }
         self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListDoctorAppointmentsResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(8)
         _c.pointee.n_appointments = self.appointments.count
+        arena.addPackedSizeBound(self.appointments.count &* 6)
         if !self.appointments.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>?.self, count: self.appointments.count)
             for index in self.appointments.indices {
@@ -551,27 +700,38 @@ public struct Clinic_Appointments_V1_ListDoctorAppointmentsResponse: ProtoMessag
 /// Request of AppointmentService.ListPatientAppointments.
 public struct Clinic_Appointments_V1_ListPatientAppointmentsRequest: ProtoMessage {
     /// "me" for the calling patient; a patient id of the caller's clinic for staff.
-    public var patientId: String = ""
+    public var patientId: String
     /// Patients only: limit to this clinic; empty means every linked clinic.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Upcoming, past or all.
-    public var timeFilter: Clinic_Appointments_V1_AppointmentTimeFilter = .init()
+    public var timeFilter: Clinic_Appointments_V1_AppointmentTimeFilter
     /// Only these statuses; empty means all.
-    public var statuses: [Clinic_Appointments_V1_AppointmentStatus] = []
+    public var statuses: [Clinic_Appointments_V1_AppointmentStatus]
     /// Maximum number of appointments to return, 1..500; 0 means 50.
-    public var pageSize: Int32 = 0
+    public var pageSize: Int32
     /// `next_page_token` of the previous page; other fields must not change between pages.
-    public var pageToken: String = ""
+    public var pageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientId = ""
+        self.clinicId = ""
+        self.timeFilter = .init()
+        self.statuses = []
+        self.pageSize = 0
+        self.pageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__list_patient_appointments_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListPatientAppointmentsRequest.self).pointee
@@ -583,15 +743,19 @@ public struct Clinic_Appointments_V1_ListPatientAppointmentsRequest: ProtoMessag
         }
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListPatientAppointmentsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(31)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.time_filter = Clinic__Appointments__V1__AppointmentTimeFilter(rawValue: .init(truncatingIfNeeded: self.timeFilter.protoNumber))
         _c.pointee.n_statuses = self.statuses.count
+        arena.addPackedSizeBound(self.statuses.count &* 11)
         if !self.statuses.isEmpty {
             let elements = arena.allocate(Clinic__Appointments__V1__AppointmentStatus.self, count: self.statuses.count)
             for index in self.statuses.indices {
@@ -608,19 +772,26 @@ public struct Clinic_Appointments_V1_ListPatientAppointmentsRequest: ProtoMessag
 /// Response of AppointmentService.ListPatientAppointments.
 public struct Clinic_Appointments_V1_ListPatientAppointmentsResponse: ProtoMessage {
     /// One page of appointments, ordered as `time_filter` says, merged across clinics.
-    public var appointments: [Clinic_Appointments_V1_Appointment] = []
+    public var appointments: [Clinic_Appointments_V1_Appointment]
     /// Token for the next page; empty on the last page.
-    public var nextPageToken: String = ""
+    public var nextPageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.appointments = []
+        self.nextPageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__list_patient_appointments_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListPatientAppointmentsResponse.self).pointee
@@ -628,12 +799,16 @@ public struct Clinic_Appointments_V1_ListPatientAppointmentsResponse: ProtoMessa
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Appointments_V1_Appointment.self)
         }
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListPatientAppointmentsResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         _c.pointee.n_appointments = self.appointments.count
+        arena.addPackedSizeBound(self.appointments.count &* 6)
         if !self.appointments.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>?.self, count: self.appointments.count)
             for index in self.appointments.indices {
@@ -649,35 +824,48 @@ public struct Clinic_Appointments_V1_ListPatientAppointmentsResponse: ProtoMessa
 /// Request of AppointmentService.ListAppointments.
 public struct Clinic_Appointments_V1_ListAppointmentsRequest: ProtoMessage {
     /// The clinic, for service callers.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Appointments starting in this period, at most 92 days. Required.
     public var interval: Clinic_Common_V1_Interval?
     /// Only these doctors; empty means all.
-    public var doctorIds: [String] = []
+    public var doctorIds: [String]
     /// Only this patient.
-    public var patientId: String = ""
+    public var patientId: String
     /// Only these statuses; empty means all.
-    public var statuses: [Clinic_Appointments_V1_AppointmentStatus] = []
+    public var statuses: [Clinic_Appointments_V1_AppointmentStatus]
     /// Maximum number of appointments to return, 1..500; 0 means 200.
-    public var pageSize: Int32 = 0
+    public var pageSize: Int32
     /// `next_page_token` of the previous page; other fields must not change between pages.
-    public var pageToken: String = ""
+    public var pageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinicId = ""
+        self.doctorIds = []
+        self.patientId = ""
+        self.statuses = []
+        self.pageSize = 0
+        self.pageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__list_appointments_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListAppointmentsRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.interval != nil {
             self.interval = try CMessageReader.message(UnsafeRawPointer(_c.interval), as: Clinic_Common_V1_Interval.self)
+        } else {
+            self.interval = nil
         }
         self.doctorIds = try CMessageReader.array(count: _c.n_doctor_ids, _c.doctor_ids) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
             try CMessageReader.string(element, field: "doctor_ids")
@@ -688,16 +876,20 @@ public struct Clinic_Appointments_V1_ListAppointmentsRequest: ProtoMessage {
         }
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListAppointmentsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(32)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.interval {
             _c.pointee.interval = try arena.message(value, as: Clinic__Common__V1__Interval.self)
         }
         _c.pointee.n_doctor_ids = self.doctorIds.count
+        arena.addPackedSizeBound(self.doctorIds.count &* 1)
         if !self.doctorIds.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.doctorIds.count)
             for index in self.doctorIds.indices {
@@ -707,6 +899,7 @@ public struct Clinic_Appointments_V1_ListAppointmentsRequest: ProtoMessage {
         }
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.n_statuses = self.statuses.count
+        arena.addPackedSizeBound(self.statuses.count &* 11)
         if !self.statuses.isEmpty {
             let elements = arena.allocate(Clinic__Appointments__V1__AppointmentStatus.self, count: self.statuses.count)
             for index in self.statuses.indices {
@@ -723,19 +916,26 @@ public struct Clinic_Appointments_V1_ListAppointmentsRequest: ProtoMessage {
 /// Response of AppointmentService.ListAppointments.
 public struct Clinic_Appointments_V1_ListAppointmentsResponse: ProtoMessage {
     /// One page of appointments in start order.
-    public var appointments: [Clinic_Appointments_V1_Appointment] = []
+    public var appointments: [Clinic_Appointments_V1_Appointment]
     /// Token for the next page; empty on the last page.
-    public var nextPageToken: String = ""
+    public var nextPageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.appointments = []
+        self.nextPageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__appointments__v1__list_appointments_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListAppointmentsResponse.self).pointee
@@ -743,12 +943,16 @@ public struct Clinic_Appointments_V1_ListAppointmentsResponse: ProtoMessage {
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Appointments_V1_Appointment.self)
         }
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListAppointmentsResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         _c.pointee.n_appointments = self.appointments.count
+        arena.addPackedSizeBound(self.appointments.count &* 6)
         if !self.appointments.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>?.self, count: self.appointments.count)
             for index in self.appointments.indices {

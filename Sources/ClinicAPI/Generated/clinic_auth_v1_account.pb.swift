@@ -14,23 +14,23 @@ internal import CProtoWKT
 /// clinics uses two accounts; a patient has one account for every clinic they visit.
 public struct Clinic_Auth_V1_Account: ProtoMessage {
     /// Output only. Opaque identifier, the `sub` claim of the account's access tokens.
-    public var id: String = ""
+    public var id: String
     /// Login e-mail address. Required on create. Stored as given, compared case-insensitively.
-    public var email: String = ""
+    public var email: String
     /// The person's name.
     public var name: Clinic_Common_V1_PersonName?
     /// Roles the account holds. Required on create; changed with SetAccountRoles afterwards.
     /// ROLE_SERVICE is never held by an account.
-    public var roles: [Clinic_Common_V1_Role] = []
+    public var roles: [Clinic_Common_V1_Role]
     /// The clinic (tenant) a clinic admin or doctor works in; empty for super admins and patients
     /// (patients are linked to clinics by the patients service). Set by the super admin when
     /// creating a clinic admin; taken from the caller's token when a clinic admin creates an
     /// account. It becomes the `tenant` claim of the account's access tokens.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Output only.
-    public var state: Clinic_Auth_V1_AccountState = .init()
+    public var state: Clinic_Auth_V1_AccountState
     /// Output only. Whether the owner proved control of `email` (through an invitation or reset link).
-    public var emailVerified: Bool = false
+    public var emailVerified: Bool
     /// Output only. When failed logins locked the account, the time the lock ends; unset otherwise.
     public var lockedUntilTime: Google_Protobuf_Timestamp?
     /// Output only.
@@ -43,17 +43,29 @@ public struct Clinic_Auth_V1_Account: ProtoMessage {
     public var lastLoginTime: Google_Protobuf_Timestamp?
     /// Output only. Changes on every update; pass it back in update and delete requests to fail
     /// with aborted instead of overwriting a concurrent change.
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.id = ""
+        self.email = ""
+        self.roles = []
+        self.clinicId = ""
+        self.state = .init()
+        self.emailVerified = false
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__account__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__Account.self).pointee
@@ -61,6 +73,8 @@ public struct Clinic_Auth_V1_Account: ProtoMessage {
         self.email = try CMessageReader.string(_c.email, field: "email")
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
+        } else {
+            self.name = nil
         }
         self.roles = try CMessageReader.array(count: _c.n_roles, _c.roles) { (element: Clinic__Common__V1__Role) throws(ProtoError) in
             Clinic_Common_V1_Role(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
@@ -70,31 +84,45 @@ public struct Clinic_Auth_V1_Account: ProtoMessage {
         self.emailVerified = _c.email_verified != 0
         if _c.locked_until_time != nil {
             self.lockedUntilTime = try CMessageReader.message(UnsafeRawPointer(_c.locked_until_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.lockedUntilTime = nil
         }
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.createTime = nil
         }
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.updateTime = nil
         }
         if _c.delete_time != nil {
             self.deleteTime = try CMessageReader.message(UnsafeRawPointer(_c.delete_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.deleteTime = nil
         }
         if _c.last_login_time != nil {
             self.lastLoginTime = try CMessageReader.message(UnsafeRawPointer(_c.last_login_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.lastLoginTime = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__Account.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(59)
         _c.pointee.id = try arena.cString(self.id)
         _c.pointee.email = try arena.cString(self.email)
         if let value = self.name {
             _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
         }
         _c.pointee.n_roles = self.roles.count
+        arena.addPackedSizeBound(self.roles.count &* 11)
         if !self.roles.isEmpty {
             let elements = arena.allocate(Clinic__Common__V1__Role.self, count: self.roles.count)
             for index in self.roles.indices {
@@ -135,25 +163,33 @@ public struct Clinic_Auth_V1_Account: ProtoMessage {
 /// same login).
 public struct Clinic_Auth_V1_AuthTokens: ProtoMessage {
     /// Bearer token for the `authorization` metadata / HTTP header.
-    public var accessToken: String = ""
+    public var accessToken: String
     /// Always "Bearer".
-    public var tokenType: String = ""
+    public var tokenType: String
     /// When the access token expires (minutes after issue).
     public var accessTokenExpireTime: Google_Protobuf_Timestamp?
     /// Opaque refresh token; keep it secret (HTTP-only cookie in browsers).
-    public var refreshToken: String = ""
+    public var refreshToken: String
     /// When the refresh token and its session expire if unused.
     public var refreshTokenExpireTime: Google_Protobuf_Timestamp?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.accessToken = ""
+        self.tokenType = ""
+        self.refreshToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__auth_tokens__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__AuthTokens.self).pointee
@@ -161,16 +197,23 @@ public struct Clinic_Auth_V1_AuthTokens: ProtoMessage {
         self.tokenType = try CMessageReader.string(_c.token_type, field: "token_type")
         if _c.access_token_expire_time != nil {
             self.accessTokenExpireTime = try CMessageReader.message(UnsafeRawPointer(_c.access_token_expire_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.accessTokenExpireTime = nil
         }
         self.refreshToken = try CMessageReader.string(_c.refresh_token, field: "refresh_token")
         if _c.refresh_token_expire_time != nil {
             self.refreshTokenExpireTime = try CMessageReader.message(UnsafeRawPointer(_c.refresh_token_expire_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.refreshTokenExpireTime = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__AuthTokens.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(15)
         _c.pointee.access_token = try arena.cString(self.accessToken)
         _c.pointee.token_type = try arena.cString(self.tokenType)
         if let value = self.accessTokenExpireTime {
@@ -187,35 +230,47 @@ public struct Clinic_Auth_V1_AuthTokens: ProtoMessage {
 /// Personal details of an account, shown according to who looks (see ProfileView).
 public struct Clinic_Auth_V1_Profile: ProtoMessage {
     /// The account this profile belongs to.
-    public var accountId: String = ""
+    public var accountId: String
     /// Name; visible in every view.
     public var name: Clinic_Common_V1_PersonName?
     /// Roles; visible in every view.
-    public var roles: [Clinic_Common_V1_Role] = []
+    public var roles: [Clinic_Common_V1_Role]
     /// The clinic of a clinic admin or doctor; visible in every view.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Login e-mail, phone and language. Only in PROFILE_VIEW_FULL.
     public var contact: Clinic_Common_V1_ContactInfo?
     /// IANA time zone used to show times to this user, e.g. "Europe/Paris". Only in PROFILE_VIEW_FULL.
-    public var timeZone: String = ""
+    public var timeZone: String
     /// Which fields the caller was allowed to see.
-    public var view: Clinic_Auth_V1_ProfileView = .init()
+    public var view: Clinic_Auth_V1_ProfileView
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.accountId = ""
+        self.roles = []
+        self.clinicId = ""
+        self.timeZone = ""
+        self.view = .init()
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__profile__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__Profile.self).pointee
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
+        } else {
+            self.name = nil
         }
         self.roles = try CMessageReader.array(count: _c.n_roles, _c.roles) { (element: Clinic__Common__V1__Role) throws(ProtoError) in
             Clinic_Common_V1_Role(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
@@ -223,19 +278,25 @@ public struct Clinic_Auth_V1_Profile: ProtoMessage {
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.contact != nil {
             self.contact = try CMessageReader.message(UnsafeRawPointer(_c.contact), as: Clinic_Common_V1_ContactInfo.self)
+        } else {
+            self.contact = nil
         }
         self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
         self.view = Clinic_Auth_V1_ProfileView(protoNumber: Int32(truncatingIfNeeded: _c.view.rawValue))
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__Profile.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(32)
         _c.pointee.account_id = try arena.cString(self.accountId)
         if let value = self.name {
             _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
         }
         _c.pointee.n_roles = self.roles.count
+        arena.addPackedSizeBound(self.roles.count &* 11)
         if !self.roles.isEmpty {
             let elements = arena.allocate(Clinic__Common__V1__Role.self, count: self.roles.count)
             for index in self.roles.indices {
@@ -256,27 +317,36 @@ public struct Clinic_Auth_V1_Profile: ProtoMessage {
 /// A public key that verifies access tokens (the JWKS of this platform, as protobuf).
 public struct Clinic_Auth_V1_SigningKey: ProtoMessage {
     /// The `kid` header of tokens signed with this key.
-    public var keyId: String = ""
+    public var keyId: String
     /// Signature algorithm.
-    public var algorithm: Clinic_Auth_V1_SigningAlgorithm = .init()
+    public var algorithm: Clinic_Auth_V1_SigningAlgorithm
     /// The public key as DER-encoded SubjectPublicKeyInfo.
-    public var publicKeyDer: [UInt8] = []
+    public var publicKeyDer: [UInt8]
     /// Whether new tokens are signed with this key; retiring keys only verify.
-    public var state: Clinic_Auth_V1_SigningKeyState = .init()
+    public var state: Clinic_Auth_V1_SigningKeyState
     /// When the key was created.
     public var createTime: Google_Protobuf_Timestamp?
     /// After this time no unexpired token can carry this key; verifiers may forget it.
     public var expireTime: Google_Protobuf_Timestamp?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.keyId = ""
+        self.algorithm = .init()
+        self.publicKeyDer = []
+        self.state = .init()
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__signing_key__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__SigningKey.self).pointee
@@ -286,15 +356,22 @@ public struct Clinic_Auth_V1_SigningKey: ProtoMessage {
         self.state = Clinic_Auth_V1_SigningKeyState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.createTime = nil
         }
         if _c.expire_time != nil {
             self.expireTime = try CMessageReader.message(UnsafeRawPointer(_c.expire_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.expireTime = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__SigningKey.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(36)
         _c.pointee.key_id = try arena.cString(self.keyId)
         _c.pointee.algorithm = Clinic__Auth__V1__SigningAlgorithm(rawValue: .init(truncatingIfNeeded: self.algorithm.protoNumber))
         let publicKeyDerBytes = arena.bytes(self.publicKeyDer)

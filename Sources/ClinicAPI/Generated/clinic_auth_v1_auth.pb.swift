@@ -11,29 +11,39 @@ internal import CProtoWKT
 /// Request of AuthService.Login.
 public struct Clinic_Auth_V1_LoginRequest: ProtoMessage {
     /// Login e-mail, compared case-insensitively.
-    public var email: String = ""
+    public var email: String
     /// The password. Only a length bound here: the password policy applies when one is set.
-    public var password: String = ""
+    public var password: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.email = ""
+        self.password = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__login_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__LoginRequest.self).pointee
         self.email = try CMessageReader.string(_c.email, field: "email")
         self.password = try CMessageReader.string(_c.password, field: "password")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__LoginRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.email = try arena.cString(self.email)
         _c.pointee.password = try arena.cString(self.password)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -47,29 +57,41 @@ public struct Clinic_Auth_V1_LoginResponse: ProtoMessage {
     /// The account that logged in (roles, clinic) so a client can route without decoding the JWT.
     public var account: Clinic_Auth_V1_Account?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__login_response__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__LoginResponse.self).pointee
         if _c.tokens != nil {
             self.tokens = try CMessageReader.message(UnsafeRawPointer(_c.tokens), as: Clinic_Auth_V1_AuthTokens.self)
+        } else {
+            self.tokens = nil
         }
         if _c.account != nil {
             self.account = try CMessageReader.message(UnsafeRawPointer(_c.account), as: Clinic_Auth_V1_Account.self)
+        } else {
+            self.account = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__LoginResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(12)
         if let value = self.tokens {
             _c.pointee.tokens = try arena.message(value, as: Clinic__Auth__V1__AuthTokens.self)
         }
@@ -83,26 +105,35 @@ public struct Clinic_Auth_V1_LoginResponse: ProtoMessage {
 /// Request of AuthService.RefreshToken.
 public struct Clinic_Auth_V1_RefreshTokenRequest: ProtoMessage {
     /// The current refresh token of the session.
-    public var refreshToken: String = ""
+    public var refreshToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.refreshToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__refresh_token_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__RefreshTokenRequest.self).pointee
         self.refreshToken = try CMessageReader.string(_c.refresh_token, field: "refresh_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__RefreshTokenRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(1)
         _c.pointee.refresh_token = try arena.cString(self.refreshToken)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -113,26 +144,36 @@ public struct Clinic_Auth_V1_RefreshTokenResponse: ProtoMessage {
     /// A new access token and a new refresh token; the presented refresh token is now used up.
     public var tokens: Clinic_Auth_V1_AuthTokens?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__refresh_token_response__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__RefreshTokenResponse.self).pointee
         if _c.tokens != nil {
             self.tokens = try CMessageReader.message(UnsafeRawPointer(_c.tokens), as: Clinic_Auth_V1_AuthTokens.self)
+        } else {
+            self.tokens = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__RefreshTokenResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(6)
         if let value = self.tokens {
             _c.pointee.tokens = try arena.message(value, as: Clinic__Auth__V1__AuthTokens.self)
         }
@@ -143,29 +184,39 @@ public struct Clinic_Auth_V1_RefreshTokenResponse: ProtoMessage {
 /// Request of AuthService.Logout.
 public struct Clinic_Auth_V1_LogoutRequest: ProtoMessage {
     /// The refresh token of the session to end. Empty ends the session the access token belongs to.
-    public var refreshToken: String = ""
+    public var refreshToken: String
     /// End every session of the caller's account, on every device.
-    public var allSessions: Bool = false
+    public var allSessions: Bool
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.refreshToken = ""
+        self.allSessions = false
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__logout_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__LogoutRequest.self).pointee
         self.refreshToken = try CMessageReader.string(_c.refresh_token, field: "refresh_token")
         self.allSessions = _c.all_sessions != 0
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__LogoutRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(3)
         _c.pointee.refresh_token = try arena.cString(self.refreshToken)
         _c.pointee.all_sessions = self.allSessions ? 1 : 0
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -175,26 +226,35 @@ public struct Clinic_Auth_V1_LogoutRequest: ProtoMessage {
 /// Request of AuthService.RequestPasswordReset.
 public struct Clinic_Auth_V1_RequestPasswordResetRequest: ProtoMessage {
     /// The account's login e-mail.
-    public var email: String = ""
+    public var email: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.email = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__request_password_reset_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__RequestPasswordResetRequest.self).pointee
         self.email = try CMessageReader.string(_c.email, field: "email")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__RequestPasswordResetRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(1)
         _c.pointee.email = try arena.cString(self.email)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -203,30 +263,40 @@ public struct Clinic_Auth_V1_RequestPasswordResetRequest: ProtoMessage {
 /// Request of AuthService.ResetPassword.
 public struct Clinic_Auth_V1_ResetPasswordRequest: ProtoMessage {
     /// The token from the reset or invitation link.
-    public var resetToken: String = ""
+    public var resetToken: String
     /// The new password: 12 to 256 characters, not a commonly used or breached password
     /// (checked by the service, invalid_argument otherwise).
-    public var newPassword: String = ""
+    public var newPassword: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.resetToken = ""
+        self.newPassword = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__reset_password_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__ResetPasswordRequest.self).pointee
         self.resetToken = try CMessageReader.string(_c.reset_token, field: "reset_token")
         self.newPassword = try CMessageReader.string(_c.new_password, field: "new_password")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__ResetPasswordRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.reset_token = try arena.cString(self.resetToken)
         _c.pointee.new_password = try arena.cString(self.newPassword)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -237,29 +307,39 @@ public struct Clinic_Auth_V1_ResetPasswordRequest: ProtoMessage {
 public struct Clinic_Auth_V1_ChangePasswordRequest: ProtoMessage {
     /// The caller's current password; a wrong one answers permission_denied and counts as a
     /// failed login.
-    public var currentPassword: String = ""
+    public var currentPassword: String
     /// The new password, with the same policy as ResetPasswordRequest.new_password.
-    public var newPassword: String = ""
+    public var newPassword: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.currentPassword = ""
+        self.newPassword = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__change_password_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__ChangePasswordRequest.self).pointee
         self.currentPassword = try CMessageReader.string(_c.current_password, field: "current_password")
         self.newPassword = try CMessageReader.string(_c.new_password, field: "new_password")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__ChangePasswordRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.current_password = try arena.cString(self.currentPassword)
         _c.pointee.new_password = try arena.cString(self.newPassword)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -269,18 +349,23 @@ public struct Clinic_Auth_V1_ChangePasswordRequest: ProtoMessage {
 /// Request of AuthService.GetSigningKeys.
 public struct Clinic_Auth_V1_GetSigningKeysRequest: ProtoMessage {
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__get_signing_keys_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
@@ -291,19 +376,25 @@ public struct Clinic_Auth_V1_GetSigningKeysRequest: ProtoMessage {
 /// Response of AuthService.GetSigningKeys.
 public struct Clinic_Auth_V1_GetSigningKeysResponse: ProtoMessage {
     /// Every key that may have signed an unexpired token, the active one first.
-    public var keys: [Clinic_Auth_V1_SigningKey] = []
+    public var keys: [Clinic_Auth_V1_SigningKey]
     /// How long a verifier may cache this answer.
     public var maxAge: Google_Protobuf_Duration?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.keys = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__get_signing_keys_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__GetSigningKeysResponse.self).pointee
@@ -312,13 +403,19 @@ public struct Clinic_Auth_V1_GetSigningKeysResponse: ProtoMessage {
         }
         if _c.max_age != nil {
             self.maxAge = try CMessageReader.message(UnsafeRawPointer(_c.max_age), as: Google_Protobuf_Duration.self)
+        } else {
+            self.maxAge = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__GetSigningKeysResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(12)
         _c.pointee.n_keys = self.keys.count
+        arena.addPackedSizeBound(self.keys.count &* 6)
         if !self.keys.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Auth__V1__SigningKey>?.self, count: self.keys.count)
             for index in self.keys.indices {
@@ -343,33 +440,45 @@ public struct Clinic_Auth_V1_CreateAccountRequest: ProtoMessage {
     public var account: Clinic_Auth_V1_Account?
     /// Initial password, with the policy of ResetPasswordRequest.new_password. When empty, the
     /// account is created pending activation and an invitation with a set-password link is sent.
-    public var initialPassword: String = ""
+    public var initialPassword: String
     /// Idempotency key (a UUID chosen by the client): a retry with the same key within 24 hours
     /// returns the first result instead of creating a second account.
-    public var requestId: String = ""
+    public var requestId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.initialPassword = ""
+        self.requestId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__create_account_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__CreateAccountRequest.self).pointee
         if _c.account != nil {
             self.account = try CMessageReader.message(UnsafeRawPointer(_c.account), as: Clinic_Auth_V1_Account.self)
+        } else {
+            self.account = nil
         }
         self.initialPassword = try CMessageReader.string(_c.initial_password, field: "initial_password")
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__CreateAccountRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(8)
         if let value = self.account {
             _c.pointee.account = try arena.message(value, as: Clinic__Auth__V1__Account.self)
         }
@@ -382,33 +491,44 @@ public struct Clinic_Auth_V1_CreateAccountRequest: ProtoMessage {
 /// Request of AuthService.SetClinicAccess.
 public struct Clinic_Auth_V1_SetClinicAccessRequest: ProtoMessage {
     /// The clinic whose staff accounts change.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Whether the clinic's staff may log in.
-    public var enabled: Bool = false
+    public var enabled: Bool
     /// Orders the changes of one clinic (the clinics service sends the clinic's version at the
     /// change): a request with a lower generation than the last applied one is ignored.
-    public var generation: Int64 = 0
+    public var generation: Int64
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinicId = ""
+        self.enabled = false
+        self.generation = 0
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__set_clinic_access_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__SetClinicAccessRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.enabled = _c.enabled != 0
         self.generation = _c.generation
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__SetClinicAccessRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(14)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.enabled = self.enabled ? 1 : 0
         _c.pointee.generation = self.generation
@@ -419,23 +539,32 @@ public struct Clinic_Auth_V1_SetClinicAccessRequest: ProtoMessage {
 /// Response of AuthService.SetClinicAccess.
 public struct Clinic_Auth_V1_SetClinicAccessResponse: ProtoMessage {
     /// The clinic.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// The access in force after the call (a newer change's, when this request was overtaken).
-    public var enabled: Bool = false
+    public var enabled: Bool
     /// The generation of the access in force.
-    public var generation: Int64 = 0
+    public var generation: Int64
     /// Sessions this call revoked.
-    public var revokedSessions: Int32 = 0
+    public var revokedSessions: Int32
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinicId = ""
+        self.enabled = false
+        self.generation = 0
+        self.revokedSessions = 0
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__set_clinic_access_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__SetClinicAccessResponse.self).pointee
@@ -443,11 +572,14 @@ public struct Clinic_Auth_V1_SetClinicAccessResponse: ProtoMessage {
         self.enabled = _c.enabled != 0
         self.generation = _c.generation
         self.revokedSessions = _c.revoked_sessions
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__SetClinicAccessResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(25)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.enabled = self.enabled ? 1 : 0
         _c.pointee.generation = self.generation
@@ -459,26 +591,35 @@ public struct Clinic_Auth_V1_SetClinicAccessResponse: ProtoMessage {
 /// Request of AuthService.GetAccount.
 public struct Clinic_Auth_V1_GetAccountRequest: ProtoMessage {
     /// The account id, or "me" for the caller's own account.
-    public var accountId: String = ""
+    public var accountId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.accountId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__get_account_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__GetAccountRequest.self).pointee
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__GetAccountRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(1)
         _c.pointee.account_id = try arena.cString(self.accountId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -487,39 +628,53 @@ public struct Clinic_Auth_V1_GetAccountRequest: ProtoMessage {
 /// Request of AuthService.UpdateAccount. Only the fields that are set change.
 public struct Clinic_Auth_V1_UpdateAccountRequest: ProtoMessage {
     /// The account to update.
-    public var accountId: String = ""
+    public var accountId: String
     /// New login e-mail; the account's e-mail becomes unverified and a verification link is sent.
     public var email: String?
     /// New name (replaces the whole name).
     public var name: Clinic_Common_V1_PersonName?
     /// The etag from the last read; when set and stale, the update answers aborted.
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.accountId = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__update_account_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__UpdateAccountRequest.self).pointee
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         if _c._email_case.rawValue == 2 {
             self.email = try CMessageReader.string(_c.email, field: "email")
+        } else {
+            self.email = nil
         }
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
+        } else {
+            self.name = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__UpdateAccountRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(9)
         _c.pointee.account_id = try arena.cString(self.accountId)
         if let value = self.email {
             _c.pointee._email_case = .init(rawValue: 2)
@@ -536,29 +691,39 @@ public struct Clinic_Auth_V1_UpdateAccountRequest: ProtoMessage {
 /// Request of AuthService.DeleteAccount.
 public struct Clinic_Auth_V1_DeleteAccountRequest: ProtoMessage {
     /// The account to delete.
-    public var accountId: String = ""
+    public var accountId: String
     /// The etag from the last read; when set and stale, the delete answers aborted.
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.accountId = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__delete_account_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__DeleteAccountRequest.self).pointee
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__DeleteAccountRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.account_id = try arena.cString(self.accountId)
         _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -568,26 +733,35 @@ public struct Clinic_Auth_V1_DeleteAccountRequest: ProtoMessage {
 /// Request of AuthService.UndeleteAccount.
 public struct Clinic_Auth_V1_UndeleteAccountRequest: ProtoMessage {
     /// The deleted account to restore.
-    public var accountId: String = ""
+    public var accountId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.accountId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__undelete_account_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__UndeleteAccountRequest.self).pointee
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__UndeleteAccountRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(1)
         _c.pointee.account_id = try arena.cString(self.accountId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -596,31 +770,43 @@ public struct Clinic_Auth_V1_UndeleteAccountRequest: ProtoMessage {
 /// Request of AuthService.ListAccounts.
 public struct Clinic_Auth_V1_ListAccountsRequest: ProtoMessage {
     /// Maximum number of accounts to return, 1..500; 0 means 50. The server may return fewer.
-    public var pageSize: Int32 = 0
+    public var pageSize: Int32
     /// `next_page_token` of the previous page; every other field must stay the same between pages
     /// (invalid_argument otherwise).
-    public var pageToken: String = ""
+    public var pageToken: String
     /// Super admin only: only accounts of this clinic. Clinic admins always see their own clinic,
     /// and a different value answers permission_denied.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Only accounts holding this role.
-    public var role: Clinic_Common_V1_Role = .init()
+    public var role: Clinic_Common_V1_Role
     /// Only accounts in this state.
-    public var state: Clinic_Auth_V1_AccountState = .init()
+    public var state: Clinic_Auth_V1_AccountState
     /// Case- and accent-insensitive prefix of the e-mail, given name or family name.
-    public var query: String = ""
+    public var query: String
     /// Include deleted accounts (state DISABLED).
-    public var showDeleted: Bool = false
+    public var showDeleted: Bool
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.pageSize = 0
+        self.pageToken = ""
+        self.clinicId = ""
+        self.role = .init()
+        self.state = .init()
+        self.query = ""
+        self.showDeleted = false
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__list_accounts_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__ListAccountsRequest.self).pointee
@@ -631,11 +817,14 @@ public struct Clinic_Auth_V1_ListAccountsRequest: ProtoMessage {
         self.state = Clinic_Auth_V1_AccountState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
         self.query = try CMessageReader.string(_c.query, field: "query")
         self.showDeleted = _c.show_deleted != 0
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__ListAccountsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(38)
         _c.pointee.page_size = self.pageSize
         _c.pointee.page_token = try arena.cString(self.pageToken)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
@@ -650,19 +839,26 @@ public struct Clinic_Auth_V1_ListAccountsRequest: ProtoMessage {
 /// Response of AuthService.ListAccounts.
 public struct Clinic_Auth_V1_ListAccountsResponse: ProtoMessage {
     /// One page of accounts.
-    public var accounts: [Clinic_Auth_V1_Account] = []
+    public var accounts: [Clinic_Auth_V1_Account]
     /// Token for the next page; empty on the last page.
-    public var nextPageToken: String = ""
+    public var nextPageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.accounts = []
+        self.nextPageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__list_accounts_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__ListAccountsResponse.self).pointee
@@ -670,12 +866,16 @@ public struct Clinic_Auth_V1_ListAccountsResponse: ProtoMessage {
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Auth_V1_Account.self)
         }
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__ListAccountsResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         _c.pointee.n_accounts = self.accounts.count
+        arena.addPackedSizeBound(self.accounts.count &* 6)
         if !self.accounts.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Auth__V1__Account>?.self, count: self.accounts.count)
             for index in self.accounts.indices {
@@ -691,21 +891,29 @@ public struct Clinic_Auth_V1_ListAccountsResponse: ProtoMessage {
 /// Request of AuthService.SetAccountRoles.
 public struct Clinic_Auth_V1_SetAccountRolesRequest: ProtoMessage {
     /// The account whose roles change.
-    public var accountId: String = ""
+    public var accountId: String
     /// The complete new set of roles (at least one).
-    public var roles: [Clinic_Common_V1_Role] = []
+    public var roles: [Clinic_Common_V1_Role]
     /// The etag from the last read; when set and stale, the change answers aborted.
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.accountId = ""
+        self.roles = []
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__set_account_roles_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__SetAccountRolesRequest.self).pointee
@@ -714,13 +922,17 @@ public struct Clinic_Auth_V1_SetAccountRolesRequest: ProtoMessage {
             Clinic_Common_V1_Role(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__SetAccountRolesRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(8)
         _c.pointee.account_id = try arena.cString(self.accountId)
         _c.pointee.n_roles = self.roles.count
+        arena.addPackedSizeBound(self.roles.count &* 11)
         if !self.roles.isEmpty {
             let elements = arena.allocate(Clinic__Common__V1__Role.self, count: self.roles.count)
             for index in self.roles.indices {
@@ -736,26 +948,35 @@ public struct Clinic_Auth_V1_SetAccountRolesRequest: ProtoMessage {
 /// Request of AuthService.GetProfile.
 public struct Clinic_Auth_V1_GetProfileRequest: ProtoMessage {
     /// The account whose profile to get, or "me".
-    public var accountId: String = ""
+    public var accountId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.accountId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__get_profile_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__GetProfileRequest.self).pointee
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__GetProfileRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(1)
         _c.pointee.account_id = try arena.cString(self.accountId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -772,35 +993,51 @@ public struct Clinic_Auth_V1_UpdateProfileRequest: ProtoMessage {
     /// New IANA time zone for showing times, e.g. "Europe/Paris".
     public var timeZone: String?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__auth__v1__update_profile_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__UpdateProfileRequest.self).pointee
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
+        } else {
+            self.name = nil
         }
         if _c._phone_case.rawValue == 2 {
             self.phone = try CMessageReader.string(_c.phone, field: "phone")
+        } else {
+            self.phone = nil
         }
         if _c._language_code_case.rawValue == 3 {
             self.languageCode = try CMessageReader.string(_c.language_code, field: "language_code")
+        } else {
+            self.languageCode = nil
         }
         if _c._time_zone_case.rawValue == 4 {
             self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
+        } else {
+            self.timeZone = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__UpdateProfileRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(9)
         if let value = self.name {
             _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
         }

@@ -11,29 +11,40 @@ public struct Clinic_Billing_V1_CreatePriceListItemRequest: ProtoMessage {
     /// The item: `code`, `display_name` and `unit_price` are required. Output-only fields are ignored.
     public var item: Clinic_Billing_V1_PriceListItem?
     /// Idempotency key (a UUID chosen by the client).
-    public var requestId: String = ""
+    public var requestId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.requestId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__create_price_list_item_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__CreatePriceListItemRequest.self).pointee
         if _c.item != nil {
             self.item = try CMessageReader.message(UnsafeRawPointer(_c.item), as: Clinic_Billing_V1_PriceListItem.self)
+        } else {
+            self.item = nil
         }
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__CreatePriceListItemRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         if let value = self.item {
             _c.pointee.item = try arena.message(value, as: Clinic__Billing__V1__PriceListItem.self)
         }
@@ -45,7 +56,7 @@ public struct Clinic_Billing_V1_CreatePriceListItemRequest: ProtoMessage {
 /// Request of BillingService.UpdatePriceListItem. Only the fields that are set change.
 public struct Clinic_Billing_V1_UpdatePriceListItemRequest: ProtoMessage {
     /// The item.
-    public var itemId: String = ""
+    public var itemId: String
     /// New display name.
     public var displayName: String?
     /// New description.
@@ -57,42 +68,62 @@ public struct Clinic_Billing_V1_UpdatePriceListItemRequest: ProtoMessage {
     /// New specialty; empty removes it.
     public var specialtyCode: String?
     /// The etag from the last read; when set and stale, answers aborted.
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.itemId = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__update_price_list_item_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__UpdatePriceListItemRequest.self).pointee
         self.itemId = try CMessageReader.string(_c.item_id, field: "item_id")
         if _c._display_name_case.rawValue == 2 {
             self.displayName = try CMessageReader.string(_c.display_name, field: "display_name")
+        } else {
+            self.displayName = nil
         }
         if _c._description_case.rawValue == 3 {
             self.description = try CMessageReader.string(_c.description, field: "description")
+        } else {
+            self.description = nil
         }
         if _c.unit_price != nil {
             self.unitPrice = try CMessageReader.message(UnsafeRawPointer(_c.unit_price), as: Clinic_Common_V1_Money.self)
+        } else {
+            self.unitPrice = nil
         }
         if _c._tax_rate_bp_case.rawValue == 5 {
             self.taxRateBp = _c.tax_rate_bp
+        } else {
+            self.taxRateBp = nil
         }
         if _c._specialty_code_case.rawValue == 6 {
             self.specialtyCode = try CMessageReader.string(_c.specialty_code, field: "specialty_code")
+        } else {
+            self.specialtyCode = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__UpdatePriceListItemRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(22)
         _c.pointee.item_id = try arena.cString(self.itemId)
         if let value = self.displayName {
             _c.pointee._display_name_case = .init(rawValue: 2)
@@ -121,29 +152,39 @@ public struct Clinic_Billing_V1_UpdatePriceListItemRequest: ProtoMessage {
 /// Request of BillingService.DeletePriceListItem.
 public struct Clinic_Billing_V1_DeletePriceListItemRequest: ProtoMessage {
     /// The item.
-    public var itemId: String = ""
+    public var itemId: String
     /// The etag from the last read; when set and stale, answers aborted.
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.itemId = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__delete_price_list_item_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__DeletePriceListItemRequest.self).pointee
         self.itemId = try CMessageReader.string(_c.item_id, field: "item_id")
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__DeletePriceListItemRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.item_id = try arena.cString(self.itemId)
         _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -153,25 +194,35 @@ public struct Clinic_Billing_V1_DeletePriceListItemRequest: ProtoMessage {
 /// Request of BillingService.ListPriceListItems.
 public struct Clinic_Billing_V1_ListPriceListItemsRequest: ProtoMessage {
     /// The clinic, for patients and anonymous callers.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Only items of this specialty.
-    public var specialtyCode: String = ""
+    public var specialtyCode: String
     /// Include archived items; staff only.
-    public var showArchived: Bool = false
+    public var showArchived: Bool
     /// Maximum number of items to return, 1..500; 0 means 100.
-    public var pageSize: Int32 = 0
+    public var pageSize: Int32
     /// `next_page_token` of the previous page; other fields must not change between pages.
-    public var pageToken: String = ""
+    public var pageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinicId = ""
+        self.specialtyCode = ""
+        self.showArchived = false
+        self.pageSize = 0
+        self.pageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__list_price_list_items_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListPriceListItemsRequest.self).pointee
@@ -180,11 +231,14 @@ public struct Clinic_Billing_V1_ListPriceListItemsRequest: ProtoMessage {
         self.showArchived = _c.show_archived != 0
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListPriceListItemsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(16)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.specialty_code = try arena.cString(self.specialtyCode)
         _c.pointee.show_archived = self.showArchived ? 1 : 0
@@ -197,19 +251,26 @@ public struct Clinic_Billing_V1_ListPriceListItemsRequest: ProtoMessage {
 /// Response of BillingService.ListPriceListItems.
 public struct Clinic_Billing_V1_ListPriceListItemsResponse: ProtoMessage {
     /// One page of items.
-    public var items: [Clinic_Billing_V1_PriceListItem] = []
+    public var items: [Clinic_Billing_V1_PriceListItem]
     /// Token for the next page; empty on the last page.
-    public var nextPageToken: String = ""
+    public var nextPageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.items = []
+        self.nextPageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__list_price_list_items_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListPriceListItemsResponse.self).pointee
@@ -217,12 +278,16 @@ public struct Clinic_Billing_V1_ListPriceListItemsResponse: ProtoMessage {
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Billing_V1_PriceListItem.self)
         }
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListPriceListItemsResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         _c.pointee.n_items = self.items.count
+        arena.addPackedSizeBound(self.items.count &* 6)
         if !self.items.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__PriceListItem>?.self, count: self.items.count)
             for index in self.items.indices {
@@ -241,29 +306,40 @@ public struct Clinic_Billing_V1_CreateInvoiceRequest: ProtoMessage {
     /// are ignored.
     public var invoice: Clinic_Billing_V1_Invoice?
     /// Idempotency key (a UUID chosen by the client).
-    public var requestId: String = ""
+    public var requestId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.requestId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__create_invoice_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__CreateInvoiceRequest.self).pointee
         if _c.invoice != nil {
             self.invoice = try CMessageReader.message(UnsafeRawPointer(_c.invoice), as: Clinic_Billing_V1_Invoice.self)
+        } else {
+            self.invoice = nil
         }
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__CreateInvoiceRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         if let value = self.invoice {
             _c.pointee.invoice = try arena.message(value, as: Clinic__Billing__V1__Invoice.self)
         }
@@ -275,29 +351,39 @@ public struct Clinic_Billing_V1_CreateInvoiceRequest: ProtoMessage {
 /// Request of BillingService.GetInvoice.
 public struct Clinic_Billing_V1_GetInvoiceRequest: ProtoMessage {
     /// The invoice.
-    public var invoiceId: String = ""
+    public var invoiceId: String
     /// The clinic, for patients and services.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.invoiceId = ""
+        self.clinicId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__get_invoice_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__GetInvoiceRequest.self).pointee
         self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__GetInvoiceRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.invoice_id = try arena.cString(self.invoiceId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -307,7 +393,7 @@ public struct Clinic_Billing_V1_GetInvoiceRequest: ProtoMessage {
 /// Request of BillingService.UpdateInvoice. Only the fields that are set change.
 public struct Clinic_Billing_V1_UpdateInvoiceRequest: ProtoMessage {
     /// The invoice.
-    public var invoiceId: String = ""
+    public var invoiceId: String
     /// New lines (replaces all lines).
     public var lines: Clinic_Billing_V1_InvoiceLineList?
     /// New due date.
@@ -315,36 +401,52 @@ public struct Clinic_Billing_V1_UpdateInvoiceRequest: ProtoMessage {
     /// New notes.
     public var notes: String?
     /// The etag from the last read; when set and stale, answers aborted.
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.invoiceId = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__update_invoice_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__UpdateInvoiceRequest.self).pointee
         self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
         if _c.lines != nil {
             self.lines = try CMessageReader.message(UnsafeRawPointer(_c.lines), as: Clinic_Billing_V1_InvoiceLineList.self)
+        } else {
+            self.lines = nil
         }
         if _c.due_date != nil {
             self.dueDate = try CMessageReader.message(UnsafeRawPointer(_c.due_date), as: Clinic_Common_V1_Date.self)
+        } else {
+            self.dueDate = nil
         }
         if _c._notes_case.rawValue == 4 {
             self.notes = try CMessageReader.string(_c.notes, field: "notes")
+        } else {
+            self.notes = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__UpdateInvoiceRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(15)
         _c.pointee.invoice_id = try arena.cString(self.invoiceId)
         if let value = self.lines {
             _c.pointee.lines = try arena.message(value, as: Clinic__Billing__V1__InvoiceLineList.self)
@@ -364,29 +466,39 @@ public struct Clinic_Billing_V1_UpdateInvoiceRequest: ProtoMessage {
 /// A replacement list of invoice lines (a message so that "unset" and "empty" differ).
 public struct Clinic_Billing_V1_InvoiceLineList: ProtoMessage {
     /// The lines; may be empty.
-    public var lines: [Clinic_Billing_V1_InvoiceLine] = []
+    public var lines: [Clinic_Billing_V1_InvoiceLine]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.lines = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__invoice_line_list__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__InvoiceLineList.self).pointee
         self.lines = try CMessageReader.array(count: _c.n_lines, _c.lines) { (element: UnsafeMutablePointer<Clinic__Billing__V1__InvoiceLine>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Billing_V1_InvoiceLine.self)
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__InvoiceLineList.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(6)
         _c.pointee.n_lines = self.lines.count
+        arena.addPackedSizeBound(self.lines.count &* 6)
         if !self.lines.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__InvoiceLine>?.self, count: self.lines.count)
             for index in self.lines.indices {
@@ -401,30 +513,40 @@ public struct Clinic_Billing_V1_InvoiceLineList: ProtoMessage {
 /// Request of BillingService.IssueInvoice.
 public struct Clinic_Billing_V1_IssueInvoiceRequest: ProtoMessage {
     /// The invoice.
-    public var invoiceId: String = ""
+    public var invoiceId: String
     /// The etag from the last read; when set and stale, answers aborted (so that what was reviewed
     /// is what is issued).
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.invoiceId = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__issue_invoice_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__IssueInvoiceRequest.self).pointee
         self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__IssueInvoiceRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.invoice_id = try arena.cString(self.invoiceId)
         _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -434,32 +556,43 @@ public struct Clinic_Billing_V1_IssueInvoiceRequest: ProtoMessage {
 /// Request of BillingService.VoidInvoice.
 public struct Clinic_Billing_V1_VoidInvoiceRequest: ProtoMessage {
     /// The invoice.
-    public var invoiceId: String = ""
+    public var invoiceId: String
     /// Why it is voided, printed on the voided invoice.
-    public var reason: String = ""
+    public var reason: String
     /// The etag from the last read; when set and stale, answers aborted.
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.invoiceId = ""
+        self.reason = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__void_invoice_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__VoidInvoiceRequest.self).pointee
         self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
         self.reason = try CMessageReader.string(_c.reason, field: "reason")
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__VoidInvoiceRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(3)
         _c.pointee.invoice_id = try arena.cString(self.invoiceId)
         _c.pointee.reason = try arena.cString(self.reason)
         _c.pointee.etag = try arena.cString(self.etag)
@@ -470,29 +603,40 @@ public struct Clinic_Billing_V1_VoidInvoiceRequest: ProtoMessage {
 /// Request of BillingService.ListInvoices. Criteria combine with AND.
 public struct Clinic_Billing_V1_ListInvoicesRequest: ProtoMessage {
     /// The clinic, for patients.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Only this patient; patients always get their own.
-    public var patientId: String = ""
+    public var patientId: String
     /// Only these statuses; empty means all (patients never see DRAFT).
-    public var statuses: [Clinic_Billing_V1_InvoiceStatus] = []
+    public var statuses: [Clinic_Billing_V1_InvoiceStatus]
     /// Only invoices issued in this period.
     public var issued: Clinic_Common_V1_Interval?
     /// Only invoices with something left to pay.
-    public var unpaidOnly: Bool = false
+    public var unpaidOnly: Bool
     /// Maximum number of invoices to return, 1..500; 0 means 50.
-    public var pageSize: Int32 = 0
+    public var pageSize: Int32
     /// `next_page_token` of the previous page; other fields must not change between pages.
-    public var pageToken: String = ""
+    public var pageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinicId = ""
+        self.patientId = ""
+        self.statuses = []
+        self.unpaidOnly = false
+        self.pageSize = 0
+        self.pageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__list_invoices_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListInvoicesRequest.self).pointee
@@ -503,18 +647,24 @@ public struct Clinic_Billing_V1_ListInvoicesRequest: ProtoMessage {
         }
         if _c.issued != nil {
             self.issued = try CMessageReader.message(UnsafeRawPointer(_c.issued), as: Clinic_Common_V1_Interval.self)
+        } else {
+            self.issued = nil
         }
         self.unpaidOnly = _c.unpaid_only != 0
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListInvoicesRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(28)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.n_statuses = self.statuses.count
+        arena.addPackedSizeBound(self.statuses.count &* 11)
         if !self.statuses.isEmpty {
             let elements = arena.allocate(Clinic__Billing__V1__InvoiceStatus.self, count: self.statuses.count)
             for index in self.statuses.indices {
@@ -535,19 +685,26 @@ public struct Clinic_Billing_V1_ListInvoicesRequest: ProtoMessage {
 /// Response of BillingService.ListInvoices.
 public struct Clinic_Billing_V1_ListInvoicesResponse: ProtoMessage {
     /// One page of invoices.
-    public var invoices: [Clinic_Billing_V1_Invoice] = []
+    public var invoices: [Clinic_Billing_V1_Invoice]
     /// Token for the next page; empty on the last page.
-    public var nextPageToken: String = ""
+    public var nextPageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.invoices = []
+        self.nextPageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__list_invoices_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListInvoicesResponse.self).pointee
@@ -555,12 +712,16 @@ public struct Clinic_Billing_V1_ListInvoicesResponse: ProtoMessage {
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Billing_V1_Invoice.self)
         }
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListInvoicesResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         _c.pointee.n_invoices = self.invoices.count
+        arena.addPackedSizeBound(self.invoices.count &* 6)
         if !self.invoices.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__Invoice>?.self, count: self.invoices.count)
             for index in self.invoices.indices {
@@ -576,29 +737,39 @@ public struct Clinic_Billing_V1_ListInvoicesResponse: ProtoMessage {
 /// Request of BillingService.GetReceipt.
 public struct Clinic_Billing_V1_GetReceiptRequest: ProtoMessage {
     /// The receipt.
-    public var receiptId: String = ""
+    public var receiptId: String
     /// The clinic, for patients.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.receiptId = ""
+        self.clinicId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__get_receipt_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__GetReceiptRequest.self).pointee
         self.receiptId = try CMessageReader.string(_c.receipt_id, field: "receipt_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__GetReceiptRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.receipt_id = try arena.cString(self.receiptId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -608,27 +779,37 @@ public struct Clinic_Billing_V1_GetReceiptRequest: ProtoMessage {
 /// Request of BillingService.ListReceipts.
 public struct Clinic_Billing_V1_ListReceiptsRequest: ProtoMessage {
     /// The clinic, for patients.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Only this patient; patients always get their own.
-    public var patientId: String = ""
+    public var patientId: String
     /// Only receipts of this invoice.
-    public var invoiceId: String = ""
+    public var invoiceId: String
     /// Only receipts issued in this period.
     public var issued: Clinic_Common_V1_Interval?
     /// Maximum number of receipts to return, 1..500; 0 means 50.
-    public var pageSize: Int32 = 0
+    public var pageSize: Int32
     /// `next_page_token` of the previous page; other fields must not change between pages.
-    public var pageToken: String = ""
+    public var pageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinicId = ""
+        self.patientId = ""
+        self.invoiceId = ""
+        self.pageSize = 0
+        self.pageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__list_receipts_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListReceiptsRequest.self).pointee
@@ -637,14 +818,19 @@ public struct Clinic_Billing_V1_ListReceiptsRequest: ProtoMessage {
         self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
         if _c.issued != nil {
             self.issued = try CMessageReader.message(UnsafeRawPointer(_c.issued), as: Clinic_Common_V1_Interval.self)
+        } else {
+            self.issued = nil
         }
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListReceiptsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(21)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.invoice_id = try arena.cString(self.invoiceId)
@@ -660,19 +846,26 @@ public struct Clinic_Billing_V1_ListReceiptsRequest: ProtoMessage {
 /// Response of BillingService.ListReceipts.
 public struct Clinic_Billing_V1_ListReceiptsResponse: ProtoMessage {
     /// One page of receipts.
-    public var receipts: [Clinic_Billing_V1_Receipt] = []
+    public var receipts: [Clinic_Billing_V1_Receipt]
     /// Token for the next page; empty on the last page.
-    public var nextPageToken: String = ""
+    public var nextPageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.receipts = []
+        self.nextPageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__list_receipts_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListReceiptsResponse.self).pointee
@@ -680,12 +873,16 @@ public struct Clinic_Billing_V1_ListReceiptsResponse: ProtoMessage {
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Billing_V1_Receipt.self)
         }
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListReceiptsResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         _c.pointee.n_receipts = self.receipts.count
+        arena.addPackedSizeBound(self.receipts.count &* 6)
         if !self.receipts.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__Receipt>?.self, count: self.receipts.count)
             for index in self.receipts.indices {
@@ -701,29 +898,40 @@ public struct Clinic_Billing_V1_ListReceiptsResponse: ProtoMessage {
 /// Request of BillingService.ListTransactions. Criteria combine with AND.
 public struct Clinic_Billing_V1_ListTransactionsRequest: ProtoMessage {
     /// The clinic, for service callers (reporting).
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Only this patient.
-    public var patientId: String = ""
+    public var patientId: String
     /// Only this invoice.
-    public var invoiceId: String = ""
+    public var invoiceId: String
     /// Only these kinds; empty means all.
-    public var kinds: [Clinic_Billing_V1_TransactionKind] = []
+    public var kinds: [Clinic_Billing_V1_TransactionKind]
     /// Only entries in this period.
     public var interval: Clinic_Common_V1_Interval?
     /// Maximum number of entries to return, 1..500; 0 means 100.
-    public var pageSize: Int32 = 0
+    public var pageSize: Int32
     /// `next_page_token` of the previous page; other fields must not change between pages.
-    public var pageToken: String = ""
+    public var pageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinicId = ""
+        self.patientId = ""
+        self.invoiceId = ""
+        self.kinds = []
+        self.pageSize = 0
+        self.pageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__list_transactions_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListTransactionsRequest.self).pointee
@@ -735,18 +943,24 @@ public struct Clinic_Billing_V1_ListTransactionsRequest: ProtoMessage {
         }
         if _c.interval != nil {
             self.interval = try CMessageReader.message(UnsafeRawPointer(_c.interval), as: Clinic_Common_V1_Interval.self)
+        } else {
+            self.interval = nil
         }
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListTransactionsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(27)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.invoice_id = try arena.cString(self.invoiceId)
         _c.pointee.n_kinds = self.kinds.count
+        arena.addPackedSizeBound(self.kinds.count &* 11)
         if !self.kinds.isEmpty {
             let elements = arena.allocate(Clinic__Billing__V1__TransactionKind.self, count: self.kinds.count)
             for index in self.kinds.indices {
@@ -766,21 +980,28 @@ public struct Clinic_Billing_V1_ListTransactionsRequest: ProtoMessage {
 /// Response of BillingService.ListTransactions.
 public struct Clinic_Billing_V1_ListTransactionsResponse: ProtoMessage {
     /// One page of ledger entries.
-    public var transactions: [Clinic_Billing_V1_Transaction] = []
+    public var transactions: [Clinic_Billing_V1_Transaction]
     /// With a `patient_id` filter: the patient's balance after all entries (what they owe now).
     public var patientBalance: Clinic_Common_V1_Money?
     /// Token for the next page; empty on the last page.
-    public var nextPageToken: String = ""
+    public var nextPageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.transactions = []
+        self.nextPageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__list_transactions_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListTransactionsResponse.self).pointee
@@ -789,14 +1010,20 @@ public struct Clinic_Billing_V1_ListTransactionsResponse: ProtoMessage {
         }
         if _c.patient_balance != nil {
             self.patientBalance = try CMessageReader.message(UnsafeRawPointer(_c.patient_balance), as: Clinic_Common_V1_Money.self)
+        } else {
+            self.patientBalance = nil
         }
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListTransactionsResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(13)
         _c.pointee.n_transactions = self.transactions.count
+        arena.addPackedSizeBound(self.transactions.count &* 6)
         if !self.transactions.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__Transaction>?.self, count: self.transactions.count)
             for index in self.transactions.indices {

@@ -10,37 +10,50 @@ internal import CProtoWKT
 /// A billable service of the clinic's price list, e.g. "Consultation, general practice".
 public struct Clinic_Billing_V1_PriceListItem: ProtoMessage {
     /// Output only. Opaque identifier.
-    public var id: String = ""
+    public var id: String
     /// The clinic's own code, unique among its active items, e.g. "GP-CONSULT". Required on create.
-    public var code: String = ""
+    public var code: String
     /// Name printed on invoices. Required on create.
-    public var displayName: String = ""
+    public var displayName: String
     /// Optional longer description.
-    public var description: String = ""
+    public var description: String
     /// Price per unit before tax, not negative. Required on create.
     public var unitPrice: Clinic_Common_V1_Money?
     /// Tax rate in basis points, 0..10000.
-    public var taxRateBp: Int32 = 0
+    public var taxRateBp: Int32
     /// The specialty it belongs to, if any (for reports and suggestions).
-    public var specialtyCode: String = ""
+    public var specialtyCode: String
     /// Output only.
-    public var state: Clinic_Billing_V1_PriceListItemState = .init()
+    public var state: Clinic_Billing_V1_PriceListItemState
     /// Output only.
     public var createTime: Google_Protobuf_Timestamp?
     /// Output only.
     public var updateTime: Google_Protobuf_Timestamp?
     /// Output only. Pass back in updates to detect concurrent changes (aborted).
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.id = ""
+        self.code = ""
+        self.displayName = ""
+        self.description = ""
+        self.taxRateBp = 0
+        self.specialtyCode = ""
+        self.state = .init()
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__price_list_item__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__PriceListItem.self).pointee
@@ -50,22 +63,31 @@ public struct Clinic_Billing_V1_PriceListItem: ProtoMessage {
         self.description = try CMessageReader.string(_c.description, field: "description")
         if _c.unit_price != nil {
             self.unitPrice = try CMessageReader.message(UnsafeRawPointer(_c.unit_price), as: Clinic_Common_V1_Money.self)
+        } else {
+            self.unitPrice = nil
         }
         self.taxRateBp = _c.tax_rate_bp
         self.specialtyCode = try CMessageReader.string(_c.specialty_code, field: "specialty_code")
         self.state = Clinic_Billing_V1_PriceListItemState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.createTime = nil
         }
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.updateTime = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__PriceListItem.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(46)
         _c.pointee.id = try arena.cString(self.id)
         _c.pointee.code = try arena.cString(self.code)
         _c.pointee.display_name = try arena.cString(self.displayName)
@@ -90,26 +112,26 @@ public struct Clinic_Billing_V1_PriceListItem: ProtoMessage {
 /// An invoice to a patient. Editable while DRAFT; issuing assigns the number and freezes it.
 public struct Clinic_Billing_V1_Invoice: ProtoMessage {
     /// Output only. Opaque identifier.
-    public var id: String = ""
+    public var id: String
     /// Output only. Legal invoice number, sequential without gaps per clinic and year, assigned at
     /// issue, e.g. "2025-000123". Empty while DRAFT.
-    public var number: String = ""
+    public var number: String
     /// The patient billed. Required on create.
-    public var patientId: String = ""
+    public var patientId: String
     /// The appointment billed, if any.
-    public var appointmentId: String = ""
+    public var appointmentId: String
     /// The consultation billed, if any.
-    public var consultationId: String = ""
+    public var consultationId: String
     /// Output only.
-    public var status: Clinic_Billing_V1_InvoiceStatus = .init()
+    public var status: Clinic_Billing_V1_InvoiceStatus
     /// Lines, 1..100 to issue.
-    public var lines: [Clinic_Billing_V1_InvoiceLine] = []
+    public var lines: [Clinic_Billing_V1_InvoiceLine]
     /// Output only. ISO 4217 currency of every amount (the clinic's).
-    public var currency: String = ""
+    public var currency: String
     /// Output only. Sum of the lines' net amounts.
     public var subtotal: Clinic_Common_V1_Money?
     /// Output only. Tax per rate.
-    public var taxes: [Clinic_Billing_V1_TaxSummary] = []
+    public var taxes: [Clinic_Billing_V1_TaxSummary]
     /// Output only. Sum of `taxes`.
     public var taxTotal: Clinic_Common_V1_Money?
     /// Output only. subtotal + tax_total.
@@ -123,9 +145,9 @@ public struct Clinic_Billing_V1_Invoice: ProtoMessage {
     /// Payment due date; defaults to the issue date.
     public var dueDate: Clinic_Common_V1_Date?
     /// Note printed on the invoice.
-    public var notes: String = ""
+    public var notes: String
     /// Output only. The patient's name and address copied at issue, as printed.
-    public var billedName: String = ""
+    public var billedName: String
     /// Output only.
     public var billedAddress: Clinic_Common_V1_PostalAddress?
     /// Output only.
@@ -133,23 +155,41 @@ public struct Clinic_Billing_V1_Invoice: ProtoMessage {
     /// Output only.
     public var voidTime: Google_Protobuf_Timestamp?
     /// Output only.
-    public var voidReason: String = ""
+    public var voidReason: String
     /// Output only.
     public var createTime: Google_Protobuf_Timestamp?
     /// Output only.
     public var updateTime: Google_Protobuf_Timestamp?
     /// Output only. Pass back in changes to detect concurrent edits (aborted).
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.id = ""
+        self.number = ""
+        self.patientId = ""
+        self.appointmentId = ""
+        self.consultationId = ""
+        self.status = .init()
+        self.lines = []
+        self.currency = ""
+        self.taxes = []
+        self.notes = ""
+        self.billedName = ""
+        self.voidReason = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__invoice__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Invoice.self).pointee
@@ -165,52 +205,79 @@ public struct Clinic_Billing_V1_Invoice: ProtoMessage {
         self.currency = try CMessageReader.string(_c.currency, field: "currency")
         if _c.subtotal != nil {
             self.subtotal = try CMessageReader.message(UnsafeRawPointer(_c.subtotal), as: Clinic_Common_V1_Money.self)
+        } else {
+            self.subtotal = nil
         }
         self.taxes = try CMessageReader.array(count: _c.n_taxes, _c.taxes) { (element: UnsafeMutablePointer<Clinic__Billing__V1__TaxSummary>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Billing_V1_TaxSummary.self)
         }
         if _c.tax_total != nil {
             self.taxTotal = try CMessageReader.message(UnsafeRawPointer(_c.tax_total), as: Clinic_Common_V1_Money.self)
+        } else {
+            self.taxTotal = nil
         }
         if _c.total != nil {
             self.total = try CMessageReader.message(UnsafeRawPointer(_c.total), as: Clinic_Common_V1_Money.self)
+        } else {
+            self.total = nil
         }
         if _c.amount_paid != nil {
             self.amountPaid = try CMessageReader.message(UnsafeRawPointer(_c.amount_paid), as: Clinic_Common_V1_Money.self)
+        } else {
+            self.amountPaid = nil
         }
         if _c.amount_refunded != nil {
             self.amountRefunded = try CMessageReader.message(UnsafeRawPointer(_c.amount_refunded), as: Clinic_Common_V1_Money.self)
+        } else {
+            self.amountRefunded = nil
         }
         if _c.amount_due != nil {
             self.amountDue = try CMessageReader.message(UnsafeRawPointer(_c.amount_due), as: Clinic_Common_V1_Money.self)
+        } else {
+            self.amountDue = nil
         }
         if _c.due_date != nil {
             self.dueDate = try CMessageReader.message(UnsafeRawPointer(_c.due_date), as: Clinic_Common_V1_Date.self)
+        } else {
+            self.dueDate = nil
         }
         self.notes = try CMessageReader.string(_c.notes, field: "notes")
         self.billedName = try CMessageReader.string(_c.billed_name, field: "billed_name")
         if _c.billed_address != nil {
             self.billedAddress = try CMessageReader.message(UnsafeRawPointer(_c.billed_address), as: Clinic_Common_V1_PostalAddress.self)
+        } else {
+            self.billedAddress = nil
         }
         if _c.issue_time != nil {
             self.issueTime = try CMessageReader.message(UnsafeRawPointer(_c.issue_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.issueTime = nil
         }
         if _c.void_time != nil {
             self.voidTime = try CMessageReader.message(UnsafeRawPointer(_c.void_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.voidTime = nil
         }
         self.voidReason = try CMessageReader.string(_c.void_reason, field: "void_reason")
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.createTime = nil
         }
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.updateTime = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Invoice.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(115)
         _c.pointee.id = try arena.cString(self.id)
         _c.pointee.number = try arena.cString(self.number)
         _c.pointee.patient_id = try arena.cString(self.patientId)
@@ -218,6 +285,7 @@ public struct Clinic_Billing_V1_Invoice: ProtoMessage {
         _c.pointee.consultation_id = try arena.cString(self.consultationId)
         _c.pointee.status = Clinic__Billing__V1__InvoiceStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
         _c.pointee.n_lines = self.lines.count
+        arena.addPackedSizeBound(self.lines.count &* 6)
         if !self.lines.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__InvoiceLine>?.self, count: self.lines.count)
             for index in self.lines.indices {
@@ -230,6 +298,7 @@ public struct Clinic_Billing_V1_Invoice: ProtoMessage {
             _c.pointee.subtotal = try arena.message(value, as: Clinic__Common__V1__Money.self)
         }
         _c.pointee.n_taxes = self.taxes.count
+        arena.addPackedSizeBound(self.taxes.count &* 6)
         if !self.taxes.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__TaxSummary>?.self, count: self.taxes.count)
             for index in self.taxes.indices {
@@ -281,13 +350,13 @@ public struct Clinic_Billing_V1_Invoice: ProtoMessage {
 /// One line of an invoice.
 public struct Clinic_Billing_V1_InvoiceLine: ProtoMessage {
     /// Output only. Opaque identifier, stable while the invoice is a draft.
-    public var id: String = ""
+    public var id: String
     /// The price list item billed; its name, price and tax rate are copied when not given.
-    public var priceListItemId: String = ""
+    public var priceListItemId: String
     /// Text printed on the line; required when no item is given.
-    public var description: String = ""
+    public var description: String
     /// Quantity, 1..1000; 0 means 1.
-    public var quantity: Int32 = 0
+    public var quantity: Int32
     /// Price per unit before tax; required when no item is given.
     public var unitPrice: Clinic_Common_V1_Money?
     /// Tax rate in basis points, 0..10000; the item's when an item is given and this is unset.
@@ -297,15 +366,24 @@ public struct Clinic_Billing_V1_InvoiceLine: ProtoMessage {
     /// Output only. quantity x unit_price - discount.
     public var netAmount: Clinic_Common_V1_Money?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.id = ""
+        self.priceListItemId = ""
+        self.description = ""
+        self.quantity = 0
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__invoice_line__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__InvoiceLine.self).pointee
@@ -315,21 +393,32 @@ public struct Clinic_Billing_V1_InvoiceLine: ProtoMessage {
         self.quantity = _c.quantity
         if _c.unit_price != nil {
             self.unitPrice = try CMessageReader.message(UnsafeRawPointer(_c.unit_price), as: Clinic_Common_V1_Money.self)
+        } else {
+            self.unitPrice = nil
         }
         if _c._tax_rate_bp_case.rawValue == 6 {
             self.taxRateBp = _c.tax_rate_bp
+        } else {
+            self.taxRateBp = nil
         }
         if _c.discount != nil {
             self.discount = try CMessageReader.message(UnsafeRawPointer(_c.discount), as: Clinic_Common_V1_Money.self)
+        } else {
+            self.discount = nil
         }
         if _c.net_amount != nil {
             self.netAmount = try CMessageReader.message(UnsafeRawPointer(_c.net_amount), as: Clinic_Common_V1_Money.self)
+        } else {
+            self.netAmount = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__InvoiceLine.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(43)
         _c.pointee.id = try arena.cString(self.id)
         _c.pointee.price_list_item_id = try arena.cString(self.priceListItemId)
         _c.pointee.description = try arena.cString(self.description)
@@ -354,36 +443,49 @@ public struct Clinic_Billing_V1_InvoiceLine: ProtoMessage {
 /// Tax of one rate on an invoice.
 public struct Clinic_Billing_V1_TaxSummary: ProtoMessage {
     /// The rate, in basis points.
-    public var taxRateBp: Int32 = 0
+    public var taxRateBp: Int32
     /// Sum of the net amounts of the lines with this rate.
     public var taxableAmount: Clinic_Common_V1_Money?
     /// The tax.
     public var taxAmount: Clinic_Common_V1_Money?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.taxRateBp = 0
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__tax_summary__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__TaxSummary.self).pointee
         self.taxRateBp = _c.tax_rate_bp
         if _c.taxable_amount != nil {
             self.taxableAmount = try CMessageReader.message(UnsafeRawPointer(_c.taxable_amount), as: Clinic_Common_V1_Money.self)
+        } else {
+            self.taxableAmount = nil
         }
         if _c.tax_amount != nil {
             self.taxAmount = try CMessageReader.message(UnsafeRawPointer(_c.tax_amount), as: Clinic_Common_V1_Money.self)
+        } else {
+            self.taxAmount = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__TaxSummary.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(23)
         _c.pointee.tax_rate_bp = self.taxRateBp
         if let value = self.taxableAmount {
             _c.pointee.taxable_amount = try arena.message(value, as: Clinic__Common__V1__Money.self)
@@ -399,33 +501,33 @@ public struct Clinic_Billing_V1_TaxSummary: ProtoMessage {
 /// or recorded at the desk.
 public struct Clinic_Billing_V1_Payment: ProtoMessage {
     /// Output only. Opaque identifier.
-    public var id: String = ""
+    public var id: String
     /// Output only. The invoice paid.
-    public var invoiceId: String = ""
+    public var invoiceId: String
     /// Output only. The patient billed.
-    public var patientId: String = ""
+    public var patientId: String
     /// Output only. The amount, in the invoice's currency.
     public var amount: Clinic_Common_V1_Money?
     /// Output only.
-    public var method: Clinic_Billing_V1_PaymentMethod = .init()
+    public var method: Clinic_Billing_V1_PaymentMethod
     /// Output only.
-    public var status: Clinic_Billing_V1_PaymentStatus = .init()
+    public var status: Clinic_Billing_V1_PaymentStatus
     /// Output only. The payment provider for online payments, e.g. "stripe"; "offline" otherwise.
-    public var provider: String = ""
+    public var provider: String
     /// Output only. The provider's id for this payment; for offline payments the desk's reference
     /// (slip, transfer or cheque number).
-    public var providerReference: String = ""
+    public var providerReference: String
     /// Output only. Secret the payer's browser passes to the provider's SDK to enter card details
     /// and authenticate (3-D Secure). Returned only to the payer, only while REQUIRES_CONFIRMATION.
-    public var clientSecret: String = ""
+    public var clientSecret: String
     /// Output only. Provider's failure code, when FAILED, e.g. "card_declined".
-    public var failureCode: String = ""
+    public var failureCode: String
     /// Output only. Human-readable failure message.
-    public var failureMessage: String = ""
+    public var failureMessage: String
     /// Output only. Sum of succeeded refunds of this payment.
     public var amountRefunded: Clinic_Common_V1_Money?
     /// Output only. The receipt issued when it succeeded.
-    public var receiptId: String = ""
+    public var receiptId: String
     /// Output only. Who created or recorded it.
     public var creator: Clinic_Common_V1_Actor?
     /// Output only.
@@ -433,15 +535,31 @@ public struct Clinic_Billing_V1_Payment: ProtoMessage {
     /// Output only. When it reached SUCCEEDED, FAILED or CANCELLED.
     public var completeTime: Google_Protobuf_Timestamp?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.id = ""
+        self.invoiceId = ""
+        self.patientId = ""
+        self.method = .init()
+        self.status = .init()
+        self.provider = ""
+        self.providerReference = ""
+        self.clientSecret = ""
+        self.failureCode = ""
+        self.failureMessage = ""
+        self.receiptId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__payment__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Payment.self).pointee
@@ -450,6 +568,8 @@ public struct Clinic_Billing_V1_Payment: ProtoMessage {
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         if _c.amount != nil {
             self.amount = try CMessageReader.message(UnsafeRawPointer(_c.amount), as: Clinic_Common_V1_Money.self)
+        } else {
+            self.amount = nil
         }
         self.method = Clinic_Billing_V1_PaymentMethod(protoNumber: Int32(truncatingIfNeeded: _c.method.rawValue))
         self.status = Clinic_Billing_V1_PaymentStatus(protoNumber: Int32(truncatingIfNeeded: _c.status.rawValue))
@@ -460,22 +580,33 @@ public struct Clinic_Billing_V1_Payment: ProtoMessage {
         self.failureMessage = try CMessageReader.string(_c.failure_message, field: "failure_message")
         if _c.amount_refunded != nil {
             self.amountRefunded = try CMessageReader.message(UnsafeRawPointer(_c.amount_refunded), as: Clinic_Common_V1_Money.self)
+        } else {
+            self.amountRefunded = nil
         }
         self.receiptId = try CMessageReader.string(_c.receipt_id, field: "receipt_id")
         if _c.creator != nil {
             self.creator = try CMessageReader.message(UnsafeRawPointer(_c.creator), as: Clinic_Common_V1_Actor.self)
+        } else {
+            self.creator = nil
         }
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.createTime = nil
         }
         if _c.complete_time != nil {
             self.completeTime = try CMessageReader.message(UnsafeRawPointer(_c.complete_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.completeTime = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Payment.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(62)
         _c.pointee.id = try arena.cString(self.id)
         _c.pointee.invoice_id = try arena.cString(self.invoiceId)
         _c.pointee.patient_id = try arena.cString(self.patientId)
@@ -509,23 +640,23 @@ public struct Clinic_Billing_V1_Payment: ProtoMessage {
 /// Money given back for a succeeded payment.
 public struct Clinic_Billing_V1_Refund: ProtoMessage {
     /// Output only. Opaque identifier.
-    public var id: String = ""
+    public var id: String
     /// Output only. The payment refunded.
-    public var paymentId: String = ""
+    public var paymentId: String
     /// Output only. Its invoice.
-    public var invoiceId: String = ""
+    public var invoiceId: String
     /// Output only. The amount, at most what remains unrefunded on the payment.
     public var amount: Clinic_Common_V1_Money?
     /// Output only.
-    public var reason: Clinic_Billing_V1_RefundReason = .init()
+    public var reason: Clinic_Billing_V1_RefundReason
     /// Output only. Free-text note.
-    public var note: String = ""
+    public var note: String
     /// Output only.
-    public var status: Clinic_Billing_V1_RefundStatus = .init()
+    public var status: Clinic_Billing_V1_RefundStatus
     /// Output only. The provider's id for the refund (online payments).
-    public var providerReference: String = ""
+    public var providerReference: String
     /// Output only. Why it failed, when FAILED.
-    public var failureMessage: String = ""
+    public var failureMessage: String
     /// Output only. Who asked for it.
     public var requester: Clinic_Common_V1_Actor?
     /// Output only.
@@ -533,15 +664,28 @@ public struct Clinic_Billing_V1_Refund: ProtoMessage {
     /// Output only. When it reached SUCCEEDED or FAILED.
     public var completeTime: Google_Protobuf_Timestamp?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.id = ""
+        self.paymentId = ""
+        self.invoiceId = ""
+        self.reason = .init()
+        self.note = ""
+        self.status = .init()
+        self.providerReference = ""
+        self.failureMessage = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__refund__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Refund.self).pointee
@@ -550,6 +694,8 @@ public struct Clinic_Billing_V1_Refund: ProtoMessage {
         self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
         if _c.amount != nil {
             self.amount = try CMessageReader.message(UnsafeRawPointer(_c.amount), as: Clinic_Common_V1_Money.self)
+        } else {
+            self.amount = nil
         }
         self.reason = Clinic_Billing_V1_RefundReason(protoNumber: Int32(truncatingIfNeeded: _c.reason.rawValue))
         self.note = try CMessageReader.string(_c.note, field: "note")
@@ -558,18 +704,27 @@ public struct Clinic_Billing_V1_Refund: ProtoMessage {
         self.failureMessage = try CMessageReader.string(_c.failure_message, field: "failure_message")
         if _c.requester != nil {
             self.requester = try CMessageReader.message(UnsafeRawPointer(_c.requester), as: Clinic_Common_V1_Actor.self)
+        } else {
+            self.requester = nil
         }
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.createTime = nil
         }
         if _c.complete_time != nil {
             self.completeTime = try CMessageReader.message(UnsafeRawPointer(_c.complete_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.completeTime = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Refund.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(52)
         _c.pointee.id = try arena.cString(self.id)
         _c.pointee.payment_id = try arena.cString(self.paymentId)
         _c.pointee.invoice_id = try arena.cString(self.invoiceId)
@@ -597,35 +752,48 @@ public struct Clinic_Billing_V1_Refund: ProtoMessage {
 /// Proof of a succeeded payment, issued automatically.
 public struct Clinic_Billing_V1_Receipt: ProtoMessage {
     /// Output only. Opaque identifier.
-    public var id: String = ""
+    public var id: String
     /// Output only. Receipt number, sequential per clinic and year, e.g. "R-2025-000042".
-    public var number: String = ""
+    public var number: String
     /// Output only. The invoice paid.
-    public var invoiceId: String = ""
+    public var invoiceId: String
     /// Output only. The invoice's number.
-    public var invoiceNumber: String = ""
+    public var invoiceNumber: String
     /// Output only. The payment.
-    public var paymentId: String = ""
+    public var paymentId: String
     /// Output only. The patient.
-    public var patientId: String = ""
+    public var patientId: String
     /// Output only. Amount received.
     public var amount: Clinic_Common_V1_Money?
     /// Output only.
-    public var method: Clinic_Billing_V1_PaymentMethod = .init()
+    public var method: Clinic_Billing_V1_PaymentMethod
     /// Output only. Name of the clinic, as printed.
-    public var clinicDisplayName: String = ""
+    public var clinicDisplayName: String
     /// Output only.
     public var issueTime: Google_Protobuf_Timestamp?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.id = ""
+        self.number = ""
+        self.invoiceId = ""
+        self.invoiceNumber = ""
+        self.paymentId = ""
+        self.patientId = ""
+        self.method = .init()
+        self.clinicDisplayName = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__receipt__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Receipt.self).pointee
@@ -637,17 +805,24 @@ public struct Clinic_Billing_V1_Receipt: ProtoMessage {
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         if _c.amount != nil {
             self.amount = try CMessageReader.message(UnsafeRawPointer(_c.amount), as: Clinic_Common_V1_Money.self)
+        } else {
+            self.amount = nil
         }
         self.method = Clinic_Billing_V1_PaymentMethod(protoNumber: Int32(truncatingIfNeeded: _c.method.rawValue))
         self.clinicDisplayName = try CMessageReader.string(_c.clinic_display_name, field: "clinic_display_name")
         if _c.issue_time != nil {
             self.issueTime = try CMessageReader.message(UnsafeRawPointer(_c.issue_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.issueTime = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Receipt.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(30)
         _c.pointee.id = try arena.cString(self.id)
         _c.pointee.number = try arena.cString(self.number)
         _c.pointee.invoice_id = try arena.cString(self.invoiceId)
@@ -670,35 +845,47 @@ public struct Clinic_Billing_V1_Receipt: ProtoMessage {
 /// signed from the patient's point of view: positive increases what they owe.
 public struct Clinic_Billing_V1_Transaction: ProtoMessage {
     /// Output only. Opaque identifier, increasing in time within a clinic.
-    public var id: String = ""
+    public var id: String
     /// Output only.
-    public var kind: Clinic_Billing_V1_TransactionKind = .init()
+    public var kind: Clinic_Billing_V1_TransactionKind
     /// Output only. Signed amount.
     public var amount: Clinic_Common_V1_Money?
     /// Output only. The patient.
-    public var patientId: String = ""
+    public var patientId: String
     /// Output only. The invoice concerned.
-    public var invoiceId: String = ""
+    public var invoiceId: String
     /// Output only. The payment, for PAYMENT entries and refunds.
-    public var paymentId: String = ""
+    public var paymentId: String
     /// Output only. The refund, for REFUND entries.
-    public var refundId: String = ""
+    public var refundId: String
     /// Output only. Short text, e.g. "Invoice 2025-000123 issued".
-    public var description: String = ""
+    public var description: String
     /// Output only. Who caused it.
     public var actor: Clinic_Common_V1_Actor?
     /// Output only.
     public var occurTime: Google_Protobuf_Timestamp?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.id = ""
+        self.kind = .init()
+        self.patientId = ""
+        self.invoiceId = ""
+        self.paymentId = ""
+        self.refundId = ""
+        self.description = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__transaction__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Transaction.self).pointee
@@ -706,6 +893,8 @@ public struct Clinic_Billing_V1_Transaction: ProtoMessage {
         self.kind = Clinic_Billing_V1_TransactionKind(protoNumber: Int32(truncatingIfNeeded: _c.kind.rawValue))
         if _c.amount != nil {
             self.amount = try CMessageReader.message(UnsafeRawPointer(_c.amount), as: Clinic_Common_V1_Money.self)
+        } else {
+            self.amount = nil
         }
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
@@ -714,15 +903,22 @@ public struct Clinic_Billing_V1_Transaction: ProtoMessage {
         self.description = try CMessageReader.string(_c.description, field: "description")
         if _c.actor != nil {
             self.actor = try CMessageReader.message(UnsafeRawPointer(_c.actor), as: Clinic_Common_V1_Actor.self)
+        } else {
+            self.actor = nil
         }
         if _c.occur_time != nil {
             self.occurTime = try CMessageReader.message(UnsafeRawPointer(_c.occur_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.occurTime = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Transaction.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(35)
         _c.pointee.id = try arena.cString(self.id)
         _c.pointee.kind = Clinic__Billing__V1__TransactionKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
         if let value = self.amount {

@@ -9,26 +9,35 @@ internal import CClinicProtos
 /// Request of PaymentService.CreatePayment.
 public struct Clinic_Billing_V1_CreatePaymentRequest: ProtoMessage {
     /// The clinic, for patients.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// The issued invoice to pay.
-    public var invoiceId: String = ""
+    public var invoiceId: String
     /// Amount to pay, positive and at most the amount due; unset means the whole amount due.
     public var amount: Clinic_Common_V1_Money?
     /// Where the provider sends the browser back after authentication (3-D Secure).
-    public var returnUri: String = ""
+    public var returnUri: String
     /// Idempotency key (a UUID chosen by the client): a retry returns the same payment, so a
     /// double click never charges twice.
-    public var requestId: String = ""
+    public var requestId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinicId = ""
+        self.invoiceId = ""
+        self.returnUri = ""
+        self.requestId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__create_payment_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__CreatePaymentRequest.self).pointee
@@ -36,14 +45,19 @@ public struct Clinic_Billing_V1_CreatePaymentRequest: ProtoMessage {
         self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
         if _c.amount != nil {
             self.amount = try CMessageReader.message(UnsafeRawPointer(_c.amount), as: Clinic_Common_V1_Money.self)
+        } else {
+            self.amount = nil
         }
         self.returnUri = try CMessageReader.string(_c.return_uri, field: "return_uri")
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__CreatePaymentRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(10)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.invoice_id = try arena.cString(self.invoiceId)
         if let value = self.amount {
@@ -58,32 +72,43 @@ public struct Clinic_Billing_V1_CreatePaymentRequest: ProtoMessage {
 /// Request of PaymentService.ConfirmPayment.
 public struct Clinic_Billing_V1_ConfirmPaymentRequest: ProtoMessage {
     /// The payment.
-    public var paymentId: String = ""
+    public var paymentId: String
     /// The clinic, for patients.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Opaque token of the payment method from the provider's SDK (never card numbers).
-    public var paymentMethodToken: String = ""
+    public var paymentMethodToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.paymentId = ""
+        self.clinicId = ""
+        self.paymentMethodToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__confirm_payment_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ConfirmPaymentRequest.self).pointee
         self.paymentId = try CMessageReader.string(_c.payment_id, field: "payment_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.paymentMethodToken = try CMessageReader.string(_c.payment_method_token, field: "payment_method_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ConfirmPaymentRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(3)
         _c.pointee.payment_id = try arena.cString(self.paymentId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.payment_method_token = try arena.cString(self.paymentMethodToken)
@@ -94,29 +119,39 @@ public struct Clinic_Billing_V1_ConfirmPaymentRequest: ProtoMessage {
 /// Request of PaymentService.CancelPayment.
 public struct Clinic_Billing_V1_CancelPaymentRequest: ProtoMessage {
     /// The payment.
-    public var paymentId: String = ""
+    public var paymentId: String
     /// The clinic, for patients.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.paymentId = ""
+        self.clinicId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__cancel_payment_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__CancelPaymentRequest.self).pointee
         self.paymentId = try CMessageReader.string(_c.payment_id, field: "payment_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__CancelPaymentRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.payment_id = try arena.cString(self.paymentId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -126,29 +161,39 @@ public struct Clinic_Billing_V1_CancelPaymentRequest: ProtoMessage {
 /// Request of PaymentService.GetPayment.
 public struct Clinic_Billing_V1_GetPaymentRequest: ProtoMessage {
     /// The payment.
-    public var paymentId: String = ""
+    public var paymentId: String
     /// The clinic, for patients.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.paymentId = ""
+        self.clinicId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__get_payment_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__GetPaymentRequest.self).pointee
         self.paymentId = try CMessageReader.string(_c.payment_id, field: "payment_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__GetPaymentRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.payment_id = try arena.cString(self.paymentId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -158,27 +203,38 @@ public struct Clinic_Billing_V1_GetPaymentRequest: ProtoMessage {
 /// Request of PaymentService.ListPayments. Criteria combine with AND.
 public struct Clinic_Billing_V1_ListPaymentsRequest: ProtoMessage {
     /// The clinic, for patients.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Only payments of this invoice.
-    public var invoiceId: String = ""
+    public var invoiceId: String
     /// Only this patient; patients always get their own.
-    public var patientId: String = ""
+    public var patientId: String
     /// Only these statuses; empty means all.
-    public var statuses: [Clinic_Billing_V1_PaymentStatus] = []
+    public var statuses: [Clinic_Billing_V1_PaymentStatus]
     /// Maximum number of payments to return, 1..500; 0 means 50.
-    public var pageSize: Int32 = 0
+    public var pageSize: Int32
     /// `next_page_token` of the previous page; other fields must not change between pages.
-    public var pageToken: String = ""
+    public var pageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinicId = ""
+        self.invoiceId = ""
+        self.patientId = ""
+        self.statuses = []
+        self.pageSize = 0
+        self.pageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__list_payments_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListPaymentsRequest.self).pointee
@@ -190,15 +246,19 @@ public struct Clinic_Billing_V1_ListPaymentsRequest: ProtoMessage {
         }
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListPaymentsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(21)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.invoice_id = try arena.cString(self.invoiceId)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.n_statuses = self.statuses.count
+        arena.addPackedSizeBound(self.statuses.count &* 11)
         if !self.statuses.isEmpty {
             let elements = arena.allocate(Clinic__Billing__V1__PaymentStatus.self, count: self.statuses.count)
             for index in self.statuses.indices {
@@ -215,19 +275,26 @@ public struct Clinic_Billing_V1_ListPaymentsRequest: ProtoMessage {
 /// Response of PaymentService.ListPayments.
 public struct Clinic_Billing_V1_ListPaymentsResponse: ProtoMessage {
     /// One page of payments.
-    public var payments: [Clinic_Billing_V1_Payment] = []
+    public var payments: [Clinic_Billing_V1_Payment]
     /// Token for the next page; empty on the last page.
-    public var nextPageToken: String = ""
+    public var nextPageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.payments = []
+        self.nextPageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__list_payments_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListPaymentsResponse.self).pointee
@@ -235,12 +302,16 @@ public struct Clinic_Billing_V1_ListPaymentsResponse: ProtoMessage {
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Billing_V1_Payment.self)
         }
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListPaymentsResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         _c.pointee.n_payments = self.payments.count
+        arena.addPackedSizeBound(self.payments.count &* 6)
         if !self.payments.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__Payment>?.self, count: self.payments.count)
             for index in self.payments.indices {
@@ -256,41 +327,55 @@ public struct Clinic_Billing_V1_ListPaymentsResponse: ProtoMessage {
 /// Request of PaymentService.RecordOfflinePayment.
 public struct Clinic_Billing_V1_RecordOfflinePaymentRequest: ProtoMessage {
     /// The issued invoice paid.
-    public var invoiceId: String = ""
+    public var invoiceId: String
     /// Amount received, positive, at most the amount due.
     public var amount: Clinic_Common_V1_Money?
     /// How it was paid; PAYMENT_METHOD_CARD_ONLINE is not allowed here.
-    public var method: Clinic_Billing_V1_PaymentMethod = .init()
+    public var method: Clinic_Billing_V1_PaymentMethod
     /// Terminal slip number, transfer reference or cheque number; kept as the payment's
     /// `provider_reference`.
-    public var reference: String = ""
+    public var reference: String
     /// Idempotency key (a UUID chosen by the client).
-    public var requestId: String = ""
+    public var requestId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.invoiceId = ""
+        self.method = .init()
+        self.reference = ""
+        self.requestId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__record_offline_payment_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__RecordOfflinePaymentRequest.self).pointee
         self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
         if _c.amount != nil {
             self.amount = try CMessageReader.message(UnsafeRawPointer(_c.amount), as: Clinic_Common_V1_Money.self)
+        } else {
+            self.amount = nil
         }
         self.method = Clinic_Billing_V1_PaymentMethod(protoNumber: Int32(truncatingIfNeeded: _c.method.rawValue))
         self.reference = try CMessageReader.string(_c.reference, field: "reference")
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__RecordOfflinePaymentRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(20)
         _c.pointee.invoice_id = try arena.cString(self.invoiceId)
         if let value = self.amount {
             _c.pointee.amount = try arena.message(value, as: Clinic__Common__V1__Money.self)
@@ -305,31 +390,41 @@ public struct Clinic_Billing_V1_RecordOfflinePaymentRequest: ProtoMessage {
 /// Request of PaymentService.HandleProviderEvent.
 public struct Clinic_Billing_V1_HandleProviderEventRequest: ProtoMessage {
     /// The provider's name as configured, e.g. "stripe".
-    public var provider: String = ""
+    public var provider: String
     /// The provider's request body, byte for byte, as signed by the provider. The edge binds the
     /// raw HTTP body to this field (the `body` of the route names a bytes field) instead of parsing
     /// it as JSON, so that the signature can be checked.
-    public var payload: [UInt8] = []
+    public var payload: [UInt8]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.provider = ""
+        self.payload = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__handle_provider_event_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__HandleProviderEventRequest.self).pointee
         self.provider = try CMessageReader.string(_c.provider, field: "provider")
         self.payload = CMessageReader.bytes(count: _c.payload.len, data: _c.payload.data)
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__HandleProviderEventRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.provider = try arena.cString(self.provider)
         let payloadBytes = arena.bytes(self.payload)
         _c.pointee.payload = ProtobufCBinaryData(len: payloadBytes.count, data: payloadBytes.data)
@@ -340,26 +435,35 @@ public struct Clinic_Billing_V1_HandleProviderEventRequest: ProtoMessage {
 /// Response of PaymentService.HandleProviderEvent.
 public struct Clinic_Billing_V1_HandleProviderEventResponse: ProtoMessage {
     /// Whether the event changed something (false for a repeated or ignored event).
-    public var applied: Bool = false
+    public var applied: Bool
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.applied = false
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__handle_provider_event_response__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__HandleProviderEventResponse.self).pointee
         self.applied = _c.applied != 0
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__HandleProviderEventResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.applied = self.applied ? 1 : 0
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -368,40 +472,54 @@ public struct Clinic_Billing_V1_HandleProviderEventResponse: ProtoMessage {
 /// Request of PaymentService.CreateRefund.
 public struct Clinic_Billing_V1_CreateRefundRequest: ProtoMessage {
     /// The succeeded payment to refund.
-    public var paymentId: String = ""
+    public var paymentId: String
     /// Amount to refund, positive; unset means everything not yet refunded.
     public var amount: Clinic_Common_V1_Money?
     /// Why.
-    public var reason: Clinic_Billing_V1_RefundReason = .init()
+    public var reason: Clinic_Billing_V1_RefundReason
     /// Free-text note; required with REFUND_REASON_OTHER.
-    public var note: String = ""
+    public var note: String
     /// Idempotency key (a UUID chosen by the client): a retry never refunds twice.
-    public var requestId: String = ""
+    public var requestId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.paymentId = ""
+        self.reason = .init()
+        self.note = ""
+        self.requestId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__create_refund_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__CreateRefundRequest.self).pointee
         self.paymentId = try CMessageReader.string(_c.payment_id, field: "payment_id")
         if _c.amount != nil {
             self.amount = try CMessageReader.message(UnsafeRawPointer(_c.amount), as: Clinic_Common_V1_Money.self)
+        } else {
+            self.amount = nil
         }
         self.reason = Clinic_Billing_V1_RefundReason(protoNumber: Int32(truncatingIfNeeded: _c.reason.rawValue))
         self.note = try CMessageReader.string(_c.note, field: "note")
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__CreateRefundRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(20)
         _c.pointee.payment_id = try arena.cString(self.paymentId)
         if let value = self.amount {
             _c.pointee.amount = try arena.message(value, as: Clinic__Common__V1__Money.self)
@@ -416,29 +534,39 @@ public struct Clinic_Billing_V1_CreateRefundRequest: ProtoMessage {
 /// Request of PaymentService.GetRefund.
 public struct Clinic_Billing_V1_GetRefundRequest: ProtoMessage {
     /// The refund.
-    public var refundId: String = ""
+    public var refundId: String
     /// The clinic, for patients.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.refundId = ""
+        self.clinicId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__billing__v1__get_refund_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__GetRefundRequest.self).pointee
         self.refundId = try CMessageReader.string(_c.refund_id, field: "refund_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__GetRefundRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.refund_id = try arena.cString(self.refundId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)

@@ -11,30 +11,30 @@ internal import CProtoWKT
 /// A clinic: one tenant of the platform.
 public struct Clinic_Clinics_V1_Clinic: ProtoMessage {
     /// Output only. Opaque identifier; also the tenant id in tokens and database file names.
-    public var id: String = ""
+    public var id: String
     /// Name shown to patients. Required on create.
-    public var displayName: String = ""
+    public var displayName: String
     /// Postal address. Required on create (locality and region code at least).
     public var address: Clinic_Common_V1_PostalAddress?
     /// Reception contact (e-mail, phone, language of the reception).
     public var contact: Clinic_Common_V1_ContactInfo?
     /// Public web site.
-    public var websiteUri: String = ""
+    public var websiteUri: String
     /// IANA time zone of the clinic, e.g. "Europe/Paris". Required on create. Every wall-clock
     /// time of the clinic (opening hours, availability, calendar days) is in this zone.
-    public var timeZone: String = ""
+    public var timeZone: String
     /// ISO 4217 currency of the clinic's prices and invoices, e.g. "EUR". Required on create.
-    public var currency: String = ""
+    public var currency: String
     /// Codes of the specialties offered (see Specialty), at most 50, no duplicates.
-    public var specialtyCodes: [String] = []
+    public var specialtyCodes: [String]
     /// Regular weekly opening hours. Several entries per day give breaks (09:00-12:00, 14:00-18:00).
-    public var openingHours: [Clinic_Clinics_V1_OpeningHours] = []
+    public var openingHours: [Clinic_Clinics_V1_OpeningHours]
     /// Days the clinic is closed (holidays), in addition to the weekly hours.
-    public var closures: [Clinic_Clinics_V1_ClinicClosure] = []
+    public var closures: [Clinic_Clinics_V1_ClinicClosure]
     /// Rules for online booking by patients.
     public var bookingPolicy: Clinic_Clinics_V1_BookingPolicy?
     /// Output only.
-    public var state: Clinic_Clinics_V1_ClinicState = .init()
+    public var state: Clinic_Clinics_V1_ClinicState
     /// Output only.
     public var createTime: Google_Protobuf_Timestamp?
     /// Output only.
@@ -42,17 +42,32 @@ public struct Clinic_Clinics_V1_Clinic: ProtoMessage {
     /// Output only. Set while the clinic is deleted.
     public var deleteTime: Google_Protobuf_Timestamp?
     /// Output only. Changes on every update; pass it back to detect concurrent changes (aborted).
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.id = ""
+        self.displayName = ""
+        self.websiteUri = ""
+        self.timeZone = ""
+        self.currency = ""
+        self.specialtyCodes = []
+        self.openingHours = []
+        self.closures = []
+        self.state = .init()
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__clinic__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__Clinic.self).pointee
@@ -60,9 +75,13 @@ public struct Clinic_Clinics_V1_Clinic: ProtoMessage {
         self.displayName = try CMessageReader.string(_c.display_name, field: "display_name")
         if _c.address != nil {
             self.address = try CMessageReader.message(UnsafeRawPointer(_c.address), as: Clinic_Common_V1_PostalAddress.self)
+        } else {
+            self.address = nil
         }
         if _c.contact != nil {
             self.contact = try CMessageReader.message(UnsafeRawPointer(_c.contact), as: Clinic_Common_V1_ContactInfo.self)
+        } else {
+            self.contact = nil
         }
         self.websiteUri = try CMessageReader.string(_c.website_uri, field: "website_uri")
         self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
@@ -78,23 +97,34 @@ public struct Clinic_Clinics_V1_Clinic: ProtoMessage {
         }
         if _c.booking_policy != nil {
             self.bookingPolicy = try CMessageReader.message(UnsafeRawPointer(_c.booking_policy), as: Clinic_Clinics_V1_BookingPolicy.self)
+        } else {
+            self.bookingPolicy = nil
         }
         self.state = Clinic_Clinics_V1_ClinicState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.createTime = nil
         }
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.updateTime = nil
         }
         if _c.delete_time != nil {
             self.deleteTime = try CMessageReader.message(UnsafeRawPointer(_c.delete_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.deleteTime = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__Clinic.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(72)
         _c.pointee.id = try arena.cString(self.id)
         _c.pointee.display_name = try arena.cString(self.displayName)
         if let value = self.address {
@@ -107,6 +137,7 @@ public struct Clinic_Clinics_V1_Clinic: ProtoMessage {
         _c.pointee.time_zone = try arena.cString(self.timeZone)
         _c.pointee.currency = try arena.cString(self.currency)
         _c.pointee.n_specialty_codes = self.specialtyCodes.count
+        arena.addPackedSizeBound(self.specialtyCodes.count &* 1)
         if !self.specialtyCodes.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.specialtyCodes.count)
             for index in self.specialtyCodes.indices {
@@ -115,6 +146,7 @@ public struct Clinic_Clinics_V1_Clinic: ProtoMessage {
             _c.pointee.specialty_codes = elements
         }
         _c.pointee.n_opening_hours = self.openingHours.count
+        arena.addPackedSizeBound(self.openingHours.count &* 6)
         if !self.openingHours.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__OpeningHours>?.self, count: self.openingHours.count)
             for index in self.openingHours.indices {
@@ -123,6 +155,7 @@ public struct Clinic_Clinics_V1_Clinic: ProtoMessage {
             _c.pointee.opening_hours = elements
         }
         _c.pointee.n_closures = self.closures.count
+        arena.addPackedSizeBound(self.closures.count &* 6)
         if !self.closures.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__ClinicClosure>?.self, count: self.closures.count)
             for index in self.closures.indices {
@@ -151,31 +184,42 @@ public struct Clinic_Clinics_V1_Clinic: ProtoMessage {
 /// One opening period on one day of the week.
 public struct Clinic_Clinics_V1_OpeningHours: ProtoMessage {
     /// The day. Required.
-    public var dayOfWeek: Clinic_Common_V1_DayOfWeek = .init()
+    public var dayOfWeek: Clinic_Common_V1_DayOfWeek
     /// Opening and closing time in the clinic's time zone. Required.
     public var hours: Clinic_Common_V1_TimeOfDayRange?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.dayOfWeek = .init()
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__opening_hours__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__OpeningHours.self).pointee
         self.dayOfWeek = Clinic_Common_V1_DayOfWeek(protoNumber: Int32(truncatingIfNeeded: _c.day_of_week.rawValue))
         if _c.hours != nil {
             self.hours = try CMessageReader.message(UnsafeRawPointer(_c.hours), as: Clinic_Common_V1_TimeOfDayRange.self)
+        } else {
+            self.hours = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__OpeningHours.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(17)
         _c.pointee.day_of_week = Clinic__Common__V1__DayOfWeek(rawValue: .init(truncatingIfNeeded: self.dayOfWeek.protoNumber))
         if let value = self.hours {
             _c.pointee.hours = try arena.message(value, as: Clinic__Common__V1__TimeOfDayRange.self)
@@ -189,29 +233,40 @@ public struct Clinic_Clinics_V1_ClinicClosure: ProtoMessage {
     /// The closed days, inclusive. Required.
     public var dates: Clinic_Common_V1_DateRange?
     /// Reason shown to patients, e.g. "Public holiday".
-    public var reason: String = ""
+    public var reason: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.reason = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__clinic_closure__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ClinicClosure.self).pointee
         if _c.dates != nil {
             self.dates = try CMessageReader.message(UnsafeRawPointer(_c.dates), as: Clinic_Common_V1_DateRange.self)
+        } else {
+            self.dates = nil
         }
         self.reason = try CMessageReader.string(_c.reason, field: "reason")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ClinicClosure.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         if let value = self.dates {
             _c.pointee.dates = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
         }
@@ -223,10 +278,10 @@ public struct Clinic_Clinics_V1_ClinicClosure: ProtoMessage {
 /// Rules for online booking by patients (staff are not bound by them).
 public struct Clinic_Clinics_V1_BookingPolicy: ProtoMessage {
     /// Whether patients can book online at all.
-    public var onlineBookingEnabled: Bool = false
+    public var onlineBookingEnabled: Bool
     /// When true, a patient's booking is PROPOSED until staff confirm it; otherwise it is BOOKED
     /// at once.
-    public var requiresConfirmation: Bool = false
+    public var requiresConfirmation: Bool
     /// Minimum time between booking and the appointment's start, e.g. 2h.
     public var minLeadTime: Google_Protobuf_Duration?
     /// How far ahead patients may book, e.g. 90 days. Unset means 180 days.
@@ -234,15 +289,22 @@ public struct Clinic_Clinics_V1_BookingPolicy: ProtoMessage {
     /// Patients may cancel or reschedule online until this long before the start, e.g. 24h.
     public var cancellationNotice: Google_Protobuf_Duration?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.onlineBookingEnabled = false
+        self.requiresConfirmation = false
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__booking_policy__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__BookingPolicy.self).pointee
@@ -250,18 +312,27 @@ public struct Clinic_Clinics_V1_BookingPolicy: ProtoMessage {
         self.requiresConfirmation = _c.requires_confirmation != 0
         if _c.min_lead_time != nil {
             self.minLeadTime = try CMessageReader.message(UnsafeRawPointer(_c.min_lead_time), as: Google_Protobuf_Duration.self)
+        } else {
+            self.minLeadTime = nil
         }
         if _c.max_advance != nil {
             self.maxAdvance = try CMessageReader.message(UnsafeRawPointer(_c.max_advance), as: Google_Protobuf_Duration.self)
+        } else {
+            self.maxAdvance = nil
         }
         if _c.cancellation_notice != nil {
             self.cancellationNotice = try CMessageReader.message(UnsafeRawPointer(_c.cancellation_notice), as: Google_Protobuf_Duration.self)
+        } else {
+            self.cancellationNotice = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__BookingPolicy.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(22)
         _c.pointee.online_booking_enabled = self.onlineBookingEnabled ? 1 : 0
         _c.pointee.requires_confirmation = self.requiresConfirmation ? 1 : 0
         if let value = self.minLeadTime {
@@ -280,32 +351,43 @@ public struct Clinic_Clinics_V1_BookingPolicy: ProtoMessage {
 /// A medical specialty of the platform's catalog.
 public struct Clinic_Clinics_V1_Specialty: ProtoMessage {
     /// Stable code, lower case with dashes, e.g. "general-practice", "cardiology".
-    public var code: String = ""
+    public var code: String
     /// Name shown to users, e.g. "Cardiology".
-    public var displayName: String = ""
+    public var displayName: String
     /// Optional longer description.
-    public var description: String = ""
+    public var description: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.code = ""
+        self.displayName = ""
+        self.description = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__specialty__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__Specialty.self).pointee
         self.code = try CMessageReader.string(_c.code, field: "code")
         self.displayName = try CMessageReader.string(_c.display_name, field: "display_name")
         self.description = try CMessageReader.string(_c.description, field: "description")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__Specialty.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(3)
         _c.pointee.code = try arena.cString(self.code)
         _c.pointee.display_name = try arena.cString(self.displayName)
         _c.pointee.description = try arena.cString(self.description)
@@ -318,33 +400,45 @@ public struct Clinic_Clinics_V1_ClinicAdminInvite: ProtoMessage {
     /// Their name. Required.
     public var name: Clinic_Common_V1_PersonName?
     /// Their login e-mail; an existing account e-mail answers already_exists. Required.
-    public var email: String = ""
+    public var email: String
     /// Initial password (password policy of the auth service). When empty an invitation with a
     /// set-password link is sent instead, which is the recommended way.
-    public var initialPassword: String = ""
+    public var initialPassword: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.email = ""
+        self.initialPassword = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__clinic_admin_invite__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ClinicAdminInvite.self).pointee
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
+        } else {
+            self.name = nil
         }
         self.email = try CMessageReader.string(_c.email, field: "email")
         self.initialPassword = try CMessageReader.string(_c.initial_password, field: "initial_password")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ClinicAdminInvite.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(8)
         if let value = self.name {
             _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
         }
@@ -363,32 +457,45 @@ public struct Clinic_Clinics_V1_CreateClinicRequest: ProtoMessage {
     public var firstAdmin: Clinic_Clinics_V1_ClinicAdminInvite?
     /// Idempotency key (a UUID chosen by the client): a retry with the same key within 24 hours
     /// returns the first result.
-    public var requestId: String = ""
+    public var requestId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.requestId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__create_clinic_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__CreateClinicRequest.self).pointee
         if _c.clinic != nil {
             self.clinic = try CMessageReader.message(UnsafeRawPointer(_c.clinic), as: Clinic_Clinics_V1_Clinic.self)
+        } else {
+            self.clinic = nil
         }
         if _c.first_admin != nil {
             self.firstAdmin = try CMessageReader.message(UnsafeRawPointer(_c.first_admin), as: Clinic_Clinics_V1_ClinicAdminInvite.self)
+        } else {
+            self.firstAdmin = nil
         }
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__CreateClinicRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(13)
         if let value = self.clinic {
             _c.pointee.clinic = try arena.message(value, as: Clinic__Clinics__V1__Clinic.self)
         }
@@ -405,29 +512,40 @@ public struct Clinic_Clinics_V1_CreateClinicResponse: ProtoMessage {
     /// The new clinic.
     public var clinic: Clinic_Clinics_V1_Clinic?
     /// The account id of its first clinic admin.
-    public var adminAccountId: String = ""
+    public var adminAccountId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.adminAccountId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__create_clinic_response__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__CreateClinicResponse.self).pointee
         if _c.clinic != nil {
             self.clinic = try CMessageReader.message(UnsafeRawPointer(_c.clinic), as: Clinic_Clinics_V1_Clinic.self)
+        } else {
+            self.clinic = nil
         }
         self.adminAccountId = try CMessageReader.string(_c.admin_account_id, field: "admin_account_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__CreateClinicResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         if let value = self.clinic {
             _c.pointee.clinic = try arena.message(value, as: Clinic__Clinics__V1__Clinic.self)
         }
@@ -439,26 +557,35 @@ public struct Clinic_Clinics_V1_CreateClinicResponse: ProtoMessage {
 /// Request of ClinicService.GetClinic.
 public struct Clinic_Clinics_V1_GetClinicRequest: ProtoMessage {
     /// The clinic.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinicId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__get_clinic_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__GetClinicRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__GetClinicRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(1)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -468,7 +595,7 @@ public struct Clinic_Clinics_V1_GetClinicRequest: ProtoMessage {
 /// replaces the whole list.
 public struct Clinic_Clinics_V1_UpdateClinicRequest: ProtoMessage {
     /// The clinic to update.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// New display name.
     public var displayName: String?
     /// New address (replaces the whole address).
@@ -490,57 +617,87 @@ public struct Clinic_Clinics_V1_UpdateClinicRequest: ProtoMessage {
     /// New booking policy (replaces the whole policy).
     public var bookingPolicy: Clinic_Clinics_V1_BookingPolicy?
     /// The etag from the last read; when set and stale, the update answers aborted.
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinicId = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__update_clinic_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__UpdateClinicRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c._display_name_case.rawValue == 2 {
             self.displayName = try CMessageReader.string(_c.display_name, field: "display_name")
+        } else {
+            self.displayName = nil
         }
         if _c.address != nil {
             self.address = try CMessageReader.message(UnsafeRawPointer(_c.address), as: Clinic_Common_V1_PostalAddress.self)
+        } else {
+            self.address = nil
         }
         if _c.contact != nil {
             self.contact = try CMessageReader.message(UnsafeRawPointer(_c.contact), as: Clinic_Common_V1_ContactInfo.self)
+        } else {
+            self.contact = nil
         }
         if _c._website_uri_case.rawValue == 5 {
             self.websiteUri = try CMessageReader.string(_c.website_uri, field: "website_uri")
+        } else {
+            self.websiteUri = nil
         }
         if _c._time_zone_case.rawValue == 6 {
             self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
+        } else {
+            self.timeZone = nil
         }
         if _c._currency_case.rawValue == 7 {
             self.currency = try CMessageReader.string(_c.currency, field: "currency")
+        } else {
+            self.currency = nil
         }
         if _c.specialty_codes != nil {
             self.specialtyCodes = try CMessageReader.message(UnsafeRawPointer(_c.specialty_codes), as: Clinic_Clinics_V1_SpecialtyCodeList.self)
+        } else {
+            self.specialtyCodes = nil
         }
         if _c.opening_hours != nil {
             self.openingHours = try CMessageReader.message(UnsafeRawPointer(_c.opening_hours), as: Clinic_Clinics_V1_OpeningHoursList.self)
+        } else {
+            self.openingHours = nil
         }
         if _c.closures != nil {
             self.closures = try CMessageReader.message(UnsafeRawPointer(_c.closures), as: Clinic_Clinics_V1_ClinicClosureList.self)
+        } else {
+            self.closures = nil
         }
         if _c.booking_policy != nil {
             self.bookingPolicy = try CMessageReader.message(UnsafeRawPointer(_c.booking_policy), as: Clinic_Clinics_V1_BookingPolicy.self)
+        } else {
+            self.bookingPolicy = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__UpdateClinicRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(42)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.displayName {
             _c.pointee._display_name_case = .init(rawValue: 2)
@@ -584,29 +741,39 @@ public struct Clinic_Clinics_V1_UpdateClinicRequest: ProtoMessage {
 /// A replacement list of specialty codes (a message so that "unset" and "empty" differ).
 public struct Clinic_Clinics_V1_SpecialtyCodeList: ProtoMessage {
     /// Specialty codes; may be empty to remove all.
-    public var codes: [String] = []
+    public var codes: [String]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.codes = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__specialty_code_list__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__SpecialtyCodeList.self).pointee
         self.codes = try CMessageReader.array(count: _c.n_codes, _c.codes) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
             try CMessageReader.string(element, field: "codes")
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__SpecialtyCodeList.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(6)
         _c.pointee.n_codes = self.codes.count
+        arena.addPackedSizeBound(self.codes.count &* 1)
         if !self.codes.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.codes.count)
             for index in self.codes.indices {
@@ -621,29 +788,39 @@ public struct Clinic_Clinics_V1_SpecialtyCodeList: ProtoMessage {
 /// A replacement list of opening hours.
 public struct Clinic_Clinics_V1_OpeningHoursList: ProtoMessage {
     /// Opening periods; may be empty (closed every day).
-    public var entries: [Clinic_Clinics_V1_OpeningHours] = []
+    public var entries: [Clinic_Clinics_V1_OpeningHours]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.entries = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__opening_hours_list__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__OpeningHoursList.self).pointee
         self.entries = try CMessageReader.array(count: _c.n_entries, _c.entries) { (element: UnsafeMutablePointer<Clinic__Clinics__V1__OpeningHours>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Clinics_V1_OpeningHours.self)
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__OpeningHoursList.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(6)
         _c.pointee.n_entries = self.entries.count
+        arena.addPackedSizeBound(self.entries.count &* 6)
         if !self.entries.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__OpeningHours>?.self, count: self.entries.count)
             for index in self.entries.indices {
@@ -658,29 +835,39 @@ public struct Clinic_Clinics_V1_OpeningHoursList: ProtoMessage {
 /// A replacement list of closures.
 public struct Clinic_Clinics_V1_ClinicClosureList: ProtoMessage {
     /// Closures; may be empty.
-    public var entries: [Clinic_Clinics_V1_ClinicClosure] = []
+    public var entries: [Clinic_Clinics_V1_ClinicClosure]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.entries = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__clinic_closure_list__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ClinicClosureList.self).pointee
         self.entries = try CMessageReader.array(count: _c.n_entries, _c.entries) { (element: UnsafeMutablePointer<Clinic__Clinics__V1__ClinicClosure>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Clinics_V1_ClinicClosure.self)
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ClinicClosureList.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(6)
         _c.pointee.n_entries = self.entries.count
+        arena.addPackedSizeBound(self.entries.count &* 6)
         if !self.entries.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__ClinicClosure>?.self, count: self.entries.count)
             for index in self.entries.indices {
@@ -695,29 +882,39 @@ public struct Clinic_Clinics_V1_ClinicClosureList: ProtoMessage {
 /// Request of ClinicService.DeleteClinic.
 public struct Clinic_Clinics_V1_DeleteClinicRequest: ProtoMessage {
     /// The clinic to delete.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// The etag from the last read; when set and stale, the delete answers aborted.
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinicId = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__delete_clinic_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__DeleteClinicRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__DeleteClinicRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -727,26 +924,35 @@ public struct Clinic_Clinics_V1_DeleteClinicRequest: ProtoMessage {
 /// Request of ClinicService.UndeleteClinic.
 public struct Clinic_Clinics_V1_UndeleteClinicRequest: ProtoMessage {
     /// The deleted clinic to restore.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinicId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__undelete_clinic_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__UndeleteClinicRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__UndeleteClinicRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(1)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -755,27 +961,38 @@ public struct Clinic_Clinics_V1_UndeleteClinicRequest: ProtoMessage {
 /// Request of ClinicService.ListClinics.
 public struct Clinic_Clinics_V1_ListClinicsRequest: ProtoMessage {
     /// Maximum number of clinics to return, 1..500; 0 means 50.
-    public var pageSize: Int32 = 0
+    public var pageSize: Int32
     /// `next_page_token` of the previous page; other fields must not change between pages.
-    public var pageToken: String = ""
+    public var pageToken: String
     /// Only clinics offering this specialty.
-    public var specialtyCode: String = ""
+    public var specialtyCode: String
     /// Only clinics in this locality (case- and accent-insensitive exact match).
-    public var locality: String = ""
+    public var locality: String
     /// Only clinics in this country (ISO 3166-1 alpha-2).
-    public var regionCode: String = ""
+    public var regionCode: String
     /// Include deleted clinics; super admin only (permission_denied otherwise).
-    public var showDeleted: Bool = false
+    public var showDeleted: Bool
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.pageSize = 0
+        self.pageToken = ""
+        self.specialtyCode = ""
+        self.locality = ""
+        self.regionCode = ""
+        self.showDeleted = false
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__list_clinics_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ListClinicsRequest.self).pointee
@@ -785,11 +1002,14 @@ public struct Clinic_Clinics_V1_ListClinicsRequest: ProtoMessage {
         self.locality = try CMessageReader.string(_c.locality, field: "locality")
         self.regionCode = try CMessageReader.string(_c.region_code, field: "region_code")
         self.showDeleted = _c.show_deleted != 0
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ListClinicsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(17)
         _c.pointee.page_size = self.pageSize
         _c.pointee.page_token = try arena.cString(self.pageToken)
         _c.pointee.specialty_code = try arena.cString(self.specialtyCode)
@@ -803,19 +1023,26 @@ public struct Clinic_Clinics_V1_ListClinicsRequest: ProtoMessage {
 /// Response of ClinicService.ListClinics.
 public struct Clinic_Clinics_V1_ListClinicsResponse: ProtoMessage {
     /// One page of clinics.
-    public var clinics: [Clinic_Clinics_V1_Clinic] = []
+    public var clinics: [Clinic_Clinics_V1_Clinic]
     /// Token for the next page; empty on the last page.
-    public var nextPageToken: String = ""
+    public var nextPageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinics = []
+        self.nextPageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__list_clinics_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ListClinicsResponse.self).pointee
@@ -823,12 +1050,16 @@ public struct Clinic_Clinics_V1_ListClinicsResponse: ProtoMessage {
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Clinics_V1_Clinic.self)
         }
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ListClinicsResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         _c.pointee.n_clinics = self.clinics.count
+        arena.addPackedSizeBound(self.clinics.count &* 6)
         if !self.clinics.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__Clinic>?.self, count: self.clinics.count)
             for index in self.clinics.indices {
@@ -844,25 +1075,35 @@ public struct Clinic_Clinics_V1_ListClinicsResponse: ProtoMessage {
 /// Request of ClinicService.SearchClinics.
 public struct Clinic_Clinics_V1_SearchClinicsRequest: ProtoMessage {
     /// Words to find in the name or address (all must match, prefixes allowed), e.g. "clinique lyon".
-    public var query: String = ""
+    public var query: String
     /// Only clinics offering this specialty.
-    public var specialtyCode: String = ""
+    public var specialtyCode: String
     /// Only clinics in this country.
-    public var regionCode: String = ""
+    public var regionCode: String
     /// Maximum number of results, 1..100; 0 means 20.
-    public var pageSize: Int32 = 0
+    public var pageSize: Int32
     /// `next_page_token` of the previous page.
-    public var pageToken: String = ""
+    public var pageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.query = ""
+        self.specialtyCode = ""
+        self.regionCode = ""
+        self.pageSize = 0
+        self.pageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__search_clinics_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__SearchClinicsRequest.self).pointee
@@ -871,11 +1112,14 @@ public struct Clinic_Clinics_V1_SearchClinicsRequest: ProtoMessage {
         self.regionCode = try CMessageReader.string(_c.region_code, field: "region_code")
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__SearchClinicsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(15)
         _c.pointee.query = try arena.cString(self.query)
         _c.pointee.specialty_code = try arena.cString(self.specialtyCode)
         _c.pointee.region_code = try arena.cString(self.regionCode)
@@ -888,19 +1132,26 @@ public struct Clinic_Clinics_V1_SearchClinicsRequest: ProtoMessage {
 /// Response of ClinicService.SearchClinics.
 public struct Clinic_Clinics_V1_SearchClinicsResponse: ProtoMessage {
     /// Matching clinics, best match first.
-    public var clinics: [Clinic_Clinics_V1_Clinic] = []
+    public var clinics: [Clinic_Clinics_V1_Clinic]
     /// Token for the next page; empty on the last page.
-    public var nextPageToken: String = ""
+    public var nextPageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinics = []
+        self.nextPageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__search_clinics_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__SearchClinicsResponse.self).pointee
@@ -908,12 +1159,16 @@ public struct Clinic_Clinics_V1_SearchClinicsResponse: ProtoMessage {
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Clinics_V1_Clinic.self)
         }
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__SearchClinicsResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         _c.pointee.n_clinics = self.clinics.count
+        arena.addPackedSizeBound(self.clinics.count &* 6)
         if !self.clinics.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__Clinic>?.self, count: self.clinics.count)
             for index in self.clinics.indices {
@@ -929,29 +1184,39 @@ public struct Clinic_Clinics_V1_SearchClinicsResponse: ProtoMessage {
 /// Request of ClinicService.ListSpecialties.
 public struct Clinic_Clinics_V1_ListSpecialtiesRequest: ProtoMessage {
     /// Maximum number of specialties to return, 1..500; 0 means 500.
-    public var pageSize: Int32 = 0
+    public var pageSize: Int32
     /// `next_page_token` of the previous page.
-    public var pageToken: String = ""
+    public var pageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.pageSize = 0
+        self.pageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__list_specialties_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ListSpecialtiesRequest.self).pointee
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ListSpecialtiesRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(12)
         _c.pointee.page_size = self.pageSize
         _c.pointee.page_token = try arena.cString(self.pageToken)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -961,19 +1226,26 @@ public struct Clinic_Clinics_V1_ListSpecialtiesRequest: ProtoMessage {
 /// Response of ClinicService.ListSpecialties.
 public struct Clinic_Clinics_V1_ListSpecialtiesResponse: ProtoMessage {
     /// One page of specialties.
-    public var specialties: [Clinic_Clinics_V1_Specialty] = []
+    public var specialties: [Clinic_Clinics_V1_Specialty]
     /// Token for the next page; empty on the last page.
-    public var nextPageToken: String = ""
+    public var nextPageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.specialties = []
+        self.nextPageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__list_specialties_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ListSpecialtiesResponse.self).pointee
@@ -981,12 +1253,16 @@ public struct Clinic_Clinics_V1_ListSpecialtiesResponse: ProtoMessage {
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Clinics_V1_Specialty.self)
         }
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ListSpecialtiesResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         _c.pointee.n_specialties = self.specialties.count
+        arena.addPackedSizeBound(self.specialties.count &* 6)
         if !self.specialties.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__Specialty>?.self, count: self.specialties.count)
             for index in self.specialties.indices {
@@ -1004,26 +1280,36 @@ public struct Clinic_Clinics_V1_CreateSpecialtyRequest: ProtoMessage {
     /// The specialty to add.
     public var specialty: Clinic_Clinics_V1_Specialty?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__clinics__v1__create_specialty_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__CreateSpecialtyRequest.self).pointee
         if _c.specialty != nil {
             self.specialty = try CMessageReader.message(UnsafeRawPointer(_c.specialty), as: Clinic_Clinics_V1_Specialty.self)
+        } else {
+            self.specialty = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__CreateSpecialtyRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(6)
         if let value = self.specialty {
             _c.pointee.specialty = try arena.message(value, as: Clinic__Clinics__V1__Specialty.self)
         }

@@ -10,24 +10,33 @@ internal import CClinicProtos
 /// taken from a request.
 public struct Clinic_Common_V1_Actor: ProtoMessage {
     /// The account that acted; empty when a service acted on its own.
-    public var accountId: String = ""
+    public var accountId: String
     /// The role the account acted under (an account may hold several), or ROLE_SERVICE.
-    public var role: Clinic_Common_V1_Role = .init()
+    public var role: Clinic_Common_V1_Role
     /// The account's display name at the time of the action, kept so that history stays readable
     /// after the account changes or is deleted.
-    public var displayName: String = ""
+    public var displayName: String
     /// The calling service's identity (from its mTLS certificate) when `role` is ROLE_SERVICE.
-    public var serviceName: String = ""
+    public var serviceName: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.accountId = ""
+        self.role = .init()
+        self.displayName = ""
+        self.serviceName = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__common__v1__actor__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__Actor.self).pointee
@@ -35,11 +44,14 @@ public struct Clinic_Common_V1_Actor: ProtoMessage {
         self.role = Clinic_Common_V1_Role(protoNumber: Int32(truncatingIfNeeded: _c.role.rawValue))
         self.displayName = try CMessageReader.string(_c.display_name, field: "display_name")
         self.serviceName = try CMessageReader.string(_c.service_name, field: "service_name")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__Actor.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(14)
         _c.pointee.account_id = try arena.cString(self.accountId)
         _c.pointee.role = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.role.protoNumber))
         _c.pointee.display_name = try arena.cString(self.displayName)

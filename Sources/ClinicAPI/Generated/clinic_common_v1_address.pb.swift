@@ -10,25 +10,35 @@ internal import CClinicProtos
 public struct Clinic_Common_V1_PostalAddress: ProtoMessage {
     /// Street lines (number, street, building, floor), kept in the order given. `max_len` applies to
     /// each line.
-    public var addressLines: [String] = []
+    public var addressLines: [String]
     /// City or town.
-    public var locality: String = ""
+    public var locality: String
     /// Region, state, province or department, where the country uses one.
-    public var administrativeArea: String = ""
+    public var administrativeArea: String
     /// Postal code in the country's own format.
-    public var postalCode: String = ""
+    public var postalCode: String
     /// ISO 3166-1 alpha-2 country code, e.g. "FR".
-    public var regionCode: String = ""
+    public var regionCode: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.addressLines = []
+        self.locality = ""
+        self.administrativeArea = ""
+        self.postalCode = ""
+        self.regionCode = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__common__v1__postal_address__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__PostalAddress.self).pointee
@@ -39,12 +49,16 @@ public struct Clinic_Common_V1_PostalAddress: ProtoMessage {
         self.administrativeArea = try CMessageReader.string(_c.administrative_area, field: "administrative_area")
         self.postalCode = try CMessageReader.string(_c.postal_code, field: "postal_code")
         self.regionCode = try CMessageReader.string(_c.region_code, field: "region_code")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__PostalAddress.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(10)
         _c.pointee.n_address_lines = self.addressLines.count
+        arena.addPackedSizeBound(self.addressLines.count &* 1)
         if !self.addressLines.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.addressLines.count)
             for index in self.addressLines.indices {

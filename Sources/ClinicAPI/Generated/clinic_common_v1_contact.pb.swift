@@ -9,23 +9,32 @@ internal import CClinicProtos
 /// character set or the presence of a family name.
 public struct Clinic_Common_V1_PersonName: ProtoMessage {
     /// Given (first) name or names, as one string.
-    public var givenName: String = ""
+    public var givenName: String
     /// Family (last) name.
-    public var familyName: String = ""
+    public var familyName: String
     /// Honorific prefix, e.g. "Dr.".
-    public var prefix: String = ""
+    public var prefix: String
     /// Output only. The name formatted for display by the server, e.g. "Dr. Ada Lovelace".
-    public var displayName: String = ""
+    public var displayName: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.givenName = ""
+        self.familyName = ""
+        self.prefix = ""
+        self.displayName = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__common__v1__person_name__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__PersonName.self).pointee
@@ -33,11 +42,14 @@ public struct Clinic_Common_V1_PersonName: ProtoMessage {
         self.familyName = try CMessageReader.string(_c.family_name, field: "family_name")
         self.prefix = try CMessageReader.string(_c.prefix, field: "prefix")
         self.displayName = try CMessageReader.string(_c.display_name, field: "display_name")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__PersonName.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(4)
         _c.pointee.given_name = try arena.cString(self.givenName)
         _c.pointee.family_name = try arena.cString(self.familyName)
         _c.pointee.prefix = try arena.cString(self.prefix)
@@ -49,32 +61,43 @@ public struct Clinic_Common_V1_PersonName: ProtoMessage {
 /// Ways to reach a person or an organization.
 public struct Clinic_Common_V1_ContactInfo: ProtoMessage {
     /// E-mail address.
-    public var email: String = ""
+    public var email: String
     /// Phone number in E.164 form, e.g. "+33612345678". SMS notifications go to this number.
-    public var phone: String = ""
+    public var phone: String
     /// Preferred language of communication, BCP 47, e.g. "fr-FR".
-    public var languageCode: String = ""
+    public var languageCode: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.email = ""
+        self.phone = ""
+        self.languageCode = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__common__v1__contact_info__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__ContactInfo.self).pointee
         self.email = try CMessageReader.string(_c.email, field: "email")
         self.phone = try CMessageReader.string(_c.phone, field: "phone")
         self.languageCode = try CMessageReader.string(_c.language_code, field: "language_code")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__ContactInfo.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(3)
         _c.pointee.email = try arena.cString(self.email)
         _c.pointee.phone = try arena.cString(self.phone)
         _c.pointee.language_code = try arena.cString(self.languageCode)

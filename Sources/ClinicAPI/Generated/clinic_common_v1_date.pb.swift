@@ -10,32 +10,43 @@ internal import CClinicProtos
 /// parts are required: partial dates are not used by this API.
 public struct Clinic_Common_V1_Date: ProtoMessage {
     /// Year, 1..9999.
-    public var year: Int32 = 0
+    public var year: Int32
     /// Month of the year, 1..12.
-    public var month: Int32 = 0
+    public var month: Int32
     /// Day of the month, 1..31 (checked against the month and leap years by the service).
-    public var day: Int32 = 0
+    public var day: Int32
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.year = 0
+        self.month = 0
+        self.day = 0
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__common__v1__date__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__Date.self).pointee
         self.year = _c.year
         self.month = _c.month
         self.day = _c.day
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__Date.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(33)
         _c.pointee.year = self.year
         _c.pointee.month = self.month
         _c.pointee.day = self.day
@@ -50,29 +61,41 @@ public struct Clinic_Common_V1_DateRange: ProtoMessage {
     /// Last day of the range, inclusive; not before `start_date`. Required.
     public var endDate: Clinic_Common_V1_Date?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__common__v1__date_range__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__DateRange.self).pointee
         if _c.start_date != nil {
             self.startDate = try CMessageReader.message(UnsafeRawPointer(_c.start_date), as: Clinic_Common_V1_Date.self)
+        } else {
+            self.startDate = nil
         }
         if _c.end_date != nil {
             self.endDate = try CMessageReader.message(UnsafeRawPointer(_c.end_date), as: Clinic_Common_V1_Date.self)
+        } else {
+            self.endDate = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__DateRange.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(12)
         if let value = self.startDate {
             _c.pointee.start_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
         }
@@ -88,32 +111,43 @@ public struct Clinic_Common_V1_DateRange: ProtoMessage {
 public struct Clinic_Common_V1_TimeOfDay: ProtoMessage {
     /// Hours, 0..23. 24:00 is not allowed; a range ending at midnight ends at 00:00 of the next
     /// day and is written as `end` = 00:00 (see TimeOfDayRange).
-    public var hours: Int32 = 0
+    public var hours: Int32
     /// Minutes, 0..59.
-    public var minutes: Int32 = 0
+    public var minutes: Int32
     /// Seconds, 0..59. Usually 0.
-    public var seconds: Int32 = 0
+    public var seconds: Int32
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.hours = 0
+        self.minutes = 0
+        self.seconds = 0
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__common__v1__time_of_day__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__TimeOfDay.self).pointee
         self.hours = _c.hours
         self.minutes = _c.minutes
         self.seconds = _c.seconds
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__TimeOfDay.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(33)
         _c.pointee.hours = self.hours
         _c.pointee.minutes = self.minutes
         _c.pointee.seconds = self.seconds
@@ -131,29 +165,41 @@ public struct Clinic_Common_V1_TimeOfDayRange: ProtoMessage {
     /// Exclusive end. Required.
     public var end: Clinic_Common_V1_TimeOfDay?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__common__v1__time_of_day_range__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__TimeOfDayRange.self).pointee
         if _c.start != nil {
             self.start = try CMessageReader.message(UnsafeRawPointer(_c.start), as: Clinic_Common_V1_TimeOfDay.self)
+        } else {
+            self.start = nil
         }
         if _c.end != nil {
             self.end = try CMessageReader.message(UnsafeRawPointer(_c.end), as: Clinic_Common_V1_TimeOfDay.self)
+        } else {
+            self.end = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__TimeOfDayRange.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(12)
         if let value = self.start {
             _c.pointee.start = try arena.message(value, as: Clinic__Common__V1__TimeOfDay.self)
         }

@@ -14,25 +14,34 @@ internal import CClinicProtos
 /// size and the SHA-256 against the header.
 public struct Clinic_Common_V1_FileInfo: ProtoMessage {
     /// File name as shown to users and used in downloads, without a path, e.g. "blood-test.pdf".
-    public var fileName: String = ""
+    public var fileName: String
     /// MIME type of the content, e.g. "application/pdf".
-    public var mediaType: String = ""
+    public var mediaType: String
     /// Exact size of the content in bytes. The service rejects uploads over its own limit
     /// (see the uploading method) before reading any chunk.
-    public var sizeBytes: Int64 = 0
+    public var sizeBytes: Int64
     /// SHA-256 digest of the whole content (32 bytes). On upload, optional; when set the server
     /// verifies it and fails the upload with data_loss on mismatch. On download, always set.
-    public var sha256: [UInt8] = []
+    public var sha256: [UInt8]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.fileName = ""
+        self.mediaType = ""
+        self.sizeBytes = 0
+        self.sha256 = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__common__v1__file_info__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__FileInfo.self).pointee
@@ -40,11 +49,14 @@ public struct Clinic_Common_V1_FileInfo: ProtoMessage {
         self.mediaType = try CMessageReader.string(_c.media_type, field: "media_type")
         self.sizeBytes = _c.size_bytes
         self.sha256 = CMessageReader.bytes(count: _c.sha256.len, data: _c.sha256.data)
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__FileInfo.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(14)
         _c.pointee.file_name = try arena.cString(self.fileName)
         _c.pointee.media_type = try arena.cString(self.mediaType)
         _c.pointee.size_bytes = self.sizeBytes

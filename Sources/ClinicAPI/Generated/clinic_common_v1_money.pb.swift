@@ -15,29 +15,39 @@ internal import CClinicProtos
 public struct Clinic_Common_V1_Money: ProtoMessage {
     /// Signed amount in minor units. Negative values appear only where a field says so (credits,
     /// refunds in a ledger); request fields that must be positive say so in their own rules.
-    public var amountMinor: Int64 = 0
+    public var amountMinor: Int64
     /// ISO 4217 alphabetic code, upper case, e.g. "EUR".
-    public var currency: String = ""
+    public var currency: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.amountMinor = 0
+        self.currency = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__common__v1__money__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__Money.self).pointee
         self.amountMinor = _c.amount_minor
         self.currency = try CMessageReader.string(_c.currency, field: "currency")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__Money.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(12)
         _c.pointee.amount_minor = self.amountMinor
         _c.pointee.currency = try arena.cString(self.currency)
         arena.setUnknownFields(unknownFields, message: pointer)

@@ -11,31 +11,31 @@ internal import CProtoWKT
 /// It is editable while IN_PROGRESS and immutable once COMPLETED or CANCELLED.
 public struct Clinic_Consultations_V1_Consultation: ProtoMessage {
     /// Output only. Opaque identifier.
-    public var id: String = ""
+    public var id: String
     /// Output only. The patient (their id in this clinic).
-    public var patientId: String = ""
+    public var patientId: String
     /// Output only. The doctor who holds it.
-    public var doctorId: String = ""
+    public var doctorId: String
     /// Output only. The appointment it is held for; empty for a walk-in.
-    public var appointmentId: String = ""
+    public var appointmentId: String
     /// Output only.
-    public var status: Clinic_Consultations_V1_ConsultationStatus = .init()
+    public var status: Clinic_Consultations_V1_ConsultationStatus
     /// Why the patient came, in clinical terms.
-    public var chiefComplaint: String = ""
+    public var chiefComplaint: String
     /// The doctor's clinical notes.
-    public var notes: String = ""
+    public var notes: String
     /// Output only. Observations made, in the order added (AddObservation).
-    public var observations: [Clinic_Consultations_V1_Observation] = []
+    public var observations: [Clinic_Consultations_V1_Observation]
     /// Output only. Diagnoses made (AddDiagnosis).
-    public var diagnoses: [Clinic_Consultations_V1_Diagnosis] = []
+    public var diagnoses: [Clinic_Consultations_V1_Diagnosis]
     /// Output only. Prescriptions written (CreatePrescription).
-    public var prescriptions: [Clinic_Consultations_V1_Prescription] = []
+    public var prescriptions: [Clinic_Consultations_V1_Prescription]
     /// Output only. Documents of the patient's record attached to it (AttachDocument).
-    public var documentIds: [String] = []
+    public var documentIds: [String]
     /// Instructions for the patient after the visit; set at completion, shown to the patient.
-    public var followUpInstructions: String = ""
+    public var followUpInstructions: String
     /// Output only. Why it was cancelled, when CANCELLED.
-    public var cancelReason: String = ""
+    public var cancelReason: String
     /// Output only. The doctor, as an actor.
     public var doctor: Clinic_Common_V1_Actor?
     /// Output only.
@@ -45,17 +45,36 @@ public struct Clinic_Consultations_V1_Consultation: ProtoMessage {
     /// Output only.
     public var updateTime: Google_Protobuf_Timestamp?
     /// Output only. Pass back in changes to detect concurrent edits (aborted).
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.id = ""
+        self.patientId = ""
+        self.doctorId = ""
+        self.appointmentId = ""
+        self.status = .init()
+        self.chiefComplaint = ""
+        self.notes = ""
+        self.observations = []
+        self.diagnoses = []
+        self.prescriptions = []
+        self.documentIds = []
+        self.followUpInstructions = ""
+        self.cancelReason = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__consultation__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Consultation.self).pointee
@@ -82,22 +101,33 @@ public struct Clinic_Consultations_V1_Consultation: ProtoMessage {
         self.cancelReason = try CMessageReader.string(_c.cancel_reason, field: "cancel_reason")
         if _c.doctor != nil {
             self.doctor = try CMessageReader.message(UnsafeRawPointer(_c.doctor), as: Clinic_Common_V1_Actor.self)
+        } else {
+            self.doctor = nil
         }
         if _c.start_time != nil {
             self.startTime = try CMessageReader.message(UnsafeRawPointer(_c.start_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.startTime = nil
         }
         if _c.complete_time != nil {
             self.completeTime = try CMessageReader.message(UnsafeRawPointer(_c.complete_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.completeTime = nil
         }
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.updateTime = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Consultation.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(71)
         _c.pointee.id = try arena.cString(self.id)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
@@ -106,6 +136,7 @@ public struct Clinic_Consultations_V1_Consultation: ProtoMessage {
         _c.pointee.chief_complaint = try arena.cString(self.chiefComplaint)
         _c.pointee.notes = try arena.cString(self.notes)
         _c.pointee.n_observations = self.observations.count
+        arena.addPackedSizeBound(self.observations.count &* 6)
         if !self.observations.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Consultations__V1__Observation>?.self, count: self.observations.count)
             for index in self.observations.indices {
@@ -114,6 +145,7 @@ public struct Clinic_Consultations_V1_Consultation: ProtoMessage {
             _c.pointee.observations = elements
         }
         _c.pointee.n_diagnoses = self.diagnoses.count
+        arena.addPackedSizeBound(self.diagnoses.count &* 6)
         if !self.diagnoses.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Consultations__V1__Diagnosis>?.self, count: self.diagnoses.count)
             for index in self.diagnoses.indices {
@@ -122,6 +154,7 @@ public struct Clinic_Consultations_V1_Consultation: ProtoMessage {
             _c.pointee.diagnoses = elements
         }
         _c.pointee.n_prescriptions = self.prescriptions.count
+        arena.addPackedSizeBound(self.prescriptions.count &* 6)
         if !self.prescriptions.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Consultations__V1__Prescription>?.self, count: self.prescriptions.count)
             for index in self.prescriptions.indices {
@@ -130,6 +163,7 @@ public struct Clinic_Consultations_V1_Consultation: ProtoMessage {
             _c.pointee.prescriptions = elements
         }
         _c.pointee.n_document_ids = self.documentIds.count
+        arena.addPackedSizeBound(self.documentIds.count &* 1)
         if !self.documentIds.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.documentIds.count)
             for index in self.documentIds.indices {
@@ -159,32 +193,43 @@ public struct Clinic_Consultations_V1_Consultation: ProtoMessage {
 /// A coded concept, e.g. a LOINC observation code.
 public struct Clinic_Consultations_V1_CodedConcept: ProtoMessage {
     /// The code system.
-    public var system: Clinic_Consultations_V1_CodeSystem = .init()
+    public var system: Clinic_Consultations_V1_CodeSystem
     /// The code in that system, e.g. "8867-4" (LOINC heart rate).
-    public var code: String = ""
+    public var code: String
     /// Human-readable text, e.g. "Heart rate".
-    public var display: String = ""
+    public var display: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.system = .init()
+        self.code = ""
+        self.display = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__coded_concept__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__CodedConcept.self).pointee
         self.system = Clinic_Consultations_V1_CodeSystem(protoNumber: Int32(truncatingIfNeeded: _c.system.rawValue))
         self.code = try CMessageReader.string(_c.code, field: "code")
         self.display = try CMessageReader.string(_c.display, field: "display")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__CodedConcept.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(13)
         _c.pointee.system = Clinic__Consultations__V1__CodeSystem(rawValue: .init(truncatingIfNeeded: self.system.protoNumber))
         _c.pointee.code = try arena.cString(self.code)
         _c.pointee.display = try arena.cString(self.display)
@@ -196,29 +241,39 @@ public struct Clinic_Consultations_V1_CodedConcept: ProtoMessage {
 /// through binary floating point ("37.5", "0.25", "-3").
 public struct Clinic_Consultations_V1_Quantity: ProtoMessage {
     /// Decimal number, at most 12 integer and 6 fractional digits.
-    public var value: String = ""
+    public var value: String
     /// UCUM unit, e.g. "mg", "mm[Hg]", "/min", "Cel".
-    public var unit: String = ""
+    public var unit: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.value = ""
+        self.unit = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__quantity__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Quantity.self).pointee
         self.value = try CMessageReader.string(_c.value, field: "value")
         self.unit = try CMessageReader.string(_c.unit, field: "unit")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Quantity.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.value = try arena.cString(self.value)
         _c.pointee.unit = try arena.cString(self.unit)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -228,19 +283,19 @@ public struct Clinic_Consultations_V1_Quantity: ProtoMessage {
 /// A finding made during a consultation (FHIR Observation, reduced).
 public struct Clinic_Consultations_V1_Observation: ProtoMessage {
     /// Output only. Opaque identifier.
-    public var id: String = ""
+    public var id: String
     /// What was observed. Required.
     public var code: Clinic_Consultations_V1_CodedConcept?
     /// Interpretation against the reference range.
-    public var interpretation: Clinic_Consultations_V1_ObservationInterpretation = .init()
+    public var interpretation: Clinic_Consultations_V1_ObservationInterpretation
     /// When it was observed; defaults to the time it was added.
     public var effectiveTime: Google_Protobuf_Timestamp?
     /// Free-text note.
-    public var note: String = ""
+    public var note: String
     /// The result. Exactly one is required.
     public var value: OneOf_Value?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     public enum OneOf_Value: Sendable, Equatable {
         /// A measurement.
@@ -252,22 +307,34 @@ public struct Clinic_Consultations_V1_Observation: ProtoMessage {
     }
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.id = ""
+        self.interpretation = .init()
+        self.note = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__observation__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Observation.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         if _c.code != nil {
             self.code = try CMessageReader.message(UnsafeRawPointer(_c.code), as: Clinic_Consultations_V1_CodedConcept.self)
+        } else {
+            self.code = nil
         }
         self.interpretation = Clinic_Consultations_V1_ObservationInterpretation(protoNumber: Int32(truncatingIfNeeded: _c.interpretation.rawValue))
         if _c.effective_time != nil {
             self.effectiveTime = try CMessageReader.message(UnsafeRawPointer(_c.effective_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.effectiveTime = nil
         }
         self.note = try CMessageReader.string(_c.note, field: "note")
         switch _c.value_case.rawValue {
@@ -276,11 +343,14 @@ public struct Clinic_Consultations_V1_Observation: ProtoMessage {
         case 5: self.value = .present(_c.present != 0)
         default: self.value = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Observation.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(31)
         _c.pointee.id = try arena.cString(self.id)
         if let value = self.code {
             _c.pointee.code = try arena.message(value, as: Clinic__Consultations__V1__CodedConcept.self)
@@ -310,31 +380,43 @@ public struct Clinic_Consultations_V1_Observation: ProtoMessage {
 /// A diagnosis made during a consultation, coded with ICD-10.
 public struct Clinic_Consultations_V1_Diagnosis: ProtoMessage {
     /// Output only. Opaque identifier.
-    public var id: String = ""
+    public var id: String
     /// ICD-10 code, upper case, with the dot, e.g. "J06.9". Required.
-    public var icd10Code: String = ""
+    public var icd10Code: String
     /// The diagnosis in words, e.g. "Acute upper respiratory infection". Required.
-    public var text: String = ""
+    public var text: String
     /// Primary or secondary.
-    public var role: Clinic_Consultations_V1_DiagnosisRole = .init()
+    public var role: Clinic_Consultations_V1_DiagnosisRole
     /// How certain it is.
-    public var certainty: Clinic_Consultations_V1_DiagnosisCertainty = .init()
+    public var certainty: Clinic_Consultations_V1_DiagnosisCertainty
     /// When the condition started, if known.
     public var onsetDate: Clinic_Common_V1_Date?
     /// Also add it to the patient's problem list when the consultation completes.
-    public var addToProblemList: Bool = false
+    public var addToProblemList: Bool
     /// Free-text note.
-    public var note: String = ""
+    public var note: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.id = ""
+        self.icd10Code = ""
+        self.text = ""
+        self.role = .init()
+        self.certainty = .init()
+        self.addToProblemList = false
+        self.note = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__diagnosis__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Diagnosis.self).pointee
@@ -345,14 +427,19 @@ public struct Clinic_Consultations_V1_Diagnosis: ProtoMessage {
         self.certainty = Clinic_Consultations_V1_DiagnosisCertainty(protoNumber: Int32(truncatingIfNeeded: _c.certainty.rawValue))
         if _c.onset_date != nil {
             self.onsetDate = try CMessageReader.message(UnsafeRawPointer(_c.onset_date), as: Clinic_Common_V1_Date.self)
+        } else {
+            self.onsetDate = nil
         }
         self.addToProblemList = _c.add_to_problem_list != 0
         self.note = try CMessageReader.string(_c.note, field: "note")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Diagnosis.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(34)
         _c.pointee.id = try arena.cString(self.id)
         _c.pointee.icd10_code = try arena.cString(self.icd10Code)
         _c.pointee.text = try arena.cString(self.text)
@@ -371,17 +458,17 @@ public struct Clinic_Consultations_V1_Diagnosis: ProtoMessage {
 /// IN_PROGRESS consultation; issued (ACTIVE) when the consultation completes.
 public struct Clinic_Consultations_V1_Prescription: ProtoMessage {
     /// Output only. Opaque identifier.
-    public var id: String = ""
+    public var id: String
     /// Output only. The consultation it was written in.
-    public var consultationId: String = ""
+    public var consultationId: String
     /// Output only. The patient.
-    public var patientId: String = ""
+    public var patientId: String
     /// Output only. The prescribing doctor.
     public var prescriber: Clinic_Common_V1_Actor?
     /// Medication name with strength and form, e.g. "Amoxicillin 500 mg capsule". Required.
-    public var medicationName: String = ""
+    public var medicationName: String
     /// Optional ATC code, e.g. "J01CA04".
-    public var atcCode: String = ""
+    public var atcCode: String
     /// How to take it. Required.
     public var dosage: Clinic_Consultations_V1_Dosage?
     /// How long the treatment lasts, e.g. 7 days.
@@ -389,29 +476,43 @@ public struct Clinic_Consultations_V1_Prescription: ProtoMessage {
     /// Amount to dispense per fill, e.g. {value: "21", unit: "{capsule}"}.
     public var dispenseQuantity: Clinic_Consultations_V1_Quantity?
     /// Number of refills allowed after the first fill, 0..12.
-    public var refills: Int32 = 0
+    public var refills: Int32
     /// Whether the pharmacist may substitute a generic.
-    public var substitutionAllowed: Bool = false
+    public var substitutionAllowed: Bool
     /// Output only.
-    public var status: Clinic_Consultations_V1_PrescriptionStatus = .init()
+    public var status: Clinic_Consultations_V1_PrescriptionStatus
     /// Output only. When it was issued (the consultation completed).
     public var issueTime: Google_Protobuf_Timestamp?
     /// Last day it can be filled; defaults to issue date plus the clinic's validity (3 months).
     public var validUntil: Clinic_Common_V1_Date?
     /// Output only. Why it was cancelled.
-    public var cancelReason: String = ""
+    public var cancelReason: String
     /// Output only.
     public var createTime: Google_Protobuf_Timestamp?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.id = ""
+        self.consultationId = ""
+        self.patientId = ""
+        self.medicationName = ""
+        self.atcCode = ""
+        self.refills = 0
+        self.substitutionAllowed = false
+        self.status = .init()
+        self.cancelReason = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__prescription__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Prescription.self).pointee
@@ -420,36 +521,53 @@ public struct Clinic_Consultations_V1_Prescription: ProtoMessage {
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         if _c.prescriber != nil {
             self.prescriber = try CMessageReader.message(UnsafeRawPointer(_c.prescriber), as: Clinic_Common_V1_Actor.self)
+        } else {
+            self.prescriber = nil
         }
         self.medicationName = try CMessageReader.string(_c.medication_name, field: "medication_name")
         self.atcCode = try CMessageReader.string(_c.atc_code, field: "atc_code")
         if _c.dosage != nil {
             self.dosage = try CMessageReader.message(UnsafeRawPointer(_c.dosage), as: Clinic_Consultations_V1_Dosage.self)
+        } else {
+            self.dosage = nil
         }
         if _c.treatment_duration != nil {
             self.treatmentDuration = try CMessageReader.message(UnsafeRawPointer(_c.treatment_duration), as: Google_Protobuf_Duration.self)
+        } else {
+            self.treatmentDuration = nil
         }
         if _c.dispense_quantity != nil {
             self.dispenseQuantity = try CMessageReader.message(UnsafeRawPointer(_c.dispense_quantity), as: Clinic_Consultations_V1_Quantity.self)
+        } else {
+            self.dispenseQuantity = nil
         }
         self.refills = _c.refills
         self.substitutionAllowed = _c.substitution_allowed != 0
         self.status = Clinic_Consultations_V1_PrescriptionStatus(protoNumber: Int32(truncatingIfNeeded: _c.status.rawValue))
         if _c.issue_time != nil {
             self.issueTime = try CMessageReader.message(UnsafeRawPointer(_c.issue_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.issueTime = nil
         }
         if _c.valid_until != nil {
             self.validUntil = try CMessageReader.message(UnsafeRawPointer(_c.valid_until), as: Clinic_Common_V1_Date.self)
+        } else {
+            self.validUntil = nil
         }
         self.cancelReason = try CMessageReader.string(_c.cancel_reason, field: "cancel_reason")
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.createTime = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Prescription.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(73)
         _c.pointee.id = try arena.cString(self.id)
         _c.pointee.consultation_id = try arena.cString(self.consultationId)
         _c.pointee.patient_id = try arena.cString(self.patientId)
@@ -490,43 +608,59 @@ public struct Clinic_Consultations_V1_Dosage: ProtoMessage {
     /// Amount per intake. Required.
     public var dose: Clinic_Consultations_V1_Quantity?
     /// Route of administration.
-    public var route: Clinic_Consultations_V1_RouteOfAdministration = .init()
+    public var route: Clinic_Consultations_V1_RouteOfAdministration
     /// Intakes per period, 1..24. Required unless `as_needed`.
-    public var frequency: Int32 = 0
+    public var frequency: Int32
     /// The period `frequency` counts over, e.g. 1 day.
     public var period: Google_Protobuf_Duration?
     /// Taken only when needed (PRN); then `frequency` is the maximum per period.
-    public var asNeeded: Bool = false
+    public var asNeeded: Bool
     /// Extra instructions, e.g. "with food".
-    public var instructions: String = ""
+    public var instructions: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.route = .init()
+        self.frequency = 0
+        self.asNeeded = false
+        self.instructions = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__dosage__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Dosage.self).pointee
         if _c.dose != nil {
             self.dose = try CMessageReader.message(UnsafeRawPointer(_c.dose), as: Clinic_Consultations_V1_Quantity.self)
+        } else {
+            self.dose = nil
         }
         self.route = Clinic_Consultations_V1_RouteOfAdministration(protoNumber: Int32(truncatingIfNeeded: _c.route.rawValue))
         self.frequency = _c.frequency
         if _c.period != nil {
             self.period = try CMessageReader.message(UnsafeRawPointer(_c.period), as: Google_Protobuf_Duration.self)
+        } else {
+            self.period = nil
         }
         self.asNeeded = _c.as_needed != 0
         self.instructions = try CMessageReader.string(_c.instructions, field: "instructions")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Dosage.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(37)
         if let value = self.dose {
             _c.pointee.dose = try arena.message(value, as: Clinic__Consultations__V1__Quantity.self)
         }

@@ -9,13 +9,13 @@ internal import CClinicProtos
 /// Request of ConsultationService.StartConsultation.
 public struct Clinic_Consultations_V1_StartConsultationRequest: ProtoMessage {
     /// Initial chief complaint.
-    public var chiefComplaint: String = ""
+    public var chiefComplaint: String
     /// Idempotency key (a UUID chosen by the client).
-    public var requestId: String = ""
+    public var requestId: String
     /// Who the consultation is for. Exactly one is required.
     public var subject: OneOf_Subject?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     public enum OneOf_Subject: Sendable, Equatable {
         /// The appointment being held (its patient is the consultation's patient).
@@ -25,12 +25,19 @@ public struct Clinic_Consultations_V1_StartConsultationRequest: ProtoMessage {
     }
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.chiefComplaint = ""
+        self.requestId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__start_consultation_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__StartConsultationRequest.self).pointee
@@ -41,11 +48,14 @@ public struct Clinic_Consultations_V1_StartConsultationRequest: ProtoMessage {
         case 2: self.subject = .patientId(try CMessageReader.string(_c.patient_id, field: "patient_id"))
         default: self.subject = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__StartConsultationRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(3)
         _c.pointee.chief_complaint = try arena.cString(self.chiefComplaint)
         _c.pointee.request_id = try arena.cString(self.requestId)
         switch self.subject {
@@ -65,29 +75,39 @@ public struct Clinic_Consultations_V1_StartConsultationRequest: ProtoMessage {
 /// Request of ConsultationService.GetConsultation.
 public struct Clinic_Consultations_V1_GetConsultationRequest: ProtoMessage {
     /// The consultation.
-    public var consultationId: String = ""
+    public var consultationId: String
     /// The clinic, for patients and services.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.consultationId = ""
+        self.clinicId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__get_consultation_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__GetConsultationRequest.self).pointee
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__GetConsultationRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.consultation_id = try arena.cString(self.consultationId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -97,29 +117,40 @@ public struct Clinic_Consultations_V1_GetConsultationRequest: ProtoMessage {
 /// Request of ConsultationService.ListConsultations. Criteria combine with AND.
 public struct Clinic_Consultations_V1_ListConsultationsRequest: ProtoMessage {
     /// The clinic, for patients.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Only this patient; patients always get their own.
-    public var patientId: String = ""
+    public var patientId: String
     /// Only this doctor, or "me".
-    public var doctorId: String = ""
+    public var doctorId: String
     /// Only this status.
-    public var status: Clinic_Consultations_V1_ConsultationStatus = .init()
+    public var status: Clinic_Consultations_V1_ConsultationStatus
     /// Only consultations started in this period.
     public var interval: Clinic_Common_V1_Interval?
     /// Maximum number of consultations to return, 1..500; 0 means 50.
-    public var pageSize: Int32 = 0
+    public var pageSize: Int32
     /// `next_page_token` of the previous page; other fields must not change between pages.
-    public var pageToken: String = ""
+    public var pageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinicId = ""
+        self.patientId = ""
+        self.doctorId = ""
+        self.status = .init()
+        self.pageSize = 0
+        self.pageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__list_consultations_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__ListConsultationsRequest.self).pointee
@@ -129,14 +160,19 @@ public struct Clinic_Consultations_V1_ListConsultationsRequest: ProtoMessage {
         self.status = Clinic_Consultations_V1_ConsultationStatus(protoNumber: Int32(truncatingIfNeeded: _c.status.rawValue))
         if _c.interval != nil {
             self.interval = try CMessageReader.message(UnsafeRawPointer(_c.interval), as: Clinic_Common_V1_Interval.self)
+        } else {
+            self.interval = nil
         }
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__ListConsultationsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(32)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
@@ -153,19 +189,26 @@ public struct Clinic_Consultations_V1_ListConsultationsRequest: ProtoMessage {
 /// Response of ConsultationService.ListConsultations.
 public struct Clinic_Consultations_V1_ListConsultationsResponse: ProtoMessage {
     /// One page of consultations.
-    public var consultations: [Clinic_Consultations_V1_Consultation] = []
+    public var consultations: [Clinic_Consultations_V1_Consultation]
     /// Token for the next page; empty on the last page.
-    public var nextPageToken: String = ""
+    public var nextPageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.consultations = []
+        self.nextPageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__list_consultations_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__ListConsultationsResponse.self).pointee
@@ -173,12 +216,16 @@ public struct Clinic_Consultations_V1_ListConsultationsResponse: ProtoMessage {
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Consultations_V1_Consultation.self)
         }
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__ListConsultationsResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         _c.pointee.n_consultations = self.consultations.count
+        arena.addPackedSizeBound(self.consultations.count &* 6)
         if !self.consultations.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Consultations__V1__Consultation>?.self, count: self.consultations.count)
             for index in self.consultations.indices {
@@ -194,39 +241,53 @@ public struct Clinic_Consultations_V1_ListConsultationsResponse: ProtoMessage {
 /// Request of ConsultationService.UpdateConsultation. Only the fields that are set change.
 public struct Clinic_Consultations_V1_UpdateConsultationRequest: ProtoMessage {
     /// The consultation.
-    public var consultationId: String = ""
+    public var consultationId: String
     /// New chief complaint.
     public var chiefComplaint: String?
     /// New clinical notes.
     public var notes: String?
     /// The etag from the last read; when set and stale, answers aborted.
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.consultationId = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__update_consultation_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__UpdateConsultationRequest.self).pointee
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         if _c._chief_complaint_case.rawValue == 2 {
             self.chiefComplaint = try CMessageReader.string(_c.chief_complaint, field: "chief_complaint")
+        } else {
+            self.chiefComplaint = nil
         }
         if _c._notes_case.rawValue == 3 {
             self.notes = try CMessageReader.string(_c.notes, field: "notes")
+        } else {
+            self.notes = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__UpdateConsultationRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(4)
         _c.pointee.consultation_id = try arena.cString(self.consultationId)
         if let value = self.chiefComplaint {
             _c.pointee._chief_complaint_case = .init(rawValue: 2)
@@ -244,34 +305,46 @@ public struct Clinic_Consultations_V1_UpdateConsultationRequest: ProtoMessage {
 /// Request of ConsultationService.AddObservation.
 public struct Clinic_Consultations_V1_AddObservationRequest: ProtoMessage {
     /// The consultation.
-    public var consultationId: String = ""
+    public var consultationId: String
     /// The observation; output-only fields are ignored.
     public var observation: Clinic_Consultations_V1_Observation?
     /// Idempotency key (a UUID chosen by the client).
-    public var requestId: String = ""
+    public var requestId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.consultationId = ""
+        self.requestId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__add_observation_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__AddObservationRequest.self).pointee
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         if _c.observation != nil {
             self.observation = try CMessageReader.message(UnsafeRawPointer(_c.observation), as: Clinic_Consultations_V1_Observation.self)
+        } else {
+            self.observation = nil
         }
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__AddObservationRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(8)
         _c.pointee.consultation_id = try arena.cString(self.consultationId)
         if let value = self.observation {
             _c.pointee.observation = try arena.message(value, as: Clinic__Consultations__V1__Observation.self)
@@ -284,34 +357,46 @@ public struct Clinic_Consultations_V1_AddObservationRequest: ProtoMessage {
 /// Request of ConsultationService.AddDiagnosis.
 public struct Clinic_Consultations_V1_AddDiagnosisRequest: ProtoMessage {
     /// The consultation.
-    public var consultationId: String = ""
+    public var consultationId: String
     /// The diagnosis; output-only fields are ignored.
     public var diagnosis: Clinic_Consultations_V1_Diagnosis?
     /// Idempotency key (a UUID chosen by the client).
-    public var requestId: String = ""
+    public var requestId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.consultationId = ""
+        self.requestId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__add_diagnosis_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__AddDiagnosisRequest.self).pointee
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         if _c.diagnosis != nil {
             self.diagnosis = try CMessageReader.message(UnsafeRawPointer(_c.diagnosis), as: Clinic_Consultations_V1_Diagnosis.self)
+        } else {
+            self.diagnosis = nil
         }
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__AddDiagnosisRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(8)
         _c.pointee.consultation_id = try arena.cString(self.consultationId)
         if let value = self.diagnosis {
             _c.pointee.diagnosis = try arena.message(value, as: Clinic__Consultations__V1__Diagnosis.self)
@@ -324,13 +409,13 @@ public struct Clinic_Consultations_V1_AddDiagnosisRequest: ProtoMessage {
 /// Request of ConsultationService.RemoveConsultationItem.
 public struct Clinic_Consultations_V1_RemoveConsultationItemRequest: ProtoMessage {
     /// The consultation.
-    public var consultationId: String = ""
+    public var consultationId: String
     /// The etag from the last read; when set and stale, answers aborted.
-    public var etag: String = ""
+    public var etag: String
     /// The item to remove. Exactly one is required; an unknown id answers not_found.
     public var item: OneOf_Item?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     public enum OneOf_Item: Sendable, Equatable {
         /// An observation.
@@ -344,12 +429,19 @@ public struct Clinic_Consultations_V1_RemoveConsultationItemRequest: ProtoMessag
     }
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.consultationId = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__remove_consultation_item_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__RemoveConsultationItemRequest.self).pointee
@@ -362,11 +454,14 @@ public struct Clinic_Consultations_V1_RemoveConsultationItemRequest: ProtoMessag
         case 5: self.item = .documentId(try CMessageReader.string(_c.document_id, field: "document_id"))
         default: self.item = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__RemoveConsultationItemRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(3)
         _c.pointee.consultation_id = try arena.cString(self.consultationId)
         _c.pointee.etag = try arena.cString(self.etag)
         switch self.item {
@@ -392,29 +487,39 @@ public struct Clinic_Consultations_V1_RemoveConsultationItemRequest: ProtoMessag
 /// Request of ConsultationService.AttachDocument.
 public struct Clinic_Consultations_V1_AttachDocumentRequest: ProtoMessage {
     /// The consultation.
-    public var consultationId: String = ""
+    public var consultationId: String
     /// A document of the same patient's record.
-    public var documentId: String = ""
+    public var documentId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.consultationId = ""
+        self.documentId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__attach_document_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__AttachDocumentRequest.self).pointee
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         self.documentId = try CMessageReader.string(_c.document_id, field: "document_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__AttachDocumentRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.consultation_id = try arena.cString(self.consultationId)
         _c.pointee.document_id = try arena.cString(self.documentId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -424,32 +529,43 @@ public struct Clinic_Consultations_V1_AttachDocumentRequest: ProtoMessage {
 /// Request of ConsultationService.CompleteConsultation.
 public struct Clinic_Consultations_V1_CompleteConsultationRequest: ProtoMessage {
     /// The consultation.
-    public var consultationId: String = ""
+    public var consultationId: String
     /// Instructions for the patient after the visit.
-    public var followUpInstructions: String = ""
+    public var followUpInstructions: String
     /// The etag from the last read; when set and stale, answers aborted.
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.consultationId = ""
+        self.followUpInstructions = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__complete_consultation_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__CompleteConsultationRequest.self).pointee
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         self.followUpInstructions = try CMessageReader.string(_c.follow_up_instructions, field: "follow_up_instructions")
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__CompleteConsultationRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(3)
         _c.pointee.consultation_id = try arena.cString(self.consultationId)
         _c.pointee.follow_up_instructions = try arena.cString(self.followUpInstructions)
         _c.pointee.etag = try arena.cString(self.etag)
@@ -460,29 +576,39 @@ public struct Clinic_Consultations_V1_CompleteConsultationRequest: ProtoMessage 
 /// Request of ConsultationService.CancelConsultation.
 public struct Clinic_Consultations_V1_CancelConsultationRequest: ProtoMessage {
     /// The consultation.
-    public var consultationId: String = ""
+    public var consultationId: String
     /// Why, e.g. "started on the wrong patient".
-    public var reason: String = ""
+    public var reason: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.consultationId = ""
+        self.reason = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__cancel_consultation_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__CancelConsultationRequest.self).pointee
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         self.reason = try CMessageReader.string(_c.reason, field: "reason")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__CancelConsultationRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.consultation_id = try arena.cString(self.consultationId)
         _c.pointee.reason = try arena.cString(self.reason)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -492,34 +618,46 @@ public struct Clinic_Consultations_V1_CancelConsultationRequest: ProtoMessage {
 /// Request of ConsultationService.CreatePrescription.
 public struct Clinic_Consultations_V1_CreatePrescriptionRequest: ProtoMessage {
     /// The consultation.
-    public var consultationId: String = ""
+    public var consultationId: String
     /// The prescription; output-only fields are ignored.
     public var prescription: Clinic_Consultations_V1_Prescription?
     /// Idempotency key (a UUID chosen by the client).
-    public var requestId: String = ""
+    public var requestId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.consultationId = ""
+        self.requestId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__create_prescription_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__CreatePrescriptionRequest.self).pointee
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         if _c.prescription != nil {
             self.prescription = try CMessageReader.message(UnsafeRawPointer(_c.prescription), as: Clinic_Consultations_V1_Prescription.self)
+        } else {
+            self.prescription = nil
         }
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__CreatePrescriptionRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(8)
         _c.pointee.consultation_id = try arena.cString(self.consultationId)
         if let value = self.prescription {
             _c.pointee.prescription = try arena.message(value, as: Clinic__Consultations__V1__Prescription.self)
@@ -532,29 +670,39 @@ public struct Clinic_Consultations_V1_CreatePrescriptionRequest: ProtoMessage {
 /// Request of ConsultationService.GetPrescription.
 public struct Clinic_Consultations_V1_GetPrescriptionRequest: ProtoMessage {
     /// The prescription.
-    public var prescriptionId: String = ""
+    public var prescriptionId: String
     /// The clinic, for patients.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.prescriptionId = ""
+        self.clinicId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__get_prescription_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__GetPrescriptionRequest.self).pointee
         self.prescriptionId = try CMessageReader.string(_c.prescription_id, field: "prescription_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__GetPrescriptionRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.prescription_id = try arena.cString(self.prescriptionId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -564,25 +712,35 @@ public struct Clinic_Consultations_V1_GetPrescriptionRequest: ProtoMessage {
 /// Request of ConsultationService.ListPrescriptions.
 public struct Clinic_Consultations_V1_ListPrescriptionsRequest: ProtoMessage {
     /// The clinic, for patients.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// The patient; required for staff, ignored for patients (their own).
-    public var patientId: String = ""
+    public var patientId: String
     /// Only these statuses; empty means all but DRAFT.
-    public var statuses: [Clinic_Consultations_V1_PrescriptionStatus] = []
+    public var statuses: [Clinic_Consultations_V1_PrescriptionStatus]
     /// Maximum number of prescriptions to return, 1..500; 0 means 50.
-    public var pageSize: Int32 = 0
+    public var pageSize: Int32
     /// `next_page_token` of the previous page; other fields must not change between pages.
-    public var pageToken: String = ""
+    public var pageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinicId = ""
+        self.patientId = ""
+        self.statuses = []
+        self.pageSize = 0
+        self.pageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__list_prescriptions_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__ListPrescriptionsRequest.self).pointee
@@ -593,14 +751,18 @@ public struct Clinic_Consultations_V1_ListPrescriptionsRequest: ProtoMessage {
         }
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__ListPrescriptionsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(20)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.n_statuses = self.statuses.count
+        arena.addPackedSizeBound(self.statuses.count &* 11)
         if !self.statuses.isEmpty {
             let elements = arena.allocate(Clinic__Consultations__V1__PrescriptionStatus.self, count: self.statuses.count)
             for index in self.statuses.indices {
@@ -617,19 +779,26 @@ public struct Clinic_Consultations_V1_ListPrescriptionsRequest: ProtoMessage {
 /// Response of ConsultationService.ListPrescriptions.
 public struct Clinic_Consultations_V1_ListPrescriptionsResponse: ProtoMessage {
     /// One page of prescriptions.
-    public var prescriptions: [Clinic_Consultations_V1_Prescription] = []
+    public var prescriptions: [Clinic_Consultations_V1_Prescription]
     /// Token for the next page; empty on the last page.
-    public var nextPageToken: String = ""
+    public var nextPageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.prescriptions = []
+        self.nextPageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__list_prescriptions_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__ListPrescriptionsResponse.self).pointee
@@ -637,12 +806,16 @@ public struct Clinic_Consultations_V1_ListPrescriptionsResponse: ProtoMessage {
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Consultations_V1_Prescription.self)
         }
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__ListPrescriptionsResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         _c.pointee.n_prescriptions = self.prescriptions.count
+        arena.addPackedSizeBound(self.prescriptions.count &* 6)
         if !self.prescriptions.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Consultations__V1__Prescription>?.self, count: self.prescriptions.count)
             for index in self.prescriptions.indices {
@@ -658,29 +831,39 @@ public struct Clinic_Consultations_V1_ListPrescriptionsResponse: ProtoMessage {
 /// Request of ConsultationService.CancelPrescription.
 public struct Clinic_Consultations_V1_CancelPrescriptionRequest: ProtoMessage {
     /// The prescription.
-    public var prescriptionId: String = ""
+    public var prescriptionId: String
     /// Why it is cancelled.
-    public var reason: String = ""
+    public var reason: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.prescriptionId = ""
+        self.reason = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__consultations__v1__cancel_prescription_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__CancelPrescriptionRequest.self).pointee
         self.prescriptionId = try CMessageReader.string(_c.prescription_id, field: "prescription_id")
         self.reason = try CMessageReader.string(_c.reason, field: "reason")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__CancelPrescriptionRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.prescription_id = try arena.cString(self.prescriptionId)
         _c.pointee.reason = try arena.cString(self.reason)
         arena.setUnknownFields(unknownFields, message: pointer)

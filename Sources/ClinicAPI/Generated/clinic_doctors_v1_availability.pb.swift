@@ -14,25 +14,34 @@ internal import CProtoWKT
 /// availability applies from now on; changing it never moves or cancels existing appointments.
 public struct Clinic_Doctors_V1_WeeklyAvailability: ProtoMessage {
     /// Output only. The doctor.
-    public var doctorId: String = ""
+    public var doctorId: String
     /// Working windows, several per day allowed (morning and afternoon).
-    public var windows: [Clinic_Doctors_V1_AvailabilityWindow] = []
+    public var windows: [Clinic_Doctors_V1_AvailabilityWindow]
     /// Output only. The clinic's IANA time zone the windows are in.
-    public var timeZone: String = ""
+    public var timeZone: String
     /// Output only.
     public var updateTime: Google_Protobuf_Timestamp?
     /// Output only. Pass back to SetWeeklyAvailability to detect concurrent changes (aborted).
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.doctorId = ""
+        self.windows = []
+        self.timeZone = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__weekly_availability__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__WeeklyAvailability.self).pointee
@@ -43,15 +52,21 @@ public struct Clinic_Doctors_V1_WeeklyAvailability: ProtoMessage {
         self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.updateTime = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__WeeklyAvailability.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(15)
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         _c.pointee.n_windows = self.windows.count
+        arena.addPackedSizeBound(self.windows.count &* 6)
         if !self.windows.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Doctors__V1__AvailabilityWindow>?.self, count: self.windows.count)
             for index in self.windows.indices {
@@ -72,36 +87,49 @@ public struct Clinic_Doctors_V1_WeeklyAvailability: ProtoMessage {
 /// A remainder shorter than a slot at the end of the window is not bookable.
 public struct Clinic_Doctors_V1_AvailabilityWindow: ProtoMessage {
     /// The day. Required.
-    public var dayOfWeek: Clinic_Common_V1_DayOfWeek = .init()
+    public var dayOfWeek: Clinic_Common_V1_DayOfWeek
     /// Start and end in the clinic's time zone. Required.
     public var hours: Clinic_Common_V1_TimeOfDayRange?
     /// Length of one slot, 5 minutes to 8 hours, a whole number of minutes. Required.
     public var slotDuration: Google_Protobuf_Duration?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.dayOfWeek = .init()
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__availability_window__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__AvailabilityWindow.self).pointee
         self.dayOfWeek = Clinic_Common_V1_DayOfWeek(protoNumber: Int32(truncatingIfNeeded: _c.day_of_week.rawValue))
         if _c.hours != nil {
             self.hours = try CMessageReader.message(UnsafeRawPointer(_c.hours), as: Clinic_Common_V1_TimeOfDayRange.self)
+        } else {
+            self.hours = nil
         }
         if _c.slot_duration != nil {
             self.slotDuration = try CMessageReader.message(UnsafeRawPointer(_c.slot_duration), as: Google_Protobuf_Duration.self)
+        } else {
+            self.slotDuration = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__AvailabilityWindow.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(23)
         _c.pointee.day_of_week = Clinic__Common__V1__DayOfWeek(rawValue: .init(truncatingIfNeeded: self.dayOfWeek.protoNumber))
         if let value = self.hours {
             _c.pointee.hours = try arena.message(value, as: Clinic__Common__V1__TimeOfDayRange.self)
@@ -116,11 +144,11 @@ public struct Clinic_Doctors_V1_AvailabilityWindow: ProtoMessage {
 /// A one-off change to the weekly availability: time off, or extra working hours.
 public struct Clinic_Doctors_V1_AvailabilityException: ProtoMessage {
     /// Output only. Opaque identifier.
-    public var id: String = ""
+    public var id: String
     /// Output only. The doctor.
-    public var doctorId: String = ""
+    public var doctorId: String
     /// What the exception does. Required.
-    public var kind: Clinic_Doctors_V1_AvailabilityExceptionKind = .init()
+    public var kind: Clinic_Doctors_V1_AvailabilityExceptionKind
     /// The absolute period it covers, at most 366 days. Required. Clients convert from the clinic's
     /// wall-clock time; a time off "all of 2025-08-04" is 00:00 to 00:00 of the next day in that zone.
     public var interval: Clinic_Common_V1_Interval?
@@ -128,21 +156,30 @@ public struct Clinic_Doctors_V1_AvailabilityException: ProtoMessage {
     /// ignored for TIME_OFF.
     public var slotDuration: Google_Protobuf_Duration?
     /// Internal note for staff, e.g. "Conference"; never shown to patients.
-    public var reason: String = ""
+    public var reason: String
     /// Output only. Who created it.
     public var creator: Clinic_Common_V1_Actor?
     /// Output only.
     public var createTime: Google_Protobuf_Timestamp?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.id = ""
+        self.doctorId = ""
+        self.kind = .init()
+        self.reason = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__availability_exception__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__AvailabilityException.self).pointee
@@ -151,22 +188,33 @@ public struct Clinic_Doctors_V1_AvailabilityException: ProtoMessage {
         self.kind = Clinic_Doctors_V1_AvailabilityExceptionKind(protoNumber: Int32(truncatingIfNeeded: _c.kind.rawValue))
         if _c.interval != nil {
             self.interval = try CMessageReader.message(UnsafeRawPointer(_c.interval), as: Clinic_Common_V1_Interval.self)
+        } else {
+            self.interval = nil
         }
         if _c.slot_duration != nil {
             self.slotDuration = try CMessageReader.message(UnsafeRawPointer(_c.slot_duration), as: Google_Protobuf_Duration.self)
+        } else {
+            self.slotDuration = nil
         }
         self.reason = try CMessageReader.string(_c.reason, field: "reason")
         if _c.creator != nil {
             self.creator = try CMessageReader.message(UnsafeRawPointer(_c.creator), as: Clinic_Common_V1_Actor.self)
+        } else {
+            self.creator = nil
         }
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.createTime = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__AvailabilityException.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(38)
         _c.pointee.id = try arena.cString(self.id)
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         _c.pointee.kind = Clinic__Doctors__V1__AvailabilityExceptionKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
@@ -193,26 +241,36 @@ public struct Clinic_Doctors_V1_ScheduleDay: ProtoMessage {
     public var date: Clinic_Common_V1_Date?
     /// Periods in which the doctor works and slots can be booked: weekly windows plus extra hours,
     /// minus time off and clinic closures, in start order, not overlapping.
-    public var workingPeriods: [Clinic_Doctors_V1_WorkingPeriod] = []
+    public var workingPeriods: [Clinic_Doctors_V1_WorkingPeriod]
     /// Time off that removed working time on this day (for display).
-    public var timeOff: [Clinic_Common_V1_Interval] = []
+    public var timeOff: [Clinic_Common_V1_Interval]
     /// The clinic is closed all day (ClinicClosure); `working_periods` is then empty.
-    public var clinicClosed: Bool = false
+    public var clinicClosed: Bool
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.workingPeriods = []
+        self.timeOff = []
+        self.clinicClosed = false
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__schedule_day__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__ScheduleDay.self).pointee
         if _c.date != nil {
             self.date = try CMessageReader.message(UnsafeRawPointer(_c.date), as: Clinic_Common_V1_Date.self)
+        } else {
+            self.date = nil
         }
         self.workingPeriods = try CMessageReader.array(count: _c.n_working_periods, _c.working_periods) { (element: UnsafeMutablePointer<Clinic__Doctors__V1__WorkingPeriod>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Doctors_V1_WorkingPeriod.self)
@@ -221,15 +279,19 @@ public struct Clinic_Doctors_V1_ScheduleDay: ProtoMessage {
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Common_V1_Interval.self)
         }
         self.clinicClosed = _c.clinic_closed != 0
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__ScheduleDay.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(20)
         if let value = self.date {
             _c.pointee.date = try arena.message(value, as: Clinic__Common__V1__Date.self)
         }
         _c.pointee.n_working_periods = self.workingPeriods.count
+        arena.addPackedSizeBound(self.workingPeriods.count &* 6)
         if !self.workingPeriods.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Doctors__V1__WorkingPeriod>?.self, count: self.workingPeriods.count)
             for index in self.workingPeriods.indices {
@@ -238,6 +300,7 @@ public struct Clinic_Doctors_V1_ScheduleDay: ProtoMessage {
             _c.pointee.working_periods = elements
         }
         _c.pointee.n_time_off = self.timeOff.count
+        arena.addPackedSizeBound(self.timeOff.count &* 6)
         if !self.timeOff.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Common__V1__Interval>?.self, count: self.timeOff.count)
             for index in self.timeOff.indices {
@@ -259,45 +322,60 @@ public struct Clinic_Doctors_V1_WorkingPeriod: ProtoMessage {
     /// Slot length in this period.
     public var slotDuration: Google_Protobuf_Duration?
     /// Where the period comes from.
-    public var source: Clinic_Doctors_V1_WorkingPeriodSource = .init()
+    public var source: Clinic_Doctors_V1_WorkingPeriodSource
     /// For EXTRA_HOURS, the exception it comes from.
-    public var exceptionId: String = ""
+    public var exceptionId: String
     /// The bookable slots of this period, in start order, each inside `interval`, so that free
     /// slots are these minus bookings. A weekly window is cut in wall-clock time from its start: on
     /// a spring-forward day a slot whose wall-clock range does not (wholly) exist is skipped, and on
     /// a fall-back day a slot starting at a time that happens twice is offered once, at its first
     /// occurrence, lasting `slot_duration`. Extra hours are cut in absolute time from the period's
     /// start. Slots overlapping time off are left out.
-    public var slots: [Clinic_Common_V1_Interval] = []
+    public var slots: [Clinic_Common_V1_Interval]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.source = .init()
+        self.exceptionId = ""
+        self.slots = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__working_period__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__WorkingPeriod.self).pointee
         if _c.interval != nil {
             self.interval = try CMessageReader.message(UnsafeRawPointer(_c.interval), as: Clinic_Common_V1_Interval.self)
+        } else {
+            self.interval = nil
         }
         if _c.slot_duration != nil {
             self.slotDuration = try CMessageReader.message(UnsafeRawPointer(_c.slot_duration), as: Google_Protobuf_Duration.self)
+        } else {
+            self.slotDuration = nil
         }
         self.source = Clinic_Doctors_V1_WorkingPeriodSource(protoNumber: Int32(truncatingIfNeeded: _c.source.rawValue))
         self.exceptionId = try CMessageReader.string(_c.exception_id, field: "exception_id")
         self.slots = try CMessageReader.array(count: _c.n_slots, _c.slots) { (element: UnsafeMutablePointer<Clinic__Common__V1__Interval>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Common_V1_Interval.self)
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__WorkingPeriod.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(30)
         if let value = self.interval {
             _c.pointee.interval = try arena.message(value, as: Clinic__Common__V1__Interval.self)
         }
@@ -307,6 +385,7 @@ public struct Clinic_Doctors_V1_WorkingPeriod: ProtoMessage {
         _c.pointee.source = Clinic__Doctors__V1__WorkingPeriodSource(rawValue: .init(truncatingIfNeeded: self.source.protoNumber))
         _c.pointee.exception_id = try arena.cString(self.exceptionId)
         _c.pointee.n_slots = self.slots.count
+        arena.addPackedSizeBound(self.slots.count &* 6)
         if !self.slots.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Common__V1__Interval>?.self, count: self.slots.count)
             for index in self.slots.indices {

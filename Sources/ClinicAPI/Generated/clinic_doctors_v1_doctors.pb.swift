@@ -11,26 +11,26 @@ internal import CProtoWKT
 /// A doctor working in one clinic.
 public struct Clinic_Doctors_V1_Doctor: ProtoMessage {
     /// Output only. Opaque identifier.
-    public var id: String = ""
+    public var id: String
     /// Output only. The doctor's login account in the auth service.
-    public var accountId: String = ""
+    public var accountId: String
     /// Name. Required on create.
     public var name: Clinic_Common_V1_PersonName?
     /// Specialty codes from the platform catalog (ClinicService.ListSpecialties), at least one on
     /// create. Answers invalid_argument for unknown codes.
-    public var specialtyCodes: [String] = []
+    public var specialtyCodes: [String]
     /// Professional contact. Staff only.
     public var contact: Clinic_Common_V1_ContactInfo?
     /// National practitioner number (e.g. RPPS in France, NPI in the US). Staff only.
-    public var licenseNumber: String = ""
+    public var licenseNumber: String
     /// Short presentation shown to patients.
-    public var biography: String = ""
+    public var biography: String
     /// Languages spoken, BCP 47.
-    public var languageCodes: [String] = []
+    public var languageCodes: [String]
     /// Whether patients may book this doctor online (the clinic's BookingPolicy must allow it too).
-    public var onlineBookingEnabled: Bool = false
+    public var onlineBookingEnabled: Bool
     /// Output only.
-    public var state: Clinic_Doctors_V1_DoctorState = .init()
+    public var state: Clinic_Doctors_V1_DoctorState
     /// Output only.
     public var createTime: Google_Protobuf_Timestamp?
     /// Output only.
@@ -38,17 +38,31 @@ public struct Clinic_Doctors_V1_Doctor: ProtoMessage {
     /// Output only. Set once the doctor is removed.
     public var removeTime: Google_Protobuf_Timestamp?
     /// Output only. Pass back in updates to detect concurrent changes (aborted).
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.id = ""
+        self.accountId = ""
+        self.specialtyCodes = []
+        self.licenseNumber = ""
+        self.biography = ""
+        self.languageCodes = []
+        self.onlineBookingEnabled = false
+        self.state = .init()
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__doctor__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__Doctor.self).pointee
@@ -56,12 +70,16 @@ public struct Clinic_Doctors_V1_Doctor: ProtoMessage {
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
+        } else {
+            self.name = nil
         }
         self.specialtyCodes = try CMessageReader.array(count: _c.n_specialty_codes, _c.specialty_codes) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
             try CMessageReader.string(element, field: "specialty_codes")
         }
         if _c.contact != nil {
             self.contact = try CMessageReader.message(UnsafeRawPointer(_c.contact), as: Clinic_Common_V1_ContactInfo.self)
+        } else {
+            self.contact = nil
         }
         self.licenseNumber = try CMessageReader.string(_c.license_number, field: "license_number")
         self.biography = try CMessageReader.string(_c.biography, field: "biography")
@@ -72,25 +90,35 @@ public struct Clinic_Doctors_V1_Doctor: ProtoMessage {
         self.state = Clinic_Doctors_V1_DoctorState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.createTime = nil
         }
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.updateTime = nil
         }
         if _c.remove_time != nil {
             self.removeTime = try CMessageReader.message(UnsafeRawPointer(_c.remove_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.removeTime = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__Doctor.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(60)
         _c.pointee.id = try arena.cString(self.id)
         _c.pointee.account_id = try arena.cString(self.accountId)
         if let value = self.name {
             _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
         }
         _c.pointee.n_specialty_codes = self.specialtyCodes.count
+        arena.addPackedSizeBound(self.specialtyCodes.count &* 1)
         if !self.specialtyCodes.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.specialtyCodes.count)
             for index in self.specialtyCodes.indices {
@@ -104,6 +132,7 @@ public struct Clinic_Doctors_V1_Doctor: ProtoMessage {
         _c.pointee.license_number = try arena.cString(self.licenseNumber)
         _c.pointee.biography = try arena.cString(self.biography)
         _c.pointee.n_language_codes = self.languageCodes.count
+        arena.addPackedSizeBound(self.languageCodes.count &* 1)
         if !self.languageCodes.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.languageCodes.count)
             for index in self.languageCodes.indices {
@@ -132,35 +161,48 @@ public struct Clinic_Doctors_V1_AddDoctorRequest: ProtoMessage {
     /// The doctor: `name` and `specialty_codes` are required. Output-only fields are ignored.
     public var doctor: Clinic_Doctors_V1_Doctor?
     /// Login e-mail of the new account.
-    public var email: String = ""
+    public var email: String
     /// Initial password; when empty an invitation with a set-password link is sent (recommended).
-    public var initialPassword: String = ""
+    public var initialPassword: String
     /// Idempotency key (a UUID chosen by the client); a retry within 24 hours returns the first result.
-    public var requestId: String = ""
+    public var requestId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.email = ""
+        self.initialPassword = ""
+        self.requestId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__add_doctor_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__AddDoctorRequest.self).pointee
         if _c.doctor != nil {
             self.doctor = try CMessageReader.message(UnsafeRawPointer(_c.doctor), as: Clinic_Doctors_V1_Doctor.self)
+        } else {
+            self.doctor = nil
         }
         self.email = try CMessageReader.string(_c.email, field: "email")
         self.initialPassword = try CMessageReader.string(_c.initial_password, field: "initial_password")
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__AddDoctorRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(9)
         if let value = self.doctor {
             _c.pointee.doctor = try arena.message(value, as: Clinic__Doctors__V1__Doctor.self)
         }
@@ -174,29 +216,39 @@ public struct Clinic_Doctors_V1_AddDoctorRequest: ProtoMessage {
 /// Request of DoctorService.GetDoctor.
 public struct Clinic_Doctors_V1_GetDoctorRequest: ProtoMessage {
     /// The doctor, or "me" for the calling doctor.
-    public var doctorId: String = ""
+    public var doctorId: String
     /// The clinic, for callers outside it (patients, anonymous, super admin, services).
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.doctorId = ""
+        self.clinicId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__get_doctor_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__GetDoctorRequest.self).pointee
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__GetDoctorRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -206,7 +258,7 @@ public struct Clinic_Doctors_V1_GetDoctorRequest: ProtoMessage {
 /// Request of DoctorService.UpdateDoctor. Only the fields that are set change.
 public struct Clinic_Doctors_V1_UpdateDoctorRequest: ProtoMessage {
     /// The doctor, or "me".
-    public var doctorId: String = ""
+    public var doctorId: String
     /// New name (clinic admin only).
     public var name: Clinic_Common_V1_PersonName?
     /// New specialty codes (clinic admin only).
@@ -222,48 +274,72 @@ public struct Clinic_Doctors_V1_UpdateDoctorRequest: ProtoMessage {
     /// Allow or stop online booking of this doctor (clinic admin only).
     public var onlineBookingEnabled: Bool?
     /// The etag from the last read; when set and stale, the update answers aborted.
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.doctorId = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__update_doctor_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__UpdateDoctorRequest.self).pointee
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
+        } else {
+            self.name = nil
         }
         if _c.specialty_codes != nil {
             self.specialtyCodes = try CMessageReader.message(UnsafeRawPointer(_c.specialty_codes), as: Clinic_Doctors_V1_DoctorSpecialtyList.self)
+        } else {
+            self.specialtyCodes = nil
         }
         if _c.contact != nil {
             self.contact = try CMessageReader.message(UnsafeRawPointer(_c.contact), as: Clinic_Common_V1_ContactInfo.self)
+        } else {
+            self.contact = nil
         }
         if _c._license_number_case.rawValue == 5 {
             self.licenseNumber = try CMessageReader.string(_c.license_number, field: "license_number")
+        } else {
+            self.licenseNumber = nil
         }
         if _c._biography_case.rawValue == 6 {
             self.biography = try CMessageReader.string(_c.biography, field: "biography")
+        } else {
+            self.biography = nil
         }
         if _c.language_codes != nil {
             self.languageCodes = try CMessageReader.message(UnsafeRawPointer(_c.language_codes), as: Clinic_Doctors_V1_LanguageCodeList.self)
+        } else {
+            self.languageCodes = nil
         }
         if _c._online_booking_enabled_case.rawValue == 8 {
             self.onlineBookingEnabled = _c.online_booking_enabled != 0
+        } else {
+            self.onlineBookingEnabled = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__UpdateDoctorRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(30)
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         if let value = self.name {
             _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
@@ -297,29 +373,39 @@ public struct Clinic_Doctors_V1_UpdateDoctorRequest: ProtoMessage {
 /// A replacement list of specialty codes (a message so that "unset" and "empty" differ).
 public struct Clinic_Doctors_V1_DoctorSpecialtyList: ProtoMessage {
     /// At least one specialty code.
-    public var codes: [String] = []
+    public var codes: [String]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.codes = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__doctor_specialty_list__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__DoctorSpecialtyList.self).pointee
         self.codes = try CMessageReader.array(count: _c.n_codes, _c.codes) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
             try CMessageReader.string(element, field: "codes")
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__DoctorSpecialtyList.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(6)
         _c.pointee.n_codes = self.codes.count
+        arena.addPackedSizeBound(self.codes.count &* 1)
         if !self.codes.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.codes.count)
             for index in self.codes.indices {
@@ -334,29 +420,39 @@ public struct Clinic_Doctors_V1_DoctorSpecialtyList: ProtoMessage {
 /// A replacement list of language codes.
 public struct Clinic_Doctors_V1_LanguageCodeList: ProtoMessage {
     /// BCP 47 language tags; may be empty.
-    public var codes: [String] = []
+    public var codes: [String]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.codes = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__language_code_list__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__LanguageCodeList.self).pointee
         self.codes = try CMessageReader.array(count: _c.n_codes, _c.codes) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
             try CMessageReader.string(element, field: "codes")
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__LanguageCodeList.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(6)
         _c.pointee.n_codes = self.codes.count
+        arena.addPackedSizeBound(self.codes.count &* 1)
         if !self.codes.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.codes.count)
             for index in self.codes.indices {
@@ -371,29 +467,39 @@ public struct Clinic_Doctors_V1_LanguageCodeList: ProtoMessage {
 /// Request of DoctorService.RemoveDoctor.
 public struct Clinic_Doctors_V1_RemoveDoctorRequest: ProtoMessage {
     /// The doctor to remove.
-    public var doctorId: String = ""
+    public var doctorId: String
     /// The etag from the last read; when set and stale, the removal answers aborted.
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.doctorId = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__remove_doctor_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__RemoveDoctorRequest.self).pointee
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__RemoveDoctorRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -403,29 +509,41 @@ public struct Clinic_Doctors_V1_RemoveDoctorRequest: ProtoMessage {
 /// Request of DoctorService.ListDoctors.
 public struct Clinic_Doctors_V1_ListDoctorsRequest: ProtoMessage {
     /// The clinic, for callers outside it (patients, anonymous, super admin, services).
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Maximum number of doctors to return, 1..500; 0 means 50.
-    public var pageSize: Int32 = 0
+    public var pageSize: Int32
     /// `next_page_token` of the previous page; other fields must not change between pages.
-    public var pageToken: String = ""
+    public var pageToken: String
     /// Only doctors with this specialty.
-    public var specialtyCode: String = ""
+    public var specialtyCode: String
     /// Case- and accent-insensitive prefix of the given or family name.
-    public var query: String = ""
+    public var query: String
     /// Only doctors bookable online.
-    public var onlineBookingOnly: Bool = false
+    public var onlineBookingOnly: Bool
     /// Include removed doctors; clinic staff only.
-    public var showRemoved: Bool = false
+    public var showRemoved: Bool
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinicId = ""
+        self.pageSize = 0
+        self.pageToken = ""
+        self.specialtyCode = ""
+        self.query = ""
+        self.onlineBookingOnly = false
+        self.showRemoved = false
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__list_doctors_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__ListDoctorsRequest.self).pointee
@@ -436,11 +554,14 @@ public struct Clinic_Doctors_V1_ListDoctorsRequest: ProtoMessage {
         self.query = try CMessageReader.string(_c.query, field: "query")
         self.onlineBookingOnly = _c.online_booking_only != 0
         self.showRemoved = _c.show_removed != 0
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__ListDoctorsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(19)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.page_size = self.pageSize
         _c.pointee.page_token = try arena.cString(self.pageToken)
@@ -455,19 +576,26 @@ public struct Clinic_Doctors_V1_ListDoctorsRequest: ProtoMessage {
 /// Response of DoctorService.ListDoctors.
 public struct Clinic_Doctors_V1_ListDoctorsResponse: ProtoMessage {
     /// One page of doctors.
-    public var doctors: [Clinic_Doctors_V1_Doctor] = []
+    public var doctors: [Clinic_Doctors_V1_Doctor]
     /// Token for the next page; empty on the last page.
-    public var nextPageToken: String = ""
+    public var nextPageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.doctors = []
+        self.nextPageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__list_doctors_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__ListDoctorsResponse.self).pointee
@@ -475,12 +603,16 @@ public struct Clinic_Doctors_V1_ListDoctorsResponse: ProtoMessage {
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Doctors_V1_Doctor.self)
         }
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__ListDoctorsResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         _c.pointee.n_doctors = self.doctors.count
+        arena.addPackedSizeBound(self.doctors.count &* 6)
         if !self.doctors.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Doctors__V1__Doctor>?.self, count: self.doctors.count)
             for index in self.doctors.indices {
@@ -496,29 +628,39 @@ public struct Clinic_Doctors_V1_ListDoctorsResponse: ProtoMessage {
 /// Request of DoctorService.GetWeeklyAvailability.
 public struct Clinic_Doctors_V1_GetWeeklyAvailabilityRequest: ProtoMessage {
     /// The doctor, or "me".
-    public var doctorId: String = ""
+    public var doctorId: String
     /// The clinic, for service callers.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.doctorId = ""
+        self.clinicId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__get_weekly_availability_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__GetWeeklyAvailabilityRequest.self).pointee
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__GetWeeklyAvailabilityRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -528,34 +670,46 @@ public struct Clinic_Doctors_V1_GetWeeklyAvailabilityRequest: ProtoMessage {
 /// Request of DoctorService.SetWeeklyAvailability.
 public struct Clinic_Doctors_V1_SetWeeklyAvailabilityRequest: ProtoMessage {
     /// The doctor, or "me".
-    public var doctorId: String = ""
+    public var doctorId: String
     /// The complete new weekly availability (windows may be empty: no regular hours).
     public var availability: Clinic_Doctors_V1_WeeklyAvailability?
     /// The etag from the last read; when set and stale, the change answers aborted.
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.doctorId = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__set_weekly_availability_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__SetWeeklyAvailabilityRequest.self).pointee
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         if _c.availability != nil {
             self.availability = try CMessageReader.message(UnsafeRawPointer(_c.availability), as: Clinic_Doctors_V1_WeeklyAvailability.self)
+        } else {
+            self.availability = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__SetWeeklyAvailabilityRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(8)
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         if let value = self.availability {
             _c.pointee.availability = try arena.message(value, as: Clinic__Doctors__V1__WeeklyAvailability.self)
@@ -568,34 +722,46 @@ public struct Clinic_Doctors_V1_SetWeeklyAvailabilityRequest: ProtoMessage {
 /// Request of DoctorService.CreateAvailabilityException.
 public struct Clinic_Doctors_V1_CreateAvailabilityExceptionRequest: ProtoMessage {
     /// The doctor, or "me".
-    public var doctorId: String = ""
+    public var doctorId: String
     /// The exception: `kind` and `interval` are required, `slot_duration` for extra hours.
     public var exception: Clinic_Doctors_V1_AvailabilityException?
     /// Idempotency key (a UUID chosen by the client); a retry within 24 hours returns the first result.
-    public var requestId: String = ""
+    public var requestId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.doctorId = ""
+        self.requestId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__create_availability_exception_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__CreateAvailabilityExceptionRequest.self).pointee
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         if _c.exception != nil {
             self.exception = try CMessageReader.message(UnsafeRawPointer(_c.exception), as: Clinic_Doctors_V1_AvailabilityException.self)
+        } else {
+            self.exception = nil
         }
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__CreateAvailabilityExceptionRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(8)
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         if let value = self.exception {
             _c.pointee.exception = try arena.message(value, as: Clinic__Doctors__V1__AvailabilityException.self)
@@ -608,27 +774,37 @@ public struct Clinic_Doctors_V1_CreateAvailabilityExceptionRequest: ProtoMessage
 /// Request of DoctorService.ListAvailabilityExceptions.
 public struct Clinic_Doctors_V1_ListAvailabilityExceptionsRequest: ProtoMessage {
     /// The doctor, or "me".
-    public var doctorId: String = ""
+    public var doctorId: String
     /// The clinic, for service callers.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Only exceptions overlapping this period (unbounded sides allowed). Unset: from now on.
     public var overlaps: Clinic_Common_V1_Interval?
     /// Only this kind.
-    public var kind: Clinic_Doctors_V1_AvailabilityExceptionKind = .init()
+    public var kind: Clinic_Doctors_V1_AvailabilityExceptionKind
     /// Maximum number of exceptions to return, 1..500; 0 means 100.
-    public var pageSize: Int32 = 0
+    public var pageSize: Int32
     /// `next_page_token` of the previous page.
-    public var pageToken: String = ""
+    public var pageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.doctorId = ""
+        self.clinicId = ""
+        self.kind = .init()
+        self.pageSize = 0
+        self.pageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__list_availability_exceptions_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__ListAvailabilityExceptionsRequest.self).pointee
@@ -636,15 +812,20 @@ public struct Clinic_Doctors_V1_ListAvailabilityExceptionsRequest: ProtoMessage 
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.overlaps != nil {
             self.overlaps = try CMessageReader.message(UnsafeRawPointer(_c.overlaps), as: Clinic_Common_V1_Interval.self)
+        } else {
+            self.overlaps = nil
         }
         self.kind = Clinic_Doctors_V1_AvailabilityExceptionKind(protoNumber: Int32(truncatingIfNeeded: _c.kind.rawValue))
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__ListAvailabilityExceptionsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(31)
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.overlaps {
@@ -660,19 +841,26 @@ public struct Clinic_Doctors_V1_ListAvailabilityExceptionsRequest: ProtoMessage 
 /// Response of DoctorService.ListAvailabilityExceptions.
 public struct Clinic_Doctors_V1_ListAvailabilityExceptionsResponse: ProtoMessage {
     /// One page of exceptions.
-    public var exceptions: [Clinic_Doctors_V1_AvailabilityException] = []
+    public var exceptions: [Clinic_Doctors_V1_AvailabilityException]
     /// Token for the next page; empty on the last page.
-    public var nextPageToken: String = ""
+    public var nextPageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.exceptions = []
+        self.nextPageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__list_availability_exceptions_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__ListAvailabilityExceptionsResponse.self).pointee
@@ -680,12 +868,16 @@ public struct Clinic_Doctors_V1_ListAvailabilityExceptionsResponse: ProtoMessage
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Doctors_V1_AvailabilityException.self)
         }
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__ListAvailabilityExceptionsResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         _c.pointee.n_exceptions = self.exceptions.count
+        arena.addPackedSizeBound(self.exceptions.count &* 6)
         if !self.exceptions.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Doctors__V1__AvailabilityException>?.self, count: self.exceptions.count)
             for index in self.exceptions.indices {
@@ -701,29 +893,39 @@ public struct Clinic_Doctors_V1_ListAvailabilityExceptionsResponse: ProtoMessage
 /// Request of DoctorService.DeleteAvailabilityException.
 public struct Clinic_Doctors_V1_DeleteAvailabilityExceptionRequest: ProtoMessage {
     /// The doctor, or "me".
-    public var doctorId: String = ""
+    public var doctorId: String
     /// The exception to delete.
-    public var exceptionId: String = ""
+    public var exceptionId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.doctorId = ""
+        self.exceptionId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__delete_availability_exception_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__DeleteAvailabilityExceptionRequest.self).pointee
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         self.exceptionId = try CMessageReader.string(_c.exception_id, field: "exception_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__DeleteAvailabilityExceptionRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         _c.pointee.exception_id = try arena.cString(self.exceptionId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -733,21 +935,28 @@ public struct Clinic_Doctors_V1_DeleteAvailabilityExceptionRequest: ProtoMessage
 /// Request of DoctorService.GetDoctorSchedule.
 public struct Clinic_Doctors_V1_GetDoctorScheduleRequest: ProtoMessage {
     /// The doctor, or "me".
-    public var doctorId: String = ""
+    public var doctorId: String
     /// The clinic, for service callers.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Calendar days in the clinic's time zone, at most 62 days (invalid_argument otherwise).
     public var dateRange: Clinic_Common_V1_DateRange?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.doctorId = ""
+        self.clinicId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__get_doctor_schedule_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__GetDoctorScheduleRequest.self).pointee
@@ -755,12 +964,17 @@ public struct Clinic_Doctors_V1_GetDoctorScheduleRequest: ProtoMessage {
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.date_range != nil {
             self.dateRange = try CMessageReader.message(UnsafeRawPointer(_c.date_range), as: Clinic_Common_V1_DateRange.self)
+        } else {
+            self.dateRange = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__GetDoctorScheduleRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(8)
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.dateRange {
@@ -773,21 +987,29 @@ public struct Clinic_Doctors_V1_GetDoctorScheduleRequest: ProtoMessage {
 /// Response of DoctorService.GetDoctorSchedule.
 public struct Clinic_Doctors_V1_GetDoctorScheduleResponse: ProtoMessage {
     /// The doctor.
-    public var doctorId: String = ""
+    public var doctorId: String
     /// The clinic's IANA time zone the days are in.
-    public var timeZone: String = ""
+    public var timeZone: String
     /// One entry per day of the range, in order, including days without work.
-    public var days: [Clinic_Doctors_V1_ScheduleDay] = []
+    public var days: [Clinic_Doctors_V1_ScheduleDay]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.doctorId = ""
+        self.timeZone = ""
+        self.days = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__doctors__v1__get_doctor_schedule_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__GetDoctorScheduleResponse.self).pointee
@@ -796,14 +1018,18 @@ public struct Clinic_Doctors_V1_GetDoctorScheduleResponse: ProtoMessage {
         self.days = try CMessageReader.array(count: _c.n_days, _c.days) { (element: UnsafeMutablePointer<Clinic__Doctors__V1__ScheduleDay>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Doctors_V1_ScheduleDay.self)
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__GetDoctorScheduleResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(8)
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         _c.pointee.time_zone = try arena.cString(self.timeZone)
         _c.pointee.n_days = self.days.count
+        arena.addPackedSizeBound(self.days.count &* 6)
         if !self.days.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Doctors__V1__ScheduleDay>?.self, count: self.days.count)
             for index in self.days.indices {

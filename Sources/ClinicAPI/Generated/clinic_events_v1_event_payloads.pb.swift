@@ -12,32 +12,44 @@ public struct Clinic_Events_V1_AppointmentBooked: ProtoMessage {
     /// The appointment as booked.
     public var appointment: Clinic_Appointments_V1_Appointment?
     /// The patient's account, if any.
-    public var patientAccountId: String = ""
+    public var patientAccountId: String
     /// The doctor's account, to tell the doctor.
-    public var doctorAccountId: String = ""
+    public var doctorAccountId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientAccountId = ""
+        self.doctorAccountId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__appointment_booked__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AppointmentBooked.self).pointee
         if _c.appointment != nil {
             self.appointment = try CMessageReader.message(UnsafeRawPointer(_c.appointment), as: Clinic_Appointments_V1_Appointment.self)
+        } else {
+            self.appointment = nil
         }
         self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
         self.doctorAccountId = try CMessageReader.string(_c.doctor_account_id, field: "doctor_account_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AppointmentBooked.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(8)
         if let value = self.appointment {
             _c.pointee.appointment = try arena.message(value, as: Clinic__Appointments__V1__Appointment.self)
         }
@@ -54,38 +66,53 @@ public struct Clinic_Events_V1_AppointmentRescheduled: ProtoMessage {
     /// Start before the move.
     public var previousStartTime: Google_Protobuf_Timestamp?
     /// Doctor before the move (the same unless the doctor changed).
-    public var previousDoctorId: String = ""
+    public var previousDoctorId: String
     /// The patient's account, if any.
-    public var patientAccountId: String = ""
+    public var patientAccountId: String
     /// The doctor's account (after the move).
-    public var doctorAccountId: String = ""
+    public var doctorAccountId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.previousDoctorId = ""
+        self.patientAccountId = ""
+        self.doctorAccountId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__appointment_rescheduled__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AppointmentRescheduled.self).pointee
         if _c.appointment != nil {
             self.appointment = try CMessageReader.message(UnsafeRawPointer(_c.appointment), as: Clinic_Appointments_V1_Appointment.self)
+        } else {
+            self.appointment = nil
         }
         if _c.previous_start_time != nil {
             self.previousStartTime = try CMessageReader.message(UnsafeRawPointer(_c.previous_start_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.previousStartTime = nil
         }
         self.previousDoctorId = try CMessageReader.string(_c.previous_doctor_id, field: "previous_doctor_id")
         self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
         self.doctorAccountId = try CMessageReader.string(_c.doctor_account_id, field: "doctor_account_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AppointmentRescheduled.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(15)
         if let value = self.appointment {
             _c.pointee.appointment = try arena.message(value, as: Clinic__Appointments__V1__Appointment.self)
         }
@@ -104,32 +131,44 @@ public struct Clinic_Events_V1_AppointmentCancelled: ProtoMessage {
     /// The appointment, with its cancellation.
     public var appointment: Clinic_Appointments_V1_Appointment?
     /// The patient's account, if any.
-    public var patientAccountId: String = ""
+    public var patientAccountId: String
     /// The doctor's account.
-    public var doctorAccountId: String = ""
+    public var doctorAccountId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientAccountId = ""
+        self.doctorAccountId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__appointment_cancelled__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AppointmentCancelled.self).pointee
         if _c.appointment != nil {
             self.appointment = try CMessageReader.message(UnsafeRawPointer(_c.appointment), as: Clinic_Appointments_V1_Appointment.self)
+        } else {
+            self.appointment = nil
         }
         self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
         self.doctorAccountId = try CMessageReader.string(_c.doctor_account_id, field: "doctor_account_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AppointmentCancelled.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(8)
         if let value = self.appointment {
             _c.pointee.appointment = try arena.message(value, as: Clinic__Appointments__V1__Appointment.self)
         }
@@ -144,32 +183,44 @@ public struct Clinic_Events_V1_AppointmentStatusChanged: ProtoMessage {
     /// The appointment after the change.
     public var appointment: Clinic_Appointments_V1_Appointment?
     /// Its status before the change.
-    public var previousStatus: Clinic_Appointments_V1_AppointmentStatus = .init()
+    public var previousStatus: Clinic_Appointments_V1_AppointmentStatus
     /// The patient's account, if any.
-    public var patientAccountId: String = ""
+    public var patientAccountId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.previousStatus = .init()
+        self.patientAccountId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__appointment_status_changed__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AppointmentStatusChanged.self).pointee
         if _c.appointment != nil {
             self.appointment = try CMessageReader.message(UnsafeRawPointer(_c.appointment), as: Clinic_Appointments_V1_Appointment.self)
+        } else {
+            self.appointment = nil
         }
         self.previousStatus = Clinic_Appointments_V1_AppointmentStatus(protoNumber: Int32(truncatingIfNeeded: _c.previous_status.rawValue))
         self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AppointmentStatusChanged.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(18)
         if let value = self.appointment {
             _c.pointee.appointment = try arena.message(value, as: Clinic__Appointments__V1__Appointment.self)
         }
@@ -185,29 +236,40 @@ public struct Clinic_Events_V1_ConsultationCompleted: ProtoMessage {
     /// The completed consultation.
     public var consultation: Clinic_Consultations_V1_Consultation?
     /// The patient's account, if any.
-    public var patientAccountId: String = ""
+    public var patientAccountId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientAccountId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__consultation_completed__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__ConsultationCompleted.self).pointee
         if _c.consultation != nil {
             self.consultation = try CMessageReader.message(UnsafeRawPointer(_c.consultation), as: Clinic_Consultations_V1_Consultation.self)
+        } else {
+            self.consultation = nil
         }
         self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__ConsultationCompleted.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         if let value = self.consultation {
             _c.pointee.consultation = try arena.message(value, as: Clinic__Consultations__V1__Consultation.self)
         }
@@ -221,29 +283,40 @@ public struct Clinic_Events_V1_PrescriptionIssued: ProtoMessage {
     /// The issued prescription.
     public var prescription: Clinic_Consultations_V1_Prescription?
     /// The patient's account, if any.
-    public var patientAccountId: String = ""
+    public var patientAccountId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientAccountId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__prescription_issued__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__PrescriptionIssued.self).pointee
         if _c.prescription != nil {
             self.prescription = try CMessageReader.message(UnsafeRawPointer(_c.prescription), as: Clinic_Consultations_V1_Prescription.self)
+        } else {
+            self.prescription = nil
         }
         self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__PrescriptionIssued.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         if let value = self.prescription {
             _c.pointee.prescription = try arena.message(value, as: Clinic__Consultations__V1__Prescription.self)
         }
@@ -257,29 +330,40 @@ public struct Clinic_Events_V1_InvoiceIssued: ProtoMessage {
     /// The issued invoice.
     public var invoice: Clinic_Billing_V1_Invoice?
     /// The patient's account, if any.
-    public var patientAccountId: String = ""
+    public var patientAccountId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientAccountId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__invoice_issued__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__InvoiceIssued.self).pointee
         if _c.invoice != nil {
             self.invoice = try CMessageReader.message(UnsafeRawPointer(_c.invoice), as: Clinic_Billing_V1_Invoice.self)
+        } else {
+            self.invoice = nil
         }
         self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__InvoiceIssued.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         if let value = self.invoice {
             _c.pointee.invoice = try arena.message(value, as: Clinic__Billing__V1__Invoice.self)
         }
@@ -293,29 +377,40 @@ public struct Clinic_Events_V1_InvoiceVoided: ProtoMessage {
     /// The voided invoice.
     public var invoice: Clinic_Billing_V1_Invoice?
     /// The patient's account, if any.
-    public var patientAccountId: String = ""
+    public var patientAccountId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientAccountId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__invoice_voided__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__InvoiceVoided.self).pointee
         if _c.invoice != nil {
             self.invoice = try CMessageReader.message(UnsafeRawPointer(_c.invoice), as: Clinic_Billing_V1_Invoice.self)
+        } else {
+            self.invoice = nil
         }
         self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__InvoiceVoided.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         if let value = self.invoice {
             _c.pointee.invoice = try arena.message(value, as: Clinic__Billing__V1__Invoice.self)
         }
@@ -331,32 +426,45 @@ public struct Clinic_Events_V1_PaymentSucceeded: ProtoMessage {
     /// The invoice after the payment (amounts updated).
     public var invoice: Clinic_Billing_V1_Invoice?
     /// The patient's account, if any.
-    public var patientAccountId: String = ""
+    public var patientAccountId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientAccountId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__payment_succeeded__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__PaymentSucceeded.self).pointee
         if _c.payment != nil {
             self.payment = try CMessageReader.message(UnsafeRawPointer(_c.payment), as: Clinic_Billing_V1_Payment.self)
+        } else {
+            self.payment = nil
         }
         if _c.invoice != nil {
             self.invoice = try CMessageReader.message(UnsafeRawPointer(_c.invoice), as: Clinic_Billing_V1_Invoice.self)
+        } else {
+            self.invoice = nil
         }
         self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__PaymentSucceeded.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(13)
         if let value = self.payment {
             _c.pointee.payment = try arena.message(value, as: Clinic__Billing__V1__Payment.self)
         }
@@ -373,29 +481,40 @@ public struct Clinic_Events_V1_PaymentFailed: ProtoMessage {
     /// The payment, with its failure code and message.
     public var payment: Clinic_Billing_V1_Payment?
     /// The patient's account, if any.
-    public var patientAccountId: String = ""
+    public var patientAccountId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientAccountId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__payment_failed__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__PaymentFailed.self).pointee
         if _c.payment != nil {
             self.payment = try CMessageReader.message(UnsafeRawPointer(_c.payment), as: Clinic_Billing_V1_Payment.self)
+        } else {
+            self.payment = nil
         }
         self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__PaymentFailed.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         if let value = self.payment {
             _c.pointee.payment = try arena.message(value, as: Clinic__Billing__V1__Payment.self)
         }
@@ -409,29 +528,40 @@ public struct Clinic_Events_V1_RefundSucceeded: ProtoMessage {
     /// The refund.
     public var refund: Clinic_Billing_V1_Refund?
     /// The patient's account, if any.
-    public var patientAccountId: String = ""
+    public var patientAccountId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientAccountId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__refund_succeeded__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__RefundSucceeded.self).pointee
         if _c.refund != nil {
             self.refund = try CMessageReader.message(UnsafeRawPointer(_c.refund), as: Clinic_Billing_V1_Refund.self)
+        } else {
+            self.refund = nil
         }
         self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__RefundSucceeded.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         if let value = self.refund {
             _c.pointee.refund = try arena.message(value, as: Clinic__Billing__V1__Refund.self)
         }
@@ -443,32 +573,43 @@ public struct Clinic_Events_V1_RefundSucceeded: ProtoMessage {
 /// A clinic was created, changed, deleted or restored (platform event, `clinic_id` of the envelope set).
 public struct Clinic_Events_V1_ClinicChanged: ProtoMessage {
     /// What happened.
-    public var change: Clinic_Events_V1_ClinicChange = .init()
+    public var change: Clinic_Events_V1_ClinicChange
     /// The clinic's display name after the change.
-    public var displayName: String = ""
+    public var displayName: String
     /// The clinic's IANA time zone after the change.
-    public var timeZone: String = ""
+    public var timeZone: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.change = .init()
+        self.displayName = ""
+        self.timeZone = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__clinic_changed__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__ClinicChanged.self).pointee
         self.change = Clinic_Events_V1_ClinicChange(protoNumber: Int32(truncatingIfNeeded: _c.change.rawValue))
         self.displayName = try CMessageReader.string(_c.display_name, field: "display_name")
         self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__ClinicChanged.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(13)
         _c.pointee.change = Clinic__Events__V1__ClinicChange(rawValue: .init(truncatingIfNeeded: self.change.protoNumber))
         _c.pointee.display_name = try arena.cString(self.displayName)
         _c.pointee.time_zone = try arena.cString(self.timeZone)
@@ -480,32 +621,43 @@ public struct Clinic_Events_V1_ClinicChanged: ProtoMessage {
 /// availability or exceptions): slot caches of that doctor must be dropped.
 public struct Clinic_Events_V1_DoctorChanged: ProtoMessage {
     /// The doctor.
-    public var doctorId: String = ""
+    public var doctorId: String
     /// The doctor's account.
-    public var accountId: String = ""
+    public var accountId: String
     /// What happened.
-    public var change: Clinic_Events_V1_DoctorChange = .init()
+    public var change: Clinic_Events_V1_DoctorChange
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.doctorId = ""
+        self.accountId = ""
+        self.change = .init()
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__doctor_changed__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__DoctorChanged.self).pointee
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         self.change = Clinic_Events_V1_DoctorChange(protoNumber: Int32(truncatingIfNeeded: _c.change.rawValue))
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__DoctorChanged.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(13)
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         _c.pointee.account_id = try arena.cString(self.accountId)
         _c.pointee.change = Clinic__Events__V1__DoctorChange(rawValue: .init(truncatingIfNeeded: self.change.protoNumber))
@@ -516,29 +668,39 @@ public struct Clinic_Events_V1_DoctorChanged: ProtoMessage {
 /// A patient was registered in a clinic or linked to an account.
 public struct Clinic_Events_V1_PatientRegistered: ProtoMessage {
     /// The patient in the clinic.
-    public var patientId: String = ""
+    public var patientId: String
     /// The patient's account, when linked.
-    public var accountId: String = ""
+    public var accountId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientId = ""
+        self.accountId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__patient_registered__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__PatientRegistered.self).pointee
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__PatientRegistered.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.account_id = try arena.cString(self.accountId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -548,26 +710,35 @@ public struct Clinic_Events_V1_PatientRegistered: ProtoMessage {
 /// A patient changed their platform profile; linked clinics may review the change.
 public struct Clinic_Events_V1_PatientProfileChanged: ProtoMessage {
     /// The patient's account.
-    public var accountId: String = ""
+    public var accountId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.accountId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__patient_profile_changed__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__PatientProfileChanged.self).pointee
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__PatientProfileChanged.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(1)
         _c.pointee.account_id = try arena.cString(self.accountId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -578,29 +749,40 @@ public struct Clinic_Events_V1_PatientProfileChanged: ProtoMessage {
 /// delivered only to the notifications subscriber and purged from the outbox once acknowledged.
 public struct Clinic_Events_V1_AccountLinkRequested: ProtoMessage {
     /// Why the link is sent.
-    public var purpose: Clinic_Events_V1_AccountLinkPurpose = .init()
+    public var purpose: Clinic_Events_V1_AccountLinkPurpose
     /// The account.
-    public var accountId: String = ""
+    public var accountId: String
     /// Where to send it.
-    public var email: String = ""
+    public var email: String
     /// Display name for the greeting.
-    public var displayName: String = ""
+    public var displayName: String
     /// Single-use token for AuthService.ResetPassword.
-    public var token: String = ""
+    public var token: String
     /// When the token expires.
     public var expireTime: Google_Protobuf_Timestamp?
     /// The account's roles (the wording differs for staff and patients).
-    public var roles: [Clinic_Common_V1_Role] = []
+    public var roles: [Clinic_Common_V1_Role]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.purpose = .init()
+        self.accountId = ""
+        self.email = ""
+        self.displayName = ""
+        self.token = ""
+        self.roles = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__account_link_requested__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AccountLinkRequested.self).pointee
@@ -611,15 +793,20 @@ public struct Clinic_Events_V1_AccountLinkRequested: ProtoMessage {
         self.token = try CMessageReader.string(_c.token, field: "token")
         if _c.expire_time != nil {
             self.expireTime = try CMessageReader.message(UnsafeRawPointer(_c.expire_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.expireTime = nil
         }
         self.roles = try CMessageReader.array(count: _c.n_roles, _c.roles) { (element: Clinic__Common__V1__Role) throws(ProtoError) in
             Clinic_Common_V1_Role(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AccountLinkRequested.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(27)
         _c.pointee.purpose = Clinic__Events__V1__AccountLinkPurpose(rawValue: .init(truncatingIfNeeded: self.purpose.protoNumber))
         _c.pointee.account_id = try arena.cString(self.accountId)
         _c.pointee.email = try arena.cString(self.email)
@@ -629,6 +816,7 @@ public struct Clinic_Events_V1_AccountLinkRequested: ProtoMessage {
             _c.pointee.expire_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         _c.pointee.n_roles = self.roles.count
+        arena.addPackedSizeBound(self.roles.count &* 11)
         if !self.roles.isEmpty {
             let elements = arena.allocate(Clinic__Common__V1__Role.self, count: self.roles.count)
             for index in self.roles.indices {
@@ -643,32 +831,43 @@ public struct Clinic_Events_V1_AccountLinkRequested: ProtoMessage {
 /// An export job finished (succeeded or failed).
 public struct Clinic_Events_V1_ExportFinished: ProtoMessage {
     /// The job.
-    public var exportId: String = ""
+    public var exportId: String
     /// The account that asked for it.
-    public var requesterAccountId: String = ""
+    public var requesterAccountId: String
     /// Whether the file is ready.
-    public var succeeded: Bool = false
+    public var succeeded: Bool
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.exportId = ""
+        self.requesterAccountId = ""
+        self.succeeded = false
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__export_finished__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__ExportFinished.self).pointee
         self.exportId = try CMessageReader.string(_c.export_id, field: "export_id")
         self.requesterAccountId = try CMessageReader.string(_c.requester_account_id, field: "requester_account_id")
         self.succeeded = _c.succeeded != 0
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__ExportFinished.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(4)
         _c.pointee.export_id = try arena.cString(self.exportId)
         _c.pointee.requester_account_id = try arena.cString(self.requesterAccountId)
         _c.pointee.succeeded = self.succeeded ? 1 : 0

@@ -11,27 +11,27 @@ internal import CProtoWKT
 /// The envelope of every domain event.
 public struct Clinic_Events_V1_DomainEvent: ProtoMessage {
     /// Unique id (a UUID), the consumers' idempotency key.
-    public var eventId: String = ""
+    public var eventId: String
     /// Full name of the payload message, e.g. "clinic.events.v1.AppointmentBooked", so that a
     /// consumer can route or skip an event without knowing every payload.
-    public var eventType: String = ""
+    public var eventType: String
     /// The tenant the event belongs to; empty for platform events (accounts).
-    public var clinicId: String = ""
+    public var clinicId: String
     /// When the change was committed.
     public var occurTime: Google_Protobuf_Timestamp?
     /// The producing service, e.g. "appointments".
-    public var producer: String = ""
+    public var producer: String
     /// Who caused the change.
     public var actor: Clinic_Common_V1_Actor?
     /// The request id of the call that caused it, for tracing across services.
-    public var correlationId: String = ""
+    public var correlationId: String
     /// Position in the producer's outbox for this tenant, increasing without reuse.
-    public var sequence: Int64 = 0
+    public var sequence: Int64
     /// What happened. A consumer that does not know the case (a newer producer) acknowledges and
     /// skips the event.
     public var payload: OneOf_Payload?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     public enum OneOf_Payload: Sendable, Equatable {
         /// An appointment was booked (appointments).
@@ -71,12 +71,23 @@ public struct Clinic_Events_V1_DomainEvent: ProtoMessage {
     }
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.eventId = ""
+        self.eventType = ""
+        self.clinicId = ""
+        self.producer = ""
+        self.correlationId = ""
+        self.sequence = 0
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__domain_event__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__DomainEvent.self).pointee
@@ -85,10 +96,14 @@ public struct Clinic_Events_V1_DomainEvent: ProtoMessage {
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.occur_time != nil {
             self.occurTime = try CMessageReader.message(UnsafeRawPointer(_c.occur_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.occurTime = nil
         }
         self.producer = try CMessageReader.string(_c.producer, field: "producer")
         if _c.actor != nil {
             self.actor = try CMessageReader.message(UnsafeRawPointer(_c.actor), as: Clinic_Common_V1_Actor.self)
+        } else {
+            self.actor = nil
         }
         self.correlationId = try CMessageReader.string(_c.correlation_id, field: "correlation_id")
         self.sequence = _c.sequence
@@ -112,11 +127,14 @@ public struct Clinic_Events_V1_DomainEvent: ProtoMessage {
         case 70: self.payload = .exportFinished(try CMessageReader.message(UnsafeRawPointer(_c.export_finished), as: Clinic_Events_V1_ExportFinished.self))
         default: self.payload = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__DomainEvent.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(35)
         _c.pointee.event_id = try arena.cString(self.eventId)
         _c.pointee.event_type = try arena.cString(self.eventType)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
@@ -192,26 +210,35 @@ public struct Clinic_Events_V1_DomainEvent: ProtoMessage {
 public struct Clinic_Events_V1_SubscribeEventsRequest: ProtoMessage {
     /// Durable subscriber name, one per consuming service, e.g. "notifications". The producer keeps
     /// this subscriber's acknowledged position.
-    public var subscriber: String = ""
+    public var subscriber: String
     /// Only these payload types (full message names); empty means all. Events of other types are
     /// acknowledged for this subscriber automatically.
-    public var eventTypes: [String] = []
+    public var eventTypes: [String]
     /// Where to start when the subscriber has no position, or to reset it.
-    public var start: Clinic_Events_V1_StartPosition = .init()
+    public var start: Clinic_Events_V1_StartPosition
     /// Unacknowledged events allowed in flight, 1..1000; 0 means 100.
-    public var maxUnacked: Int32 = 0
+    public var maxUnacked: Int32
     /// Redelivery delay of an unacknowledged event, 1 s..10 min; unset means 30 s.
     public var ackTimeout: Google_Protobuf_Duration?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.subscriber = ""
+        self.eventTypes = []
+        self.start = .init()
+        self.maxUnacked = 0
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__subscribe_events_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__SubscribeEventsRequest.self).pointee
@@ -223,14 +250,20 @@ public struct Clinic_Events_V1_SubscribeEventsRequest: ProtoMessage {
         self.maxUnacked = _c.max_unacked
         if _c.ack_timeout != nil {
             self.ackTimeout = try CMessageReader.message(UnsafeRawPointer(_c.ack_timeout), as: Google_Protobuf_Duration.self)
+        } else {
+            self.ackTimeout = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__SubscribeEventsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(35)
         _c.pointee.subscriber = try arena.cString(self.subscriber)
         _c.pointee.n_event_types = self.eventTypes.count
+        arena.addPackedSizeBound(self.eventTypes.count &* 1)
         if !self.eventTypes.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.eventTypes.count)
             for index in self.eventTypes.indices {
@@ -252,32 +285,44 @@ public struct Clinic_Events_V1_EventDelivery: ProtoMessage {
     /// The event.
     public var event: Clinic_Events_V1_DomainEvent?
     /// Opaque position to acknowledge.
-    public var cursor: String = ""
+    public var cursor: String
     /// 1 on first delivery, more on redeliveries.
-    public var deliveryAttempt: Int32 = 0
+    public var deliveryAttempt: Int32
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.cursor = ""
+        self.deliveryAttempt = 0
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__event_delivery__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__EventDelivery.self).pointee
         if _c.event != nil {
             self.event = try CMessageReader.message(UnsafeRawPointer(_c.event), as: Clinic_Events_V1_DomainEvent.self)
+        } else {
+            self.event = nil
         }
         self.cursor = try CMessageReader.string(_c.cursor, field: "cursor")
         self.deliveryAttempt = _c.delivery_attempt
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__EventDelivery.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(18)
         if let value = self.event {
             _c.pointee.event = try arena.message(value, as: Clinic__Events__V1__DomainEvent.self)
         }
@@ -290,19 +335,26 @@ public struct Clinic_Events_V1_EventDelivery: ProtoMessage {
 /// Request of EventService.AckEvents.
 public struct Clinic_Events_V1_AckEventsRequest: ProtoMessage {
     /// The subscriber.
-    public var subscriber: String = ""
+    public var subscriber: String
     /// Cursors of handled events, 1..1000.
-    public var cursors: [String] = []
+    public var cursors: [String]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.subscriber = ""
+        self.cursors = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__ack_events_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AckEventsRequest.self).pointee
@@ -310,13 +362,17 @@ public struct Clinic_Events_V1_AckEventsRequest: ProtoMessage {
         self.cursors = try CMessageReader.array(count: _c.n_cursors, _c.cursors) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
             try CMessageReader.string(element, field: "cursors")
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AckEventsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         _c.pointee.subscriber = try arena.cString(self.subscriber)
         _c.pointee.n_cursors = self.cursors.count
+        arena.addPackedSizeBound(self.cursors.count &* 1)
         if !self.cursors.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.cursors.count)
             for index in self.cursors.indices {
@@ -331,26 +387,35 @@ public struct Clinic_Events_V1_AckEventsRequest: ProtoMessage {
 /// Response of EventService.AckEvents.
 public struct Clinic_Events_V1_AckEventsResponse: ProtoMessage {
     /// How many cursors were newly acknowledged.
-    public var ackedCount: Int32 = 0
+    public var ackedCount: Int32
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.ackedCount = 0
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__events__v1__ack_events_response__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AckEventsResponse.self).pointee
         self.ackedCount = _c.acked_count
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AckEventsResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(11)
         _c.pointee.acked_count = self.ackedCount
         arena.setUnknownFields(unknownFields, message: pointer)
     }

@@ -10,26 +10,35 @@ internal import CClinicProtos
 public struct Clinic_Health_V1_HealthCheckRequest: ProtoMessage {
     /// Full name of the RPC service, e.g. "clinic.appointments.v1.AppointmentService"; empty for
     /// the process as a whole.
-    public var service: String = ""
+    public var service: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.service = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__health__v1__health_check_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Health__V1__HealthCheckRequest.self).pointee
         self.service = try CMessageReader.string(_c.service, field: "service")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Health__V1__HealthCheckRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(1)
         _c.pointee.service = try arena.cString(self.service)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -38,26 +47,35 @@ public struct Clinic_Health_V1_HealthCheckRequest: ProtoMessage {
 /// The status of a service.
 public struct Clinic_Health_V1_HealthCheckResponse: ProtoMessage {
     /// The status.
-    public var status: Clinic_Health_V1_ServingStatus = .init()
+    public var status: Clinic_Health_V1_ServingStatus
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.status = .init()
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__health__v1__health_check_response__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Health__V1__HealthCheckResponse.self).pointee
         self.status = Clinic_Health_V1_ServingStatus(protoNumber: Int32(truncatingIfNeeded: _c.status.rawValue))
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Health__V1__HealthCheckResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(11)
         _c.pointee.status = Clinic__Health__V1__ServingStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -66,18 +84,23 @@ public struct Clinic_Health_V1_HealthCheckResponse: ProtoMessage {
 /// Request of HealthService.List.
 public struct Clinic_Health_V1_HealthListRequest: ProtoMessage {
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__health__v1__health_list_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
@@ -88,36 +111,44 @@ public struct Clinic_Health_V1_HealthListRequest: ProtoMessage {
 /// Response of HealthService.List.
 public struct Clinic_Health_V1_HealthListResponse: ProtoMessage {
     /// Status by full RPC service name; the empty key is the process as a whole.
-    public var statuses: [String: Clinic_Health_V1_HealthCheckResponse] = [:]
+    public var statuses: [String: Clinic_Health_V1_HealthCheckResponse]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.statuses = [:]
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__health__v1__health_list_response__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Health__V1__HealthListResponse.self).pointee
         if _c.n_statuses > 0 {
-            var map: [String: Clinic_Health_V1_HealthCheckResponse] = [:]
-            map.reserveCapacity(_c.n_statuses)
+            var map = [String: Clinic_Health_V1_HealthCheckResponse](minimumCapacity: _c.n_statuses)
             for index in 0..<_c.n_statuses {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.statuses[index]!.pointee
                 map[try CMessageReader.string(entry.key, field: "key")] = try CMessageReader.message(UnsafeRawPointer(entry.value), as: Clinic_Health_V1_HealthCheckResponse.self)
             }
             self.statuses = map
+        } else {
+            self.statuses = [:]
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Health__V1__HealthListResponse.self)
         if !self.statuses.isEmpty {
+            arena.addPackedSizeBound(self.statuses.count &* 13)
             let entries = arena.allocate(UnsafeMutablePointer<Clinic__Health__V1__HealthListResponse__StatusesEntry>?.self, count: self.statuses.count)
             var index = 0
             for (key, value) in self.statuses {

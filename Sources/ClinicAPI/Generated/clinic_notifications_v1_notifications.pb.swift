@@ -11,35 +11,48 @@ internal import CProtoWKT
 /// A notification to one account.
 public struct Clinic_Notifications_V1_Notification: ProtoMessage {
     /// Output only. Opaque identifier.
-    public var id: String = ""
+    public var id: String
     /// Output only. The recipient.
-    public var recipientAccountId: String = ""
+    public var recipientAccountId: String
     /// What it is about.
-    public var kind: Clinic_Notifications_V1_NotificationKind = .init()
+    public var kind: Clinic_Notifications_V1_NotificationKind
     /// The clinic it comes from; empty for platform notifications.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Short title, e.g. "Appointment confirmed".
-    public var title: String = ""
+    public var title: String
     /// Plain-text body.
-    public var body: String = ""
+    public var body: String
     /// The resource it is about, as a path the web UI can open, e.g. "appointments/a1".
-    public var resource: String = ""
+    public var resource: String
     /// Output only. When it was created (or became due, for scheduled ones).
     public var createTime: Google_Protobuf_Timestamp?
     /// Output only. When the recipient read it; unset while unread.
     public var readTime: Google_Protobuf_Timestamp?
     /// Output only. Delivery on each channel.
-    public var deliveries: [Clinic_Notifications_V1_ChannelDelivery] = []
+    public var deliveries: [Clinic_Notifications_V1_ChannelDelivery]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.id = ""
+        self.recipientAccountId = ""
+        self.kind = .init()
+        self.clinicId = ""
+        self.title = ""
+        self.body = ""
+        self.resource = ""
+        self.deliveries = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__notification__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__Notification.self).pointee
@@ -52,18 +65,25 @@ public struct Clinic_Notifications_V1_Notification: ProtoMessage {
         self.resource = try CMessageReader.string(_c.resource, field: "resource")
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.createTime = nil
         }
         if _c.read_time != nil {
             self.readTime = try CMessageReader.message(UnsafeRawPointer(_c.read_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.readTime = nil
         }
         self.deliveries = try CMessageReader.array(count: _c.n_deliveries, _c.deliveries) { (element: UnsafeMutablePointer<Clinic__Notifications__V1__ChannelDelivery>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Notifications_V1_ChannelDelivery.self)
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__Notification.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(35)
         _c.pointee.id = try arena.cString(self.id)
         _c.pointee.recipient_account_id = try arena.cString(self.recipientAccountId)
         _c.pointee.kind = Clinic__Notifications__V1__NotificationKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
@@ -78,6 +98,7 @@ public struct Clinic_Notifications_V1_Notification: ProtoMessage {
             _c.pointee.read_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
         _c.pointee.n_deliveries = self.deliveries.count
+        arena.addPackedSizeBound(self.deliveries.count &* 6)
         if !self.deliveries.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Notifications__V1__ChannelDelivery>?.self, count: self.deliveries.count)
             for index in self.deliveries.indices {
@@ -92,23 +113,31 @@ public struct Clinic_Notifications_V1_Notification: ProtoMessage {
 /// Delivery of a notification on one channel.
 public struct Clinic_Notifications_V1_ChannelDelivery: ProtoMessage {
     /// The channel.
-    public var channel: Clinic_Notifications_V1_NotificationChannel = .init()
+    public var channel: Clinic_Notifications_V1_NotificationChannel
     /// Where it stands.
-    public var state: Clinic_Notifications_V1_DeliveryState = .init()
+    public var state: Clinic_Notifications_V1_DeliveryState
     /// When it was sent, or failed for the last time.
     public var updateTime: Google_Protobuf_Timestamp?
     /// Why it failed, when FAILED.
-    public var failureMessage: String = ""
+    public var failureMessage: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.channel = .init()
+        self.state = .init()
+        self.failureMessage = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__channel_delivery__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__ChannelDelivery.self).pointee
@@ -116,13 +145,18 @@ public struct Clinic_Notifications_V1_ChannelDelivery: ProtoMessage {
         self.state = Clinic_Notifications_V1_DeliveryState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.updateTime = nil
         }
         self.failureMessage = try CMessageReader.string(_c.failure_message, field: "failure_message")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__ChannelDelivery.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(29)
         _c.pointee.channel = Clinic__Notifications__V1__NotificationChannel(rawValue: .init(truncatingIfNeeded: self.channel.protoNumber))
         _c.pointee.state = Clinic__Notifications__V1__DeliveryState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
         if let value = self.updateTime {
@@ -136,21 +170,27 @@ public struct Clinic_Notifications_V1_ChannelDelivery: ProtoMessage {
 /// An account's delivery preferences.
 public struct Clinic_Notifications_V1_NotificationPreferences: ProtoMessage {
     /// One entry per kind, every kind listed (defaults filled in).
-    public var kinds: [Clinic_Notifications_V1_KindPreference] = []
+    public var kinds: [Clinic_Notifications_V1_KindPreference]
     /// Hours in which SMS and e-mail wait (in-app is never delayed); unset means none.
     public var quietHours: Clinic_Notifications_V1_QuietHours?
     /// Output only.
     public var updateTime: Google_Protobuf_Timestamp?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.kinds = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__notification_preferences__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__NotificationPreferences.self).pointee
@@ -159,16 +199,24 @@ public struct Clinic_Notifications_V1_NotificationPreferences: ProtoMessage {
         }
         if _c.quiet_hours != nil {
             self.quietHours = try CMessageReader.message(UnsafeRawPointer(_c.quiet_hours), as: Clinic_Notifications_V1_QuietHours.self)
+        } else {
+            self.quietHours = nil
         }
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.updateTime = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__NotificationPreferences.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(18)
         _c.pointee.n_kinds = self.kinds.count
+        arena.addPackedSizeBound(self.kinds.count &* 6)
         if !self.kinds.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Notifications__V1__KindPreference>?.self, count: self.kinds.count)
             for index in self.kinds.indices {
@@ -189,23 +237,32 @@ public struct Clinic_Notifications_V1_NotificationPreferences: ProtoMessage {
 /// The channels enabled for one kind of notification.
 public struct Clinic_Notifications_V1_KindPreference: ProtoMessage {
     /// The kind. Required.
-    public var kind: Clinic_Notifications_V1_NotificationKind = .init()
+    public var kind: Clinic_Notifications_V1_NotificationKind
     /// In the web UI's inbox.
-    public var inApp: Bool = false
+    public var inApp: Bool
     /// By e-mail.
-    public var email: Bool = false
+    public var email: Bool
     /// By SMS, to the profile's phone number.
-    public var sms: Bool = false
+    public var sms: Bool
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.kind = .init()
+        self.inApp = false
+        self.email = false
+        self.sms = false
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__kind_preference__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__KindPreference.self).pointee
@@ -213,11 +270,14 @@ public struct Clinic_Notifications_V1_KindPreference: ProtoMessage {
         self.inApp = _c.in_app != 0
         self.email = _c.email != 0
         self.sms = _c.sms != 0
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__KindPreference.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(17)
         _c.pointee.kind = Clinic__Notifications__V1__NotificationKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
         _c.pointee.in_app = self.inApp ? 1 : 0
         _c.pointee.email = self.email ? 1 : 0
@@ -231,29 +291,40 @@ public struct Clinic_Notifications_V1_QuietHours: ProtoMessage {
     /// The window, e.g. 21:00-08:00 (it may cross midnight). Required.
     public var hours: Clinic_Common_V1_TimeOfDayRange?
     /// IANA time zone of the window; empty means the profile's.
-    public var timeZone: String = ""
+    public var timeZone: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.timeZone = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__quiet_hours__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__QuietHours.self).pointee
         if _c.hours != nil {
             self.hours = try CMessageReader.message(UnsafeRawPointer(_c.hours), as: Clinic_Common_V1_TimeOfDayRange.self)
+        } else {
+            self.hours = nil
         }
         self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__QuietHours.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         if let value = self.hours {
             _c.pointee.hours = try arena.message(value, as: Clinic__Common__V1__TimeOfDayRange.self)
         }
@@ -265,23 +336,32 @@ public struct Clinic_Notifications_V1_QuietHours: ProtoMessage {
 /// Request of NotificationService.ListNotifications.
 public struct Clinic_Notifications_V1_ListNotificationsRequest: ProtoMessage {
     /// Only unread notifications.
-    public var unreadOnly: Bool = false
+    public var unreadOnly: Bool
     /// Only these kinds; empty means all.
-    public var kinds: [Clinic_Notifications_V1_NotificationKind] = []
+    public var kinds: [Clinic_Notifications_V1_NotificationKind]
     /// Maximum number of notifications to return, 1..500; 0 means 50.
-    public var pageSize: Int32 = 0
+    public var pageSize: Int32
     /// `next_page_token` of the previous page; other fields must not change between pages.
-    public var pageToken: String = ""
+    public var pageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unreadOnly = false
+        self.kinds = []
+        self.pageSize = 0
+        self.pageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__list_notifications_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__ListNotificationsRequest.self).pointee
@@ -291,13 +371,17 @@ public struct Clinic_Notifications_V1_ListNotificationsRequest: ProtoMessage {
         }
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__ListNotificationsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(20)
         _c.pointee.unread_only = self.unreadOnly ? 1 : 0
         _c.pointee.n_kinds = self.kinds.count
+        arena.addPackedSizeBound(self.kinds.count &* 11)
         if !self.kinds.isEmpty {
             let elements = arena.allocate(Clinic__Notifications__V1__NotificationKind.self, count: self.kinds.count)
             for index in self.kinds.indices {
@@ -314,19 +398,26 @@ public struct Clinic_Notifications_V1_ListNotificationsRequest: ProtoMessage {
 /// Response of NotificationService.ListNotifications.
 public struct Clinic_Notifications_V1_ListNotificationsResponse: ProtoMessage {
     /// One page of notifications.
-    public var notifications: [Clinic_Notifications_V1_Notification] = []
+    public var notifications: [Clinic_Notifications_V1_Notification]
     /// Token for the next page; empty on the last page.
-    public var nextPageToken: String = ""
+    public var nextPageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.notifications = []
+        self.nextPageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__list_notifications_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__ListNotificationsResponse.self).pointee
@@ -334,12 +425,16 @@ public struct Clinic_Notifications_V1_ListNotificationsResponse: ProtoMessage {
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Notifications_V1_Notification.self)
         }
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__ListNotificationsResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         _c.pointee.n_notifications = self.notifications.count
+        arena.addPackedSizeBound(self.notifications.count &* 6)
         if !self.notifications.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Notifications__V1__Notification>?.self, count: self.notifications.count)
             for index in self.notifications.indices {
@@ -355,18 +450,23 @@ public struct Clinic_Notifications_V1_ListNotificationsResponse: ProtoMessage {
 /// Request of NotificationService.GetUnreadCount.
 public struct Clinic_Notifications_V1_GetUnreadCountRequest: ProtoMessage {
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__get_unread_count_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
@@ -377,26 +477,35 @@ public struct Clinic_Notifications_V1_GetUnreadCountRequest: ProtoMessage {
 /// Response of NotificationService.GetUnreadCount.
 public struct Clinic_Notifications_V1_GetUnreadCountResponse: ProtoMessage {
     /// Unread in-app notifications.
-    public var unreadCount: Int32 = 0
+    public var unreadCount: Int32
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unreadCount = 0
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__get_unread_count_response__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__GetUnreadCountResponse.self).pointee
         self.unreadCount = _c.unread_count
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__GetUnreadCountResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(11)
         _c.pointee.unread_count = self.unreadCount
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -407,7 +516,7 @@ public struct Clinic_Notifications_V1_MarkNotificationsReadRequest: ProtoMessage
     /// Which notifications. Exactly one is required.
     public var selection: OneOf_Selection?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     public enum OneOf_Selection: Sendable, Equatable {
         /// These notifications.
@@ -418,12 +527,17 @@ public struct Clinic_Notifications_V1_MarkNotificationsReadRequest: ProtoMessage
     }
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__mark_notifications_read_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__MarkNotificationsReadRequest.self).pointee
@@ -432,11 +546,14 @@ public struct Clinic_Notifications_V1_MarkNotificationsReadRequest: ProtoMessage
         case 2: self.selection = .createdUpTo(try CMessageReader.message(UnsafeRawPointer(_c.created_up_to), as: Google_Protobuf_Timestamp.self))
         default: self.selection = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__MarkNotificationsReadRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(6)
         switch self.selection {
         case .notificationIds(let value)?:
             _c.pointee.selection_case = .init(rawValue: 1)
@@ -454,29 +571,39 @@ public struct Clinic_Notifications_V1_MarkNotificationsReadRequest: ProtoMessage
 /// A list of notification ids.
 public struct Clinic_Notifications_V1_NotificationIdList: ProtoMessage {
     /// 1..500 ids.
-    public var ids: [String] = []
+    public var ids: [String]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.ids = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__notification_id_list__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__NotificationIdList.self).pointee
         self.ids = try CMessageReader.array(count: _c.n_ids, _c.ids) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
             try CMessageReader.string(element, field: "ids")
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__NotificationIdList.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(6)
         _c.pointee.n_ids = self.ids.count
+        arena.addPackedSizeBound(self.ids.count &* 1)
         if !self.ids.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.ids.count)
             for index in self.ids.indices {
@@ -491,29 +618,39 @@ public struct Clinic_Notifications_V1_NotificationIdList: ProtoMessage {
 /// Response of NotificationService.MarkNotificationsRead.
 public struct Clinic_Notifications_V1_MarkNotificationsReadResponse: ProtoMessage {
     /// How many changed from unread to read.
-    public var markedCount: Int32 = 0
+    public var markedCount: Int32
     /// Unread notifications left.
-    public var unreadCount: Int32 = 0
+    public var unreadCount: Int32
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.markedCount = 0
+        self.unreadCount = 0
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__mark_notifications_read_response__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__MarkNotificationsReadResponse.self).pointee
         self.markedCount = _c.marked_count
         self.unreadCount = _c.unread_count
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__MarkNotificationsReadResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(22)
         _c.pointee.marked_count = self.markedCount
         _c.pointee.unread_count = self.unreadCount
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -523,26 +660,35 @@ public struct Clinic_Notifications_V1_MarkNotificationsReadResponse: ProtoMessag
 /// Request of NotificationService.DeleteNotification.
 public struct Clinic_Notifications_V1_DeleteNotificationRequest: ProtoMessage {
     /// The notification.
-    public var notificationId: String = ""
+    public var notificationId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.notificationId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__delete_notification_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__DeleteNotificationRequest.self).pointee
         self.notificationId = try CMessageReader.string(_c.notification_id, field: "notification_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__DeleteNotificationRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(1)
         _c.pointee.notification_id = try arena.cString(self.notificationId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -551,18 +697,23 @@ public struct Clinic_Notifications_V1_DeleteNotificationRequest: ProtoMessage {
 /// Request of NotificationService.GetNotificationPreferences.
 public struct Clinic_Notifications_V1_GetNotificationPreferencesRequest: ProtoMessage {
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__get_notification_preferences_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
@@ -573,21 +724,28 @@ public struct Clinic_Notifications_V1_GetNotificationPreferencesRequest: ProtoMe
 /// Request of NotificationService.UpdateNotificationPreferences.
 public struct Clinic_Notifications_V1_UpdateNotificationPreferencesRequest: ProtoMessage {
     /// Kinds to change; each replaces that kind's channels. May be empty.
-    public var kinds: [Clinic_Notifications_V1_KindPreference] = []
+    public var kinds: [Clinic_Notifications_V1_KindPreference]
     /// New quiet hours; set `clear_quiet_hours` to remove them instead.
     public var quietHours: Clinic_Notifications_V1_QuietHours?
     /// Remove the quiet hours.
-    public var clearQuietHours: Bool = false
+    public var clearQuietHours: Bool
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.kinds = []
+        self.clearQuietHours = false
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__update_notification_preferences_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__UpdateNotificationPreferencesRequest.self).pointee
@@ -596,14 +754,20 @@ public struct Clinic_Notifications_V1_UpdateNotificationPreferencesRequest: Prot
         }
         if _c.quiet_hours != nil {
             self.quietHours = try CMessageReader.message(UnsafeRawPointer(_c.quiet_hours), as: Clinic_Notifications_V1_QuietHours.self)
+        } else {
+            self.quietHours = nil
         }
         self.clearQuietHours = _c.clear_quiet_hours != 0
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__UpdateNotificationPreferencesRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(14)
         _c.pointee.n_kinds = self.kinds.count
+        arena.addPackedSizeBound(self.kinds.count &* 6)
         if !self.kinds.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Notifications__V1__KindPreference>?.self, count: self.kinds.count)
             for index in self.kinds.indices {
@@ -622,26 +786,35 @@ public struct Clinic_Notifications_V1_UpdateNotificationPreferencesRequest: Prot
 /// Request of NotificationService.SubscribeNotifications.
 public struct Clinic_Notifications_V1_SubscribeNotificationsRequest: ProtoMessage {
     /// The `event_id` of the last event received (the SSE Last-Event-ID); empty to start now.
-    public var resumeAfterEventId: String = ""
+    public var resumeAfterEventId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.resumeAfterEventId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__subscribe_notifications_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__SubscribeNotificationsRequest.self).pointee
         self.resumeAfterEventId = try CMessageReader.string(_c.resume_after_event_id, field: "resume_after_event_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__SubscribeNotificationsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(1)
         _c.pointee.resume_after_event_id = try arena.cString(self.resumeAfterEventId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -650,11 +823,11 @@ public struct Clinic_Notifications_V1_SubscribeNotificationsRequest: ProtoMessag
 /// One event of the live stream.
 public struct Clinic_Notifications_V1_NotificationStreamEvent: ProtoMessage {
     /// Opaque, increasing id; pass the last one as `resume_after_event_id` when reconnecting.
-    public var eventId: String = ""
+    public var eventId: String
     /// What happened.
     public var event: OneOf_Event?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     public enum OneOf_Event: Sendable, Equatable {
         /// A new notification arrived.
@@ -668,12 +841,18 @@ public struct Clinic_Notifications_V1_NotificationStreamEvent: ProtoMessage {
     }
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.eventId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__notification_stream_event__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__NotificationStreamEvent.self).pointee
@@ -685,11 +864,14 @@ public struct Clinic_Notifications_V1_NotificationStreamEvent: ProtoMessage {
         case 5: self.event = .keepaliveTime(try CMessageReader.message(UnsafeRawPointer(_c.keepalive_time), as: Google_Protobuf_Timestamp.self))
         default: self.event = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__NotificationStreamEvent.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(12)
         _c.pointee.event_id = try arena.cString(self.eventId)
         switch self.event {
         case .notification(let value)?:
@@ -714,34 +896,47 @@ public struct Clinic_Notifications_V1_NotificationStreamEvent: ProtoMessage {
 /// Request of NotificationService.PublishNotification.
 public struct Clinic_Notifications_V1_PublishNotificationRequest: ProtoMessage {
     /// Recipients, 1..1000 accounts.
-    public var recipientAccountIds: [String] = []
+    public var recipientAccountIds: [String]
     /// The clinic it comes from (trusted: only services call this); empty for platform messages.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// What it is about.
-    public var kind: Clinic_Notifications_V1_NotificationKind = .init()
+    public var kind: Clinic_Notifications_V1_NotificationKind
     /// Short title, also the e-mail subject.
-    public var title: String = ""
+    public var title: String
     /// Plain-text body, also the e-mail body.
-    public var body: String = ""
+    public var body: String
     /// Shorter text for SMS; defaults to the title.
-    public var smsText: String = ""
+    public var smsText: String
     /// The resource it is about, e.g. "appointments/a1".
-    public var resource: String = ""
+    public var resource: String
     /// Deliver at this time instead of now (reminders); must be in the future.
     public var deliverTime: Google_Protobuf_Timestamp?
     /// Idempotency and cancellation key, e.g. "appointment/a1/reminder-24h": a repeat with the
     /// same key for the same recipient does nothing.
-    public var dedupeKey: String = ""
+    public var dedupeKey: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.recipientAccountIds = []
+        self.clinicId = ""
+        self.kind = .init()
+        self.title = ""
+        self.body = ""
+        self.smsText = ""
+        self.resource = ""
+        self.dedupeKey = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__publish_notification_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__PublishNotificationRequest.self).pointee
@@ -756,14 +951,20 @@ public struct Clinic_Notifications_V1_PublishNotificationRequest: ProtoMessage {
         self.resource = try CMessageReader.string(_c.resource, field: "resource")
         if _c.deliver_time != nil {
             self.deliverTime = try CMessageReader.message(UnsafeRawPointer(_c.deliver_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.deliverTime = nil
         }
         self.dedupeKey = try CMessageReader.string(_c.dedupe_key, field: "dedupe_key")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__PublishNotificationRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(29)
         _c.pointee.n_recipient_account_ids = self.recipientAccountIds.count
+        arena.addPackedSizeBound(self.recipientAccountIds.count &* 1)
         if !self.recipientAccountIds.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.recipientAccountIds.count)
             for index in self.recipientAccountIds.indices {
@@ -788,29 +989,39 @@ public struct Clinic_Notifications_V1_PublishNotificationRequest: ProtoMessage {
 /// Response of NotificationService.PublishNotification.
 public struct Clinic_Notifications_V1_PublishNotificationResponse: ProtoMessage {
     /// The notification ids, one per recipient, in request order.
-    public var notificationIds: [String] = []
+    public var notificationIds: [String]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.notificationIds = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__publish_notification_response__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__PublishNotificationResponse.self).pointee
         self.notificationIds = try CMessageReader.array(count: _c.n_notification_ids, _c.notification_ids) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
             try CMessageReader.string(element, field: "notification_ids")
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__PublishNotificationResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(6)
         _c.pointee.n_notification_ids = self.notificationIds.count
+        arena.addPackedSizeBound(self.notificationIds.count &* 1)
         if !self.notificationIds.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.notificationIds.count)
             for index in self.notificationIds.indices {
@@ -825,29 +1036,39 @@ public struct Clinic_Notifications_V1_PublishNotificationResponse: ProtoMessage 
 /// Request of NotificationService.CancelScheduledNotifications.
 public struct Clinic_Notifications_V1_CancelScheduledNotificationsRequest: ProtoMessage {
     /// The dedupe key of the notifications to cancel.
-    public var dedupeKey: String = ""
+    public var dedupeKey: String
     /// Only for this recipient; empty means every recipient.
-    public var recipientAccountId: String = ""
+    public var recipientAccountId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.dedupeKey = ""
+        self.recipientAccountId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__cancel_scheduled_notifications_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__CancelScheduledNotificationsRequest.self).pointee
         self.dedupeKey = try CMessageReader.string(_c.dedupe_key, field: "dedupe_key")
         self.recipientAccountId = try CMessageReader.string(_c.recipient_account_id, field: "recipient_account_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__CancelScheduledNotificationsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.dedupe_key = try arena.cString(self.dedupeKey)
         _c.pointee.recipient_account_id = try arena.cString(self.recipientAccountId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -857,26 +1078,35 @@ public struct Clinic_Notifications_V1_CancelScheduledNotificationsRequest: Proto
 /// Response of NotificationService.CancelScheduledNotifications.
 public struct Clinic_Notifications_V1_CancelScheduledNotificationsResponse: ProtoMessage {
     /// How many pending deliveries were cancelled.
-    public var cancelledCount: Int32 = 0
+    public var cancelledCount: Int32
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.cancelledCount = 0
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__notifications__v1__cancel_scheduled_notifications_response__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__CancelScheduledNotificationsResponse.self).pointee
         self.cancelledCount = _c.cancelled_count
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__CancelScheduledNotificationsResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(11)
         _c.pointee.cancelled_count = self.cancelledCount
         arena.setUnknownFields(unknownFields, message: pointer)
     }

@@ -9,13 +9,13 @@ internal import CClinicProtos
 /// a method with neither is callable only by other services (mTLS identity).
 public struct Clinic_Options_V1_MethodPolicy: ProtoMessage {
     /// Roles whose access token allows the call.
-    public var roles: [Clinic_Common_V1_Role] = []
+    public var roles: [Clinic_Common_V1_Role]
     /// No token needed (login, sign-up, health, public search).
-    public var `public`: Bool = false
+    public var `public`: Bool
     /// Only other services may call (never routed by the edge).
-    public var `internal`: Bool = false
+    public var `internal`: Bool
     /// Safe to retry automatically: the runtime retries only methods that declare it.
-    public var idempotent: Bool = false
+    public var idempotent: Bool
     /// The handler works on one tenant's (clinic's) data and receives that tenant's database.
     /// The tenant is the `tenant` claim of a clinic admin's or doctor's token; such callers leave
     /// any `clinic_id` request field empty (a different value is permission_denied). Callers whose
@@ -23,17 +23,27 @@ public struct Clinic_Options_V1_MethodPolicy: ProtoMessage {
     /// name the clinic in the request's top-level `clinic_id` field, and the handler checks that
     /// they may act there (e.g. a patient must be linked to the clinic). A request field never
     /// overrides the tenant of a token that has one.
-    public var tenantScoped: Bool = false
+    public var tenantScoped: Bool
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.roles = []
+        self.`public` = false
+        self.`internal` = false
+        self.idempotent = false
+        self.tenantScoped = false
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__options__v1__method_policy__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Options__V1__MethodPolicy.self).pointee
@@ -44,12 +54,16 @@ public struct Clinic_Options_V1_MethodPolicy: ProtoMessage {
         self.`internal` = _c.internal != 0
         self.idempotent = _c.idempotent != 0
         self.tenantScoped = _c.tenant_scoped != 0
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Options__V1__MethodPolicy.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(14)
         _c.pointee.n_roles = self.roles.count
+        arena.addPackedSizeBound(self.roles.count &* 11)
         if !self.roles.isEmpty {
             let elements = arena.allocate(Clinic__Common__V1__Role.self, count: self.roles.count)
             for index in self.roles.indices {
@@ -78,10 +92,10 @@ public struct Clinic_Options_V1_MethodPolicy: ProtoMessage {
 public struct Clinic_Options_V1_HttpRule: ProtoMessage {
     /// Request field taken from the body: "*" for the whole request (minus path fields), a field
     /// name for one field, empty for none (unbound fields come from the query string).
-    public var body: String = ""
+    public var body: String
     public var pattern: OneOf_Pattern?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     public enum OneOf_Pattern: Sendable, Equatable {
         case get(String)
@@ -92,12 +106,18 @@ public struct Clinic_Options_V1_HttpRule: ProtoMessage {
     }
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.body = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__options__v1__http_rule__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Options__V1__HttpRule.self).pointee
@@ -110,11 +130,14 @@ public struct Clinic_Options_V1_HttpRule: ProtoMessage {
         case 5: self.pattern = .delete(try CMessageReader.string(_c.delete_, field: "delete"))
         default: self.pattern = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Options__V1__HttpRule.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.body = try arena.cString(self.body)
         switch self.pattern {
         case .get(let value)?:
@@ -151,29 +174,41 @@ public struct Clinic_Options_V1_HttpRule: ProtoMessage {
 public struct Clinic_Options_V1_FieldRules: ProtoMessage {
     /// Must be set: a non-empty string or bytes, a non-zero number or enum, a present message,
     /// a non-empty repeated field.
-    public var required: Bool = false
+    public var required: Bool
     /// Length bounds in Unicode scalars (strings) or bytes.
-    public var minLen: UInt32 = 0
-    public var maxLen: UInt32 = 0
-    public var format: Clinic_Options_V1_Format = .init()
+    public var minLen: UInt32
+    public var maxLen: UInt32
+    public var format: Clinic_Options_V1_Format
     public var min: Int64?
     public var max: Int64?
     /// Bounds on the number of elements of a repeated or map field.
-    public var maxItems: UInt32 = 0
+    public var maxItems: UInt32
     /// An enum must name a declared value (unknown numbers are rejected).
-    public var definedOnly: Bool = false
+    public var definedOnly: Bool
     /// Regular expression (ICU syntax via NSRegularExpression) the whole string must match.
-    public var pattern: String = ""
+    public var pattern: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.required = false
+        self.minLen = 0
+        self.maxLen = 0
+        self.format = .init()
+        self.maxItems = 0
+        self.definedOnly = false
+        self.pattern = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__options__v1__field_rules__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Options__V1__FieldRules.self).pointee
@@ -183,18 +218,25 @@ public struct Clinic_Options_V1_FieldRules: ProtoMessage {
         self.format = Clinic_Options_V1_Format(protoNumber: Int32(truncatingIfNeeded: _c.format.rawValue))
         if _c._min_case.rawValue == 5 {
             self.min = _c.min
+        } else {
+            self.min = nil
         }
         if _c._max_case.rawValue == 6 {
             self.max = _c.max
+        } else {
+            self.max = nil
         }
         self.maxItems = _c.max_items
         self.definedOnly = _c.defined_only != 0
         self.pattern = try CMessageReader.string(_c.pattern, field: "pattern")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Options__V1__FieldRules.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(56)
         _c.pointee.required = self.required ? 1 : 0
         _c.pointee.min_len = self.minLen
         _c.pointee.max_len = self.maxLen

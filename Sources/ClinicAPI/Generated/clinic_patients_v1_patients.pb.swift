@@ -11,10 +11,10 @@ internal import CProtoWKT
 /// A patient of one clinic.
 public struct Clinic_Patients_V1_Patient: ProtoMessage {
     /// Output only. Opaque identifier, unique within the clinic.
-    public var id: String = ""
+    public var id: String
     /// Output only. The patient's platform account when linked; empty for patients registered by
     /// staff who never signed up.
-    public var accountId: String = ""
+    public var accountId: String
     /// Name. Required on create (given or family name at least).
     public var name: Clinic_Common_V1_PersonName?
     /// Government identifier (e.g. French NIR, social security number).
@@ -22,13 +22,13 @@ public struct Clinic_Patients_V1_Patient: ProtoMessage {
     /// Birth date. Required on create.
     public var birthDate: Clinic_Common_V1_Date?
     /// Administrative sex. Required on create (SEX_UNKNOWN is allowed).
-    public var sex: Clinic_Patients_V1_Sex = .init()
+    public var sex: Clinic_Patients_V1_Sex
     /// E-mail, phone, preferred language.
     public var contact: Clinic_Common_V1_ContactInfo?
     /// Home address.
     public var address: Clinic_Common_V1_PostalAddress?
     /// Output only.
-    public var state: Clinic_Patients_V1_PatientState = .init()
+    public var state: Clinic_Patients_V1_PatientState
     /// Output only.
     public var createTime: Google_Protobuf_Timestamp?
     /// Output only.
@@ -36,17 +36,27 @@ public struct Clinic_Patients_V1_Patient: ProtoMessage {
     /// Output only. Set while the patient is archived.
     public var deleteTime: Google_Protobuf_Timestamp?
     /// Output only. Pass back in updates to detect concurrent changes (aborted).
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.id = ""
+        self.accountId = ""
+        self.sex = .init()
+        self.state = .init()
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__patient__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__Patient.self).pointee
@@ -54,36 +64,55 @@ public struct Clinic_Patients_V1_Patient: ProtoMessage {
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
+        } else {
+            self.name = nil
         }
         if _c.national_id != nil {
             self.nationalId = try CMessageReader.message(UnsafeRawPointer(_c.national_id), as: Clinic_Patients_V1_NationalId.self)
+        } else {
+            self.nationalId = nil
         }
         if _c.birth_date != nil {
             self.birthDate = try CMessageReader.message(UnsafeRawPointer(_c.birth_date), as: Clinic_Common_V1_Date.self)
+        } else {
+            self.birthDate = nil
         }
         self.sex = Clinic_Patients_V1_Sex(protoNumber: Int32(truncatingIfNeeded: _c.sex.rawValue))
         if _c.contact != nil {
             self.contact = try CMessageReader.message(UnsafeRawPointer(_c.contact), as: Clinic_Common_V1_ContactInfo.self)
+        } else {
+            self.contact = nil
         }
         if _c.address != nil {
             self.address = try CMessageReader.message(UnsafeRawPointer(_c.address), as: Clinic_Common_V1_PostalAddress.self)
+        } else {
+            self.address = nil
         }
         self.state = Clinic_Patients_V1_PatientState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.createTime = nil
         }
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.updateTime = nil
         }
         if _c.delete_time != nil {
             self.deleteTime = try CMessageReader.message(UnsafeRawPointer(_c.delete_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.deleteTime = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__Patient.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(73)
         _c.pointee.id = try arena.cString(self.id)
         _c.pointee.account_id = try arena.cString(self.accountId)
         if let value = self.name {
@@ -120,29 +149,39 @@ public struct Clinic_Patients_V1_Patient: ProtoMessage {
 /// A national identifier, as printed on the person's documents.
 public struct Clinic_Patients_V1_NationalId: ProtoMessage {
     /// The identifier; spaces and dashes are ignored when comparing. Required when the message is set.
-    public var value: String = ""
+    public var value: String
     /// Issuing country, ISO 3166-1 alpha-2. Required when the message is set.
-    public var regionCode: String = ""
+    public var regionCode: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.value = ""
+        self.regionCode = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__national_id__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__NationalId.self).pointee
         self.value = try CMessageReader.string(_c.value, field: "value")
         self.regionCode = try CMessageReader.string(_c.region_code, field: "region_code")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__NationalId.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.value = try arena.cString(self.value)
         _c.pointee.region_code = try arena.cString(self.regionCode)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -154,35 +193,47 @@ public struct Clinic_Patients_V1_DuplicateCandidate: ProtoMessage {
     /// The existing patient.
     public var patient: Clinic_Patients_V1_Patient?
     /// Every reason that matched.
-    public var reasons: [Clinic_Patients_V1_DuplicateReason] = []
+    public var reasons: [Clinic_Patients_V1_DuplicateReason]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.reasons = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__duplicate_candidate__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DuplicateCandidate.self).pointee
         if _c.patient != nil {
             self.patient = try CMessageReader.message(UnsafeRawPointer(_c.patient), as: Clinic_Patients_V1_Patient.self)
+        } else {
+            self.patient = nil
         }
         self.reasons = try CMessageReader.array(count: _c.n_reasons, _c.reasons) { (element: Clinic__Patients__V1__DuplicateReason) throws(ProtoError) in
             Clinic_Patients_V1_DuplicateReason(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DuplicateCandidate.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(12)
         if let value = self.patient {
             _c.pointee.patient = try arena.message(value, as: Clinic__Patients__V1__Patient.self)
         }
         _c.pointee.n_reasons = self.reasons.count
+        arena.addPackedSizeBound(self.reasons.count &* 11)
         if !self.reasons.isEmpty {
             let elements = arena.allocate(Clinic__Patients__V1__DuplicateReason.self, count: self.reasons.count)
             for index in self.reasons.indices {
@@ -197,13 +248,13 @@ public struct Clinic_Patients_V1_DuplicateCandidate: ProtoMessage {
 /// A patient's own platform-level details, from sign-up; copied into a clinic's Patient on link.
 public struct Clinic_Patients_V1_PatientProfile: ProtoMessage {
     /// Output only. The patient's account.
-    public var accountId: String = ""
+    public var accountId: String
     /// Name.
     public var name: Clinic_Common_V1_PersonName?
     /// Birth date.
     public var birthDate: Clinic_Common_V1_Date?
     /// Administrative sex.
-    public var sex: Clinic_Patients_V1_Sex = .init()
+    public var sex: Clinic_Patients_V1_Sex
     /// Contact; `email` is the login e-mail (output only here).
     public var contact: Clinic_Common_V1_ContactInfo?
     /// Home address.
@@ -213,43 +264,65 @@ public struct Clinic_Patients_V1_PatientProfile: ProtoMessage {
     /// Output only.
     public var updateTime: Google_Protobuf_Timestamp?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.accountId = ""
+        self.sex = .init()
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__patient_profile__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__PatientProfile.self).pointee
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
+        } else {
+            self.name = nil
         }
         if _c.birth_date != nil {
             self.birthDate = try CMessageReader.message(UnsafeRawPointer(_c.birth_date), as: Clinic_Common_V1_Date.self)
+        } else {
+            self.birthDate = nil
         }
         self.sex = Clinic_Patients_V1_Sex(protoNumber: Int32(truncatingIfNeeded: _c.sex.rawValue))
         if _c.contact != nil {
             self.contact = try CMessageReader.message(UnsafeRawPointer(_c.contact), as: Clinic_Common_V1_ContactInfo.self)
+        } else {
+            self.contact = nil
         }
         if _c.address != nil {
             self.address = try CMessageReader.message(UnsafeRawPointer(_c.address), as: Clinic_Common_V1_PostalAddress.self)
+        } else {
+            self.address = nil
         }
         if _c.national_id != nil {
             self.nationalId = try CMessageReader.message(UnsafeRawPointer(_c.national_id), as: Clinic_Patients_V1_NationalId.self)
+        } else {
+            self.nationalId = nil
         }
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.updateTime = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__PatientProfile.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(48)
         _c.pointee.account_id = try arena.cString(self.accountId)
         if let value = self.name {
             _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
@@ -277,23 +350,31 @@ public struct Clinic_Patients_V1_PatientProfile: ProtoMessage {
 /// The connection of a patient account to a clinic.
 public struct Clinic_Patients_V1_ClinicLink: ProtoMessage {
     /// The clinic.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// The clinic's name, for display.
-    public var clinicDisplayName: String = ""
+    public var clinicDisplayName: String
     /// The patient's id in that clinic.
-    public var patientId: String = ""
+    public var patientId: String
     /// When the link was made.
     public var linkTime: Google_Protobuf_Timestamp?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinicId = ""
+        self.clinicDisplayName = ""
+        self.patientId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__clinic_link__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ClinicLink.self).pointee
@@ -302,12 +383,17 @@ public struct Clinic_Patients_V1_ClinicLink: ProtoMessage {
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         if _c.link_time != nil {
             self.linkTime = try CMessageReader.message(UnsafeRawPointer(_c.link_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.linkTime = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ClinicLink.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(9)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.clinic_display_name = try arena.cString(self.clinicDisplayName)
         _c.pointee.patient_id = try arena.cString(self.patientId)
@@ -323,32 +409,44 @@ public struct Clinic_Patients_V1_RegisterPatientRequest: ProtoMessage {
     /// The patient: `name`, `birth_date` and `sex` are required. Output-only fields are ignored.
     public var patient: Clinic_Patients_V1_Patient?
     /// Only check and report duplicates; create nothing.
-    public var validateOnly: Bool = false
+    public var validateOnly: Bool
     /// Idempotency key (a UUID chosen by the client); a retry within 24 hours returns the first result.
-    public var requestId: String = ""
+    public var requestId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.validateOnly = false
+        self.requestId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__register_patient_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__RegisterPatientRequest.self).pointee
         if _c.patient != nil {
             self.patient = try CMessageReader.message(UnsafeRawPointer(_c.patient), as: Clinic_Patients_V1_Patient.self)
+        } else {
+            self.patient = nil
         }
         self.validateOnly = _c.validate_only != 0
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__RegisterPatientRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(9)
         if let value = self.patient {
             _c.pointee.patient = try arena.message(value, as: Clinic__Patients__V1__Patient.self)
         }
@@ -363,35 +461,47 @@ public struct Clinic_Patients_V1_RegisterPatientResponse: ProtoMessage {
     /// The new patient; unset when `validate_only` was set.
     public var patient: Clinic_Patients_V1_Patient?
     /// Existing patients of the clinic that may be the same person, best match first, at most 10.
-    public var likelyDuplicates: [Clinic_Patients_V1_DuplicateCandidate] = []
+    public var likelyDuplicates: [Clinic_Patients_V1_DuplicateCandidate]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.likelyDuplicates = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__register_patient_response__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__RegisterPatientResponse.self).pointee
         if _c.patient != nil {
             self.patient = try CMessageReader.message(UnsafeRawPointer(_c.patient), as: Clinic_Patients_V1_Patient.self)
+        } else {
+            self.patient = nil
         }
         self.likelyDuplicates = try CMessageReader.array(count: _c.n_likely_duplicates, _c.likely_duplicates) { (element: UnsafeMutablePointer<Clinic__Patients__V1__DuplicateCandidate>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Patients_V1_DuplicateCandidate.self)
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__RegisterPatientResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(12)
         if let value = self.patient {
             _c.pointee.patient = try arena.message(value, as: Clinic__Patients__V1__Patient.self)
         }
         _c.pointee.n_likely_duplicates = self.likelyDuplicates.count
+        arena.addPackedSizeBound(self.likelyDuplicates.count &* 6)
         if !self.likelyDuplicates.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__DuplicateCandidate>?.self, count: self.likelyDuplicates.count)
             for index in self.likelyDuplicates.indices {
@@ -406,29 +516,39 @@ public struct Clinic_Patients_V1_RegisterPatientResponse: ProtoMessage {
 /// Request of PatientService.GetPatient.
 public struct Clinic_Patients_V1_GetPatientRequest: ProtoMessage {
     /// The patient.
-    public var patientId: String = ""
+    public var patientId: String
     /// The clinic, for patients and services.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientId = ""
+        self.clinicId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__get_patient_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__GetPatientRequest.self).pointee
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__GetPatientRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -438,9 +558,9 @@ public struct Clinic_Patients_V1_GetPatientRequest: ProtoMessage {
 /// Request of PatientService.UpdatePatient. Only the fields that are set change.
 public struct Clinic_Patients_V1_UpdatePatientRequest: ProtoMessage {
     /// The patient.
-    public var patientId: String = ""
+    public var patientId: String
     /// The clinic, for patients updating their own record.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// New name (replaces the whole name).
     public var name: Clinic_Common_V1_PersonName?
     /// New national id (replaces it).
@@ -454,17 +574,25 @@ public struct Clinic_Patients_V1_UpdatePatientRequest: ProtoMessage {
     /// New address (replaces the whole address).
     public var address: Clinic_Common_V1_PostalAddress?
     /// The etag from the last read; when set and stale, the update answers aborted.
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientId = ""
+        self.clinicId = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__update_patient_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UpdatePatientRequest.self).pointee
@@ -472,28 +600,43 @@ public struct Clinic_Patients_V1_UpdatePatientRequest: ProtoMessage {
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
+        } else {
+            self.name = nil
         }
         if _c.national_id != nil {
             self.nationalId = try CMessageReader.message(UnsafeRawPointer(_c.national_id), as: Clinic_Patients_V1_NationalId.self)
+        } else {
+            self.nationalId = nil
         }
         if _c.birth_date != nil {
             self.birthDate = try CMessageReader.message(UnsafeRawPointer(_c.birth_date), as: Clinic_Common_V1_Date.self)
+        } else {
+            self.birthDate = nil
         }
         if _c._sex_case.rawValue == 6 {
             self.sex = Clinic_Patients_V1_Sex(protoNumber: Int32(truncatingIfNeeded: _c.sex.rawValue))
+        } else {
+            self.sex = nil
         }
         if _c.contact != nil {
             self.contact = try CMessageReader.message(UnsafeRawPointer(_c.contact), as: Clinic_Common_V1_ContactInfo.self)
+        } else {
+            self.contact = nil
         }
         if _c.address != nil {
             self.address = try CMessageReader.message(UnsafeRawPointer(_c.address), as: Clinic_Common_V1_PostalAddress.self)
+        } else {
+            self.address = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UpdatePatientRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(44)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.name {
@@ -523,29 +666,39 @@ public struct Clinic_Patients_V1_UpdatePatientRequest: ProtoMessage {
 /// Request of PatientService.DeletePatient.
 public struct Clinic_Patients_V1_DeletePatientRequest: ProtoMessage {
     /// The patient to archive.
-    public var patientId: String = ""
+    public var patientId: String
     /// The etag from the last read; when set and stale, the archive answers aborted.
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientId = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__delete_patient_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DeletePatientRequest.self).pointee
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DeletePatientRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -556,29 +709,40 @@ public struct Clinic_Patients_V1_DeletePatientRequest: ProtoMessage {
 public struct Clinic_Patients_V1_SearchPatientsRequest: ProtoMessage {
     /// Words matched as case- and accent-insensitive prefixes of the given and family names,
     /// e.g. "dup mar" finds "Marie Dupont".
-    public var query: String = ""
+    public var query: String
     /// Exact national id value (spaces and dashes ignored).
-    public var nationalId: String = ""
+    public var nationalId: String
     /// Exact birth date.
     public var birthDate: Clinic_Common_V1_Date?
     /// Exact phone number, E.164.
-    public var phone: String = ""
+    public var phone: String
     /// Include archived patients.
-    public var showArchived: Bool = false
+    public var showArchived: Bool
     /// Maximum number of patients to return, 1..500; 0 means 50.
-    public var pageSize: Int32 = 0
+    public var pageSize: Int32
     /// `next_page_token` of the previous page; other fields must not change between pages.
-    public var pageToken: String = ""
+    public var pageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.query = ""
+        self.nationalId = ""
+        self.phone = ""
+        self.showArchived = false
+        self.pageSize = 0
+        self.pageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__search_patients_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__SearchPatientsRequest.self).pointee
@@ -586,16 +750,21 @@ public struct Clinic_Patients_V1_SearchPatientsRequest: ProtoMessage {
         self.nationalId = try CMessageReader.string(_c.national_id, field: "national_id")
         if _c.birth_date != nil {
             self.birthDate = try CMessageReader.message(UnsafeRawPointer(_c.birth_date), as: Clinic_Common_V1_Date.self)
+        } else {
+            self.birthDate = nil
         }
         self.phone = try CMessageReader.string(_c.phone, field: "phone")
         self.showArchived = _c.show_archived != 0
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__SearchPatientsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(23)
         _c.pointee.query = try arena.cString(self.query)
         _c.pointee.national_id = try arena.cString(self.nationalId)
         if let value = self.birthDate {
@@ -612,19 +781,26 @@ public struct Clinic_Patients_V1_SearchPatientsRequest: ProtoMessage {
 /// Response of PatientService.SearchPatients.
 public struct Clinic_Patients_V1_SearchPatientsResponse: ProtoMessage {
     /// One page of matching patients.
-    public var patients: [Clinic_Patients_V1_Patient] = []
+    public var patients: [Clinic_Patients_V1_Patient]
     /// Token for the next page; empty on the last page.
-    public var nextPageToken: String = ""
+    public var nextPageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patients = []
+        self.nextPageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__search_patients_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__SearchPatientsResponse.self).pointee
@@ -632,12 +808,16 @@ public struct Clinic_Patients_V1_SearchPatientsResponse: ProtoMessage {
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Patients_V1_Patient.self)
         }
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__SearchPatientsResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         _c.pointee.n_patients = self.patients.count
+        arena.addPackedSizeBound(self.patients.count &* 6)
         if !self.patients.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__Patient>?.self, count: self.patients.count)
             for index in self.patients.indices {
@@ -653,33 +833,45 @@ public struct Clinic_Patients_V1_SearchPatientsResponse: ProtoMessage {
 /// Request of PatientService.SignUpPatient.
 public struct Clinic_Patients_V1_SignUpPatientRequest: ProtoMessage {
     /// Login e-mail.
-    public var email: String = ""
+    public var email: String
     /// Password, with the auth service's password policy.
-    public var password: String = ""
+    public var password: String
     /// Name.
     public var name: Clinic_Common_V1_PersonName?
     /// Birth date.
     public var birthDate: Clinic_Common_V1_Date?
     /// Administrative sex.
-    public var sex: Clinic_Patients_V1_Sex = .init()
+    public var sex: Clinic_Patients_V1_Sex
     /// Phone for SMS reminders, E.164.
-    public var phone: String = ""
+    public var phone: String
     /// Preferred language, BCP 47.
-    public var languageCode: String = ""
+    public var languageCode: String
     /// Version of the terms of use and privacy notice the person accepted, e.g. "2025-01".
-    public var acceptedTermsVersion: String = ""
+    public var acceptedTermsVersion: String
     /// Idempotency key (a UUID chosen by the client); a retry within 24 hours returns the first result.
-    public var requestId: String = ""
+    public var requestId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.email = ""
+        self.password = ""
+        self.sex = .init()
+        self.phone = ""
+        self.languageCode = ""
+        self.acceptedTermsVersion = ""
+        self.requestId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__sign_up_patient_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__SignUpPatientRequest.self).pointee
@@ -687,20 +879,27 @@ public struct Clinic_Patients_V1_SignUpPatientRequest: ProtoMessage {
         self.password = try CMessageReader.string(_c.password, field: "password")
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
+        } else {
+            self.name = nil
         }
         if _c.birth_date != nil {
             self.birthDate = try CMessageReader.message(UnsafeRawPointer(_c.birth_date), as: Clinic_Common_V1_Date.self)
+        } else {
+            self.birthDate = nil
         }
         self.sex = Clinic_Patients_V1_Sex(protoNumber: Int32(truncatingIfNeeded: _c.sex.rawValue))
         self.phone = try CMessageReader.string(_c.phone, field: "phone")
         self.languageCode = try CMessageReader.string(_c.language_code, field: "language_code")
         self.acceptedTermsVersion = try CMessageReader.string(_c.accepted_terms_version, field: "accepted_terms_version")
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__SignUpPatientRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(29)
         _c.pointee.email = try arena.cString(self.email)
         _c.pointee.password = try arena.cString(self.password)
         if let value = self.name {
@@ -721,31 +920,42 @@ public struct Clinic_Patients_V1_SignUpPatientRequest: ProtoMessage {
 /// Response of PatientService.SignUpPatient.
 public struct Clinic_Patients_V1_SignUpPatientResponse: ProtoMessage {
     /// The new account; log in with AuthService.Login.
-    public var accountId: String = ""
+    public var accountId: String
     /// The new profile.
     public var profile: Clinic_Patients_V1_PatientProfile?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.accountId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__sign_up_patient_response__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__SignUpPatientResponse.self).pointee
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         if _c.profile != nil {
             self.profile = try CMessageReader.message(UnsafeRawPointer(_c.profile), as: Clinic_Patients_V1_PatientProfile.self)
+        } else {
+            self.profile = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__SignUpPatientResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         _c.pointee.account_id = try arena.cString(self.accountId)
         if let value = self.profile {
             _c.pointee.profile = try arena.message(value, as: Clinic__Patients__V1__PatientProfile.self)
@@ -757,18 +967,23 @@ public struct Clinic_Patients_V1_SignUpPatientResponse: ProtoMessage {
 /// Request of PatientService.GetPatientProfile.
 public struct Clinic_Patients_V1_GetPatientProfileRequest: ProtoMessage {
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__get_patient_profile_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
@@ -791,41 +1006,61 @@ public struct Clinic_Patients_V1_UpdatePatientProfileRequest: ProtoMessage {
     /// New national id (replaces it).
     public var nationalId: Clinic_Patients_V1_NationalId?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__update_patient_profile_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UpdatePatientProfileRequest.self).pointee
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
+        } else {
+            self.name = nil
         }
         if _c.birth_date != nil {
             self.birthDate = try CMessageReader.message(UnsafeRawPointer(_c.birth_date), as: Clinic_Common_V1_Date.self)
+        } else {
+            self.birthDate = nil
         }
         if _c._sex_case.rawValue == 3 {
             self.sex = Clinic_Patients_V1_Sex(protoNumber: Int32(truncatingIfNeeded: _c.sex.rawValue))
+        } else {
+            self.sex = nil
         }
         if _c._phone_case.rawValue == 4 {
             self.phone = try CMessageReader.string(_c.phone, field: "phone")
+        } else {
+            self.phone = nil
         }
         if _c.address != nil {
             self.address = try CMessageReader.message(UnsafeRawPointer(_c.address), as: Clinic_Common_V1_PostalAddress.self)
+        } else {
+            self.address = nil
         }
         if _c.national_id != nil {
             self.nationalId = try CMessageReader.message(UnsafeRawPointer(_c.national_id), as: Clinic_Patients_V1_NationalId.self)
+        } else {
+            self.nationalId = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UpdatePatientProfileRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(36)
         if let value = self.name {
             _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
         }
@@ -853,29 +1088,39 @@ public struct Clinic_Patients_V1_UpdatePatientProfileRequest: ProtoMessage {
 /// Request of PatientService.LinkPatientToClinic.
 public struct Clinic_Patients_V1_LinkPatientToClinicRequest: ProtoMessage {
     /// The clinic to link to; must exist and be active.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Idempotency key (a UUID chosen by the client).
-    public var requestId: String = ""
+    public var requestId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinicId = ""
+        self.requestId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__link_patient_to_clinic_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__LinkPatientToClinicRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__LinkPatientToClinicRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -885,32 +1130,43 @@ public struct Clinic_Patients_V1_LinkPatientToClinicRequest: ProtoMessage {
 /// Request of PatientService.LinkPatientAccount.
 public struct Clinic_Patients_V1_LinkPatientAccountRequest: ProtoMessage {
     /// The Patient registered by staff.
-    public var patientId: String = ""
+    public var patientId: String
     /// Login e-mail of the patient account to connect; it must hold ROLE_PATIENT.
-    public var accountEmail: String = ""
+    public var accountEmail: String
     /// The etag of the Patient from the last read; when set and stale, answers aborted.
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientId = ""
+        self.accountEmail = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__link_patient_account_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__LinkPatientAccountRequest.self).pointee
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.accountEmail = try CMessageReader.string(_c.account_email, field: "account_email")
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__LinkPatientAccountRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(3)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.account_email = try arena.cString(self.accountEmail)
         _c.pointee.etag = try arena.cString(self.etag)
@@ -922,32 +1178,43 @@ public struct Clinic_Patients_V1_LinkPatientAccountRequest: ProtoMessage {
 public struct Clinic_Patients_V1_ListPatientClinicsRequest: ProtoMessage {
     /// Services only: the patient account whose links to list. Patients always get their own
     /// (a different value answers permission_denied).
-    public var accountId: String = ""
+    public var accountId: String
     /// Maximum number of links to return, 1..500; 0 means 100.
-    public var pageSize: Int32 = 0
+    public var pageSize: Int32
     /// `next_page_token` of the previous page.
-    public var pageToken: String = ""
+    public var pageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.accountId = ""
+        self.pageSize = 0
+        self.pageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__list_patient_clinics_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListPatientClinicsRequest.self).pointee
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListPatientClinicsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(13)
         _c.pointee.account_id = try arena.cString(self.accountId)
         _c.pointee.page_size = self.pageSize
         _c.pointee.page_token = try arena.cString(self.pageToken)
@@ -958,19 +1225,26 @@ public struct Clinic_Patients_V1_ListPatientClinicsRequest: ProtoMessage {
 /// Response of PatientService.ListPatientClinics.
 public struct Clinic_Patients_V1_ListPatientClinicsResponse: ProtoMessage {
     /// One page of links, most recent first.
-    public var links: [Clinic_Patients_V1_ClinicLink] = []
+    public var links: [Clinic_Patients_V1_ClinicLink]
     /// Token for the next page; empty on the last page.
-    public var nextPageToken: String = ""
+    public var nextPageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.links = []
+        self.nextPageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__list_patient_clinics_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListPatientClinicsResponse.self).pointee
@@ -978,12 +1252,16 @@ public struct Clinic_Patients_V1_ListPatientClinicsResponse: ProtoMessage {
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Patients_V1_ClinicLink.self)
         }
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListPatientClinicsResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         _c.pointee.n_links = self.links.count
+        arena.addPackedSizeBound(self.links.count &* 6)
         if !self.links.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__ClinicLink>?.self, count: self.links.count)
             for index in self.links.indices {

@@ -13,17 +13,17 @@ internal import CProtoWKT
 /// previous version (ListRecordHistory), and every read and write is audited (ListAuditEvents).
 public struct Clinic_Patients_V1_MedicalRecord: ProtoMessage {
     /// Output only. The patient the record belongs to.
-    public var patientId: String = ""
+    public var patientId: String
     /// ABO and Rh blood group as written by the doctor, e.g. "O+", "AB-".
-    public var bloodGroup: String = ""
+    public var bloodGroup: String
     /// Free-text clinical summary kept by the doctors.
-    public var summary: String = ""
+    public var summary: String
     /// Output only, FULL view only. Active allergies.
-    public var allergies: [Clinic_Patients_V1_RecordEntry] = []
+    public var allergies: [Clinic_Patients_V1_RecordEntry]
     /// Output only, FULL view only. Active problems.
-    public var problems: [Clinic_Patients_V1_RecordEntry] = []
+    public var problems: [Clinic_Patients_V1_RecordEntry]
     /// Output only, FULL view only. Active medications.
-    public var medications: [Clinic_Patients_V1_RecordEntry] = []
+    public var medications: [Clinic_Patients_V1_RecordEntry]
     /// Output only, FULL view only. The most recent vital signs entry, if any.
     public var latestVitalSigns: Clinic_Patients_V1_RecordEntry?
     /// Output only. The doctor who created the record.
@@ -33,17 +33,29 @@ public struct Clinic_Patients_V1_MedicalRecord: ProtoMessage {
     /// Output only. Last change of the header or of any entry.
     public var updateTime: Google_Protobuf_Timestamp?
     /// Output only. Pass back in updates to detect concurrent changes (aborted).
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientId = ""
+        self.bloodGroup = ""
+        self.summary = ""
+        self.allergies = []
+        self.problems = []
+        self.medications = []
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__medical_record__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__MedicalRecord.self).pointee
@@ -61,26 +73,38 @@ public struct Clinic_Patients_V1_MedicalRecord: ProtoMessage {
         }
         if _c.latest_vital_signs != nil {
             self.latestVitalSigns = try CMessageReader.message(UnsafeRawPointer(_c.latest_vital_signs), as: Clinic_Patients_V1_RecordEntry.self)
+        } else {
+            self.latestVitalSigns = nil
         }
         if _c.creator != nil {
             self.creator = try CMessageReader.message(UnsafeRawPointer(_c.creator), as: Clinic_Common_V1_Actor.self)
+        } else {
+            self.creator = nil
         }
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.createTime = nil
         }
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.updateTime = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__MedicalRecord.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(46)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.blood_group = try arena.cString(self.bloodGroup)
         _c.pointee.summary = try arena.cString(self.summary)
         _c.pointee.n_allergies = self.allergies.count
+        arena.addPackedSizeBound(self.allergies.count &* 6)
         if !self.allergies.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>?.self, count: self.allergies.count)
             for index in self.allergies.indices {
@@ -89,6 +113,7 @@ public struct Clinic_Patients_V1_MedicalRecord: ProtoMessage {
             _c.pointee.allergies = elements
         }
         _c.pointee.n_problems = self.problems.count
+        arena.addPackedSizeBound(self.problems.count &* 6)
         if !self.problems.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>?.self, count: self.problems.count)
             for index in self.problems.indices {
@@ -97,6 +122,7 @@ public struct Clinic_Patients_V1_MedicalRecord: ProtoMessage {
             _c.pointee.problems = elements
         }
         _c.pointee.n_medications = self.medications.count
+        arena.addPackedSizeBound(self.medications.count &* 6)
         if !self.medications.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>?.self, count: self.medications.count)
             for index in self.medications.indices {
@@ -125,29 +151,29 @@ public struct Clinic_Patients_V1_MedicalRecord: ProtoMessage {
 /// stay readable through the history.
 public struct Clinic_Patients_V1_RecordEntry: ProtoMessage {
     /// Output only. Opaque identifier.
-    public var id: String = ""
+    public var id: String
     /// Output only. The patient.
-    public var patientId: String = ""
+    public var patientId: String
     /// Clinical status. Defaults to ACTIVE on create; ENTERED_IN_ERROR only through RetractRecordEntry.
-    public var status: Clinic_Patients_V1_RecordEntryStatus = .init()
+    public var status: Clinic_Patients_V1_RecordEntryStatus
     /// The consultation the entry was recorded in, if any.
-    public var consultationId: String = ""
+    public var consultationId: String
     /// Output only. Who wrote this version.
     public var author: Clinic_Common_V1_Actor?
     /// Output only. Version number, 1 for the first, +1 on each change.
-    public var version: Int32 = 0
+    public var version: Int32
     /// Output only.
     public var createTime: Google_Protobuf_Timestamp?
     /// Output only.
     public var updateTime: Google_Protobuf_Timestamp?
     /// Output only. Why the entry was retracted (ENTERED_IN_ERROR).
-    public var retractReason: String = ""
+    public var retractReason: String
     /// Output only. Pass back in updates to detect concurrent changes (aborted).
-    public var etag: String = ""
+    public var etag: String
     /// The fact. Exactly one is required on create; the kind cannot change on update.
     public var content: OneOf_Content?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     public enum OneOf_Content: Sendable, Equatable {
         /// An allergy or intolerance.
@@ -161,12 +187,24 @@ public struct Clinic_Patients_V1_RecordEntry: ProtoMessage {
     }
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.id = ""
+        self.patientId = ""
+        self.status = .init()
+        self.consultationId = ""
+        self.version = 0
+        self.retractReason = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__record_entry__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__RecordEntry.self).pointee
@@ -176,13 +214,19 @@ public struct Clinic_Patients_V1_RecordEntry: ProtoMessage {
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         if _c.author != nil {
             self.author = try CMessageReader.message(UnsafeRawPointer(_c.author), as: Clinic_Common_V1_Actor.self)
+        } else {
+            self.author = nil
         }
         self.version = _c.version
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.createTime = nil
         }
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.updateTime = nil
         }
         self.retractReason = try CMessageReader.string(_c.retract_reason, field: "retract_reason")
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
@@ -193,11 +237,14 @@ public struct Clinic_Patients_V1_RecordEntry: ProtoMessage {
         case 7: self.content = .vitalSigns(try CMessageReader.message(UnsafeRawPointer(_c.vital_signs), as: Clinic_Patients_V1_VitalSigns.self))
         default: self.content = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__RecordEntry.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(51)
         _c.pointee.id = try arena.cString(self.id)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.status = Clinic__Patients__V1__RecordEntryStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
@@ -237,29 +284,40 @@ public struct Clinic_Patients_V1_RecordEntry: ProtoMessage {
 /// An allergy or intolerance (FHIR AllergyIntolerance, reduced).
 public struct Clinic_Patients_V1_Allergy: ProtoMessage {
     /// What the patient reacts to, e.g. "Penicillin". Required.
-    public var substance: String = ""
+    public var substance: String
     /// Optional coded substance (e.g. a SNOMED CT or ATC code).
-    public var substanceCode: String = ""
+    public var substanceCode: String
     /// Category of the substance.
-    public var category: Clinic_Patients_V1_AllergyCategory = .init()
+    public var category: Clinic_Patients_V1_AllergyCategory
     /// Potential for a serious reaction.
-    public var criticality: Clinic_Patients_V1_AllergyCriticality = .init()
+    public var criticality: Clinic_Patients_V1_AllergyCriticality
     /// Observed reaction, e.g. "hives".
-    public var reaction: String = ""
+    public var reaction: String
     /// When it was first noticed, if known.
     public var onsetDate: Clinic_Common_V1_Date?
     /// Free-text note.
-    public var note: String = ""
+    public var note: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.substance = ""
+        self.substanceCode = ""
+        self.category = .init()
+        self.criticality = .init()
+        self.reaction = ""
+        self.note = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__allergy__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__Allergy.self).pointee
@@ -270,13 +328,18 @@ public struct Clinic_Patients_V1_Allergy: ProtoMessage {
         self.reaction = try CMessageReader.string(_c.reaction, field: "reaction")
         if _c.onset_date != nil {
             self.onsetDate = try CMessageReader.message(UnsafeRawPointer(_c.onset_date), as: Clinic_Common_V1_Date.self)
+        } else {
+            self.onsetDate = nil
         }
         self.note = try CMessageReader.string(_c.note, field: "note")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__Allergy.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(32)
         _c.pointee.substance = try arena.cString(self.substance)
         _c.pointee.substance_code = try arena.cString(self.substanceCode)
         _c.pointee.category = Clinic__Patients__V1__AllergyCategory(rawValue: .init(truncatingIfNeeded: self.category.protoNumber))
@@ -293,25 +356,33 @@ public struct Clinic_Patients_V1_Allergy: ProtoMessage {
 /// A problem or condition on the patient's problem list (FHIR Condition, reduced).
 public struct Clinic_Patients_V1_Problem: ProtoMessage {
     /// Description, e.g. "Type 2 diabetes". Required.
-    public var description: String = ""
+    public var description: String
     /// ICD-10 code, e.g. "E11.9".
-    public var icd10Code: String = ""
+    public var icd10Code: String
     /// When it started, if known.
     public var onsetDate: Clinic_Common_V1_Date?
     /// When it resolved (with status RESOLVED).
     public var resolutionDate: Clinic_Common_V1_Date?
     /// Free-text note.
-    public var note: String = ""
+    public var note: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.description = ""
+        self.icd10Code = ""
+        self.note = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__problem__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__Problem.self).pointee
@@ -319,16 +390,23 @@ public struct Clinic_Patients_V1_Problem: ProtoMessage {
         self.icd10Code = try CMessageReader.string(_c.icd10_code, field: "icd10_code")
         if _c.onset_date != nil {
             self.onsetDate = try CMessageReader.message(UnsafeRawPointer(_c.onset_date), as: Clinic_Common_V1_Date.self)
+        } else {
+            self.onsetDate = nil
         }
         if _c.resolution_date != nil {
             self.resolutionDate = try CMessageReader.message(UnsafeRawPointer(_c.resolution_date), as: Clinic_Common_V1_Date.self)
+        } else {
+            self.resolutionDate = nil
         }
         self.note = try CMessageReader.string(_c.note, field: "note")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__Problem.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(15)
         _c.pointee.description = try arena.cString(self.description)
         _c.pointee.icd10_code = try arena.cString(self.icd10Code)
         if let value = self.onsetDate {
@@ -346,29 +424,39 @@ public struct Clinic_Patients_V1_Problem: ProtoMessage {
 /// written in a consultation add one automatically, with `prescription_id` set.
 public struct Clinic_Patients_V1_Medication: ProtoMessage {
     /// Medication name, e.g. "Metformin 500 mg tablet". Required.
-    public var name: String = ""
+    public var name: String
     /// Optional ATC code, e.g. "A10BA02".
-    public var atcCode: String = ""
+    public var atcCode: String
     /// How it is taken, as text, e.g. "1 tablet twice a day with meals".
-    public var dosageText: String = ""
+    public var dosageText: String
     /// First day taken.
     public var startDate: Clinic_Common_V1_Date?
     /// Last day taken, when it ended or is planned to end.
     public var endDate: Clinic_Common_V1_Date?
     /// Output only. The consultation's prescription it came from, if any.
-    public var prescriptionId: String = ""
+    public var prescriptionId: String
     /// Free-text note.
-    public var note: String = ""
+    public var note: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.name = ""
+        self.atcCode = ""
+        self.dosageText = ""
+        self.prescriptionId = ""
+        self.note = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__medication__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__Medication.self).pointee
@@ -377,17 +465,24 @@ public struct Clinic_Patients_V1_Medication: ProtoMessage {
         self.dosageText = try CMessageReader.string(_c.dosage_text, field: "dosage_text")
         if _c.start_date != nil {
             self.startDate = try CMessageReader.message(UnsafeRawPointer(_c.start_date), as: Clinic_Common_V1_Date.self)
+        } else {
+            self.startDate = nil
         }
         if _c.end_date != nil {
             self.endDate = try CMessageReader.message(UnsafeRawPointer(_c.end_date), as: Clinic_Common_V1_Date.self)
+        } else {
+            self.endDate = nil
         }
         self.prescriptionId = try CMessageReader.string(_c.prescription_id, field: "prescription_id")
         self.note = try CMessageReader.string(_c.note, field: "note")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__Medication.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(17)
         _c.pointee.name = try arena.cString(self.name)
         _c.pointee.atc_code = try arena.cString(self.atcCode)
         _c.pointee.dosage_text = try arena.cString(self.dosageText)
@@ -426,53 +521,80 @@ public struct Clinic_Patients_V1_VitalSigns: ProtoMessage {
     /// Body height in millimetres.
     public var heightMm: Int32?
     /// Free-text note, e.g. "measured after exercise".
-    public var note: String = ""
+    public var note: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.note = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__vital_signs__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__VitalSigns.self).pointee
         if _c.measure_time != nil {
             self.measureTime = try CMessageReader.message(UnsafeRawPointer(_c.measure_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.measureTime = nil
         }
         if _c._systolic_mmhg_case.rawValue == 2 {
             self.systolicMmhg = _c.systolic_mmhg
+        } else {
+            self.systolicMmhg = nil
         }
         if _c._diastolic_mmhg_case.rawValue == 3 {
             self.diastolicMmhg = _c.diastolic_mmhg
+        } else {
+            self.diastolicMmhg = nil
         }
         if _c._heart_rate_bpm_case.rawValue == 4 {
             self.heartRateBpm = _c.heart_rate_bpm
+        } else {
+            self.heartRateBpm = nil
         }
         if _c._respiratory_rate_bpm_case.rawValue == 5 {
             self.respiratoryRateBpm = _c.respiratory_rate_bpm
+        } else {
+            self.respiratoryRateBpm = nil
         }
         if _c._oxygen_saturation_percent_case.rawValue == 6 {
             self.oxygenSaturationPercent = _c.oxygen_saturation_percent
+        } else {
+            self.oxygenSaturationPercent = nil
         }
         if _c._temperature_decicelsius_case.rawValue == 7 {
             self.temperatureDecicelsius = _c.temperature_decicelsius
+        } else {
+            self.temperatureDecicelsius = nil
         }
         if _c._weight_grams_case.rawValue == 8 {
             self.weightGrams = _c.weight_grams
+        } else {
+            self.weightGrams = nil
         }
         if _c._height_mm_case.rawValue == 9 {
             self.heightMm = _c.height_mm
+        } else {
+            self.heightMm = nil
         }
         self.note = try CMessageReader.string(_c.note, field: "note")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__VitalSigns.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(95)
         if let value = self.measureTime {
             _c.pointee.measure_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
         }
@@ -517,38 +639,50 @@ public struct Clinic_Patients_V1_VitalSigns: ProtoMessage {
 /// stored durably by the service and transferred with UploadDocument / DownloadDocument.
 public struct Clinic_Patients_V1_MedicalDocument: ProtoMessage {
     /// Output only. Opaque identifier.
-    public var id: String = ""
+    public var id: String
     /// Output only. The patient.
-    public var patientId: String = ""
+    public var patientId: String
     /// Output only. Name, media type, size and SHA-256 of the content.
     public var file: Clinic_Common_V1_FileInfo?
     /// What kind of document it is.
-    public var category: Clinic_Patients_V1_DocumentCategory = .init()
+    public var category: Clinic_Patients_V1_DocumentCategory
     /// Title shown in lists, e.g. "Blood test 2025-03-02".
-    public var title: String = ""
+    public var title: String
     /// Free-text description.
-    public var description: String = ""
+    public var description: String
     /// The consultation it belongs to, if any.
-    public var consultationId: String = ""
+    public var consultationId: String
     /// Output only. Who uploaded it.
     public var uploader: Clinic_Common_V1_Actor?
     /// Output only.
-    public var state: Clinic_Patients_V1_DocumentState = .init()
+    public var state: Clinic_Patients_V1_DocumentState
     /// Output only.
     public var createTime: Google_Protobuf_Timestamp?
     /// Output only. Set once the document is deleted (the content is kept, not downloadable by
     /// patients).
     public var deleteTime: Google_Protobuf_Timestamp?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.id = ""
+        self.patientId = ""
+        self.category = .init()
+        self.title = ""
+        self.description = ""
+        self.consultationId = ""
+        self.state = .init()
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__medical_document__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__MedicalDocument.self).pointee
@@ -556,6 +690,8 @@ public struct Clinic_Patients_V1_MedicalDocument: ProtoMessage {
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         if _c.file != nil {
             self.file = try CMessageReader.message(UnsafeRawPointer(_c.file), as: Clinic_Common_V1_FileInfo.self)
+        } else {
+            self.file = nil
         }
         self.category = Clinic_Patients_V1_DocumentCategory(protoNumber: Int32(truncatingIfNeeded: _c.category.rawValue))
         self.title = try CMessageReader.string(_c.title, field: "title")
@@ -563,19 +699,28 @@ public struct Clinic_Patients_V1_MedicalDocument: ProtoMessage {
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         if _c.uploader != nil {
             self.uploader = try CMessageReader.message(UnsafeRawPointer(_c.uploader), as: Clinic_Common_V1_Actor.self)
+        } else {
+            self.uploader = nil
         }
         self.state = Clinic_Patients_V1_DocumentState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.createTime = nil
         }
         if _c.delete_time != nil {
             self.deleteTime = try CMessageReader.message(UnsafeRawPointer(_c.delete_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.deleteTime = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__MedicalDocument.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(51)
         _c.pointee.id = try arena.cString(self.id)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         if let value = self.file {
@@ -602,53 +747,72 @@ public struct Clinic_Patients_V1_MedicalDocument: ProtoMessage {
 /// One change in a record's history, with the entry version it produced.
 public struct Clinic_Patients_V1_RecordHistoryEvent: ProtoMessage {
     /// Output only. Opaque identifier, increasing in time within a record.
-    public var id: String = ""
+    public var id: String
     /// When the change happened.
     public var occurTime: Google_Protobuf_Timestamp?
     /// Who made it.
     public var actor: Clinic_Common_V1_Actor?
     /// What changed.
-    public var changeKind: Clinic_Patients_V1_RecordChangeKind = .init()
+    public var changeKind: Clinic_Patients_V1_RecordChangeKind
     /// The entry version after the change, for entry changes.
     public var entry: Clinic_Patients_V1_RecordEntry?
     /// The document, for document changes.
-    public var documentId: String = ""
+    public var documentId: String
     /// The consultation, when the change came from one.
-    public var consultationId: String = ""
+    public var consultationId: String
     /// Human-readable one-line summary, e.g. "Allergy to Penicillin added".
-    public var summary: String = ""
+    public var summary: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.id = ""
+        self.changeKind = .init()
+        self.documentId = ""
+        self.consultationId = ""
+        self.summary = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__record_history_event__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__RecordHistoryEvent.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         if _c.occur_time != nil {
             self.occurTime = try CMessageReader.message(UnsafeRawPointer(_c.occur_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.occurTime = nil
         }
         if _c.actor != nil {
             self.actor = try CMessageReader.message(UnsafeRawPointer(_c.actor), as: Clinic_Common_V1_Actor.self)
+        } else {
+            self.actor = nil
         }
         self.changeKind = Clinic_Patients_V1_RecordChangeKind(protoNumber: Int32(truncatingIfNeeded: _c.change_kind.rawValue))
         if _c.entry != nil {
             self.entry = try CMessageReader.message(UnsafeRawPointer(_c.entry), as: Clinic_Patients_V1_RecordEntry.self)
+        } else {
+            self.entry = nil
         }
         self.documentId = try CMessageReader.string(_c.document_id, field: "document_id")
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         self.summary = try CMessageReader.string(_c.summary, field: "summary")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__RecordHistoryEvent.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(33)
         _c.pointee.id = try arena.cString(self.id)
         if let value = self.occurTime {
             _c.pointee.occur_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
@@ -670,44 +834,61 @@ public struct Clinic_Patients_V1_RecordHistoryEvent: ProtoMessage {
 /// One line of the append-only audit log: someone read or changed medical data, or tried to.
 public struct Clinic_Patients_V1_AuditEvent: ProtoMessage {
     /// Output only. Opaque identifier, increasing in time within a clinic.
-    public var id: String = ""
+    public var id: String
     /// When it happened.
     public var occurTime: Google_Protobuf_Timestamp?
     /// Who did it (from the verified token or certificate).
     public var actor: Clinic_Common_V1_Actor?
     /// What kind of access.
-    public var action: Clinic_Patients_V1_AuditAction = .init()
+    public var action: Clinic_Patients_V1_AuditAction
     /// Whether it was allowed and succeeded.
-    public var outcome: Clinic_Patients_V1_AuditOutcome = .init()
+    public var outcome: Clinic_Patients_V1_AuditOutcome
     /// The patient whose data was accessed.
-    public var patientId: String = ""
+    public var patientId: String
     /// The resource accessed, as a path, e.g. "patients/p1/record/entries/e7".
-    public var resource: String = ""
+    public var resource: String
     /// The full RPC method, e.g. "clinic.patients.v1.MedicalRecordService/GetMedicalRecord".
-    public var method: String = ""
+    public var method: String
     /// The call's request id (for correlating with logs).
-    public var requestId: String = ""
+    public var requestId: String
     /// Network address of the end user as seen by the edge, when known.
-    public var clientAddress: String = ""
+    public var clientAddress: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.id = ""
+        self.action = .init()
+        self.outcome = .init()
+        self.patientId = ""
+        self.resource = ""
+        self.method = ""
+        self.requestId = ""
+        self.clientAddress = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__audit_event__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__AuditEvent.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         if _c.occur_time != nil {
             self.occurTime = try CMessageReader.message(UnsafeRawPointer(_c.occur_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.occurTime = nil
         }
         if _c.actor != nil {
             self.actor = try CMessageReader.message(UnsafeRawPointer(_c.actor), as: Clinic_Common_V1_Actor.self)
+        } else {
+            self.actor = nil
         }
         self.action = Clinic_Patients_V1_AuditAction(protoNumber: Int32(truncatingIfNeeded: _c.action.rawValue))
         self.outcome = Clinic_Patients_V1_AuditOutcome(protoNumber: Int32(truncatingIfNeeded: _c.outcome.rawValue))
@@ -716,11 +897,14 @@ public struct Clinic_Patients_V1_AuditEvent: ProtoMessage {
         self.method = try CMessageReader.string(_c.method, field: "method")
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         self.clientAddress = try CMessageReader.string(_c.client_address, field: "client_address")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__AuditEvent.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(40)
         _c.pointee.id = try arena.cString(self.id)
         if let value = self.occurTime {
             _c.pointee.occur_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)

@@ -9,34 +9,46 @@ internal import CClinicProtos
 /// Request of MedicalRecordService.CreateMedicalRecord.
 public struct Clinic_Patients_V1_CreateMedicalRecordRequest: ProtoMessage {
     /// The patient.
-    public var patientId: String = ""
+    public var patientId: String
     /// Initial header fields; output-only fields are ignored.
     public var record: Clinic_Patients_V1_MedicalRecord?
     /// Idempotency key (a UUID chosen by the client).
-    public var requestId: String = ""
+    public var requestId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientId = ""
+        self.requestId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__create_medical_record_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__CreateMedicalRecordRequest.self).pointee
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         if _c.record != nil {
             self.record = try CMessageReader.message(UnsafeRawPointer(_c.record), as: Clinic_Patients_V1_MedicalRecord.self)
+        } else {
+            self.record = nil
         }
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__CreateMedicalRecordRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(8)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         if let value = self.record {
             _c.pointee.record = try arena.message(value, as: Clinic__Patients__V1__MedicalRecord.self)
@@ -49,32 +61,43 @@ public struct Clinic_Patients_V1_CreateMedicalRecordRequest: ProtoMessage {
 /// Request of MedicalRecordService.GetMedicalRecord.
 public struct Clinic_Patients_V1_GetMedicalRecordRequest: ProtoMessage {
     /// The patient.
-    public var patientId: String = ""
+    public var patientId: String
     /// The clinic, for a patient reading their own record.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// How much to return; unset means FULL.
-    public var view: Clinic_Patients_V1_MedicalRecordView = .init()
+    public var view: Clinic_Patients_V1_MedicalRecordView
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientId = ""
+        self.clinicId = ""
+        self.view = .init()
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__get_medical_record_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__GetMedicalRecordRequest.self).pointee
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.view = Clinic_Patients_V1_MedicalRecordView(protoNumber: Int32(truncatingIfNeeded: _c.view.rawValue))
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__GetMedicalRecordRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(13)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.view = Clinic__Patients__V1__MedicalRecordView(rawValue: .init(truncatingIfNeeded: self.view.protoNumber))
@@ -85,39 +108,53 @@ public struct Clinic_Patients_V1_GetMedicalRecordRequest: ProtoMessage {
 /// Request of MedicalRecordService.UpdateMedicalRecord. Only the fields that are set change.
 public struct Clinic_Patients_V1_UpdateMedicalRecordRequest: ProtoMessage {
     /// The patient.
-    public var patientId: String = ""
+    public var patientId: String
     /// New blood group; empty removes it.
     public var bloodGroup: String?
     /// New summary.
     public var summary: String?
     /// The etag from the last read; when set and stale, the update answers aborted.
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientId = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__update_medical_record_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UpdateMedicalRecordRequest.self).pointee
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         if _c._blood_group_case.rawValue == 2 {
             self.bloodGroup = try CMessageReader.string(_c.blood_group, field: "blood_group")
+        } else {
+            self.bloodGroup = nil
         }
         if _c._summary_case.rawValue == 3 {
             self.summary = try CMessageReader.string(_c.summary, field: "summary")
+        } else {
+            self.summary = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UpdateMedicalRecordRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(4)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         if let value = self.bloodGroup {
             _c.pointee._blood_group_case = .init(rawValue: 2)
@@ -135,23 +172,31 @@ public struct Clinic_Patients_V1_UpdateMedicalRecordRequest: ProtoMessage {
 /// Request of MedicalRecordService.AddRecordEntry.
 public struct Clinic_Patients_V1_AddRecordEntryRequest: ProtoMessage {
     /// The patient.
-    public var patientId: String = ""
+    public var patientId: String
     /// The clinic, for service callers (the consultations service adding medications).
-    public var clinicId: String = ""
+    public var clinicId: String
     /// The entry: exactly one content is required; output-only fields are ignored.
     public var entry: Clinic_Patients_V1_RecordEntry?
     /// Idempotency key (a UUID chosen by the client).
-    public var requestId: String = ""
+    public var requestId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientId = ""
+        self.clinicId = ""
+        self.requestId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__add_record_entry_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__AddRecordEntryRequest.self).pointee
@@ -159,13 +204,18 @@ public struct Clinic_Patients_V1_AddRecordEntryRequest: ProtoMessage {
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.entry != nil {
             self.entry = try CMessageReader.message(UnsafeRawPointer(_c.entry), as: Clinic_Patients_V1_RecordEntry.self)
+        } else {
+            self.entry = nil
         }
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__AddRecordEntryRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(9)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.entry {
@@ -179,32 +229,43 @@ public struct Clinic_Patients_V1_AddRecordEntryRequest: ProtoMessage {
 /// Request of MedicalRecordService.GetRecordEntry.
 public struct Clinic_Patients_V1_GetRecordEntryRequest: ProtoMessage {
     /// The patient.
-    public var patientId: String = ""
+    public var patientId: String
     /// The entry.
-    public var entryId: String = ""
+    public var entryId: String
     /// The clinic, for a patient reading their own record.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientId = ""
+        self.entryId = ""
+        self.clinicId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__get_record_entry_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__GetRecordEntryRequest.self).pointee
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.entryId = try CMessageReader.string(_c.entry_id, field: "entry_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__GetRecordEntryRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(3)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.entry_id = try arena.cString(self.entryId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
@@ -215,23 +276,31 @@ public struct Clinic_Patients_V1_GetRecordEntryRequest: ProtoMessage {
 /// Request of MedicalRecordService.UpdateRecordEntry.
 public struct Clinic_Patients_V1_UpdateRecordEntryRequest: ProtoMessage {
     /// The patient.
-    public var patientId: String = ""
+    public var patientId: String
     /// The entry.
-    public var entryId: String = ""
+    public var entryId: String
     /// The new version: `content` (same kind) and `status` replace the current ones.
     public var entry: Clinic_Patients_V1_RecordEntry?
     /// The etag from the last read; when set and stale, the update answers aborted.
-    public var etag: String = ""
+    public var etag: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientId = ""
+        self.entryId = ""
+        self.etag = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__update_record_entry_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UpdateRecordEntryRequest.self).pointee
@@ -239,13 +308,18 @@ public struct Clinic_Patients_V1_UpdateRecordEntryRequest: ProtoMessage {
         self.entryId = try CMessageReader.string(_c.entry_id, field: "entry_id")
         if _c.entry != nil {
             self.entry = try CMessageReader.message(UnsafeRawPointer(_c.entry), as: Clinic_Patients_V1_RecordEntry.self)
+        } else {
+            self.entry = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UpdateRecordEntryRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(9)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.entry_id = try arena.cString(self.entryId)
         if let value = self.entry {
@@ -259,32 +333,43 @@ public struct Clinic_Patients_V1_UpdateRecordEntryRequest: ProtoMessage {
 /// Request of MedicalRecordService.RetractRecordEntry.
 public struct Clinic_Patients_V1_RetractRecordEntryRequest: ProtoMessage {
     /// The patient.
-    public var patientId: String = ""
+    public var patientId: String
     /// The entry.
-    public var entryId: String = ""
+    public var entryId: String
     /// Why it is wrong, e.g. "recorded on the wrong patient".
-    public var reason: String = ""
+    public var reason: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientId = ""
+        self.entryId = ""
+        self.reason = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__retract_record_entry_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__RetractRecordEntryRequest.self).pointee
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.entryId = try CMessageReader.string(_c.entry_id, field: "entry_id")
         self.reason = try CMessageReader.string(_c.reason, field: "reason")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__RetractRecordEntryRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(3)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.entry_id = try arena.cString(self.entryId)
         _c.pointee.reason = try arena.cString(self.reason)
@@ -295,27 +380,38 @@ public struct Clinic_Patients_V1_RetractRecordEntryRequest: ProtoMessage {
 /// Request of MedicalRecordService.ListRecordEntries.
 public struct Clinic_Patients_V1_ListRecordEntriesRequest: ProtoMessage {
     /// The patient.
-    public var patientId: String = ""
+    public var patientId: String
     /// The clinic, for a patient reading their own record.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Only these kinds; empty means all.
-    public var kinds: [Clinic_Patients_V1_RecordEntryKind] = []
+    public var kinds: [Clinic_Patients_V1_RecordEntryKind]
     /// Only these statuses; empty means all but ENTERED_IN_ERROR.
-    public var statuses: [Clinic_Patients_V1_RecordEntryStatus] = []
+    public var statuses: [Clinic_Patients_V1_RecordEntryStatus]
     /// Maximum number of entries to return, 1..500; 0 means 100.
-    public var pageSize: Int32 = 0
+    public var pageSize: Int32
     /// `next_page_token` of the previous page; other fields must not change between pages.
-    public var pageToken: String = ""
+    public var pageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientId = ""
+        self.clinicId = ""
+        self.kinds = []
+        self.statuses = []
+        self.pageSize = 0
+        self.pageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__list_record_entries_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListRecordEntriesRequest.self).pointee
@@ -329,14 +425,18 @@ public struct Clinic_Patients_V1_ListRecordEntriesRequest: ProtoMessage {
         }
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListRecordEntriesRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(26)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.n_kinds = self.kinds.count
+        arena.addPackedSizeBound(self.kinds.count &* 11)
         if !self.kinds.isEmpty {
             let elements = arena.allocate(Clinic__Patients__V1__RecordEntryKind.self, count: self.kinds.count)
             for index in self.kinds.indices {
@@ -345,6 +445,7 @@ public struct Clinic_Patients_V1_ListRecordEntriesRequest: ProtoMessage {
             _c.pointee.kinds = elements
         }
         _c.pointee.n_statuses = self.statuses.count
+        arena.addPackedSizeBound(self.statuses.count &* 11)
         if !self.statuses.isEmpty {
             let elements = arena.allocate(Clinic__Patients__V1__RecordEntryStatus.self, count: self.statuses.count)
             for index in self.statuses.indices {
@@ -361,19 +462,26 @@ public struct Clinic_Patients_V1_ListRecordEntriesRequest: ProtoMessage {
 /// Response of MedicalRecordService.ListRecordEntries.
 public struct Clinic_Patients_V1_ListRecordEntriesResponse: ProtoMessage {
     /// One page of entries.
-    public var entries: [Clinic_Patients_V1_RecordEntry] = []
+    public var entries: [Clinic_Patients_V1_RecordEntry]
     /// Token for the next page; empty on the last page.
-    public var nextPageToken: String = ""
+    public var nextPageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.entries = []
+        self.nextPageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__list_record_entries_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListRecordEntriesResponse.self).pointee
@@ -381,12 +489,16 @@ public struct Clinic_Patients_V1_ListRecordEntriesResponse: ProtoMessage {
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Patients_V1_RecordEntry.self)
         }
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListRecordEntriesResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         _c.pointee.n_entries = self.entries.count
+        arena.addPackedSizeBound(self.entries.count &* 6)
         if !self.entries.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>?.self, count: self.entries.count)
             for index in self.entries.indices {
@@ -402,27 +514,37 @@ public struct Clinic_Patients_V1_ListRecordEntriesResponse: ProtoMessage {
 /// Request of MedicalRecordService.ListRecordHistory.
 public struct Clinic_Patients_V1_ListRecordHistoryRequest: ProtoMessage {
     /// The patient.
-    public var patientId: String = ""
+    public var patientId: String
     /// The clinic, for a patient reading their own record.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Only the history of this entry.
-    public var entryId: String = ""
+    public var entryId: String
     /// Only changes in this period.
     public var interval: Clinic_Common_V1_Interval?
     /// Maximum number of events to return, 1..500; 0 means 100.
-    public var pageSize: Int32 = 0
+    public var pageSize: Int32
     /// `next_page_token` of the previous page; other fields must not change between pages.
-    public var pageToken: String = ""
+    public var pageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientId = ""
+        self.clinicId = ""
+        self.entryId = ""
+        self.pageSize = 0
+        self.pageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__list_record_history_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListRecordHistoryRequest.self).pointee
@@ -431,14 +553,19 @@ public struct Clinic_Patients_V1_ListRecordHistoryRequest: ProtoMessage {
         self.entryId = try CMessageReader.string(_c.entry_id, field: "entry_id")
         if _c.interval != nil {
             self.interval = try CMessageReader.message(UnsafeRawPointer(_c.interval), as: Clinic_Common_V1_Interval.self)
+        } else {
+            self.interval = nil
         }
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListRecordHistoryRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(21)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.entry_id = try arena.cString(self.entryId)
@@ -454,19 +581,26 @@ public struct Clinic_Patients_V1_ListRecordHistoryRequest: ProtoMessage {
 /// Response of MedicalRecordService.ListRecordHistory.
 public struct Clinic_Patients_V1_ListRecordHistoryResponse: ProtoMessage {
     /// One page of changes.
-    public var events: [Clinic_Patients_V1_RecordHistoryEvent] = []
+    public var events: [Clinic_Patients_V1_RecordHistoryEvent]
     /// Token for the next page; empty on the last page.
-    public var nextPageToken: String = ""
+    public var nextPageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.events = []
+        self.nextPageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__list_record_history_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListRecordHistoryResponse.self).pointee
@@ -474,12 +608,16 @@ public struct Clinic_Patients_V1_ListRecordHistoryResponse: ProtoMessage {
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Patients_V1_RecordHistoryEvent.self)
         }
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListRecordHistoryResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         _c.pointee.n_events = self.events.count
+        arena.addPackedSizeBound(self.events.count &* 6)
         if !self.events.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__RecordHistoryEvent>?.self, count: self.events.count)
             for index in self.events.indices {
@@ -495,32 +633,44 @@ public struct Clinic_Patients_V1_ListRecordHistoryResponse: ProtoMessage {
 /// The first message of an upload.
 public struct Clinic_Patients_V1_DocumentUploadHeader: ProtoMessage {
     /// The patient the document belongs to.
-    public var patientId: String = ""
+    public var patientId: String
     /// The clinic, for a patient uploading to their own record.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Name, media type, exact size (at most 25 MiB) and optional SHA-256 of the content.
     public var file: Clinic_Common_V1_FileInfo?
     /// What kind of document it is.
-    public var category: Clinic_Patients_V1_DocumentCategory = .init()
+    public var category: Clinic_Patients_V1_DocumentCategory
     /// Title shown in lists; defaults to the file name.
-    public var title: String = ""
+    public var title: String
     /// Free-text description.
-    public var description: String = ""
+    public var description: String
     /// The consultation it belongs to, if any.
-    public var consultationId: String = ""
+    public var consultationId: String
     /// Idempotency key (a UUID chosen by the client): a repeated upload with the same key returns
     /// the first document.
-    public var requestId: String = ""
+    public var requestId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientId = ""
+        self.clinicId = ""
+        self.category = .init()
+        self.title = ""
+        self.description = ""
+        self.consultationId = ""
+        self.requestId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__document_upload_header__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DocumentUploadHeader.self).pointee
@@ -528,17 +678,22 @@ public struct Clinic_Patients_V1_DocumentUploadHeader: ProtoMessage {
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.file != nil {
             self.file = try CMessageReader.message(UnsafeRawPointer(_c.file), as: Clinic_Common_V1_FileInfo.self)
+        } else {
+            self.file = nil
         }
         self.category = Clinic_Patients_V1_DocumentCategory(protoNumber: Int32(truncatingIfNeeded: _c.category.rawValue))
         self.title = try CMessageReader.string(_c.title, field: "title")
         self.description = try CMessageReader.string(_c.description, field: "description")
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DocumentUploadHeader.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(23)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.file {
@@ -558,7 +713,7 @@ public struct Clinic_Patients_V1_UploadDocumentRequest: ProtoMessage {
     /// The header in the first message, a chunk in every later one.
     public var part: OneOf_Part?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     public enum OneOf_Part: Sendable, Equatable {
         /// What is uploaded; first message only.
@@ -568,12 +723,17 @@ public struct Clinic_Patients_V1_UploadDocumentRequest: ProtoMessage {
     }
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__upload_document_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UploadDocumentRequest.self).pointee
@@ -582,11 +742,14 @@ public struct Clinic_Patients_V1_UploadDocumentRequest: ProtoMessage {
         case 2: self.part = .chunk(CMessageReader.bytes(count: _c.chunk.len, data: _c.chunk.data))
         default: self.part = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UploadDocumentRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(6)
         switch self.part {
         case .header(let value)?:
             _c.pointee.part_case = .init(rawValue: 1)
@@ -605,32 +768,43 @@ public struct Clinic_Patients_V1_UploadDocumentRequest: ProtoMessage {
 /// Request of MedicalRecordService.GetDocument.
 public struct Clinic_Patients_V1_GetDocumentRequest: ProtoMessage {
     /// The patient.
-    public var patientId: String = ""
+    public var patientId: String
     /// The document.
-    public var documentId: String = ""
+    public var documentId: String
     /// The clinic, for a patient reading their own record.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientId = ""
+        self.documentId = ""
+        self.clinicId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__get_document_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__GetDocumentRequest.self).pointee
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.documentId = try CMessageReader.string(_c.document_id, field: "document_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__GetDocumentRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(3)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.document_id = try arena.cString(self.documentId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
@@ -641,23 +815,32 @@ public struct Clinic_Patients_V1_GetDocumentRequest: ProtoMessage {
 /// Request of MedicalRecordService.DownloadDocument.
 public struct Clinic_Patients_V1_DownloadDocumentRequest: ProtoMessage {
     /// The patient.
-    public var patientId: String = ""
+    public var patientId: String
     /// The document.
-    public var documentId: String = ""
+    public var documentId: String
     /// The clinic, for a patient reading their own record.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Byte offset to start from, to resume an interrupted download; past the end answers out_of_range.
-    public var readOffset: Int64 = 0
+    public var readOffset: Int64
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientId = ""
+        self.documentId = ""
+        self.clinicId = ""
+        self.readOffset = 0
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__download_document_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DownloadDocumentRequest.self).pointee
@@ -665,11 +848,14 @@ public struct Clinic_Patients_V1_DownloadDocumentRequest: ProtoMessage {
         self.documentId = try CMessageReader.string(_c.document_id, field: "document_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.readOffset = _c.read_offset
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DownloadDocumentRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(14)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.document_id = try arena.cString(self.documentId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
@@ -683,7 +869,7 @@ public struct Clinic_Patients_V1_DownloadDocumentResponse: ProtoMessage {
     /// The metadata in the first message, a chunk in every later one.
     public var part: OneOf_Part?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     public enum OneOf_Part: Sendable, Equatable {
         /// The document's metadata; first message only.
@@ -693,12 +879,17 @@ public struct Clinic_Patients_V1_DownloadDocumentResponse: ProtoMessage {
     }
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__download_document_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DownloadDocumentResponse.self).pointee
@@ -707,11 +898,14 @@ public struct Clinic_Patients_V1_DownloadDocumentResponse: ProtoMessage {
         case 2: self.part = .chunk(CMessageReader.bytes(count: _c.chunk.len, data: _c.chunk.data))
         default: self.part = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DownloadDocumentResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(6)
         switch self.part {
         case .document(let value)?:
             _c.pointee.part_case = .init(rawValue: 1)
@@ -730,29 +924,41 @@ public struct Clinic_Patients_V1_DownloadDocumentResponse: ProtoMessage {
 /// Request of MedicalRecordService.ListDocuments.
 public struct Clinic_Patients_V1_ListDocumentsRequest: ProtoMessage {
     /// The patient.
-    public var patientId: String = ""
+    public var patientId: String
     /// The clinic, for a patient reading their own record.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Only this category.
-    public var category: Clinic_Patients_V1_DocumentCategory = .init()
+    public var category: Clinic_Patients_V1_DocumentCategory
     /// Only documents of this consultation.
-    public var consultationId: String = ""
+    public var consultationId: String
     /// Include deleted documents; staff only.
-    public var showDeleted: Bool = false
+    public var showDeleted: Bool
     /// Maximum number of documents to return, 1..500; 0 means 50.
-    public var pageSize: Int32 = 0
+    public var pageSize: Int32
     /// `next_page_token` of the previous page; other fields must not change between pages.
-    public var pageToken: String = ""
+    public var pageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientId = ""
+        self.clinicId = ""
+        self.category = .init()
+        self.consultationId = ""
+        self.showDeleted = false
+        self.pageSize = 0
+        self.pageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__list_documents_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListDocumentsRequest.self).pointee
@@ -763,11 +969,14 @@ public struct Clinic_Patients_V1_ListDocumentsRequest: ProtoMessage {
         self.showDeleted = _c.show_deleted != 0
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListDocumentsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(28)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.category = Clinic__Patients__V1__DocumentCategory(rawValue: .init(truncatingIfNeeded: self.category.protoNumber))
@@ -782,19 +991,26 @@ public struct Clinic_Patients_V1_ListDocumentsRequest: ProtoMessage {
 /// Response of MedicalRecordService.ListDocuments.
 public struct Clinic_Patients_V1_ListDocumentsResponse: ProtoMessage {
     /// One page of documents.
-    public var documents: [Clinic_Patients_V1_MedicalDocument] = []
+    public var documents: [Clinic_Patients_V1_MedicalDocument]
     /// Token for the next page; empty on the last page.
-    public var nextPageToken: String = ""
+    public var nextPageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.documents = []
+        self.nextPageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__list_documents_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListDocumentsResponse.self).pointee
@@ -802,12 +1018,16 @@ public struct Clinic_Patients_V1_ListDocumentsResponse: ProtoMessage {
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Patients_V1_MedicalDocument.self)
         }
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListDocumentsResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         _c.pointee.n_documents = self.documents.count
+        arena.addPackedSizeBound(self.documents.count &* 6)
         if !self.documents.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__MedicalDocument>?.self, count: self.documents.count)
             for index in self.documents.indices {
@@ -823,32 +1043,43 @@ public struct Clinic_Patients_V1_ListDocumentsResponse: ProtoMessage {
 /// Request of MedicalRecordService.DeleteDocument.
 public struct Clinic_Patients_V1_DeleteDocumentRequest: ProtoMessage {
     /// The patient.
-    public var patientId: String = ""
+    public var patientId: String
     /// The document.
-    public var documentId: String = ""
+    public var documentId: String
     /// Why it is deleted, kept in the history.
-    public var reason: String = ""
+    public var reason: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientId = ""
+        self.documentId = ""
+        self.reason = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__delete_document_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DeleteDocumentRequest.self).pointee
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.documentId = try CMessageReader.string(_c.document_id, field: "document_id")
         self.reason = try CMessageReader.string(_c.reason, field: "reason")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DeleteDocumentRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(3)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.document_id = try arena.cString(self.documentId)
         _c.pointee.reason = try arena.cString(self.reason)
@@ -859,31 +1090,43 @@ public struct Clinic_Patients_V1_DeleteDocumentRequest: ProtoMessage {
 /// Request of MedicalRecordService.ListAuditEvents.
 public struct Clinic_Patients_V1_ListAuditEventsRequest: ProtoMessage {
     /// The clinic, for a patient listing accesses to their own record.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Only events about this patient. Required for patients (their own patient id).
-    public var patientId: String = ""
+    public var patientId: String
     /// Only events by this account.
-    public var actorAccountId: String = ""
+    public var actorAccountId: String
     /// Only these actions; empty means all.
-    public var actions: [Clinic_Patients_V1_AuditAction] = []
+    public var actions: [Clinic_Patients_V1_AuditAction]
     /// Only this outcome.
-    public var outcome: Clinic_Patients_V1_AuditOutcome = .init()
+    public var outcome: Clinic_Patients_V1_AuditOutcome
     /// Only events in this period.
     public var interval: Clinic_Common_V1_Interval?
     /// Maximum number of events to return, 1..500; 0 means 100.
-    public var pageSize: Int32 = 0
+    public var pageSize: Int32
     /// `next_page_token` of the previous page; other fields must not change between pages.
-    public var pageToken: String = ""
+    public var pageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinicId = ""
+        self.patientId = ""
+        self.actorAccountId = ""
+        self.actions = []
+        self.outcome = .init()
+        self.pageSize = 0
+        self.pageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__list_audit_events_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListAuditEventsRequest.self).pointee
@@ -896,18 +1139,24 @@ public struct Clinic_Patients_V1_ListAuditEventsRequest: ProtoMessage {
         self.outcome = Clinic_Patients_V1_AuditOutcome(protoNumber: Int32(truncatingIfNeeded: _c.outcome.rawValue))
         if _c.interval != nil {
             self.interval = try CMessageReader.message(UnsafeRawPointer(_c.interval), as: Clinic_Common_V1_Interval.self)
+        } else {
+            self.interval = nil
         }
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListAuditEventsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(38)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.actor_account_id = try arena.cString(self.actorAccountId)
         _c.pointee.n_actions = self.actions.count
+        arena.addPackedSizeBound(self.actions.count &* 11)
         if !self.actions.isEmpty {
             let elements = arena.allocate(Clinic__Patients__V1__AuditAction.self, count: self.actions.count)
             for index in self.actions.indices {
@@ -928,19 +1177,26 @@ public struct Clinic_Patients_V1_ListAuditEventsRequest: ProtoMessage {
 /// Response of MedicalRecordService.ListAuditEvents.
 public struct Clinic_Patients_V1_ListAuditEventsResponse: ProtoMessage {
     /// One page of audit events.
-    public var events: [Clinic_Patients_V1_AuditEvent] = []
+    public var events: [Clinic_Patients_V1_AuditEvent]
     /// Token for the next page; empty on the last page.
-    public var nextPageToken: String = ""
+    public var nextPageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.events = []
+        self.nextPageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__patients__v1__list_audit_events_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListAuditEventsResponse.self).pointee
@@ -948,12 +1204,16 @@ public struct Clinic_Patients_V1_ListAuditEventsResponse: ProtoMessage {
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Patients_V1_AuditEvent.self)
         }
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListAuditEventsResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         _c.pointee.n_events = self.events.count
+        arena.addPackedSizeBound(self.events.count &* 6)
         if !self.events.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__AuditEvent>?.self, count: self.events.count)
             for index in self.events.indices {

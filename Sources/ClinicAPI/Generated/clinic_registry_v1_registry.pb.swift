@@ -11,22 +11,22 @@ internal import CProtoWKT
 /// A running process serving one or more RPC services.
 public struct Clinic_Registry_V1_ServiceInstance: ProtoMessage {
     /// Stable id of the instance, chosen by it (e.g. "appointments-1"), unique in the registry.
-    public var instanceId: String = ""
+    public var instanceId: String
     /// Logical service name, the service identity in its certificate, e.g. "appointments".
-    public var serviceName: String = ""
+    public var serviceName: String
     /// Full names of the RPC services it serves, e.g. "clinic.appointments.v1.AppointmentService".
-    public var rpcServices: [String] = []
+    public var rpcServices: [String]
     /// Host to connect to: an IP address or a DNS name.
-    public var host: String = ""
+    public var host: String
     /// TCP port.
-    public var port: Int32 = 0
+    public var port: Int32
     /// Name the client verifies in the server certificate; empty means `host`.
-    public var tlsServerName: String = ""
+    public var tlsServerName: String
     /// Free-form labels, e.g. version, build, zone: at most 32 entries, keys of at most 64 and
     /// values of at most 256 characters (checked by the registry).
-    public var metadata: [String: String] = [:]
+    public var metadata: [String: String]
     /// Output only. Current serving status from the last heartbeat.
-    public var state: Clinic_Registry_V1_ServingState = .init()
+    public var state: Clinic_Registry_V1_ServingState
     /// Output only.
     public var registerTime: Google_Protobuf_Timestamp?
     /// Output only.
@@ -34,15 +34,28 @@ public struct Clinic_Registry_V1_ServiceInstance: ProtoMessage {
     /// Output only. When the lease expires without a heartbeat.
     public var expireTime: Google_Protobuf_Timestamp?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.instanceId = ""
+        self.serviceName = ""
+        self.rpcServices = []
+        self.host = ""
+        self.port = 0
+        self.tlsServerName = ""
+        self.metadata = [:]
+        self.state = .init()
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__registry__v1__service_instance__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__ServiceInstance.self).pointee
@@ -55,33 +68,44 @@ public struct Clinic_Registry_V1_ServiceInstance: ProtoMessage {
         self.port = _c.port
         self.tlsServerName = try CMessageReader.string(_c.tls_server_name, field: "tls_server_name")
         if _c.n_metadata > 0 {
-            var map: [String: String] = [:]
-            map.reserveCapacity(_c.n_metadata)
+            var map = [String: String](minimumCapacity: _c.n_metadata)
             for index in 0..<_c.n_metadata {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.metadata[index]!.pointee
                 map[try CMessageReader.string(entry.key, field: "key")] = try CMessageReader.string(entry.value, field: "value")
             }
             self.metadata = map
+        } else {
+            self.metadata = [:]
         }
         self.state = Clinic_Registry_V1_ServingState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
         if _c.register_time != nil {
             self.registerTime = try CMessageReader.message(UnsafeRawPointer(_c.register_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.registerTime = nil
         }
         if _c.last_heartbeat_time != nil {
             self.lastHeartbeatTime = try CMessageReader.message(UnsafeRawPointer(_c.last_heartbeat_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.lastHeartbeatTime = nil
         }
         if _c.expire_time != nil {
             self.expireTime = try CMessageReader.message(UnsafeRawPointer(_c.expire_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.expireTime = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__ServiceInstance.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(50)
         _c.pointee.instance_id = try arena.cString(self.instanceId)
         _c.pointee.service_name = try arena.cString(self.serviceName)
         _c.pointee.n_rpc_services = self.rpcServices.count
+        arena.addPackedSizeBound(self.rpcServices.count &* 1)
         if !self.rpcServices.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.rpcServices.count)
             for index in self.rpcServices.indices {
@@ -93,6 +117,7 @@ public struct Clinic_Registry_V1_ServiceInstance: ProtoMessage {
         _c.pointee.port = self.port
         _c.pointee.tls_server_name = try arena.cString(self.tlsServerName)
         if !self.metadata.isEmpty {
+            arena.addPackedSizeBound(self.metadata.count &* 8)
             let entries = arena.allocate(UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance__MetadataEntry>?.self, count: self.metadata.count)
             var index = 0
             for (key, value) in self.metadata {
@@ -127,29 +152,41 @@ public struct Clinic_Registry_V1_RegisterInstanceRequest: ProtoMessage {
     /// Lease length wanted, 1 s..5 min; unset means 15 s. The registry may shorten it.
     public var ttl: Google_Protobuf_Duration?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__registry__v1__register_instance_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__RegisterInstanceRequest.self).pointee
         if _c.instance != nil {
             self.instance = try CMessageReader.message(UnsafeRawPointer(_c.instance), as: Clinic_Registry_V1_ServiceInstance.self)
+        } else {
+            self.instance = nil
         }
         if _c.ttl != nil {
             self.ttl = try CMessageReader.message(UnsafeRawPointer(_c.ttl), as: Google_Protobuf_Duration.self)
+        } else {
+            self.ttl = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__RegisterInstanceRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(12)
         if let value = self.instance {
             _c.pointee.instance = try arena.message(value, as: Clinic__Registry__V1__ServiceInstance.self)
         }
@@ -163,36 +200,49 @@ public struct Clinic_Registry_V1_RegisterInstanceRequest: ProtoMessage {
 /// Response of RegistryService.RegisterInstance.
 public struct Clinic_Registry_V1_RegisterInstanceResponse: ProtoMessage {
     /// The lease; pass it to Heartbeat and DeregisterInstance.
-    public var leaseId: String = ""
+    public var leaseId: String
     /// Granted lease length; send heartbeats at about a third of it.
     public var ttl: Google_Protobuf_Duration?
     /// The instance as registered.
     public var instance: Clinic_Registry_V1_ServiceInstance?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.leaseId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__registry__v1__register_instance_response__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__RegisterInstanceResponse.self).pointee
         self.leaseId = try CMessageReader.string(_c.lease_id, field: "lease_id")
         if _c.ttl != nil {
             self.ttl = try CMessageReader.message(UnsafeRawPointer(_c.ttl), as: Google_Protobuf_Duration.self)
+        } else {
+            self.ttl = nil
         }
         if _c.instance != nil {
             self.instance = try CMessageReader.message(UnsafeRawPointer(_c.instance), as: Clinic_Registry_V1_ServiceInstance.self)
+        } else {
+            self.instance = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__RegisterInstanceResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(13)
         _c.pointee.lease_id = try arena.cString(self.leaseId)
         if let value = self.ttl {
             _c.pointee.ttl = try arena.message(value, as: Google__Protobuf__Duration.self)
@@ -207,29 +257,39 @@ public struct Clinic_Registry_V1_RegisterInstanceResponse: ProtoMessage {
 /// Request of RegistryService.Heartbeat.
 public struct Clinic_Registry_V1_HeartbeatRequest: ProtoMessage {
     /// The lease.
-    public var leaseId: String = ""
+    public var leaseId: String
     /// Current serving status; unset means SERVING.
-    public var state: Clinic_Registry_V1_ServingState = .init()
+    public var state: Clinic_Registry_V1_ServingState
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.leaseId = ""
+        self.state = .init()
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__registry__v1__heartbeat_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__HeartbeatRequest.self).pointee
         self.leaseId = try CMessageReader.string(_c.lease_id, field: "lease_id")
         self.state = Clinic_Registry_V1_ServingState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__HeartbeatRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(12)
         _c.pointee.lease_id = try arena.cString(self.leaseId)
         _c.pointee.state = Clinic__Registry__V1__ServingState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -243,29 +303,41 @@ public struct Clinic_Registry_V1_HeartbeatResponse: ProtoMessage {
     /// When the lease expires without another heartbeat.
     public var expireTime: Google_Protobuf_Timestamp?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__registry__v1__heartbeat_response__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__HeartbeatResponse.self).pointee
         if _c.ttl != nil {
             self.ttl = try CMessageReader.message(UnsafeRawPointer(_c.ttl), as: Google_Protobuf_Duration.self)
+        } else {
+            self.ttl = nil
         }
         if _c.expire_time != nil {
             self.expireTime = try CMessageReader.message(UnsafeRawPointer(_c.expire_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.expireTime = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__HeartbeatResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(12)
         if let value = self.ttl {
             _c.pointee.ttl = try arena.message(value, as: Google__Protobuf__Duration.self)
         }
@@ -279,26 +351,35 @@ public struct Clinic_Registry_V1_HeartbeatResponse: ProtoMessage {
 /// Request of RegistryService.DeregisterInstance.
 public struct Clinic_Registry_V1_DeregisterInstanceRequest: ProtoMessage {
     /// The lease of the instance to remove.
-    public var leaseId: String = ""
+    public var leaseId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.leaseId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__registry__v1__deregister_instance_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__DeregisterInstanceRequest.self).pointee
         self.leaseId = try CMessageReader.string(_c.lease_id, field: "lease_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__DeregisterInstanceRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(1)
         _c.pointee.lease_id = try arena.cString(self.leaseId)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -307,26 +388,35 @@ public struct Clinic_Registry_V1_DeregisterInstanceRequest: ProtoMessage {
 /// Response of RegistryService.DeregisterInstance.
 public struct Clinic_Registry_V1_DeregisterInstanceResponse: ProtoMessage {
     /// Whether an instance was removed (false when the lease was already gone).
-    public var removed: Bool = false
+    public var removed: Bool
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.removed = false
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__registry__v1__deregister_instance_response__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__DeregisterInstanceResponse.self).pointee
         self.removed = _c.removed != 0
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__DeregisterInstanceResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.removed = self.removed ? 1 : 0
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -335,26 +425,35 @@ public struct Clinic_Registry_V1_DeregisterInstanceResponse: ProtoMessage {
 /// Request of RegistryService.ResolveService.
 public struct Clinic_Registry_V1_ResolveServiceRequest: ProtoMessage {
     /// Full name of the RPC service, e.g. "clinic.appointments.v1.AppointmentService".
-    public var rpcService: String = ""
+    public var rpcService: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.rpcService = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__registry__v1__resolve_service_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__ResolveServiceRequest.self).pointee
         self.rpcService = try CMessageReader.string(_c.rpc_service, field: "rpc_service")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__ResolveServiceRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(1)
         _c.pointee.rpc_service = try arena.cString(self.rpcService)
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -363,19 +462,26 @@ public struct Clinic_Registry_V1_ResolveServiceRequest: ProtoMessage {
 /// Response of RegistryService.ResolveService.
 public struct Clinic_Registry_V1_ResolveServiceResponse: ProtoMessage {
     /// Healthy instances, ordered by instance id (clients start round-robin at a random one).
-    public var instances: [Clinic_Registry_V1_ServiceInstance] = []
+    public var instances: [Clinic_Registry_V1_ServiceInstance]
     /// Registry revision of this answer; changes after it have a higher revision.
-    public var revision: Int64 = 0
+    public var revision: Int64
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.instances = []
+        self.revision = 0
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__registry__v1__resolve_service_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__ResolveServiceResponse.self).pointee
@@ -383,12 +489,16 @@ public struct Clinic_Registry_V1_ResolveServiceResponse: ProtoMessage {
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Registry_V1_ServiceInstance.self)
         }
         self.revision = _c.revision
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__ResolveServiceResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(17)
         _c.pointee.n_instances = self.instances.count
+        arena.addPackedSizeBound(self.instances.count &* 6)
         if !self.instances.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>?.self, count: self.instances.count)
             for index in self.instances.indices {
@@ -404,29 +514,39 @@ public struct Clinic_Registry_V1_ResolveServiceResponse: ProtoMessage {
 /// Request of RegistryService.WatchService.
 public struct Clinic_Registry_V1_WatchServiceRequest: ProtoMessage {
     /// Full name of the RPC service to watch.
-    public var rpcService: String = ""
+    public var rpcService: String
     /// Include instances that are not SERVING (with their state), not only healthy ones.
-    public var includeUnhealthy: Bool = false
+    public var includeUnhealthy: Bool
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.rpcService = ""
+        self.includeUnhealthy = false
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__registry__v1__watch_service_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__WatchServiceRequest.self).pointee
         self.rpcService = try CMessageReader.string(_c.rpc_service, field: "rpc_service")
         self.includeUnhealthy = _c.include_unhealthy != 0
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__WatchServiceRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(3)
         _c.pointee.rpc_service = try arena.cString(self.rpcService)
         _c.pointee.include_unhealthy = self.includeUnhealthy ? 1 : 0
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -436,21 +556,29 @@ public struct Clinic_Registry_V1_WatchServiceRequest: ProtoMessage {
 /// One message of RegistryService.WatchService.
 public struct Clinic_Registry_V1_WatchServiceResponse: ProtoMessage {
     /// What this message says.
-    public var kind: Clinic_Registry_V1_WatchEventKind = .init()
+    public var kind: Clinic_Registry_V1_WatchEventKind
     /// SNAPSHOT: every matching instance. Otherwise: the one instance that changed.
-    public var instances: [Clinic_Registry_V1_ServiceInstance] = []
+    public var instances: [Clinic_Registry_V1_ServiceInstance]
     /// Registry revision after this event.
-    public var revision: Int64 = 0
+    public var revision: Int64
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.kind = .init()
+        self.instances = []
+        self.revision = 0
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__registry__v1__watch_service_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__WatchServiceResponse.self).pointee
@@ -459,13 +587,17 @@ public struct Clinic_Registry_V1_WatchServiceResponse: ProtoMessage {
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Registry_V1_ServiceInstance.self)
         }
         self.revision = _c.revision
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__WatchServiceResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(28)
         _c.pointee.kind = Clinic__Registry__V1__WatchEventKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
         _c.pointee.n_instances = self.instances.count
+        arena.addPackedSizeBound(self.instances.count &* 6)
         if !self.instances.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>?.self, count: self.instances.count)
             for index in self.instances.indices {
@@ -481,32 +613,43 @@ public struct Clinic_Registry_V1_WatchServiceResponse: ProtoMessage {
 /// Request of RegistryService.ListInstances.
 public struct Clinic_Registry_V1_ListInstancesRequest: ProtoMessage {
     /// Only instances of this logical service name.
-    public var serviceName: String = ""
+    public var serviceName: String
     /// Maximum number of instances to return, 1..500; 0 means 100.
-    public var pageSize: Int32 = 0
+    public var pageSize: Int32
     /// `next_page_token` of the previous page.
-    public var pageToken: String = ""
+    public var pageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.serviceName = ""
+        self.pageSize = 0
+        self.pageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__registry__v1__list_instances_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__ListInstancesRequest.self).pointee
         self.serviceName = try CMessageReader.string(_c.service_name, field: "service_name")
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__ListInstancesRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(13)
         _c.pointee.service_name = try arena.cString(self.serviceName)
         _c.pointee.page_size = self.pageSize
         _c.pointee.page_token = try arena.cString(self.pageToken)
@@ -517,19 +660,26 @@ public struct Clinic_Registry_V1_ListInstancesRequest: ProtoMessage {
 /// Response of RegistryService.ListInstances.
 public struct Clinic_Registry_V1_ListInstancesResponse: ProtoMessage {
     /// One page of instances, ordered by service name then instance id.
-    public var instances: [Clinic_Registry_V1_ServiceInstance] = []
+    public var instances: [Clinic_Registry_V1_ServiceInstance]
     /// Token for the next page; empty on the last page.
-    public var nextPageToken: String = ""
+    public var nextPageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.instances = []
+        self.nextPageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__registry__v1__list_instances_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__ListInstancesResponse.self).pointee
@@ -537,12 +687,16 @@ public struct Clinic_Registry_V1_ListInstancesResponse: ProtoMessage {
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Registry_V1_ServiceInstance.self)
         }
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__ListInstancesResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         _c.pointee.n_instances = self.instances.count
+        arena.addPackedSizeBound(self.instances.count &* 6)
         if !self.instances.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>?.self, count: self.instances.count)
             for index in self.instances.indices {

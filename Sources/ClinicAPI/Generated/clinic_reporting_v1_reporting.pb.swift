@@ -11,33 +11,45 @@ internal import CProtoWKT
 /// Request of ReportingService.GetAppointmentStatistics.
 public struct Clinic_Reporting_V1_GetAppointmentStatisticsRequest: ProtoMessage {
     /// The clinic, for the super admin.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Appointments starting on these days (clinic's time zone), at most 366 days.
     public var dateRange: Clinic_Common_V1_DateRange?
     /// Length of each period; one row per period (and dimension values).
-    public var granularity: Clinic_Reporting_V1_TimeGranularity = .init()
+    public var granularity: Clinic_Reporting_V1_TimeGranularity
     /// Extra grouping, at most 2 dimensions; empty groups by period only.
-    public var groupBy: [Clinic_Reporting_V1_AppointmentDimension] = []
+    public var groupBy: [Clinic_Reporting_V1_AppointmentDimension]
     /// Only these doctors; empty means all.
-    public var doctorIds: [String] = []
+    public var doctorIds: [String]
     /// Only this specialty.
-    public var specialtyCode: String = ""
+    public var specialtyCode: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinicId = ""
+        self.granularity = .init()
+        self.groupBy = []
+        self.doctorIds = []
+        self.specialtyCode = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__get_appointment_statistics_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetAppointmentStatisticsRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.date_range != nil {
             self.dateRange = try CMessageReader.message(UnsafeRawPointer(_c.date_range), as: Clinic_Common_V1_DateRange.self)
+        } else {
+            self.dateRange = nil
         }
         self.granularity = Clinic_Reporting_V1_TimeGranularity(protoNumber: Int32(truncatingIfNeeded: _c.granularity.rawValue))
         self.groupBy = try CMessageReader.array(count: _c.n_group_by, _c.group_by) { (element: Clinic__Reporting__V1__AppointmentDimension) throws(ProtoError) in
@@ -47,17 +59,21 @@ public struct Clinic_Reporting_V1_GetAppointmentStatisticsRequest: ProtoMessage 
             try CMessageReader.string(element, field: "doctor_ids")
         }
         self.specialtyCode = try CMessageReader.string(_c.specialty_code, field: "specialty_code")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetAppointmentStatisticsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(31)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.dateRange {
             _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
         }
         _c.pointee.granularity = Clinic__Reporting__V1__TimeGranularity(rawValue: .init(truncatingIfNeeded: self.granularity.protoNumber))
         _c.pointee.n_group_by = self.groupBy.count
+        arena.addPackedSizeBound(self.groupBy.count &* 11)
         if !self.groupBy.isEmpty {
             let elements = arena.allocate(Clinic__Reporting__V1__AppointmentDimension.self, count: self.groupBy.count)
             for index in self.groupBy.indices {
@@ -66,6 +82,7 @@ public struct Clinic_Reporting_V1_GetAppointmentStatisticsRequest: ProtoMessage 
             _c.pointee.group_by = elements
         }
         _c.pointee.n_doctor_ids = self.doctorIds.count
+        arena.addPackedSizeBound(self.doctorIds.count &* 1)
         if !self.doctorIds.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.doctorIds.count)
             for index in self.doctorIds.indices {
@@ -81,23 +98,30 @@ public struct Clinic_Reporting_V1_GetAppointmentStatisticsRequest: ProtoMessage 
 /// Response of ReportingService.GetAppointmentStatistics.
 public struct Clinic_Reporting_V1_GetAppointmentStatisticsResponse: ProtoMessage {
     /// One row per period and dimension values, in period order.
-    public var rows: [Clinic_Reporting_V1_AppointmentStatisticsRow] = []
+    public var rows: [Clinic_Reporting_V1_AppointmentStatisticsRow]
     /// Totals over the whole range (dimension fields empty).
     public var total: Clinic_Reporting_V1_AppointmentStatisticsRow?
     /// The clinic's IANA time zone the days are in.
-    public var timeZone: String = ""
+    public var timeZone: String
     /// When the read model was last updated.
     public var dataTime: Google_Protobuf_Timestamp?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.rows = []
+        self.timeZone = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__get_appointment_statistics_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetAppointmentStatisticsResponse.self).pointee
@@ -106,17 +130,25 @@ public struct Clinic_Reporting_V1_GetAppointmentStatisticsResponse: ProtoMessage
         }
         if _c.total != nil {
             self.total = try CMessageReader.message(UnsafeRawPointer(_c.total), as: Clinic_Reporting_V1_AppointmentStatisticsRow.self)
+        } else {
+            self.total = nil
         }
         self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
         if _c.data_time != nil {
             self.dataTime = try CMessageReader.message(UnsafeRawPointer(_c.data_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.dataTime = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetAppointmentStatisticsResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(19)
         _c.pointee.n_rows = self.rows.count
+        arena.addPackedSizeBound(self.rows.count &* 6)
         if !self.rows.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Reporting__V1__AppointmentStatisticsRow>?.self, count: self.rows.count)
             for index in self.rows.indices {
@@ -140,46 +172,66 @@ public struct Clinic_Reporting_V1_AppointmentStatisticsRow: ProtoMessage {
     /// First day of the period.
     public var periodStart: Clinic_Common_V1_Date?
     /// The doctor, when grouped by doctor.
-    public var doctorId: String = ""
+    public var doctorId: String
     /// The doctor's display name, when grouped by doctor.
-    public var doctorDisplayName: String = ""
+    public var doctorDisplayName: String
     /// The specialty, when grouped by specialty.
-    public var specialtyCode: String = ""
+    public var specialtyCode: String
     /// How the appointments were booked, when grouped by channel.
-    public var channel: Clinic_Appointments_V1_BookingChannel = .init()
+    public var channel: Clinic_Appointments_V1_BookingChannel
     /// Every appointment, whatever its status.
-    public var totalCount: Int64 = 0
+    public var totalCount: Int64
     /// Still PROPOSED.
-    public var proposedCount: Int64 = 0
+    public var proposedCount: Int64
     /// BOOKED (not yet held).
-    public var bookedCount: Int64 = 0
+    public var bookedCount: Int64
     /// ARRIVED.
-    public var arrivedCount: Int64 = 0
+    public var arrivedCount: Int64
     /// FULFILLED.
-    public var fulfilledCount: Int64 = 0
+    public var fulfilledCount: Int64
     /// CANCELLED.
-    public var cancelledCount: Int64 = 0
+    public var cancelledCount: Int64
     /// NOSHOW.
-    public var noShowCount: Int64 = 0
+    public var noShowCount: Int64
     /// no_show_count / (fulfilled_count + no_show_count), 0..1; 0 when the divisor is 0.
-    public var noShowRate: Double = 0
+    public var noShowRate: Double
     /// cancelled_count / total_count, 0..1; 0 when there are none.
-    public var cancellationRate: Double = 0
+    public var cancellationRate: Double
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.doctorId = ""
+        self.doctorDisplayName = ""
+        self.specialtyCode = ""
+        self.channel = .init()
+        self.totalCount = 0
+        self.proposedCount = 0
+        self.bookedCount = 0
+        self.arrivedCount = 0
+        self.fulfilledCount = 0
+        self.cancelledCount = 0
+        self.noShowCount = 0
+        self.noShowRate = 0
+        self.cancellationRate = 0
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__appointment_statistics_row__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__AppointmentStatisticsRow.self).pointee
         if _c.period_start != nil {
             self.periodStart = try CMessageReader.message(UnsafeRawPointer(_c.period_start), as: Clinic_Common_V1_Date.self)
+        } else {
+            self.periodStart = nil
         }
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         self.doctorDisplayName = try CMessageReader.string(_c.doctor_display_name, field: "doctor_display_name")
@@ -194,11 +246,14 @@ public struct Clinic_Reporting_V1_AppointmentStatisticsRow: ProtoMessage {
         self.noShowCount = _c.no_show_count
         self.noShowRate = _c.no_show_rate
         self.cancellationRate = _c.cancellation_rate
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__AppointmentStatisticsRow.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(115)
         if let value = self.periodStart {
             _c.pointee.period_start = try arena.message(value, as: Clinic__Common__V1__Date.self)
         }
@@ -224,34 +279,46 @@ public struct Clinic_Reporting_V1_AppointmentStatisticsRow: ProtoMessage {
 /// Request of ReportingService.GetRevenueStatistics.
 public struct Clinic_Reporting_V1_GetRevenueStatisticsRequest: ProtoMessage {
     /// The clinic, for the super admin.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Days (clinic's time zone), at most 366.
     public var dateRange: Clinic_Common_V1_DateRange?
     /// Length of each period.
-    public var granularity: Clinic_Reporting_V1_TimeGranularity = .init()
+    public var granularity: Clinic_Reporting_V1_TimeGranularity
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinicId = ""
+        self.granularity = .init()
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__get_revenue_statistics_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetRevenueStatisticsRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.date_range != nil {
             self.dateRange = try CMessageReader.message(UnsafeRawPointer(_c.date_range), as: Clinic_Common_V1_DateRange.self)
+        } else {
+            self.dateRange = nil
         }
         self.granularity = Clinic_Reporting_V1_TimeGranularity(protoNumber: Int32(truncatingIfNeeded: _c.granularity.rawValue))
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetRevenueStatisticsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(18)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.dateRange {
             _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
@@ -264,23 +331,30 @@ public struct Clinic_Reporting_V1_GetRevenueStatisticsRequest: ProtoMessage {
 /// Response of ReportingService.GetRevenueStatistics.
 public struct Clinic_Reporting_V1_GetRevenueStatisticsResponse: ProtoMessage {
     /// One row per period, in order.
-    public var rows: [Clinic_Reporting_V1_RevenueStatisticsRow] = []
+    public var rows: [Clinic_Reporting_V1_RevenueStatisticsRow]
     /// Totals over the whole range.
     public var total: Clinic_Reporting_V1_RevenueStatisticsRow?
     /// The clinic's IANA time zone the days are in.
-    public var timeZone: String = ""
+    public var timeZone: String
     /// When the read model was last updated.
     public var dataTime: Google_Protobuf_Timestamp?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.rows = []
+        self.timeZone = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__get_revenue_statistics_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetRevenueStatisticsResponse.self).pointee
@@ -289,17 +363,25 @@ public struct Clinic_Reporting_V1_GetRevenueStatisticsResponse: ProtoMessage {
         }
         if _c.total != nil {
             self.total = try CMessageReader.message(UnsafeRawPointer(_c.total), as: Clinic_Reporting_V1_RevenueStatisticsRow.self)
+        } else {
+            self.total = nil
         }
         self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
         if _c.data_time != nil {
             self.dataTime = try CMessageReader.message(UnsafeRawPointer(_c.data_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.dataTime = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetRevenueStatisticsResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(19)
         _c.pointee.n_rows = self.rows.count
+        arena.addPackedSizeBound(self.rows.count &* 6)
         if !self.rows.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Reporting__V1__RevenueStatisticsRow>?.self, count: self.rows.count)
             for index in self.rows.indices {
@@ -331,44 +413,64 @@ public struct Clinic_Reporting_V1_RevenueStatisticsRow: ProtoMessage {
     /// Amount due on issued invoices at the end of the period.
     public var outstanding: Clinic_Common_V1_Money?
     /// Invoices issued in the period.
-    public var invoiceCount: Int64 = 0
+    public var invoiceCount: Int64
     /// Payments succeeded in the period.
-    public var paymentCount: Int64 = 0
+    public var paymentCount: Int64
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.invoiceCount = 0
+        self.paymentCount = 0
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__revenue_statistics_row__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__RevenueStatisticsRow.self).pointee
         if _c.period_start != nil {
             self.periodStart = try CMessageReader.message(UnsafeRawPointer(_c.period_start), as: Clinic_Common_V1_Date.self)
+        } else {
+            self.periodStart = nil
         }
         if _c.invoiced != nil {
             self.invoiced = try CMessageReader.message(UnsafeRawPointer(_c.invoiced), as: Clinic_Common_V1_Money.self)
+        } else {
+            self.invoiced = nil
         }
         if _c.collected != nil {
             self.collected = try CMessageReader.message(UnsafeRawPointer(_c.collected), as: Clinic_Common_V1_Money.self)
+        } else {
+            self.collected = nil
         }
         if _c.refunded != nil {
             self.refunded = try CMessageReader.message(UnsafeRawPointer(_c.refunded), as: Clinic_Common_V1_Money.self)
+        } else {
+            self.refunded = nil
         }
         if _c.outstanding != nil {
             self.outstanding = try CMessageReader.message(UnsafeRawPointer(_c.outstanding), as: Clinic_Common_V1_Money.self)
+        } else {
+            self.outstanding = nil
         }
         self.invoiceCount = _c.invoice_count
         self.paymentCount = _c.payment_count
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__RevenueStatisticsRow.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(52)
         if let value = self.periodStart {
             _c.pointee.period_start = try arena.message(value, as: Clinic__Common__V1__Date.self)
         }
@@ -395,32 +497,44 @@ public struct Clinic_Reporting_V1_GetPlatformStatisticsRequest: ProtoMessage {
     /// Period, in UTC days, at most 366.
     public var dateRange: Clinic_Common_V1_DateRange?
     /// Maximum number of clinics to return, 1..500; 0 means 100.
-    public var pageSize: Int32 = 0
+    public var pageSize: Int32
     /// `next_page_token` of the previous page; other fields must not change between pages.
-    public var pageToken: String = ""
+    public var pageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.pageSize = 0
+        self.pageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__get_platform_statistics_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetPlatformStatisticsRequest.self).pointee
         if _c.date_range != nil {
             self.dateRange = try CMessageReader.message(UnsafeRawPointer(_c.date_range), as: Clinic_Common_V1_DateRange.self)
+        } else {
+            self.dateRange = nil
         }
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetPlatformStatisticsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(18)
         if let value = self.dateRange {
             _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
         }
@@ -433,21 +547,28 @@ public struct Clinic_Reporting_V1_GetPlatformStatisticsRequest: ProtoMessage {
 /// Response of ReportingService.GetPlatformStatistics.
 public struct Clinic_Reporting_V1_GetPlatformStatisticsResponse: ProtoMessage {
     /// One row per clinic, ordered by clinic display name.
-    public var clinics: [Clinic_Reporting_V1_ClinicStatisticsRow] = []
+    public var clinics: [Clinic_Reporting_V1_ClinicStatisticsRow]
     /// Token for the next page; empty on the last page.
-    public var nextPageToken: String = ""
+    public var nextPageToken: String
     /// When the read model was last updated.
     public var dataTime: Google_Protobuf_Timestamp?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinics = []
+        self.nextPageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__get_platform_statistics_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetPlatformStatisticsResponse.self).pointee
@@ -457,13 +578,19 @@ public struct Clinic_Reporting_V1_GetPlatformStatisticsResponse: ProtoMessage {
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         if _c.data_time != nil {
             self.dataTime = try CMessageReader.message(UnsafeRawPointer(_c.data_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.dataTime = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetPlatformStatisticsResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(13)
         _c.pointee.n_clinics = self.clinics.count
+        arena.addPackedSizeBound(self.clinics.count &* 6)
         if !self.clinics.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Reporting__V1__ClinicStatisticsRow>?.self, count: self.clinics.count)
             for index in self.clinics.indices {
@@ -482,29 +609,40 @@ public struct Clinic_Reporting_V1_GetPlatformStatisticsResponse: ProtoMessage {
 /// Key figures of one clinic.
 public struct Clinic_Reporting_V1_ClinicStatisticsRow: ProtoMessage {
     /// The clinic.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Its display name.
-    public var clinicDisplayName: String = ""
+    public var clinicDisplayName: String
     /// Active doctors at the end of the period.
-    public var doctorCount: Int64 = 0
+    public var doctorCount: Int64
     /// Patients registered at the end of the period.
-    public var patientCount: Int64 = 0
+    public var patientCount: Int64
     /// Appointments starting in the period.
-    public var appointmentCount: Int64 = 0
+    public var appointmentCount: Int64
     /// As AppointmentStatisticsRow.no_show_rate.
-    public var noShowRate: Double = 0
+    public var noShowRate: Double
     /// Payments collected in the period, in the clinic's currency.
     public var collected: Clinic_Common_V1_Money?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinicId = ""
+        self.clinicDisplayName = ""
+        self.doctorCount = 0
+        self.patientCount = 0
+        self.appointmentCount = 0
+        self.noShowRate = 0
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__clinic_statistics_row__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__ClinicStatisticsRow.self).pointee
@@ -516,12 +654,17 @@ public struct Clinic_Reporting_V1_ClinicStatisticsRow: ProtoMessage {
         self.noShowRate = _c.no_show_rate
         if _c.collected != nil {
             self.collected = try CMessageReader.message(UnsafeRawPointer(_c.collected), as: Clinic_Common_V1_Money.self)
+        } else {
+            self.collected = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__ClinicStatisticsRow.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(50)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.clinic_display_name = try arena.cString(self.clinicDisplayName)
         _c.pointee.doctor_count = self.doctorCount
@@ -539,23 +682,23 @@ public struct Clinic_Reporting_V1_ClinicStatisticsRow: ProtoMessage {
 /// An export job and, once done, its file.
 public struct Clinic_Reporting_V1_ExportJob: ProtoMessage {
     /// Output only. Opaque identifier.
-    public var id: String = ""
+    public var id: String
     /// Output only. What it exports.
-    public var kind: Clinic_Reporting_V1_ReportKind = .init()
+    public var kind: Clinic_Reporting_V1_ReportKind
     /// Output only. File format.
-    public var format: Clinic_Reporting_V1_ExportFormat = .init()
+    public var format: Clinic_Reporting_V1_ExportFormat
     /// Output only. The days covered.
     public var dateRange: Clinic_Common_V1_DateRange?
     /// Output only. Doctor filter, if any.
-    public var doctorIds: [String] = []
+    public var doctorIds: [String]
     /// Output only.
-    public var state: Clinic_Reporting_V1_ExportState = .init()
+    public var state: Clinic_Reporting_V1_ExportState
     /// Output only. Progress while RUNNING, 0..100.
-    public var progressPercent: Int32 = 0
+    public var progressPercent: Int32
     /// Output only. The file, when SUCCEEDED.
     public var file: Clinic_Common_V1_FileInfo?
     /// Output only. Why it failed, when FAILED.
-    public var errorMessage: String = ""
+    public var errorMessage: String
     /// Output only. Who asked for it.
     public var requester: Clinic_Common_V1_Actor?
     /// Output only.
@@ -565,15 +708,27 @@ public struct Clinic_Reporting_V1_ExportJob: ProtoMessage {
     /// Output only. When the file will be deleted (7 days after completion).
     public var expireTime: Google_Protobuf_Timestamp?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.id = ""
+        self.kind = .init()
+        self.format = .init()
+        self.doctorIds = []
+        self.state = .init()
+        self.progressPercent = 0
+        self.errorMessage = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__export_job__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__ExportJob.self).pointee
@@ -582,6 +737,8 @@ public struct Clinic_Reporting_V1_ExportJob: ProtoMessage {
         self.format = Clinic_Reporting_V1_ExportFormat(protoNumber: Int32(truncatingIfNeeded: _c.format.rawValue))
         if _c.date_range != nil {
             self.dateRange = try CMessageReader.message(UnsafeRawPointer(_c.date_range), as: Clinic_Common_V1_DateRange.self)
+        } else {
+            self.dateRange = nil
         }
         self.doctorIds = try CMessageReader.array(count: _c.n_doctor_ids, _c.doctor_ids) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
             try CMessageReader.string(element, field: "doctor_ids")
@@ -590,25 +747,38 @@ public struct Clinic_Reporting_V1_ExportJob: ProtoMessage {
         self.progressPercent = _c.progress_percent
         if _c.file != nil {
             self.file = try CMessageReader.message(UnsafeRawPointer(_c.file), as: Clinic_Common_V1_FileInfo.self)
+        } else {
+            self.file = nil
         }
         self.errorMessage = try CMessageReader.string(_c.error_message, field: "error_message")
         if _c.requester != nil {
             self.requester = try CMessageReader.message(UnsafeRawPointer(_c.requester), as: Clinic_Common_V1_Actor.self)
+        } else {
+            self.requester = nil
         }
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.createTime = nil
         }
         if _c.complete_time != nil {
             self.completeTime = try CMessageReader.message(UnsafeRawPointer(_c.complete_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.completeTime = nil
         }
         if _c.expire_time != nil {
             self.expireTime = try CMessageReader.message(UnsafeRawPointer(_c.expire_time), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.expireTime = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__ExportJob.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(88)
         _c.pointee.id = try arena.cString(self.id)
         _c.pointee.kind = Clinic__Reporting__V1__ReportKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
         _c.pointee.format = Clinic__Reporting__V1__ExportFormat(rawValue: .init(truncatingIfNeeded: self.format.protoNumber))
@@ -616,6 +786,7 @@ public struct Clinic_Reporting_V1_ExportJob: ProtoMessage {
             _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
         }
         _c.pointee.n_doctor_ids = self.doctorIds.count
+        arena.addPackedSizeBound(self.doctorIds.count &* 1)
         if !self.doctorIds.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.doctorIds.count)
             for index in self.doctorIds.indices {
@@ -648,29 +819,40 @@ public struct Clinic_Reporting_V1_ExportJob: ProtoMessage {
 /// Request of ReportingService.CreateExport.
 public struct Clinic_Reporting_V1_CreateExportRequest: ProtoMessage {
     /// The clinic, for the super admin.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// What to export.
-    public var kind: Clinic_Reporting_V1_ReportKind = .init()
+    public var kind: Clinic_Reporting_V1_ReportKind
     /// File format.
-    public var format: Clinic_Reporting_V1_ExportFormat = .init()
+    public var format: Clinic_Reporting_V1_ExportFormat
     /// Days covered (clinic's time zone), at most 366.
     public var dateRange: Clinic_Common_V1_DateRange?
     /// Only these doctors; empty means all.
-    public var doctorIds: [String] = []
+    public var doctorIds: [String]
     /// Language of headings and formatting, BCP 47; empty means the caller's profile language.
-    public var languageCode: String = ""
+    public var languageCode: String
     /// Idempotency key (a UUID chosen by the client).
-    public var requestId: String = ""
+    public var requestId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinicId = ""
+        self.kind = .init()
+        self.format = .init()
+        self.doctorIds = []
+        self.languageCode = ""
+        self.requestId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__create_export_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__CreateExportRequest.self).pointee
@@ -679,17 +861,22 @@ public struct Clinic_Reporting_V1_CreateExportRequest: ProtoMessage {
         self.format = Clinic_Reporting_V1_ExportFormat(protoNumber: Int32(truncatingIfNeeded: _c.format.rawValue))
         if _c.date_range != nil {
             self.dateRange = try CMessageReader.message(UnsafeRawPointer(_c.date_range), as: Clinic_Common_V1_DateRange.self)
+        } else {
+            self.dateRange = nil
         }
         self.doctorIds = try CMessageReader.array(count: _c.n_doctor_ids, _c.doctor_ids) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
             try CMessageReader.string(element, field: "doctor_ids")
         }
         self.languageCode = try CMessageReader.string(_c.language_code, field: "language_code")
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__CreateExportRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(37)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.kind = Clinic__Reporting__V1__ReportKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
         _c.pointee.format = Clinic__Reporting__V1__ExportFormat(rawValue: .init(truncatingIfNeeded: self.format.protoNumber))
@@ -697,6 +884,7 @@ public struct Clinic_Reporting_V1_CreateExportRequest: ProtoMessage {
             _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
         }
         _c.pointee.n_doctor_ids = self.doctorIds.count
+        arena.addPackedSizeBound(self.doctorIds.count &* 1)
         if !self.doctorIds.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.doctorIds.count)
             for index in self.doctorIds.indices {
@@ -713,29 +901,39 @@ public struct Clinic_Reporting_V1_CreateExportRequest: ProtoMessage {
 /// Request of ReportingService.GetExport.
 public struct Clinic_Reporting_V1_GetExportRequest: ProtoMessage {
     /// The job.
-    public var exportId: String = ""
+    public var exportId: String
     /// The clinic, for the super admin.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.exportId = ""
+        self.clinicId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__get_export_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetExportRequest.self).pointee
         self.exportId = try CMessageReader.string(_c.export_id, field: "export_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetExportRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.export_id = try arena.cString(self.exportId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -745,23 +943,32 @@ public struct Clinic_Reporting_V1_GetExportRequest: ProtoMessage {
 /// Request of ReportingService.ListExports.
 public struct Clinic_Reporting_V1_ListExportsRequest: ProtoMessage {
     /// The clinic, for the super admin.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Only jobs in these states; empty means all.
-    public var states: [Clinic_Reporting_V1_ExportState] = []
+    public var states: [Clinic_Reporting_V1_ExportState]
     /// Maximum number of jobs to return, 1..500; 0 means 50.
-    public var pageSize: Int32 = 0
+    public var pageSize: Int32
     /// `next_page_token` of the previous page; other fields must not change between pages.
-    public var pageToken: String = ""
+    public var pageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.clinicId = ""
+        self.states = []
+        self.pageSize = 0
+        self.pageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__list_exports_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__ListExportsRequest.self).pointee
@@ -771,13 +978,17 @@ public struct Clinic_Reporting_V1_ListExportsRequest: ProtoMessage {
         }
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__ListExportsRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(19)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.n_states = self.states.count
+        arena.addPackedSizeBound(self.states.count &* 11)
         if !self.states.isEmpty {
             let elements = arena.allocate(Clinic__Reporting__V1__ExportState.self, count: self.states.count)
             for index in self.states.indices {
@@ -794,19 +1005,26 @@ public struct Clinic_Reporting_V1_ListExportsRequest: ProtoMessage {
 /// Response of ReportingService.ListExports.
 public struct Clinic_Reporting_V1_ListExportsResponse: ProtoMessage {
     /// One page of jobs.
-    public var exports: [Clinic_Reporting_V1_ExportJob] = []
+    public var exports: [Clinic_Reporting_V1_ExportJob]
     /// Token for the next page; empty on the last page.
-    public var nextPageToken: String = ""
+    public var nextPageToken: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.exports = []
+        self.nextPageToken = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__list_exports_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__ListExportsResponse.self).pointee
@@ -814,12 +1032,16 @@ public struct Clinic_Reporting_V1_ListExportsResponse: ProtoMessage {
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Reporting_V1_ExportJob.self)
         }
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__ListExportsResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(7)
         _c.pointee.n_exports = self.exports.count
+        arena.addPackedSizeBound(self.exports.count &* 6)
         if !self.exports.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Reporting__V1__ExportJob>?.self, count: self.exports.count)
             for index in self.exports.indices {
@@ -835,29 +1057,39 @@ public struct Clinic_Reporting_V1_ListExportsResponse: ProtoMessage {
 /// Request of ReportingService.CancelExport.
 public struct Clinic_Reporting_V1_CancelExportRequest: ProtoMessage {
     /// The job.
-    public var exportId: String = ""
+    public var exportId: String
     /// The clinic, for the super admin.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.exportId = ""
+        self.clinicId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__cancel_export_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__CancelExportRequest.self).pointee
         self.exportId = try CMessageReader.string(_c.export_id, field: "export_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__CancelExportRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.export_id = try arena.cString(self.exportId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -867,29 +1099,39 @@ public struct Clinic_Reporting_V1_CancelExportRequest: ProtoMessage {
 /// Request of ReportingService.DeleteExport.
 public struct Clinic_Reporting_V1_DeleteExportRequest: ProtoMessage {
     /// The job.
-    public var exportId: String = ""
+    public var exportId: String
     /// The clinic, for the super admin.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.exportId = ""
+        self.clinicId = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__delete_export_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__DeleteExportRequest.self).pointee
         self.exportId = try CMessageReader.string(_c.export_id, field: "export_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__DeleteExportRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.export_id = try arena.cString(self.exportId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -899,32 +1141,43 @@ public struct Clinic_Reporting_V1_DeleteExportRequest: ProtoMessage {
 /// Request of ReportingService.DownloadExport.
 public struct Clinic_Reporting_V1_DownloadExportRequest: ProtoMessage {
     /// The job.
-    public var exportId: String = ""
+    public var exportId: String
     /// The clinic, for the super admin.
-    public var clinicId: String = ""
+    public var clinicId: String
     /// Byte offset to start from, to resume an interrupted download; past the end answers out_of_range.
-    public var readOffset: Int64 = 0
+    public var readOffset: Int64
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.exportId = ""
+        self.clinicId = ""
+        self.readOffset = 0
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__download_export_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__DownloadExportRequest.self).pointee
         self.exportId = try CMessageReader.string(_c.export_id, field: "export_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.readOffset = _c.read_offset
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__DownloadExportRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(13)
         _c.pointee.export_id = try arena.cString(self.exportId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.read_offset = self.readOffset
@@ -937,7 +1190,7 @@ public struct Clinic_Reporting_V1_DownloadExportResponse: ProtoMessage {
     /// The file's description in the first message, a chunk in every later one.
     public var part: OneOf_Part?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     public enum OneOf_Part: Sendable, Equatable {
         /// Name, media type, size and SHA-256 of the file; first message only.
@@ -947,12 +1200,17 @@ public struct Clinic_Reporting_V1_DownloadExportResponse: ProtoMessage {
     }
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__reporting__v1__download_export_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__DownloadExportResponse.self).pointee
@@ -961,11 +1219,14 @@ public struct Clinic_Reporting_V1_DownloadExportResponse: ProtoMessage {
         case 2: self.part = .chunk(CMessageReader.bytes(count: _c.chunk.len, data: _c.chunk.data))
         default: self.part = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__DownloadExportResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(6)
         switch self.part {
         case .file(let value)?:
             _c.pointee.part_case = .init(rawValue: 1)

@@ -10,35 +10,48 @@ internal import CProtoWKT
 /// Payload of CALL_START: opens a call on a new client stream.
 public struct Clinic_Rpc_V1_CallStart: ProtoMessage {
     /// The method, "<proto package>.<Service>/<Method>", e.g. "clinic.health.v1.Health/Check".
-    public var method: String = ""
+    public var method: String
     public var timeoutMicros: UInt64?
     /// Request metadata.
     public var metadata: Clinic_Rpc_V1_Metadata?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.method = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__rpc__v1__call_start__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__CallStart.self).pointee
         self.method = try CMessageReader.string(_c.method, field: "method")
         if _c._timeout_micros_case.rawValue == 2 {
             self.timeoutMicros = _c.timeout_micros
+        } else {
+            self.timeoutMicros = nil
         }
         if _c.metadata != nil {
             self.metadata = try CMessageReader.message(UnsafeRawPointer(_c.metadata), as: Clinic_Rpc_V1_Metadata.self)
+        } else {
+            self.metadata = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__CallStart.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(18)
         _c.pointee.method = try arena.cString(self.method)
         if let value = self.timeoutMicros {
             _c.pointee._timeout_micros_case = .init(rawValue: 2)
@@ -54,29 +67,39 @@ public struct Clinic_Rpc_V1_CallStart: ProtoMessage {
 /// Ordered key-value pairs sent with a call (CALL_START), before the first response message
 /// (INITIAL_METADATA, whose payload is this message) and with the status (TRAILERS).
 public struct Clinic_Rpc_V1_Metadata: ProtoMessage {
-    public var entries: [Clinic_Rpc_V1_MetadataEntry] = []
+    public var entries: [Clinic_Rpc_V1_MetadataEntry]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.entries = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__rpc__v1__metadata__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__Metadata.self).pointee
         self.entries = try CMessageReader.array(count: _c.n_entries, _c.entries) { (element: UnsafeMutablePointer<Clinic__Rpc__V1__MetadataEntry>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Rpc_V1_MetadataEntry.self)
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__Metadata.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(6)
         _c.pointee.n_entries = self.entries.count
+        arena.addPackedSizeBound(self.entries.count &* 6)
         if !self.entries.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Rpc__V1__MetadataEntry>?.self, count: self.entries.count)
             for index in self.entries.indices {
@@ -92,10 +115,10 @@ public struct Clinic_Rpc_V1_Metadata: ProtoMessage {
 /// A key ends in "-bin" exactly when its value is binary (as in gRPC, so the edge can map it to
 /// HTTP headers). Keys starting with "clinic-" are reserved for the runtime.
 public struct Clinic_Rpc_V1_MetadataEntry: ProtoMessage {
-    public var key: String = ""
+    public var key: String
     public var value: OneOf_Value?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     public enum OneOf_Value: Sendable, Equatable {
         /// Printable ASCII (0x20-0x7E).
@@ -105,12 +128,18 @@ public struct Clinic_Rpc_V1_MetadataEntry: ProtoMessage {
     }
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.key = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__rpc__v1__metadata_entry__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__MetadataEntry.self).pointee
@@ -120,11 +149,14 @@ public struct Clinic_Rpc_V1_MetadataEntry: ProtoMessage {
         case 3: self.value = .binary(CMessageReader.bytes(count: _c.binary.len, data: _c.binary.data))
         default: self.value = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__MetadataEntry.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.key = try arena.cString(self.key)
         switch self.value {
         case .text(let value)?:
@@ -148,29 +180,41 @@ public struct Clinic_Rpc_V1_Trailers: ProtoMessage {
     /// Trailing metadata.
     public var metadata: Clinic_Rpc_V1_Metadata?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__rpc__v1__trailers__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__Trailers.self).pointee
         if _c.status != nil {
             self.status = try CMessageReader.message(UnsafeRawPointer(_c.status), as: Clinic_Rpc_V1_Status.self)
+        } else {
+            self.status = nil
         }
         if _c.metadata != nil {
             self.metadata = try CMessageReader.message(UnsafeRawPointer(_c.metadata), as: Clinic_Rpc_V1_Metadata.self)
+        } else {
+            self.metadata = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__Trailers.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(12)
         if let value = self.status {
             _c.pointee.status = try arena.message(value, as: Clinic__Rpc__V1__Status.self)
         }
@@ -184,22 +228,30 @@ public struct Clinic_Rpc_V1_Trailers: ProtoMessage {
 /// The outcome of a call; same field numbers and types as google.rpc.Status.
 public struct Clinic_Rpc_V1_Status: ProtoMessage {
     /// A Code value. A receiver maps numbers it does not know to UNKNOWN.
-    public var code: Int32 = 0
+    public var code: Int32
     /// For developers, in English; any UTF-8, carried byte-exact.
-    public var message: String = ""
+    public var message: String
     /// Typed details, usually the messages below (type URL
     /// "type.googleapis.com/clinic.rpc.v1.<Name>").
-    public var details: [Google_Protobuf_Any] = []
+    public var details: [Google_Protobuf_Any]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.code = 0
+        self.message = ""
+        self.details = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__rpc__v1__status__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__Status.self).pointee
@@ -208,14 +260,18 @@ public struct Clinic_Rpc_V1_Status: ProtoMessage {
         self.details = try CMessageReader.array(count: _c.n_details, _c.details) { (element: UnsafeMutablePointer<Google__Protobuf__Any>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Google_Protobuf_Any.self)
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__Status.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(18)
         _c.pointee.code = self.code
         _c.pointee.message = try arena.cString(self.message)
         _c.pointee.n_details = self.details.count
+        arena.addPackedSizeBound(self.details.count &* 6)
         if !self.details.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Any>?.self, count: self.details.count)
             for index in self.details.indices {
@@ -230,44 +286,57 @@ public struct Clinic_Rpc_V1_Status: ProtoMessage {
 /// Why an error happened, as a machine-readable reason within a domain.
 public struct Clinic_Rpc_V1_ErrorInfo: ProtoMessage {
     /// UPPER_SNAKE_CASE, at most 63 characters, e.g. "APPOINTMENT_SLOT_TAKEN".
-    public var reason: String = ""
+    public var reason: String
     /// The service or component that defines the reason, e.g. "booking.clinic".
-    public var domain: String = ""
+    public var domain: String
     /// Structured facts about this occurrence.
-    public var metadata: [String: String] = [:]
+    public var metadata: [String: String]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.reason = ""
+        self.domain = ""
+        self.metadata = [:]
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__rpc__v1__error_info__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__ErrorInfo.self).pointee
         self.reason = try CMessageReader.string(_c.reason, field: "reason")
         self.domain = try CMessageReader.string(_c.domain, field: "domain")
         if _c.n_metadata > 0 {
-            var map: [String: String] = [:]
-            map.reserveCapacity(_c.n_metadata)
+            var map = [String: String](minimumCapacity: _c.n_metadata)
             for index in 0..<_c.n_metadata {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.metadata[index]!.pointee
                 map[try CMessageReader.string(entry.key, field: "key")] = try CMessageReader.string(entry.value, field: "value")
             }
             self.metadata = map
+        } else {
+            self.metadata = [:]
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__ErrorInfo.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.reason = try arena.cString(self.reason)
         _c.pointee.domain = try arena.cString(self.domain)
         if !self.metadata.isEmpty {
+            arena.addPackedSizeBound(self.metadata.count &* 8)
             let entries = arena.allocate(UnsafeMutablePointer<Clinic__Rpc__V1__ErrorInfo__MetadataEntry>?.self, count: self.metadata.count)
             var index = 0
             for (key, value) in self.metadata {
@@ -289,26 +358,36 @@ public struct Clinic_Rpc_V1_ErrorInfo: ProtoMessage {
 public struct Clinic_Rpc_V1_RetryInfo: ProtoMessage {
     public var retryDelay: Google_Protobuf_Duration?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__rpc__v1__retry_info__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__RetryInfo.self).pointee
         if _c.retry_delay != nil {
             self.retryDelay = try CMessageReader.message(UnsafeRawPointer(_c.retry_delay), as: Google_Protobuf_Duration.self)
+        } else {
+            self.retryDelay = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__RetryInfo.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(6)
         if let value = self.retryDelay {
             _c.pointee.retry_delay = try arena.message(value, as: Google__Protobuf__Duration.self)
         }
@@ -318,29 +397,39 @@ public struct Clinic_Rpc_V1_RetryInfo: ProtoMessage {
 
 /// Which quota ran out (with RESOURCE_EXHAUSTED).
 public struct Clinic_Rpc_V1_QuotaFailure: ProtoMessage {
-    public var violations: [Clinic_Rpc_V1_QuotaFailure.Violation] = []
+    public var violations: [Clinic_Rpc_V1_QuotaFailure.Violation]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.violations = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__rpc__v1__quota_failure__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__QuotaFailure.self).pointee
         self.violations = try CMessageReader.array(count: _c.n_violations, _c.violations) { (element: UnsafeMutablePointer<Clinic__Rpc__V1__QuotaFailure__Violation>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Rpc_V1_QuotaFailure.Violation.self)
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__QuotaFailure.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(6)
         _c.pointee.n_violations = self.violations.count
+        arena.addPackedSizeBound(self.violations.count &* 6)
         if !self.violations.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Rpc__V1__QuotaFailure__Violation>?.self, count: self.violations.count)
             for index in self.violations.indices {
@@ -353,28 +442,38 @@ public struct Clinic_Rpc_V1_QuotaFailure: ProtoMessage {
 
     public struct Violation: ProtoMessage {
         /// The subject of the quota, e.g. "clinic:42".
-        public var subject: String = ""
-        public var description: String = ""
+        public var subject: String
+        public var description: String
         /// Fields read from the wire that this version of the schema does not know.
-        public var unknownFields = UnknownFields()
+        public var unknownFields: UnknownFields
 
         /// A message with every field at its default.
-        public init() {}
+        public init() {
+            self.subject = ""
+            self.description = ""
+            self.unknownFields = UnknownFields()
+        }
 
         /// The protobuf-c descriptor of this message type.
         public static var protoDescriptor: MessageDescriptor {
             MessageDescriptor(_cDescriptor: clinic__rpc__v1__quota_failure__violation__descriptor_ref())
         }
 
+        /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+        public static var _keepsPackedSizeBound: Swift.Bool { true }
+
         public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
             let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__QuotaFailure__Violation.self).pointee
             self.subject = try CMessageReader.string(_c.subject, field: "subject")
             self.description = try CMessageReader.string(_c.description, field: "description")
-            unknownFields = CMessageReader.unknownFields(pointer)
+            self.unknownFields = CMessageReader.unknownFields(pointer)
         }
 
         public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
             let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__QuotaFailure__Violation.self)
+            // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+            // fields, sub-messages and unknown fields add their own parts as they are written).
+            arena.addPackedSizeBound(2)
             _c.pointee.subject = try arena.cString(self.subject)
             _c.pointee.description = try arena.cString(self.description)
             arena.setUnknownFields(unknownFields, message: pointer)
@@ -384,29 +483,39 @@ public struct Clinic_Rpc_V1_QuotaFailure: ProtoMessage {
 
 /// Which precondition failed (with FAILED_PRECONDITION).
 public struct Clinic_Rpc_V1_PreconditionFailure: ProtoMessage {
-    public var violations: [Clinic_Rpc_V1_PreconditionFailure.Violation] = []
+    public var violations: [Clinic_Rpc_V1_PreconditionFailure.Violation]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.violations = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__rpc__v1__precondition_failure__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__PreconditionFailure.self).pointee
         self.violations = try CMessageReader.array(count: _c.n_violations, _c.violations) { (element: UnsafeMutablePointer<Clinic__Rpc__V1__PreconditionFailure__Violation>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Rpc_V1_PreconditionFailure.Violation.self)
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__PreconditionFailure.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(6)
         _c.pointee.n_violations = self.violations.count
+        arena.addPackedSizeBound(self.violations.count &* 6)
         if !self.violations.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Rpc__V1__PreconditionFailure__Violation>?.self, count: self.violations.count)
             for index in self.violations.indices {
@@ -419,30 +528,41 @@ public struct Clinic_Rpc_V1_PreconditionFailure: ProtoMessage {
 
     public struct Violation: ProtoMessage {
         /// A service-specific kind, e.g. "TOS".
-        public var type: String = ""
-        public var subject: String = ""
-        public var description: String = ""
+        public var type: String
+        public var subject: String
+        public var description: String
         /// Fields read from the wire that this version of the schema does not know.
-        public var unknownFields = UnknownFields()
+        public var unknownFields: UnknownFields
 
         /// A message with every field at its default.
-        public init() {}
+        public init() {
+            self.type = ""
+            self.subject = ""
+            self.description = ""
+            self.unknownFields = UnknownFields()
+        }
 
         /// The protobuf-c descriptor of this message type.
         public static var protoDescriptor: MessageDescriptor {
             MessageDescriptor(_cDescriptor: clinic__rpc__v1__precondition_failure__violation__descriptor_ref())
         }
 
+        /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+        public static var _keepsPackedSizeBound: Swift.Bool { true }
+
         public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
             let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__PreconditionFailure__Violation.self).pointee
             self.type = try CMessageReader.string(_c.type, field: "type")
             self.subject = try CMessageReader.string(_c.subject, field: "subject")
             self.description = try CMessageReader.string(_c.description, field: "description")
-            unknownFields = CMessageReader.unknownFields(pointer)
+            self.unknownFields = CMessageReader.unknownFields(pointer)
         }
 
         public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
             let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__PreconditionFailure__Violation.self)
+            // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+            // fields, sub-messages and unknown fields add their own parts as they are written).
+            arena.addPackedSizeBound(3)
             _c.pointee.type = try arena.cString(self.type)
             _c.pointee.subject = try arena.cString(self.subject)
             _c.pointee.description = try arena.cString(self.description)
@@ -453,29 +573,39 @@ public struct Clinic_Rpc_V1_PreconditionFailure: ProtoMessage {
 
 /// Which request fields are invalid (with INVALID_ARGUMENT).
 public struct Clinic_Rpc_V1_BadRequest: ProtoMessage {
-    public var fieldViolations: [Clinic_Rpc_V1_BadRequest.FieldViolation] = []
+    public var fieldViolations: [Clinic_Rpc_V1_BadRequest.FieldViolation]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.fieldViolations = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__rpc__v1__bad_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__BadRequest.self).pointee
         self.fieldViolations = try CMessageReader.array(count: _c.n_field_violations, _c.field_violations) { (element: UnsafeMutablePointer<Clinic__Rpc__V1__BadRequest__FieldViolation>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Rpc_V1_BadRequest.FieldViolation.self)
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__BadRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(6)
         _c.pointee.n_field_violations = self.fieldViolations.count
+        arena.addPackedSizeBound(self.fieldViolations.count &* 6)
         if !self.fieldViolations.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Rpc__V1__BadRequest__FieldViolation>?.self, count: self.fieldViolations.count)
             for index in self.fieldViolations.indices {
@@ -488,21 +618,29 @@ public struct Clinic_Rpc_V1_BadRequest: ProtoMessage {
 
     public struct FieldViolation: ProtoMessage {
         /// Dotted path of the field, e.g. "patient.email".
-        public var field: String = ""
-        public var description: String = ""
+        public var field: String
+        public var description: String
         /// UPPER_SNAKE_CASE reason, e.g. "INVALID_EMAIL".
-        public var reason: String = ""
+        public var reason: String
         public var localizedMessage: Clinic_Rpc_V1_LocalizedMessage?
         /// Fields read from the wire that this version of the schema does not know.
-        public var unknownFields = UnknownFields()
+        public var unknownFields: UnknownFields
 
         /// A message with every field at its default.
-        public init() {}
+        public init() {
+            self.field = ""
+            self.description = ""
+            self.reason = ""
+            self.unknownFields = UnknownFields()
+        }
 
         /// The protobuf-c descriptor of this message type.
         public static var protoDescriptor: MessageDescriptor {
             MessageDescriptor(_cDescriptor: clinic__rpc__v1__bad_request__field_violation__descriptor_ref())
         }
+
+        /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+        public static var _keepsPackedSizeBound: Swift.Bool { true }
 
         public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
             let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__BadRequest__FieldViolation.self).pointee
@@ -511,12 +649,17 @@ public struct Clinic_Rpc_V1_BadRequest: ProtoMessage {
             self.reason = try CMessageReader.string(_c.reason, field: "reason")
             if _c.localized_message != nil {
                 self.localizedMessage = try CMessageReader.message(UnsafeRawPointer(_c.localized_message), as: Clinic_Rpc_V1_LocalizedMessage.self)
+            } else {
+                self.localizedMessage = nil
             }
-            unknownFields = CMessageReader.unknownFields(pointer)
+            self.unknownFields = CMessageReader.unknownFields(pointer)
         }
 
         public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
             let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__BadRequest__FieldViolation.self)
+            // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+            // fields, sub-messages and unknown fields add their own parts as they are written).
+            arena.addPackedSizeBound(9)
             _c.pointee.field = try arena.cString(self.field)
             _c.pointee.description = try arena.cString(self.description)
             _c.pointee.reason = try arena.cString(self.reason)
@@ -530,29 +673,39 @@ public struct Clinic_Rpc_V1_BadRequest: ProtoMessage {
 
 /// Identifies the request for support and logs.
 public struct Clinic_Rpc_V1_RequestInfo: ProtoMessage {
-    public var requestId: String = ""
+    public var requestId: String
     /// Opaque data the serving side can use to find the request, e.g. a trace id.
-    public var servingData: String = ""
+    public var servingData: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.requestId = ""
+        self.servingData = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__rpc__v1__request_info__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__RequestInfo.self).pointee
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         self.servingData = try CMessageReader.string(_c.serving_data, field: "serving_data")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__RequestInfo.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.request_id = try arena.cString(self.requestId)
         _c.pointee.serving_data = try arena.cString(self.servingData)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -562,20 +715,29 @@ public struct Clinic_Rpc_V1_RequestInfo: ProtoMessage {
 /// The resource an error is about (with NOT_FOUND, ALREADY_EXISTS, PERMISSION_DENIED).
 public struct Clinic_Rpc_V1_ResourceInfo: ProtoMessage {
     /// E.g. "clinic.patients.v1.Patient".
-    public var resourceType: String = ""
-    public var resourceName: String = ""
-    public var owner: String = ""
-    public var description: String = ""
+    public var resourceType: String
+    public var resourceName: String
+    public var owner: String
+    public var description: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.resourceType = ""
+        self.resourceName = ""
+        self.owner = ""
+        self.description = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__rpc__v1__resource_info__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__ResourceInfo.self).pointee
@@ -583,11 +745,14 @@ public struct Clinic_Rpc_V1_ResourceInfo: ProtoMessage {
         self.resourceName = try CMessageReader.string(_c.resource_name, field: "resource_name")
         self.owner = try CMessageReader.string(_c.owner, field: "owner")
         self.description = try CMessageReader.string(_c.description, field: "description")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__ResourceInfo.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(4)
         _c.pointee.resource_type = try arena.cString(self.resourceType)
         _c.pointee.resource_name = try arena.cString(self.resourceName)
         _c.pointee.owner = try arena.cString(self.owner)
@@ -599,28 +764,38 @@ public struct Clinic_Rpc_V1_ResourceInfo: ProtoMessage {
 /// A message for the end user, in their language.
 public struct Clinic_Rpc_V1_LocalizedMessage: ProtoMessage {
     /// BCP 47 tag, e.g. "fr-FR".
-    public var locale: String = ""
-    public var message: String = ""
+    public var locale: String
+    public var message: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.locale = ""
+        self.message = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__rpc__v1__localized_message__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__LocalizedMessage.self).pointee
         self.locale = try CMessageReader.string(_c.locale, field: "locale")
         self.message = try CMessageReader.string(_c.message, field: "message")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__LocalizedMessage.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.locale = try arena.cString(self.locale)
         _c.pointee.message = try arena.cString(self.message)
         arena.setUnknownFields(unknownFields, message: pointer)

@@ -11,29 +11,39 @@ internal import CProtoWKT
 /// A payload of a given size (grpc.testing.Payload).
 public struct Clinic_Testing_V1_Payload: ProtoMessage {
     /// The type of data in body.
-    public var type: Clinic_Testing_V1_PayloadType = .init()
+    public var type: Clinic_Testing_V1_PayloadType
     /// Primary contents of the payload: zero bytes of the requested size in the interop tests.
-    public var body: [UInt8] = []
+    public var body: [UInt8]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.type = .init()
+        self.body = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__testing__v1__payload__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__Payload.self).pointee
         self.type = Clinic_Testing_V1_PayloadType(protoNumber: Int32(truncatingIfNeeded: _c.type.rawValue))
         self.body = CMessageReader.bytes(count: _c.body.len, data: _c.body.data)
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__Payload.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(12)
         _c.pointee.type = Clinic__Testing__V1__PayloadType(rawValue: .init(truncatingIfNeeded: self.type.protoNumber))
         let bodyBytes = arena.bytes(self.body)
         _c.pointee.body = ProtobufCBinaryData(len: bodyBytes.count, data: bodyBytes.data)
@@ -44,29 +54,39 @@ public struct Clinic_Testing_V1_Payload: ProtoMessage {
 /// A status the server must answer with (grpc.testing.EchoStatus).
 public struct Clinic_Testing_V1_EchoStatus: ProtoMessage {
     /// Canonical status code, 0..16.
-    public var code: Int32 = 0
+    public var code: Int32
     /// Status message, returned byte for byte (whitespace, BMP and non-BMP characters included).
-    public var message: String = ""
+    public var message: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.code = 0
+        self.message = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__testing__v1__echo_status__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__EchoStatus.self).pointee
         self.code = _c.code
         self.message = try CMessageReader.string(_c.message, field: "message")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__EchoStatus.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(12)
         _c.pointee.code = self.code
         _c.pointee.message = try arena.cString(self.message)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -76,15 +96,15 @@ public struct Clinic_Testing_V1_EchoStatus: ProtoMessage {
 /// Request of a unary call (grpc.testing.SimpleRequest).
 public struct Clinic_Testing_V1_SimpleRequest: ProtoMessage {
     /// Desired payload type in the response.
-    public var responseType: Clinic_Testing_V1_PayloadType = .init()
+    public var responseType: Clinic_Testing_V1_PayloadType
     /// Desired payload size in the response, in bytes (314159 in large_unary).
-    public var responseSize: Int32 = 0
+    public var responseSize: Int32
     /// Input payload (271828 bytes in large_unary).
     public var payload: Clinic_Testing_V1_Payload?
     /// Whether the response should include the authenticated username.
-    public var fillUsername: Bool = false
+    public var fillUsername: Bool
     /// Whether the response should include the OAuth scope.
-    public var fillOauthScope: Bool = false
+    public var fillOauthScope: Bool
     /// Whether the server should compress the response (nullable, as in grpc).
     public var responseCompressed: Google_Protobuf_BoolValue?
     /// When set, the server answers with this status instead of a response.
@@ -92,17 +112,27 @@ public struct Clinic_Testing_V1_SimpleRequest: ProtoMessage {
     /// Whether the server should expect this request to be compressed.
     public var expectCompressed: Google_Protobuf_BoolValue?
     /// Whether the response should include the server's id.
-    public var fillServerId: Bool = false
+    public var fillServerId: Bool
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.responseType = .init()
+        self.responseSize = 0
+        self.fillUsername = false
+        self.fillOauthScope = false
+        self.fillServerId = false
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__testing__v1__simple_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__SimpleRequest.self).pointee
@@ -110,24 +140,35 @@ public struct Clinic_Testing_V1_SimpleRequest: ProtoMessage {
         self.responseSize = _c.response_size
         if _c.payload != nil {
             self.payload = try CMessageReader.message(UnsafeRawPointer(_c.payload), as: Clinic_Testing_V1_Payload.self)
+        } else {
+            self.payload = nil
         }
         self.fillUsername = _c.fill_username != 0
         self.fillOauthScope = _c.fill_oauth_scope != 0
         if _c.response_compressed != nil {
             self.responseCompressed = try CMessageReader.message(UnsafeRawPointer(_c.response_compressed), as: Google_Protobuf_BoolValue.self)
+        } else {
+            self.responseCompressed = nil
         }
         if _c.response_status != nil {
             self.responseStatus = try CMessageReader.message(UnsafeRawPointer(_c.response_status), as: Clinic_Testing_V1_EchoStatus.self)
+        } else {
+            self.responseStatus = nil
         }
         if _c.expect_compressed != nil {
             self.expectCompressed = try CMessageReader.message(UnsafeRawPointer(_c.expect_compressed), as: Google_Protobuf_BoolValue.self)
+        } else {
+            self.expectCompressed = nil
         }
         self.fillServerId = _c.fill_server_id != 0
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__SimpleRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(52)
         _c.pointee.response_type = Clinic__Testing__V1__PayloadType(rawValue: .init(truncatingIfNeeded: self.responseType.protoNumber))
         _c.pointee.response_size = self.responseSize
         if let value = self.payload {
@@ -154,38 +195,52 @@ public struct Clinic_Testing_V1_SimpleResponse: ProtoMessage {
     /// Payload of the requested size.
     public var payload: Clinic_Testing_V1_Payload?
     /// The caller's identity, when `fill_username` was set (the client certificate's identity).
-    public var username: String = ""
+    public var username: String
     /// OAuth scope, when `fill_oauth_scope` was set.
-    public var oauthScope: String = ""
+    public var oauthScope: String
     /// Server id, when `fill_server_id` was set.
-    public var serverId: String = ""
+    public var serverId: String
     /// Host name of the server.
-    public var hostname: String = ""
+    public var hostname: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.username = ""
+        self.oauthScope = ""
+        self.serverId = ""
+        self.hostname = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__testing__v1__simple_response__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__SimpleResponse.self).pointee
         if _c.payload != nil {
             self.payload = try CMessageReader.message(UnsafeRawPointer(_c.payload), as: Clinic_Testing_V1_Payload.self)
+        } else {
+            self.payload = nil
         }
         self.username = try CMessageReader.string(_c.username, field: "username")
         self.oauthScope = try CMessageReader.string(_c.oauth_scope, field: "oauth_scope")
         self.serverId = try CMessageReader.string(_c.server_id, field: "server_id")
         self.hostname = try CMessageReader.string(_c.hostname, field: "hostname")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__SimpleResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(10)
         if let value = self.payload {
             _c.pointee.payload = try arena.message(value, as: Clinic__Testing__V1__Payload.self)
         }
@@ -204,29 +259,41 @@ public struct Clinic_Testing_V1_StreamingInputCallRequest: ProtoMessage {
     /// Whether the server should expect this request to be compressed.
     public var expectCompressed: Google_Protobuf_BoolValue?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__testing__v1__streaming_input_call_request__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__StreamingInputCallRequest.self).pointee
         if _c.payload != nil {
             self.payload = try CMessageReader.message(UnsafeRawPointer(_c.payload), as: Clinic_Testing_V1_Payload.self)
+        } else {
+            self.payload = nil
         }
         if _c.expect_compressed != nil {
             self.expectCompressed = try CMessageReader.message(UnsafeRawPointer(_c.expect_compressed), as: Google_Protobuf_BoolValue.self)
+        } else {
+            self.expectCompressed = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__StreamingInputCallRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(12)
         if let value = self.payload {
             _c.pointee.payload = try arena.message(value, as: Clinic__Testing__V1__Payload.self)
         }
@@ -240,26 +307,35 @@ public struct Clinic_Testing_V1_StreamingInputCallRequest: ProtoMessage {
 /// Response of a client-streaming call (grpc.testing.StreamingInputCallResponse).
 public struct Clinic_Testing_V1_StreamingInputCallResponse: ProtoMessage {
     /// Total size of the payloads received (74922 in client_streaming).
-    public var aggregatedPayloadSize: Int32 = 0
+    public var aggregatedPayloadSize: Int32
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.aggregatedPayloadSize = 0
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__testing__v1__streaming_input_call_response__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__StreamingInputCallResponse.self).pointee
         self.aggregatedPayloadSize = _c.aggregated_payload_size
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__StreamingInputCallResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(11)
         _c.pointee.aggregated_payload_size = self.aggregatedPayloadSize
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -268,21 +344,28 @@ public struct Clinic_Testing_V1_StreamingInputCallResponse: ProtoMessage {
 /// Parameters of one response of a streaming call (grpc.testing.ResponseParameters).
 public struct Clinic_Testing_V1_ResponseParameters: ProtoMessage {
     /// Desired payload size of this response.
-    public var size: Int32 = 0
+    public var size: Int32
     /// Delay before this response, in microseconds.
-    public var intervalUs: Int32 = 0
+    public var intervalUs: Int32
     /// Whether to compress this response.
     public var compressed: Google_Protobuf_BoolValue?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.size = 0
+        self.intervalUs = 0
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__testing__v1__response_parameters__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__ResponseParameters.self).pointee
@@ -290,12 +373,17 @@ public struct Clinic_Testing_V1_ResponseParameters: ProtoMessage {
         self.intervalUs = _c.interval_us
         if _c.compressed != nil {
             self.compressed = try CMessageReader.message(UnsafeRawPointer(_c.compressed), as: Google_Protobuf_BoolValue.self)
+        } else {
+            self.compressed = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__ResponseParameters.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(28)
         _c.pointee.size = self.size
         _c.pointee.interval_us = self.intervalUs
         if let value = self.compressed {
@@ -308,23 +396,30 @@ public struct Clinic_Testing_V1_ResponseParameters: ProtoMessage {
 /// Request of a server-streaming or bidirectional call (grpc.testing.StreamingOutputCallRequest).
 public struct Clinic_Testing_V1_StreamingOutputCallRequest: ProtoMessage {
     /// Desired payload type of the responses.
-    public var responseType: Clinic_Testing_V1_PayloadType = .init()
+    public var responseType: Clinic_Testing_V1_PayloadType
     /// One entry per expected response.
-    public var responseParameters: [Clinic_Testing_V1_ResponseParameters] = []
+    public var responseParameters: [Clinic_Testing_V1_ResponseParameters]
     /// Input payload.
     public var payload: Clinic_Testing_V1_Payload?
     /// When set, the server ends the call with this status.
     public var responseStatus: Clinic_Testing_V1_EchoStatus?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.responseType = .init()
+        self.responseParameters = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__testing__v1__streaming_output_call_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__StreamingOutputCallRequest.self).pointee
@@ -334,17 +429,25 @@ public struct Clinic_Testing_V1_StreamingOutputCallRequest: ProtoMessage {
         }
         if _c.payload != nil {
             self.payload = try CMessageReader.message(UnsafeRawPointer(_c.payload), as: Clinic_Testing_V1_Payload.self)
+        } else {
+            self.payload = nil
         }
         if _c.response_status != nil {
             self.responseStatus = try CMessageReader.message(UnsafeRawPointer(_c.response_status), as: Clinic_Testing_V1_EchoStatus.self)
+        } else {
+            self.responseStatus = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__StreamingOutputCallRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(29)
         _c.pointee.response_type = Clinic__Testing__V1__PayloadType(rawValue: .init(truncatingIfNeeded: self.responseType.protoNumber))
         _c.pointee.n_response_parameters = self.responseParameters.count
+        arena.addPackedSizeBound(self.responseParameters.count &* 6)
         if !self.responseParameters.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Clinic__Testing__V1__ResponseParameters>?.self, count: self.responseParameters.count)
             for index in self.responseParameters.indices {
@@ -367,26 +470,36 @@ public struct Clinic_Testing_V1_StreamingOutputCallResponse: ProtoMessage {
     /// Payload of the requested size.
     public var payload: Clinic_Testing_V1_Payload?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: clinic__testing__v1__streaming_output_call_response__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__StreamingOutputCallResponse.self).pointee
         if _c.payload != nil {
             self.payload = try CMessageReader.message(UnsafeRawPointer(_c.payload), as: Clinic_Testing_V1_Payload.self)
+        } else {
+            self.payload = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__StreamingOutputCallResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(6)
         if let value = self.payload {
             _c.pointee.payload = try arena.message(value, as: Clinic__Testing__V1__Payload.self)
         }

@@ -9,29 +9,39 @@ internal import CConformanceProtos
 /// This will be known by message_type == "conformance.FailureSet", a conformance
 /// test should return a serialized FailureSet in protobuf_payload.
 public struct Conformance_FailureSet: ProtoMessage {
-    public var failure: [String] = []
+    public var failure: [String]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.failure = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: conformance__failure_set__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Conformance__FailureSet.self).pointee
         self.failure = try CMessageReader.array(count: _c.n_failure, _c.failure) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
             try CMessageReader.string(element, field: "failure")
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Conformance__FailureSet.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(6)
         _c.pointee.n_failure = self.failure.count
+        arena.addPackedSizeBound(self.failure.count &* 1)
         if !self.failure.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.failure.count)
             for index in self.failure.indices {
@@ -50,20 +60,20 @@ public struct Conformance_FailureSet: ProtoMessage {
 ///   3. if the parse succeeded, serialize the message in the requested format.
 public struct Conformance_ConformanceRequest: ProtoMessage {
     /// Which format should the testee serialize its message to?
-    public var requestedOutputFormat: Conformance_WireFormat = .init()
+    public var requestedOutputFormat: Conformance_WireFormat
     /// The full name for the test message to use; for the moment, either:
     /// protobuf_test_messages.proto3.TestAllTypesProto3 or
     /// protobuf_test_messages.google.protobuf.TestAllTypesProto2.
-    public var messageType: String = ""
+    public var messageType: String
     /// Each test is given a specific test category. Some category may need
     /// specific support in testee programs. Refer to the definition of TestCategory
     /// for more information.
-    public var testCategory: Conformance_TestCategory = .init()
+    public var testCategory: Conformance_TestCategory
     /// Specify details for how to encode jspb.
     public var jspbEncodingOptions: Conformance_JspbEncodingConfig?
     /// This can be used in json and text format. If true, testee should print
     /// unknown fields instead of ignore. This feature is optional.
-    public var printUnknownFields: Bool = false
+    public var printUnknownFields: Bool
     /// The payload (whether protobuf of JSON) is always for a
     /// protobuf_test_messages.proto3.TestAllTypes proto (as defined in
     /// src/google/protobuf/proto3_test_messages.proto).
@@ -73,7 +83,7 @@ public struct Conformance_ConformanceRequest: ProtoMessage {
     /// protobuf_test_messages.google.protobuf.TestAllTypes message instead.
     public var payload: OneOf_Payload?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     public enum OneOf_Payload: Sendable, Equatable {
         case protobufPayload([UInt8])
@@ -84,12 +94,21 @@ public struct Conformance_ConformanceRequest: ProtoMessage {
     }
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.requestedOutputFormat = .init()
+        self.messageType = ""
+        self.testCategory = .init()
+        self.printUnknownFields = false
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: conformance__conformance_request__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Conformance__ConformanceRequest.self).pointee
@@ -98,6 +117,8 @@ public struct Conformance_ConformanceRequest: ProtoMessage {
         self.testCategory = Conformance_TestCategory(protoNumber: Int32(truncatingIfNeeded: _c.test_category.rawValue))
         if _c.jspb_encoding_options != nil {
             self.jspbEncodingOptions = try CMessageReader.message(UnsafeRawPointer(_c.jspb_encoding_options), as: Conformance_JspbEncodingConfig.self)
+        } else {
+            self.jspbEncodingOptions = nil
         }
         self.printUnknownFields = _c.print_unknown_fields != 0
         switch _c.payload_case.rawValue {
@@ -107,11 +128,14 @@ public struct Conformance_ConformanceRequest: ProtoMessage {
         case 8: self.payload = .textPayload(try CMessageReader.string(_c.text_payload, field: "text_payload"))
         default: self.payload = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Conformance__ConformanceRequest.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(32)
         _c.pointee.requested_output_format = Conformance__WireFormat(rawValue: .init(truncatingIfNeeded: self.requestedOutputFormat.protoNumber))
         _c.pointee.message_type = try arena.cString(self.messageType)
         _c.pointee.test_category = Conformance__TestCategory(rawValue: .init(truncatingIfNeeded: self.testCategory.protoNumber))
@@ -144,7 +168,7 @@ public struct Conformance_ConformanceRequest: ProtoMessage {
 public struct Conformance_ConformanceResponse: ProtoMessage {
     public var result: OneOf_Result?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     public enum OneOf_Result: Sendable, Equatable {
         /// This string should be set to indicate parsing failed.  The string can
@@ -180,12 +204,17 @@ public struct Conformance_ConformanceResponse: ProtoMessage {
     }
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: conformance__conformance_response__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Conformance__ConformanceResponse.self).pointee
@@ -200,11 +229,14 @@ public struct Conformance_ConformanceResponse: ProtoMessage {
         case 8: self.result = .textPayload(try CMessageReader.string(_c.text_payload, field: "text_payload"))
         default: self.result = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Conformance__ConformanceResponse.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(1)
         switch self.result {
         case .parseError(let value)?:
             _c.pointee.result_case = .init(rawValue: 1)
@@ -241,26 +273,35 @@ public struct Conformance_ConformanceResponse: ProtoMessage {
 /// Encoding options for jspb format.
 public struct Conformance_JspbEncodingConfig: ProtoMessage {
     /// Encode the value field of Any as jspb array if true, otherwise binary.
-    public var useJspbArrayAnyFormat: Bool = false
+    public var useJspbArrayAnyFormat: Bool
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.useJspbArrayAnyFormat = false
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: conformance__jspb_encoding_config__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Conformance__JspbEncodingConfig.self).pointee
         self.useJspbArrayAnyFormat = _c.use_jspb_array_any_format != 0
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Conformance__JspbEncodingConfig.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.use_jspb_array_any_format = self.useJspbArrayAnyFormat ? 1 : 0
         arena.setUnknownFields(unknownFields, message: pointer)
     }

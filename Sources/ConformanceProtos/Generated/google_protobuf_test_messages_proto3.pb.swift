@@ -16,109 +16,109 @@ internal import CProtoWKT
 /// this stays true in a unit test.
 public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
     /// Singular
-    public var optionalInt32: Int32 = 0
-    public var optionalInt64: Int64 = 0
-    public var optionalUint32: UInt32 = 0
-    public var optionalUint64: UInt64 = 0
-    public var optionalSint32: Int32 = 0
-    public var optionalSint64: Int64 = 0
-    public var optionalFixed32: UInt32 = 0
-    public var optionalFixed64: UInt64 = 0
-    public var optionalSfixed32: Int32 = 0
-    public var optionalSfixed64: Int64 = 0
-    public var optionalFloat: Float = 0
-    public var optionalDouble: Double = 0
-    public var optionalBool: Bool = false
-    public var optionalString: String = ""
-    public var optionalBytes: [UInt8] = []
+    public var optionalInt32: Int32
+    public var optionalInt64: Int64
+    public var optionalUint32: UInt32
+    public var optionalUint64: UInt64
+    public var optionalSint32: Int32
+    public var optionalSint64: Int64
+    public var optionalFixed32: UInt32
+    public var optionalFixed64: UInt64
+    public var optionalSfixed32: Int32
+    public var optionalSfixed64: Int64
+    public var optionalFloat: Float
+    public var optionalDouble: Double
+    public var optionalBool: Bool
+    public var optionalString: String
+    public var optionalBytes: [UInt8]
     public var optionalNestedMessage: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedMessage? {
         get { _optionalNestedMessage?.value }
         set { _optionalNestedMessage = newValue.map { ProtoBox($0) } }
     }
     private var _optionalNestedMessage: ProtoBox<ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedMessage>?
     public var optionalForeignMessage: ProtobufTestMessages_Proto3_ForeignMessage?
-    public var optionalNestedEnum: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum = .init()
-    public var optionalForeignEnum: ProtobufTestMessages_Proto3_ForeignEnum = .init()
-    public var optionalAliasedEnum: ProtobufTestMessages_Proto3_TestAllTypesProto3.AliasedEnum = .init()
-    public var optionalStringPiece: String = ""
-    public var optionalCord: String = ""
+    public var optionalNestedEnum: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum
+    public var optionalForeignEnum: ProtobufTestMessages_Proto3_ForeignEnum
+    public var optionalAliasedEnum: ProtobufTestMessages_Proto3_TestAllTypesProto3.AliasedEnum
+    public var optionalStringPiece: String
+    public var optionalCord: String
     public var recursiveMessage: ProtobufTestMessages_Proto3_TestAllTypesProto3? {
         get { _recursiveMessage?.value }
         set { _recursiveMessage = newValue.map { ProtoBox($0) } }
     }
     private var _recursiveMessage: ProtoBox<ProtobufTestMessages_Proto3_TestAllTypesProto3>?
     /// Repeated
-    public var repeatedInt32: [Int32] = []
-    public var repeatedInt64: [Int64] = []
-    public var repeatedUint32: [UInt32] = []
-    public var repeatedUint64: [UInt64] = []
-    public var repeatedSint32: [Int32] = []
-    public var repeatedSint64: [Int64] = []
-    public var repeatedFixed32: [UInt32] = []
-    public var repeatedFixed64: [UInt64] = []
-    public var repeatedSfixed32: [Int32] = []
-    public var repeatedSfixed64: [Int64] = []
-    public var repeatedFloat: [Float] = []
-    public var repeatedDouble: [Double] = []
-    public var repeatedBool: [Bool] = []
-    public var repeatedString: [String] = []
-    public var repeatedBytes: [[UInt8]] = []
-    public var repeatedNestedMessage: [ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedMessage] = []
-    public var repeatedForeignMessage: [ProtobufTestMessages_Proto3_ForeignMessage] = []
-    public var repeatedNestedEnum: [ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum] = []
-    public var repeatedForeignEnum: [ProtobufTestMessages_Proto3_ForeignEnum] = []
-    public var repeatedStringPiece: [String] = []
-    public var repeatedCord: [String] = []
+    public var repeatedInt32: [Int32]
+    public var repeatedInt64: [Int64]
+    public var repeatedUint32: [UInt32]
+    public var repeatedUint64: [UInt64]
+    public var repeatedSint32: [Int32]
+    public var repeatedSint64: [Int64]
+    public var repeatedFixed32: [UInt32]
+    public var repeatedFixed64: [UInt64]
+    public var repeatedSfixed32: [Int32]
+    public var repeatedSfixed64: [Int64]
+    public var repeatedFloat: [Float]
+    public var repeatedDouble: [Double]
+    public var repeatedBool: [Bool]
+    public var repeatedString: [String]
+    public var repeatedBytes: [[UInt8]]
+    public var repeatedNestedMessage: [ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedMessage]
+    public var repeatedForeignMessage: [ProtobufTestMessages_Proto3_ForeignMessage]
+    public var repeatedNestedEnum: [ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum]
+    public var repeatedForeignEnum: [ProtobufTestMessages_Proto3_ForeignEnum]
+    public var repeatedStringPiece: [String]
+    public var repeatedCord: [String]
     /// Packed
-    public var packedInt32: [Int32] = []
-    public var packedInt64: [Int64] = []
-    public var packedUint32: [UInt32] = []
-    public var packedUint64: [UInt64] = []
-    public var packedSint32: [Int32] = []
-    public var packedSint64: [Int64] = []
-    public var packedFixed32: [UInt32] = []
-    public var packedFixed64: [UInt64] = []
-    public var packedSfixed32: [Int32] = []
-    public var packedSfixed64: [Int64] = []
-    public var packedFloat: [Float] = []
-    public var packedDouble: [Double] = []
-    public var packedBool: [Bool] = []
-    public var packedNestedEnum: [ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum] = []
+    public var packedInt32: [Int32]
+    public var packedInt64: [Int64]
+    public var packedUint32: [UInt32]
+    public var packedUint64: [UInt64]
+    public var packedSint32: [Int32]
+    public var packedSint64: [Int64]
+    public var packedFixed32: [UInt32]
+    public var packedFixed64: [UInt64]
+    public var packedSfixed32: [Int32]
+    public var packedSfixed64: [Int64]
+    public var packedFloat: [Float]
+    public var packedDouble: [Double]
+    public var packedBool: [Bool]
+    public var packedNestedEnum: [ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum]
     /// Unpacked
-    public var unpackedInt32: [Int32] = []
-    public var unpackedInt64: [Int64] = []
-    public var unpackedUint32: [UInt32] = []
-    public var unpackedUint64: [UInt64] = []
-    public var unpackedSint32: [Int32] = []
-    public var unpackedSint64: [Int64] = []
-    public var unpackedFixed32: [UInt32] = []
-    public var unpackedFixed64: [UInt64] = []
-    public var unpackedSfixed32: [Int32] = []
-    public var unpackedSfixed64: [Int64] = []
-    public var unpackedFloat: [Float] = []
-    public var unpackedDouble: [Double] = []
-    public var unpackedBool: [Bool] = []
-    public var unpackedNestedEnum: [ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum] = []
+    public var unpackedInt32: [Int32]
+    public var unpackedInt64: [Int64]
+    public var unpackedUint32: [UInt32]
+    public var unpackedUint64: [UInt64]
+    public var unpackedSint32: [Int32]
+    public var unpackedSint64: [Int64]
+    public var unpackedFixed32: [UInt32]
+    public var unpackedFixed64: [UInt64]
+    public var unpackedSfixed32: [Int32]
+    public var unpackedSfixed64: [Int64]
+    public var unpackedFloat: [Float]
+    public var unpackedDouble: [Double]
+    public var unpackedBool: [Bool]
+    public var unpackedNestedEnum: [ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum]
     /// Map
-    public var mapInt32Int32: [Int32: Int32] = [:]
-    public var mapInt64Int64: [Int64: Int64] = [:]
-    public var mapUint32Uint32: [UInt32: UInt32] = [:]
-    public var mapUint64Uint64: [UInt64: UInt64] = [:]
-    public var mapSint32Sint32: [Int32: Int32] = [:]
-    public var mapSint64Sint64: [Int64: Int64] = [:]
-    public var mapFixed32Fixed32: [UInt32: UInt32] = [:]
-    public var mapFixed64Fixed64: [UInt64: UInt64] = [:]
-    public var mapSfixed32Sfixed32: [Int32: Int32] = [:]
-    public var mapSfixed64Sfixed64: [Int64: Int64] = [:]
-    public var mapInt32Float: [Int32: Float] = [:]
-    public var mapInt32Double: [Int32: Double] = [:]
-    public var mapBoolBool: [Bool: Bool] = [:]
-    public var mapStringString: [String: String] = [:]
-    public var mapStringBytes: [String: [UInt8]] = [:]
-    public var mapStringNestedMessage: [String: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedMessage] = [:]
-    public var mapStringForeignMessage: [String: ProtobufTestMessages_Proto3_ForeignMessage] = [:]
-    public var mapStringNestedEnum: [String: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum] = [:]
-    public var mapStringForeignEnum: [String: ProtobufTestMessages_Proto3_ForeignEnum] = [:]
+    public var mapInt32Int32: [Int32: Int32]
+    public var mapInt64Int64: [Int64: Int64]
+    public var mapUint32Uint32: [UInt32: UInt32]
+    public var mapUint64Uint64: [UInt64: UInt64]
+    public var mapSint32Sint32: [Int32: Int32]
+    public var mapSint64Sint64: [Int64: Int64]
+    public var mapFixed32Fixed32: [UInt32: UInt32]
+    public var mapFixed64Fixed64: [UInt64: UInt64]
+    public var mapSfixed32Sfixed32: [Int32: Int32]
+    public var mapSfixed64Sfixed64: [Int64: Int64]
+    public var mapInt32Float: [Int32: Float]
+    public var mapInt32Double: [Int32: Double]
+    public var mapBoolBool: [Bool: Bool]
+    public var mapStringString: [String: String]
+    public var mapStringBytes: [String: [UInt8]]
+    public var mapStringNestedMessage: [String: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedMessage]
+    public var mapStringForeignMessage: [String: ProtobufTestMessages_Proto3_ForeignMessage]
+    public var mapStringNestedEnum: [String: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum]
+    public var mapStringForeignEnum: [String: ProtobufTestMessages_Proto3_ForeignEnum]
     /// Well-known types
     public var optionalBoolWrapper: Google_Protobuf_BoolValue?
     public var optionalInt32Wrapper: Google_Protobuf_Int32Value?
@@ -129,52 +129,52 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
     public var optionalDoubleWrapper: Google_Protobuf_DoubleValue?
     public var optionalStringWrapper: Google_Protobuf_StringValue?
     public var optionalBytesWrapper: Google_Protobuf_BytesValue?
-    public var repeatedBoolWrapper: [Google_Protobuf_BoolValue] = []
-    public var repeatedInt32Wrapper: [Google_Protobuf_Int32Value] = []
-    public var repeatedInt64Wrapper: [Google_Protobuf_Int64Value] = []
-    public var repeatedUint32Wrapper: [Google_Protobuf_UInt32Value] = []
-    public var repeatedUint64Wrapper: [Google_Protobuf_UInt64Value] = []
-    public var repeatedFloatWrapper: [Google_Protobuf_FloatValue] = []
-    public var repeatedDoubleWrapper: [Google_Protobuf_DoubleValue] = []
-    public var repeatedStringWrapper: [Google_Protobuf_StringValue] = []
-    public var repeatedBytesWrapper: [Google_Protobuf_BytesValue] = []
+    public var repeatedBoolWrapper: [Google_Protobuf_BoolValue]
+    public var repeatedInt32Wrapper: [Google_Protobuf_Int32Value]
+    public var repeatedInt64Wrapper: [Google_Protobuf_Int64Value]
+    public var repeatedUint32Wrapper: [Google_Protobuf_UInt32Value]
+    public var repeatedUint64Wrapper: [Google_Protobuf_UInt64Value]
+    public var repeatedFloatWrapper: [Google_Protobuf_FloatValue]
+    public var repeatedDoubleWrapper: [Google_Protobuf_DoubleValue]
+    public var repeatedStringWrapper: [Google_Protobuf_StringValue]
+    public var repeatedBytesWrapper: [Google_Protobuf_BytesValue]
     public var optionalDuration: Google_Protobuf_Duration?
     public var optionalTimestamp: Google_Protobuf_Timestamp?
     public var optionalFieldMask: Google_Protobuf_FieldMask?
     public var optionalStruct: Google_Protobuf_Struct?
     public var optionalAny: Google_Protobuf_Any?
     public var optionalValue: Google_Protobuf_Value?
-    public var optionalNullValue: Google_Protobuf_NullValue = .init()
-    public var repeatedDuration: [Google_Protobuf_Duration] = []
-    public var repeatedTimestamp: [Google_Protobuf_Timestamp] = []
-    public var repeatedFieldmask: [Google_Protobuf_FieldMask] = []
-    public var repeatedStruct: [Google_Protobuf_Struct] = []
-    public var repeatedAny: [Google_Protobuf_Any] = []
-    public var repeatedValue: [Google_Protobuf_Value] = []
-    public var repeatedListValue: [Google_Protobuf_ListValue] = []
+    public var optionalNullValue: Google_Protobuf_NullValue
+    public var repeatedDuration: [Google_Protobuf_Duration]
+    public var repeatedTimestamp: [Google_Protobuf_Timestamp]
+    public var repeatedFieldmask: [Google_Protobuf_FieldMask]
+    public var repeatedStruct: [Google_Protobuf_Struct]
+    public var repeatedAny: [Google_Protobuf_Any]
+    public var repeatedValue: [Google_Protobuf_Value]
+    public var repeatedListValue: [Google_Protobuf_ListValue]
     /// Test field-name-to-JSON-name convention.
     /// (protobuf says names can be any valid C/C++ identifier.)
-    public var fieldname1: Int32 = 0
-    public var fieldName2: Int32 = 0
-    public var fieldName3: Int32 = 0
-    public var fieldName4: Int32 = 0
-    public var field0name5: Int32 = 0
-    public var field0Name6: Int32 = 0
-    public var fieldName7: Int32 = 0
-    public var fieldName8: Int32 = 0
-    public var fieldName9: Int32 = 0
-    public var fieldName10: Int32 = 0
-    public var fIELDNAME11: Int32 = 0
-    public var fIELDName12: Int32 = 0
-    public var fieldName13: Int32 = 0
-    public var fieldName14: Int32 = 0
-    public var fieldName15: Int32 = 0
-    public var fieldName16: Int32 = 0
-    public var fieldName17: Int32 = 0
-    public var fieldName18: Int32 = 0
+    public var fieldname1: Int32
+    public var fieldName2: Int32
+    public var fieldName3: Int32
+    public var fieldName4: Int32
+    public var field0name5: Int32
+    public var field0Name6: Int32
+    public var fieldName7: Int32
+    public var fieldName8: Int32
+    public var fieldName9: Int32
+    public var fieldName10: Int32
+    public var fIELDNAME11: Int32
+    public var fIELDName12: Int32
+    public var fieldName13: Int32
+    public var fieldName14: Int32
+    public var fieldName15: Int32
+    public var fieldName16: Int32
+    public var fieldName17: Int32
+    public var fieldName18: Int32
     public var oneofField: OneOf_OneofField?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     public indirect enum OneOf_OneofField: Sendable, Equatable {
         case oneofUint32(UInt32)
@@ -190,12 +190,140 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
     }
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.optionalInt32 = 0
+        self.optionalInt64 = 0
+        self.optionalUint32 = 0
+        self.optionalUint64 = 0
+        self.optionalSint32 = 0
+        self.optionalSint64 = 0
+        self.optionalFixed32 = 0
+        self.optionalFixed64 = 0
+        self.optionalSfixed32 = 0
+        self.optionalSfixed64 = 0
+        self.optionalFloat = 0
+        self.optionalDouble = 0
+        self.optionalBool = false
+        self.optionalString = ""
+        self.optionalBytes = []
+        self.optionalNestedEnum = .init()
+        self.optionalForeignEnum = .init()
+        self.optionalAliasedEnum = .init()
+        self.optionalStringPiece = ""
+        self.optionalCord = ""
+        self.repeatedInt32 = []
+        self.repeatedInt64 = []
+        self.repeatedUint32 = []
+        self.repeatedUint64 = []
+        self.repeatedSint32 = []
+        self.repeatedSint64 = []
+        self.repeatedFixed32 = []
+        self.repeatedFixed64 = []
+        self.repeatedSfixed32 = []
+        self.repeatedSfixed64 = []
+        self.repeatedFloat = []
+        self.repeatedDouble = []
+        self.repeatedBool = []
+        self.repeatedString = []
+        self.repeatedBytes = []
+        self.repeatedNestedMessage = []
+        self.repeatedForeignMessage = []
+        self.repeatedNestedEnum = []
+        self.repeatedForeignEnum = []
+        self.repeatedStringPiece = []
+        self.repeatedCord = []
+        self.packedInt32 = []
+        self.packedInt64 = []
+        self.packedUint32 = []
+        self.packedUint64 = []
+        self.packedSint32 = []
+        self.packedSint64 = []
+        self.packedFixed32 = []
+        self.packedFixed64 = []
+        self.packedSfixed32 = []
+        self.packedSfixed64 = []
+        self.packedFloat = []
+        self.packedDouble = []
+        self.packedBool = []
+        self.packedNestedEnum = []
+        self.unpackedInt32 = []
+        self.unpackedInt64 = []
+        self.unpackedUint32 = []
+        self.unpackedUint64 = []
+        self.unpackedSint32 = []
+        self.unpackedSint64 = []
+        self.unpackedFixed32 = []
+        self.unpackedFixed64 = []
+        self.unpackedSfixed32 = []
+        self.unpackedSfixed64 = []
+        self.unpackedFloat = []
+        self.unpackedDouble = []
+        self.unpackedBool = []
+        self.unpackedNestedEnum = []
+        self.mapInt32Int32 = [:]
+        self.mapInt64Int64 = [:]
+        self.mapUint32Uint32 = [:]
+        self.mapUint64Uint64 = [:]
+        self.mapSint32Sint32 = [:]
+        self.mapSint64Sint64 = [:]
+        self.mapFixed32Fixed32 = [:]
+        self.mapFixed64Fixed64 = [:]
+        self.mapSfixed32Sfixed32 = [:]
+        self.mapSfixed64Sfixed64 = [:]
+        self.mapInt32Float = [:]
+        self.mapInt32Double = [:]
+        self.mapBoolBool = [:]
+        self.mapStringString = [:]
+        self.mapStringBytes = [:]
+        self.mapStringNestedMessage = [:]
+        self.mapStringForeignMessage = [:]
+        self.mapStringNestedEnum = [:]
+        self.mapStringForeignEnum = [:]
+        self.repeatedBoolWrapper = []
+        self.repeatedInt32Wrapper = []
+        self.repeatedInt64Wrapper = []
+        self.repeatedUint32Wrapper = []
+        self.repeatedUint64Wrapper = []
+        self.repeatedFloatWrapper = []
+        self.repeatedDoubleWrapper = []
+        self.repeatedStringWrapper = []
+        self.repeatedBytesWrapper = []
+        self.optionalNullValue = .init()
+        self.repeatedDuration = []
+        self.repeatedTimestamp = []
+        self.repeatedFieldmask = []
+        self.repeatedStruct = []
+        self.repeatedAny = []
+        self.repeatedValue = []
+        self.repeatedListValue = []
+        self.fieldname1 = 0
+        self.fieldName2 = 0
+        self.fieldName3 = 0
+        self.fieldName4 = 0
+        self.field0name5 = 0
+        self.field0Name6 = 0
+        self.fieldName7 = 0
+        self.fieldName8 = 0
+        self.fieldName9 = 0
+        self.fieldName10 = 0
+        self.fIELDNAME11 = 0
+        self.fIELDName12 = 0
+        self.fieldName13 = 0
+        self.fieldName14 = 0
+        self.fieldName15 = 0
+        self.fieldName16 = 0
+        self.fieldName17 = 0
+        self.fieldName18 = 0
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3.self).pointee
@@ -215,10 +343,14 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         self.optionalString = try CMessageReader.string(_c.optional_string, field: "optional_string")
         self.optionalBytes = CMessageReader.bytes(count: _c.optional_bytes.len, data: _c.optional_bytes.data)
         if _c.optional_nested_message != nil {
-            self.optionalNestedMessage = try CMessageReader.message(UnsafeRawPointer(_c.optional_nested_message), as: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedMessage.self)
+            self._optionalNestedMessage = ProtoBox(try CMessageReader.message(UnsafeRawPointer(_c.optional_nested_message), as: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedMessage.self))
+        } else {
+            self._optionalNestedMessage = nil
         }
         if _c.optional_foreign_message != nil {
             self.optionalForeignMessage = try CMessageReader.message(UnsafeRawPointer(_c.optional_foreign_message), as: ProtobufTestMessages_Proto3_ForeignMessage.self)
+        } else {
+            self.optionalForeignMessage = nil
         }
         self.optionalNestedEnum = ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum(protoNumber: Int32(truncatingIfNeeded: _c.optional_nested_enum.rawValue))
         self.optionalForeignEnum = ProtobufTestMessages_Proto3_ForeignEnum(protoNumber: Int32(truncatingIfNeeded: _c.optional_foreign_enum.rawValue))
@@ -226,7 +358,9 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         self.optionalStringPiece = try CMessageReader.string(_c.optional_string_piece, field: "optional_string_piece")
         self.optionalCord = try CMessageReader.string(_c.optional_cord, field: "optional_cord")
         if _c.recursive_message != nil {
-            self.recursiveMessage = try CMessageReader.message(UnsafeRawPointer(_c.recursive_message), as: ProtobufTestMessages_Proto3_TestAllTypesProto3.self)
+            self._recursiveMessage = ProtoBox(try CMessageReader.message(UnsafeRawPointer(_c.recursive_message), as: ProtobufTestMessages_Proto3_TestAllTypesProto3.self))
+        } else {
+            self._recursiveMessage = nil
         }
         self.repeatedInt32 = CMessageReader.array(count: _c.n_repeated_int32, _c.repeated_int32)
         self.repeatedInt64 = CMessageReader.array(count: _c.n_repeated_int64, _c.repeated_int64)
@@ -304,221 +438,258 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
         if _c.n_map_int32_int32 > 0 {
-            var map: [Int32: Int32] = [:]
-            map.reserveCapacity(_c.n_map_int32_int32)
+            var map = [Int32: Int32](minimumCapacity: _c.n_map_int32_int32)
             for index in 0..<_c.n_map_int32_int32 {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.map_int32_int32[index]!.pointee
                 map[entry.key] = entry.value
             }
             self.mapInt32Int32 = map
+        } else {
+            self.mapInt32Int32 = [:]
         }
         if _c.n_map_int64_int64 > 0 {
-            var map: [Int64: Int64] = [:]
-            map.reserveCapacity(_c.n_map_int64_int64)
+            var map = [Int64: Int64](minimumCapacity: _c.n_map_int64_int64)
             for index in 0..<_c.n_map_int64_int64 {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.map_int64_int64[index]!.pointee
                 map[entry.key] = entry.value
             }
             self.mapInt64Int64 = map
+        } else {
+            self.mapInt64Int64 = [:]
         }
         if _c.n_map_uint32_uint32 > 0 {
-            var map: [UInt32: UInt32] = [:]
-            map.reserveCapacity(_c.n_map_uint32_uint32)
+            var map = [UInt32: UInt32](minimumCapacity: _c.n_map_uint32_uint32)
             for index in 0..<_c.n_map_uint32_uint32 {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.map_uint32_uint32[index]!.pointee
                 map[entry.key] = entry.value
             }
             self.mapUint32Uint32 = map
+        } else {
+            self.mapUint32Uint32 = [:]
         }
         if _c.n_map_uint64_uint64 > 0 {
-            var map: [UInt64: UInt64] = [:]
-            map.reserveCapacity(_c.n_map_uint64_uint64)
+            var map = [UInt64: UInt64](minimumCapacity: _c.n_map_uint64_uint64)
             for index in 0..<_c.n_map_uint64_uint64 {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.map_uint64_uint64[index]!.pointee
                 map[entry.key] = entry.value
             }
             self.mapUint64Uint64 = map
+        } else {
+            self.mapUint64Uint64 = [:]
         }
         if _c.n_map_sint32_sint32 > 0 {
-            var map: [Int32: Int32] = [:]
-            map.reserveCapacity(_c.n_map_sint32_sint32)
+            var map = [Int32: Int32](minimumCapacity: _c.n_map_sint32_sint32)
             for index in 0..<_c.n_map_sint32_sint32 {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.map_sint32_sint32[index]!.pointee
                 map[entry.key] = entry.value
             }
             self.mapSint32Sint32 = map
+        } else {
+            self.mapSint32Sint32 = [:]
         }
         if _c.n_map_sint64_sint64 > 0 {
-            var map: [Int64: Int64] = [:]
-            map.reserveCapacity(_c.n_map_sint64_sint64)
+            var map = [Int64: Int64](minimumCapacity: _c.n_map_sint64_sint64)
             for index in 0..<_c.n_map_sint64_sint64 {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.map_sint64_sint64[index]!.pointee
                 map[entry.key] = entry.value
             }
             self.mapSint64Sint64 = map
+        } else {
+            self.mapSint64Sint64 = [:]
         }
         if _c.n_map_fixed32_fixed32 > 0 {
-            var map: [UInt32: UInt32] = [:]
-            map.reserveCapacity(_c.n_map_fixed32_fixed32)
+            var map = [UInt32: UInt32](minimumCapacity: _c.n_map_fixed32_fixed32)
             for index in 0..<_c.n_map_fixed32_fixed32 {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.map_fixed32_fixed32[index]!.pointee
                 map[entry.key] = entry.value
             }
             self.mapFixed32Fixed32 = map
+        } else {
+            self.mapFixed32Fixed32 = [:]
         }
         if _c.n_map_fixed64_fixed64 > 0 {
-            var map: [UInt64: UInt64] = [:]
-            map.reserveCapacity(_c.n_map_fixed64_fixed64)
+            var map = [UInt64: UInt64](minimumCapacity: _c.n_map_fixed64_fixed64)
             for index in 0..<_c.n_map_fixed64_fixed64 {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.map_fixed64_fixed64[index]!.pointee
                 map[entry.key] = entry.value
             }
             self.mapFixed64Fixed64 = map
+        } else {
+            self.mapFixed64Fixed64 = [:]
         }
         if _c.n_map_sfixed32_sfixed32 > 0 {
-            var map: [Int32: Int32] = [:]
-            map.reserveCapacity(_c.n_map_sfixed32_sfixed32)
+            var map = [Int32: Int32](minimumCapacity: _c.n_map_sfixed32_sfixed32)
             for index in 0..<_c.n_map_sfixed32_sfixed32 {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.map_sfixed32_sfixed32[index]!.pointee
                 map[entry.key] = entry.value
             }
             self.mapSfixed32Sfixed32 = map
+        } else {
+            self.mapSfixed32Sfixed32 = [:]
         }
         if _c.n_map_sfixed64_sfixed64 > 0 {
-            var map: [Int64: Int64] = [:]
-            map.reserveCapacity(_c.n_map_sfixed64_sfixed64)
+            var map = [Int64: Int64](minimumCapacity: _c.n_map_sfixed64_sfixed64)
             for index in 0..<_c.n_map_sfixed64_sfixed64 {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.map_sfixed64_sfixed64[index]!.pointee
                 map[entry.key] = entry.value
             }
             self.mapSfixed64Sfixed64 = map
+        } else {
+            self.mapSfixed64Sfixed64 = [:]
         }
         if _c.n_map_int32_float > 0 {
-            var map: [Int32: Float] = [:]
-            map.reserveCapacity(_c.n_map_int32_float)
+            var map = [Int32: Float](minimumCapacity: _c.n_map_int32_float)
             for index in 0..<_c.n_map_int32_float {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.map_int32_float[index]!.pointee
                 map[entry.key] = entry.value
             }
             self.mapInt32Float = map
+        } else {
+            self.mapInt32Float = [:]
         }
         if _c.n_map_int32_double > 0 {
-            var map: [Int32: Double] = [:]
-            map.reserveCapacity(_c.n_map_int32_double)
+            var map = [Int32: Double](minimumCapacity: _c.n_map_int32_double)
             for index in 0..<_c.n_map_int32_double {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.map_int32_double[index]!.pointee
                 map[entry.key] = entry.value
             }
             self.mapInt32Double = map
+        } else {
+            self.mapInt32Double = [:]
         }
         if _c.n_map_bool_bool > 0 {
-            var map: [Bool: Bool] = [:]
-            map.reserveCapacity(_c.n_map_bool_bool)
+            var map = [Bool: Bool](minimumCapacity: _c.n_map_bool_bool)
             for index in 0..<_c.n_map_bool_bool {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.map_bool_bool[index]!.pointee
                 map[entry.key != 0] = entry.value != 0
             }
             self.mapBoolBool = map
+        } else {
+            self.mapBoolBool = [:]
         }
         if _c.n_map_string_string > 0 {
-            var map: [String: String] = [:]
-            map.reserveCapacity(_c.n_map_string_string)
+            var map = [String: String](minimumCapacity: _c.n_map_string_string)
             for index in 0..<_c.n_map_string_string {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.map_string_string[index]!.pointee
                 map[try CMessageReader.string(entry.key, field: "key")] = try CMessageReader.string(entry.value, field: "value")
             }
             self.mapStringString = map
+        } else {
+            self.mapStringString = [:]
         }
         if _c.n_map_string_bytes > 0 {
-            var map: [String: [UInt8]] = [:]
-            map.reserveCapacity(_c.n_map_string_bytes)
+            var map = [String: [UInt8]](minimumCapacity: _c.n_map_string_bytes)
             for index in 0..<_c.n_map_string_bytes {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.map_string_bytes[index]!.pointee
                 map[try CMessageReader.string(entry.key, field: "key")] = CMessageReader.bytes(count: entry.value.len, data: entry.value.data)
             }
             self.mapStringBytes = map
+        } else {
+            self.mapStringBytes = [:]
         }
         if _c.n_map_string_nested_message > 0 {
-            var map: [String: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedMessage] = [:]
-            map.reserveCapacity(_c.n_map_string_nested_message)
+            var map = [String: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedMessage](minimumCapacity: _c.n_map_string_nested_message)
             for index in 0..<_c.n_map_string_nested_message {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.map_string_nested_message[index]!.pointee
                 map[try CMessageReader.string(entry.key, field: "key")] = try CMessageReader.message(UnsafeRawPointer(entry.value), as: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedMessage.self)
             }
             self.mapStringNestedMessage = map
+        } else {
+            self.mapStringNestedMessage = [:]
         }
         if _c.n_map_string_foreign_message > 0 {
-            var map: [String: ProtobufTestMessages_Proto3_ForeignMessage] = [:]
-            map.reserveCapacity(_c.n_map_string_foreign_message)
+            var map = [String: ProtobufTestMessages_Proto3_ForeignMessage](minimumCapacity: _c.n_map_string_foreign_message)
             for index in 0..<_c.n_map_string_foreign_message {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.map_string_foreign_message[index]!.pointee
                 map[try CMessageReader.string(entry.key, field: "key")] = try CMessageReader.message(UnsafeRawPointer(entry.value), as: ProtobufTestMessages_Proto3_ForeignMessage.self)
             }
             self.mapStringForeignMessage = map
+        } else {
+            self.mapStringForeignMessage = [:]
         }
         if _c.n_map_string_nested_enum > 0 {
-            var map: [String: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum] = [:]
-            map.reserveCapacity(_c.n_map_string_nested_enum)
+            var map = [String: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum](minimumCapacity: _c.n_map_string_nested_enum)
             for index in 0..<_c.n_map_string_nested_enum {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.map_string_nested_enum[index]!.pointee
                 map[try CMessageReader.string(entry.key, field: "key")] = ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum(protoNumber: Int32(truncatingIfNeeded: entry.value.rawValue))
             }
             self.mapStringNestedEnum = map
+        } else {
+            self.mapStringNestedEnum = [:]
         }
         if _c.n_map_string_foreign_enum > 0 {
-            var map: [String: ProtobufTestMessages_Proto3_ForeignEnum] = [:]
-            map.reserveCapacity(_c.n_map_string_foreign_enum)
+            var map = [String: ProtobufTestMessages_Proto3_ForeignEnum](minimumCapacity: _c.n_map_string_foreign_enum)
             for index in 0..<_c.n_map_string_foreign_enum {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.map_string_foreign_enum[index]!.pointee
                 map[try CMessageReader.string(entry.key, field: "key")] = ProtobufTestMessages_Proto3_ForeignEnum(protoNumber: Int32(truncatingIfNeeded: entry.value.rawValue))
             }
             self.mapStringForeignEnum = map
+        } else {
+            self.mapStringForeignEnum = [:]
         }
         if _c.optional_bool_wrapper != nil {
             self.optionalBoolWrapper = try CMessageReader.message(UnsafeRawPointer(_c.optional_bool_wrapper), as: Google_Protobuf_BoolValue.self)
+        } else {
+            self.optionalBoolWrapper = nil
         }
         if _c.optional_int32_wrapper != nil {
             self.optionalInt32Wrapper = try CMessageReader.message(UnsafeRawPointer(_c.optional_int32_wrapper), as: Google_Protobuf_Int32Value.self)
+        } else {
+            self.optionalInt32Wrapper = nil
         }
         if _c.optional_int64_wrapper != nil {
             self.optionalInt64Wrapper = try CMessageReader.message(UnsafeRawPointer(_c.optional_int64_wrapper), as: Google_Protobuf_Int64Value.self)
+        } else {
+            self.optionalInt64Wrapper = nil
         }
         if _c.optional_uint32_wrapper != nil {
             self.optionalUint32Wrapper = try CMessageReader.message(UnsafeRawPointer(_c.optional_uint32_wrapper), as: Google_Protobuf_UInt32Value.self)
+        } else {
+            self.optionalUint32Wrapper = nil
         }
         if _c.optional_uint64_wrapper != nil {
             self.optionalUint64Wrapper = try CMessageReader.message(UnsafeRawPointer(_c.optional_uint64_wrapper), as: Google_Protobuf_UInt64Value.self)
+        } else {
+            self.optionalUint64Wrapper = nil
         }
         if _c.optional_float_wrapper != nil {
             self.optionalFloatWrapper = try CMessageReader.message(UnsafeRawPointer(_c.optional_float_wrapper), as: Google_Protobuf_FloatValue.self)
+        } else {
+            self.optionalFloatWrapper = nil
         }
         if _c.optional_double_wrapper != nil {
             self.optionalDoubleWrapper = try CMessageReader.message(UnsafeRawPointer(_c.optional_double_wrapper), as: Google_Protobuf_DoubleValue.self)
+        } else {
+            self.optionalDoubleWrapper = nil
         }
         if _c.optional_string_wrapper != nil {
             self.optionalStringWrapper = try CMessageReader.message(UnsafeRawPointer(_c.optional_string_wrapper), as: Google_Protobuf_StringValue.self)
+        } else {
+            self.optionalStringWrapper = nil
         }
         if _c.optional_bytes_wrapper != nil {
             self.optionalBytesWrapper = try CMessageReader.message(UnsafeRawPointer(_c.optional_bytes_wrapper), as: Google_Protobuf_BytesValue.self)
+        } else {
+            self.optionalBytesWrapper = nil
         }
         self.repeatedBoolWrapper = try CMessageReader.array(count: _c.n_repeated_bool_wrapper, _c.repeated_bool_wrapper) { (element: UnsafeMutablePointer<Google__Protobuf__BoolValue>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Google_Protobuf_BoolValue.self)
@@ -549,21 +720,33 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         }
         if _c.optional_duration != nil {
             self.optionalDuration = try CMessageReader.message(UnsafeRawPointer(_c.optional_duration), as: Google_Protobuf_Duration.self)
+        } else {
+            self.optionalDuration = nil
         }
         if _c.optional_timestamp != nil {
             self.optionalTimestamp = try CMessageReader.message(UnsafeRawPointer(_c.optional_timestamp), as: Google_Protobuf_Timestamp.self)
+        } else {
+            self.optionalTimestamp = nil
         }
         if _c.optional_field_mask != nil {
             self.optionalFieldMask = try CMessageReader.message(UnsafeRawPointer(_c.optional_field_mask), as: Google_Protobuf_FieldMask.self)
+        } else {
+            self.optionalFieldMask = nil
         }
         if _c.optional_struct != nil {
             self.optionalStruct = try CMessageReader.message(UnsafeRawPointer(_c.optional_struct), as: Google_Protobuf_Struct.self)
+        } else {
+            self.optionalStruct = nil
         }
         if _c.optional_any != nil {
             self.optionalAny = try CMessageReader.message(UnsafeRawPointer(_c.optional_any), as: Google_Protobuf_Any.self)
+        } else {
+            self.optionalAny = nil
         }
         if _c.optional_value != nil {
             self.optionalValue = try CMessageReader.message(UnsafeRawPointer(_c.optional_value), as: Google_Protobuf_Value.self)
+        } else {
+            self.optionalValue = nil
         }
         self.optionalNullValue = Google_Protobuf_NullValue(protoNumber: Int32(truncatingIfNeeded: _c.optional_null_value.rawValue))
         self.repeatedDuration = try CMessageReader.array(count: _c.n_repeated_duration, _c.repeated_duration) { (element: UnsafeMutablePointer<Google__Protobuf__Duration>?) throws(ProtoError) in
@@ -618,11 +801,14 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         case 120: self.oneofField = .oneofNullValue(Google_Protobuf_NullValue(protoNumber: Int32(truncatingIfNeeded: _c.oneof_null_value.rawValue)))
         default: self.oneofField = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(963)
         _c.pointee.optional_int32 = self.optionalInt32
         _c.pointee.optional_int64 = self.optionalInt64
         _c.pointee.optional_uint32 = self.optionalUint32
@@ -656,30 +842,43 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.recursive_message = try arena.message(value, as: ProtobufTestMessages__Proto3__TestAllTypesProto3.self)
         }
         _c.pointee.n_repeated_int32 = self.repeatedInt32.count
+        arena.addPackedSizeBound(self.repeatedInt32.count &* 12)
         _c.pointee.repeated_int32 = arena.array(self.repeatedInt32)
         _c.pointee.n_repeated_int64 = self.repeatedInt64.count
+        arena.addPackedSizeBound(self.repeatedInt64.count &* 12)
         _c.pointee.repeated_int64 = arena.array(self.repeatedInt64)
         _c.pointee.n_repeated_uint32 = self.repeatedUint32.count
+        arena.addPackedSizeBound(self.repeatedUint32.count &* 7)
         _c.pointee.repeated_uint32 = arena.array(self.repeatedUint32)
         _c.pointee.n_repeated_uint64 = self.repeatedUint64.count
+        arena.addPackedSizeBound(self.repeatedUint64.count &* 12)
         _c.pointee.repeated_uint64 = arena.array(self.repeatedUint64)
         _c.pointee.n_repeated_sint32 = self.repeatedSint32.count
+        arena.addPackedSizeBound(self.repeatedSint32.count &* 7)
         _c.pointee.repeated_sint32 = arena.array(self.repeatedSint32)
         _c.pointee.n_repeated_sint64 = self.repeatedSint64.count
+        arena.addPackedSizeBound(self.repeatedSint64.count &* 12)
         _c.pointee.repeated_sint64 = arena.array(self.repeatedSint64)
         _c.pointee.n_repeated_fixed32 = self.repeatedFixed32.count
+        arena.addPackedSizeBound(self.repeatedFixed32.count &* 6)
         _c.pointee.repeated_fixed32 = arena.array(self.repeatedFixed32)
         _c.pointee.n_repeated_fixed64 = self.repeatedFixed64.count
+        arena.addPackedSizeBound(self.repeatedFixed64.count &* 10)
         _c.pointee.repeated_fixed64 = arena.array(self.repeatedFixed64)
         _c.pointee.n_repeated_sfixed32 = self.repeatedSfixed32.count
+        arena.addPackedSizeBound(self.repeatedSfixed32.count &* 6)
         _c.pointee.repeated_sfixed32 = arena.array(self.repeatedSfixed32)
         _c.pointee.n_repeated_sfixed64 = self.repeatedSfixed64.count
+        arena.addPackedSizeBound(self.repeatedSfixed64.count &* 10)
         _c.pointee.repeated_sfixed64 = arena.array(self.repeatedSfixed64)
         _c.pointee.n_repeated_float = self.repeatedFloat.count
+        arena.addPackedSizeBound(self.repeatedFloat.count &* 6)
         _c.pointee.repeated_float = arena.array(self.repeatedFloat)
         _c.pointee.n_repeated_double = self.repeatedDouble.count
+        arena.addPackedSizeBound(self.repeatedDouble.count &* 10)
         _c.pointee.repeated_double = arena.array(self.repeatedDouble)
         _c.pointee.n_repeated_bool = self.repeatedBool.count
+        arena.addPackedSizeBound(self.repeatedBool.count &* 3)
         if !self.repeatedBool.isEmpty {
             let elements = arena.allocate(protobuf_c_boolean.self, count: self.repeatedBool.count)
             for index in self.repeatedBool.indices {
@@ -688,6 +887,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.repeated_bool = elements
         }
         _c.pointee.n_repeated_string = self.repeatedString.count
+        arena.addPackedSizeBound(self.repeatedString.count &* 2)
         if !self.repeatedString.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.repeatedString.count)
             for index in self.repeatedString.indices {
@@ -696,6 +896,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.repeated_string = elements
         }
         _c.pointee.n_repeated_bytes = self.repeatedBytes.count
+        arena.addPackedSizeBound(self.repeatedBytes.count &* 2)
         if !self.repeatedBytes.isEmpty {
             let elements = arena.allocate(ProtobufCBinaryData.self, count: self.repeatedBytes.count)
             for index in self.repeatedBytes.indices {
@@ -705,6 +906,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.repeated_bytes = elements
         }
         _c.pointee.n_repeated_nested_message = self.repeatedNestedMessage.count
+        arena.addPackedSizeBound(self.repeatedNestedMessage.count &* 7)
         if !self.repeatedNestedMessage.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage>?.self, count: self.repeatedNestedMessage.count)
             for index in self.repeatedNestedMessage.indices {
@@ -713,6 +915,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.repeated_nested_message = elements
         }
         _c.pointee.n_repeated_foreign_message = self.repeatedForeignMessage.count
+        arena.addPackedSizeBound(self.repeatedForeignMessage.count &* 7)
         if !self.repeatedForeignMessage.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__ForeignMessage>?.self, count: self.repeatedForeignMessage.count)
             for index in self.repeatedForeignMessage.indices {
@@ -721,6 +924,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.repeated_foreign_message = elements
         }
         _c.pointee.n_repeated_nested_enum = self.repeatedNestedEnum.count
+        arena.addPackedSizeBound(self.repeatedNestedEnum.count &* 12)
         if !self.repeatedNestedEnum.isEmpty {
             let elements = arena.allocate(ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum.self, count: self.repeatedNestedEnum.count)
             for index in self.repeatedNestedEnum.indices {
@@ -729,6 +933,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.repeated_nested_enum = elements
         }
         _c.pointee.n_repeated_foreign_enum = self.repeatedForeignEnum.count
+        arena.addPackedSizeBound(self.repeatedForeignEnum.count &* 12)
         if !self.repeatedForeignEnum.isEmpty {
             let elements = arena.allocate(ProtobufTestMessages__Proto3__ForeignEnum.self, count: self.repeatedForeignEnum.count)
             for index in self.repeatedForeignEnum.indices {
@@ -737,6 +942,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.repeated_foreign_enum = elements
         }
         _c.pointee.n_repeated_string_piece = self.repeatedStringPiece.count
+        arena.addPackedSizeBound(self.repeatedStringPiece.count &* 2)
         if !self.repeatedStringPiece.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.repeatedStringPiece.count)
             for index in self.repeatedStringPiece.indices {
@@ -745,6 +951,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.repeated_string_piece = elements
         }
         _c.pointee.n_repeated_cord = self.repeatedCord.count
+        arena.addPackedSizeBound(self.repeatedCord.count &* 2)
         if !self.repeatedCord.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.repeatedCord.count)
             for index in self.repeatedCord.indices {
@@ -753,30 +960,43 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.repeated_cord = elements
         }
         _c.pointee.n_packed_int32 = self.packedInt32.count
+        arena.addPackedSizeBound(self.packedInt32.count &* 12)
         _c.pointee.packed_int32 = arena.array(self.packedInt32)
         _c.pointee.n_packed_int64 = self.packedInt64.count
+        arena.addPackedSizeBound(self.packedInt64.count &* 12)
         _c.pointee.packed_int64 = arena.array(self.packedInt64)
         _c.pointee.n_packed_uint32 = self.packedUint32.count
+        arena.addPackedSizeBound(self.packedUint32.count &* 7)
         _c.pointee.packed_uint32 = arena.array(self.packedUint32)
         _c.pointee.n_packed_uint64 = self.packedUint64.count
+        arena.addPackedSizeBound(self.packedUint64.count &* 12)
         _c.pointee.packed_uint64 = arena.array(self.packedUint64)
         _c.pointee.n_packed_sint32 = self.packedSint32.count
+        arena.addPackedSizeBound(self.packedSint32.count &* 7)
         _c.pointee.packed_sint32 = arena.array(self.packedSint32)
         _c.pointee.n_packed_sint64 = self.packedSint64.count
+        arena.addPackedSizeBound(self.packedSint64.count &* 12)
         _c.pointee.packed_sint64 = arena.array(self.packedSint64)
         _c.pointee.n_packed_fixed32 = self.packedFixed32.count
+        arena.addPackedSizeBound(self.packedFixed32.count &* 6)
         _c.pointee.packed_fixed32 = arena.array(self.packedFixed32)
         _c.pointee.n_packed_fixed64 = self.packedFixed64.count
+        arena.addPackedSizeBound(self.packedFixed64.count &* 10)
         _c.pointee.packed_fixed64 = arena.array(self.packedFixed64)
         _c.pointee.n_packed_sfixed32 = self.packedSfixed32.count
+        arena.addPackedSizeBound(self.packedSfixed32.count &* 6)
         _c.pointee.packed_sfixed32 = arena.array(self.packedSfixed32)
         _c.pointee.n_packed_sfixed64 = self.packedSfixed64.count
+        arena.addPackedSizeBound(self.packedSfixed64.count &* 10)
         _c.pointee.packed_sfixed64 = arena.array(self.packedSfixed64)
         _c.pointee.n_packed_float = self.packedFloat.count
+        arena.addPackedSizeBound(self.packedFloat.count &* 6)
         _c.pointee.packed_float = arena.array(self.packedFloat)
         _c.pointee.n_packed_double = self.packedDouble.count
+        arena.addPackedSizeBound(self.packedDouble.count &* 10)
         _c.pointee.packed_double = arena.array(self.packedDouble)
         _c.pointee.n_packed_bool = self.packedBool.count
+        arena.addPackedSizeBound(self.packedBool.count &* 3)
         if !self.packedBool.isEmpty {
             let elements = arena.allocate(protobuf_c_boolean.self, count: self.packedBool.count)
             for index in self.packedBool.indices {
@@ -785,6 +1005,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.packed_bool = elements
         }
         _c.pointee.n_packed_nested_enum = self.packedNestedEnum.count
+        arena.addPackedSizeBound(self.packedNestedEnum.count &* 12)
         if !self.packedNestedEnum.isEmpty {
             let elements = arena.allocate(ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum.self, count: self.packedNestedEnum.count)
             for index in self.packedNestedEnum.indices {
@@ -793,30 +1014,43 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.packed_nested_enum = elements
         }
         _c.pointee.n_unpacked_int32 = self.unpackedInt32.count
+        arena.addPackedSizeBound(self.unpackedInt32.count &* 12)
         _c.pointee.unpacked_int32 = arena.array(self.unpackedInt32)
         _c.pointee.n_unpacked_int64 = self.unpackedInt64.count
+        arena.addPackedSizeBound(self.unpackedInt64.count &* 12)
         _c.pointee.unpacked_int64 = arena.array(self.unpackedInt64)
         _c.pointee.n_unpacked_uint32 = self.unpackedUint32.count
+        arena.addPackedSizeBound(self.unpackedUint32.count &* 7)
         _c.pointee.unpacked_uint32 = arena.array(self.unpackedUint32)
         _c.pointee.n_unpacked_uint64 = self.unpackedUint64.count
+        arena.addPackedSizeBound(self.unpackedUint64.count &* 12)
         _c.pointee.unpacked_uint64 = arena.array(self.unpackedUint64)
         _c.pointee.n_unpacked_sint32 = self.unpackedSint32.count
+        arena.addPackedSizeBound(self.unpackedSint32.count &* 7)
         _c.pointee.unpacked_sint32 = arena.array(self.unpackedSint32)
         _c.pointee.n_unpacked_sint64 = self.unpackedSint64.count
+        arena.addPackedSizeBound(self.unpackedSint64.count &* 12)
         _c.pointee.unpacked_sint64 = arena.array(self.unpackedSint64)
         _c.pointee.n_unpacked_fixed32 = self.unpackedFixed32.count
+        arena.addPackedSizeBound(self.unpackedFixed32.count &* 6)
         _c.pointee.unpacked_fixed32 = arena.array(self.unpackedFixed32)
         _c.pointee.n_unpacked_fixed64 = self.unpackedFixed64.count
+        arena.addPackedSizeBound(self.unpackedFixed64.count &* 10)
         _c.pointee.unpacked_fixed64 = arena.array(self.unpackedFixed64)
         _c.pointee.n_unpacked_sfixed32 = self.unpackedSfixed32.count
+        arena.addPackedSizeBound(self.unpackedSfixed32.count &* 6)
         _c.pointee.unpacked_sfixed32 = arena.array(self.unpackedSfixed32)
         _c.pointee.n_unpacked_sfixed64 = self.unpackedSfixed64.count
+        arena.addPackedSizeBound(self.unpackedSfixed64.count &* 10)
         _c.pointee.unpacked_sfixed64 = arena.array(self.unpackedSfixed64)
         _c.pointee.n_unpacked_float = self.unpackedFloat.count
+        arena.addPackedSizeBound(self.unpackedFloat.count &* 6)
         _c.pointee.unpacked_float = arena.array(self.unpackedFloat)
         _c.pointee.n_unpacked_double = self.unpackedDouble.count
+        arena.addPackedSizeBound(self.unpackedDouble.count &* 10)
         _c.pointee.unpacked_double = arena.array(self.unpackedDouble)
         _c.pointee.n_unpacked_bool = self.unpackedBool.count
+        arena.addPackedSizeBound(self.unpackedBool.count &* 3)
         if !self.unpackedBool.isEmpty {
             let elements = arena.allocate(protobuf_c_boolean.self, count: self.unpackedBool.count)
             for index in self.unpackedBool.indices {
@@ -825,6 +1059,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.unpacked_bool = elements
         }
         _c.pointee.n_unpacked_nested_enum = self.unpackedNestedEnum.count
+        arena.addPackedSizeBound(self.unpackedNestedEnum.count &* 12)
         if !self.unpackedNestedEnum.isEmpty {
             let elements = arena.allocate(ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum.self, count: self.unpackedNestedEnum.count)
             for index in self.unpackedNestedEnum.indices {
@@ -833,6 +1068,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.unpacked_nested_enum = elements
         }
         if !self.mapInt32Int32.isEmpty {
+            arena.addPackedSizeBound(self.mapInt32Int32.count &* 29)
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32Int32Entry>?.self, count: self.mapInt32Int32.count)
             var index = 0
             for (key, value) in self.mapInt32Int32 {
@@ -847,6 +1083,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.map_int32_int32 = entries
         }
         if !self.mapInt64Int64.isEmpty {
+            arena.addPackedSizeBound(self.mapInt64Int64.count &* 29)
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt64Int64Entry>?.self, count: self.mapInt64Int64.count)
             var index = 0
             for (key, value) in self.mapInt64Int64 {
@@ -861,6 +1098,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.map_int64_int64 = entries
         }
         if !self.mapUint32Uint32.isEmpty {
+            arena.addPackedSizeBound(self.mapUint32Uint32.count &* 19)
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapUint32Uint32Entry>?.self, count: self.mapUint32Uint32.count)
             var index = 0
             for (key, value) in self.mapUint32Uint32 {
@@ -875,6 +1113,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.map_uint32_uint32 = entries
         }
         if !self.mapUint64Uint64.isEmpty {
+            arena.addPackedSizeBound(self.mapUint64Uint64.count &* 29)
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapUint64Uint64Entry>?.self, count: self.mapUint64Uint64.count)
             var index = 0
             for (key, value) in self.mapUint64Uint64 {
@@ -889,6 +1128,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.map_uint64_uint64 = entries
         }
         if !self.mapSint32Sint32.isEmpty {
+            arena.addPackedSizeBound(self.mapSint32Sint32.count &* 19)
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSint32Sint32Entry>?.self, count: self.mapSint32Sint32.count)
             var index = 0
             for (key, value) in self.mapSint32Sint32 {
@@ -903,6 +1143,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.map_sint32_sint32 = entries
         }
         if !self.mapSint64Sint64.isEmpty {
+            arena.addPackedSizeBound(self.mapSint64Sint64.count &* 29)
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSint64Sint64Entry>?.self, count: self.mapSint64Sint64.count)
             var index = 0
             for (key, value) in self.mapSint64Sint64 {
@@ -917,6 +1158,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.map_sint64_sint64 = entries
         }
         if !self.mapFixed32Fixed32.isEmpty {
+            arena.addPackedSizeBound(self.mapFixed32Fixed32.count &* 17)
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapFixed32Fixed32Entry>?.self, count: self.mapFixed32Fixed32.count)
             var index = 0
             for (key, value) in self.mapFixed32Fixed32 {
@@ -931,6 +1173,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.map_fixed32_fixed32 = entries
         }
         if !self.mapFixed64Fixed64.isEmpty {
+            arena.addPackedSizeBound(self.mapFixed64Fixed64.count &* 25)
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapFixed64Fixed64Entry>?.self, count: self.mapFixed64Fixed64.count)
             var index = 0
             for (key, value) in self.mapFixed64Fixed64 {
@@ -945,6 +1188,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.map_fixed64_fixed64 = entries
         }
         if !self.mapSfixed32Sfixed32.isEmpty {
+            arena.addPackedSizeBound(self.mapSfixed32Sfixed32.count &* 17)
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSfixed32Sfixed32Entry>?.self, count: self.mapSfixed32Sfixed32.count)
             var index = 0
             for (key, value) in self.mapSfixed32Sfixed32 {
@@ -959,6 +1203,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.map_sfixed32_sfixed32 = entries
         }
         if !self.mapSfixed64Sfixed64.isEmpty {
+            arena.addPackedSizeBound(self.mapSfixed64Sfixed64.count &* 25)
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSfixed64Sfixed64Entry>?.self, count: self.mapSfixed64Sfixed64.count)
             var index = 0
             for (key, value) in self.mapSfixed64Sfixed64 {
@@ -973,6 +1218,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.map_sfixed64_sfixed64 = entries
         }
         if !self.mapInt32Float.isEmpty {
+            arena.addPackedSizeBound(self.mapInt32Float.count &* 23)
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32FloatEntry>?.self, count: self.mapInt32Float.count)
             var index = 0
             for (key, value) in self.mapInt32Float {
@@ -988,6 +1234,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.map_int32_float = entries
         }
         if !self.mapInt32Double.isEmpty {
+            arena.addPackedSizeBound(self.mapInt32Double.count &* 27)
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32DoubleEntry>?.self, count: self.mapInt32Double.count)
             var index = 0
             for (key, value) in self.mapInt32Double {
@@ -1003,6 +1250,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.map_int32_double = entries
         }
         if !self.mapBoolBool.isEmpty {
+            arena.addPackedSizeBound(self.mapBoolBool.count &* 11)
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapBoolBoolEntry>?.self, count: self.mapBoolBool.count)
             var index = 0
             for (key, value) in self.mapBoolBool {
@@ -1017,6 +1265,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.map_bool_bool = entries
         }
         if !self.mapStringString.isEmpty {
+            arena.addPackedSizeBound(self.mapStringString.count &* 9)
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringStringEntry>?.self, count: self.mapStringString.count)
             var index = 0
             for (key, value) in self.mapStringString {
@@ -1031,6 +1280,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.map_string_string = entries
         }
         if !self.mapStringBytes.isEmpty {
+            arena.addPackedSizeBound(self.mapStringBytes.count &* 9)
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringBytesEntry>?.self, count: self.mapStringBytes.count)
             var index = 0
             for (key, value) in self.mapStringBytes {
@@ -1046,6 +1296,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.map_string_bytes = entries
         }
         if !self.mapStringNestedMessage.isEmpty {
+            arena.addPackedSizeBound(self.mapStringNestedMessage.count &* 14)
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringNestedMessageEntry>?.self, count: self.mapStringNestedMessage.count)
             var index = 0
             for (key, value) in self.mapStringNestedMessage {
@@ -1060,6 +1311,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.map_string_nested_message = entries
         }
         if !self.mapStringForeignMessage.isEmpty {
+            arena.addPackedSizeBound(self.mapStringForeignMessage.count &* 14)
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringForeignMessageEntry>?.self, count: self.mapStringForeignMessage.count)
             var index = 0
             for (key, value) in self.mapStringForeignMessage {
@@ -1074,6 +1326,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.map_string_foreign_message = entries
         }
         if !self.mapStringNestedEnum.isEmpty {
+            arena.addPackedSizeBound(self.mapStringNestedEnum.count &* 19)
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringNestedEnumEntry>?.self, count: self.mapStringNestedEnum.count)
             var index = 0
             for (key, value) in self.mapStringNestedEnum {
@@ -1088,6 +1341,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.map_string_nested_enum = entries
         }
         if !self.mapStringForeignEnum.isEmpty {
+            arena.addPackedSizeBound(self.mapStringForeignEnum.count &* 19)
             let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringForeignEnumEntry>?.self, count: self.mapStringForeignEnum.count)
             var index = 0
             for (key, value) in self.mapStringForeignEnum {
@@ -1129,6 +1383,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.optional_bytes_wrapper = try arena.message(value, as: Google__Protobuf__BytesValue.self)
         }
         _c.pointee.n_repeated_bool_wrapper = self.repeatedBoolWrapper.count
+        arena.addPackedSizeBound(self.repeatedBoolWrapper.count &* 7)
         if !self.repeatedBoolWrapper.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__BoolValue>?.self, count: self.repeatedBoolWrapper.count)
             for index in self.repeatedBoolWrapper.indices {
@@ -1137,6 +1392,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.repeated_bool_wrapper = elements
         }
         _c.pointee.n_repeated_int32_wrapper = self.repeatedInt32Wrapper.count
+        arena.addPackedSizeBound(self.repeatedInt32Wrapper.count &* 7)
         if !self.repeatedInt32Wrapper.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Int32Value>?.self, count: self.repeatedInt32Wrapper.count)
             for index in self.repeatedInt32Wrapper.indices {
@@ -1145,6 +1401,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.repeated_int32_wrapper = elements
         }
         _c.pointee.n_repeated_int64_wrapper = self.repeatedInt64Wrapper.count
+        arena.addPackedSizeBound(self.repeatedInt64Wrapper.count &* 7)
         if !self.repeatedInt64Wrapper.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Int64Value>?.self, count: self.repeatedInt64Wrapper.count)
             for index in self.repeatedInt64Wrapper.indices {
@@ -1153,6 +1410,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.repeated_int64_wrapper = elements
         }
         _c.pointee.n_repeated_uint32_wrapper = self.repeatedUint32Wrapper.count
+        arena.addPackedSizeBound(self.repeatedUint32Wrapper.count &* 7)
         if !self.repeatedUint32Wrapper.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__UInt32Value>?.self, count: self.repeatedUint32Wrapper.count)
             for index in self.repeatedUint32Wrapper.indices {
@@ -1161,6 +1419,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.repeated_uint32_wrapper = elements
         }
         _c.pointee.n_repeated_uint64_wrapper = self.repeatedUint64Wrapper.count
+        arena.addPackedSizeBound(self.repeatedUint64Wrapper.count &* 7)
         if !self.repeatedUint64Wrapper.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__UInt64Value>?.self, count: self.repeatedUint64Wrapper.count)
             for index in self.repeatedUint64Wrapper.indices {
@@ -1169,6 +1428,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.repeated_uint64_wrapper = elements
         }
         _c.pointee.n_repeated_float_wrapper = self.repeatedFloatWrapper.count
+        arena.addPackedSizeBound(self.repeatedFloatWrapper.count &* 7)
         if !self.repeatedFloatWrapper.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__FloatValue>?.self, count: self.repeatedFloatWrapper.count)
             for index in self.repeatedFloatWrapper.indices {
@@ -1177,6 +1437,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.repeated_float_wrapper = elements
         }
         _c.pointee.n_repeated_double_wrapper = self.repeatedDoubleWrapper.count
+        arena.addPackedSizeBound(self.repeatedDoubleWrapper.count &* 7)
         if !self.repeatedDoubleWrapper.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__DoubleValue>?.self, count: self.repeatedDoubleWrapper.count)
             for index in self.repeatedDoubleWrapper.indices {
@@ -1185,6 +1446,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.repeated_double_wrapper = elements
         }
         _c.pointee.n_repeated_string_wrapper = self.repeatedStringWrapper.count
+        arena.addPackedSizeBound(self.repeatedStringWrapper.count &* 7)
         if !self.repeatedStringWrapper.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__StringValue>?.self, count: self.repeatedStringWrapper.count)
             for index in self.repeatedStringWrapper.indices {
@@ -1193,6 +1455,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.repeated_string_wrapper = elements
         }
         _c.pointee.n_repeated_bytes_wrapper = self.repeatedBytesWrapper.count
+        arena.addPackedSizeBound(self.repeatedBytesWrapper.count &* 7)
         if !self.repeatedBytesWrapper.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__BytesValue>?.self, count: self.repeatedBytesWrapper.count)
             for index in self.repeatedBytesWrapper.indices {
@@ -1220,6 +1483,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         }
         _c.pointee.optional_null_value = Google__Protobuf__NullValue(rawValue: .init(truncatingIfNeeded: self.optionalNullValue.protoNumber))
         _c.pointee.n_repeated_duration = self.repeatedDuration.count
+        arena.addPackedSizeBound(self.repeatedDuration.count &* 7)
         if !self.repeatedDuration.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Duration>?.self, count: self.repeatedDuration.count)
             for index in self.repeatedDuration.indices {
@@ -1228,6 +1492,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.repeated_duration = elements
         }
         _c.pointee.n_repeated_timestamp = self.repeatedTimestamp.count
+        arena.addPackedSizeBound(self.repeatedTimestamp.count &* 7)
         if !self.repeatedTimestamp.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Timestamp>?.self, count: self.repeatedTimestamp.count)
             for index in self.repeatedTimestamp.indices {
@@ -1236,6 +1501,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.repeated_timestamp = elements
         }
         _c.pointee.n_repeated_fieldmask = self.repeatedFieldmask.count
+        arena.addPackedSizeBound(self.repeatedFieldmask.count &* 7)
         if !self.repeatedFieldmask.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__FieldMask>?.self, count: self.repeatedFieldmask.count)
             for index in self.repeatedFieldmask.indices {
@@ -1244,6 +1510,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.repeated_fieldmask = elements
         }
         _c.pointee.n_repeated_struct = self.repeatedStruct.count
+        arena.addPackedSizeBound(self.repeatedStruct.count &* 7)
         if !self.repeatedStruct.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Struct>?.self, count: self.repeatedStruct.count)
             for index in self.repeatedStruct.indices {
@@ -1252,6 +1519,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.repeated_struct = elements
         }
         _c.pointee.n_repeated_any = self.repeatedAny.count
+        arena.addPackedSizeBound(self.repeatedAny.count &* 7)
         if !self.repeatedAny.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Any>?.self, count: self.repeatedAny.count)
             for index in self.repeatedAny.indices {
@@ -1260,6 +1528,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.repeated_any = elements
         }
         _c.pointee.n_repeated_value = self.repeatedValue.count
+        arena.addPackedSizeBound(self.repeatedValue.count &* 7)
         if !self.repeatedValue.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Value>?.self, count: self.repeatedValue.count)
             for index in self.repeatedValue.indices {
@@ -1268,6 +1537,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.repeated_value = elements
         }
         _c.pointee.n_repeated_list_value = self.repeatedListValue.count
+        arena.addPackedSizeBound(self.repeatedListValue.count &* 7)
         if !self.repeatedListValue.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__ListValue>?.self, count: self.repeatedListValue.count)
             for index in self.repeatedListValue.indices {
@@ -1426,34 +1696,45 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
     }
 
     public struct NestedMessage: ProtoMessage {
-        public var a: Int32 = 0
+        public var a: Int32
         public var corecursive: ProtobufTestMessages_Proto3_TestAllTypesProto3? {
             get { _corecursive?.value }
             set { _corecursive = newValue.map { ProtoBox($0) } }
         }
         private var _corecursive: ProtoBox<ProtobufTestMessages_Proto3_TestAllTypesProto3>?
         /// Fields read from the wire that this version of the schema does not know.
-        public var unknownFields = UnknownFields()
+        public var unknownFields: UnknownFields
 
         /// A message with every field at its default.
-        public init() {}
+        public init() {
+            self.a = 0
+            self.unknownFields = UnknownFields()
+        }
 
         /// The protobuf-c descriptor of this message type.
         public static var protoDescriptor: MessageDescriptor {
             MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__nested_message__descriptor_ref())
         }
 
+        /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+        public static var _keepsPackedSizeBound: Swift.Bool { true }
+
         public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
             let _c = pointer.assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage.self).pointee
             self.a = _c.a
             if _c.corecursive != nil {
-                self.corecursive = try CMessageReader.message(UnsafeRawPointer(_c.corecursive), as: ProtobufTestMessages_Proto3_TestAllTypesProto3.self)
+                self._corecursive = ProtoBox(try CMessageReader.message(UnsafeRawPointer(_c.corecursive), as: ProtobufTestMessages_Proto3_TestAllTypesProto3.self))
+            } else {
+                self._corecursive = nil
             }
-            unknownFields = CMessageReader.unknownFields(pointer)
+            self.unknownFields = CMessageReader.unknownFields(pointer)
         }
 
         public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
             let _c = pointer.assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage.self)
+            // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+            // fields, sub-messages and unknown fields add their own parts as they are written).
+            arena.addPackedSizeBound(17)
             _c.pointee.a = self.a
             if let value = self.corecursive {
                 _c.pointee.corecursive = try arena.message(value, as: ProtobufTestMessages__Proto3__TestAllTypesProto3.self)
@@ -1464,26 +1745,35 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
 }
 
 public struct ProtobufTestMessages_Proto3_ForeignMessage: ProtoMessage {
-    public var c: Int32 = 0
+    public var c: Int32
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.c = 0
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__foreign_message__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: ProtobufTestMessages__Proto3__ForeignMessage.self).pointee
         self.c = _c.c
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: ProtobufTestMessages__Proto3__ForeignMessage.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(11)
         _c.pointee.c = self.c
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -1491,18 +1781,23 @@ public struct ProtobufTestMessages_Proto3_ForeignMessage: ProtoMessage {
 
 public struct ProtobufTestMessages_Proto3_NullHypothesisProto3: ProtoMessage {
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__null_hypothesis_proto3__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
@@ -1512,18 +1807,23 @@ public struct ProtobufTestMessages_Proto3_NullHypothesisProto3: ProtoMessage {
 
 public struct ProtobufTestMessages_Proto3_EnumOnlyProto3: ProtoMessage {
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__enum_only_proto3__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {

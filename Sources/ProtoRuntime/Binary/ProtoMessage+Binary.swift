@@ -20,7 +20,8 @@ extension ProtoMessage {
     /// Encodes the message in the protobuf binary format through protobuf-c.
     @inlinable
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
-        try BinaryCodec.encode(Self.protoDescriptor) { (pointer, arena) throws(ProtoError) in
+        try BinaryCodec.encode(Self.protoDescriptor, tracksSize: Self._keepsPackedSizeBound) {
+            (pointer, arena) throws(ProtoError) in
             try _writeC(to: pointer, arena: &arena)
         }
     }
@@ -31,7 +32,8 @@ extension ProtoMessage {
     ) throws -> R {
         var arena = ProtoArena()
         let message = try cMessage(in: &arena)
-        let size = protobuf_c_message_get_packed_size(message)
+        let size = Self._keepsPackedSizeBound ? arena.packedSizeBound : protobuf_c_message_get_packed_size(message)
+        assert(protobuf_c_message_get_packed_size(message) <= size, "packed-size bound too small")
         let buffer = arena.allocateUninitialized(bytes: size)
         let written = protobuf_c_message_pack(message, buffer.assumingMemoryBound(to: UInt8.self))
         return try body(UnsafeRawBufferPointer(start: buffer, count: written))
@@ -41,6 +43,15 @@ extension ProtoMessage {
     @inlinable
     public func serializedSize() throws(ProtoError) -> Int {
         try BinaryCodec.encodedSize(Self.protoDescriptor) { (pointer, arena) throws(ProtoError) in
+            try _writeC(to: pointer, arena: &arena)
+        }
+    }
+
+    /// The bound of the packed size that encoding sizes its output by, and protobuf-c's exact
+    /// size (`bound >= size` must hold for every message; tests check it).
+    @inlinable
+    package func _packedSizeAndBound() throws(ProtoError) -> (size: Int, bound: Int) {
+        try BinaryCodec.packedSizeAndBound(Self.protoDescriptor) { (pointer, arena) throws(ProtoError) in
             try _writeC(to: pointer, arena: &arena)
         }
     }

@@ -18,15 +18,32 @@ enum WireScanner {
         maxDecodedBytes: Int = DecodingLimits.default.maxDecodedBytes,
         validateUTF8: Bool = true
     ) throws(ProtoError) -> Bool {
+        var budget = maxDecodedBytes
+        return try check(
+            bytes, descriptor: descriptor, maxDepth: maxDepth, budget: &budget, limit: maxDecodedBytes,
+            validateUTF8: validateUTF8)
+    }
+
+    /// `check`, drawing the estimated decoded size from `budget` (what is left stays there, for
+    /// further messages decoded under the same bound, such as `Any` payloads); `limit` is the
+    /// bound the error names.
+    @discardableResult
+    static func check(
+        _ bytes: UnsafeRawBufferPointer,
+        descriptor: MessageDescriptor,
+        maxDepth: Int,
+        budget: inout Int,
+        limit: Int,
+        validateUTF8: Bool = true
+    ) throws(ProtoError) -> Bool {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return false }
         var repeatsMessage = false
-        var budget = maxDecodedBytes
         try scan(
             base.assumingMemoryBound(to: UInt8.self), count: bytes.count, descriptor: descriptor.raw, depth: 1,
             maxDepth: maxDepth, validateUTF8: validateUTF8, repeatsMessage: &repeatsMessage, budget: &budget)
         guard budget >= 0 else {
             throw ProtoError(
-                .tooLarge, "decoding \(descriptor.fullName) would take more than \(maxDecodedBytes) bytes of memory")
+                .tooLarge, "decoding \(descriptor.fullName) would take more than \(limit) bytes of memory")
         }
         return repeatsMessage
     }

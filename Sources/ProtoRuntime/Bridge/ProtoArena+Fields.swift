@@ -10,26 +10,50 @@ extension ProtoArena {
         return pointer.assumingMemoryBound(to: C.self)
     }
 
-    /// A NUL-terminated copy of `string` for a `char *` field.
+    /// A NUL-terminated copy of `string` for a `char *` field (its length and length prefix go
+    /// into the packed-size bound).
     ///
     /// Throws for a string holding NUL: protobuf-c measures strings with `strlen` and would silently
     /// cut it there.
     @inlinable @inline(__always)
     public mutating func cString(_ string: String) throws(ProtoError) -> UnsafeMutablePointer<CChar> {
-        // Inlined into generated code, so the string is read in place without retain/release.
         let count = string.utf8.count
         let target = allocateUninitialized(bytes: count &+ 1)
-        // Native and small strings hand out their UTF-8 in place; others are copied once first.
+        packedSizeBound &+= count &+ Self.varintSize(UInt64(truncatingIfNeeded: count))
         // Never protobuf-c's shared empty string: pack treats a oneof or optional string pointing
         // at it as unset, and an empty oneof string must still be written.
-        let clean = string.utf8.withContiguousStorageIfAvailable { utf8 in
-            Self.copyWithoutNUL(UnsafeRawBufferPointer(utf8), to: target)
-        } ?? Array(string.utf8).withUnsafeBytes { Self.copyWithoutNUL($0, to: target) }
+        let clean: Bool
+        if _fastPath(string.isContiguousUTF8) {
+            // Native and small strings hand out their UTF-8 in place. `string` is not used after
+            // this closure on any path: a later use (even in the slow branch) makes the compiler
+            // retain and release the string around it.
+            clean = string.utf8.withContiguousStorageIfAvailable { utf8 in
+                Self.copyWithoutNUL(UnsafeRawBufferPointer(utf8), to: target)
+            } ?? false
+        } else {
+            // Bridged (foreign) strings only: byte by byte.
+            var offset = 0
+            var sawNUL = false
+            for byte in string.utf8 {
+                sawNUL = sawNUL || byte == 0
+                target.storeBytes(of: byte, toByteOffset: offset, as: UInt8.self)
+                offset &+= 1
+            }
+            clean = !sawNUL
+        }
         guard clean else {
             throw ProtoError(.unsupported, "strings cannot contain NUL (protobuf-c stores C strings)")
         }
         target.storeBytes(of: 0, toByteOffset: count, as: UInt8.self)
         return target.assumingMemoryBound(to: CChar.self)
+    }
+
+    /// The bytes a varint of `value` takes (1 to 10).
+    @inlinable @inline(__always)
+    static func varintSize(_ value: UInt64) -> Int {
+        // 7 bits a byte: bits needed (at least 1), rounded up to sevens.
+        let bits = 64 &- (value | 1).leadingZeroBitCount
+        return (bits &+ 6) / 7
     }
 
     /// Copies `source` to `target`; false when it holds a NUL (checked eight bytes at a time).
@@ -68,11 +92,21 @@ extension ProtoArena {
 
     /// A copy of `bytes` for a `ProtobufCBinaryData` field: (length, data or nil when empty).
     public mutating func bytes(_ bytes: [UInt8]) -> (count: Int, data: UnsafeMutablePointer<UInt8>?) {
+        packedSizeBound &+= bytes.count &+ Self.varintSize(UInt64(truncatingIfNeeded: bytes.count))
         guard !bytes.isEmpty else { return (0, nil) }
         let target = allocateUninitialized(bytes: bytes.count).bindMemory(to: UInt8.self, capacity: bytes.count)
         // Force-unwrap: a non-empty array has storage.
         bytes.withUnsafeBufferPointer { target.initialize(from: $0.baseAddress!, count: $0.count) }
         return (bytes.count, target)
+    }
+
+    /// A copy of `bytes` (nil when empty), counted in no bound.
+    private mutating func copy(_ bytes: [UInt8]) -> UnsafeMutablePointer<UInt8>? {
+        guard !bytes.isEmpty else { return nil }
+        let target = allocateUninitialized(bytes: bytes.count).bindMemory(to: UInt8.self, capacity: bytes.count)
+        // Force-unwrap: a non-empty array has storage.
+        bytes.withUnsafeBufferPointer { target.initialize(from: $0.baseAddress!, count: $0.count) }
+        return target
     }
 
     /// A C array holding `values`, for a repeated scalar field.
@@ -104,7 +138,10 @@ extension ProtoArena {
         guard !fields.isEmpty else { return }
         let entries = growUnknownFields(of: message, by: fields.fields.count)
         for (index, field) in fields.fields.enumerated() {
-            let (count, data) = bytes(field.data)
+            // pack writes the tag (at most 5 bytes for any 32-bit number) and the data as is.
+            packedSizeBound &+= 5 &+ field.data.count
+            let count = field.data.count
+            let data = copy(field.data)
             entries[index] = ProtobufCMessageUnknownField(
                 tag: field.number,
                 wire_type: ProtobufCWireType(rawValue: UInt32(field.wireType)),
@@ -138,6 +175,7 @@ extension ProtoArena {
     /// Appends a fixed32 or fixed64 unknown field holding the low `byteCount` bytes of `bits`.
     @usableFromInline
     mutating func appendFixedWidth(_ bits: UInt64, byteCount: Int, number: UInt32, message: UnsafeMutableRawPointer) {
+        packedSizeBound &+= 5 &+ byteCount
         let data = allocate(UInt8.self, count: byteCount)
         for index in 0..<byteCount { data[index] = UInt8(truncatingIfNeeded: bits >> (8 * UInt64(index))) }
         let entry = growUnknownFields(of: message, by: 1)

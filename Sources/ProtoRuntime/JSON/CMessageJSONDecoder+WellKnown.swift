@@ -134,6 +134,8 @@ extension CMessageJSONDecoder {
             defer { leave() }
             try readFields(members, into: payload, plan: payloadPlan, arena: &arena, skipping: "@type")
         }
+        // pack would drop a -0.0 in a presence-free float or double of the payload.
+        arena.keepNegativeZeros(in: payload, descriptor: descriptor, maxDepth: options.maxDepth)
         let packed = payload.assumingMemoryBound(to: ProtobufCMessage.self)
         let size = protobuf_c_message_get_packed_size(packed)
         let buffer = arena.allocate(UInt8.self, count: size)

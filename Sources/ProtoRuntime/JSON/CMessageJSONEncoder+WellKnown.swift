@@ -98,7 +98,10 @@ extension CMessageJSONEncoder {
         guard let descriptor = options.typeRegistry.descriptor(forTypeURL: typeURL) else {
             throw ProtoError(.unknownType, "Any holds \(typeURL), which the type registry does not know")
         }
-        let payload = try Self.unpack(value, descriptor: descriptor, maxDepth: options.maxDepth)
+        // The payload's levels count from this one, and its memory comes out of the same bound as
+        // the message holding it.
+        let payload = try Self.unpack(
+            value, descriptor: descriptor, maxDepth: options.maxDepth - depth, budget: &decodedBudget, limit: decodedLimit)
         defer { protobuf_c_message_free_unpacked(payload, nil) }
         let payloadPlan = JSONMessagePlan.of(descriptor)
         writer.append("{\"@type\":")
@@ -116,15 +119,17 @@ extension CMessageJSONEncoder {
     }
 
     /// Unpacks an Any payload after the same checks binary decoding applies (structure, depth,
-    /// UTF-8, NUL in strings).
+    /// decoded size, UTF-8, NUL in strings).
     private static func unpack(
         _ value: ProtobufCBinaryData,
         descriptor: MessageDescriptor,
-        maxDepth: Int
+        maxDepth: Int,
+        budget: inout Int,
+        limit: Int
     ) throws(ProtoError) -> UnsafeMutablePointer<ProtobufCMessage> {
         let bytes = UnsafeRawBufferPointer(start: value.data, count: value.len)
         do throws(ProtoError) {
-            return try CMessageUnpacker.unpack(bytes, descriptor: descriptor, maxDepth: maxDepth)
+            return try CMessageUnpacker.unpack(bytes, descriptor: descriptor, maxDepth: maxDepth, budget: &budget, limit: limit)
         } catch where error.code == .malformed {
             throw ProtoError(.malformed, "Any value is not a valid \(descriptor.fullName)")
         }

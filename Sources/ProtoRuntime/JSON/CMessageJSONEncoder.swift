@@ -13,21 +13,30 @@ import Darwin
 struct CMessageJSONEncoder {
     var writer = JSONWriter()
     let options: JSONEncodingOptions
-    private var depth = 0
+    private(set) var depth = 0
+    /// What is left of the decoded-size bound for `Any` payloads, which are unpacked as they are
+    /// written, and the bound itself (`DecodingLimits.maxDecodedBytes`).
+    var decodedBudget: Int
+    let decodedLimit: Int
 
-    /// The JSON text of the C message at `message`, whose type is `descriptor`.
+    /// The JSON text of the C message at `message`, whose type is `descriptor`; `Any` payloads
+    /// are decoded within `decodedBudget` bytes of memory in all (of `decodedLimit`).
     static func encode(
         _ message: UnsafeRawPointer,
         descriptor: MessageDescriptor,
-        options: JSONEncodingOptions
+        options: JSONEncodingOptions,
+        decodedBudget: Int = DecodingLimits.default.maxDecodedBytes,
+        decodedLimit: Int = DecodingLimits.default.maxDecodedBytes
     ) throws(ProtoError) -> [UInt8] {
-        var encoder = CMessageJSONEncoder(options: options)
+        var encoder = CMessageJSONEncoder(options: options, decodedBudget: decodedBudget, decodedLimit: decodedLimit)
         try encoder.writeMessage(message, plan: .of(descriptor))
         return encoder.writer.bytes
     }
 
-    private init(options: JSONEncodingOptions) {
+    private init(options: JSONEncodingOptions, decodedBudget: Int, decodedLimit: Int) {
         self.options = options
+        self.decodedBudget = decodedBudget
+        self.decodedLimit = decodedLimit
     }
 
     /// One message: its well-known form, or an object of its present fields.

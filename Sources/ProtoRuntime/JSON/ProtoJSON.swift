@@ -7,7 +7,8 @@ public enum ProtoJSON {
     /// The JSON text of the binary message `binary` of type `descriptor`.
     ///
     /// The bytes pass the same checks as `ProtoMessage(serializedBytes:limits:)` (size, structure,
-    /// nesting depth, decoded size, UTF-8, NUL in strings) before protobuf-c unpacks them.
+    /// nesting depth, decoded size, UTF-8, NUL in strings) before protobuf-c unpacks them;
+    /// `limits.maxDecodedBytes` bounds the message and the `Any` payloads in it together.
     public static func encode(
         binary: some Collection<UInt8>,
         as descriptor: MessageDescriptor,
@@ -18,11 +19,16 @@ public enum ProtoJSON {
             guard buffer.count <= limits.maxBytes else {
                 throw ProtoError(.tooLarge, "message of \(buffer.count) bytes exceeds the limit of \(limits.maxBytes)")
             }
+            // One bound for the message and every Any payload in it (those are unpacked as the
+            // encoder reaches them).
+            var budget = limits.maxDecodedBytes
             let message = try CMessageUnpacker.unpack(
                 UnsafeRawBufferPointer(buffer), descriptor: descriptor, maxDepth: limits.maxDepth,
-                maxDecodedBytes: limits.maxDecodedBytes)
+                budget: &budget, limit: limits.maxDecodedBytes)
             defer { protobuf_c_message_free_unpacked(message, nil) }
-            return try CMessageJSONEncoder.encode(UnsafeRawPointer(message), descriptor: descriptor, options: options)
+            return try CMessageJSONEncoder.encode(
+                UnsafeRawPointer(message), descriptor: descriptor, options: options, decodedBudget: budget,
+                decodedLimit: limits.maxDecodedBytes)
         }
     }
 
@@ -35,6 +41,9 @@ public enum ProtoJSON {
         try withContiguousBytes(json) { (buffer) throws(ProtoError) -> [UInt8] in
             var arena = ProtoArena()
             let message = try CMessageJSONDecoder.decode(buffer, descriptor: descriptor, options: options, arena: &arena)
+            // protobuf-c's pack drops a -0.0 held by a presence-free float or double; the binary
+            // path re-adds those field by field (`keepNegativeZero`), this one by descriptor.
+            arena.keepNegativeZeros(in: message, descriptor: descriptor, maxDepth: options.maxDepth)
             let packed = message.assumingMemoryBound(to: ProtobufCMessage.self)
             let size = protobuf_c_message_get_packed_size(packed)
             return [UInt8](unsafeUninitializedCapacity: size) { output, count in

@@ -19,7 +19,7 @@ final class ClientConnection: Sendable {
     private init(channel: any Channel, handler: ClientConnectionHandler) {
         self.channel = channel
         self.loop = channel.eventLoop
-        self.executor = EventLoopTaskExecutor(loop: channel.eventLoop)
+        self.executor = EventLoopTaskExecutor.shared(for: channel.eventLoop)
         self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
     }
 

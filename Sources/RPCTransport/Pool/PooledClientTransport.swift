@@ -50,12 +50,15 @@ public final class PooledClientTransport: ClientTransport {
         _ start: RPCCallStart, _ body: (RPCClientStream) async throws -> Result
     ) async throws -> Result {
         let connection = try await pool.connection(deadline: start.deadline)
-        guard start.bodyIsCallLayerOnly, !connection.loop.inEventLoop else {
+        guard start.bodyIsCallLayerOnly else {
             return try await run(start, on: connection, body)
         }
         // A unary call (only call-layer code in `body`): the whole call runs on the connection's
-        // loop, so opening, writing and reading the response cost no thread hop; the task hops
-        // there once and back once.
+        // loop as its task executor, so opening, writing and reading the response cost no
+        // thread hop and no executor switch (the call's frames then leave in one flush); the
+        // task hops there once and back once, or not at all when it already prefers that loop.
+        // (Merely running on the loop's thread is not enough: a job that NIO runs as the global
+        // executor would switch executors at every `await`, and a flush could slip in between.)
         return try await withTaskExecutorPreference(connection.executor) {
             try await run(start, on: connection, body)
         }

@@ -45,7 +45,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        executor = EventLoopTaskExecutor(loop: context.eventLoop)
+        executor = EventLoopTaskExecutor.shared(for: context.eventLoop)
         peer.address = Self.describe(context.channel.remoteAddress)
         if context.channel.isActive { start(context: context) }
     }

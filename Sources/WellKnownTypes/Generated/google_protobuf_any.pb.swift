@@ -115,29 +115,39 @@ public struct Google_Protobuf_Any: ProtoMessage {
     ///
     /// Schemes other than `http`, `https` (or the empty scheme) might be
     /// used with implementation specific semantics.
-    public var typeUrl: String = ""
+    public var typeUrl: String
     /// Must be a valid serialized protocol buffer of the above specified type.
-    public var value: [UInt8] = []
+    public var value: [UInt8]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.typeUrl = ""
+        self.value = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: google__protobuf__any__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__Any.self).pointee
         self.typeUrl = try CMessageReader.string(_c.type_url, field: "type_url")
         self.value = CMessageReader.bytes(count: _c.value.len, data: _c.value.data)
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__Any.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(2)
         _c.pointee.type_url = try arena.cString(self.typeUrl)
         let valueBytes = arena.bytes(self.value)
         _c.pointee.value = ProtobufCBinaryData(len: valueBytes.count, data: valueBytes.data)

@@ -206,29 +206,39 @@ internal import CProtoWKT
 /// `INVALID_ARGUMENT` error if any path is unmappable.
 public struct Google_Protobuf_FieldMask: ProtoMessage {
     /// The set of field mask paths.
-    public var paths: [String] = []
+    public var paths: [String]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.paths = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: google__protobuf__field_mask__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__FieldMask.self).pointee
         self.paths = try CMessageReader.array(count: _c.n_paths, _c.paths) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
             try CMessageReader.string(element, field: "paths")
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__FieldMask.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(6)
         _c.pointee.n_paths = self.paths.count
+        arena.addPackedSizeBound(self.paths.count &* 1)
         if !self.paths.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.paths.count)
             for index in self.paths.indices {

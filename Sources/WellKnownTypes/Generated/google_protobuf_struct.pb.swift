@@ -15,36 +15,44 @@ internal import CProtoWKT
 /// The JSON representation for `Struct` is JSON object.
 public struct Google_Protobuf_Struct: ProtoMessage {
     /// Unordered map of dynamically typed values.
-    public var fields: [String: Google_Protobuf_Value] = [:]
+    public var fields: [String: Google_Protobuf_Value]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.fields = [:]
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: google__protobuf__struct__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__Struct.self).pointee
         if _c.n_fields > 0 {
-            var map: [String: Google_Protobuf_Value] = [:]
-            map.reserveCapacity(_c.n_fields)
+            var map = [String: Google_Protobuf_Value](minimumCapacity: _c.n_fields)
             for index in 0..<_c.n_fields {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.fields[index]!.pointee
                 map[try CMessageReader.string(entry.key, field: "key")] = try CMessageReader.message(UnsafeRawPointer(entry.value), as: Google_Protobuf_Value.self)
             }
             self.fields = map
+        } else {
+            self.fields = [:]
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__Struct.self)
         if !self.fields.isEmpty {
+            arena.addPackedSizeBound(self.fields.count &* 13)
             let entries = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Struct__FieldsEntry>?.self, count: self.fields.count)
             var index = 0
             for (key, value) in self.fields {
@@ -72,7 +80,7 @@ public struct Google_Protobuf_Value: ProtoMessage {
     /// The kind of value.
     public var kind: OneOf_Kind?
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     public enum OneOf_Kind: Sendable, Equatable {
         /// Represents a null value.
@@ -90,12 +98,17 @@ public struct Google_Protobuf_Value: ProtoMessage {
     }
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: google__protobuf__value__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__Value.self).pointee
@@ -108,11 +121,14 @@ public struct Google_Protobuf_Value: ProtoMessage {
         case 6: self.kind = .listValue(try CMessageReader.message(UnsafeRawPointer(_c.list_value), as: Google_Protobuf_ListValue.self))
         default: self.kind = nil
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__Value.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(11)
         switch self.kind {
         case .nullValue(let value)?:
             _c.pointee.kind_case = .init(rawValue: 1)
@@ -144,29 +160,39 @@ public struct Google_Protobuf_Value: ProtoMessage {
 /// The JSON representation for `ListValue` is JSON array.
 public struct Google_Protobuf_ListValue: ProtoMessage {
     /// Repeated field of dynamically typed values.
-    public var values: [Google_Protobuf_Value] = []
+    public var values: [Google_Protobuf_Value]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.values = []
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: google__protobuf__list_value__descriptor_ref())
     }
 
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
+
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__ListValue.self).pointee
         self.values = try CMessageReader.array(count: _c.n_values, _c.values) { (element: UnsafeMutablePointer<Google__Protobuf__Value>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Google_Protobuf_Value.self)
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__ListValue.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(6)
         _c.pointee.n_values = self.values.count
+        arena.addPackedSizeBound(self.values.count &* 6)
         if !self.values.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Value>?.self, count: self.values.count)
             for index in self.values.indices {

@@ -6,20 +6,29 @@ public import ProtoRuntime
 internal import CBenchProtos
 
 public struct Perf_Patient: ProtoMessage {
-    public var patientId: String = ""
-    public var name: String = ""
-    public var email: String = ""
-    public var phone: String = ""
+    public var patientId: String
+    public var name: String
+    public var email: String
+    public var phone: String
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.patientId = ""
+        self.name = ""
+        self.email = ""
+        self.phone = ""
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: perf__patient__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Perf__Patient.self).pointee
@@ -27,11 +36,14 @@ public struct Perf_Patient: ProtoMessage {
         self.name = try CMessageReader.string(_c.name, field: "name")
         self.email = try CMessageReader.string(_c.email, field: "email")
         self.phone = try CMessageReader.string(_c.phone, field: "phone")
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Perf__Patient.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(4)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.name = try arena.cString(self.name)
         _c.pointee.email = try arena.cString(self.email)
@@ -41,28 +53,44 @@ public struct Perf_Patient: ProtoMessage {
 }
 
 public struct Perf_Appointment: ProtoMessage {
-    public var id: String = ""
-    public var clinicId: String = ""
-    public var practitionerId: String = ""
+    public var id: String
+    public var clinicId: String
+    public var practitionerId: String
     public var patient: Perf_Patient?
-    public var startUnixMs: Int64 = 0
-    public var endUnixMs: Int64 = 0
-    public var createdUnixMs: Int64 = 0
-    public var updatedUnixMs: Int64 = 0
-    public var status: Perf_AppointmentStatus = .init()
-    public var reason: String = ""
-    public var notes: [String] = []
-    public var metadata: [String: String] = [:]
+    public var startUnixMs: Int64
+    public var endUnixMs: Int64
+    public var createdUnixMs: Int64
+    public var updatedUnixMs: Int64
+    public var status: Perf_AppointmentStatus
+    public var reason: String
+    public var notes: [String]
+    public var metadata: [String: String]
     /// Fields read from the wire that this version of the schema does not know.
-    public var unknownFields = UnknownFields()
+    public var unknownFields: UnknownFields
 
     /// A message with every field at its default.
-    public init() {}
+    public init() {
+        self.id = ""
+        self.clinicId = ""
+        self.practitionerId = ""
+        self.startUnixMs = 0
+        self.endUnixMs = 0
+        self.createdUnixMs = 0
+        self.updatedUnixMs = 0
+        self.status = .init()
+        self.reason = ""
+        self.notes = []
+        self.metadata = [:]
+        self.unknownFields = UnknownFields()
+    }
 
     /// The protobuf-c descriptor of this message type.
     public static var protoDescriptor: MessageDescriptor {
         MessageDescriptor(_cDescriptor: perf__appointment__descriptor_ref())
     }
+
+    /// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).
+    public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Perf__Appointment.self).pointee
@@ -71,6 +99,8 @@ public struct Perf_Appointment: ProtoMessage {
         self.practitionerId = try CMessageReader.string(_c.practitioner_id, field: "practitioner_id")
         if _c.patient != nil {
             self.patient = try CMessageReader.message(UnsafeRawPointer(_c.patient), as: Perf_Patient.self)
+        } else {
+            self.patient = nil
         }
         self.startUnixMs = _c.start_unix_ms
         self.endUnixMs = _c.end_unix_ms
@@ -82,20 +112,24 @@ public struct Perf_Appointment: ProtoMessage {
             try CMessageReader.string(element, field: "notes")
         }
         if _c.n_metadata > 0 {
-            var map: [String: String] = [:]
-            map.reserveCapacity(_c.n_metadata)
+            var map = [String: String](minimumCapacity: _c.n_metadata)
             for index in 0..<_c.n_metadata {
                 // Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.
                 let entry = _c.metadata[index]!.pointee
                 map[try CMessageReader.string(entry.key, field: "key")] = try CMessageReader.string(entry.value, field: "value")
             }
             self.metadata = map
+        } else {
+            self.metadata = [:]
         }
-        unknownFields = CMessageReader.unknownFields(pointer)
+        self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
     public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Perf__Appointment.self)
+        // Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated
+        // fields, sub-messages and unknown fields add their own parts as they are written).
+        arena.addPackedSizeBound(71)
         _c.pointee.id = try arena.cString(self.id)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.practitioner_id = try arena.cString(self.practitionerId)
@@ -109,6 +143,7 @@ public struct Perf_Appointment: ProtoMessage {
         _c.pointee.status = Perf__AppointmentStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
         _c.pointee.reason = try arena.cString(self.reason)
         _c.pointee.n_notes = self.notes.count
+        arena.addPackedSizeBound(self.notes.count &* 1)
         if !self.notes.isEmpty {
             let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.notes.count)
             for index in self.notes.indices {
@@ -117,6 +152,7 @@ public struct Perf_Appointment: ProtoMessage {
             _c.pointee.notes = elements
         }
         if !self.metadata.isEmpty {
+            arena.addPackedSizeBound(self.metadata.count &* 8)
             let entries = arena.allocate(UnsafeMutablePointer<Perf__Appointment__MetadataEntry>?.self, count: self.metadata.count)
             var index = 0
             for (key, value) in self.metadata {

@@ -84,7 +84,7 @@ struct RulesIndex {
         if case .message(let type) = valueType, validates(type.fullName) { model.nested = type }
         guard let rules = field.proto.rules else { return model }
 
-        let where_ = "\(message.entry.fullName).\(field.proto.name)"
+        let place = "\(message.entry.fullName).\(field.proto.name)"
         var isList = false
         var isMap = false
         switch field.storage {
@@ -93,7 +93,7 @@ struct RulesIndex {
         default: break
         }
         func refuse(_ rule: String, _ applies: String) -> CodegenError {
-            CodegenError("\(where_): the rule \(rule) applies to \(applies) only")
+            CodegenError("\(place): the rule \(rule) applies to \(applies) only")
         }
         model.isRequired = rules.required
         if rules.maxItems > 0 {
@@ -120,7 +120,7 @@ struct RulesIndex {
         }
         if rules.format != 0 {
             guard isString else { throw refuse("format", "strings") }
-            guard let format = FieldRulesModel.formats[rules.format] else { throw CodegenError("\(where_): unknown format \(rules.format)") }
+            guard let format = FieldRulesModel.formats[rules.format] else { throw CodegenError("\(place): unknown format \(rules.format)") }
             model.format = format
         }
         if !rules.pattern.isEmpty {

@@ -19,6 +19,19 @@ struct CodeWriter {
         line("}" + footer)
     }
 
+    /// Appends `if condition { then } else { otherwise }`.
+    mutating func ifElse(_ condition: String, _ then: (inout CodeWriter) -> Void, else otherwise: (inout CodeWriter) -> Void) {
+        line("if \(condition) {")
+        indentation += "    "
+        then(&self)
+        indentation.removeLast(4)
+        line("} else {")
+        indentation += "    "
+        otherwise(&self)
+        indentation.removeLast(4)
+        line("}")
+    }
+
     /// Appends `header {`, the body at the same level (Swift's `case` style), then `}`.
     mutating func switchBlock<E: Error>(_ header: String, _ body: (inout CodeWriter) throws(E) -> Void) throws(E) {
         line(header + " {")

@@ -56,4 +56,70 @@ enum FieldCode {
         case .message(let entry): "\(entry.swiftName)()"
         }
     }
+
+    // MARK: Packed-size bound
+    //
+    // Encoding sizes its output by an upper bound of what protobuf-c's `pack` writes, which
+    // checks no bounds, so every byte pack can write must be counted: generated `_writeC` adds
+    // the parts below, `ProtoArena.cString`/`bytes` add each string's length and length prefix,
+    // `setUnknownFields` and `keepNegativeZero` what they attach. A sub-message's own fields are
+    // counted by its `_writeC`.
+
+    /// The bytes of the tag of field `number` (its varint of `number << 3`).
+    static func tagSize(_ number: Int) -> Int {
+        var value = UInt64(number) << 3, size = 1
+        while value >= 0x80 {
+            value >>= 7
+            size += 1
+        }
+        return size
+    }
+
+    /// Most bytes one value of this kind takes after its tag, less what the arena counts itself:
+    /// scalars at their widest (negative int32 and enum values take 10), a sub-message's length
+    /// prefix (at most 5: pack writes lengths as 32-bit varints), nothing for strings and bytes.
+    static func maxValueSize(_ value: FieldModel.ValueKind) -> Int {
+        switch value {
+        case .scalar(_, let protoType):
+            switch protoType {
+            case 1, 6, 16: 8  // double, fixed64, sfixed64
+            case 2, 7, 15: 4  // float, fixed32, sfixed32
+            case 8: 1  // bool
+            case 13, 17: 5  // uint32, sint32
+            default: 10  // int64, uint64, int32, sint64
+            }
+        case .enumeration: 10
+        case .string, .bytes: 0
+        case .message: 5
+        }
+    }
+
+    /// The part of a message's bound that does not depend on its values: every singular field
+    /// (set or not), the widest member of each oneof, and a packed header (tag and 5-byte length)
+    /// for each repeated field.
+    static func fixedPackedBound(_ message: MessageModel) -> Int {
+        var total = 0
+        for field in message.fields {
+            switch field.storage {
+            case .plain, .optional, .boxed: total += tagSize(field.number) + maxValueSize(field.value)
+            case .repeated: total += tagSize(field.number) + 5
+            case .map, .oneof: break
+            }
+        }
+        for oneof in message.oneofs {
+            total += oneof.members.map { tagSize($0.number) + maxValueSize($0.value) }.max() ?? 0
+        }
+        return total
+    }
+
+    /// Per element of a repeated field: a tag and the widest value, which covers both the packed
+    /// form (no tag per element) and the unpacked one.
+    static func elementPackedBound(_ field: FieldModel) -> Int {
+        tagSize(field.number) + maxValueSize(field.value)
+    }
+
+    /// Per map entry: its tag and length prefix, then key and value (fields 1 and 2) with theirs.
+    static func entryPackedBound(_ field: FieldModel, key: FieldModel, value: FieldModel) -> Int {
+        tagSize(field.number) + 5 + 1 + maxValueSize(key.value) + 1 + maxValueSize(value.value)
+    }
 }

@@ -14,19 +14,32 @@ struct MessageRenderer {
                 out.line("public var \(oneof.swiftName): \(oneof.enumName)?")
             }
             out.line("/// Fields read from the wire that this version of the schema does not know.")
-            out.line("public var unknownFields = UnknownFields()")
+            out.line("public var unknownFields: UnknownFields")
             for oneof in message.oneofs {
                 out.line()
                 renderOneofEnum(oneof, message: message, into: &out)
             }
             out.line()
             out.line("/// A message with every field at its default.")
-            out.line("public init() {}")
+            out.block("public init()") { out in
+                for field in message.fields {
+                    switch field.storage {
+                    case .plain: out.line("self.\(field.swiftName) = \(FieldCode.defaultValue(field))")
+                    case .repeated: out.line("self.\(field.swiftName) = []")
+                    case .map: out.line("self.\(field.swiftName) = [:]")
+                    case .optional, .boxed, .oneof: break
+                    }
+                }
+                out.line("self.unknownFields = UnknownFields()")
+            }
             out.line()
             out.line("/// The protobuf-c descriptor of this message type.")
             out.block("public static var protoDescriptor: MessageDescriptor") { out in
                 out.line("MessageDescriptor(_cDescriptor: \(message.entry.cLowerName)__descriptor_ref())")
             }
+            out.line()
+            out.line("/// `_writeC` keeps the arena's packed-size bound (encoding packs without measuring first).")
+            out.line("public static var _keepsPackedSizeBound: Swift.Bool { true }")
             out.line()
             renderRead(message, into: &out)
             out.line()
@@ -48,7 +61,9 @@ struct MessageRenderer {
         let type = field.swiftValueType
         switch field.storage {
         case .plain:
-            out.line("public var \(field.swiftName): \(type) = \(FieldCode.defaultValue(field))")
+            // No initial values here: `init()` and `init(_cMessage:)` set every stored property
+            // once, so decoding does not first store the defaults and then overwrite them.
+            out.line("public var \(field.swiftName): \(type)")
         case .optional:
             out.line("public var \(field.swiftName): \(type)?")
         case .boxed:
@@ -59,9 +74,9 @@ struct MessageRenderer {
             out.line("}")
             out.line("private var \(storage): ProtoBox<\(type)>?")
         case .repeated:
-            out.line("public var \(field.swiftName): [\(type)] = []")
+            out.line("public var \(field.swiftName): [\(type)]")
         case .map(let key, let value):
-            out.line("public var \(field.swiftName): [\(key.swiftValueType): \(value.swiftValueType)] = [:]")
+            out.line("public var \(field.swiftName): [\(key.swiftValueType): \(value.swiftValueType)]")
         case .oneof:
             break
         }
@@ -99,7 +114,7 @@ struct MessageRenderer {
                     out.line("default: self.\(oneof.swiftName) = nil")
                 }
             }
-            out.line("unknownFields = CMessageReader.unknownFields(pointer)")
+            out.line("self.unknownFields = CMessageReader.unknownFields(pointer)")
         }
     }
 
@@ -109,13 +124,19 @@ struct MessageRenderer {
         case .plain:
             out.line("\(name) = \(FieldCode.read(field.value, c, field: field.proto.name))")
         case .optional(let synthetic?):
-            out.block("if _c.\(synthetic.lowercased())_case.rawValue == \(field.number)") { out in
+            out.ifElse("_c.\(synthetic.lowercased())_case.rawValue == \(field.number)") { out in
                 out.line("\(name) = \(FieldCode.read(field.value, c, field: field.proto.name))")
-            }
-        case .optional(nil), .boxed:
-            out.block("if \(c) != nil") { out in
+            } else: { out in out.line("\(name) = nil") }
+        case .optional(nil):
+            out.ifElse("\(c) != nil") { out in
                 out.line("\(name) = \(FieldCode.read(field.value, c, field: field.proto.name))")
-            }
+            } else: { out in out.line("\(name) = nil") }
+        case .boxed:
+            // The storage itself: the computed property's setter needs a fully initialized self.
+            let storage = "self._\(field.swiftName.replacingOccurrences(of: "`", with: ""))"
+            out.ifElse("\(c) != nil") { out in
+                out.line("\(storage) = ProtoBox(\(FieldCode.read(field.value, c, field: field.proto.name)))")
+            } else: { out in out.line("\(storage) = nil") }
         case .repeated:
             if case .scalar(let type, _) = field.value, type != "Bool" {
                 out.line("\(name) = CMessageReader.array(count: _c.n_\(field.cName), \(c))")
@@ -126,16 +147,16 @@ struct MessageRenderer {
                 out.line("}")
             }
         case .map(let key, let value):
-            out.block("if _c.n_\(field.cName) > 0") { out in
-                out.line("var map: [\(key.swiftValueType): \(value.swiftValueType)] = [:]")
-                out.line("map.reserveCapacity(_c.n_\(field.cName))")
+            out.ifElse("_c.n_\(field.cName) > 0") { out in
+                // minimumCapacity, not reserveCapacity: the latter runs unspecialized.
+                out.line("var map = [\(key.swiftValueType): \(value.swiftValueType)](minimumCapacity: _c.n_\(field.cName))")
                 out.block("for index in 0..<_c.n_\(field.cName)") { out in
                     out.line("// Force-unwrap: protobuf-c never leaves a NULL entry in an unpacked map.")
                     out.line("let entry = \(c)[index]!.pointee")
                     out.line("map[\(FieldCode.read(key.value, "entry.key", field: "key"))] = \(FieldCode.read(value.value, "entry.value", field: "value"))")
                 }
                 out.line("\(name) = map")
-            }
+            } else: { out in out.line("\(name) = [:]") }
         case .oneof:
             break
         }
@@ -147,6 +168,12 @@ struct MessageRenderer {
         out.block("public func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError)") { out in
             if !message.fields.isEmpty {
                 out.line("let _c = pointer.assumingMemoryBound(to: \(message.entry.cTypeName).self)")
+            }
+            let fixed = FieldCode.fixedPackedBound(message)
+            if fixed > 0 {
+                out.line("// Tags, length prefixes and widest scalars of the fields (strings, bytes, repeated")
+                out.line("// fields, sub-messages and unknown fields add their own parts as they are written).")
+                out.line("arena.addPackedSizeBound(\(fixed))")
             }
             for field in message.fields {
                 write(field, into: &out)
@@ -196,6 +223,7 @@ struct MessageRenderer {
             }
         case .repeated:
             out.line("_c.pointee.n_\(field.cName) = \(name).count")
+            out.line("arena.addPackedSizeBound(\(name).count &* \(FieldCode.elementPackedBound(field)))")
             if case .scalar(let type, _) = field.value, type != "Bool" {
                 out.line("\(target) = arena.array(\(name))")
             } else {
@@ -214,6 +242,7 @@ struct MessageRenderer {
         case .map(let key, let value):
             guard case .message(let entryType) = field.value else { return }
             out.block("if !\(name).isEmpty") { out in
+                out.line("arena.addPackedSizeBound(\(name).count &* \(FieldCode.entryPackedBound(field, key: key, value: value)))")
                 out.line("let entries = arena.allocate(UnsafeMutablePointer<\(entryType.cTypeName)>?.self, count: \(name).count)")
                 out.line("var index = 0")
                 out.block("for (key, value) in \(name)") { out in

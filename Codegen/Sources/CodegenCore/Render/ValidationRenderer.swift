@@ -8,9 +8,6 @@ struct ValidationRenderer {
 
     init(index: TypeIndex) { self.rules = RulesIndex(index: index) }
 
-    /// Whether messages of `fullName` have anything to check.
-    mutating func validates(_ fullName: String) -> Bool { rules.validates(fullName) }
-
     mutating func render(_ message: MessageModel, into out: inout CodeWriter) throws(CodegenError) {
         guard rules.validates(message.entry.fullName) else { return }
         let models = try rules.rules(of: message)
