@@ -84,6 +84,16 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
+        // Edge and scale benchmarks (`bash Benchmarks/run.sh edge|scale`) against a running
+        // `clinic up`: wrk through the edge, the typed client over mTLS, the scale check's seeding.
+        .executableTarget(
+            name: "PlatformBenchmark",
+            dependencies: [
+                .product(name: "ClinicAPI", package: "clinic"),
+                .product(name: "ProtoRuntime", package: "clinic"),
+                .product(name: "RPCRuntime", package: "clinic"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -31,8 +31,7 @@ struct EdgeBenchmark {
         let request = [(path: path, headers: ["Authorization": "Bearer \(token)"])]
         let connections = options.connections
         let threads = min(options.threads, connections)
-        var getClinic = Clinic_Clinics_V1_GetClinicRequest()
-        getClinic.clinicId = clinic.id
+        let getClinic = Clinic_Clinics_V1_GetClinicRequest.with { $0.clinicId = clinic.id }
         let callOptions = RunningPlatform.options(token: token)
         let expectedID = clinic.id
         let platform = self.platform

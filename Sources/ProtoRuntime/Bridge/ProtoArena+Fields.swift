@@ -14,42 +14,50 @@ extension ProtoArena {
     /// into the packed-size bound).
     ///
     /// Throws for a string holding NUL: protobuf-c measures strings with `strlen` and would silently
-    /// cut it there.
+    /// cut it there. Never protobuf-c's shared empty string: pack treats a oneof or optional string
+    /// pointing at it as unset, and an empty oneof string must still be written.
     @inlinable @inline(__always)
     public mutating func cString(_ string: String) throws(ProtoError) -> UnsafeMutablePointer<CChar> {
+        // Two calls so that neither keeps `string` alive across the other: a function that reads
+        // the UTF-8 in place and then still uses the string (for the fallback) retains and
+        // releases it around the read, which costs more than the copy.
+        if let pointer = try contiguousCString(string) { return pointer }
+        return try foreignCString(string)
+    }
+
+    /// `cString` for strings with contiguous UTF-8 (native and small ones: all strings on Linux);
+    /// nil for a bridged string.
+    @usableFromInline
+    mutating func contiguousCString(_ string: String) throws(ProtoError) -> UnsafeMutablePointer<CChar>? {
+        guard string.isContiguousUTF8 else { return nil }
         let count = string.utf8.count
         let target = allocateUninitialized(bytes: count &+ 1)
         packedSizeBound &+= count &+ Self.varintSize(UInt64(truncatingIfNeeded: count))
-        // Never protobuf-c's shared empty string: pack treats a oneof or optional string pointing
-        // at it as unset, and an empty oneof string must still be written.
-        let clean: Bool
-        if _fastPath(string.isContiguousUTF8) {
-            // Native and small strings hand out their UTF-8 in place. `string` is not used after
-            // this closure on any path: a later use (even in the slow branch) makes the compiler
-            // retain and release the string around it.
-            clean = string.utf8.withContiguousStorageIfAvailable { utf8 in
-                Self.copyWithoutNUL(UnsafeRawBufferPointer(utf8), to: target)
-            } ?? false
-        } else {
-            // Bridged (foreign) strings only: byte by byte.
-            var offset = 0
-            var sawNUL = false
-            for byte in string.utf8 {
-                sawNUL = sawNUL || byte == 0
-                target.storeBytes(of: byte, toByteOffset: offset, as: UInt8.self)
-                offset &+= 1
-            }
-            clean = !sawNUL
-        }
-        guard clean else {
-            throw ProtoError(.unsupported, "strings cannot contain NUL (protobuf-c stores C strings)")
-        }
+        let clean = string.utf8.withContiguousStorageIfAvailable { utf8 in
+            Self.copyWithoutNUL(UnsafeRawBufferPointer(utf8), to: target)
+        } ?? false
+        guard clean else { throw Self.nulInString }
         target.storeBytes(of: 0, toByteOffset: count, as: UInt8.self)
         return target.assumingMemoryBound(to: CChar.self)
     }
 
+    /// `cString` for a bridged string: its UTF-8 copied out first.
+    @usableFromInline
+    mutating func foreignCString(_ string: String) throws(ProtoError) -> UnsafeMutablePointer<CChar> {
+        let utf8 = Array(string.utf8)
+        let target = allocateUninitialized(bytes: utf8.count &+ 1)
+        packedSizeBound &+= utf8.count &+ Self.varintSize(UInt64(truncatingIfNeeded: utf8.count))
+        guard utf8.withUnsafeBytes({ Self.copyWithoutNUL($0, to: target) }) else { throw Self.nulInString }
+        target.storeBytes(of: 0, toByteOffset: utf8.count, as: UInt8.self)
+        return target.assumingMemoryBound(to: CChar.self)
+    }
+
+    private static var nulInString: ProtoError {
+        ProtoError(.unsupported, "strings cannot contain NUL (protobuf-c stores C strings)")
+    }
+
     /// The bytes a varint of `value` takes (1 to 10).
-    @inlinable @inline(__always)
+    @inline(__always)
     static func varintSize(_ value: UInt64) -> Int {
         // 7 bits a byte: bits needed (at least 1), rounded up to sevens.
         let bits = 64 &- (value | 1).leadingZeroBitCount
@@ -57,7 +65,7 @@ extension ProtoArena {
     }
 
     /// Copies `source` to `target`; false when it holds a NUL (checked eight bytes at a time).
-    @inlinable @inline(__always)
+    @inline(__always)
     static func copyWithoutNUL(_ source: UnsafeRawBufferPointer, to target: UnsafeMutableRawPointer) -> Bool {
         guard let base = source.baseAddress else { return true }
         let count = source.count
