@@ -79,21 +79,37 @@ extension ProtoArena {
             let zero = ((head &- 0x0101_0101_0101_0101) & ~head) | ((tail &- 0x0101_0101_0101_0101) & ~tail)
             return zero & 0x8080_8080_8080_8080 == 0
         }
-        target.copyMemory(from: base, byteCount: count)
         guard count >= 8 else {
-            for index in 0..<count where base.load(fromByteOffset: index, as: UInt8.self) == 0 { return false }
-            return true
+            var sawNUL = false
+            for index in 0..<count {
+                let byte = base.load(fromByteOffset: index, as: UInt8.self)
+                sawNUL = sawNUL || byte == 0
+                target.storeBytes(of: byte, toByteOffset: index, as: UInt8.self)
+            }
+            return !sawNUL
         }
         // A zero byte sets its high bit in (word - 0x01…) & ~word; OR all words, the tail as one
-        // more word overlapping bytes already seen.
+        // more word overlapping bytes already seen. Up to a few hundred bytes the words are copied
+        // as they are checked (no memcpy call); longer strings go through memcpy first.
         var zero: UInt64 = 0
         var index = 0
-        while index &+ 8 <= count {
-            let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            zero |= (word &- 0x0101_0101_0101_0101) & ~word
-            index &+= 8
+        if count <= 256 {
+            while index &+ 8 <= count {
+                let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                target.storeBytes(of: word, toByteOffset: index, as: UInt64.self)
+                zero |= (word &- 0x0101_0101_0101_0101) & ~word
+                index &+= 8
+            }
+        } else {
+            target.copyMemory(from: base, byteCount: count)
+            while index &+ 8 <= count {
+                let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                zero |= (word &- 0x0101_0101_0101_0101) & ~word
+                index &+= 8
+            }
         }
         let tail = base.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
+        target.storeBytes(of: tail, toByteOffset: count &- 8, as: UInt64.self)
         zero |= (tail &- 0x0101_0101_0101_0101) & ~tail
         return zero & 0x8080_8080_8080_8080 == 0
     }
@@ -125,6 +141,13 @@ extension ProtoArena {
         // Force-unwrap: a non-empty array has storage.
         values.withUnsafeBufferPointer { target.initialize(from: $0.baseAddress!, count: $0.count) }
         return target
+    }
+
+    /// Uninitialized storage for `count` values of `T` (at least one), for C arrays and structs that
+    /// generated code fills completely (a C message struct: with its `__init` function).
+    @inlinable @inline(__always)
+    public mutating func uninitialized<T>(_ type: T.Type, count: Int = 1) -> UnsafeMutablePointer<T> {
+        allocateUninitialized(bytes: max(count, 1) &* MemoryLayout<T>.stride).bindMemory(to: T.self, capacity: max(count, 1))
     }
 
     /// A C array of `count` values produced by `element`, for repeated strings, enums and messages.
