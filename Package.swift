@@ -194,16 +194,23 @@ let swiftTargets: [Target] = [
 // MARK: - Tests (each mirrors its target)
 
 let testTargets: [Target] = [
+    // Shared test machinery: child processes and blocking work off the cooperative pool, test certificates.
+    .target(
+        name: "TestSupport",
+        dependencies: [.product(name: "NIOPosix", package: "swift-nio")],
+        path: "Tests/TestSupport"
+    ),
     .testTarget(
         name: "ProtoRuntimeTests",
         dependencies: [
+            "TestSupport",
             "ProtoRuntime", "WellKnownTypes", "ConformanceProtos", "ClinicAPI",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]
     ),
     .testTarget(
         name: "CodegenTests",
-        dependencies: ["CodegenCore"],
+        dependencies: ["CodegenCore", "TestSupport"],
         path: "Codegen/Tests/CodegenTests",
         exclude: ["Golden"]
     ),
@@ -218,6 +225,7 @@ let testTargets: [Target] = [
     .testTarget(
         name: "ClinicTLSTests",
         dependencies: [
+            "TestSupport",
             "ClinicTLS",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -227,6 +235,7 @@ let testTargets: [Target] = [
     .testTarget(
         name: "StorageTests",
         dependencies: [
+            "TestSupport",
             "Storage", "storage-crash-probe",
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "PropertyBased", package: "swift-property-based"),
@@ -239,6 +248,7 @@ let testTargets: [Target] = [
     .testTarget(
         name: "RPCTransportTests",
         dependencies: [
+            "TestSupport",
             "RPCTransport", "RPCCore", "RPCWire", "ClinicTLS", "ClinicAPI", "InteropService",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -247,15 +257,16 @@ let testTargets: [Target] = [
     ),
     .testTarget(
         name: "PlatformTests",
-        dependencies: ["Platform", "ClinicAPI", "RPCCore", "Storage", "ClinicTLS", "WellKnownTypes"]
+        dependencies: ["TestSupport", "Platform", "ClinicAPI", "RPCCore", "Storage", "ClinicTLS", "WellKnownTypes"]
     ),
     .testTarget(
         name: "AuthServiceTests",
-        dependencies: ["AuthService", "Platform", "ClinicAPI", "RPCCore", "Storage", "ClinicTLS", "WellKnownTypes"]
+        dependencies: ["TestSupport", "AuthService", "Platform", "ClinicAPI", "RPCCore", "Storage", "ClinicTLS", "WellKnownTypes"]
     ),
     .testTarget(
         name: "EdgeTests",
         dependencies: [
+            "TestSupport",
             "Edge", "ClinicAPI", "RPCCore", "ProtoRuntime", "WellKnownTypes", "ConformanceProtos",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -269,20 +280,21 @@ let testTargets: [Target] = [
     ),
     .testTarget(
         name: "ClinicsServiceTests",
-        dependencies: ["ClinicsService", "AuthService", "Platform", "ClinicAPI", "RPCCore", "Storage", "WellKnownTypes"]
+        dependencies: ["TestSupport", "ClinicsService", "AuthService", "Platform", "ClinicAPI", "RPCCore", "Storage", "WellKnownTypes"]
     ),
     .testTarget(
         name: "DoctorsServiceTests",
-        dependencies: ["DoctorsService", "ClinicsService", "AuthService", "Platform", "ClinicAPI", "RPCCore", "Storage", "WellKnownTypes"]
+        dependencies: ["TestSupport", "DoctorsService", "ClinicsService", "AuthService", "Platform", "ClinicAPI", "RPCCore", "Storage", "WellKnownTypes"]
     ),
     .testTarget(
         name: "PatientsServiceTests",
-        dependencies: ["PatientsService", "AuthService", "ClinicsService", "Platform", "ClinicAPI", "RPCCore", "Storage",
+        dependencies: ["TestSupport", "PatientsService", "AuthService", "ClinicsService", "Platform", "ClinicAPI", "RPCCore", "Storage",
                        "WellKnownTypes", "ClinicTLS", "ProtoRuntime"]
     ),
     .testTarget(
         name: "AppointmentsServiceTests",
         dependencies: [
+            "TestSupport",
             "AppointmentsService", "DoctorsService", "ClinicsService", "PatientsService", "AuthService",
             "Platform", "ClinicAPI", "RPCCore", "Storage", "WellKnownTypes", "ClinicTLS", "ProtoRuntime",
         ]
@@ -290,6 +302,7 @@ let testTargets: [Target] = [
     .testTarget(
         name: "ServiceHostTests",
         dependencies: [
+            "TestSupport",
             "ServiceHost", "RegistryService", "Platform", "RPCTransport", "ClinicAPI", "RPCCore", "InteropService",
             "ClinicTLS", "WellKnownTypes",
         ]
@@ -298,6 +311,7 @@ let testTargets: [Target] = [
     .testTarget(
         name: "TenantIsolationTests",
         dependencies: [
+            "TestSupport",
             "AuthService", "ClinicsService", "DoctorsService", "PatientsService", "AppointmentsService",
             "Platform", "ClinicAPI", "RPCCore", "Storage", "ProtoRuntime", "WellKnownTypes", "ClinicTLS",
             .product(name: "Logging", package: "swift-log"),
@@ -307,6 +321,7 @@ let testTargets: [Target] = [
     .testTarget(
         name: "IntegrationTests",
         dependencies: [
+            "TestSupport",
             "ClinicCLI", "ServiceHost", "RPCTransport", "ClinicAPI", "RPCCore", "ProtoRuntime", "ClinicTLS",
             "WellKnownTypes",
             // The journey test's HTTP client (NIOHTTP1's client codec).
@@ -317,7 +332,7 @@ let testTargets: [Target] = [
     ),
     .testTarget(
         name: "ConformanceTesteeTests",
-        dependencies: ["ConformanceTestee", "ConformanceProtos", "ProtoRuntime", "WellKnownTypes"]
+        dependencies: ["TestSupport", "ConformanceTestee", "ConformanceProtos", "ProtoRuntime", "WellKnownTypes"]
     ),
     // Child process for the storage crash-safety test: commits rows, then is killed mid-transaction.
     .executableTarget(name: "storage-crash-probe", dependencies: ["Storage"], path: "Tests/StorageCrashProbe"),

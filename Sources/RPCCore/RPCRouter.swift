@@ -111,6 +111,11 @@ public struct RPCRouter: Sendable {
     static func single<Input: SerializableMessage>(
         _ requests: RPCAsyncSequence<[UInt8]>, limits: DecodingLimits, method: MethodDescriptor
     ) async throws -> Input {
+        try decode(try await singleBytes(requests, method: method), Input.self, limits: limits, method: method)
+    }
+
+    /// The one encoded request; not generic, so reading it is compiled once in this module.
+    static func singleBytes(_ requests: RPCAsyncSequence<[UInt8]>, method: MethodDescriptor) async throws -> [UInt8] {
         var iterator = requests.makeAsyncIterator()
         guard let first = try await iterator.next() else {
             throw RPCError(code: .invalidArgument, message: "\(method.fullName) expects one request message, got none")
@@ -118,7 +123,7 @@ public struct RPCRouter: Sendable {
         guard try await iterator.next() == nil else {
             throw RPCError(code: .invalidArgument, message: "\(method.fullName) expects one request message, got more")
         }
-        return try decode(first, Input.self, limits: limits, method: method)
+        return first
     }
 }
 

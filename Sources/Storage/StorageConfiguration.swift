@@ -1,4 +1,5 @@
 package import Logging
+package import NIOPosix
 
 /// Tuning for connections and databases; the defaults suit a service with many small transactions.
 package struct StorageConfiguration: Sendable {
@@ -12,6 +13,10 @@ package struct StorageConfiguration: Sendable {
     package var maxReaders: Int = 3
     /// Where storage reports opens, closes and applied migrations (never values).
     package var logger: Logger = Logger(label: "clinic.storage")
+    /// Threads for the blocking SQLite calls, shared with other pools and never stopped by them;
+    /// nil: each `TenantDatabasePool` starts (and stops) its own. Tests, which start hundreds of
+    /// services in one process, share one so that threads do not pile up by the thousand.
+    package var sharedThreadPool: NIOThreadPool?
 
     /// The defaults.
     package init() {}

@@ -41,7 +41,7 @@ package actor TenantDatabasePool {
 
     /// A pool for `service` under `dataDirectory`, creating `<data>/<service>` (mode 0700) if needed.
     ///
-    /// Without a `threadPool` the pool starts its own with `threadCount` threads and stops it in `close()`.
+    /// Without a `threadPool` (or the configuration's shared one) the pool starts its own with `threadCount` threads and stops it in `close()`.
     package init(
         dataDirectory: String,
         service: String,
@@ -66,7 +66,7 @@ package actor TenantDatabasePool {
         self.platformMigrator = platformMigrator
         self.maxOpenDatabases = max(1, maxOpenDatabases)
         self.configuration = configuration
-        if let threadPool {
+        if let threadPool = threadPool ?? configuration.sharedThreadPool {
             self.threadPool = threadPool
             self.ownsThreadPool = false
         } else {

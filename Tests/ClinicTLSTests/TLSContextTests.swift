@@ -8,7 +8,7 @@ import Testing
 struct TLSContextTests {
     let pki: TestPKI
 
-    init() throws { pki = try TestPKI.shared() }
+    init() async throws { pki = try await TestPKI.shared() }
 
     private func pem(_ file: String) throws -> String {
         try String(contentsOfFile: pki.platform + "/" + file, encoding: .utf8)

@@ -8,7 +8,7 @@ import Testing
 struct TLSHandlerFailureTests {
     let pki: TestPKI
 
-    init() throws { pki = try TestPKI.shared() }
+    init() async throws { pki = try await TestPKI.shared() }
 
     /// Runs a handshake expected to fail and checks the error codes each side reports.
     private func expectFailure(

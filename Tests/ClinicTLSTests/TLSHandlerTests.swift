@@ -8,7 +8,7 @@ import Testing
 struct TLSHandlerTests {
     let pki: TestPKI
 
-    init() throws { pki = try TestPKI.shared() }
+    init() async throws { pki = try await TestPKI.shared() }
 
     @Test("mutual TLS 1.3 with ALPN reports both identities")
     func mutualHandshake() throws {

@@ -1,5 +1,6 @@
 import ClinicTLS
 import Foundation
+import TestSupport
 import NIOCore
 import NIOPosix
 import Testing
@@ -9,7 +10,7 @@ import Testing
 struct TLSSocketTests {
     let pki: TestPKI
 
-    init() throws { pki = try TestPKI.shared() }
+    init() async throws { pki = try await TestPKI.shared() }
 
     private var goodSClient: [String] {
         [
@@ -141,7 +142,7 @@ struct TLSSocketTests {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ChildProcess.launch(process)
         return process
     }
 

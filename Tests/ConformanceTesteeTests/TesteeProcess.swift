@@ -1,5 +1,6 @@
 import ConformanceProtos
 import Foundation
+import TestSupport
 import ProtoRuntime
 
 /// The built `conformance-testee` as a child process, driven the way the official runner drives
@@ -19,34 +20,19 @@ struct TesteeProcess {
 
     /// Sends `requests` (each serialized and framed), closes stdin, and collects everything the
     /// testee wrote until it exited.
-    static func run(_ requests: [Conformance_ConformanceRequest]) throws -> Session {
+    static func run(_ requests: [Conformance_ConformanceRequest]) async throws -> Session {
         var input: [UInt8] = []
         for request in requests {
             let payload = try request.serializedBytes()
             input += header(payload.count) + payload
         }
-        return try run(rawInput: input)
+        return try await run(rawInput: input)
     }
 
     /// Sends `input` verbatim (for broken framing), closes stdin, collects the output.
-    static func run(rawInput input: [UInt8]) throws -> Session {
-        let process = Process()
-        process.executableURL = try executable()
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        // Write on another thread: the testee answers while we write, and a full stdout pipe
-        // must not deadlock against a full stdin pipe.
-        let writer = Thread {
-            stdin.fileHandleForWriting.write(Data(input))
-            try? stdin.fileHandleForWriting.close()
-        }
-        writer.start()
-        let errorReader = ErrorCollector(stderr.fileHandleForReading)
-        let output = [UInt8](stdout.fileHandleForReading.readDataToEndOfFile())
-        process.waitUntilExit()
+    static func run(rawInput input: [UInt8]) async throws -> Session {
+        let result = try await ChildProcess.run(try executable().path, [], input: input)
+        let output = result.stdout
         var responses: [Conformance_ConformanceResponse] = []
         var position = 0
         while output.count - position >= 4 {
@@ -58,8 +44,8 @@ struct TesteeProcess {
         }
         return Session(
             responses: responses, trailingBytes: output.count - position,
-            terminationReason: process.terminationReason, status: process.terminationStatus,
-            standardError: errorReader.text())
+            terminationReason: result.signalled ? .uncaughtSignal : .exit, status: result.status,
+            standardError: result.errorText)
     }
 
     /// The 4-byte little-endian length prefix.
@@ -78,25 +64,6 @@ struct TesteeProcess {
             if FileManager.default.isExecutableFile(atPath: url.path) { return url }
         }
         throw ProtoError(.unsupported, "conformance-testee not found near \(testBinary.path)")
-    }
-}
-
-/// Drains stderr on its own thread, so a chatty child cannot block on a full pipe.
-private final class ErrorCollector: @unchecked Sendable {
-    // @unchecked: `data` is written by the reading thread before `done` is signalled and read after.
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ handle: FileHandle) {
-        Thread {
-            self.data = handle.readDataToEndOfFile()
-            self.done.signal()
-        }.start()
-    }
-
-    func text() -> String {
-        done.wait()
-        return String(decoding: data, as: UTF8.self)
     }
 }
 

@@ -36,10 +36,10 @@ struct TesteeProtocolTests {
     }
 
     @Test("the FailureSet request gets an empty FailureSet")
-    func failureSet() throws {
+    func failureSet() async throws {
         let request = Conformance_ConformanceRequest.proto3(
             .protobufPayload([]), output: .protobuf, category: .unspecifiedTest, messageType: "conformance.FailureSet")
-        let session = try TesteeProcess.run([request])
+        let session = try await TesteeProcess.run([request])
         try #require(session.responses.count == 1)
         guard case .protobufPayload(let bytes)? = session.responses[0].result else {
             Issue.record("expected a protobuf payload, got \(String(describing: session.responses[0].result))")
@@ -50,9 +50,9 @@ struct TesteeProtocolTests {
     }
 
     @Test("binary in, binary out: the same message")
-    func binaryRoundTrip() throws {
+    func binaryRoundTrip() async throws {
         let bytes = try Self.sample.serializedBytes()
-        let session = try TesteeProcess.run([.proto3(.protobufPayload(bytes), output: .protobuf)])
+        let session = try await TesteeProcess.run([.proto3(.protobufPayload(bytes), output: .protobuf)])
         guard case .protobufPayload(let output)? = session.responses.first?.result else {
             Issue.record("expected a protobuf payload, got \(String(describing: session.responses.first?.result))")
             return
@@ -61,9 +61,9 @@ struct TesteeProtocolTests {
     }
 
     @Test("JSON in, JSON out, and binary in, JSON out: the same message")
-    func jsonRoundTrip() throws {
+    func jsonRoundTrip() async throws {
         let json = try Self.sample.jsonString()
-        let session = try TesteeProcess.run([
+        let session = try await TesteeProcess.run([
             .proto3(.jsonPayload(json), output: .json, category: .jsonTest),
             .proto3(.protobufPayload(try Self.sample.serializedBytes()), output: .json),
             .proto3(.jsonPayload(json), output: .protobuf, category: .jsonTest),
@@ -86,8 +86,8 @@ struct TesteeProtocolTests {
     }
 
     @Test("input that does not parse gets parse_error")
-    func parseErrors() throws {
-        let session = try TesteeProcess.run([
+    func parseErrors() async throws {
+        let session = try await TesteeProcess.run([
             // A length-delimited field whose length runs past the end.
             .proto3(.protobufPayload([0x92, 0x01, 0x10, 0x08]), output: .protobuf),
             .proto3(.jsonPayload("{\"optionalInt32\": 1,}"), output: .json, category: .jsonTest),
@@ -108,9 +108,9 @@ struct TesteeProtocolTests {
     }
 
     @Test("JSON_IGNORE_UNKNOWN_PARSING_TEST skips unknown fields and enum names")
-    func ignoreUnknown() throws {
+    func ignoreUnknown() async throws {
         let json = #"{"optionalInt32": 5, "unknownName": {"deep": [1, 2]}, "optionalNestedEnum": "NO_SUCH_VALUE"}"#
-        let session = try TesteeProcess.run([
+        let session = try await TesteeProcess.run([
             .proto3(.jsonPayload(json), output: .json, category: .jsonIgnoreUnknownParsingTest),
             .proto3(.jsonPayload(json), output: .json, category: .jsonTest),
         ])
@@ -123,8 +123,8 @@ struct TesteeProtocolTests {
     }
 
     @Test("an unknown message type gets runtime_error; proto2 and text format are skipped")
-    func unsupportedRequests() throws {
-        let session = try TesteeProcess.run([
+    func unsupportedRequests() async throws {
+        let session = try await TesteeProcess.run([
             .proto3(.protobufPayload([]), output: .protobuf, messageType: "no.such.Message"),
             .proto3(.protobufPayload([]), output: .protobuf, messageType: "protobuf_test_messages.proto2.TestAllTypesProto2"),
             .proto3(.textPayload("optional_int32: 1"), output: .protobuf, category: .textFormatTest),
@@ -146,11 +146,11 @@ struct TesteeProtocolTests {
     }
 
     @Test("a value JSON cannot express gets serialize_error")
-    func serializeError() throws {
+    func serializeError() async throws {
         // A Duration beyond ±10,000 years is valid on the wire but has no JSON form.
         var message = TestAllTypes()
         message.optionalDuration = .with { $0.seconds = 315_576_000_001 }
-        let session = try TesteeProcess.run([.proto3(.protobufPayload(try message.serializedBytes()), output: .json)])
+        let session = try await TesteeProcess.run([.proto3(.protobufPayload(try message.serializedBytes()), output: .json)])
         guard case .serializeError? = session.responses.first?.result else {
             Issue.record("expected serialize_error, got \(String(describing: session.responses.first?.result))")
             return
@@ -158,12 +158,12 @@ struct TesteeProtocolTests {
     }
 
     @Test("Any holding the test message and a well-known type, through the type registry")
-    func anyWithRegistry() throws {
+    func anyWithRegistry() async throws {
         let json = #"""
             {"optionalAny": {"@type": "type.googleapis.com/protobuf_test_messages.proto3.TestAllTypesProto3",
                              "optionalInt32": 12345, "optionalAny": {"@type": "type.googleapis.com/google.protobuf.Duration", "value": "1.500s"}}}
             """#
-        let session = try TesteeProcess.run([.proto3(.jsonPayload(json), output: .json, category: .jsonTest)])
+        let session = try await TesteeProcess.run([.proto3(.jsonPayload(json), output: .json, category: .jsonTest)])
         guard case .jsonPayload(let output)? = session.responses.first?.result else {
             Issue.record("expected a JSON payload, got \(String(describing: session.responses.first?.result))")
             return
@@ -174,12 +174,12 @@ struct TesteeProtocolTests {
     }
 
     @Test("a oneof message given twice on the wire is merged, as the spec requires")
-    func oneofMessageMerge() throws {
+    func oneofMessageMerge() async throws {
         // oneof_nested_message { corecursive { optional_int32: 1 unpacked_int32: 1 } } followed by
         // oneof_nested_message { corecursive { optional_int64: 1 unpacked_int32: 1 } }.
         let first = try TestAllTypes.with { $0.oneofField = .oneofNestedMessage(.with { $0.corecursive = .with { $0.optionalInt32 = 1; $0.unpackedInt32 = [1] } }) }.serializedBytes()
         let second = try TestAllTypes.with { $0.oneofField = .oneofNestedMessage(.with { $0.corecursive = .with { $0.optionalInt64 = 1; $0.unpackedInt32 = [1] } }) }.serializedBytes()
-        let session = try TesteeProcess.run([.proto3(.protobufPayload(first + second), output: .protobuf)])
+        let session = try await TesteeProcess.run([.proto3(.protobufPayload(first + second), output: .protobuf)])
         guard case .protobufPayload(let output)? = session.responses.first?.result else {
             Issue.record("expected a protobuf payload, got \(String(describing: session.responses.first?.result))")
             return
@@ -195,21 +195,21 @@ struct TesteeProtocolTests {
     }
 
     @Test("many requests in one session, then a clean exit at end of input")
-    func manyRequests() throws {
+    func manyRequests() async throws {
         let bytes = try Self.sample.serializedBytes()
         let requests = (0..<200).map { index in
             index.isMultiple(of: 2)
                 ? Conformance_ConformanceRequest.proto3(.protobufPayload(bytes), output: .protobuf)
                 : .proto3(.protobufPayload([0xFF]), output: .json)
         }
-        let session = try TesteeProcess.run(requests)
+        let session = try await TesteeProcess.run(requests)
         #expect(session.responses.count == 200)
         #expect(session.trailingBytes == 0)
         #expect(session.terminationReason == .exit && session.status == 0)
     }
 
     @Test("broken framing ends the session with an error status, never a crash")
-    func brokenFraming() throws {
+    func brokenFraming() async throws {
         let valid = try Conformance_ConformanceRequest.proto3(.protobufPayload([]), output: .protobuf).serializedBytes()
         let cases: [[UInt8]] = [
             [0x05, 0x00],  // input ends inside the header
@@ -218,7 +218,7 @@ struct TesteeProtocolTests {
             TesteeProcess.header(valid.count) + valid + [0x01],  // a good frame, then a broken one
         ]
         for input in cases {
-            let session = try TesteeProcess.run(rawInput: input)
+            let session = try await TesteeProcess.run(rawInput: input)
             #expect(session.terminationReason == .exit)
             #expect(session.status == 1)
             #expect(session.standardError.contains("conformance-testee:"))
@@ -227,9 +227,9 @@ struct TesteeProtocolTests {
     }
 
     @Test("a request that is not a ConformanceRequest gets runtime_error")
-    func undecodableRequest() throws {
+    func undecodableRequest() async throws {
         let garbage: [UInt8] = [0xFF, 0xFF, 0xFF]
-        let session = try TesteeProcess.run(rawInput: TesteeProcess.header(garbage.count) + garbage)
+        let session = try await TesteeProcess.run(rawInput: TesteeProcess.header(garbage.count) + garbage)
         guard case .runtimeError? = session.responses.first?.result else {
             Issue.record("expected runtime_error, got \(String(describing: session.responses.first?.result))")
             return
@@ -238,7 +238,7 @@ struct TesteeProtocolTests {
     }
 
     @Test("random and mutated payloads get an answer each, and the testee never crashes")
-    func hostilePayloads() throws {
+    func hostilePayloads() async throws {
         var random = SplitMix64(seed: 0x5EED)
         let valid = try Self.sample.serializedBytes()
         let json = Array(try Self.sample.jsonString().utf8)
@@ -271,7 +271,7 @@ struct TesteeProtocolTests {
                 requests.append(.proto3(.protobufPayload(bytes), output: output))
             }
         }
-        let session = try TesteeProcess.run(requests)
+        let session = try await TesteeProcess.run(requests)
         #expect(session.responses.count == requests.count)
         #expect(session.terminationReason == .exit && session.status == 0, "\(session.standardError)")
         for response in session.responses {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Synchronization
 
 /// The built `clinic` executable run as a child process, with its standard output collected
@@ -18,7 +19,7 @@ final class ClinicProcess: @unchecked Sendable {
         let stdin = Pipe()
         process.standardOutput = output
         process.standardInput = stdin
-        try process.run()
+        try ChildProcess.launch(process)
         self.process = process
         if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
         try? stdin.fileHandleForWriting.close()

@@ -128,7 +128,7 @@ extension SocketTests {
         @Test func wellBehavedSClientGetsSettings() async throws {
             // The control for the two cases below: a valid certificate gets the server's SETTINGS.
             let harness = try await InteropHarness.start(settings: Self.settings)
-            let pki = try TestPKI.shared()
+            let pki = try await TestPKI.shared()
             let result = try await runSClient(
                 port: harness.port,
                 arguments: ["-tls1_3", "-alpn", "clinic-rpc/1", "-cert", pki.file("cli.pem"), "-key", pki.file("cli.key"),
@@ -139,7 +139,7 @@ extension SocketTests {
 
         @Test func clientCertificateFromAnotherCA() async throws {
             let harness = try await InteropHarness.start(settings: Self.settings)
-            let pki = try TestPKI.shared()
+            let pki = try await TestPKI.shared()
             let result = try await runSClient(
                 port: harness.port,
                 arguments: ["-tls1_3", "-alpn", "clinic-rpc/1", "-cert", pki.rogueFile("cli.pem"), "-key", pki.rogueFile("cli.key"),
@@ -151,7 +151,7 @@ extension SocketTests {
 
         @Test func tls12OnlyClient() async throws {
             let harness = try await InteropHarness.start(settings: Self.settings)
-            let pki = try TestPKI.shared()
+            let pki = try await TestPKI.shared()
             let result = try await runSClient(
                 port: harness.port,
                 arguments: ["-tls1_2", "-alpn", "clinic-rpc/1", "-cert", pki.file("cli.pem"), "-key", pki.file("cli.key"),

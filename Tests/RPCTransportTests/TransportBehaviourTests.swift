@@ -61,7 +61,7 @@ extension SocketTests {
                 endpoints: StaticEndpointSource([
                     Endpoint(host: "127.0.0.1", port: first.port), Endpoint(host: "127.0.0.1", port: second.port),
                 ]),
-                tls: TestPKI.shared().client(), backoff: ReconnectBackoff(initial: .milliseconds(50)))
+                tls: await TestPKI.shared().client(), backoff: ReconnectBackoff(initial: .milliseconds(50)))
             let client = Clinic_Testing_V1_TestService.Client(caller: RPCClient(transport: transport))
             var request = Clinic_Testing_V1_SimpleRequest()
             request.fillServerId = true
@@ -85,7 +85,7 @@ extension SocketTests {
 
         @Test func aSlowReaderHoldsBackAFastWriter() async throws {
             let service = CountingTestService()
-            let pki = try TestPKI.shared()
+            let pki = try await TestPKI.shared()
             let serverTransport = try await NIOServerTransport.bind(tls: pki.server())
             let server = RPCServer(services: [service], transports: [serverTransport])
             let serving = Task { try await server.serve() }
@@ -125,7 +125,7 @@ extension SocketTests {
 
         @Test func deadlinesAndCancellationReachDownstreamCalls() async throws {
             let recorder = CallRecorder()
-            let pki = try TestPKI.shared()
+            let pki = try await TestPKI.shared()
             let serverTransport = try await NIOServerTransport.bind(tls: pki.server())
             // The relay calls the sleeping method on this same server, over the network.
             let downstream = Clinic_Testing_V1_TestService.Client(
@@ -183,7 +183,7 @@ extension SocketTests {
         @Test func aSilentServerIsDetectedByKeepalive() async throws {
             let silent = try await SilentServer.start()
             let transport = try NIOClientTransport(
-                host: "127.0.0.1", port: silent.port, tls: TestPKI.shared().client(),
+                host: "127.0.0.1", port: silent.port, tls: await TestPKI.shared().client(),
                 settings: RPCConnectionSettings(keepaliveInterval: .milliseconds(200), keepaliveTimeout: .milliseconds(300)))
             let client = Clinic_Testing_V1_TestService.Client(caller: RPCClient(transport: transport))
             let error = await #expect(throws: RPCError.self) {
@@ -220,7 +220,7 @@ struct SilentServer {
     var port: Int { channel.localAddress?.port ?? 0 }
 
     static func start() async throws -> SilentServer {
-        var tls = try TestPKI.shared().server()
+        var tls = try await TestPKI.shared().server()
         tls.applicationProtocols = [WireProtocol.alpnIdentifier]
         let context = try TLSContext(configuration: tls)
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)

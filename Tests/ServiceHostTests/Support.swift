@@ -1,5 +1,6 @@
 import ClinicAPI
 import Foundation
+import TestSupport
 import InteropService
 import Logging
 import Platform
@@ -35,7 +36,7 @@ enum TestPKI {
                     process.arguments = [repositoryRoot + "/Certs/generate.sh", folder, "registry", "testing", "cli"]
                     process.standardOutput = FileHandle.nullDevice
                     process.standardError = FileHandle.nullDevice
-                    try process.run()
+                    try ChildProcess.launch(process)
                     process.waitUntilExit()
                     continuation.resume(returning: process.terminationStatus)
                 } catch {

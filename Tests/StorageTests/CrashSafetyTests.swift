@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Synchronization
 @testable import Storage
 import Testing
@@ -88,7 +89,7 @@ private final class Probe: Sendable {
         process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
-        try process.run()
+        try ChildProcess.launch(process)
         self.process = process
         self.output = pipe.fileHandleForReading
     }

@@ -1,6 +1,7 @@
 @testable import CodegenCore
 import Foundation
 import Testing
+import TestSupport
 
 /// Golden tests: generate from small protos and compare with the committed expected output.
 /// After an intended change, regenerate the goldens with `UPDATE_GOLDEN=1 swift test --filter CodegenTests`.
@@ -11,8 +12,8 @@ struct GoldenTests {
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Protos")
 
     @Test("shapes.proto renders as the golden Swift and C header")
-    func shapes() throws {
-        let outputs = try Generator().generate(request: try Self.request(for: "shapes.proto", parameter: "c_module=CGolden,imports=WellKnownTypes"))
+    func shapes() async throws {
+        let outputs = try Generator().generate(request: try await Self.request(for: "shapes.proto", parameter: "c_module=CGolden,imports=WellKnownTypes"))
         #expect(outputs.map(\.name) == ["swift/shapes.pb.swift", "c/shapes.h"])
         for output in outputs {
             let golden = Self.goldenDirectory.appendingPathComponent(output.name.replacingOccurrences(of: "/", with: "_") + ".golden")
@@ -25,9 +26,9 @@ struct GoldenTests {
     }
 
     @Test("catalog=NAME adds the module's service catalog, as the golden file has it")
-    func catalog() throws {
+    func catalog() async throws {
         let outputs = try Generator().generate(
-            request: try Self.request(for: "shapes.proto", parameter: "c_module=CGolden,imports=WellKnownTypes,catalog=GoldenCatalog"))
+            request: try await Self.request(for: "shapes.proto", parameter: "c_module=CGolden,imports=WellKnownTypes,catalog=GoldenCatalog"))
         #expect(outputs.map(\.name) == ["swift/shapes.pb.swift", "c/shapes.h", "swift/GoldenCatalog.swift"])
         // Force-unwrap: the line above checked the file is there.
         let catalog = outputs.last!
@@ -39,33 +40,29 @@ struct GoldenTests {
     }
 
     @Test("generation is deterministic")
-    func deterministic() throws {
-        let request = try Self.request(for: "shapes.proto", parameter: "c_module=CGolden")
+    func deterministic() async throws {
+        let request = try await Self.request(for: "shapes.proto", parameter: "c_module=CGolden")
         #expect(try Generator().generate(request: request) == Generator().generate(request: request))
     }
 
     @Test("a proto2 file is refused with a clear error")
-    func proto2Refused() throws {
+    func proto2Refused() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("golden-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try "syntax = \"proto2\"; package p; message M { optional int32 a = 1; }".write(
             to: directory.appendingPathComponent("old.proto"), atomically: true, encoding: .utf8)
-        let request = try Self.request(for: "old.proto", in: directory, parameter: "")
+        let request = try await Self.request(for: "old.proto", in: directory, parameter: "")
         #expect { try Generator().generate(request: request) } throws: { "\($0)".contains("proto3") }
     }
 
     /// Builds a CodeGeneratorRequest the way protoc would, from `protoc --descriptor_set_out`.
-    static func request(for file: String, in directory: URL = goldenDirectory, parameter: String) throws -> [UInt8] {
+    static func request(for file: String, in directory: URL = goldenDirectory, parameter: String) async throws -> [UInt8] {
         let set = FileManager.default.temporaryDirectory.appendingPathComponent("set-\(UUID().uuidString).pb")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "protoc", "-I", directory.path, "-I", protos.path, "-I", "/usr/include", "--include_imports",
+        let protoc = try await ChildProcess.run("protoc", [
+            "-I", directory.path, "-I", protos.path, "-I", "/usr/include", "--include_imports",
             "--include_source_info", "--descriptor_set_out=\(set.path)", file,
-        ]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        ])
+        #expect(protoc.succeeded, "\(protoc.errorText)")
         let bytes = try [UInt8](Data(contentsOf: set))
         var request: [UInt8] = []
         append(1, Array(file.utf8), to: &request)

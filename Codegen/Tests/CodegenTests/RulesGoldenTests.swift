@@ -8,8 +8,8 @@ import Testing
 @Suite("Field rules as code and data")
 struct RulesGoldenTests {
     @Test("rules.proto's validation renders as the golden")
-    func rules() throws {
-        let outputs = try Generator().generate(request: try GoldenTests.request(for: "rules.proto", parameter: "c_module=CGolden"))
+    func rules() async throws {
+        let outputs = try Generator().generate(request: try await GoldenTests.request(for: "rules.proto", parameter: "c_module=CGolden"))
         let swift = try #require(outputs.first { $0.name == "swift/rules.pb.swift" })
         // Only the validation section: the rest is shapes.proto's golden's business.
         let marker = try #require(swift.content.range(of: "// MARK: - Validation"))
@@ -31,7 +31,7 @@ struct RulesGoldenTests {
         ("map<string, string> m = 1 [(clinic.options.v1.rules) = { max_len: 3 }];", "max_len applies to strings and bytes only"),
         ("repeated int32 n = 1 [(clinic.options.v1.rules) = { pattern: \"x\" }];", "pattern applies to strings only"),
     ])
-    func misappliedRule(field: String, message: String) throws {
+    func misappliedRule(field: String, message: String) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rules-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -39,7 +39,7 @@ struct RulesGoldenTests {
             syntax = "proto3"; package p; import "clinic/options/v1/options.proto";
             message M { \(field) }
             """.write(to: directory.appendingPathComponent("bad.proto"), atomically: true, encoding: .utf8)
-        let request = try GoldenTests.request(for: "bad.proto", in: directory, parameter: "")
+        let request = try await GoldenTests.request(for: "bad.proto", in: directory, parameter: "")
         #expect { try Generator().generate(request: request) } throws: { "\($0)".contains("p.M.") && "\($0)".contains(message) }
     }
 }

@@ -182,46 +182,46 @@ public struct Clinic_Appointments_V1_Appointment: ProtoMessage {
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         _c.pointee.specialty_code = try arena.cString(self.specialtyCode)
         if let value = self.startTime {
-            _c.pointee.start_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.start_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.endTime {
-            _c.pointee.end_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.end_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         _c.pointee.time_zone = try arena.cString(self.timeZone)
         _c.pointee.status = Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
         _c.pointee.reason_for_visit = try arena.cString(self.reasonForVisit)
         _c.pointee.channel = Clinic__Appointments__V1__BookingChannel(rawValue: .init(truncatingIfNeeded: self.channel.protoNumber))
         if let value = self.booker {
-            _c.pointee.booker = try arena.message(value, as: Clinic__Common__V1__Actor.self)
+            _c.pointee.booker = try arena.message(value, as: Clinic__Common__V1__Actor.self, initializer: clinic__common__v1__actor__init)
         }
         if let value = self.cancellation {
-            _c.pointee.cancellation = try arena.message(value, as: Clinic__Appointments__V1__Cancellation.self)
+            _c.pointee.cancellation = try arena.message(value, as: Clinic__Appointments__V1__Cancellation.self, initializer: clinic__appointments__v1__cancellation__init)
         }
         if let value = self.confirmTime {
-            _c.pointee.confirm_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.confirm_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.checkInTime {
-            _c.pointee.check_in_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.check_in_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.completeTime {
-            _c.pointee.complete_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.complete_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.noShowTime {
-            _c.pointee.no_show_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.no_show_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         _c.pointee.reschedule_count = self.rescheduleCount
         if let value = self.originalStartTime {
-            _c.pointee.original_start_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.original_start_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         _c.pointee.consultation_id = try arena.cString(self.consultationId)
         _c.pointee.patient_display_name = try arena.cString(self.patientDisplayName)
         _c.pointee.doctor_display_name = try arena.cString(self.doctorDisplayName)
         _c.pointee.clinic_display_name = try arena.cString(self.clinicDisplayName)
         if let value = self.createTime {
-            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.updateTime {
-            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -281,10 +281,10 @@ public struct Clinic_Appointments_V1_Cancellation: ProtoMessage {
         _c.pointee.reason = Clinic__Appointments__V1__CancellationReason(rawValue: .init(truncatingIfNeeded: self.reason.protoNumber))
         _c.pointee.note = try arena.cString(self.note)
         if let value = self.canceller {
-            _c.pointee.canceller = try arena.message(value, as: Clinic__Common__V1__Actor.self)
+            _c.pointee.canceller = try arena.message(value, as: Clinic__Common__V1__Actor.self, initializer: clinic__common__v1__actor__init)
         }
         if let value = self.cancelTime {
-            _c.pointee.cancel_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.cancel_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -351,17 +351,18 @@ public struct Clinic_Appointments_V1_Slot: ProtoMessage {
         _c.pointee.n_specialty_codes = self.specialtyCodes.count
         arena.addPackedSizeBound(self.specialtyCodes.count &* 1)
         if !self.specialtyCodes.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.specialtyCodes.count)
-            for index in self.specialtyCodes.indices {
-                elements[index] = try arena.cString(self.specialtyCodes[index])
+            let values = self.specialtyCodes
+            let elements = arena.uninitialized(UnsafeMutablePointer<CChar>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.cString(values[index]))
             }
             _c.pointee.specialty_codes = elements
         }
         if let value = self.startTime {
-            _c.pointee.start_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.start_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.endTime {
-            _c.pointee.end_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.end_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }

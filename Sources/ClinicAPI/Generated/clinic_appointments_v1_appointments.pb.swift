@@ -75,7 +75,7 @@ public struct Clinic_Appointments_V1_SearchFreeSlotsRequest: ProtoMessage {
         arena.addPackedSizeBound(21)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.dateRange {
-            _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
+            _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self, initializer: clinic__common__v1__date_range__init)
         }
         _c.pointee.time_zone = try arena.cString(self.timeZone)
         _c.pointee.page_size = self.pageSize
@@ -139,9 +139,10 @@ public struct Clinic_Appointments_V1_SearchFreeSlotsResponse: ProtoMessage {
         _c.pointee.n_slots = self.slots.count
         arena.addPackedSizeBound(self.slots.count &* 6)
         if !self.slots.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Appointments__V1__Slot>?.self, count: self.slots.count)
-            for index in self.slots.indices {
-                elements[index] = try arena.message(self.slots[index], as: Clinic__Appointments__V1__Slot.self)
+            let values = self.slots
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Appointments__V1__Slot>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Appointments__V1__Slot.self, initializer: clinic__appointments__v1__slot__init))
             }
             _c.pointee.slots = elements
         }
@@ -215,7 +216,7 @@ public struct Clinic_Appointments_V1_BookAppointmentRequest: ProtoMessage {
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         if let value = self.startTime {
-            _c.pointee.start_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.start_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         _c.pointee.specialty_code = try arena.cString(self.specialtyCode)
         _c.pointee.reason_for_visit = try arena.cString(self.reasonForVisit)
@@ -282,7 +283,7 @@ public struct Clinic_Appointments_V1_RescheduleAppointmentRequest: ProtoMessage 
         _c.pointee.appointment_id = try arena.cString(self.appointmentId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.startTime {
-            _c.pointee.start_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.start_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         _c.pointee.etag = try arena.cString(self.etag)
@@ -623,14 +624,15 @@ public struct Clinic_Appointments_V1_ListDoctorAppointmentsRequest: ProtoMessage
         arena.addPackedSizeBound(25)
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         if let value = self.dateRange {
-            _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
+            _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self, initializer: clinic__common__v1__date_range__init)
         }
         _c.pointee.n_statuses = self.statuses.count
         arena.addPackedSizeBound(self.statuses.count &* 11)
         if !self.statuses.isEmpty {
-            let elements = arena.allocate(Clinic__Appointments__V1__AppointmentStatus.self, count: self.statuses.count)
-            for index in self.statuses.indices {
-                elements[index] = Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
+            let values = self.statuses
+            let elements = arena.uninitialized(Clinic__Appointments__V1__AppointmentStatus.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: values[index].protoNumber)))
             }
             _c.pointee.statuses = elements
         }
@@ -685,9 +687,10 @@ public struct Clinic_Appointments_V1_ListDoctorAppointmentsResponse: ProtoMessag
         _c.pointee.n_appointments = self.appointments.count
         arena.addPackedSizeBound(self.appointments.count &* 6)
         if !self.appointments.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>?.self, count: self.appointments.count)
-            for index in self.appointments.indices {
-                elements[index] = try arena.message(self.appointments[index], as: Clinic__Appointments__V1__Appointment.self)
+            let values = self.appointments
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Appointments__V1__Appointment.self, initializer: clinic__appointments__v1__appointment__init))
             }
             _c.pointee.appointments = elements
         }
@@ -757,9 +760,10 @@ public struct Clinic_Appointments_V1_ListPatientAppointmentsRequest: ProtoMessag
         _c.pointee.n_statuses = self.statuses.count
         arena.addPackedSizeBound(self.statuses.count &* 11)
         if !self.statuses.isEmpty {
-            let elements = arena.allocate(Clinic__Appointments__V1__AppointmentStatus.self, count: self.statuses.count)
-            for index in self.statuses.indices {
-                elements[index] = Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
+            let values = self.statuses
+            let elements = arena.uninitialized(Clinic__Appointments__V1__AppointmentStatus.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: values[index].protoNumber)))
             }
             _c.pointee.statuses = elements
         }
@@ -810,9 +814,10 @@ public struct Clinic_Appointments_V1_ListPatientAppointmentsResponse: ProtoMessa
         _c.pointee.n_appointments = self.appointments.count
         arena.addPackedSizeBound(self.appointments.count &* 6)
         if !self.appointments.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>?.self, count: self.appointments.count)
-            for index in self.appointments.indices {
-                elements[index] = try arena.message(self.appointments[index], as: Clinic__Appointments__V1__Appointment.self)
+            let values = self.appointments
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Appointments__V1__Appointment.self, initializer: clinic__appointments__v1__appointment__init))
             }
             _c.pointee.appointments = elements
         }
@@ -886,14 +891,15 @@ public struct Clinic_Appointments_V1_ListAppointmentsRequest: ProtoMessage {
         arena.addPackedSizeBound(32)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.interval {
-            _c.pointee.interval = try arena.message(value, as: Clinic__Common__V1__Interval.self)
+            _c.pointee.interval = try arena.message(value, as: Clinic__Common__V1__Interval.self, initializer: clinic__common__v1__interval__init)
         }
         _c.pointee.n_doctor_ids = self.doctorIds.count
         arena.addPackedSizeBound(self.doctorIds.count &* 1)
         if !self.doctorIds.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.doctorIds.count)
-            for index in self.doctorIds.indices {
-                elements[index] = try arena.cString(self.doctorIds[index])
+            let values = self.doctorIds
+            let elements = arena.uninitialized(UnsafeMutablePointer<CChar>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.cString(values[index]))
             }
             _c.pointee.doctor_ids = elements
         }
@@ -901,9 +907,10 @@ public struct Clinic_Appointments_V1_ListAppointmentsRequest: ProtoMessage {
         _c.pointee.n_statuses = self.statuses.count
         arena.addPackedSizeBound(self.statuses.count &* 11)
         if !self.statuses.isEmpty {
-            let elements = arena.allocate(Clinic__Appointments__V1__AppointmentStatus.self, count: self.statuses.count)
-            for index in self.statuses.indices {
-                elements[index] = Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
+            let values = self.statuses
+            let elements = arena.uninitialized(Clinic__Appointments__V1__AppointmentStatus.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: values[index].protoNumber)))
             }
             _c.pointee.statuses = elements
         }
@@ -954,9 +961,10 @@ public struct Clinic_Appointments_V1_ListAppointmentsResponse: ProtoMessage {
         _c.pointee.n_appointments = self.appointments.count
         arena.addPackedSizeBound(self.appointments.count &* 6)
         if !self.appointments.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>?.self, count: self.appointments.count)
-            for index in self.appointments.indices {
-                elements[index] = try arena.message(self.appointments[index], as: Clinic__Appointments__V1__Appointment.self)
+            let values = self.appointments
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Appointments__V1__Appointment.self, initializer: clinic__appointments__v1__appointment__init))
             }
             _c.pointee.appointments = elements
         }

@@ -119,14 +119,15 @@ public struct Clinic_Auth_V1_Account: ProtoMessage {
         _c.pointee.id = try arena.cString(self.id)
         _c.pointee.email = try arena.cString(self.email)
         if let value = self.name {
-            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
+            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self, initializer: clinic__common__v1__person_name__init)
         }
         _c.pointee.n_roles = self.roles.count
         arena.addPackedSizeBound(self.roles.count &* 11)
         if !self.roles.isEmpty {
-            let elements = arena.allocate(Clinic__Common__V1__Role.self, count: self.roles.count)
-            for index in self.roles.indices {
-                elements[index] = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.roles[index].protoNumber))
+            let values = self.roles
+            let elements = arena.uninitialized(Clinic__Common__V1__Role.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: values[index].protoNumber)))
             }
             _c.pointee.roles = elements
         }
@@ -134,19 +135,19 @@ public struct Clinic_Auth_V1_Account: ProtoMessage {
         _c.pointee.state = Clinic__Auth__V1__AccountState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
         _c.pointee.email_verified = self.emailVerified ? 1 : 0
         if let value = self.lockedUntilTime {
-            _c.pointee.locked_until_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.locked_until_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.createTime {
-            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.updateTime {
-            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.deleteTime {
-            _c.pointee.delete_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.delete_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.lastLoginTime {
-            _c.pointee.last_login_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.last_login_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -217,11 +218,11 @@ public struct Clinic_Auth_V1_AuthTokens: ProtoMessage {
         _c.pointee.access_token = try arena.cString(self.accessToken)
         _c.pointee.token_type = try arena.cString(self.tokenType)
         if let value = self.accessTokenExpireTime {
-            _c.pointee.access_token_expire_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.access_token_expire_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         _c.pointee.refresh_token = try arena.cString(self.refreshToken)
         if let value = self.refreshTokenExpireTime {
-            _c.pointee.refresh_token_expire_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.refresh_token_expire_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -293,20 +294,21 @@ public struct Clinic_Auth_V1_Profile: ProtoMessage {
         arena.addPackedSizeBound(32)
         _c.pointee.account_id = try arena.cString(self.accountId)
         if let value = self.name {
-            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
+            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self, initializer: clinic__common__v1__person_name__init)
         }
         _c.pointee.n_roles = self.roles.count
         arena.addPackedSizeBound(self.roles.count &* 11)
         if !self.roles.isEmpty {
-            let elements = arena.allocate(Clinic__Common__V1__Role.self, count: self.roles.count)
-            for index in self.roles.indices {
-                elements[index] = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.roles[index].protoNumber))
+            let values = self.roles
+            let elements = arena.uninitialized(Clinic__Common__V1__Role.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: values[index].protoNumber)))
             }
             _c.pointee.roles = elements
         }
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.contact {
-            _c.pointee.contact = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self)
+            _c.pointee.contact = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self, initializer: clinic__common__v1__contact_info__init)
         }
         _c.pointee.time_zone = try arena.cString(self.timeZone)
         _c.pointee.view = Clinic__Auth__V1__ProfileView(rawValue: .init(truncatingIfNeeded: self.view.protoNumber))
@@ -378,10 +380,10 @@ public struct Clinic_Auth_V1_SigningKey: ProtoMessage {
         _c.pointee.public_key_der = ProtobufCBinaryData(len: publicKeyDerBytes.count, data: publicKeyDerBytes.data)
         _c.pointee.state = Clinic__Auth__V1__SigningKeyState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
         if let value = self.createTime {
-            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.expireTime {
-            _c.pointee.expire_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.expire_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }

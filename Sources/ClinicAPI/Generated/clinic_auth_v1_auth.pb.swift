@@ -93,10 +93,10 @@ public struct Clinic_Auth_V1_LoginResponse: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(12)
         if let value = self.tokens {
-            _c.pointee.tokens = try arena.message(value, as: Clinic__Auth__V1__AuthTokens.self)
+            _c.pointee.tokens = try arena.message(value, as: Clinic__Auth__V1__AuthTokens.self, initializer: clinic__auth__v1__auth_tokens__init)
         }
         if let value = self.account {
-            _c.pointee.account = try arena.message(value, as: Clinic__Auth__V1__Account.self)
+            _c.pointee.account = try arena.message(value, as: Clinic__Auth__V1__Account.self, initializer: clinic__auth__v1__account__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -175,7 +175,7 @@ public struct Clinic_Auth_V1_RefreshTokenResponse: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(6)
         if let value = self.tokens {
-            _c.pointee.tokens = try arena.message(value, as: Clinic__Auth__V1__AuthTokens.self)
+            _c.pointee.tokens = try arena.message(value, as: Clinic__Auth__V1__AuthTokens.self, initializer: clinic__auth__v1__auth_tokens__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -417,14 +417,15 @@ public struct Clinic_Auth_V1_GetSigningKeysResponse: ProtoMessage {
         _c.pointee.n_keys = self.keys.count
         arena.addPackedSizeBound(self.keys.count &* 6)
         if !self.keys.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Auth__V1__SigningKey>?.self, count: self.keys.count)
-            for index in self.keys.indices {
-                elements[index] = try arena.message(self.keys[index], as: Clinic__Auth__V1__SigningKey.self)
+            let values = self.keys
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Auth__V1__SigningKey>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Auth__V1__SigningKey.self, initializer: clinic__auth__v1__signing_key__init))
             }
             _c.pointee.keys = elements
         }
         if let value = self.maxAge {
-            _c.pointee.max_age = try arena.message(value, as: Google__Protobuf__Duration.self)
+            _c.pointee.max_age = try arena.message(value, as: Google__Protobuf__Duration.self, initializer: google__protobuf__duration__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -480,7 +481,7 @@ public struct Clinic_Auth_V1_CreateAccountRequest: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(8)
         if let value = self.account {
-            _c.pointee.account = try arena.message(value, as: Clinic__Auth__V1__Account.self)
+            _c.pointee.account = try arena.message(value, as: Clinic__Auth__V1__Account.self, initializer: clinic__auth__v1__account__init)
         }
         _c.pointee.initial_password = try arena.cString(self.initialPassword)
         _c.pointee.request_id = try arena.cString(self.requestId)
@@ -681,7 +682,7 @@ public struct Clinic_Auth_V1_UpdateAccountRequest: ProtoMessage {
             _c.pointee.email = try arena.cString(value)
         }
         if let value = self.name {
-            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
+            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self, initializer: clinic__common__v1__person_name__init)
         }
         _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -877,9 +878,10 @@ public struct Clinic_Auth_V1_ListAccountsResponse: ProtoMessage {
         _c.pointee.n_accounts = self.accounts.count
         arena.addPackedSizeBound(self.accounts.count &* 6)
         if !self.accounts.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Auth__V1__Account>?.self, count: self.accounts.count)
-            for index in self.accounts.indices {
-                elements[index] = try arena.message(self.accounts[index], as: Clinic__Auth__V1__Account.self)
+            let values = self.accounts
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Auth__V1__Account>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Auth__V1__Account.self, initializer: clinic__auth__v1__account__init))
             }
             _c.pointee.accounts = elements
         }
@@ -934,9 +936,10 @@ public struct Clinic_Auth_V1_SetAccountRolesRequest: ProtoMessage {
         _c.pointee.n_roles = self.roles.count
         arena.addPackedSizeBound(self.roles.count &* 11)
         if !self.roles.isEmpty {
-            let elements = arena.allocate(Clinic__Common__V1__Role.self, count: self.roles.count)
-            for index in self.roles.indices {
-                elements[index] = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.roles[index].protoNumber))
+            let values = self.roles
+            let elements = arena.uninitialized(Clinic__Common__V1__Role.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: values[index].protoNumber)))
             }
             _c.pointee.roles = elements
         }
@@ -1039,7 +1042,7 @@ public struct Clinic_Auth_V1_UpdateProfileRequest: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(9)
         if let value = self.name {
-            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
+            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self, initializer: clinic__common__v1__person_name__init)
         }
         if let value = self.phone {
             _c.pointee._phone_case = .init(rawValue: 2)

@@ -46,7 +46,7 @@ public struct Clinic_Billing_V1_CreatePriceListItemRequest: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(7)
         if let value = self.item {
-            _c.pointee.item = try arena.message(value, as: Clinic__Billing__V1__PriceListItem.self)
+            _c.pointee.item = try arena.message(value, as: Clinic__Billing__V1__PriceListItem.self, initializer: clinic__billing__v1__price_list_item__init)
         }
         _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -134,7 +134,7 @@ public struct Clinic_Billing_V1_UpdatePriceListItemRequest: ProtoMessage {
             _c.pointee.description = try arena.cString(value)
         }
         if let value = self.unitPrice {
-            _c.pointee.unit_price = try arena.message(value, as: Clinic__Common__V1__Money.self)
+            _c.pointee.unit_price = try arena.message(value, as: Clinic__Common__V1__Money.self, initializer: clinic__common__v1__money__init)
         }
         if let value = self.taxRateBp {
             _c.pointee._tax_rate_bp_case = .init(rawValue: 5)
@@ -289,9 +289,10 @@ public struct Clinic_Billing_V1_ListPriceListItemsResponse: ProtoMessage {
         _c.pointee.n_items = self.items.count
         arena.addPackedSizeBound(self.items.count &* 6)
         if !self.items.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__PriceListItem>?.self, count: self.items.count)
-            for index in self.items.indices {
-                elements[index] = try arena.message(self.items[index], as: Clinic__Billing__V1__PriceListItem.self)
+            let values = self.items
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Billing__V1__PriceListItem>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Billing__V1__PriceListItem.self, initializer: clinic__billing__v1__price_list_item__init))
             }
             _c.pointee.items = elements
         }
@@ -341,7 +342,7 @@ public struct Clinic_Billing_V1_CreateInvoiceRequest: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(7)
         if let value = self.invoice {
-            _c.pointee.invoice = try arena.message(value, as: Clinic__Billing__V1__Invoice.self)
+            _c.pointee.invoice = try arena.message(value, as: Clinic__Billing__V1__Invoice.self, initializer: clinic__billing__v1__invoice__init)
         }
         _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -449,10 +450,10 @@ public struct Clinic_Billing_V1_UpdateInvoiceRequest: ProtoMessage {
         arena.addPackedSizeBound(15)
         _c.pointee.invoice_id = try arena.cString(self.invoiceId)
         if let value = self.lines {
-            _c.pointee.lines = try arena.message(value, as: Clinic__Billing__V1__InvoiceLineList.self)
+            _c.pointee.lines = try arena.message(value, as: Clinic__Billing__V1__InvoiceLineList.self, initializer: clinic__billing__v1__invoice_line_list__init)
         }
         if let value = self.dueDate {
-            _c.pointee.due_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
+            _c.pointee.due_date = try arena.message(value, as: Clinic__Common__V1__Date.self, initializer: clinic__common__v1__date__init)
         }
         if let value = self.notes {
             _c.pointee._notes_case = .init(rawValue: 4)
@@ -500,9 +501,10 @@ public struct Clinic_Billing_V1_InvoiceLineList: ProtoMessage {
         _c.pointee.n_lines = self.lines.count
         arena.addPackedSizeBound(self.lines.count &* 6)
         if !self.lines.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__InvoiceLine>?.self, count: self.lines.count)
-            for index in self.lines.indices {
-                elements[index] = try arena.message(self.lines[index], as: Clinic__Billing__V1__InvoiceLine.self)
+            let values = self.lines
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Billing__V1__InvoiceLine>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Billing__V1__InvoiceLine.self, initializer: clinic__billing__v1__invoice_line__init))
             }
             _c.pointee.lines = elements
         }
@@ -666,14 +668,15 @@ public struct Clinic_Billing_V1_ListInvoicesRequest: ProtoMessage {
         _c.pointee.n_statuses = self.statuses.count
         arena.addPackedSizeBound(self.statuses.count &* 11)
         if !self.statuses.isEmpty {
-            let elements = arena.allocate(Clinic__Billing__V1__InvoiceStatus.self, count: self.statuses.count)
-            for index in self.statuses.indices {
-                elements[index] = Clinic__Billing__V1__InvoiceStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
+            let values = self.statuses
+            let elements = arena.uninitialized(Clinic__Billing__V1__InvoiceStatus.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: Clinic__Billing__V1__InvoiceStatus(rawValue: .init(truncatingIfNeeded: values[index].protoNumber)))
             }
             _c.pointee.statuses = elements
         }
         if let value = self.issued {
-            _c.pointee.issued = try arena.message(value, as: Clinic__Common__V1__Interval.self)
+            _c.pointee.issued = try arena.message(value, as: Clinic__Common__V1__Interval.self, initializer: clinic__common__v1__interval__init)
         }
         _c.pointee.unpaid_only = self.unpaidOnly ? 1 : 0
         _c.pointee.page_size = self.pageSize
@@ -723,9 +726,10 @@ public struct Clinic_Billing_V1_ListInvoicesResponse: ProtoMessage {
         _c.pointee.n_invoices = self.invoices.count
         arena.addPackedSizeBound(self.invoices.count &* 6)
         if !self.invoices.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__Invoice>?.self, count: self.invoices.count)
-            for index in self.invoices.indices {
-                elements[index] = try arena.message(self.invoices[index], as: Clinic__Billing__V1__Invoice.self)
+            let values = self.invoices
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Billing__V1__Invoice>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Billing__V1__Invoice.self, initializer: clinic__billing__v1__invoice__init))
             }
             _c.pointee.invoices = elements
         }
@@ -835,7 +839,7 @@ public struct Clinic_Billing_V1_ListReceiptsRequest: ProtoMessage {
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.invoice_id = try arena.cString(self.invoiceId)
         if let value = self.issued {
-            _c.pointee.issued = try arena.message(value, as: Clinic__Common__V1__Interval.self)
+            _c.pointee.issued = try arena.message(value, as: Clinic__Common__V1__Interval.self, initializer: clinic__common__v1__interval__init)
         }
         _c.pointee.page_size = self.pageSize
         _c.pointee.page_token = try arena.cString(self.pageToken)
@@ -884,9 +888,10 @@ public struct Clinic_Billing_V1_ListReceiptsResponse: ProtoMessage {
         _c.pointee.n_receipts = self.receipts.count
         arena.addPackedSizeBound(self.receipts.count &* 6)
         if !self.receipts.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__Receipt>?.self, count: self.receipts.count)
-            for index in self.receipts.indices {
-                elements[index] = try arena.message(self.receipts[index], as: Clinic__Billing__V1__Receipt.self)
+            let values = self.receipts
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Billing__V1__Receipt>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Billing__V1__Receipt.self, initializer: clinic__billing__v1__receipt__init))
             }
             _c.pointee.receipts = elements
         }
@@ -962,14 +967,15 @@ public struct Clinic_Billing_V1_ListTransactionsRequest: ProtoMessage {
         _c.pointee.n_kinds = self.kinds.count
         arena.addPackedSizeBound(self.kinds.count &* 11)
         if !self.kinds.isEmpty {
-            let elements = arena.allocate(Clinic__Billing__V1__TransactionKind.self, count: self.kinds.count)
-            for index in self.kinds.indices {
-                elements[index] = Clinic__Billing__V1__TransactionKind(rawValue: .init(truncatingIfNeeded: self.kinds[index].protoNumber))
+            let values = self.kinds
+            let elements = arena.uninitialized(Clinic__Billing__V1__TransactionKind.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: Clinic__Billing__V1__TransactionKind(rawValue: .init(truncatingIfNeeded: values[index].protoNumber)))
             }
             _c.pointee.kinds = elements
         }
         if let value = self.interval {
-            _c.pointee.interval = try arena.message(value, as: Clinic__Common__V1__Interval.self)
+            _c.pointee.interval = try arena.message(value, as: Clinic__Common__V1__Interval.self, initializer: clinic__common__v1__interval__init)
         }
         _c.pointee.page_size = self.pageSize
         _c.pointee.page_token = try arena.cString(self.pageToken)
@@ -1025,14 +1031,15 @@ public struct Clinic_Billing_V1_ListTransactionsResponse: ProtoMessage {
         _c.pointee.n_transactions = self.transactions.count
         arena.addPackedSizeBound(self.transactions.count &* 6)
         if !self.transactions.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__Transaction>?.self, count: self.transactions.count)
-            for index in self.transactions.indices {
-                elements[index] = try arena.message(self.transactions[index], as: Clinic__Billing__V1__Transaction.self)
+            let values = self.transactions
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Billing__V1__Transaction>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Billing__V1__Transaction.self, initializer: clinic__billing__v1__transaction__init))
             }
             _c.pointee.transactions = elements
         }
         if let value = self.patientBalance {
-            _c.pointee.patient_balance = try arena.message(value, as: Clinic__Common__V1__Money.self)
+            _c.pointee.patient_balance = try arena.message(value, as: Clinic__Common__V1__Money.self, initializer: clinic__common__v1__money__init)
         }
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         arena.setUnknownFields(unknownFields, message: pointer)

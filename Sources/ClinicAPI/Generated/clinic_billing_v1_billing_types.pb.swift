@@ -93,16 +93,16 @@ public struct Clinic_Billing_V1_PriceListItem: ProtoMessage {
         _c.pointee.display_name = try arena.cString(self.displayName)
         _c.pointee.description = try arena.cString(self.description)
         if let value = self.unitPrice {
-            _c.pointee.unit_price = try arena.message(value, as: Clinic__Common__V1__Money.self)
+            _c.pointee.unit_price = try arena.message(value, as: Clinic__Common__V1__Money.self, initializer: clinic__common__v1__money__init)
         }
         _c.pointee.tax_rate_bp = self.taxRateBp
         _c.pointee.specialty_code = try arena.cString(self.specialtyCode)
         _c.pointee.state = Clinic__Billing__V1__PriceListItemState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
         if let value = self.createTime {
-            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.updateTime {
-            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -287,60 +287,62 @@ public struct Clinic_Billing_V1_Invoice: ProtoMessage {
         _c.pointee.n_lines = self.lines.count
         arena.addPackedSizeBound(self.lines.count &* 6)
         if !self.lines.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__InvoiceLine>?.self, count: self.lines.count)
-            for index in self.lines.indices {
-                elements[index] = try arena.message(self.lines[index], as: Clinic__Billing__V1__InvoiceLine.self)
+            let values = self.lines
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Billing__V1__InvoiceLine>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Billing__V1__InvoiceLine.self, initializer: clinic__billing__v1__invoice_line__init))
             }
             _c.pointee.lines = elements
         }
         _c.pointee.currency = try arena.cString(self.currency)
         if let value = self.subtotal {
-            _c.pointee.subtotal = try arena.message(value, as: Clinic__Common__V1__Money.self)
+            _c.pointee.subtotal = try arena.message(value, as: Clinic__Common__V1__Money.self, initializer: clinic__common__v1__money__init)
         }
         _c.pointee.n_taxes = self.taxes.count
         arena.addPackedSizeBound(self.taxes.count &* 6)
         if !self.taxes.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__TaxSummary>?.self, count: self.taxes.count)
-            for index in self.taxes.indices {
-                elements[index] = try arena.message(self.taxes[index], as: Clinic__Billing__V1__TaxSummary.self)
+            let values = self.taxes
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Billing__V1__TaxSummary>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Billing__V1__TaxSummary.self, initializer: clinic__billing__v1__tax_summary__init))
             }
             _c.pointee.taxes = elements
         }
         if let value = self.taxTotal {
-            _c.pointee.tax_total = try arena.message(value, as: Clinic__Common__V1__Money.self)
+            _c.pointee.tax_total = try arena.message(value, as: Clinic__Common__V1__Money.self, initializer: clinic__common__v1__money__init)
         }
         if let value = self.total {
-            _c.pointee.total = try arena.message(value, as: Clinic__Common__V1__Money.self)
+            _c.pointee.total = try arena.message(value, as: Clinic__Common__V1__Money.self, initializer: clinic__common__v1__money__init)
         }
         if let value = self.amountPaid {
-            _c.pointee.amount_paid = try arena.message(value, as: Clinic__Common__V1__Money.self)
+            _c.pointee.amount_paid = try arena.message(value, as: Clinic__Common__V1__Money.self, initializer: clinic__common__v1__money__init)
         }
         if let value = self.amountRefunded {
-            _c.pointee.amount_refunded = try arena.message(value, as: Clinic__Common__V1__Money.self)
+            _c.pointee.amount_refunded = try arena.message(value, as: Clinic__Common__V1__Money.self, initializer: clinic__common__v1__money__init)
         }
         if let value = self.amountDue {
-            _c.pointee.amount_due = try arena.message(value, as: Clinic__Common__V1__Money.self)
+            _c.pointee.amount_due = try arena.message(value, as: Clinic__Common__V1__Money.self, initializer: clinic__common__v1__money__init)
         }
         if let value = self.dueDate {
-            _c.pointee.due_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
+            _c.pointee.due_date = try arena.message(value, as: Clinic__Common__V1__Date.self, initializer: clinic__common__v1__date__init)
         }
         _c.pointee.notes = try arena.cString(self.notes)
         _c.pointee.billed_name = try arena.cString(self.billedName)
         if let value = self.billedAddress {
-            _c.pointee.billed_address = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self)
+            _c.pointee.billed_address = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self, initializer: clinic__common__v1__postal_address__init)
         }
         if let value = self.issueTime {
-            _c.pointee.issue_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.issue_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.voidTime {
-            _c.pointee.void_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.void_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         _c.pointee.void_reason = try arena.cString(self.voidReason)
         if let value = self.createTime {
-            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.updateTime {
-            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -424,17 +426,17 @@ public struct Clinic_Billing_V1_InvoiceLine: ProtoMessage {
         _c.pointee.description = try arena.cString(self.description)
         _c.pointee.quantity = self.quantity
         if let value = self.unitPrice {
-            _c.pointee.unit_price = try arena.message(value, as: Clinic__Common__V1__Money.self)
+            _c.pointee.unit_price = try arena.message(value, as: Clinic__Common__V1__Money.self, initializer: clinic__common__v1__money__init)
         }
         if let value = self.taxRateBp {
             _c.pointee._tax_rate_bp_case = .init(rawValue: 6)
             _c.pointee.tax_rate_bp = value
         }
         if let value = self.discount {
-            _c.pointee.discount = try arena.message(value, as: Clinic__Common__V1__Money.self)
+            _c.pointee.discount = try arena.message(value, as: Clinic__Common__V1__Money.self, initializer: clinic__common__v1__money__init)
         }
         if let value = self.netAmount {
-            _c.pointee.net_amount = try arena.message(value, as: Clinic__Common__V1__Money.self)
+            _c.pointee.net_amount = try arena.message(value, as: Clinic__Common__V1__Money.self, initializer: clinic__common__v1__money__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -488,10 +490,10 @@ public struct Clinic_Billing_V1_TaxSummary: ProtoMessage {
         arena.addPackedSizeBound(23)
         _c.pointee.tax_rate_bp = self.taxRateBp
         if let value = self.taxableAmount {
-            _c.pointee.taxable_amount = try arena.message(value, as: Clinic__Common__V1__Money.self)
+            _c.pointee.taxable_amount = try arena.message(value, as: Clinic__Common__V1__Money.self, initializer: clinic__common__v1__money__init)
         }
         if let value = self.taxAmount {
-            _c.pointee.tax_amount = try arena.message(value, as: Clinic__Common__V1__Money.self)
+            _c.pointee.tax_amount = try arena.message(value, as: Clinic__Common__V1__Money.self, initializer: clinic__common__v1__money__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -611,7 +613,7 @@ public struct Clinic_Billing_V1_Payment: ProtoMessage {
         _c.pointee.invoice_id = try arena.cString(self.invoiceId)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         if let value = self.amount {
-            _c.pointee.amount = try arena.message(value, as: Clinic__Common__V1__Money.self)
+            _c.pointee.amount = try arena.message(value, as: Clinic__Common__V1__Money.self, initializer: clinic__common__v1__money__init)
         }
         _c.pointee.method = Clinic__Billing__V1__PaymentMethod(rawValue: .init(truncatingIfNeeded: self.method.protoNumber))
         _c.pointee.status = Clinic__Billing__V1__PaymentStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
@@ -621,17 +623,17 @@ public struct Clinic_Billing_V1_Payment: ProtoMessage {
         _c.pointee.failure_code = try arena.cString(self.failureCode)
         _c.pointee.failure_message = try arena.cString(self.failureMessage)
         if let value = self.amountRefunded {
-            _c.pointee.amount_refunded = try arena.message(value, as: Clinic__Common__V1__Money.self)
+            _c.pointee.amount_refunded = try arena.message(value, as: Clinic__Common__V1__Money.self, initializer: clinic__common__v1__money__init)
         }
         _c.pointee.receipt_id = try arena.cString(self.receiptId)
         if let value = self.creator {
-            _c.pointee.creator = try arena.message(value, as: Clinic__Common__V1__Actor.self)
+            _c.pointee.creator = try arena.message(value, as: Clinic__Common__V1__Actor.self, initializer: clinic__common__v1__actor__init)
         }
         if let value = self.createTime {
-            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.completeTime {
-            _c.pointee.complete_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.complete_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -729,7 +731,7 @@ public struct Clinic_Billing_V1_Refund: ProtoMessage {
         _c.pointee.payment_id = try arena.cString(self.paymentId)
         _c.pointee.invoice_id = try arena.cString(self.invoiceId)
         if let value = self.amount {
-            _c.pointee.amount = try arena.message(value, as: Clinic__Common__V1__Money.self)
+            _c.pointee.amount = try arena.message(value, as: Clinic__Common__V1__Money.self, initializer: clinic__common__v1__money__init)
         }
         _c.pointee.reason = Clinic__Billing__V1__RefundReason(rawValue: .init(truncatingIfNeeded: self.reason.protoNumber))
         _c.pointee.note = try arena.cString(self.note)
@@ -737,13 +739,13 @@ public struct Clinic_Billing_V1_Refund: ProtoMessage {
         _c.pointee.provider_reference = try arena.cString(self.providerReference)
         _c.pointee.failure_message = try arena.cString(self.failureMessage)
         if let value = self.requester {
-            _c.pointee.requester = try arena.message(value, as: Clinic__Common__V1__Actor.self)
+            _c.pointee.requester = try arena.message(value, as: Clinic__Common__V1__Actor.self, initializer: clinic__common__v1__actor__init)
         }
         if let value = self.createTime {
-            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.completeTime {
-            _c.pointee.complete_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.complete_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -830,12 +832,12 @@ public struct Clinic_Billing_V1_Receipt: ProtoMessage {
         _c.pointee.payment_id = try arena.cString(self.paymentId)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         if let value = self.amount {
-            _c.pointee.amount = try arena.message(value, as: Clinic__Common__V1__Money.self)
+            _c.pointee.amount = try arena.message(value, as: Clinic__Common__V1__Money.self, initializer: clinic__common__v1__money__init)
         }
         _c.pointee.method = Clinic__Billing__V1__PaymentMethod(rawValue: .init(truncatingIfNeeded: self.method.protoNumber))
         _c.pointee.clinic_display_name = try arena.cString(self.clinicDisplayName)
         if let value = self.issueTime {
-            _c.pointee.issue_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.issue_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -922,7 +924,7 @@ public struct Clinic_Billing_V1_Transaction: ProtoMessage {
         _c.pointee.id = try arena.cString(self.id)
         _c.pointee.kind = Clinic__Billing__V1__TransactionKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
         if let value = self.amount {
-            _c.pointee.amount = try arena.message(value, as: Clinic__Common__V1__Money.self)
+            _c.pointee.amount = try arena.message(value, as: Clinic__Common__V1__Money.self, initializer: clinic__common__v1__money__init)
         }
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.invoice_id = try arena.cString(self.invoiceId)
@@ -930,10 +932,10 @@ public struct Clinic_Billing_V1_Transaction: ProtoMessage {
         _c.pointee.refund_id = try arena.cString(self.refundId)
         _c.pointee.description = try arena.cString(self.description)
         if let value = self.actor {
-            _c.pointee.actor = try arena.message(value, as: Clinic__Common__V1__Actor.self)
+            _c.pointee.actor = try arena.message(value, as: Clinic__Common__V1__Actor.self, initializer: clinic__common__v1__actor__init)
         }
         if let value = self.occurTime {
-            _c.pointee.occur_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.occur_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }

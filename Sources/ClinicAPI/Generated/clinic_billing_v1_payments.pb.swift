@@ -61,7 +61,7 @@ public struct Clinic_Billing_V1_CreatePaymentRequest: ProtoMessage {
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.invoice_id = try arena.cString(self.invoiceId)
         if let value = self.amount {
-            _c.pointee.amount = try arena.message(value, as: Clinic__Common__V1__Money.self)
+            _c.pointee.amount = try arena.message(value, as: Clinic__Common__V1__Money.self, initializer: clinic__common__v1__money__init)
         }
         _c.pointee.return_uri = try arena.cString(self.returnUri)
         _c.pointee.request_id = try arena.cString(self.requestId)
@@ -260,9 +260,10 @@ public struct Clinic_Billing_V1_ListPaymentsRequest: ProtoMessage {
         _c.pointee.n_statuses = self.statuses.count
         arena.addPackedSizeBound(self.statuses.count &* 11)
         if !self.statuses.isEmpty {
-            let elements = arena.allocate(Clinic__Billing__V1__PaymentStatus.self, count: self.statuses.count)
-            for index in self.statuses.indices {
-                elements[index] = Clinic__Billing__V1__PaymentStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
+            let values = self.statuses
+            let elements = arena.uninitialized(Clinic__Billing__V1__PaymentStatus.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: Clinic__Billing__V1__PaymentStatus(rawValue: .init(truncatingIfNeeded: values[index].protoNumber)))
             }
             _c.pointee.statuses = elements
         }
@@ -313,9 +314,10 @@ public struct Clinic_Billing_V1_ListPaymentsResponse: ProtoMessage {
         _c.pointee.n_payments = self.payments.count
         arena.addPackedSizeBound(self.payments.count &* 6)
         if !self.payments.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Billing__V1__Payment>?.self, count: self.payments.count)
-            for index in self.payments.indices {
-                elements[index] = try arena.message(self.payments[index], as: Clinic__Billing__V1__Payment.self)
+            let values = self.payments
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Billing__V1__Payment>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Billing__V1__Payment.self, initializer: clinic__billing__v1__payment__init))
             }
             _c.pointee.payments = elements
         }
@@ -378,7 +380,7 @@ public struct Clinic_Billing_V1_RecordOfflinePaymentRequest: ProtoMessage {
         arena.addPackedSizeBound(20)
         _c.pointee.invoice_id = try arena.cString(self.invoiceId)
         if let value = self.amount {
-            _c.pointee.amount = try arena.message(value, as: Clinic__Common__V1__Money.self)
+            _c.pointee.amount = try arena.message(value, as: Clinic__Common__V1__Money.self, initializer: clinic__common__v1__money__init)
         }
         _c.pointee.method = Clinic__Billing__V1__PaymentMethod(rawValue: .init(truncatingIfNeeded: self.method.protoNumber))
         _c.pointee.reference = try arena.cString(self.reference)
@@ -522,7 +524,7 @@ public struct Clinic_Billing_V1_CreateRefundRequest: ProtoMessage {
         arena.addPackedSizeBound(20)
         _c.pointee.payment_id = try arena.cString(self.paymentId)
         if let value = self.amount {
-            _c.pointee.amount = try arena.message(value, as: Clinic__Common__V1__Money.self)
+            _c.pointee.amount = try arena.message(value, as: Clinic__Common__V1__Money.self, initializer: clinic__common__v1__money__init)
         }
         _c.pointee.reason = Clinic__Billing__V1__RefundReason(rawValue: .init(truncatingIfNeeded: self.reason.protoNumber))
         _c.pointee.note = try arena.cString(self.note)

@@ -128,10 +128,10 @@ public struct Clinic_Clinics_V1_Clinic: ProtoMessage {
         _c.pointee.id = try arena.cString(self.id)
         _c.pointee.display_name = try arena.cString(self.displayName)
         if let value = self.address {
-            _c.pointee.address = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self)
+            _c.pointee.address = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self, initializer: clinic__common__v1__postal_address__init)
         }
         if let value = self.contact {
-            _c.pointee.contact = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self)
+            _c.pointee.contact = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self, initializer: clinic__common__v1__contact_info__init)
         }
         _c.pointee.website_uri = try arena.cString(self.websiteUri)
         _c.pointee.time_zone = try arena.cString(self.timeZone)
@@ -139,42 +139,45 @@ public struct Clinic_Clinics_V1_Clinic: ProtoMessage {
         _c.pointee.n_specialty_codes = self.specialtyCodes.count
         arena.addPackedSizeBound(self.specialtyCodes.count &* 1)
         if !self.specialtyCodes.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.specialtyCodes.count)
-            for index in self.specialtyCodes.indices {
-                elements[index] = try arena.cString(self.specialtyCodes[index])
+            let values = self.specialtyCodes
+            let elements = arena.uninitialized(UnsafeMutablePointer<CChar>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.cString(values[index]))
             }
             _c.pointee.specialty_codes = elements
         }
         _c.pointee.n_opening_hours = self.openingHours.count
         arena.addPackedSizeBound(self.openingHours.count &* 6)
         if !self.openingHours.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__OpeningHours>?.self, count: self.openingHours.count)
-            for index in self.openingHours.indices {
-                elements[index] = try arena.message(self.openingHours[index], as: Clinic__Clinics__V1__OpeningHours.self)
+            let values = self.openingHours
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Clinics__V1__OpeningHours>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Clinics__V1__OpeningHours.self, initializer: clinic__clinics__v1__opening_hours__init))
             }
             _c.pointee.opening_hours = elements
         }
         _c.pointee.n_closures = self.closures.count
         arena.addPackedSizeBound(self.closures.count &* 6)
         if !self.closures.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__ClinicClosure>?.self, count: self.closures.count)
-            for index in self.closures.indices {
-                elements[index] = try arena.message(self.closures[index], as: Clinic__Clinics__V1__ClinicClosure.self)
+            let values = self.closures
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Clinics__V1__ClinicClosure>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Clinics__V1__ClinicClosure.self, initializer: clinic__clinics__v1__clinic_closure__init))
             }
             _c.pointee.closures = elements
         }
         if let value = self.bookingPolicy {
-            _c.pointee.booking_policy = try arena.message(value, as: Clinic__Clinics__V1__BookingPolicy.self)
+            _c.pointee.booking_policy = try arena.message(value, as: Clinic__Clinics__V1__BookingPolicy.self, initializer: clinic__clinics__v1__booking_policy__init)
         }
         _c.pointee.state = Clinic__Clinics__V1__ClinicState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
         if let value = self.createTime {
-            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.updateTime {
-            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.deleteTime {
-            _c.pointee.delete_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.delete_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -222,7 +225,7 @@ public struct Clinic_Clinics_V1_OpeningHours: ProtoMessage {
         arena.addPackedSizeBound(17)
         _c.pointee.day_of_week = Clinic__Common__V1__DayOfWeek(rawValue: .init(truncatingIfNeeded: self.dayOfWeek.protoNumber))
         if let value = self.hours {
-            _c.pointee.hours = try arena.message(value, as: Clinic__Common__V1__TimeOfDayRange.self)
+            _c.pointee.hours = try arena.message(value, as: Clinic__Common__V1__TimeOfDayRange.self, initializer: clinic__common__v1__time_of_day_range__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -268,7 +271,7 @@ public struct Clinic_Clinics_V1_ClinicClosure: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(7)
         if let value = self.dates {
-            _c.pointee.dates = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
+            _c.pointee.dates = try arena.message(value, as: Clinic__Common__V1__DateRange.self, initializer: clinic__common__v1__date_range__init)
         }
         _c.pointee.reason = try arena.cString(self.reason)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -336,13 +339,13 @@ public struct Clinic_Clinics_V1_BookingPolicy: ProtoMessage {
         _c.pointee.online_booking_enabled = self.onlineBookingEnabled ? 1 : 0
         _c.pointee.requires_confirmation = self.requiresConfirmation ? 1 : 0
         if let value = self.minLeadTime {
-            _c.pointee.min_lead_time = try arena.message(value, as: Google__Protobuf__Duration.self)
+            _c.pointee.min_lead_time = try arena.message(value, as: Google__Protobuf__Duration.self, initializer: google__protobuf__duration__init)
         }
         if let value = self.maxAdvance {
-            _c.pointee.max_advance = try arena.message(value, as: Google__Protobuf__Duration.self)
+            _c.pointee.max_advance = try arena.message(value, as: Google__Protobuf__Duration.self, initializer: google__protobuf__duration__init)
         }
         if let value = self.cancellationNotice {
-            _c.pointee.cancellation_notice = try arena.message(value, as: Google__Protobuf__Duration.self)
+            _c.pointee.cancellation_notice = try arena.message(value, as: Google__Protobuf__Duration.self, initializer: google__protobuf__duration__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -440,7 +443,7 @@ public struct Clinic_Clinics_V1_ClinicAdminInvite: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(8)
         if let value = self.name {
-            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
+            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self, initializer: clinic__common__v1__person_name__init)
         }
         _c.pointee.email = try arena.cString(self.email)
         _c.pointee.initial_password = try arena.cString(self.initialPassword)
@@ -497,10 +500,10 @@ public struct Clinic_Clinics_V1_CreateClinicRequest: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(13)
         if let value = self.clinic {
-            _c.pointee.clinic = try arena.message(value, as: Clinic__Clinics__V1__Clinic.self)
+            _c.pointee.clinic = try arena.message(value, as: Clinic__Clinics__V1__Clinic.self, initializer: clinic__clinics__v1__clinic__init)
         }
         if let value = self.firstAdmin {
-            _c.pointee.first_admin = try arena.message(value, as: Clinic__Clinics__V1__ClinicAdminInvite.self)
+            _c.pointee.first_admin = try arena.message(value, as: Clinic__Clinics__V1__ClinicAdminInvite.self, initializer: clinic__clinics__v1__clinic_admin_invite__init)
         }
         _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -547,7 +550,7 @@ public struct Clinic_Clinics_V1_CreateClinicResponse: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(7)
         if let value = self.clinic {
-            _c.pointee.clinic = try arena.message(value, as: Clinic__Clinics__V1__Clinic.self)
+            _c.pointee.clinic = try arena.message(value, as: Clinic__Clinics__V1__Clinic.self, initializer: clinic__clinics__v1__clinic__init)
         }
         _c.pointee.admin_account_id = try arena.cString(self.adminAccountId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -704,10 +707,10 @@ public struct Clinic_Clinics_V1_UpdateClinicRequest: ProtoMessage {
             _c.pointee.display_name = try arena.cString(value)
         }
         if let value = self.address {
-            _c.pointee.address = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self)
+            _c.pointee.address = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self, initializer: clinic__common__v1__postal_address__init)
         }
         if let value = self.contact {
-            _c.pointee.contact = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self)
+            _c.pointee.contact = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self, initializer: clinic__common__v1__contact_info__init)
         }
         if let value = self.websiteUri {
             _c.pointee._website_uri_case = .init(rawValue: 5)
@@ -722,16 +725,16 @@ public struct Clinic_Clinics_V1_UpdateClinicRequest: ProtoMessage {
             _c.pointee.currency = try arena.cString(value)
         }
         if let value = self.specialtyCodes {
-            _c.pointee.specialty_codes = try arena.message(value, as: Clinic__Clinics__V1__SpecialtyCodeList.self)
+            _c.pointee.specialty_codes = try arena.message(value, as: Clinic__Clinics__V1__SpecialtyCodeList.self, initializer: clinic__clinics__v1__specialty_code_list__init)
         }
         if let value = self.openingHours {
-            _c.pointee.opening_hours = try arena.message(value, as: Clinic__Clinics__V1__OpeningHoursList.self)
+            _c.pointee.opening_hours = try arena.message(value, as: Clinic__Clinics__V1__OpeningHoursList.self, initializer: clinic__clinics__v1__opening_hours_list__init)
         }
         if let value = self.closures {
-            _c.pointee.closures = try arena.message(value, as: Clinic__Clinics__V1__ClinicClosureList.self)
+            _c.pointee.closures = try arena.message(value, as: Clinic__Clinics__V1__ClinicClosureList.self, initializer: clinic__clinics__v1__clinic_closure_list__init)
         }
         if let value = self.bookingPolicy {
-            _c.pointee.booking_policy = try arena.message(value, as: Clinic__Clinics__V1__BookingPolicy.self)
+            _c.pointee.booking_policy = try arena.message(value, as: Clinic__Clinics__V1__BookingPolicy.self, initializer: clinic__clinics__v1__booking_policy__init)
         }
         _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -775,9 +778,10 @@ public struct Clinic_Clinics_V1_SpecialtyCodeList: ProtoMessage {
         _c.pointee.n_codes = self.codes.count
         arena.addPackedSizeBound(self.codes.count &* 1)
         if !self.codes.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.codes.count)
-            for index in self.codes.indices {
-                elements[index] = try arena.cString(self.codes[index])
+            let values = self.codes
+            let elements = arena.uninitialized(UnsafeMutablePointer<CChar>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.cString(values[index]))
             }
             _c.pointee.codes = elements
         }
@@ -822,9 +826,10 @@ public struct Clinic_Clinics_V1_OpeningHoursList: ProtoMessage {
         _c.pointee.n_entries = self.entries.count
         arena.addPackedSizeBound(self.entries.count &* 6)
         if !self.entries.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__OpeningHours>?.self, count: self.entries.count)
-            for index in self.entries.indices {
-                elements[index] = try arena.message(self.entries[index], as: Clinic__Clinics__V1__OpeningHours.self)
+            let values = self.entries
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Clinics__V1__OpeningHours>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Clinics__V1__OpeningHours.self, initializer: clinic__clinics__v1__opening_hours__init))
             }
             _c.pointee.entries = elements
         }
@@ -869,9 +874,10 @@ public struct Clinic_Clinics_V1_ClinicClosureList: ProtoMessage {
         _c.pointee.n_entries = self.entries.count
         arena.addPackedSizeBound(self.entries.count &* 6)
         if !self.entries.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__ClinicClosure>?.self, count: self.entries.count)
-            for index in self.entries.indices {
-                elements[index] = try arena.message(self.entries[index], as: Clinic__Clinics__V1__ClinicClosure.self)
+            let values = self.entries
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Clinics__V1__ClinicClosure>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Clinics__V1__ClinicClosure.self, initializer: clinic__clinics__v1__clinic_closure__init))
             }
             _c.pointee.entries = elements
         }
@@ -1061,9 +1067,10 @@ public struct Clinic_Clinics_V1_ListClinicsResponse: ProtoMessage {
         _c.pointee.n_clinics = self.clinics.count
         arena.addPackedSizeBound(self.clinics.count &* 6)
         if !self.clinics.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__Clinic>?.self, count: self.clinics.count)
-            for index in self.clinics.indices {
-                elements[index] = try arena.message(self.clinics[index], as: Clinic__Clinics__V1__Clinic.self)
+            let values = self.clinics
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Clinics__V1__Clinic>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Clinics__V1__Clinic.self, initializer: clinic__clinics__v1__clinic__init))
             }
             _c.pointee.clinics = elements
         }
@@ -1170,9 +1177,10 @@ public struct Clinic_Clinics_V1_SearchClinicsResponse: ProtoMessage {
         _c.pointee.n_clinics = self.clinics.count
         arena.addPackedSizeBound(self.clinics.count &* 6)
         if !self.clinics.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__Clinic>?.self, count: self.clinics.count)
-            for index in self.clinics.indices {
-                elements[index] = try arena.message(self.clinics[index], as: Clinic__Clinics__V1__Clinic.self)
+            let values = self.clinics
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Clinics__V1__Clinic>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Clinics__V1__Clinic.self, initializer: clinic__clinics__v1__clinic__init))
             }
             _c.pointee.clinics = elements
         }
@@ -1264,9 +1272,10 @@ public struct Clinic_Clinics_V1_ListSpecialtiesResponse: ProtoMessage {
         _c.pointee.n_specialties = self.specialties.count
         arena.addPackedSizeBound(self.specialties.count &* 6)
         if !self.specialties.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Clinics__V1__Specialty>?.self, count: self.specialties.count)
-            for index in self.specialties.indices {
-                elements[index] = try arena.message(self.specialties[index], as: Clinic__Clinics__V1__Specialty.self)
+            let values = self.specialties
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Clinics__V1__Specialty>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Clinics__V1__Specialty.self, initializer: clinic__clinics__v1__specialty__init))
             }
             _c.pointee.specialties = elements
         }
@@ -1311,7 +1320,7 @@ public struct Clinic_Clinics_V1_CreateSpecialtyRequest: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(6)
         if let value = self.specialty {
-            _c.pointee.specialty = try arena.message(value, as: Clinic__Clinics__V1__Specialty.self)
+            _c.pointee.specialty = try arena.message(value, as: Clinic__Clinics__V1__Specialty.self, initializer: clinic__clinics__v1__specialty__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }

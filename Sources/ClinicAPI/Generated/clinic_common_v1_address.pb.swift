@@ -60,9 +60,10 @@ public struct Clinic_Common_V1_PostalAddress: ProtoMessage {
         _c.pointee.n_address_lines = self.addressLines.count
         arena.addPackedSizeBound(self.addressLines.count &* 1)
         if !self.addressLines.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.addressLines.count)
-            for index in self.addressLines.indices {
-                elements[index] = try arena.cString(self.addressLines[index])
+            let values = self.addressLines
+            let elements = arena.uninitialized(UnsafeMutablePointer<CChar>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.cString(values[index]))
             }
             _c.pointee.address_lines = elements
         }

@@ -97,10 +97,10 @@ public struct Clinic_Common_V1_DateRange: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(12)
         if let value = self.startDate {
-            _c.pointee.start_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
+            _c.pointee.start_date = try arena.message(value, as: Clinic__Common__V1__Date.self, initializer: clinic__common__v1__date__init)
         }
         if let value = self.endDate {
-            _c.pointee.end_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
+            _c.pointee.end_date = try arena.message(value, as: Clinic__Common__V1__Date.self, initializer: clinic__common__v1__date__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -201,10 +201,10 @@ public struct Clinic_Common_V1_TimeOfDayRange: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(12)
         if let value = self.start {
-            _c.pointee.start = try arena.message(value, as: Clinic__Common__V1__TimeOfDay.self)
+            _c.pointee.start = try arena.message(value, as: Clinic__Common__V1__TimeOfDay.self, initializer: clinic__common__v1__time_of_day__init)
         }
         if let value = self.end {
-            _c.pointee.end = try arena.message(value, as: Clinic__Common__V1__TimeOfDay.self)
+            _c.pointee.end = try arena.message(value, as: Clinic__Common__V1__TimeOfDay.self, initializer: clinic__common__v1__time_of_day__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }

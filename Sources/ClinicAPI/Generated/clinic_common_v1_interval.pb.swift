@@ -53,10 +53,10 @@ public struct Clinic_Common_V1_Interval: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(12)
         if let value = self.startTime {
-            _c.pointee.start_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.start_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.endTime {
-            _c.pointee.end_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.end_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }

@@ -138,52 +138,56 @@ public struct Clinic_Consultations_V1_Consultation: ProtoMessage {
         _c.pointee.n_observations = self.observations.count
         arena.addPackedSizeBound(self.observations.count &* 6)
         if !self.observations.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Consultations__V1__Observation>?.self, count: self.observations.count)
-            for index in self.observations.indices {
-                elements[index] = try arena.message(self.observations[index], as: Clinic__Consultations__V1__Observation.self)
+            let values = self.observations
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Consultations__V1__Observation>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Consultations__V1__Observation.self, initializer: clinic__consultations__v1__observation__init))
             }
             _c.pointee.observations = elements
         }
         _c.pointee.n_diagnoses = self.diagnoses.count
         arena.addPackedSizeBound(self.diagnoses.count &* 6)
         if !self.diagnoses.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Consultations__V1__Diagnosis>?.self, count: self.diagnoses.count)
-            for index in self.diagnoses.indices {
-                elements[index] = try arena.message(self.diagnoses[index], as: Clinic__Consultations__V1__Diagnosis.self)
+            let values = self.diagnoses
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Consultations__V1__Diagnosis>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Consultations__V1__Diagnosis.self, initializer: clinic__consultations__v1__diagnosis__init))
             }
             _c.pointee.diagnoses = elements
         }
         _c.pointee.n_prescriptions = self.prescriptions.count
         arena.addPackedSizeBound(self.prescriptions.count &* 6)
         if !self.prescriptions.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Consultations__V1__Prescription>?.self, count: self.prescriptions.count)
-            for index in self.prescriptions.indices {
-                elements[index] = try arena.message(self.prescriptions[index], as: Clinic__Consultations__V1__Prescription.self)
+            let values = self.prescriptions
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Consultations__V1__Prescription>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Consultations__V1__Prescription.self, initializer: clinic__consultations__v1__prescription__init))
             }
             _c.pointee.prescriptions = elements
         }
         _c.pointee.n_document_ids = self.documentIds.count
         arena.addPackedSizeBound(self.documentIds.count &* 1)
         if !self.documentIds.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.documentIds.count)
-            for index in self.documentIds.indices {
-                elements[index] = try arena.cString(self.documentIds[index])
+            let values = self.documentIds
+            let elements = arena.uninitialized(UnsafeMutablePointer<CChar>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.cString(values[index]))
             }
             _c.pointee.document_ids = elements
         }
         _c.pointee.follow_up_instructions = try arena.cString(self.followUpInstructions)
         _c.pointee.cancel_reason = try arena.cString(self.cancelReason)
         if let value = self.doctor {
-            _c.pointee.doctor = try arena.message(value, as: Clinic__Common__V1__Actor.self)
+            _c.pointee.doctor = try arena.message(value, as: Clinic__Common__V1__Actor.self, initializer: clinic__common__v1__actor__init)
         }
         if let value = self.startTime {
-            _c.pointee.start_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.start_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.completeTime {
-            _c.pointee.complete_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.complete_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.updateTime {
-            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -353,17 +357,17 @@ public struct Clinic_Consultations_V1_Observation: ProtoMessage {
         arena.addPackedSizeBound(31)
         _c.pointee.id = try arena.cString(self.id)
         if let value = self.code {
-            _c.pointee.code = try arena.message(value, as: Clinic__Consultations__V1__CodedConcept.self)
+            _c.pointee.code = try arena.message(value, as: Clinic__Consultations__V1__CodedConcept.self, initializer: clinic__consultations__v1__coded_concept__init)
         }
         _c.pointee.interpretation = Clinic__Consultations__V1__ObservationInterpretation(rawValue: .init(truncatingIfNeeded: self.interpretation.protoNumber))
         if let value = self.effectiveTime {
-            _c.pointee.effective_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.effective_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         _c.pointee.note = try arena.cString(self.note)
         switch self.value {
         case .quantity(let value)?:
             _c.pointee.value_case = .init(rawValue: 3)
-            _c.pointee.quantity = try arena.message(value, as: Clinic__Consultations__V1__Quantity.self)
+            _c.pointee.quantity = try arena.message(value, as: Clinic__Consultations__V1__Quantity.self, initializer: clinic__consultations__v1__quantity__init)
         case .text(let value)?:
             _c.pointee.value_case = .init(rawValue: 4)
             _c.pointee.text = try arena.cString(value)
@@ -446,7 +450,7 @@ public struct Clinic_Consultations_V1_Diagnosis: ProtoMessage {
         _c.pointee.role = Clinic__Consultations__V1__DiagnosisRole(rawValue: .init(truncatingIfNeeded: self.role.protoNumber))
         _c.pointee.certainty = Clinic__Consultations__V1__DiagnosisCertainty(rawValue: .init(truncatingIfNeeded: self.certainty.protoNumber))
         if let value = self.onsetDate {
-            _c.pointee.onset_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
+            _c.pointee.onset_date = try arena.message(value, as: Clinic__Common__V1__Date.self, initializer: clinic__common__v1__date__init)
         }
         _c.pointee.add_to_problem_list = self.addToProblemList ? 1 : 0
         _c.pointee.note = try arena.cString(self.note)
@@ -572,31 +576,31 @@ public struct Clinic_Consultations_V1_Prescription: ProtoMessage {
         _c.pointee.consultation_id = try arena.cString(self.consultationId)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         if let value = self.prescriber {
-            _c.pointee.prescriber = try arena.message(value, as: Clinic__Common__V1__Actor.self)
+            _c.pointee.prescriber = try arena.message(value, as: Clinic__Common__V1__Actor.self, initializer: clinic__common__v1__actor__init)
         }
         _c.pointee.medication_name = try arena.cString(self.medicationName)
         _c.pointee.atc_code = try arena.cString(self.atcCode)
         if let value = self.dosage {
-            _c.pointee.dosage = try arena.message(value, as: Clinic__Consultations__V1__Dosage.self)
+            _c.pointee.dosage = try arena.message(value, as: Clinic__Consultations__V1__Dosage.self, initializer: clinic__consultations__v1__dosage__init)
         }
         if let value = self.treatmentDuration {
-            _c.pointee.treatment_duration = try arena.message(value, as: Google__Protobuf__Duration.self)
+            _c.pointee.treatment_duration = try arena.message(value, as: Google__Protobuf__Duration.self, initializer: google__protobuf__duration__init)
         }
         if let value = self.dispenseQuantity {
-            _c.pointee.dispense_quantity = try arena.message(value, as: Clinic__Consultations__V1__Quantity.self)
+            _c.pointee.dispense_quantity = try arena.message(value, as: Clinic__Consultations__V1__Quantity.self, initializer: clinic__consultations__v1__quantity__init)
         }
         _c.pointee.refills = self.refills
         _c.pointee.substitution_allowed = self.substitutionAllowed ? 1 : 0
         _c.pointee.status = Clinic__Consultations__V1__PrescriptionStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
         if let value = self.issueTime {
-            _c.pointee.issue_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.issue_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.validUntil {
-            _c.pointee.valid_until = try arena.message(value, as: Clinic__Common__V1__Date.self)
+            _c.pointee.valid_until = try arena.message(value, as: Clinic__Common__V1__Date.self, initializer: clinic__common__v1__date__init)
         }
         _c.pointee.cancel_reason = try arena.cString(self.cancelReason)
         if let value = self.createTime {
-            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -662,12 +666,12 @@ public struct Clinic_Consultations_V1_Dosage: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(37)
         if let value = self.dose {
-            _c.pointee.dose = try arena.message(value, as: Clinic__Consultations__V1__Quantity.self)
+            _c.pointee.dose = try arena.message(value, as: Clinic__Consultations__V1__Quantity.self, initializer: clinic__consultations__v1__quantity__init)
         }
         _c.pointee.route = Clinic__Consultations__V1__RouteOfAdministration(rawValue: .init(truncatingIfNeeded: self.route.protoNumber))
         _c.pointee.frequency = self.frequency
         if let value = self.period {
-            _c.pointee.period = try arena.message(value, as: Google__Protobuf__Duration.self)
+            _c.pointee.period = try arena.message(value, as: Google__Protobuf__Duration.self, initializer: google__protobuf__duration__init)
         }
         _c.pointee.as_needed = self.asNeeded ? 1 : 0
         _c.pointee.instructions = try arena.cString(self.instructions)

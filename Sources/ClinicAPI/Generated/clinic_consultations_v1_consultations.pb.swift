@@ -178,7 +178,7 @@ public struct Clinic_Consultations_V1_ListConsultationsRequest: ProtoMessage {
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         _c.pointee.status = Clinic__Consultations__V1__ConsultationStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
         if let value = self.interval {
-            _c.pointee.interval = try arena.message(value, as: Clinic__Common__V1__Interval.self)
+            _c.pointee.interval = try arena.message(value, as: Clinic__Common__V1__Interval.self, initializer: clinic__common__v1__interval__init)
         }
         _c.pointee.page_size = self.pageSize
         _c.pointee.page_token = try arena.cString(self.pageToken)
@@ -227,9 +227,10 @@ public struct Clinic_Consultations_V1_ListConsultationsResponse: ProtoMessage {
         _c.pointee.n_consultations = self.consultations.count
         arena.addPackedSizeBound(self.consultations.count &* 6)
         if !self.consultations.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Consultations__V1__Consultation>?.self, count: self.consultations.count)
-            for index in self.consultations.indices {
-                elements[index] = try arena.message(self.consultations[index], as: Clinic__Consultations__V1__Consultation.self)
+            let values = self.consultations
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Consultations__V1__Consultation>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Consultations__V1__Consultation.self, initializer: clinic__consultations__v1__consultation__init))
             }
             _c.pointee.consultations = elements
         }
@@ -347,7 +348,7 @@ public struct Clinic_Consultations_V1_AddObservationRequest: ProtoMessage {
         arena.addPackedSizeBound(8)
         _c.pointee.consultation_id = try arena.cString(self.consultationId)
         if let value = self.observation {
-            _c.pointee.observation = try arena.message(value, as: Clinic__Consultations__V1__Observation.self)
+            _c.pointee.observation = try arena.message(value, as: Clinic__Consultations__V1__Observation.self, initializer: clinic__consultations__v1__observation__init)
         }
         _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -399,7 +400,7 @@ public struct Clinic_Consultations_V1_AddDiagnosisRequest: ProtoMessage {
         arena.addPackedSizeBound(8)
         _c.pointee.consultation_id = try arena.cString(self.consultationId)
         if let value = self.diagnosis {
-            _c.pointee.diagnosis = try arena.message(value, as: Clinic__Consultations__V1__Diagnosis.self)
+            _c.pointee.diagnosis = try arena.message(value, as: Clinic__Consultations__V1__Diagnosis.self, initializer: clinic__consultations__v1__diagnosis__init)
         }
         _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -660,7 +661,7 @@ public struct Clinic_Consultations_V1_CreatePrescriptionRequest: ProtoMessage {
         arena.addPackedSizeBound(8)
         _c.pointee.consultation_id = try arena.cString(self.consultationId)
         if let value = self.prescription {
-            _c.pointee.prescription = try arena.message(value, as: Clinic__Consultations__V1__Prescription.self)
+            _c.pointee.prescription = try arena.message(value, as: Clinic__Consultations__V1__Prescription.self, initializer: clinic__consultations__v1__prescription__init)
         }
         _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -764,9 +765,10 @@ public struct Clinic_Consultations_V1_ListPrescriptionsRequest: ProtoMessage {
         _c.pointee.n_statuses = self.statuses.count
         arena.addPackedSizeBound(self.statuses.count &* 11)
         if !self.statuses.isEmpty {
-            let elements = arena.allocate(Clinic__Consultations__V1__PrescriptionStatus.self, count: self.statuses.count)
-            for index in self.statuses.indices {
-                elements[index] = Clinic__Consultations__V1__PrescriptionStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
+            let values = self.statuses
+            let elements = arena.uninitialized(Clinic__Consultations__V1__PrescriptionStatus.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: Clinic__Consultations__V1__PrescriptionStatus(rawValue: .init(truncatingIfNeeded: values[index].protoNumber)))
             }
             _c.pointee.statuses = elements
         }
@@ -817,9 +819,10 @@ public struct Clinic_Consultations_V1_ListPrescriptionsResponse: ProtoMessage {
         _c.pointee.n_prescriptions = self.prescriptions.count
         arena.addPackedSizeBound(self.prescriptions.count &* 6)
         if !self.prescriptions.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Consultations__V1__Prescription>?.self, count: self.prescriptions.count)
-            for index in self.prescriptions.indices {
-                elements[index] = try arena.message(self.prescriptions[index], as: Clinic__Consultations__V1__Prescription.self)
+            let values = self.prescriptions
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Consultations__V1__Prescription>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Consultations__V1__Prescription.self, initializer: clinic__consultations__v1__prescription__init))
             }
             _c.pointee.prescriptions = elements
         }

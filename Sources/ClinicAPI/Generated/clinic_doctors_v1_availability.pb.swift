@@ -68,15 +68,16 @@ public struct Clinic_Doctors_V1_WeeklyAvailability: ProtoMessage {
         _c.pointee.n_windows = self.windows.count
         arena.addPackedSizeBound(self.windows.count &* 6)
         if !self.windows.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Doctors__V1__AvailabilityWindow>?.self, count: self.windows.count)
-            for index in self.windows.indices {
-                elements[index] = try arena.message(self.windows[index], as: Clinic__Doctors__V1__AvailabilityWindow.self)
+            let values = self.windows
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Doctors__V1__AvailabilityWindow>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Doctors__V1__AvailabilityWindow.self, initializer: clinic__doctors__v1__availability_window__init))
             }
             _c.pointee.windows = elements
         }
         _c.pointee.time_zone = try arena.cString(self.timeZone)
         if let value = self.updateTime {
-            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -132,10 +133,10 @@ public struct Clinic_Doctors_V1_AvailabilityWindow: ProtoMessage {
         arena.addPackedSizeBound(23)
         _c.pointee.day_of_week = Clinic__Common__V1__DayOfWeek(rawValue: .init(truncatingIfNeeded: self.dayOfWeek.protoNumber))
         if let value = self.hours {
-            _c.pointee.hours = try arena.message(value, as: Clinic__Common__V1__TimeOfDayRange.self)
+            _c.pointee.hours = try arena.message(value, as: Clinic__Common__V1__TimeOfDayRange.self, initializer: clinic__common__v1__time_of_day_range__init)
         }
         if let value = self.slotDuration {
-            _c.pointee.slot_duration = try arena.message(value, as: Google__Protobuf__Duration.self)
+            _c.pointee.slot_duration = try arena.message(value, as: Google__Protobuf__Duration.self, initializer: google__protobuf__duration__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -219,17 +220,17 @@ public struct Clinic_Doctors_V1_AvailabilityException: ProtoMessage {
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         _c.pointee.kind = Clinic__Doctors__V1__AvailabilityExceptionKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
         if let value = self.interval {
-            _c.pointee.interval = try arena.message(value, as: Clinic__Common__V1__Interval.self)
+            _c.pointee.interval = try arena.message(value, as: Clinic__Common__V1__Interval.self, initializer: clinic__common__v1__interval__init)
         }
         if let value = self.slotDuration {
-            _c.pointee.slot_duration = try arena.message(value, as: Google__Protobuf__Duration.self)
+            _c.pointee.slot_duration = try arena.message(value, as: Google__Protobuf__Duration.self, initializer: google__protobuf__duration__init)
         }
         _c.pointee.reason = try arena.cString(self.reason)
         if let value = self.creator {
-            _c.pointee.creator = try arena.message(value, as: Clinic__Common__V1__Actor.self)
+            _c.pointee.creator = try arena.message(value, as: Clinic__Common__V1__Actor.self, initializer: clinic__common__v1__actor__init)
         }
         if let value = self.createTime {
-            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -288,23 +289,25 @@ public struct Clinic_Doctors_V1_ScheduleDay: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(20)
         if let value = self.date {
-            _c.pointee.date = try arena.message(value, as: Clinic__Common__V1__Date.self)
+            _c.pointee.date = try arena.message(value, as: Clinic__Common__V1__Date.self, initializer: clinic__common__v1__date__init)
         }
         _c.pointee.n_working_periods = self.workingPeriods.count
         arena.addPackedSizeBound(self.workingPeriods.count &* 6)
         if !self.workingPeriods.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Doctors__V1__WorkingPeriod>?.self, count: self.workingPeriods.count)
-            for index in self.workingPeriods.indices {
-                elements[index] = try arena.message(self.workingPeriods[index], as: Clinic__Doctors__V1__WorkingPeriod.self)
+            let values = self.workingPeriods
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Doctors__V1__WorkingPeriod>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Doctors__V1__WorkingPeriod.self, initializer: clinic__doctors__v1__working_period__init))
             }
             _c.pointee.working_periods = elements
         }
         _c.pointee.n_time_off = self.timeOff.count
         arena.addPackedSizeBound(self.timeOff.count &* 6)
         if !self.timeOff.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Common__V1__Interval>?.self, count: self.timeOff.count)
-            for index in self.timeOff.indices {
-                elements[index] = try arena.message(self.timeOff[index], as: Clinic__Common__V1__Interval.self)
+            let values = self.timeOff
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Common__V1__Interval>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Common__V1__Interval.self, initializer: clinic__common__v1__interval__init))
             }
             _c.pointee.time_off = elements
         }
@@ -377,19 +380,20 @@ public struct Clinic_Doctors_V1_WorkingPeriod: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(30)
         if let value = self.interval {
-            _c.pointee.interval = try arena.message(value, as: Clinic__Common__V1__Interval.self)
+            _c.pointee.interval = try arena.message(value, as: Clinic__Common__V1__Interval.self, initializer: clinic__common__v1__interval__init)
         }
         if let value = self.slotDuration {
-            _c.pointee.slot_duration = try arena.message(value, as: Google__Protobuf__Duration.self)
+            _c.pointee.slot_duration = try arena.message(value, as: Google__Protobuf__Duration.self, initializer: google__protobuf__duration__init)
         }
         _c.pointee.source = Clinic__Doctors__V1__WorkingPeriodSource(rawValue: .init(truncatingIfNeeded: self.source.protoNumber))
         _c.pointee.exception_id = try arena.cString(self.exceptionId)
         _c.pointee.n_slots = self.slots.count
         arena.addPackedSizeBound(self.slots.count &* 6)
         if !self.slots.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Common__V1__Interval>?.self, count: self.slots.count)
-            for index in self.slots.indices {
-                elements[index] = try arena.message(self.slots[index], as: Clinic__Common__V1__Interval.self)
+            let values = self.slots
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Common__V1__Interval>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Common__V1__Interval.self, initializer: clinic__common__v1__interval__init))
             }
             _c.pointee.slots = elements
         }

@@ -115,41 +115,43 @@ public struct Clinic_Doctors_V1_Doctor: ProtoMessage {
         _c.pointee.id = try arena.cString(self.id)
         _c.pointee.account_id = try arena.cString(self.accountId)
         if let value = self.name {
-            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
+            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self, initializer: clinic__common__v1__person_name__init)
         }
         _c.pointee.n_specialty_codes = self.specialtyCodes.count
         arena.addPackedSizeBound(self.specialtyCodes.count &* 1)
         if !self.specialtyCodes.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.specialtyCodes.count)
-            for index in self.specialtyCodes.indices {
-                elements[index] = try arena.cString(self.specialtyCodes[index])
+            let values = self.specialtyCodes
+            let elements = arena.uninitialized(UnsafeMutablePointer<CChar>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.cString(values[index]))
             }
             _c.pointee.specialty_codes = elements
         }
         if let value = self.contact {
-            _c.pointee.contact = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self)
+            _c.pointee.contact = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self, initializer: clinic__common__v1__contact_info__init)
         }
         _c.pointee.license_number = try arena.cString(self.licenseNumber)
         _c.pointee.biography = try arena.cString(self.biography)
         _c.pointee.n_language_codes = self.languageCodes.count
         arena.addPackedSizeBound(self.languageCodes.count &* 1)
         if !self.languageCodes.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.languageCodes.count)
-            for index in self.languageCodes.indices {
-                elements[index] = try arena.cString(self.languageCodes[index])
+            let values = self.languageCodes
+            let elements = arena.uninitialized(UnsafeMutablePointer<CChar>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.cString(values[index]))
             }
             _c.pointee.language_codes = elements
         }
         _c.pointee.online_booking_enabled = self.onlineBookingEnabled ? 1 : 0
         _c.pointee.state = Clinic__Doctors__V1__DoctorState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
         if let value = self.createTime {
-            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.updateTime {
-            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.removeTime {
-            _c.pointee.remove_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.remove_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -204,7 +206,7 @@ public struct Clinic_Doctors_V1_AddDoctorRequest: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(9)
         if let value = self.doctor {
-            _c.pointee.doctor = try arena.message(value, as: Clinic__Doctors__V1__Doctor.self)
+            _c.pointee.doctor = try arena.message(value, as: Clinic__Doctors__V1__Doctor.self, initializer: clinic__doctors__v1__doctor__init)
         }
         _c.pointee.email = try arena.cString(self.email)
         _c.pointee.initial_password = try arena.cString(self.initialPassword)
@@ -342,13 +344,13 @@ public struct Clinic_Doctors_V1_UpdateDoctorRequest: ProtoMessage {
         arena.addPackedSizeBound(30)
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         if let value = self.name {
-            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
+            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self, initializer: clinic__common__v1__person_name__init)
         }
         if let value = self.specialtyCodes {
-            _c.pointee.specialty_codes = try arena.message(value, as: Clinic__Doctors__V1__DoctorSpecialtyList.self)
+            _c.pointee.specialty_codes = try arena.message(value, as: Clinic__Doctors__V1__DoctorSpecialtyList.self, initializer: clinic__doctors__v1__doctor_specialty_list__init)
         }
         if let value = self.contact {
-            _c.pointee.contact = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self)
+            _c.pointee.contact = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self, initializer: clinic__common__v1__contact_info__init)
         }
         if let value = self.licenseNumber {
             _c.pointee._license_number_case = .init(rawValue: 5)
@@ -359,7 +361,7 @@ public struct Clinic_Doctors_V1_UpdateDoctorRequest: ProtoMessage {
             _c.pointee.biography = try arena.cString(value)
         }
         if let value = self.languageCodes {
-            _c.pointee.language_codes = try arena.message(value, as: Clinic__Doctors__V1__LanguageCodeList.self)
+            _c.pointee.language_codes = try arena.message(value, as: Clinic__Doctors__V1__LanguageCodeList.self, initializer: clinic__doctors__v1__language_code_list__init)
         }
         if let value = self.onlineBookingEnabled {
             _c.pointee._online_booking_enabled_case = .init(rawValue: 8)
@@ -407,9 +409,10 @@ public struct Clinic_Doctors_V1_DoctorSpecialtyList: ProtoMessage {
         _c.pointee.n_codes = self.codes.count
         arena.addPackedSizeBound(self.codes.count &* 1)
         if !self.codes.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.codes.count)
-            for index in self.codes.indices {
-                elements[index] = try arena.cString(self.codes[index])
+            let values = self.codes
+            let elements = arena.uninitialized(UnsafeMutablePointer<CChar>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.cString(values[index]))
             }
             _c.pointee.codes = elements
         }
@@ -454,9 +457,10 @@ public struct Clinic_Doctors_V1_LanguageCodeList: ProtoMessage {
         _c.pointee.n_codes = self.codes.count
         arena.addPackedSizeBound(self.codes.count &* 1)
         if !self.codes.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.codes.count)
-            for index in self.codes.indices {
-                elements[index] = try arena.cString(self.codes[index])
+            let values = self.codes
+            let elements = arena.uninitialized(UnsafeMutablePointer<CChar>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.cString(values[index]))
             }
             _c.pointee.codes = elements
         }
@@ -614,9 +618,10 @@ public struct Clinic_Doctors_V1_ListDoctorsResponse: ProtoMessage {
         _c.pointee.n_doctors = self.doctors.count
         arena.addPackedSizeBound(self.doctors.count &* 6)
         if !self.doctors.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Doctors__V1__Doctor>?.self, count: self.doctors.count)
-            for index in self.doctors.indices {
-                elements[index] = try arena.message(self.doctors[index], as: Clinic__Doctors__V1__Doctor.self)
+            let values = self.doctors
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Doctors__V1__Doctor>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Doctors__V1__Doctor.self, initializer: clinic__doctors__v1__doctor__init))
             }
             _c.pointee.doctors = elements
         }
@@ -712,7 +717,7 @@ public struct Clinic_Doctors_V1_SetWeeklyAvailabilityRequest: ProtoMessage {
         arena.addPackedSizeBound(8)
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         if let value = self.availability {
-            _c.pointee.availability = try arena.message(value, as: Clinic__Doctors__V1__WeeklyAvailability.self)
+            _c.pointee.availability = try arena.message(value, as: Clinic__Doctors__V1__WeeklyAvailability.self, initializer: clinic__doctors__v1__weekly_availability__init)
         }
         _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -764,7 +769,7 @@ public struct Clinic_Doctors_V1_CreateAvailabilityExceptionRequest: ProtoMessage
         arena.addPackedSizeBound(8)
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         if let value = self.exception {
-            _c.pointee.exception = try arena.message(value, as: Clinic__Doctors__V1__AvailabilityException.self)
+            _c.pointee.exception = try arena.message(value, as: Clinic__Doctors__V1__AvailabilityException.self, initializer: clinic__doctors__v1__availability_exception__init)
         }
         _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -829,7 +834,7 @@ public struct Clinic_Doctors_V1_ListAvailabilityExceptionsRequest: ProtoMessage 
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.overlaps {
-            _c.pointee.overlaps = try arena.message(value, as: Clinic__Common__V1__Interval.self)
+            _c.pointee.overlaps = try arena.message(value, as: Clinic__Common__V1__Interval.self, initializer: clinic__common__v1__interval__init)
         }
         _c.pointee.kind = Clinic__Doctors__V1__AvailabilityExceptionKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
         _c.pointee.page_size = self.pageSize
@@ -879,9 +884,10 @@ public struct Clinic_Doctors_V1_ListAvailabilityExceptionsResponse: ProtoMessage
         _c.pointee.n_exceptions = self.exceptions.count
         arena.addPackedSizeBound(self.exceptions.count &* 6)
         if !self.exceptions.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Doctors__V1__AvailabilityException>?.self, count: self.exceptions.count)
-            for index in self.exceptions.indices {
-                elements[index] = try arena.message(self.exceptions[index], as: Clinic__Doctors__V1__AvailabilityException.self)
+            let values = self.exceptions
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Doctors__V1__AvailabilityException>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Doctors__V1__AvailabilityException.self, initializer: clinic__doctors__v1__availability_exception__init))
             }
             _c.pointee.exceptions = elements
         }
@@ -978,7 +984,7 @@ public struct Clinic_Doctors_V1_GetDoctorScheduleRequest: ProtoMessage {
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.dateRange {
-            _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
+            _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self, initializer: clinic__common__v1__date_range__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -1031,9 +1037,10 @@ public struct Clinic_Doctors_V1_GetDoctorScheduleResponse: ProtoMessage {
         _c.pointee.n_days = self.days.count
         arena.addPackedSizeBound(self.days.count &* 6)
         if !self.days.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Doctors__V1__ScheduleDay>?.self, count: self.days.count)
-            for index in self.days.indices {
-                elements[index] = try arena.message(self.days[index], as: Clinic__Doctors__V1__ScheduleDay.self)
+            let values = self.days
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Doctors__V1__ScheduleDay>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Doctors__V1__ScheduleDay.self, initializer: clinic__doctors__v1__schedule_day__init))
             }
             _c.pointee.days = elements
         }

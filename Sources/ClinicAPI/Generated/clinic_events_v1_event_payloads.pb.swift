@@ -51,7 +51,7 @@ public struct Clinic_Events_V1_AppointmentBooked: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(8)
         if let value = self.appointment {
-            _c.pointee.appointment = try arena.message(value, as: Clinic__Appointments__V1__Appointment.self)
+            _c.pointee.appointment = try arena.message(value, as: Clinic__Appointments__V1__Appointment.self, initializer: clinic__appointments__v1__appointment__init)
         }
         _c.pointee.patient_account_id = try arena.cString(self.patientAccountId)
         _c.pointee.doctor_account_id = try arena.cString(self.doctorAccountId)
@@ -114,10 +114,10 @@ public struct Clinic_Events_V1_AppointmentRescheduled: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(15)
         if let value = self.appointment {
-            _c.pointee.appointment = try arena.message(value, as: Clinic__Appointments__V1__Appointment.self)
+            _c.pointee.appointment = try arena.message(value, as: Clinic__Appointments__V1__Appointment.self, initializer: clinic__appointments__v1__appointment__init)
         }
         if let value = self.previousStartTime {
-            _c.pointee.previous_start_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.previous_start_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         _c.pointee.previous_doctor_id = try arena.cString(self.previousDoctorId)
         _c.pointee.patient_account_id = try arena.cString(self.patientAccountId)
@@ -170,7 +170,7 @@ public struct Clinic_Events_V1_AppointmentCancelled: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(8)
         if let value = self.appointment {
-            _c.pointee.appointment = try arena.message(value, as: Clinic__Appointments__V1__Appointment.self)
+            _c.pointee.appointment = try arena.message(value, as: Clinic__Appointments__V1__Appointment.self, initializer: clinic__appointments__v1__appointment__init)
         }
         _c.pointee.patient_account_id = try arena.cString(self.patientAccountId)
         _c.pointee.doctor_account_id = try arena.cString(self.doctorAccountId)
@@ -222,7 +222,7 @@ public struct Clinic_Events_V1_AppointmentStatusChanged: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(18)
         if let value = self.appointment {
-            _c.pointee.appointment = try arena.message(value, as: Clinic__Appointments__V1__Appointment.self)
+            _c.pointee.appointment = try arena.message(value, as: Clinic__Appointments__V1__Appointment.self, initializer: clinic__appointments__v1__appointment__init)
         }
         _c.pointee.previous_status = Clinic__Appointments__V1__AppointmentStatus(rawValue: .init(truncatingIfNeeded: self.previousStatus.protoNumber))
         _c.pointee.patient_account_id = try arena.cString(self.patientAccountId)
@@ -271,7 +271,7 @@ public struct Clinic_Events_V1_ConsultationCompleted: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(7)
         if let value = self.consultation {
-            _c.pointee.consultation = try arena.message(value, as: Clinic__Consultations__V1__Consultation.self)
+            _c.pointee.consultation = try arena.message(value, as: Clinic__Consultations__V1__Consultation.self, initializer: clinic__consultations__v1__consultation__init)
         }
         _c.pointee.patient_account_id = try arena.cString(self.patientAccountId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -318,7 +318,7 @@ public struct Clinic_Events_V1_PrescriptionIssued: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(7)
         if let value = self.prescription {
-            _c.pointee.prescription = try arena.message(value, as: Clinic__Consultations__V1__Prescription.self)
+            _c.pointee.prescription = try arena.message(value, as: Clinic__Consultations__V1__Prescription.self, initializer: clinic__consultations__v1__prescription__init)
         }
         _c.pointee.patient_account_id = try arena.cString(self.patientAccountId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -365,7 +365,7 @@ public struct Clinic_Events_V1_InvoiceIssued: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(7)
         if let value = self.invoice {
-            _c.pointee.invoice = try arena.message(value, as: Clinic__Billing__V1__Invoice.self)
+            _c.pointee.invoice = try arena.message(value, as: Clinic__Billing__V1__Invoice.self, initializer: clinic__billing__v1__invoice__init)
         }
         _c.pointee.patient_account_id = try arena.cString(self.patientAccountId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -412,7 +412,7 @@ public struct Clinic_Events_V1_InvoiceVoided: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(7)
         if let value = self.invoice {
-            _c.pointee.invoice = try arena.message(value, as: Clinic__Billing__V1__Invoice.self)
+            _c.pointee.invoice = try arena.message(value, as: Clinic__Billing__V1__Invoice.self, initializer: clinic__billing__v1__invoice__init)
         }
         _c.pointee.patient_account_id = try arena.cString(self.patientAccountId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -466,10 +466,10 @@ public struct Clinic_Events_V1_PaymentSucceeded: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(13)
         if let value = self.payment {
-            _c.pointee.payment = try arena.message(value, as: Clinic__Billing__V1__Payment.self)
+            _c.pointee.payment = try arena.message(value, as: Clinic__Billing__V1__Payment.self, initializer: clinic__billing__v1__payment__init)
         }
         if let value = self.invoice {
-            _c.pointee.invoice = try arena.message(value, as: Clinic__Billing__V1__Invoice.self)
+            _c.pointee.invoice = try arena.message(value, as: Clinic__Billing__V1__Invoice.self, initializer: clinic__billing__v1__invoice__init)
         }
         _c.pointee.patient_account_id = try arena.cString(self.patientAccountId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -516,7 +516,7 @@ public struct Clinic_Events_V1_PaymentFailed: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(7)
         if let value = self.payment {
-            _c.pointee.payment = try arena.message(value, as: Clinic__Billing__V1__Payment.self)
+            _c.pointee.payment = try arena.message(value, as: Clinic__Billing__V1__Payment.self, initializer: clinic__billing__v1__payment__init)
         }
         _c.pointee.patient_account_id = try arena.cString(self.patientAccountId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -563,7 +563,7 @@ public struct Clinic_Events_V1_RefundSucceeded: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(7)
         if let value = self.refund {
-            _c.pointee.refund = try arena.message(value, as: Clinic__Billing__V1__Refund.self)
+            _c.pointee.refund = try arena.message(value, as: Clinic__Billing__V1__Refund.self, initializer: clinic__billing__v1__refund__init)
         }
         _c.pointee.patient_account_id = try arena.cString(self.patientAccountId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -813,14 +813,15 @@ public struct Clinic_Events_V1_AccountLinkRequested: ProtoMessage {
         _c.pointee.display_name = try arena.cString(self.displayName)
         _c.pointee.token = try arena.cString(self.token)
         if let value = self.expireTime {
-            _c.pointee.expire_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.expire_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         _c.pointee.n_roles = self.roles.count
         arena.addPackedSizeBound(self.roles.count &* 11)
         if !self.roles.isEmpty {
-            let elements = arena.allocate(Clinic__Common__V1__Role.self, count: self.roles.count)
-            for index in self.roles.indices {
-                elements[index] = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.roles[index].protoNumber))
+            let values = self.roles
+            let elements = arena.uninitialized(Clinic__Common__V1__Role.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: values[index].protoNumber)))
             }
             _c.pointee.roles = elements
         }

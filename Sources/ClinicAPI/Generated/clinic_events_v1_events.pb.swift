@@ -139,66 +139,66 @@ public struct Clinic_Events_V1_DomainEvent: ProtoMessage {
         _c.pointee.event_type = try arena.cString(self.eventType)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.occurTime {
-            _c.pointee.occur_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.occur_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         _c.pointee.producer = try arena.cString(self.producer)
         if let value = self.actor {
-            _c.pointee.actor = try arena.message(value, as: Clinic__Common__V1__Actor.self)
+            _c.pointee.actor = try arena.message(value, as: Clinic__Common__V1__Actor.self, initializer: clinic__common__v1__actor__init)
         }
         _c.pointee.correlation_id = try arena.cString(self.correlationId)
         _c.pointee.sequence = self.sequence
         switch self.payload {
         case .appointmentBooked(let value)?:
             _c.pointee.payload_case = .init(rawValue: 20)
-            _c.pointee.appointment_booked = try arena.message(value, as: Clinic__Events__V1__AppointmentBooked.self)
+            _c.pointee.appointment_booked = try arena.message(value, as: Clinic__Events__V1__AppointmentBooked.self, initializer: clinic__events__v1__appointment_booked__init)
         case .appointmentRescheduled(let value)?:
             _c.pointee.payload_case = .init(rawValue: 21)
-            _c.pointee.appointment_rescheduled = try arena.message(value, as: Clinic__Events__V1__AppointmentRescheduled.self)
+            _c.pointee.appointment_rescheduled = try arena.message(value, as: Clinic__Events__V1__AppointmentRescheduled.self, initializer: clinic__events__v1__appointment_rescheduled__init)
         case .appointmentCancelled(let value)?:
             _c.pointee.payload_case = .init(rawValue: 22)
-            _c.pointee.appointment_cancelled = try arena.message(value, as: Clinic__Events__V1__AppointmentCancelled.self)
+            _c.pointee.appointment_cancelled = try arena.message(value, as: Clinic__Events__V1__AppointmentCancelled.self, initializer: clinic__events__v1__appointment_cancelled__init)
         case .appointmentStatusChanged(let value)?:
             _c.pointee.payload_case = .init(rawValue: 23)
-            _c.pointee.appointment_status_changed = try arena.message(value, as: Clinic__Events__V1__AppointmentStatusChanged.self)
+            _c.pointee.appointment_status_changed = try arena.message(value, as: Clinic__Events__V1__AppointmentStatusChanged.self, initializer: clinic__events__v1__appointment_status_changed__init)
         case .consultationCompleted(let value)?:
             _c.pointee.payload_case = .init(rawValue: 30)
-            _c.pointee.consultation_completed = try arena.message(value, as: Clinic__Events__V1__ConsultationCompleted.self)
+            _c.pointee.consultation_completed = try arena.message(value, as: Clinic__Events__V1__ConsultationCompleted.self, initializer: clinic__events__v1__consultation_completed__init)
         case .prescriptionIssued(let value)?:
             _c.pointee.payload_case = .init(rawValue: 31)
-            _c.pointee.prescription_issued = try arena.message(value, as: Clinic__Events__V1__PrescriptionIssued.self)
+            _c.pointee.prescription_issued = try arena.message(value, as: Clinic__Events__V1__PrescriptionIssued.self, initializer: clinic__events__v1__prescription_issued__init)
         case .invoiceIssued(let value)?:
             _c.pointee.payload_case = .init(rawValue: 40)
-            _c.pointee.invoice_issued = try arena.message(value, as: Clinic__Events__V1__InvoiceIssued.self)
+            _c.pointee.invoice_issued = try arena.message(value, as: Clinic__Events__V1__InvoiceIssued.self, initializer: clinic__events__v1__invoice_issued__init)
         case .invoiceVoided(let value)?:
             _c.pointee.payload_case = .init(rawValue: 41)
-            _c.pointee.invoice_voided = try arena.message(value, as: Clinic__Events__V1__InvoiceVoided.self)
+            _c.pointee.invoice_voided = try arena.message(value, as: Clinic__Events__V1__InvoiceVoided.self, initializer: clinic__events__v1__invoice_voided__init)
         case .paymentSucceeded(let value)?:
             _c.pointee.payload_case = .init(rawValue: 42)
-            _c.pointee.payment_succeeded = try arena.message(value, as: Clinic__Events__V1__PaymentSucceeded.self)
+            _c.pointee.payment_succeeded = try arena.message(value, as: Clinic__Events__V1__PaymentSucceeded.self, initializer: clinic__events__v1__payment_succeeded__init)
         case .paymentFailed(let value)?:
             _c.pointee.payload_case = .init(rawValue: 43)
-            _c.pointee.payment_failed = try arena.message(value, as: Clinic__Events__V1__PaymentFailed.self)
+            _c.pointee.payment_failed = try arena.message(value, as: Clinic__Events__V1__PaymentFailed.self, initializer: clinic__events__v1__payment_failed__init)
         case .refundSucceeded(let value)?:
             _c.pointee.payload_case = .init(rawValue: 44)
-            _c.pointee.refund_succeeded = try arena.message(value, as: Clinic__Events__V1__RefundSucceeded.self)
+            _c.pointee.refund_succeeded = try arena.message(value, as: Clinic__Events__V1__RefundSucceeded.self, initializer: clinic__events__v1__refund_succeeded__init)
         case .clinicChanged(let value)?:
             _c.pointee.payload_case = .init(rawValue: 50)
-            _c.pointee.clinic_changed = try arena.message(value, as: Clinic__Events__V1__ClinicChanged.self)
+            _c.pointee.clinic_changed = try arena.message(value, as: Clinic__Events__V1__ClinicChanged.self, initializer: clinic__events__v1__clinic_changed__init)
         case .doctorChanged(let value)?:
             _c.pointee.payload_case = .init(rawValue: 51)
-            _c.pointee.doctor_changed = try arena.message(value, as: Clinic__Events__V1__DoctorChanged.self)
+            _c.pointee.doctor_changed = try arena.message(value, as: Clinic__Events__V1__DoctorChanged.self, initializer: clinic__events__v1__doctor_changed__init)
         case .patientRegistered(let value)?:
             _c.pointee.payload_case = .init(rawValue: 52)
-            _c.pointee.patient_registered = try arena.message(value, as: Clinic__Events__V1__PatientRegistered.self)
+            _c.pointee.patient_registered = try arena.message(value, as: Clinic__Events__V1__PatientRegistered.self, initializer: clinic__events__v1__patient_registered__init)
         case .patientProfileChanged(let value)?:
             _c.pointee.payload_case = .init(rawValue: 53)
-            _c.pointee.patient_profile_changed = try arena.message(value, as: Clinic__Events__V1__PatientProfileChanged.self)
+            _c.pointee.patient_profile_changed = try arena.message(value, as: Clinic__Events__V1__PatientProfileChanged.self, initializer: clinic__events__v1__patient_profile_changed__init)
         case .accountLinkRequested(let value)?:
             _c.pointee.payload_case = .init(rawValue: 60)
-            _c.pointee.account_link_requested = try arena.message(value, as: Clinic__Events__V1__AccountLinkRequested.self)
+            _c.pointee.account_link_requested = try arena.message(value, as: Clinic__Events__V1__AccountLinkRequested.self, initializer: clinic__events__v1__account_link_requested__init)
         case .exportFinished(let value)?:
             _c.pointee.payload_case = .init(rawValue: 70)
-            _c.pointee.export_finished = try arena.message(value, as: Clinic__Events__V1__ExportFinished.self)
+            _c.pointee.export_finished = try arena.message(value, as: Clinic__Events__V1__ExportFinished.self, initializer: clinic__events__v1__export_finished__init)
         case nil:
             break
         }
@@ -265,16 +265,17 @@ public struct Clinic_Events_V1_SubscribeEventsRequest: ProtoMessage {
         _c.pointee.n_event_types = self.eventTypes.count
         arena.addPackedSizeBound(self.eventTypes.count &* 1)
         if !self.eventTypes.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.eventTypes.count)
-            for index in self.eventTypes.indices {
-                elements[index] = try arena.cString(self.eventTypes[index])
+            let values = self.eventTypes
+            let elements = arena.uninitialized(UnsafeMutablePointer<CChar>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.cString(values[index]))
             }
             _c.pointee.event_types = elements
         }
         _c.pointee.start = Clinic__Events__V1__StartPosition(rawValue: .init(truncatingIfNeeded: self.start.protoNumber))
         _c.pointee.max_unacked = self.maxUnacked
         if let value = self.ackTimeout {
-            _c.pointee.ack_timeout = try arena.message(value, as: Google__Protobuf__Duration.self)
+            _c.pointee.ack_timeout = try arena.message(value, as: Google__Protobuf__Duration.self, initializer: google__protobuf__duration__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -324,7 +325,7 @@ public struct Clinic_Events_V1_EventDelivery: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(18)
         if let value = self.event {
-            _c.pointee.event = try arena.message(value, as: Clinic__Events__V1__DomainEvent.self)
+            _c.pointee.event = try arena.message(value, as: Clinic__Events__V1__DomainEvent.self, initializer: clinic__events__v1__domain_event__init)
         }
         _c.pointee.cursor = try arena.cString(self.cursor)
         _c.pointee.delivery_attempt = self.deliveryAttempt
@@ -374,9 +375,10 @@ public struct Clinic_Events_V1_AckEventsRequest: ProtoMessage {
         _c.pointee.n_cursors = self.cursors.count
         arena.addPackedSizeBound(self.cursors.count &* 1)
         if !self.cursors.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.cursors.count)
-            for index in self.cursors.indices {
-                elements[index] = try arena.cString(self.cursors[index])
+            let values = self.cursors
+            let elements = arena.uninitialized(UnsafeMutablePointer<CChar>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.cString(values[index]))
             }
             _c.pointee.cursors = elements
         }

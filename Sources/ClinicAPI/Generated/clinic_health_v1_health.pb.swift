@@ -149,15 +149,19 @@ public struct Clinic_Health_V1_HealthListResponse: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Clinic__Health__V1__HealthListResponse.self)
         if !self.statuses.isEmpty {
             arena.addPackedSizeBound(self.statuses.count &* 13)
-            let entries = arena.allocate(UnsafeMutablePointer<Clinic__Health__V1__HealthListResponse__StatusesEntry>?.self, count: self.statuses.count)
+            let entries = arena.uninitialized(UnsafeMutablePointer<Clinic__Health__V1__HealthListResponse__StatusesEntry>?.self, count: self.statuses.count)
             var index = 0
-            for (key, value) in self.statuses {
-                let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: clinic__health__v1__health_list_response__statuses_entry__descriptor_ref()))
-                    .assumingMemoryBound(to: Clinic__Health__V1__HealthListResponse__StatusesEntry.self)
+            let map = self.statuses
+            var position = map.startIndex
+            while position != map.endIndex {
+                let key = map.keys[position], value = map.values[position]
+                let entry = arena.uninitialized(Clinic__Health__V1__HealthListResponse__StatusesEntry.self)
+                clinic__health__v1__health_list_response__statuses_entry__init(entry)
                 entry.pointee.key = try arena.cString(key)
-                entry.pointee.value = try arena.message(value, as: Clinic__Health__V1__HealthCheckResponse.self)
-                entries[index] = entry
+                entry.pointee.value = try arena.message(value, as: Clinic__Health__V1__HealthCheckResponse.self, initializer: clinic__health__v1__health_check_response__init)
+                (entries + index).initialize(to: entry)
                 index += 1
+                map.formIndex(after: &position)
             }
             _c.pointee.n_statuses = self.statuses.count
             _c.pointee.statuses = entries

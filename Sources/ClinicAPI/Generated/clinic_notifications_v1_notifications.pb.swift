@@ -92,17 +92,18 @@ public struct Clinic_Notifications_V1_Notification: ProtoMessage {
         _c.pointee.body = try arena.cString(self.body)
         _c.pointee.resource = try arena.cString(self.resource)
         if let value = self.createTime {
-            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.readTime {
-            _c.pointee.read_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.read_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         _c.pointee.n_deliveries = self.deliveries.count
         arena.addPackedSizeBound(self.deliveries.count &* 6)
         if !self.deliveries.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Notifications__V1__ChannelDelivery>?.self, count: self.deliveries.count)
-            for index in self.deliveries.indices {
-                elements[index] = try arena.message(self.deliveries[index], as: Clinic__Notifications__V1__ChannelDelivery.self)
+            let values = self.deliveries
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Notifications__V1__ChannelDelivery>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Notifications__V1__ChannelDelivery.self, initializer: clinic__notifications__v1__channel_delivery__init))
             }
             _c.pointee.deliveries = elements
         }
@@ -160,7 +161,7 @@ public struct Clinic_Notifications_V1_ChannelDelivery: ProtoMessage {
         _c.pointee.channel = Clinic__Notifications__V1__NotificationChannel(rawValue: .init(truncatingIfNeeded: self.channel.protoNumber))
         _c.pointee.state = Clinic__Notifications__V1__DeliveryState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
         if let value = self.updateTime {
-            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         _c.pointee.failure_message = try arena.cString(self.failureMessage)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -218,17 +219,18 @@ public struct Clinic_Notifications_V1_NotificationPreferences: ProtoMessage {
         _c.pointee.n_kinds = self.kinds.count
         arena.addPackedSizeBound(self.kinds.count &* 6)
         if !self.kinds.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Notifications__V1__KindPreference>?.self, count: self.kinds.count)
-            for index in self.kinds.indices {
-                elements[index] = try arena.message(self.kinds[index], as: Clinic__Notifications__V1__KindPreference.self)
+            let values = self.kinds
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Notifications__V1__KindPreference>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Notifications__V1__KindPreference.self, initializer: clinic__notifications__v1__kind_preference__init))
             }
             _c.pointee.kinds = elements
         }
         if let value = self.quietHours {
-            _c.pointee.quiet_hours = try arena.message(value, as: Clinic__Notifications__V1__QuietHours.self)
+            _c.pointee.quiet_hours = try arena.message(value, as: Clinic__Notifications__V1__QuietHours.self, initializer: clinic__notifications__v1__quiet_hours__init)
         }
         if let value = self.updateTime {
-            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -326,7 +328,7 @@ public struct Clinic_Notifications_V1_QuietHours: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(7)
         if let value = self.hours {
-            _c.pointee.hours = try arena.message(value, as: Clinic__Common__V1__TimeOfDayRange.self)
+            _c.pointee.hours = try arena.message(value, as: Clinic__Common__V1__TimeOfDayRange.self, initializer: clinic__common__v1__time_of_day_range__init)
         }
         _c.pointee.time_zone = try arena.cString(self.timeZone)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -383,9 +385,10 @@ public struct Clinic_Notifications_V1_ListNotificationsRequest: ProtoMessage {
         _c.pointee.n_kinds = self.kinds.count
         arena.addPackedSizeBound(self.kinds.count &* 11)
         if !self.kinds.isEmpty {
-            let elements = arena.allocate(Clinic__Notifications__V1__NotificationKind.self, count: self.kinds.count)
-            for index in self.kinds.indices {
-                elements[index] = Clinic__Notifications__V1__NotificationKind(rawValue: .init(truncatingIfNeeded: self.kinds[index].protoNumber))
+            let values = self.kinds
+            let elements = arena.uninitialized(Clinic__Notifications__V1__NotificationKind.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: Clinic__Notifications__V1__NotificationKind(rawValue: .init(truncatingIfNeeded: values[index].protoNumber)))
             }
             _c.pointee.kinds = elements
         }
@@ -436,9 +439,10 @@ public struct Clinic_Notifications_V1_ListNotificationsResponse: ProtoMessage {
         _c.pointee.n_notifications = self.notifications.count
         arena.addPackedSizeBound(self.notifications.count &* 6)
         if !self.notifications.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Notifications__V1__Notification>?.self, count: self.notifications.count)
-            for index in self.notifications.indices {
-                elements[index] = try arena.message(self.notifications[index], as: Clinic__Notifications__V1__Notification.self)
+            let values = self.notifications
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Notifications__V1__Notification>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Notifications__V1__Notification.self, initializer: clinic__notifications__v1__notification__init))
             }
             _c.pointee.notifications = elements
         }
@@ -557,10 +561,10 @@ public struct Clinic_Notifications_V1_MarkNotificationsReadRequest: ProtoMessage
         switch self.selection {
         case .notificationIds(let value)?:
             _c.pointee.selection_case = .init(rawValue: 1)
-            _c.pointee.notification_ids = try arena.message(value, as: Clinic__Notifications__V1__NotificationIdList.self)
+            _c.pointee.notification_ids = try arena.message(value, as: Clinic__Notifications__V1__NotificationIdList.self, initializer: clinic__notifications__v1__notification_id_list__init)
         case .createdUpTo(let value)?:
             _c.pointee.selection_case = .init(rawValue: 2)
-            _c.pointee.created_up_to = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.created_up_to = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         case nil:
             break
         }
@@ -605,9 +609,10 @@ public struct Clinic_Notifications_V1_NotificationIdList: ProtoMessage {
         _c.pointee.n_ids = self.ids.count
         arena.addPackedSizeBound(self.ids.count &* 1)
         if !self.ids.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.ids.count)
-            for index in self.ids.indices {
-                elements[index] = try arena.cString(self.ids[index])
+            let values = self.ids
+            let elements = arena.uninitialized(UnsafeMutablePointer<CChar>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.cString(values[index]))
             }
             _c.pointee.ids = elements
         }
@@ -769,14 +774,15 @@ public struct Clinic_Notifications_V1_UpdateNotificationPreferencesRequest: Prot
         _c.pointee.n_kinds = self.kinds.count
         arena.addPackedSizeBound(self.kinds.count &* 6)
         if !self.kinds.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Notifications__V1__KindPreference>?.self, count: self.kinds.count)
-            for index in self.kinds.indices {
-                elements[index] = try arena.message(self.kinds[index], as: Clinic__Notifications__V1__KindPreference.self)
+            let values = self.kinds
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Notifications__V1__KindPreference>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Notifications__V1__KindPreference.self, initializer: clinic__notifications__v1__kind_preference__init))
             }
             _c.pointee.kinds = elements
         }
         if let value = self.quietHours {
-            _c.pointee.quiet_hours = try arena.message(value, as: Clinic__Notifications__V1__QuietHours.self)
+            _c.pointee.quiet_hours = try arena.message(value, as: Clinic__Notifications__V1__QuietHours.self, initializer: clinic__notifications__v1__quiet_hours__init)
         }
         _c.pointee.clear_quiet_hours = self.clearQuietHours ? 1 : 0
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -876,7 +882,7 @@ public struct Clinic_Notifications_V1_NotificationStreamEvent: ProtoMessage {
         switch self.event {
         case .notification(let value)?:
             _c.pointee.event_case = .init(rawValue: 2)
-            _c.pointee.notification = try arena.message(value, as: Clinic__Notifications__V1__Notification.self)
+            _c.pointee.notification = try arena.message(value, as: Clinic__Notifications__V1__Notification.self, initializer: clinic__notifications__v1__notification__init)
         case .unreadCount(let value)?:
             _c.pointee.event_case = .init(rawValue: 3)
             _c.pointee.unread_count = value
@@ -885,7 +891,7 @@ public struct Clinic_Notifications_V1_NotificationStreamEvent: ProtoMessage {
             _c.pointee.reset = value ? 1 : 0
         case .keepaliveTime(let value)?:
             _c.pointee.event_case = .init(rawValue: 5)
-            _c.pointee.keepalive_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.keepalive_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         case nil:
             break
         }
@@ -966,9 +972,10 @@ public struct Clinic_Notifications_V1_PublishNotificationRequest: ProtoMessage {
         _c.pointee.n_recipient_account_ids = self.recipientAccountIds.count
         arena.addPackedSizeBound(self.recipientAccountIds.count &* 1)
         if !self.recipientAccountIds.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.recipientAccountIds.count)
-            for index in self.recipientAccountIds.indices {
-                elements[index] = try arena.cString(self.recipientAccountIds[index])
+            let values = self.recipientAccountIds
+            let elements = arena.uninitialized(UnsafeMutablePointer<CChar>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.cString(values[index]))
             }
             _c.pointee.recipient_account_ids = elements
         }
@@ -979,7 +986,7 @@ public struct Clinic_Notifications_V1_PublishNotificationRequest: ProtoMessage {
         _c.pointee.sms_text = try arena.cString(self.smsText)
         _c.pointee.resource = try arena.cString(self.resource)
         if let value = self.deliverTime {
-            _c.pointee.deliver_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.deliver_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         _c.pointee.dedupe_key = try arena.cString(self.dedupeKey)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -1023,9 +1030,10 @@ public struct Clinic_Notifications_V1_PublishNotificationResponse: ProtoMessage 
         _c.pointee.n_notification_ids = self.notificationIds.count
         arena.addPackedSizeBound(self.notificationIds.count &* 1)
         if !self.notificationIds.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.notificationIds.count)
-            for index in self.notificationIds.indices {
-                elements[index] = try arena.cString(self.notificationIds[index])
+            let values = self.notificationIds
+            let elements = arena.uninitialized(UnsafeMutablePointer<CChar>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.cString(values[index]))
             }
             _c.pointee.notification_ids = elements
         }

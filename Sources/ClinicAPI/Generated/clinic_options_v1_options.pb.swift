@@ -65,9 +65,10 @@ public struct Clinic_Options_V1_MethodPolicy: ProtoMessage {
         _c.pointee.n_roles = self.roles.count
         arena.addPackedSizeBound(self.roles.count &* 11)
         if !self.roles.isEmpty {
-            let elements = arena.allocate(Clinic__Common__V1__Role.self, count: self.roles.count)
-            for index in self.roles.indices {
-                elements[index] = Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: self.roles[index].protoNumber))
+            let values = self.roles
+            let elements = arena.uninitialized(Clinic__Common__V1__Role.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: Clinic__Common__V1__Role(rawValue: .init(truncatingIfNeeded: values[index].protoNumber)))
             }
             _c.pointee.roles = elements
         }
@@ -165,8 +166,10 @@ public struct Clinic_Options_V1_HttpRule: ProtoMessage {
 /// Validation rules of one field, checked before a handler runs; a failure answers
 /// invalid_argument naming the field.
 ///
-/// How the rules combine, as the .proto files under Protos/ rely on it: `format`, `pattern`,
-/// `min_len` and `max_len` apply to non-empty values only (emptiness is `required`'s business);
+/// How the rules combine, as the .proto files under Protos/ rely on it: `format` accepts the empty
+/// value (emptiness is `required`'s business), while `min_len`, `max_len` and `pattern` apply to
+/// every value present, the empty string included (a plain field with `min_len: 1` is in effect
+/// required; a field with presence is checked only when set);
 /// on a repeated field, `required` and `max_items` apply to the list and every other rule to each
 /// element; rules of a message's fields are checked only when that message is present, recursively;
 /// a field inside a oneof is checked only when it is the case that is set; `min`/`max` apply to

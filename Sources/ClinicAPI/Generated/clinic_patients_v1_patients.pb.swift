@@ -116,30 +116,30 @@ public struct Clinic_Patients_V1_Patient: ProtoMessage {
         _c.pointee.id = try arena.cString(self.id)
         _c.pointee.account_id = try arena.cString(self.accountId)
         if let value = self.name {
-            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
+            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self, initializer: clinic__common__v1__person_name__init)
         }
         if let value = self.nationalId {
-            _c.pointee.national_id = try arena.message(value, as: Clinic__Patients__V1__NationalId.self)
+            _c.pointee.national_id = try arena.message(value, as: Clinic__Patients__V1__NationalId.self, initializer: clinic__patients__v1__national_id__init)
         }
         if let value = self.birthDate {
-            _c.pointee.birth_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
+            _c.pointee.birth_date = try arena.message(value, as: Clinic__Common__V1__Date.self, initializer: clinic__common__v1__date__init)
         }
         _c.pointee.sex = Clinic__Patients__V1__Sex(rawValue: .init(truncatingIfNeeded: self.sex.protoNumber))
         if let value = self.contact {
-            _c.pointee.contact = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self)
+            _c.pointee.contact = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self, initializer: clinic__common__v1__contact_info__init)
         }
         if let value = self.address {
-            _c.pointee.address = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self)
+            _c.pointee.address = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self, initializer: clinic__common__v1__postal_address__init)
         }
         _c.pointee.state = Clinic__Patients__V1__PatientState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
         if let value = self.createTime {
-            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.updateTime {
-            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.deleteTime {
-            _c.pointee.delete_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.delete_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -230,14 +230,15 @@ public struct Clinic_Patients_V1_DuplicateCandidate: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(12)
         if let value = self.patient {
-            _c.pointee.patient = try arena.message(value, as: Clinic__Patients__V1__Patient.self)
+            _c.pointee.patient = try arena.message(value, as: Clinic__Patients__V1__Patient.self, initializer: clinic__patients__v1__patient__init)
         }
         _c.pointee.n_reasons = self.reasons.count
         arena.addPackedSizeBound(self.reasons.count &* 11)
         if !self.reasons.isEmpty {
-            let elements = arena.allocate(Clinic__Patients__V1__DuplicateReason.self, count: self.reasons.count)
-            for index in self.reasons.indices {
-                elements[index] = Clinic__Patients__V1__DuplicateReason(rawValue: .init(truncatingIfNeeded: self.reasons[index].protoNumber))
+            let values = self.reasons
+            let elements = arena.uninitialized(Clinic__Patients__V1__DuplicateReason.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: Clinic__Patients__V1__DuplicateReason(rawValue: .init(truncatingIfNeeded: values[index].protoNumber)))
             }
             _c.pointee.reasons = elements
         }
@@ -325,23 +326,23 @@ public struct Clinic_Patients_V1_PatientProfile: ProtoMessage {
         arena.addPackedSizeBound(48)
         _c.pointee.account_id = try arena.cString(self.accountId)
         if let value = self.name {
-            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
+            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self, initializer: clinic__common__v1__person_name__init)
         }
         if let value = self.birthDate {
-            _c.pointee.birth_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
+            _c.pointee.birth_date = try arena.message(value, as: Clinic__Common__V1__Date.self, initializer: clinic__common__v1__date__init)
         }
         _c.pointee.sex = Clinic__Patients__V1__Sex(rawValue: .init(truncatingIfNeeded: self.sex.protoNumber))
         if let value = self.contact {
-            _c.pointee.contact = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self)
+            _c.pointee.contact = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self, initializer: clinic__common__v1__contact_info__init)
         }
         if let value = self.address {
-            _c.pointee.address = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self)
+            _c.pointee.address = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self, initializer: clinic__common__v1__postal_address__init)
         }
         if let value = self.nationalId {
-            _c.pointee.national_id = try arena.message(value, as: Clinic__Patients__V1__NationalId.self)
+            _c.pointee.national_id = try arena.message(value, as: Clinic__Patients__V1__NationalId.self, initializer: clinic__patients__v1__national_id__init)
         }
         if let value = self.updateTime {
-            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -398,7 +399,7 @@ public struct Clinic_Patients_V1_ClinicLink: ProtoMessage {
         _c.pointee.clinic_display_name = try arena.cString(self.clinicDisplayName)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         if let value = self.linkTime {
-            _c.pointee.link_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.link_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -448,7 +449,7 @@ public struct Clinic_Patients_V1_RegisterPatientRequest: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(9)
         if let value = self.patient {
-            _c.pointee.patient = try arena.message(value, as: Clinic__Patients__V1__Patient.self)
+            _c.pointee.patient = try arena.message(value, as: Clinic__Patients__V1__Patient.self, initializer: clinic__patients__v1__patient__init)
         }
         _c.pointee.validate_only = self.validateOnly ? 1 : 0
         _c.pointee.request_id = try arena.cString(self.requestId)
@@ -498,14 +499,15 @@ public struct Clinic_Patients_V1_RegisterPatientResponse: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(12)
         if let value = self.patient {
-            _c.pointee.patient = try arena.message(value, as: Clinic__Patients__V1__Patient.self)
+            _c.pointee.patient = try arena.message(value, as: Clinic__Patients__V1__Patient.self, initializer: clinic__patients__v1__patient__init)
         }
         _c.pointee.n_likely_duplicates = self.likelyDuplicates.count
         arena.addPackedSizeBound(self.likelyDuplicates.count &* 6)
         if !self.likelyDuplicates.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__DuplicateCandidate>?.self, count: self.likelyDuplicates.count)
-            for index in self.likelyDuplicates.indices {
-                elements[index] = try arena.message(self.likelyDuplicates[index], as: Clinic__Patients__V1__DuplicateCandidate.self)
+            let values = self.likelyDuplicates
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Patients__V1__DuplicateCandidate>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Patients__V1__DuplicateCandidate.self, initializer: clinic__patients__v1__duplicate_candidate__init))
             }
             _c.pointee.likely_duplicates = elements
         }
@@ -640,23 +642,23 @@ public struct Clinic_Patients_V1_UpdatePatientRequest: ProtoMessage {
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.name {
-            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
+            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self, initializer: clinic__common__v1__person_name__init)
         }
         if let value = self.nationalId {
-            _c.pointee.national_id = try arena.message(value, as: Clinic__Patients__V1__NationalId.self)
+            _c.pointee.national_id = try arena.message(value, as: Clinic__Patients__V1__NationalId.self, initializer: clinic__patients__v1__national_id__init)
         }
         if let value = self.birthDate {
-            _c.pointee.birth_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
+            _c.pointee.birth_date = try arena.message(value, as: Clinic__Common__V1__Date.self, initializer: clinic__common__v1__date__init)
         }
         if let value = self.sex {
             _c.pointee._sex_case = .init(rawValue: 6)
             _c.pointee.sex = Clinic__Patients__V1__Sex(rawValue: .init(truncatingIfNeeded: value.protoNumber))
         }
         if let value = self.contact {
-            _c.pointee.contact = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self)
+            _c.pointee.contact = try arena.message(value, as: Clinic__Common__V1__ContactInfo.self, initializer: clinic__common__v1__contact_info__init)
         }
         if let value = self.address {
-            _c.pointee.address = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self)
+            _c.pointee.address = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self, initializer: clinic__common__v1__postal_address__init)
         }
         _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -768,7 +770,7 @@ public struct Clinic_Patients_V1_SearchPatientsRequest: ProtoMessage {
         _c.pointee.query = try arena.cString(self.query)
         _c.pointee.national_id = try arena.cString(self.nationalId)
         if let value = self.birthDate {
-            _c.pointee.birth_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
+            _c.pointee.birth_date = try arena.message(value, as: Clinic__Common__V1__Date.self, initializer: clinic__common__v1__date__init)
         }
         _c.pointee.phone = try arena.cString(self.phone)
         _c.pointee.show_archived = self.showArchived ? 1 : 0
@@ -819,9 +821,10 @@ public struct Clinic_Patients_V1_SearchPatientsResponse: ProtoMessage {
         _c.pointee.n_patients = self.patients.count
         arena.addPackedSizeBound(self.patients.count &* 6)
         if !self.patients.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__Patient>?.self, count: self.patients.count)
-            for index in self.patients.indices {
-                elements[index] = try arena.message(self.patients[index], as: Clinic__Patients__V1__Patient.self)
+            let values = self.patients
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Patients__V1__Patient>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Patients__V1__Patient.self, initializer: clinic__patients__v1__patient__init))
             }
             _c.pointee.patients = elements
         }
@@ -903,10 +906,10 @@ public struct Clinic_Patients_V1_SignUpPatientRequest: ProtoMessage {
         _c.pointee.email = try arena.cString(self.email)
         _c.pointee.password = try arena.cString(self.password)
         if let value = self.name {
-            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
+            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self, initializer: clinic__common__v1__person_name__init)
         }
         if let value = self.birthDate {
-            _c.pointee.birth_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
+            _c.pointee.birth_date = try arena.message(value, as: Clinic__Common__V1__Date.self, initializer: clinic__common__v1__date__init)
         }
         _c.pointee.sex = Clinic__Patients__V1__Sex(rawValue: .init(truncatingIfNeeded: self.sex.protoNumber))
         _c.pointee.phone = try arena.cString(self.phone)
@@ -958,7 +961,7 @@ public struct Clinic_Patients_V1_SignUpPatientResponse: ProtoMessage {
         arena.addPackedSizeBound(7)
         _c.pointee.account_id = try arena.cString(self.accountId)
         if let value = self.profile {
-            _c.pointee.profile = try arena.message(value, as: Clinic__Patients__V1__PatientProfile.self)
+            _c.pointee.profile = try arena.message(value, as: Clinic__Patients__V1__PatientProfile.self, initializer: clinic__patients__v1__patient_profile__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -1062,10 +1065,10 @@ public struct Clinic_Patients_V1_UpdatePatientProfileRequest: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(36)
         if let value = self.name {
-            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self)
+            _c.pointee.name = try arena.message(value, as: Clinic__Common__V1__PersonName.self, initializer: clinic__common__v1__person_name__init)
         }
         if let value = self.birthDate {
-            _c.pointee.birth_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
+            _c.pointee.birth_date = try arena.message(value, as: Clinic__Common__V1__Date.self, initializer: clinic__common__v1__date__init)
         }
         if let value = self.sex {
             _c.pointee._sex_case = .init(rawValue: 3)
@@ -1076,10 +1079,10 @@ public struct Clinic_Patients_V1_UpdatePatientProfileRequest: ProtoMessage {
             _c.pointee.phone = try arena.cString(value)
         }
         if let value = self.address {
-            _c.pointee.address = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self)
+            _c.pointee.address = try arena.message(value, as: Clinic__Common__V1__PostalAddress.self, initializer: clinic__common__v1__postal_address__init)
         }
         if let value = self.nationalId {
-            _c.pointee.national_id = try arena.message(value, as: Clinic__Patients__V1__NationalId.self)
+            _c.pointee.national_id = try arena.message(value, as: Clinic__Patients__V1__NationalId.self, initializer: clinic__patients__v1__national_id__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -1263,9 +1266,10 @@ public struct Clinic_Patients_V1_ListPatientClinicsResponse: ProtoMessage {
         _c.pointee.n_links = self.links.count
         arena.addPackedSizeBound(self.links.count &* 6)
         if !self.links.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__ClinicLink>?.self, count: self.links.count)
-            for index in self.links.indices {
-                elements[index] = try arena.message(self.links[index], as: Clinic__Patients__V1__ClinicLink.self)
+            let values = self.links
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Patients__V1__ClinicLink>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Patients__V1__ClinicLink.self, initializer: clinic__patients__v1__clinic_link__init))
             }
             _c.pointee.links = elements
         }

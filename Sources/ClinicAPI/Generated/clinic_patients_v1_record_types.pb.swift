@@ -106,41 +106,44 @@ public struct Clinic_Patients_V1_MedicalRecord: ProtoMessage {
         _c.pointee.n_allergies = self.allergies.count
         arena.addPackedSizeBound(self.allergies.count &* 6)
         if !self.allergies.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>?.self, count: self.allergies.count)
-            for index in self.allergies.indices {
-                elements[index] = try arena.message(self.allergies[index], as: Clinic__Patients__V1__RecordEntry.self)
+            let values = self.allergies
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Patients__V1__RecordEntry.self, initializer: clinic__patients__v1__record_entry__init))
             }
             _c.pointee.allergies = elements
         }
         _c.pointee.n_problems = self.problems.count
         arena.addPackedSizeBound(self.problems.count &* 6)
         if !self.problems.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>?.self, count: self.problems.count)
-            for index in self.problems.indices {
-                elements[index] = try arena.message(self.problems[index], as: Clinic__Patients__V1__RecordEntry.self)
+            let values = self.problems
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Patients__V1__RecordEntry.self, initializer: clinic__patients__v1__record_entry__init))
             }
             _c.pointee.problems = elements
         }
         _c.pointee.n_medications = self.medications.count
         arena.addPackedSizeBound(self.medications.count &* 6)
         if !self.medications.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>?.self, count: self.medications.count)
-            for index in self.medications.indices {
-                elements[index] = try arena.message(self.medications[index], as: Clinic__Patients__V1__RecordEntry.self)
+            let values = self.medications
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Patients__V1__RecordEntry.self, initializer: clinic__patients__v1__record_entry__init))
             }
             _c.pointee.medications = elements
         }
         if let value = self.latestVitalSigns {
-            _c.pointee.latest_vital_signs = try arena.message(value, as: Clinic__Patients__V1__RecordEntry.self)
+            _c.pointee.latest_vital_signs = try arena.message(value, as: Clinic__Patients__V1__RecordEntry.self, initializer: clinic__patients__v1__record_entry__init)
         }
         if let value = self.creator {
-            _c.pointee.creator = try arena.message(value, as: Clinic__Common__V1__Actor.self)
+            _c.pointee.creator = try arena.message(value, as: Clinic__Common__V1__Actor.self, initializer: clinic__common__v1__actor__init)
         }
         if let value = self.createTime {
-            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.updateTime {
-            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -250,30 +253,30 @@ public struct Clinic_Patients_V1_RecordEntry: ProtoMessage {
         _c.pointee.status = Clinic__Patients__V1__RecordEntryStatus(rawValue: .init(truncatingIfNeeded: self.status.protoNumber))
         _c.pointee.consultation_id = try arena.cString(self.consultationId)
         if let value = self.author {
-            _c.pointee.author = try arena.message(value, as: Clinic__Common__V1__Actor.self)
+            _c.pointee.author = try arena.message(value, as: Clinic__Common__V1__Actor.self, initializer: clinic__common__v1__actor__init)
         }
         _c.pointee.version = self.version
         if let value = self.createTime {
-            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.updateTime {
-            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.update_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         _c.pointee.retract_reason = try arena.cString(self.retractReason)
         _c.pointee.etag = try arena.cString(self.etag)
         switch self.content {
         case .allergy(let value)?:
             _c.pointee.content_case = .init(rawValue: 4)
-            _c.pointee.allergy = try arena.message(value, as: Clinic__Patients__V1__Allergy.self)
+            _c.pointee.allergy = try arena.message(value, as: Clinic__Patients__V1__Allergy.self, initializer: clinic__patients__v1__allergy__init)
         case .problem(let value)?:
             _c.pointee.content_case = .init(rawValue: 5)
-            _c.pointee.problem = try arena.message(value, as: Clinic__Patients__V1__Problem.self)
+            _c.pointee.problem = try arena.message(value, as: Clinic__Patients__V1__Problem.self, initializer: clinic__patients__v1__problem__init)
         case .medication(let value)?:
             _c.pointee.content_case = .init(rawValue: 6)
-            _c.pointee.medication = try arena.message(value, as: Clinic__Patients__V1__Medication.self)
+            _c.pointee.medication = try arena.message(value, as: Clinic__Patients__V1__Medication.self, initializer: clinic__patients__v1__medication__init)
         case .vitalSigns(let value)?:
             _c.pointee.content_case = .init(rawValue: 7)
-            _c.pointee.vital_signs = try arena.message(value, as: Clinic__Patients__V1__VitalSigns.self)
+            _c.pointee.vital_signs = try arena.message(value, as: Clinic__Patients__V1__VitalSigns.self, initializer: clinic__patients__v1__vital_signs__init)
         case nil:
             break
         }
@@ -346,7 +349,7 @@ public struct Clinic_Patients_V1_Allergy: ProtoMessage {
         _c.pointee.criticality = Clinic__Patients__V1__AllergyCriticality(rawValue: .init(truncatingIfNeeded: self.criticality.protoNumber))
         _c.pointee.reaction = try arena.cString(self.reaction)
         if let value = self.onsetDate {
-            _c.pointee.onset_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
+            _c.pointee.onset_date = try arena.message(value, as: Clinic__Common__V1__Date.self, initializer: clinic__common__v1__date__init)
         }
         _c.pointee.note = try arena.cString(self.note)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -410,10 +413,10 @@ public struct Clinic_Patients_V1_Problem: ProtoMessage {
         _c.pointee.description = try arena.cString(self.description)
         _c.pointee.icd10_code = try arena.cString(self.icd10Code)
         if let value = self.onsetDate {
-            _c.pointee.onset_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
+            _c.pointee.onset_date = try arena.message(value, as: Clinic__Common__V1__Date.self, initializer: clinic__common__v1__date__init)
         }
         if let value = self.resolutionDate {
-            _c.pointee.resolution_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
+            _c.pointee.resolution_date = try arena.message(value, as: Clinic__Common__V1__Date.self, initializer: clinic__common__v1__date__init)
         }
         _c.pointee.note = try arena.cString(self.note)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -487,10 +490,10 @@ public struct Clinic_Patients_V1_Medication: ProtoMessage {
         _c.pointee.atc_code = try arena.cString(self.atcCode)
         _c.pointee.dosage_text = try arena.cString(self.dosageText)
         if let value = self.startDate {
-            _c.pointee.start_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
+            _c.pointee.start_date = try arena.message(value, as: Clinic__Common__V1__Date.self, initializer: clinic__common__v1__date__init)
         }
         if let value = self.endDate {
-            _c.pointee.end_date = try arena.message(value, as: Clinic__Common__V1__Date.self)
+            _c.pointee.end_date = try arena.message(value, as: Clinic__Common__V1__Date.self, initializer: clinic__common__v1__date__init)
         }
         _c.pointee.prescription_id = try arena.cString(self.prescriptionId)
         _c.pointee.note = try arena.cString(self.note)
@@ -596,7 +599,7 @@ public struct Clinic_Patients_V1_VitalSigns: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(95)
         if let value = self.measureTime {
-            _c.pointee.measure_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.measure_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.systolicMmhg {
             _c.pointee._systolic_mmhg_case = .init(rawValue: 2)
@@ -724,21 +727,21 @@ public struct Clinic_Patients_V1_MedicalDocument: ProtoMessage {
         _c.pointee.id = try arena.cString(self.id)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         if let value = self.file {
-            _c.pointee.file = try arena.message(value, as: Clinic__Common__V1__FileInfo.self)
+            _c.pointee.file = try arena.message(value, as: Clinic__Common__V1__FileInfo.self, initializer: clinic__common__v1__file_info__init)
         }
         _c.pointee.category = Clinic__Patients__V1__DocumentCategory(rawValue: .init(truncatingIfNeeded: self.category.protoNumber))
         _c.pointee.title = try arena.cString(self.title)
         _c.pointee.description = try arena.cString(self.description)
         _c.pointee.consultation_id = try arena.cString(self.consultationId)
         if let value = self.uploader {
-            _c.pointee.uploader = try arena.message(value, as: Clinic__Common__V1__Actor.self)
+            _c.pointee.uploader = try arena.message(value, as: Clinic__Common__V1__Actor.self, initializer: clinic__common__v1__actor__init)
         }
         _c.pointee.state = Clinic__Patients__V1__DocumentState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
         if let value = self.createTime {
-            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.deleteTime {
-            _c.pointee.delete_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.delete_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -815,14 +818,14 @@ public struct Clinic_Patients_V1_RecordHistoryEvent: ProtoMessage {
         arena.addPackedSizeBound(33)
         _c.pointee.id = try arena.cString(self.id)
         if let value = self.occurTime {
-            _c.pointee.occur_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.occur_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.actor {
-            _c.pointee.actor = try arena.message(value, as: Clinic__Common__V1__Actor.self)
+            _c.pointee.actor = try arena.message(value, as: Clinic__Common__V1__Actor.self, initializer: clinic__common__v1__actor__init)
         }
         _c.pointee.change_kind = Clinic__Patients__V1__RecordChangeKind(rawValue: .init(truncatingIfNeeded: self.changeKind.protoNumber))
         if let value = self.entry {
-            _c.pointee.entry = try arena.message(value, as: Clinic__Patients__V1__RecordEntry.self)
+            _c.pointee.entry = try arena.message(value, as: Clinic__Patients__V1__RecordEntry.self, initializer: clinic__patients__v1__record_entry__init)
         }
         _c.pointee.document_id = try arena.cString(self.documentId)
         _c.pointee.consultation_id = try arena.cString(self.consultationId)
@@ -907,10 +910,10 @@ public struct Clinic_Patients_V1_AuditEvent: ProtoMessage {
         arena.addPackedSizeBound(40)
         _c.pointee.id = try arena.cString(self.id)
         if let value = self.occurTime {
-            _c.pointee.occur_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.occur_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.actor {
-            _c.pointee.actor = try arena.message(value, as: Clinic__Common__V1__Actor.self)
+            _c.pointee.actor = try arena.message(value, as: Clinic__Common__V1__Actor.self, initializer: clinic__common__v1__actor__init)
         }
         _c.pointee.action = Clinic__Patients__V1__AuditAction(rawValue: .init(truncatingIfNeeded: self.action.protoNumber))
         _c.pointee.outcome = Clinic__Patients__V1__AuditOutcome(rawValue: .init(truncatingIfNeeded: self.outcome.protoNumber))

@@ -51,7 +51,7 @@ public struct Clinic_Patients_V1_CreateMedicalRecordRequest: ProtoMessage {
         arena.addPackedSizeBound(8)
         _c.pointee.patient_id = try arena.cString(self.patientId)
         if let value = self.record {
-            _c.pointee.record = try arena.message(value, as: Clinic__Patients__V1__MedicalRecord.self)
+            _c.pointee.record = try arena.message(value, as: Clinic__Patients__V1__MedicalRecord.self, initializer: clinic__patients__v1__medical_record__init)
         }
         _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -219,7 +219,7 @@ public struct Clinic_Patients_V1_AddRecordEntryRequest: ProtoMessage {
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.entry {
-            _c.pointee.entry = try arena.message(value, as: Clinic__Patients__V1__RecordEntry.self)
+            _c.pointee.entry = try arena.message(value, as: Clinic__Patients__V1__RecordEntry.self, initializer: clinic__patients__v1__record_entry__init)
         }
         _c.pointee.request_id = try arena.cString(self.requestId)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -323,7 +323,7 @@ public struct Clinic_Patients_V1_UpdateRecordEntryRequest: ProtoMessage {
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.entry_id = try arena.cString(self.entryId)
         if let value = self.entry {
-            _c.pointee.entry = try arena.message(value, as: Clinic__Patients__V1__RecordEntry.self)
+            _c.pointee.entry = try arena.message(value, as: Clinic__Patients__V1__RecordEntry.self, initializer: clinic__patients__v1__record_entry__init)
         }
         _c.pointee.etag = try arena.cString(self.etag)
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -438,18 +438,20 @@ public struct Clinic_Patients_V1_ListRecordEntriesRequest: ProtoMessage {
         _c.pointee.n_kinds = self.kinds.count
         arena.addPackedSizeBound(self.kinds.count &* 11)
         if !self.kinds.isEmpty {
-            let elements = arena.allocate(Clinic__Patients__V1__RecordEntryKind.self, count: self.kinds.count)
-            for index in self.kinds.indices {
-                elements[index] = Clinic__Patients__V1__RecordEntryKind(rawValue: .init(truncatingIfNeeded: self.kinds[index].protoNumber))
+            let values = self.kinds
+            let elements = arena.uninitialized(Clinic__Patients__V1__RecordEntryKind.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: Clinic__Patients__V1__RecordEntryKind(rawValue: .init(truncatingIfNeeded: values[index].protoNumber)))
             }
             _c.pointee.kinds = elements
         }
         _c.pointee.n_statuses = self.statuses.count
         arena.addPackedSizeBound(self.statuses.count &* 11)
         if !self.statuses.isEmpty {
-            let elements = arena.allocate(Clinic__Patients__V1__RecordEntryStatus.self, count: self.statuses.count)
-            for index in self.statuses.indices {
-                elements[index] = Clinic__Patients__V1__RecordEntryStatus(rawValue: .init(truncatingIfNeeded: self.statuses[index].protoNumber))
+            let values = self.statuses
+            let elements = arena.uninitialized(Clinic__Patients__V1__RecordEntryStatus.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: Clinic__Patients__V1__RecordEntryStatus(rawValue: .init(truncatingIfNeeded: values[index].protoNumber)))
             }
             _c.pointee.statuses = elements
         }
@@ -500,9 +502,10 @@ public struct Clinic_Patients_V1_ListRecordEntriesResponse: ProtoMessage {
         _c.pointee.n_entries = self.entries.count
         arena.addPackedSizeBound(self.entries.count &* 6)
         if !self.entries.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>?.self, count: self.entries.count)
-            for index in self.entries.indices {
-                elements[index] = try arena.message(self.entries[index], as: Clinic__Patients__V1__RecordEntry.self)
+            let values = self.entries
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Patients__V1__RecordEntry.self, initializer: clinic__patients__v1__record_entry__init))
             }
             _c.pointee.entries = elements
         }
@@ -570,7 +573,7 @@ public struct Clinic_Patients_V1_ListRecordHistoryRequest: ProtoMessage {
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.entry_id = try arena.cString(self.entryId)
         if let value = self.interval {
-            _c.pointee.interval = try arena.message(value, as: Clinic__Common__V1__Interval.self)
+            _c.pointee.interval = try arena.message(value, as: Clinic__Common__V1__Interval.self, initializer: clinic__common__v1__interval__init)
         }
         _c.pointee.page_size = self.pageSize
         _c.pointee.page_token = try arena.cString(self.pageToken)
@@ -619,9 +622,10 @@ public struct Clinic_Patients_V1_ListRecordHistoryResponse: ProtoMessage {
         _c.pointee.n_events = self.events.count
         arena.addPackedSizeBound(self.events.count &* 6)
         if !self.events.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__RecordHistoryEvent>?.self, count: self.events.count)
-            for index in self.events.indices {
-                elements[index] = try arena.message(self.events[index], as: Clinic__Patients__V1__RecordHistoryEvent.self)
+            let values = self.events
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Patients__V1__RecordHistoryEvent>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Patients__V1__RecordHistoryEvent.self, initializer: clinic__patients__v1__record_history_event__init))
             }
             _c.pointee.events = elements
         }
@@ -697,7 +701,7 @@ public struct Clinic_Patients_V1_DocumentUploadHeader: ProtoMessage {
         _c.pointee.patient_id = try arena.cString(self.patientId)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.file {
-            _c.pointee.file = try arena.message(value, as: Clinic__Common__V1__FileInfo.self)
+            _c.pointee.file = try arena.message(value, as: Clinic__Common__V1__FileInfo.self, initializer: clinic__common__v1__file_info__init)
         }
         _c.pointee.category = Clinic__Patients__V1__DocumentCategory(rawValue: .init(truncatingIfNeeded: self.category.protoNumber))
         _c.pointee.title = try arena.cString(self.title)
@@ -753,7 +757,7 @@ public struct Clinic_Patients_V1_UploadDocumentRequest: ProtoMessage {
         switch self.part {
         case .header(let value)?:
             _c.pointee.part_case = .init(rawValue: 1)
-            _c.pointee.header = try arena.message(value, as: Clinic__Patients__V1__DocumentUploadHeader.self)
+            _c.pointee.header = try arena.message(value, as: Clinic__Patients__V1__DocumentUploadHeader.self, initializer: clinic__patients__v1__document_upload_header__init)
         case .chunk(let value)?:
             let valueBytes = arena.bytes(value)
             _c.pointee.part_case = .init(rawValue: 2)
@@ -909,7 +913,7 @@ public struct Clinic_Patients_V1_DownloadDocumentResponse: ProtoMessage {
         switch self.part {
         case .document(let value)?:
             _c.pointee.part_case = .init(rawValue: 1)
-            _c.pointee.document = try arena.message(value, as: Clinic__Patients__V1__MedicalDocument.self)
+            _c.pointee.document = try arena.message(value, as: Clinic__Patients__V1__MedicalDocument.self, initializer: clinic__patients__v1__medical_document__init)
         case .chunk(let value)?:
             let valueBytes = arena.bytes(value)
             _c.pointee.part_case = .init(rawValue: 2)
@@ -1029,9 +1033,10 @@ public struct Clinic_Patients_V1_ListDocumentsResponse: ProtoMessage {
         _c.pointee.n_documents = self.documents.count
         arena.addPackedSizeBound(self.documents.count &* 6)
         if !self.documents.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__MedicalDocument>?.self, count: self.documents.count)
-            for index in self.documents.indices {
-                elements[index] = try arena.message(self.documents[index], as: Clinic__Patients__V1__MedicalDocument.self)
+            let values = self.documents
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Patients__V1__MedicalDocument>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Patients__V1__MedicalDocument.self, initializer: clinic__patients__v1__medical_document__init))
             }
             _c.pointee.documents = elements
         }
@@ -1158,15 +1163,16 @@ public struct Clinic_Patients_V1_ListAuditEventsRequest: ProtoMessage {
         _c.pointee.n_actions = self.actions.count
         arena.addPackedSizeBound(self.actions.count &* 11)
         if !self.actions.isEmpty {
-            let elements = arena.allocate(Clinic__Patients__V1__AuditAction.self, count: self.actions.count)
-            for index in self.actions.indices {
-                elements[index] = Clinic__Patients__V1__AuditAction(rawValue: .init(truncatingIfNeeded: self.actions[index].protoNumber))
+            let values = self.actions
+            let elements = arena.uninitialized(Clinic__Patients__V1__AuditAction.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: Clinic__Patients__V1__AuditAction(rawValue: .init(truncatingIfNeeded: values[index].protoNumber)))
             }
             _c.pointee.actions = elements
         }
         _c.pointee.outcome = Clinic__Patients__V1__AuditOutcome(rawValue: .init(truncatingIfNeeded: self.outcome.protoNumber))
         if let value = self.interval {
-            _c.pointee.interval = try arena.message(value, as: Clinic__Common__V1__Interval.self)
+            _c.pointee.interval = try arena.message(value, as: Clinic__Common__V1__Interval.self, initializer: clinic__common__v1__interval__init)
         }
         _c.pointee.page_size = self.pageSize
         _c.pointee.page_token = try arena.cString(self.pageToken)
@@ -1215,9 +1221,10 @@ public struct Clinic_Patients_V1_ListAuditEventsResponse: ProtoMessage {
         _c.pointee.n_events = self.events.count
         arena.addPackedSizeBound(self.events.count &* 6)
         if !self.events.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Patients__V1__AuditEvent>?.self, count: self.events.count)
-            for index in self.events.indices {
-                elements[index] = try arena.message(self.events[index], as: Clinic__Patients__V1__AuditEvent.self)
+            let values = self.events
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Patients__V1__AuditEvent>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Patients__V1__AuditEvent.self, initializer: clinic__patients__v1__audit_event__init))
             }
             _c.pointee.events = elements
         }

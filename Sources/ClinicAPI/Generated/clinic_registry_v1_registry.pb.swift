@@ -107,9 +107,10 @@ public struct Clinic_Registry_V1_ServiceInstance: ProtoMessage {
         _c.pointee.n_rpc_services = self.rpcServices.count
         arena.addPackedSizeBound(self.rpcServices.count &* 1)
         if !self.rpcServices.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.rpcServices.count)
-            for index in self.rpcServices.indices {
-                elements[index] = try arena.cString(self.rpcServices[index])
+            let values = self.rpcServices
+            let elements = arena.uninitialized(UnsafeMutablePointer<CChar>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.cString(values[index]))
             }
             _c.pointee.rpc_services = elements
         }
@@ -118,28 +119,32 @@ public struct Clinic_Registry_V1_ServiceInstance: ProtoMessage {
         _c.pointee.tls_server_name = try arena.cString(self.tlsServerName)
         if !self.metadata.isEmpty {
             arena.addPackedSizeBound(self.metadata.count &* 8)
-            let entries = arena.allocate(UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance__MetadataEntry>?.self, count: self.metadata.count)
+            let entries = arena.uninitialized(UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance__MetadataEntry>?.self, count: self.metadata.count)
             var index = 0
-            for (key, value) in self.metadata {
-                let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: clinic__registry__v1__service_instance__metadata_entry__descriptor_ref()))
-                    .assumingMemoryBound(to: Clinic__Registry__V1__ServiceInstance__MetadataEntry.self)
+            let map = self.metadata
+            var position = map.startIndex
+            while position != map.endIndex {
+                let key = map.keys[position], value = map.values[position]
+                let entry = arena.uninitialized(Clinic__Registry__V1__ServiceInstance__MetadataEntry.self)
+                clinic__registry__v1__service_instance__metadata_entry__init(entry)
                 entry.pointee.key = try arena.cString(key)
                 entry.pointee.value = try arena.cString(value)
-                entries[index] = entry
+                (entries + index).initialize(to: entry)
                 index += 1
+                map.formIndex(after: &position)
             }
             _c.pointee.n_metadata = self.metadata.count
             _c.pointee.metadata = entries
         }
         _c.pointee.state = Clinic__Registry__V1__ServingState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
         if let value = self.registerTime {
-            _c.pointee.register_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.register_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.lastHeartbeatTime {
-            _c.pointee.last_heartbeat_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.last_heartbeat_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.expireTime {
-            _c.pointee.expire_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.expire_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -188,10 +193,10 @@ public struct Clinic_Registry_V1_RegisterInstanceRequest: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(12)
         if let value = self.instance {
-            _c.pointee.instance = try arena.message(value, as: Clinic__Registry__V1__ServiceInstance.self)
+            _c.pointee.instance = try arena.message(value, as: Clinic__Registry__V1__ServiceInstance.self, initializer: clinic__registry__v1__service_instance__init)
         }
         if let value = self.ttl {
-            _c.pointee.ttl = try arena.message(value, as: Google__Protobuf__Duration.self)
+            _c.pointee.ttl = try arena.message(value, as: Google__Protobuf__Duration.self, initializer: google__protobuf__duration__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -245,10 +250,10 @@ public struct Clinic_Registry_V1_RegisterInstanceResponse: ProtoMessage {
         arena.addPackedSizeBound(13)
         _c.pointee.lease_id = try arena.cString(self.leaseId)
         if let value = self.ttl {
-            _c.pointee.ttl = try arena.message(value, as: Google__Protobuf__Duration.self)
+            _c.pointee.ttl = try arena.message(value, as: Google__Protobuf__Duration.self, initializer: google__protobuf__duration__init)
         }
         if let value = self.instance {
-            _c.pointee.instance = try arena.message(value, as: Clinic__Registry__V1__ServiceInstance.self)
+            _c.pointee.instance = try arena.message(value, as: Clinic__Registry__V1__ServiceInstance.self, initializer: clinic__registry__v1__service_instance__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -339,10 +344,10 @@ public struct Clinic_Registry_V1_HeartbeatResponse: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(12)
         if let value = self.ttl {
-            _c.pointee.ttl = try arena.message(value, as: Google__Protobuf__Duration.self)
+            _c.pointee.ttl = try arena.message(value, as: Google__Protobuf__Duration.self, initializer: google__protobuf__duration__init)
         }
         if let value = self.expireTime {
-            _c.pointee.expire_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.expire_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -500,9 +505,10 @@ public struct Clinic_Registry_V1_ResolveServiceResponse: ProtoMessage {
         _c.pointee.n_instances = self.instances.count
         arena.addPackedSizeBound(self.instances.count &* 6)
         if !self.instances.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>?.self, count: self.instances.count)
-            for index in self.instances.indices {
-                elements[index] = try arena.message(self.instances[index], as: Clinic__Registry__V1__ServiceInstance.self)
+            let values = self.instances
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Registry__V1__ServiceInstance.self, initializer: clinic__registry__v1__service_instance__init))
             }
             _c.pointee.instances = elements
         }
@@ -599,9 +605,10 @@ public struct Clinic_Registry_V1_WatchServiceResponse: ProtoMessage {
         _c.pointee.n_instances = self.instances.count
         arena.addPackedSizeBound(self.instances.count &* 6)
         if !self.instances.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>?.self, count: self.instances.count)
-            for index in self.instances.indices {
-                elements[index] = try arena.message(self.instances[index], as: Clinic__Registry__V1__ServiceInstance.self)
+            let values = self.instances
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Registry__V1__ServiceInstance.self, initializer: clinic__registry__v1__service_instance__init))
             }
             _c.pointee.instances = elements
         }
@@ -698,9 +705,10 @@ public struct Clinic_Registry_V1_ListInstancesResponse: ProtoMessage {
         _c.pointee.n_instances = self.instances.count
         arena.addPackedSizeBound(self.instances.count &* 6)
         if !self.instances.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>?.self, count: self.instances.count)
-            for index in self.instances.indices {
-                elements[index] = try arena.message(self.instances[index], as: Clinic__Registry__V1__ServiceInstance.self)
+            let values = self.instances
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Registry__V1__ServiceInstance.self, initializer: clinic__registry__v1__service_instance__init))
             }
             _c.pointee.instances = elements
         }

@@ -69,24 +69,26 @@ public struct Clinic_Reporting_V1_GetAppointmentStatisticsRequest: ProtoMessage 
         arena.addPackedSizeBound(31)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.dateRange {
-            _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
+            _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self, initializer: clinic__common__v1__date_range__init)
         }
         _c.pointee.granularity = Clinic__Reporting__V1__TimeGranularity(rawValue: .init(truncatingIfNeeded: self.granularity.protoNumber))
         _c.pointee.n_group_by = self.groupBy.count
         arena.addPackedSizeBound(self.groupBy.count &* 11)
         if !self.groupBy.isEmpty {
-            let elements = arena.allocate(Clinic__Reporting__V1__AppointmentDimension.self, count: self.groupBy.count)
-            for index in self.groupBy.indices {
-                elements[index] = Clinic__Reporting__V1__AppointmentDimension(rawValue: .init(truncatingIfNeeded: self.groupBy[index].protoNumber))
+            let values = self.groupBy
+            let elements = arena.uninitialized(Clinic__Reporting__V1__AppointmentDimension.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: Clinic__Reporting__V1__AppointmentDimension(rawValue: .init(truncatingIfNeeded: values[index].protoNumber)))
             }
             _c.pointee.group_by = elements
         }
         _c.pointee.n_doctor_ids = self.doctorIds.count
         arena.addPackedSizeBound(self.doctorIds.count &* 1)
         if !self.doctorIds.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.doctorIds.count)
-            for index in self.doctorIds.indices {
-                elements[index] = try arena.cString(self.doctorIds[index])
+            let values = self.doctorIds
+            let elements = arena.uninitialized(UnsafeMutablePointer<CChar>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.cString(values[index]))
             }
             _c.pointee.doctor_ids = elements
         }
@@ -150,18 +152,19 @@ public struct Clinic_Reporting_V1_GetAppointmentStatisticsResponse: ProtoMessage
         _c.pointee.n_rows = self.rows.count
         arena.addPackedSizeBound(self.rows.count &* 6)
         if !self.rows.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Reporting__V1__AppointmentStatisticsRow>?.self, count: self.rows.count)
-            for index in self.rows.indices {
-                elements[index] = try arena.message(self.rows[index], as: Clinic__Reporting__V1__AppointmentStatisticsRow.self)
+            let values = self.rows
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Reporting__V1__AppointmentStatisticsRow>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Reporting__V1__AppointmentStatisticsRow.self, initializer: clinic__reporting__v1__appointment_statistics_row__init))
             }
             _c.pointee.rows = elements
         }
         if let value = self.total {
-            _c.pointee.total = try arena.message(value, as: Clinic__Reporting__V1__AppointmentStatisticsRow.self)
+            _c.pointee.total = try arena.message(value, as: Clinic__Reporting__V1__AppointmentStatisticsRow.self, initializer: clinic__reporting__v1__appointment_statistics_row__init)
         }
         _c.pointee.time_zone = try arena.cString(self.timeZone)
         if let value = self.dataTime {
-            _c.pointee.data_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.data_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -255,7 +258,7 @@ public struct Clinic_Reporting_V1_AppointmentStatisticsRow: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(115)
         if let value = self.periodStart {
-            _c.pointee.period_start = try arena.message(value, as: Clinic__Common__V1__Date.self)
+            _c.pointee.period_start = try arena.message(value, as: Clinic__Common__V1__Date.self, initializer: clinic__common__v1__date__init)
         }
         _c.pointee.doctor_id = try arena.cString(self.doctorId)
         _c.pointee.doctor_display_name = try arena.cString(self.doctorDisplayName)
@@ -321,7 +324,7 @@ public struct Clinic_Reporting_V1_GetRevenueStatisticsRequest: ProtoMessage {
         arena.addPackedSizeBound(18)
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         if let value = self.dateRange {
-            _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
+            _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self, initializer: clinic__common__v1__date_range__init)
         }
         _c.pointee.granularity = Clinic__Reporting__V1__TimeGranularity(rawValue: .init(truncatingIfNeeded: self.granularity.protoNumber))
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -383,18 +386,19 @@ public struct Clinic_Reporting_V1_GetRevenueStatisticsResponse: ProtoMessage {
         _c.pointee.n_rows = self.rows.count
         arena.addPackedSizeBound(self.rows.count &* 6)
         if !self.rows.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Reporting__V1__RevenueStatisticsRow>?.self, count: self.rows.count)
-            for index in self.rows.indices {
-                elements[index] = try arena.message(self.rows[index], as: Clinic__Reporting__V1__RevenueStatisticsRow.self)
+            let values = self.rows
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Reporting__V1__RevenueStatisticsRow>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Reporting__V1__RevenueStatisticsRow.self, initializer: clinic__reporting__v1__revenue_statistics_row__init))
             }
             _c.pointee.rows = elements
         }
         if let value = self.total {
-            _c.pointee.total = try arena.message(value, as: Clinic__Reporting__V1__RevenueStatisticsRow.self)
+            _c.pointee.total = try arena.message(value, as: Clinic__Reporting__V1__RevenueStatisticsRow.self, initializer: clinic__reporting__v1__revenue_statistics_row__init)
         }
         _c.pointee.time_zone = try arena.cString(self.timeZone)
         if let value = self.dataTime {
-            _c.pointee.data_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.data_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -472,19 +476,19 @@ public struct Clinic_Reporting_V1_RevenueStatisticsRow: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(52)
         if let value = self.periodStart {
-            _c.pointee.period_start = try arena.message(value, as: Clinic__Common__V1__Date.self)
+            _c.pointee.period_start = try arena.message(value, as: Clinic__Common__V1__Date.self, initializer: clinic__common__v1__date__init)
         }
         if let value = self.invoiced {
-            _c.pointee.invoiced = try arena.message(value, as: Clinic__Common__V1__Money.self)
+            _c.pointee.invoiced = try arena.message(value, as: Clinic__Common__V1__Money.self, initializer: clinic__common__v1__money__init)
         }
         if let value = self.collected {
-            _c.pointee.collected = try arena.message(value, as: Clinic__Common__V1__Money.self)
+            _c.pointee.collected = try arena.message(value, as: Clinic__Common__V1__Money.self, initializer: clinic__common__v1__money__init)
         }
         if let value = self.refunded {
-            _c.pointee.refunded = try arena.message(value, as: Clinic__Common__V1__Money.self)
+            _c.pointee.refunded = try arena.message(value, as: Clinic__Common__V1__Money.self, initializer: clinic__common__v1__money__init)
         }
         if let value = self.outstanding {
-            _c.pointee.outstanding = try arena.message(value, as: Clinic__Common__V1__Money.self)
+            _c.pointee.outstanding = try arena.message(value, as: Clinic__Common__V1__Money.self, initializer: clinic__common__v1__money__init)
         }
         _c.pointee.invoice_count = self.invoiceCount
         _c.pointee.payment_count = self.paymentCount
@@ -536,7 +540,7 @@ public struct Clinic_Reporting_V1_GetPlatformStatisticsRequest: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(18)
         if let value = self.dateRange {
-            _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
+            _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self, initializer: clinic__common__v1__date_range__init)
         }
         _c.pointee.page_size = self.pageSize
         _c.pointee.page_token = try arena.cString(self.pageToken)
@@ -592,15 +596,16 @@ public struct Clinic_Reporting_V1_GetPlatformStatisticsResponse: ProtoMessage {
         _c.pointee.n_clinics = self.clinics.count
         arena.addPackedSizeBound(self.clinics.count &* 6)
         if !self.clinics.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Reporting__V1__ClinicStatisticsRow>?.self, count: self.clinics.count)
-            for index in self.clinics.indices {
-                elements[index] = try arena.message(self.clinics[index], as: Clinic__Reporting__V1__ClinicStatisticsRow.self)
+            let values = self.clinics
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Reporting__V1__ClinicStatisticsRow>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Reporting__V1__ClinicStatisticsRow.self, initializer: clinic__reporting__v1__clinic_statistics_row__init))
             }
             _c.pointee.clinics = elements
         }
         _c.pointee.next_page_token = try arena.cString(self.nextPageToken)
         if let value = self.dataTime {
-            _c.pointee.data_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.data_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -673,7 +678,7 @@ public struct Clinic_Reporting_V1_ClinicStatisticsRow: ProtoMessage {
         _c.pointee.no_show_rate = self.noShowRate
         arena.keepNegativeZero(self.noShowRate, number: 6, message: pointer)
         if let value = self.collected {
-            _c.pointee.collected = try arena.message(value, as: Clinic__Common__V1__Money.self)
+            _c.pointee.collected = try arena.message(value, as: Clinic__Common__V1__Money.self, initializer: clinic__common__v1__money__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -783,34 +788,35 @@ public struct Clinic_Reporting_V1_ExportJob: ProtoMessage {
         _c.pointee.kind = Clinic__Reporting__V1__ReportKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
         _c.pointee.format = Clinic__Reporting__V1__ExportFormat(rawValue: .init(truncatingIfNeeded: self.format.protoNumber))
         if let value = self.dateRange {
-            _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
+            _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self, initializer: clinic__common__v1__date_range__init)
         }
         _c.pointee.n_doctor_ids = self.doctorIds.count
         arena.addPackedSizeBound(self.doctorIds.count &* 1)
         if !self.doctorIds.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.doctorIds.count)
-            for index in self.doctorIds.indices {
-                elements[index] = try arena.cString(self.doctorIds[index])
+            let values = self.doctorIds
+            let elements = arena.uninitialized(UnsafeMutablePointer<CChar>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.cString(values[index]))
             }
             _c.pointee.doctor_ids = elements
         }
         _c.pointee.state = Clinic__Reporting__V1__ExportState(rawValue: .init(truncatingIfNeeded: self.state.protoNumber))
         _c.pointee.progress_percent = self.progressPercent
         if let value = self.file {
-            _c.pointee.file = try arena.message(value, as: Clinic__Common__V1__FileInfo.self)
+            _c.pointee.file = try arena.message(value, as: Clinic__Common__V1__FileInfo.self, initializer: clinic__common__v1__file_info__init)
         }
         _c.pointee.error_message = try arena.cString(self.errorMessage)
         if let value = self.requester {
-            _c.pointee.requester = try arena.message(value, as: Clinic__Common__V1__Actor.self)
+            _c.pointee.requester = try arena.message(value, as: Clinic__Common__V1__Actor.self, initializer: clinic__common__v1__actor__init)
         }
         if let value = self.createTime {
-            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.create_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.completeTime {
-            _c.pointee.complete_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.complete_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.expireTime {
-            _c.pointee.expire_time = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.expire_time = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -881,14 +887,15 @@ public struct Clinic_Reporting_V1_CreateExportRequest: ProtoMessage {
         _c.pointee.kind = Clinic__Reporting__V1__ReportKind(rawValue: .init(truncatingIfNeeded: self.kind.protoNumber))
         _c.pointee.format = Clinic__Reporting__V1__ExportFormat(rawValue: .init(truncatingIfNeeded: self.format.protoNumber))
         if let value = self.dateRange {
-            _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self)
+            _c.pointee.date_range = try arena.message(value, as: Clinic__Common__V1__DateRange.self, initializer: clinic__common__v1__date_range__init)
         }
         _c.pointee.n_doctor_ids = self.doctorIds.count
         arena.addPackedSizeBound(self.doctorIds.count &* 1)
         if !self.doctorIds.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.doctorIds.count)
-            for index in self.doctorIds.indices {
-                elements[index] = try arena.cString(self.doctorIds[index])
+            let values = self.doctorIds
+            let elements = arena.uninitialized(UnsafeMutablePointer<CChar>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.cString(values[index]))
             }
             _c.pointee.doctor_ids = elements
         }
@@ -990,9 +997,10 @@ public struct Clinic_Reporting_V1_ListExportsRequest: ProtoMessage {
         _c.pointee.n_states = self.states.count
         arena.addPackedSizeBound(self.states.count &* 11)
         if !self.states.isEmpty {
-            let elements = arena.allocate(Clinic__Reporting__V1__ExportState.self, count: self.states.count)
-            for index in self.states.indices {
-                elements[index] = Clinic__Reporting__V1__ExportState(rawValue: .init(truncatingIfNeeded: self.states[index].protoNumber))
+            let values = self.states
+            let elements = arena.uninitialized(Clinic__Reporting__V1__ExportState.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: Clinic__Reporting__V1__ExportState(rawValue: .init(truncatingIfNeeded: values[index].protoNumber)))
             }
             _c.pointee.states = elements
         }
@@ -1043,9 +1051,10 @@ public struct Clinic_Reporting_V1_ListExportsResponse: ProtoMessage {
         _c.pointee.n_exports = self.exports.count
         arena.addPackedSizeBound(self.exports.count &* 6)
         if !self.exports.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Reporting__V1__ExportJob>?.self, count: self.exports.count)
-            for index in self.exports.indices {
-                elements[index] = try arena.message(self.exports[index], as: Clinic__Reporting__V1__ExportJob.self)
+            let values = self.exports
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Reporting__V1__ExportJob>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Reporting__V1__ExportJob.self, initializer: clinic__reporting__v1__export_job__init))
             }
             _c.pointee.exports = elements
         }
@@ -1230,7 +1239,7 @@ public struct Clinic_Reporting_V1_DownloadExportResponse: ProtoMessage {
         switch self.part {
         case .file(let value)?:
             _c.pointee.part_case = .init(rawValue: 1)
-            _c.pointee.file = try arena.message(value, as: Clinic__Common__V1__FileInfo.self)
+            _c.pointee.file = try arena.message(value, as: Clinic__Common__V1__FileInfo.self, initializer: clinic__common__v1__file_info__init)
         case .chunk(let value)?:
             let valueBytes = arena.bytes(value)
             _c.pointee.part_case = .init(rawValue: 2)

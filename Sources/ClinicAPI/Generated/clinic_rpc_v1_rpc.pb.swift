@@ -58,7 +58,7 @@ public struct Clinic_Rpc_V1_CallStart: ProtoMessage {
             _c.pointee.timeout_micros = value
         }
         if let value = self.metadata {
-            _c.pointee.metadata = try arena.message(value, as: Clinic__Rpc__V1__Metadata.self)
+            _c.pointee.metadata = try arena.message(value, as: Clinic__Rpc__V1__Metadata.self, initializer: clinic__rpc__v1__metadata__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -101,9 +101,10 @@ public struct Clinic_Rpc_V1_Metadata: ProtoMessage {
         _c.pointee.n_entries = self.entries.count
         arena.addPackedSizeBound(self.entries.count &* 6)
         if !self.entries.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Rpc__V1__MetadataEntry>?.self, count: self.entries.count)
-            for index in self.entries.indices {
-                elements[index] = try arena.message(self.entries[index], as: Clinic__Rpc__V1__MetadataEntry.self)
+            let values = self.entries
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Rpc__V1__MetadataEntry>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Rpc__V1__MetadataEntry.self, initializer: clinic__rpc__v1__metadata_entry__init))
             }
             _c.pointee.entries = elements
         }
@@ -216,10 +217,10 @@ public struct Clinic_Rpc_V1_Trailers: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(12)
         if let value = self.status {
-            _c.pointee.status = try arena.message(value, as: Clinic__Rpc__V1__Status.self)
+            _c.pointee.status = try arena.message(value, as: Clinic__Rpc__V1__Status.self, initializer: clinic__rpc__v1__status__init)
         }
         if let value = self.metadata {
-            _c.pointee.metadata = try arena.message(value, as: Clinic__Rpc__V1__Metadata.self)
+            _c.pointee.metadata = try arena.message(value, as: Clinic__Rpc__V1__Metadata.self, initializer: clinic__rpc__v1__metadata__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -273,9 +274,10 @@ public struct Clinic_Rpc_V1_Status: ProtoMessage {
         _c.pointee.n_details = self.details.count
         arena.addPackedSizeBound(self.details.count &* 6)
         if !self.details.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Any>?.self, count: self.details.count)
-            for index in self.details.indices {
-                elements[index] = try arena.message(self.details[index], as: Google__Protobuf__Any.self)
+            let values = self.details
+            let elements = arena.uninitialized(UnsafeMutablePointer<Google__Protobuf__Any>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Google__Protobuf__Any.self, initializer: google__protobuf__any__init))
             }
             _c.pointee.details = elements
         }
@@ -337,15 +339,19 @@ public struct Clinic_Rpc_V1_ErrorInfo: ProtoMessage {
         _c.pointee.domain = try arena.cString(self.domain)
         if !self.metadata.isEmpty {
             arena.addPackedSizeBound(self.metadata.count &* 8)
-            let entries = arena.allocate(UnsafeMutablePointer<Clinic__Rpc__V1__ErrorInfo__MetadataEntry>?.self, count: self.metadata.count)
+            let entries = arena.uninitialized(UnsafeMutablePointer<Clinic__Rpc__V1__ErrorInfo__MetadataEntry>?.self, count: self.metadata.count)
             var index = 0
-            for (key, value) in self.metadata {
-                let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: clinic__rpc__v1__error_info__metadata_entry__descriptor_ref()))
-                    .assumingMemoryBound(to: Clinic__Rpc__V1__ErrorInfo__MetadataEntry.self)
+            let map = self.metadata
+            var position = map.startIndex
+            while position != map.endIndex {
+                let key = map.keys[position], value = map.values[position]
+                let entry = arena.uninitialized(Clinic__Rpc__V1__ErrorInfo__MetadataEntry.self)
+                clinic__rpc__v1__error_info__metadata_entry__init(entry)
                 entry.pointee.key = try arena.cString(key)
                 entry.pointee.value = try arena.cString(value)
-                entries[index] = entry
+                (entries + index).initialize(to: entry)
                 index += 1
+                map.formIndex(after: &position)
             }
             _c.pointee.n_metadata = self.metadata.count
             _c.pointee.metadata = entries
@@ -389,7 +395,7 @@ public struct Clinic_Rpc_V1_RetryInfo: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(6)
         if let value = self.retryDelay {
-            _c.pointee.retry_delay = try arena.message(value, as: Google__Protobuf__Duration.self)
+            _c.pointee.retry_delay = try arena.message(value, as: Google__Protobuf__Duration.self, initializer: google__protobuf__duration__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -431,9 +437,10 @@ public struct Clinic_Rpc_V1_QuotaFailure: ProtoMessage {
         _c.pointee.n_violations = self.violations.count
         arena.addPackedSizeBound(self.violations.count &* 6)
         if !self.violations.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Rpc__V1__QuotaFailure__Violation>?.self, count: self.violations.count)
-            for index in self.violations.indices {
-                elements[index] = try arena.message(self.violations[index], as: Clinic__Rpc__V1__QuotaFailure__Violation.self)
+            let values = self.violations
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Rpc__V1__QuotaFailure__Violation>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Rpc__V1__QuotaFailure__Violation.self, initializer: clinic__rpc__v1__quota_failure__violation__init))
             }
             _c.pointee.violations = elements
         }
@@ -517,9 +524,10 @@ public struct Clinic_Rpc_V1_PreconditionFailure: ProtoMessage {
         _c.pointee.n_violations = self.violations.count
         arena.addPackedSizeBound(self.violations.count &* 6)
         if !self.violations.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Rpc__V1__PreconditionFailure__Violation>?.self, count: self.violations.count)
-            for index in self.violations.indices {
-                elements[index] = try arena.message(self.violations[index], as: Clinic__Rpc__V1__PreconditionFailure__Violation.self)
+            let values = self.violations
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Rpc__V1__PreconditionFailure__Violation>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Rpc__V1__PreconditionFailure__Violation.self, initializer: clinic__rpc__v1__precondition_failure__violation__init))
             }
             _c.pointee.violations = elements
         }
@@ -607,9 +615,10 @@ public struct Clinic_Rpc_V1_BadRequest: ProtoMessage {
         _c.pointee.n_field_violations = self.fieldViolations.count
         arena.addPackedSizeBound(self.fieldViolations.count &* 6)
         if !self.fieldViolations.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Rpc__V1__BadRequest__FieldViolation>?.self, count: self.fieldViolations.count)
-            for index in self.fieldViolations.indices {
-                elements[index] = try arena.message(self.fieldViolations[index], as: Clinic__Rpc__V1__BadRequest__FieldViolation.self)
+            let values = self.fieldViolations
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Rpc__V1__BadRequest__FieldViolation>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Rpc__V1__BadRequest__FieldViolation.self, initializer: clinic__rpc__v1__bad_request__field_violation__init))
             }
             _c.pointee.field_violations = elements
         }
@@ -664,7 +673,7 @@ public struct Clinic_Rpc_V1_BadRequest: ProtoMessage {
             _c.pointee.description = try arena.cString(self.description)
             _c.pointee.reason = try arena.cString(self.reason)
             if let value = self.localizedMessage {
-                _c.pointee.localized_message = try arena.message(value, as: Clinic__Rpc__V1__LocalizedMessage.self)
+                _c.pointee.localized_message = try arena.message(value, as: Clinic__Rpc__V1__LocalizedMessage.self, initializer: clinic__rpc__v1__localized_message__init)
             }
             arena.setUnknownFields(unknownFields, message: pointer)
         }

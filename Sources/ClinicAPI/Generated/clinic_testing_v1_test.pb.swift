@@ -172,18 +172,18 @@ public struct Clinic_Testing_V1_SimpleRequest: ProtoMessage {
         _c.pointee.response_type = Clinic__Testing__V1__PayloadType(rawValue: .init(truncatingIfNeeded: self.responseType.protoNumber))
         _c.pointee.response_size = self.responseSize
         if let value = self.payload {
-            _c.pointee.payload = try arena.message(value, as: Clinic__Testing__V1__Payload.self)
+            _c.pointee.payload = try arena.message(value, as: Clinic__Testing__V1__Payload.self, initializer: clinic__testing__v1__payload__init)
         }
         _c.pointee.fill_username = self.fillUsername ? 1 : 0
         _c.pointee.fill_oauth_scope = self.fillOauthScope ? 1 : 0
         if let value = self.responseCompressed {
-            _c.pointee.response_compressed = try arena.message(value, as: Google__Protobuf__BoolValue.self)
+            _c.pointee.response_compressed = try arena.message(value, as: Google__Protobuf__BoolValue.self, initializer: google__protobuf__bool_value__init)
         }
         if let value = self.responseStatus {
-            _c.pointee.response_status = try arena.message(value, as: Clinic__Testing__V1__EchoStatus.self)
+            _c.pointee.response_status = try arena.message(value, as: Clinic__Testing__V1__EchoStatus.self, initializer: clinic__testing__v1__echo_status__init)
         }
         if let value = self.expectCompressed {
-            _c.pointee.expect_compressed = try arena.message(value, as: Google__Protobuf__BoolValue.self)
+            _c.pointee.expect_compressed = try arena.message(value, as: Google__Protobuf__BoolValue.self, initializer: google__protobuf__bool_value__init)
         }
         _c.pointee.fill_server_id = self.fillServerId ? 1 : 0
         arena.setUnknownFields(unknownFields, message: pointer)
@@ -242,7 +242,7 @@ public struct Clinic_Testing_V1_SimpleResponse: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(10)
         if let value = self.payload {
-            _c.pointee.payload = try arena.message(value, as: Clinic__Testing__V1__Payload.self)
+            _c.pointee.payload = try arena.message(value, as: Clinic__Testing__V1__Payload.self, initializer: clinic__testing__v1__payload__init)
         }
         _c.pointee.username = try arena.cString(self.username)
         _c.pointee.oauth_scope = try arena.cString(self.oauthScope)
@@ -295,10 +295,10 @@ public struct Clinic_Testing_V1_StreamingInputCallRequest: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(12)
         if let value = self.payload {
-            _c.pointee.payload = try arena.message(value, as: Clinic__Testing__V1__Payload.self)
+            _c.pointee.payload = try arena.message(value, as: Clinic__Testing__V1__Payload.self, initializer: clinic__testing__v1__payload__init)
         }
         if let value = self.expectCompressed {
-            _c.pointee.expect_compressed = try arena.message(value, as: Google__Protobuf__BoolValue.self)
+            _c.pointee.expect_compressed = try arena.message(value, as: Google__Protobuf__BoolValue.self, initializer: google__protobuf__bool_value__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -387,7 +387,7 @@ public struct Clinic_Testing_V1_ResponseParameters: ProtoMessage {
         _c.pointee.size = self.size
         _c.pointee.interval_us = self.intervalUs
         if let value = self.compressed {
-            _c.pointee.compressed = try arena.message(value, as: Google__Protobuf__BoolValue.self)
+            _c.pointee.compressed = try arena.message(value, as: Google__Protobuf__BoolValue.self, initializer: google__protobuf__bool_value__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -449,17 +449,18 @@ public struct Clinic_Testing_V1_StreamingOutputCallRequest: ProtoMessage {
         _c.pointee.n_response_parameters = self.responseParameters.count
         arena.addPackedSizeBound(self.responseParameters.count &* 6)
         if !self.responseParameters.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Clinic__Testing__V1__ResponseParameters>?.self, count: self.responseParameters.count)
-            for index in self.responseParameters.indices {
-                elements[index] = try arena.message(self.responseParameters[index], as: Clinic__Testing__V1__ResponseParameters.self)
+            let values = self.responseParameters
+            let elements = arena.uninitialized(UnsafeMutablePointer<Clinic__Testing__V1__ResponseParameters>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Clinic__Testing__V1__ResponseParameters.self, initializer: clinic__testing__v1__response_parameters__init))
             }
             _c.pointee.response_parameters = elements
         }
         if let value = self.payload {
-            _c.pointee.payload = try arena.message(value, as: Clinic__Testing__V1__Payload.self)
+            _c.pointee.payload = try arena.message(value, as: Clinic__Testing__V1__Payload.self, initializer: clinic__testing__v1__payload__init)
         }
         if let value = self.responseStatus {
-            _c.pointee.response_status = try arena.message(value, as: Clinic__Testing__V1__EchoStatus.self)
+            _c.pointee.response_status = try arena.message(value, as: Clinic__Testing__V1__EchoStatus.self, initializer: clinic__testing__v1__echo_status__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }
@@ -501,7 +502,7 @@ public struct Clinic_Testing_V1_StreamingOutputCallResponse: ProtoMessage {
         // fields, sub-messages and unknown fields add their own parts as they are written).
         arena.addPackedSizeBound(6)
         if let value = self.payload {
-            _c.pointee.payload = try arena.message(value, as: Clinic__Testing__V1__Payload.self)
+            _c.pointee.payload = try arena.message(value, as: Clinic__Testing__V1__Payload.self, initializer: clinic__testing__v1__payload__init)
         }
         arena.setUnknownFields(unknownFields, message: pointer)
     }

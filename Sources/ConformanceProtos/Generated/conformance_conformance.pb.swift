@@ -43,9 +43,10 @@ public struct Conformance_FailureSet: ProtoMessage {
         _c.pointee.n_failure = self.failure.count
         arena.addPackedSizeBound(self.failure.count &* 1)
         if !self.failure.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.failure.count)
-            for index in self.failure.indices {
-                elements[index] = try arena.cString(self.failure[index])
+            let values = self.failure
+            let elements = arena.uninitialized(UnsafeMutablePointer<CChar>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.cString(values[index]))
             }
             _c.pointee.failure = elements
         }
@@ -140,7 +141,7 @@ public struct Conformance_ConformanceRequest: ProtoMessage {
         _c.pointee.message_type = try arena.cString(self.messageType)
         _c.pointee.test_category = Conformance__TestCategory(rawValue: .init(truncatingIfNeeded: self.testCategory.protoNumber))
         if let value = self.jspbEncodingOptions {
-            _c.pointee.jspb_encoding_options = try arena.message(value, as: Conformance__JspbEncodingConfig.self)
+            _c.pointee.jspb_encoding_options = try arena.message(value, as: Conformance__JspbEncodingConfig.self, initializer: conformance__jspb_encoding_config__init)
         }
         _c.pointee.print_unknown_fields = self.printUnknownFields ? 1 : 0
         switch self.payload {

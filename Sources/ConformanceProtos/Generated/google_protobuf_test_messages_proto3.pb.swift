@@ -828,10 +828,10 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         let optionalBytesBytes = arena.bytes(self.optionalBytes)
         _c.pointee.optional_bytes = ProtobufCBinaryData(len: optionalBytesBytes.count, data: optionalBytesBytes.data)
         if let value = self.optionalNestedMessage {
-            _c.pointee.optional_nested_message = try arena.message(value, as: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage.self)
+            _c.pointee.optional_nested_message = try arena.message(value, as: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage.self, initializer: protobuf_test_messages__proto3__test_all_types_proto3__nested_message__init)
         }
         if let value = self.optionalForeignMessage {
-            _c.pointee.optional_foreign_message = try arena.message(value, as: ProtobufTestMessages__Proto3__ForeignMessage.self)
+            _c.pointee.optional_foreign_message = try arena.message(value, as: ProtobufTestMessages__Proto3__ForeignMessage.self, initializer: protobuf_test_messages__proto3__foreign_message__init)
         }
         _c.pointee.optional_nested_enum = ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: self.optionalNestedEnum.protoNumber))
         _c.pointee.optional_foreign_enum = ProtobufTestMessages__Proto3__ForeignEnum(rawValue: .init(truncatingIfNeeded: self.optionalForeignEnum.protoNumber))
@@ -839,7 +839,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         _c.pointee.optional_string_piece = try arena.cString(self.optionalStringPiece)
         _c.pointee.optional_cord = try arena.cString(self.optionalCord)
         if let value = self.recursiveMessage {
-            _c.pointee.recursive_message = try arena.message(value, as: ProtobufTestMessages__Proto3__TestAllTypesProto3.self)
+            _c.pointee.recursive_message = try arena.message(value, as: ProtobufTestMessages__Proto3__TestAllTypesProto3.self, initializer: protobuf_test_messages__proto3__test_all_types_proto3__init)
         }
         _c.pointee.n_repeated_int32 = self.repeatedInt32.count
         arena.addPackedSizeBound(self.repeatedInt32.count &* 12)
@@ -880,82 +880,91 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         _c.pointee.n_repeated_bool = self.repeatedBool.count
         arena.addPackedSizeBound(self.repeatedBool.count &* 3)
         if !self.repeatedBool.isEmpty {
-            let elements = arena.allocate(protobuf_c_boolean.self, count: self.repeatedBool.count)
-            for index in self.repeatedBool.indices {
-                elements[index] = self.repeatedBool[index] ? 1 : 0
+            let values = self.repeatedBool
+            let elements = arena.uninitialized(protobuf_c_boolean.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: values[index] ? 1 : 0)
             }
             _c.pointee.repeated_bool = elements
         }
         _c.pointee.n_repeated_string = self.repeatedString.count
         arena.addPackedSizeBound(self.repeatedString.count &* 2)
         if !self.repeatedString.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.repeatedString.count)
-            for index in self.repeatedString.indices {
-                elements[index] = try arena.cString(self.repeatedString[index])
+            let values = self.repeatedString
+            let elements = arena.uninitialized(UnsafeMutablePointer<CChar>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.cString(values[index]))
             }
             _c.pointee.repeated_string = elements
         }
         _c.pointee.n_repeated_bytes = self.repeatedBytes.count
         arena.addPackedSizeBound(self.repeatedBytes.count &* 2)
         if !self.repeatedBytes.isEmpty {
-            let elements = arena.allocate(ProtobufCBinaryData.self, count: self.repeatedBytes.count)
-            for index in self.repeatedBytes.indices {
-                let elementBytes = arena.bytes(self.repeatedBytes[index])
-                elements[index] = ProtobufCBinaryData(len: elementBytes.count, data: elementBytes.data)
+            let values = self.repeatedBytes
+            let elements = arena.uninitialized(ProtobufCBinaryData.self, count: values.count)
+            for index in values.indices {
+                let elementBytes = arena.bytes(values[index])
+                (elements + index).initialize(to: ProtobufCBinaryData(len: elementBytes.count, data: elementBytes.data))
             }
             _c.pointee.repeated_bytes = elements
         }
         _c.pointee.n_repeated_nested_message = self.repeatedNestedMessage.count
         arena.addPackedSizeBound(self.repeatedNestedMessage.count &* 7)
         if !self.repeatedNestedMessage.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage>?.self, count: self.repeatedNestedMessage.count)
-            for index in self.repeatedNestedMessage.indices {
-                elements[index] = try arena.message(self.repeatedNestedMessage[index], as: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage.self)
+            let values = self.repeatedNestedMessage
+            let elements = arena.uninitialized(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage.self, initializer: protobuf_test_messages__proto3__test_all_types_proto3__nested_message__init))
             }
             _c.pointee.repeated_nested_message = elements
         }
         _c.pointee.n_repeated_foreign_message = self.repeatedForeignMessage.count
         arena.addPackedSizeBound(self.repeatedForeignMessage.count &* 7)
         if !self.repeatedForeignMessage.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__ForeignMessage>?.self, count: self.repeatedForeignMessage.count)
-            for index in self.repeatedForeignMessage.indices {
-                elements[index] = try arena.message(self.repeatedForeignMessage[index], as: ProtobufTestMessages__Proto3__ForeignMessage.self)
+            let values = self.repeatedForeignMessage
+            let elements = arena.uninitialized(UnsafeMutablePointer<ProtobufTestMessages__Proto3__ForeignMessage>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: ProtobufTestMessages__Proto3__ForeignMessage.self, initializer: protobuf_test_messages__proto3__foreign_message__init))
             }
             _c.pointee.repeated_foreign_message = elements
         }
         _c.pointee.n_repeated_nested_enum = self.repeatedNestedEnum.count
         arena.addPackedSizeBound(self.repeatedNestedEnum.count &* 12)
         if !self.repeatedNestedEnum.isEmpty {
-            let elements = arena.allocate(ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum.self, count: self.repeatedNestedEnum.count)
-            for index in self.repeatedNestedEnum.indices {
-                elements[index] = ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: self.repeatedNestedEnum[index].protoNumber))
+            let values = self.repeatedNestedEnum
+            let elements = arena.uninitialized(ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: values[index].protoNumber)))
             }
             _c.pointee.repeated_nested_enum = elements
         }
         _c.pointee.n_repeated_foreign_enum = self.repeatedForeignEnum.count
         arena.addPackedSizeBound(self.repeatedForeignEnum.count &* 12)
         if !self.repeatedForeignEnum.isEmpty {
-            let elements = arena.allocate(ProtobufTestMessages__Proto3__ForeignEnum.self, count: self.repeatedForeignEnum.count)
-            for index in self.repeatedForeignEnum.indices {
-                elements[index] = ProtobufTestMessages__Proto3__ForeignEnum(rawValue: .init(truncatingIfNeeded: self.repeatedForeignEnum[index].protoNumber))
+            let values = self.repeatedForeignEnum
+            let elements = arena.uninitialized(ProtobufTestMessages__Proto3__ForeignEnum.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: ProtobufTestMessages__Proto3__ForeignEnum(rawValue: .init(truncatingIfNeeded: values[index].protoNumber)))
             }
             _c.pointee.repeated_foreign_enum = elements
         }
         _c.pointee.n_repeated_string_piece = self.repeatedStringPiece.count
         arena.addPackedSizeBound(self.repeatedStringPiece.count &* 2)
         if !self.repeatedStringPiece.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.repeatedStringPiece.count)
-            for index in self.repeatedStringPiece.indices {
-                elements[index] = try arena.cString(self.repeatedStringPiece[index])
+            let values = self.repeatedStringPiece
+            let elements = arena.uninitialized(UnsafeMutablePointer<CChar>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.cString(values[index]))
             }
             _c.pointee.repeated_string_piece = elements
         }
         _c.pointee.n_repeated_cord = self.repeatedCord.count
         arena.addPackedSizeBound(self.repeatedCord.count &* 2)
         if !self.repeatedCord.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.repeatedCord.count)
-            for index in self.repeatedCord.indices {
-                elements[index] = try arena.cString(self.repeatedCord[index])
+            let values = self.repeatedCord
+            let elements = arena.uninitialized(UnsafeMutablePointer<CChar>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.cString(values[index]))
             }
             _c.pointee.repeated_cord = elements
         }
@@ -998,18 +1007,20 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         _c.pointee.n_packed_bool = self.packedBool.count
         arena.addPackedSizeBound(self.packedBool.count &* 3)
         if !self.packedBool.isEmpty {
-            let elements = arena.allocate(protobuf_c_boolean.self, count: self.packedBool.count)
-            for index in self.packedBool.indices {
-                elements[index] = self.packedBool[index] ? 1 : 0
+            let values = self.packedBool
+            let elements = arena.uninitialized(protobuf_c_boolean.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: values[index] ? 1 : 0)
             }
             _c.pointee.packed_bool = elements
         }
         _c.pointee.n_packed_nested_enum = self.packedNestedEnum.count
         arena.addPackedSizeBound(self.packedNestedEnum.count &* 12)
         if !self.packedNestedEnum.isEmpty {
-            let elements = arena.allocate(ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum.self, count: self.packedNestedEnum.count)
-            for index in self.packedNestedEnum.indices {
-                elements[index] = ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: self.packedNestedEnum[index].protoNumber))
+            let values = self.packedNestedEnum
+            let elements = arena.uninitialized(ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: values[index].protoNumber)))
             }
             _c.pointee.packed_nested_enum = elements
         }
@@ -1052,496 +1063,590 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         _c.pointee.n_unpacked_bool = self.unpackedBool.count
         arena.addPackedSizeBound(self.unpackedBool.count &* 3)
         if !self.unpackedBool.isEmpty {
-            let elements = arena.allocate(protobuf_c_boolean.self, count: self.unpackedBool.count)
-            for index in self.unpackedBool.indices {
-                elements[index] = self.unpackedBool[index] ? 1 : 0
+            let values = self.unpackedBool
+            let elements = arena.uninitialized(protobuf_c_boolean.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: values[index] ? 1 : 0)
             }
             _c.pointee.unpacked_bool = elements
         }
         _c.pointee.n_unpacked_nested_enum = self.unpackedNestedEnum.count
         arena.addPackedSizeBound(self.unpackedNestedEnum.count &* 12)
         if !self.unpackedNestedEnum.isEmpty {
-            let elements = arena.allocate(ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum.self, count: self.unpackedNestedEnum.count)
-            for index in self.unpackedNestedEnum.indices {
-                elements[index] = ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: self.unpackedNestedEnum[index].protoNumber))
+            let values = self.unpackedNestedEnum
+            let elements = arena.uninitialized(ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: values[index].protoNumber)))
             }
             _c.pointee.unpacked_nested_enum = elements
         }
         if !self.mapInt32Int32.isEmpty {
             arena.addPackedSizeBound(self.mapInt32Int32.count &* 29)
-            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32Int32Entry>?.self, count: self.mapInt32Int32.count)
+            let entries = arena.uninitialized(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32Int32Entry>?.self, count: self.mapInt32Int32.count)
             var index = 0
-            for (key, value) in self.mapInt32Int32 {
-                let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_int32_int32_entry__descriptor_ref()))
-                    .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32Int32Entry.self)
+            let map = self.mapInt32Int32
+            var position = map.startIndex
+            while position != map.endIndex {
+                let key = map.keys[position], value = map.values[position]
+                let entry = arena.uninitialized(ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32Int32Entry.self)
+                protobuf_test_messages__proto3__test_all_types_proto3__map_int32_int32_entry__init(entry)
                 entry.pointee.key = key
                 entry.pointee.value = value
-                entries[index] = entry
+                (entries + index).initialize(to: entry)
                 index += 1
+                map.formIndex(after: &position)
             }
             _c.pointee.n_map_int32_int32 = self.mapInt32Int32.count
             _c.pointee.map_int32_int32 = entries
         }
         if !self.mapInt64Int64.isEmpty {
             arena.addPackedSizeBound(self.mapInt64Int64.count &* 29)
-            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt64Int64Entry>?.self, count: self.mapInt64Int64.count)
+            let entries = arena.uninitialized(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt64Int64Entry>?.self, count: self.mapInt64Int64.count)
             var index = 0
-            for (key, value) in self.mapInt64Int64 {
-                let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_int64_int64_entry__descriptor_ref()))
-                    .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt64Int64Entry.self)
+            let map = self.mapInt64Int64
+            var position = map.startIndex
+            while position != map.endIndex {
+                let key = map.keys[position], value = map.values[position]
+                let entry = arena.uninitialized(ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt64Int64Entry.self)
+                protobuf_test_messages__proto3__test_all_types_proto3__map_int64_int64_entry__init(entry)
                 entry.pointee.key = key
                 entry.pointee.value = value
-                entries[index] = entry
+                (entries + index).initialize(to: entry)
                 index += 1
+                map.formIndex(after: &position)
             }
             _c.pointee.n_map_int64_int64 = self.mapInt64Int64.count
             _c.pointee.map_int64_int64 = entries
         }
         if !self.mapUint32Uint32.isEmpty {
             arena.addPackedSizeBound(self.mapUint32Uint32.count &* 19)
-            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapUint32Uint32Entry>?.self, count: self.mapUint32Uint32.count)
+            let entries = arena.uninitialized(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapUint32Uint32Entry>?.self, count: self.mapUint32Uint32.count)
             var index = 0
-            for (key, value) in self.mapUint32Uint32 {
-                let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_uint32_uint32_entry__descriptor_ref()))
-                    .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapUint32Uint32Entry.self)
+            let map = self.mapUint32Uint32
+            var position = map.startIndex
+            while position != map.endIndex {
+                let key = map.keys[position], value = map.values[position]
+                let entry = arena.uninitialized(ProtobufTestMessages__Proto3__TestAllTypesProto3__MapUint32Uint32Entry.self)
+                protobuf_test_messages__proto3__test_all_types_proto3__map_uint32_uint32_entry__init(entry)
                 entry.pointee.key = key
                 entry.pointee.value = value
-                entries[index] = entry
+                (entries + index).initialize(to: entry)
                 index += 1
+                map.formIndex(after: &position)
             }
             _c.pointee.n_map_uint32_uint32 = self.mapUint32Uint32.count
             _c.pointee.map_uint32_uint32 = entries
         }
         if !self.mapUint64Uint64.isEmpty {
             arena.addPackedSizeBound(self.mapUint64Uint64.count &* 29)
-            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapUint64Uint64Entry>?.self, count: self.mapUint64Uint64.count)
+            let entries = arena.uninitialized(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapUint64Uint64Entry>?.self, count: self.mapUint64Uint64.count)
             var index = 0
-            for (key, value) in self.mapUint64Uint64 {
-                let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_uint64_uint64_entry__descriptor_ref()))
-                    .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapUint64Uint64Entry.self)
+            let map = self.mapUint64Uint64
+            var position = map.startIndex
+            while position != map.endIndex {
+                let key = map.keys[position], value = map.values[position]
+                let entry = arena.uninitialized(ProtobufTestMessages__Proto3__TestAllTypesProto3__MapUint64Uint64Entry.self)
+                protobuf_test_messages__proto3__test_all_types_proto3__map_uint64_uint64_entry__init(entry)
                 entry.pointee.key = key
                 entry.pointee.value = value
-                entries[index] = entry
+                (entries + index).initialize(to: entry)
                 index += 1
+                map.formIndex(after: &position)
             }
             _c.pointee.n_map_uint64_uint64 = self.mapUint64Uint64.count
             _c.pointee.map_uint64_uint64 = entries
         }
         if !self.mapSint32Sint32.isEmpty {
             arena.addPackedSizeBound(self.mapSint32Sint32.count &* 19)
-            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSint32Sint32Entry>?.self, count: self.mapSint32Sint32.count)
+            let entries = arena.uninitialized(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSint32Sint32Entry>?.self, count: self.mapSint32Sint32.count)
             var index = 0
-            for (key, value) in self.mapSint32Sint32 {
-                let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_sint32_sint32_entry__descriptor_ref()))
-                    .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSint32Sint32Entry.self)
+            let map = self.mapSint32Sint32
+            var position = map.startIndex
+            while position != map.endIndex {
+                let key = map.keys[position], value = map.values[position]
+                let entry = arena.uninitialized(ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSint32Sint32Entry.self)
+                protobuf_test_messages__proto3__test_all_types_proto3__map_sint32_sint32_entry__init(entry)
                 entry.pointee.key = key
                 entry.pointee.value = value
-                entries[index] = entry
+                (entries + index).initialize(to: entry)
                 index += 1
+                map.formIndex(after: &position)
             }
             _c.pointee.n_map_sint32_sint32 = self.mapSint32Sint32.count
             _c.pointee.map_sint32_sint32 = entries
         }
         if !self.mapSint64Sint64.isEmpty {
             arena.addPackedSizeBound(self.mapSint64Sint64.count &* 29)
-            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSint64Sint64Entry>?.self, count: self.mapSint64Sint64.count)
+            let entries = arena.uninitialized(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSint64Sint64Entry>?.self, count: self.mapSint64Sint64.count)
             var index = 0
-            for (key, value) in self.mapSint64Sint64 {
-                let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_sint64_sint64_entry__descriptor_ref()))
-                    .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSint64Sint64Entry.self)
+            let map = self.mapSint64Sint64
+            var position = map.startIndex
+            while position != map.endIndex {
+                let key = map.keys[position], value = map.values[position]
+                let entry = arena.uninitialized(ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSint64Sint64Entry.self)
+                protobuf_test_messages__proto3__test_all_types_proto3__map_sint64_sint64_entry__init(entry)
                 entry.pointee.key = key
                 entry.pointee.value = value
-                entries[index] = entry
+                (entries + index).initialize(to: entry)
                 index += 1
+                map.formIndex(after: &position)
             }
             _c.pointee.n_map_sint64_sint64 = self.mapSint64Sint64.count
             _c.pointee.map_sint64_sint64 = entries
         }
         if !self.mapFixed32Fixed32.isEmpty {
             arena.addPackedSizeBound(self.mapFixed32Fixed32.count &* 17)
-            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapFixed32Fixed32Entry>?.self, count: self.mapFixed32Fixed32.count)
+            let entries = arena.uninitialized(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapFixed32Fixed32Entry>?.self, count: self.mapFixed32Fixed32.count)
             var index = 0
-            for (key, value) in self.mapFixed32Fixed32 {
-                let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_fixed32_fixed32_entry__descriptor_ref()))
-                    .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapFixed32Fixed32Entry.self)
+            let map = self.mapFixed32Fixed32
+            var position = map.startIndex
+            while position != map.endIndex {
+                let key = map.keys[position], value = map.values[position]
+                let entry = arena.uninitialized(ProtobufTestMessages__Proto3__TestAllTypesProto3__MapFixed32Fixed32Entry.self)
+                protobuf_test_messages__proto3__test_all_types_proto3__map_fixed32_fixed32_entry__init(entry)
                 entry.pointee.key = key
                 entry.pointee.value = value
-                entries[index] = entry
+                (entries + index).initialize(to: entry)
                 index += 1
+                map.formIndex(after: &position)
             }
             _c.pointee.n_map_fixed32_fixed32 = self.mapFixed32Fixed32.count
             _c.pointee.map_fixed32_fixed32 = entries
         }
         if !self.mapFixed64Fixed64.isEmpty {
             arena.addPackedSizeBound(self.mapFixed64Fixed64.count &* 25)
-            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapFixed64Fixed64Entry>?.self, count: self.mapFixed64Fixed64.count)
+            let entries = arena.uninitialized(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapFixed64Fixed64Entry>?.self, count: self.mapFixed64Fixed64.count)
             var index = 0
-            for (key, value) in self.mapFixed64Fixed64 {
-                let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_fixed64_fixed64_entry__descriptor_ref()))
-                    .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapFixed64Fixed64Entry.self)
+            let map = self.mapFixed64Fixed64
+            var position = map.startIndex
+            while position != map.endIndex {
+                let key = map.keys[position], value = map.values[position]
+                let entry = arena.uninitialized(ProtobufTestMessages__Proto3__TestAllTypesProto3__MapFixed64Fixed64Entry.self)
+                protobuf_test_messages__proto3__test_all_types_proto3__map_fixed64_fixed64_entry__init(entry)
                 entry.pointee.key = key
                 entry.pointee.value = value
-                entries[index] = entry
+                (entries + index).initialize(to: entry)
                 index += 1
+                map.formIndex(after: &position)
             }
             _c.pointee.n_map_fixed64_fixed64 = self.mapFixed64Fixed64.count
             _c.pointee.map_fixed64_fixed64 = entries
         }
         if !self.mapSfixed32Sfixed32.isEmpty {
             arena.addPackedSizeBound(self.mapSfixed32Sfixed32.count &* 17)
-            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSfixed32Sfixed32Entry>?.self, count: self.mapSfixed32Sfixed32.count)
+            let entries = arena.uninitialized(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSfixed32Sfixed32Entry>?.self, count: self.mapSfixed32Sfixed32.count)
             var index = 0
-            for (key, value) in self.mapSfixed32Sfixed32 {
-                let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_sfixed32_sfixed32_entry__descriptor_ref()))
-                    .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSfixed32Sfixed32Entry.self)
+            let map = self.mapSfixed32Sfixed32
+            var position = map.startIndex
+            while position != map.endIndex {
+                let key = map.keys[position], value = map.values[position]
+                let entry = arena.uninitialized(ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSfixed32Sfixed32Entry.self)
+                protobuf_test_messages__proto3__test_all_types_proto3__map_sfixed32_sfixed32_entry__init(entry)
                 entry.pointee.key = key
                 entry.pointee.value = value
-                entries[index] = entry
+                (entries + index).initialize(to: entry)
                 index += 1
+                map.formIndex(after: &position)
             }
             _c.pointee.n_map_sfixed32_sfixed32 = self.mapSfixed32Sfixed32.count
             _c.pointee.map_sfixed32_sfixed32 = entries
         }
         if !self.mapSfixed64Sfixed64.isEmpty {
             arena.addPackedSizeBound(self.mapSfixed64Sfixed64.count &* 25)
-            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSfixed64Sfixed64Entry>?.self, count: self.mapSfixed64Sfixed64.count)
+            let entries = arena.uninitialized(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSfixed64Sfixed64Entry>?.self, count: self.mapSfixed64Sfixed64.count)
             var index = 0
-            for (key, value) in self.mapSfixed64Sfixed64 {
-                let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_sfixed64_sfixed64_entry__descriptor_ref()))
-                    .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSfixed64Sfixed64Entry.self)
+            let map = self.mapSfixed64Sfixed64
+            var position = map.startIndex
+            while position != map.endIndex {
+                let key = map.keys[position], value = map.values[position]
+                let entry = arena.uninitialized(ProtobufTestMessages__Proto3__TestAllTypesProto3__MapSfixed64Sfixed64Entry.self)
+                protobuf_test_messages__proto3__test_all_types_proto3__map_sfixed64_sfixed64_entry__init(entry)
                 entry.pointee.key = key
                 entry.pointee.value = value
-                entries[index] = entry
+                (entries + index).initialize(to: entry)
                 index += 1
+                map.formIndex(after: &position)
             }
             _c.pointee.n_map_sfixed64_sfixed64 = self.mapSfixed64Sfixed64.count
             _c.pointee.map_sfixed64_sfixed64 = entries
         }
         if !self.mapInt32Float.isEmpty {
             arena.addPackedSizeBound(self.mapInt32Float.count &* 23)
-            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32FloatEntry>?.self, count: self.mapInt32Float.count)
+            let entries = arena.uninitialized(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32FloatEntry>?.self, count: self.mapInt32Float.count)
             var index = 0
-            for (key, value) in self.mapInt32Float {
-                let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_int32_float_entry__descriptor_ref()))
-                    .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32FloatEntry.self)
+            let map = self.mapInt32Float
+            var position = map.startIndex
+            while position != map.endIndex {
+                let key = map.keys[position], value = map.values[position]
+                let entry = arena.uninitialized(ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32FloatEntry.self)
+                protobuf_test_messages__proto3__test_all_types_proto3__map_int32_float_entry__init(entry)
                 entry.pointee.key = key
                 entry.pointee.value = value
                 arena.keepNegativeZero(value, number: 2, message: UnsafeMutableRawPointer(entry))
-                entries[index] = entry
+                (entries + index).initialize(to: entry)
                 index += 1
+                map.formIndex(after: &position)
             }
             _c.pointee.n_map_int32_float = self.mapInt32Float.count
             _c.pointee.map_int32_float = entries
         }
         if !self.mapInt32Double.isEmpty {
             arena.addPackedSizeBound(self.mapInt32Double.count &* 27)
-            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32DoubleEntry>?.self, count: self.mapInt32Double.count)
+            let entries = arena.uninitialized(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32DoubleEntry>?.self, count: self.mapInt32Double.count)
             var index = 0
-            for (key, value) in self.mapInt32Double {
-                let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_int32_double_entry__descriptor_ref()))
-                    .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32DoubleEntry.self)
+            let map = self.mapInt32Double
+            var position = map.startIndex
+            while position != map.endIndex {
+                let key = map.keys[position], value = map.values[position]
+                let entry = arena.uninitialized(ProtobufTestMessages__Proto3__TestAllTypesProto3__MapInt32DoubleEntry.self)
+                protobuf_test_messages__proto3__test_all_types_proto3__map_int32_double_entry__init(entry)
                 entry.pointee.key = key
                 entry.pointee.value = value
                 arena.keepNegativeZero(value, number: 2, message: UnsafeMutableRawPointer(entry))
-                entries[index] = entry
+                (entries + index).initialize(to: entry)
                 index += 1
+                map.formIndex(after: &position)
             }
             _c.pointee.n_map_int32_double = self.mapInt32Double.count
             _c.pointee.map_int32_double = entries
         }
         if !self.mapBoolBool.isEmpty {
             arena.addPackedSizeBound(self.mapBoolBool.count &* 11)
-            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapBoolBoolEntry>?.self, count: self.mapBoolBool.count)
+            let entries = arena.uninitialized(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapBoolBoolEntry>?.self, count: self.mapBoolBool.count)
             var index = 0
-            for (key, value) in self.mapBoolBool {
-                let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_bool_bool_entry__descriptor_ref()))
-                    .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapBoolBoolEntry.self)
+            let map = self.mapBoolBool
+            var position = map.startIndex
+            while position != map.endIndex {
+                let key = map.keys[position], value = map.values[position]
+                let entry = arena.uninitialized(ProtobufTestMessages__Proto3__TestAllTypesProto3__MapBoolBoolEntry.self)
+                protobuf_test_messages__proto3__test_all_types_proto3__map_bool_bool_entry__init(entry)
                 entry.pointee.key = key ? 1 : 0
                 entry.pointee.value = value ? 1 : 0
-                entries[index] = entry
+                (entries + index).initialize(to: entry)
                 index += 1
+                map.formIndex(after: &position)
             }
             _c.pointee.n_map_bool_bool = self.mapBoolBool.count
             _c.pointee.map_bool_bool = entries
         }
         if !self.mapStringString.isEmpty {
             arena.addPackedSizeBound(self.mapStringString.count &* 9)
-            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringStringEntry>?.self, count: self.mapStringString.count)
+            let entries = arena.uninitialized(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringStringEntry>?.self, count: self.mapStringString.count)
             var index = 0
-            for (key, value) in self.mapStringString {
-                let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_string_string_entry__descriptor_ref()))
-                    .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringStringEntry.self)
+            let map = self.mapStringString
+            var position = map.startIndex
+            while position != map.endIndex {
+                let key = map.keys[position], value = map.values[position]
+                let entry = arena.uninitialized(ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringStringEntry.self)
+                protobuf_test_messages__proto3__test_all_types_proto3__map_string_string_entry__init(entry)
                 entry.pointee.key = try arena.cString(key)
                 entry.pointee.value = try arena.cString(value)
-                entries[index] = entry
+                (entries + index).initialize(to: entry)
                 index += 1
+                map.formIndex(after: &position)
             }
             _c.pointee.n_map_string_string = self.mapStringString.count
             _c.pointee.map_string_string = entries
         }
         if !self.mapStringBytes.isEmpty {
             arena.addPackedSizeBound(self.mapStringBytes.count &* 9)
-            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringBytesEntry>?.self, count: self.mapStringBytes.count)
+            let entries = arena.uninitialized(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringBytesEntry>?.self, count: self.mapStringBytes.count)
             var index = 0
-            for (key, value) in self.mapStringBytes {
-                let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_string_bytes_entry__descriptor_ref()))
-                    .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringBytesEntry.self)
+            let map = self.mapStringBytes
+            var position = map.startIndex
+            while position != map.endIndex {
+                let key = map.keys[position], value = map.values[position]
+                let entry = arena.uninitialized(ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringBytesEntry.self)
+                protobuf_test_messages__proto3__test_all_types_proto3__map_string_bytes_entry__init(entry)
                 let valueBytes = arena.bytes(value)
                 entry.pointee.key = try arena.cString(key)
                 entry.pointee.value = ProtobufCBinaryData(len: valueBytes.count, data: valueBytes.data)
-                entries[index] = entry
+                (entries + index).initialize(to: entry)
                 index += 1
+                map.formIndex(after: &position)
             }
             _c.pointee.n_map_string_bytes = self.mapStringBytes.count
             _c.pointee.map_string_bytes = entries
         }
         if !self.mapStringNestedMessage.isEmpty {
             arena.addPackedSizeBound(self.mapStringNestedMessage.count &* 14)
-            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringNestedMessageEntry>?.self, count: self.mapStringNestedMessage.count)
+            let entries = arena.uninitialized(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringNestedMessageEntry>?.self, count: self.mapStringNestedMessage.count)
             var index = 0
-            for (key, value) in self.mapStringNestedMessage {
-                let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_string_nested_message_entry__descriptor_ref()))
-                    .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringNestedMessageEntry.self)
+            let map = self.mapStringNestedMessage
+            var position = map.startIndex
+            while position != map.endIndex {
+                let key = map.keys[position], value = map.values[position]
+                let entry = arena.uninitialized(ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringNestedMessageEntry.self)
+                protobuf_test_messages__proto3__test_all_types_proto3__map_string_nested_message_entry__init(entry)
                 entry.pointee.key = try arena.cString(key)
-                entry.pointee.value = try arena.message(value, as: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage.self)
-                entries[index] = entry
+                entry.pointee.value = try arena.message(value, as: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage.self, initializer: protobuf_test_messages__proto3__test_all_types_proto3__nested_message__init)
+                (entries + index).initialize(to: entry)
                 index += 1
+                map.formIndex(after: &position)
             }
             _c.pointee.n_map_string_nested_message = self.mapStringNestedMessage.count
             _c.pointee.map_string_nested_message = entries
         }
         if !self.mapStringForeignMessage.isEmpty {
             arena.addPackedSizeBound(self.mapStringForeignMessage.count &* 14)
-            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringForeignMessageEntry>?.self, count: self.mapStringForeignMessage.count)
+            let entries = arena.uninitialized(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringForeignMessageEntry>?.self, count: self.mapStringForeignMessage.count)
             var index = 0
-            for (key, value) in self.mapStringForeignMessage {
-                let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_string_foreign_message_entry__descriptor_ref()))
-                    .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringForeignMessageEntry.self)
+            let map = self.mapStringForeignMessage
+            var position = map.startIndex
+            while position != map.endIndex {
+                let key = map.keys[position], value = map.values[position]
+                let entry = arena.uninitialized(ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringForeignMessageEntry.self)
+                protobuf_test_messages__proto3__test_all_types_proto3__map_string_foreign_message_entry__init(entry)
                 entry.pointee.key = try arena.cString(key)
-                entry.pointee.value = try arena.message(value, as: ProtobufTestMessages__Proto3__ForeignMessage.self)
-                entries[index] = entry
+                entry.pointee.value = try arena.message(value, as: ProtobufTestMessages__Proto3__ForeignMessage.self, initializer: protobuf_test_messages__proto3__foreign_message__init)
+                (entries + index).initialize(to: entry)
                 index += 1
+                map.formIndex(after: &position)
             }
             _c.pointee.n_map_string_foreign_message = self.mapStringForeignMessage.count
             _c.pointee.map_string_foreign_message = entries
         }
         if !self.mapStringNestedEnum.isEmpty {
             arena.addPackedSizeBound(self.mapStringNestedEnum.count &* 19)
-            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringNestedEnumEntry>?.self, count: self.mapStringNestedEnum.count)
+            let entries = arena.uninitialized(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringNestedEnumEntry>?.self, count: self.mapStringNestedEnum.count)
             var index = 0
-            for (key, value) in self.mapStringNestedEnum {
-                let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_string_nested_enum_entry__descriptor_ref()))
-                    .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringNestedEnumEntry.self)
+            let map = self.mapStringNestedEnum
+            var position = map.startIndex
+            while position != map.endIndex {
+                let key = map.keys[position], value = map.values[position]
+                let entry = arena.uninitialized(ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringNestedEnumEntry.self)
+                protobuf_test_messages__proto3__test_all_types_proto3__map_string_nested_enum_entry__init(entry)
                 entry.pointee.key = try arena.cString(key)
                 entry.pointee.value = ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedEnum(rawValue: .init(truncatingIfNeeded: value.protoNumber))
-                entries[index] = entry
+                (entries + index).initialize(to: entry)
                 index += 1
+                map.formIndex(after: &position)
             }
             _c.pointee.n_map_string_nested_enum = self.mapStringNestedEnum.count
             _c.pointee.map_string_nested_enum = entries
         }
         if !self.mapStringForeignEnum.isEmpty {
             arena.addPackedSizeBound(self.mapStringForeignEnum.count &* 19)
-            let entries = arena.allocate(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringForeignEnumEntry>?.self, count: self.mapStringForeignEnum.count)
+            let entries = arena.uninitialized(UnsafeMutablePointer<ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringForeignEnumEntry>?.self, count: self.mapStringForeignEnum.count)
             var index = 0
-            for (key, value) in self.mapStringForeignEnum {
-                let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: protobuf_test_messages__proto3__test_all_types_proto3__map_string_foreign_enum_entry__descriptor_ref()))
-                    .assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringForeignEnumEntry.self)
+            let map = self.mapStringForeignEnum
+            var position = map.startIndex
+            while position != map.endIndex {
+                let key = map.keys[position], value = map.values[position]
+                let entry = arena.uninitialized(ProtobufTestMessages__Proto3__TestAllTypesProto3__MapStringForeignEnumEntry.self)
+                protobuf_test_messages__proto3__test_all_types_proto3__map_string_foreign_enum_entry__init(entry)
                 entry.pointee.key = try arena.cString(key)
                 entry.pointee.value = ProtobufTestMessages__Proto3__ForeignEnum(rawValue: .init(truncatingIfNeeded: value.protoNumber))
-                entries[index] = entry
+                (entries + index).initialize(to: entry)
                 index += 1
+                map.formIndex(after: &position)
             }
             _c.pointee.n_map_string_foreign_enum = self.mapStringForeignEnum.count
             _c.pointee.map_string_foreign_enum = entries
         }
         if let value = self.optionalBoolWrapper {
-            _c.pointee.optional_bool_wrapper = try arena.message(value, as: Google__Protobuf__BoolValue.self)
+            _c.pointee.optional_bool_wrapper = try arena.message(value, as: Google__Protobuf__BoolValue.self, initializer: google__protobuf__bool_value__init)
         }
         if let value = self.optionalInt32Wrapper {
-            _c.pointee.optional_int32_wrapper = try arena.message(value, as: Google__Protobuf__Int32Value.self)
+            _c.pointee.optional_int32_wrapper = try arena.message(value, as: Google__Protobuf__Int32Value.self, initializer: google__protobuf__int32_value__init)
         }
         if let value = self.optionalInt64Wrapper {
-            _c.pointee.optional_int64_wrapper = try arena.message(value, as: Google__Protobuf__Int64Value.self)
+            _c.pointee.optional_int64_wrapper = try arena.message(value, as: Google__Protobuf__Int64Value.self, initializer: google__protobuf__int64_value__init)
         }
         if let value = self.optionalUint32Wrapper {
-            _c.pointee.optional_uint32_wrapper = try arena.message(value, as: Google__Protobuf__UInt32Value.self)
+            _c.pointee.optional_uint32_wrapper = try arena.message(value, as: Google__Protobuf__UInt32Value.self, initializer: google__protobuf__uint32_value__init)
         }
         if let value = self.optionalUint64Wrapper {
-            _c.pointee.optional_uint64_wrapper = try arena.message(value, as: Google__Protobuf__UInt64Value.self)
+            _c.pointee.optional_uint64_wrapper = try arena.message(value, as: Google__Protobuf__UInt64Value.self, initializer: google__protobuf__uint64_value__init)
         }
         if let value = self.optionalFloatWrapper {
-            _c.pointee.optional_float_wrapper = try arena.message(value, as: Google__Protobuf__FloatValue.self)
+            _c.pointee.optional_float_wrapper = try arena.message(value, as: Google__Protobuf__FloatValue.self, initializer: google__protobuf__float_value__init)
         }
         if let value = self.optionalDoubleWrapper {
-            _c.pointee.optional_double_wrapper = try arena.message(value, as: Google__Protobuf__DoubleValue.self)
+            _c.pointee.optional_double_wrapper = try arena.message(value, as: Google__Protobuf__DoubleValue.self, initializer: google__protobuf__double_value__init)
         }
         if let value = self.optionalStringWrapper {
-            _c.pointee.optional_string_wrapper = try arena.message(value, as: Google__Protobuf__StringValue.self)
+            _c.pointee.optional_string_wrapper = try arena.message(value, as: Google__Protobuf__StringValue.self, initializer: google__protobuf__string_value__init)
         }
         if let value = self.optionalBytesWrapper {
-            _c.pointee.optional_bytes_wrapper = try arena.message(value, as: Google__Protobuf__BytesValue.self)
+            _c.pointee.optional_bytes_wrapper = try arena.message(value, as: Google__Protobuf__BytesValue.self, initializer: google__protobuf__bytes_value__init)
         }
         _c.pointee.n_repeated_bool_wrapper = self.repeatedBoolWrapper.count
         arena.addPackedSizeBound(self.repeatedBoolWrapper.count &* 7)
         if !self.repeatedBoolWrapper.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__BoolValue>?.self, count: self.repeatedBoolWrapper.count)
-            for index in self.repeatedBoolWrapper.indices {
-                elements[index] = try arena.message(self.repeatedBoolWrapper[index], as: Google__Protobuf__BoolValue.self)
+            let values = self.repeatedBoolWrapper
+            let elements = arena.uninitialized(UnsafeMutablePointer<Google__Protobuf__BoolValue>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Google__Protobuf__BoolValue.self, initializer: google__protobuf__bool_value__init))
             }
             _c.pointee.repeated_bool_wrapper = elements
         }
         _c.pointee.n_repeated_int32_wrapper = self.repeatedInt32Wrapper.count
         arena.addPackedSizeBound(self.repeatedInt32Wrapper.count &* 7)
         if !self.repeatedInt32Wrapper.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Int32Value>?.self, count: self.repeatedInt32Wrapper.count)
-            for index in self.repeatedInt32Wrapper.indices {
-                elements[index] = try arena.message(self.repeatedInt32Wrapper[index], as: Google__Protobuf__Int32Value.self)
+            let values = self.repeatedInt32Wrapper
+            let elements = arena.uninitialized(UnsafeMutablePointer<Google__Protobuf__Int32Value>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Google__Protobuf__Int32Value.self, initializer: google__protobuf__int32_value__init))
             }
             _c.pointee.repeated_int32_wrapper = elements
         }
         _c.pointee.n_repeated_int64_wrapper = self.repeatedInt64Wrapper.count
         arena.addPackedSizeBound(self.repeatedInt64Wrapper.count &* 7)
         if !self.repeatedInt64Wrapper.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Int64Value>?.self, count: self.repeatedInt64Wrapper.count)
-            for index in self.repeatedInt64Wrapper.indices {
-                elements[index] = try arena.message(self.repeatedInt64Wrapper[index], as: Google__Protobuf__Int64Value.self)
+            let values = self.repeatedInt64Wrapper
+            let elements = arena.uninitialized(UnsafeMutablePointer<Google__Protobuf__Int64Value>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Google__Protobuf__Int64Value.self, initializer: google__protobuf__int64_value__init))
             }
             _c.pointee.repeated_int64_wrapper = elements
         }
         _c.pointee.n_repeated_uint32_wrapper = self.repeatedUint32Wrapper.count
         arena.addPackedSizeBound(self.repeatedUint32Wrapper.count &* 7)
         if !self.repeatedUint32Wrapper.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__UInt32Value>?.self, count: self.repeatedUint32Wrapper.count)
-            for index in self.repeatedUint32Wrapper.indices {
-                elements[index] = try arena.message(self.repeatedUint32Wrapper[index], as: Google__Protobuf__UInt32Value.self)
+            let values = self.repeatedUint32Wrapper
+            let elements = arena.uninitialized(UnsafeMutablePointer<Google__Protobuf__UInt32Value>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Google__Protobuf__UInt32Value.self, initializer: google__protobuf__uint32_value__init))
             }
             _c.pointee.repeated_uint32_wrapper = elements
         }
         _c.pointee.n_repeated_uint64_wrapper = self.repeatedUint64Wrapper.count
         arena.addPackedSizeBound(self.repeatedUint64Wrapper.count &* 7)
         if !self.repeatedUint64Wrapper.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__UInt64Value>?.self, count: self.repeatedUint64Wrapper.count)
-            for index in self.repeatedUint64Wrapper.indices {
-                elements[index] = try arena.message(self.repeatedUint64Wrapper[index], as: Google__Protobuf__UInt64Value.self)
+            let values = self.repeatedUint64Wrapper
+            let elements = arena.uninitialized(UnsafeMutablePointer<Google__Protobuf__UInt64Value>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Google__Protobuf__UInt64Value.self, initializer: google__protobuf__uint64_value__init))
             }
             _c.pointee.repeated_uint64_wrapper = elements
         }
         _c.pointee.n_repeated_float_wrapper = self.repeatedFloatWrapper.count
         arena.addPackedSizeBound(self.repeatedFloatWrapper.count &* 7)
         if !self.repeatedFloatWrapper.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__FloatValue>?.self, count: self.repeatedFloatWrapper.count)
-            for index in self.repeatedFloatWrapper.indices {
-                elements[index] = try arena.message(self.repeatedFloatWrapper[index], as: Google__Protobuf__FloatValue.self)
+            let values = self.repeatedFloatWrapper
+            let elements = arena.uninitialized(UnsafeMutablePointer<Google__Protobuf__FloatValue>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Google__Protobuf__FloatValue.self, initializer: google__protobuf__float_value__init))
             }
             _c.pointee.repeated_float_wrapper = elements
         }
         _c.pointee.n_repeated_double_wrapper = self.repeatedDoubleWrapper.count
         arena.addPackedSizeBound(self.repeatedDoubleWrapper.count &* 7)
         if !self.repeatedDoubleWrapper.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__DoubleValue>?.self, count: self.repeatedDoubleWrapper.count)
-            for index in self.repeatedDoubleWrapper.indices {
-                elements[index] = try arena.message(self.repeatedDoubleWrapper[index], as: Google__Protobuf__DoubleValue.self)
+            let values = self.repeatedDoubleWrapper
+            let elements = arena.uninitialized(UnsafeMutablePointer<Google__Protobuf__DoubleValue>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Google__Protobuf__DoubleValue.self, initializer: google__protobuf__double_value__init))
             }
             _c.pointee.repeated_double_wrapper = elements
         }
         _c.pointee.n_repeated_string_wrapper = self.repeatedStringWrapper.count
         arena.addPackedSizeBound(self.repeatedStringWrapper.count &* 7)
         if !self.repeatedStringWrapper.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__StringValue>?.self, count: self.repeatedStringWrapper.count)
-            for index in self.repeatedStringWrapper.indices {
-                elements[index] = try arena.message(self.repeatedStringWrapper[index], as: Google__Protobuf__StringValue.self)
+            let values = self.repeatedStringWrapper
+            let elements = arena.uninitialized(UnsafeMutablePointer<Google__Protobuf__StringValue>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Google__Protobuf__StringValue.self, initializer: google__protobuf__string_value__init))
             }
             _c.pointee.repeated_string_wrapper = elements
         }
         _c.pointee.n_repeated_bytes_wrapper = self.repeatedBytesWrapper.count
         arena.addPackedSizeBound(self.repeatedBytesWrapper.count &* 7)
         if !self.repeatedBytesWrapper.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__BytesValue>?.self, count: self.repeatedBytesWrapper.count)
-            for index in self.repeatedBytesWrapper.indices {
-                elements[index] = try arena.message(self.repeatedBytesWrapper[index], as: Google__Protobuf__BytesValue.self)
+            let values = self.repeatedBytesWrapper
+            let elements = arena.uninitialized(UnsafeMutablePointer<Google__Protobuf__BytesValue>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Google__Protobuf__BytesValue.self, initializer: google__protobuf__bytes_value__init))
             }
             _c.pointee.repeated_bytes_wrapper = elements
         }
         if let value = self.optionalDuration {
-            _c.pointee.optional_duration = try arena.message(value, as: Google__Protobuf__Duration.self)
+            _c.pointee.optional_duration = try arena.message(value, as: Google__Protobuf__Duration.self, initializer: google__protobuf__duration__init)
         }
         if let value = self.optionalTimestamp {
-            _c.pointee.optional_timestamp = try arena.message(value, as: Google__Protobuf__Timestamp.self)
+            _c.pointee.optional_timestamp = try arena.message(value, as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init)
         }
         if let value = self.optionalFieldMask {
-            _c.pointee.optional_field_mask = try arena.message(value, as: Google__Protobuf__FieldMask.self)
+            _c.pointee.optional_field_mask = try arena.message(value, as: Google__Protobuf__FieldMask.self, initializer: google__protobuf__field_mask__init)
         }
         if let value = self.optionalStruct {
-            _c.pointee.optional_struct = try arena.message(value, as: Google__Protobuf__Struct.self)
+            _c.pointee.optional_struct = try arena.message(value, as: Google__Protobuf__Struct.self, initializer: google__protobuf__struct__init)
         }
         if let value = self.optionalAny {
-            _c.pointee.optional_any = try arena.message(value, as: Google__Protobuf__Any.self)
+            _c.pointee.optional_any = try arena.message(value, as: Google__Protobuf__Any.self, initializer: google__protobuf__any__init)
         }
         if let value = self.optionalValue {
-            _c.pointee.optional_value = try arena.message(value, as: Google__Protobuf__Value.self)
+            _c.pointee.optional_value = try arena.message(value, as: Google__Protobuf__Value.self, initializer: google__protobuf__value__init)
         }
         _c.pointee.optional_null_value = Google__Protobuf__NullValue(rawValue: .init(truncatingIfNeeded: self.optionalNullValue.protoNumber))
         _c.pointee.n_repeated_duration = self.repeatedDuration.count
         arena.addPackedSizeBound(self.repeatedDuration.count &* 7)
         if !self.repeatedDuration.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Duration>?.self, count: self.repeatedDuration.count)
-            for index in self.repeatedDuration.indices {
-                elements[index] = try arena.message(self.repeatedDuration[index], as: Google__Protobuf__Duration.self)
+            let values = self.repeatedDuration
+            let elements = arena.uninitialized(UnsafeMutablePointer<Google__Protobuf__Duration>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Google__Protobuf__Duration.self, initializer: google__protobuf__duration__init))
             }
             _c.pointee.repeated_duration = elements
         }
         _c.pointee.n_repeated_timestamp = self.repeatedTimestamp.count
         arena.addPackedSizeBound(self.repeatedTimestamp.count &* 7)
         if !self.repeatedTimestamp.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Timestamp>?.self, count: self.repeatedTimestamp.count)
-            for index in self.repeatedTimestamp.indices {
-                elements[index] = try arena.message(self.repeatedTimestamp[index], as: Google__Protobuf__Timestamp.self)
+            let values = self.repeatedTimestamp
+            let elements = arena.uninitialized(UnsafeMutablePointer<Google__Protobuf__Timestamp>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Google__Protobuf__Timestamp.self, initializer: google__protobuf__timestamp__init))
             }
             _c.pointee.repeated_timestamp = elements
         }
         _c.pointee.n_repeated_fieldmask = self.repeatedFieldmask.count
         arena.addPackedSizeBound(self.repeatedFieldmask.count &* 7)
         if !self.repeatedFieldmask.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__FieldMask>?.self, count: self.repeatedFieldmask.count)
-            for index in self.repeatedFieldmask.indices {
-                elements[index] = try arena.message(self.repeatedFieldmask[index], as: Google__Protobuf__FieldMask.self)
+            let values = self.repeatedFieldmask
+            let elements = arena.uninitialized(UnsafeMutablePointer<Google__Protobuf__FieldMask>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Google__Protobuf__FieldMask.self, initializer: google__protobuf__field_mask__init))
             }
             _c.pointee.repeated_fieldmask = elements
         }
         _c.pointee.n_repeated_struct = self.repeatedStruct.count
         arena.addPackedSizeBound(self.repeatedStruct.count &* 7)
         if !self.repeatedStruct.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Struct>?.self, count: self.repeatedStruct.count)
-            for index in self.repeatedStruct.indices {
-                elements[index] = try arena.message(self.repeatedStruct[index], as: Google__Protobuf__Struct.self)
+            let values = self.repeatedStruct
+            let elements = arena.uninitialized(UnsafeMutablePointer<Google__Protobuf__Struct>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Google__Protobuf__Struct.self, initializer: google__protobuf__struct__init))
             }
             _c.pointee.repeated_struct = elements
         }
         _c.pointee.n_repeated_any = self.repeatedAny.count
         arena.addPackedSizeBound(self.repeatedAny.count &* 7)
         if !self.repeatedAny.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Any>?.self, count: self.repeatedAny.count)
-            for index in self.repeatedAny.indices {
-                elements[index] = try arena.message(self.repeatedAny[index], as: Google__Protobuf__Any.self)
+            let values = self.repeatedAny
+            let elements = arena.uninitialized(UnsafeMutablePointer<Google__Protobuf__Any>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Google__Protobuf__Any.self, initializer: google__protobuf__any__init))
             }
             _c.pointee.repeated_any = elements
         }
         _c.pointee.n_repeated_value = self.repeatedValue.count
         arena.addPackedSizeBound(self.repeatedValue.count &* 7)
         if !self.repeatedValue.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Value>?.self, count: self.repeatedValue.count)
-            for index in self.repeatedValue.indices {
-                elements[index] = try arena.message(self.repeatedValue[index], as: Google__Protobuf__Value.self)
+            let values = self.repeatedValue
+            let elements = arena.uninitialized(UnsafeMutablePointer<Google__Protobuf__Value>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Google__Protobuf__Value.self, initializer: google__protobuf__value__init))
             }
             _c.pointee.repeated_value = elements
         }
         _c.pointee.n_repeated_list_value = self.repeatedListValue.count
         arena.addPackedSizeBound(self.repeatedListValue.count &* 7)
         if !self.repeatedListValue.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__ListValue>?.self, count: self.repeatedListValue.count)
-            for index in self.repeatedListValue.indices {
-                elements[index] = try arena.message(self.repeatedListValue[index], as: Google__Protobuf__ListValue.self)
+            let values = self.repeatedListValue
+            let elements = arena.uninitialized(UnsafeMutablePointer<Google__Protobuf__ListValue>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Google__Protobuf__ListValue.self, initializer: google__protobuf__list_value__init))
             }
             _c.pointee.repeated_list_value = elements
         }
@@ -1569,7 +1674,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             _c.pointee.oneof_uint32 = value
         case .oneofNestedMessage(let value)?:
             _c.pointee.oneof_field_case = .init(rawValue: 112)
-            _c.pointee.oneof_nested_message = try arena.message(value, as: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage.self)
+            _c.pointee.oneof_nested_message = try arena.message(value, as: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage.self, initializer: protobuf_test_messages__proto3__test_all_types_proto3__nested_message__init)
         case .oneofString(let value)?:
             _c.pointee.oneof_field_case = .init(rawValue: 113)
             _c.pointee.oneof_string = try arena.cString(value)
@@ -1737,7 +1842,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
             arena.addPackedSizeBound(17)
             _c.pointee.a = self.a
             if let value = self.corecursive {
-                _c.pointee.corecursive = try arena.message(value, as: ProtobufTestMessages__Proto3__TestAllTypesProto3.self)
+                _c.pointee.corecursive = try arena.message(value, as: ProtobufTestMessages__Proto3__TestAllTypesProto3.self, initializer: protobuf_test_messages__proto3__test_all_types_proto3__init)
             }
             arena.setUnknownFields(unknownFields, message: pointer)
         }

@@ -10,6 +10,18 @@ extension ProtoArena {
         return pointer.assumingMemoryBound(to: C.self)
     }
 
+    /// The C message of `value`, built in this arena, its struct `C` set up by protoc-c's
+    /// `initializer` (`xxx__init`).
+    @inlinable
+    public mutating func message<M: ProtoMessage, C>(
+        _ value: M, as type: C.Type, initializer: (UnsafeMutablePointer<C>?) -> Void
+    ) throws(ProtoError) -> UnsafeMutablePointer<C> {
+        let pointer = uninitialized(C.self)
+        initializer(pointer)
+        try value._writeC(to: pointer, arena: &self)
+        return pointer
+    }
+
     /// A NUL-terminated copy of `string` for a `char *` field (its length and length prefix go
     /// into the packed-size bound).
     ///
@@ -18,41 +30,48 @@ extension ProtoArena {
     /// pointing at it as unset, and an empty oneof string must still be written.
     @inlinable @inline(__always)
     public mutating func cString(_ string: String) throws(ProtoError) -> UnsafeMutablePointer<CChar> {
-        // Two calls so that neither keeps `string` alive across the other: a function that reads
-        // the UTF-8 in place and then still uses the string (for the fallback) retains and
-        // releases it around the read, which costs more than the copy.
-        if let pointer = try contiguousCString(string) { return pointer }
-        return try foreignCString(string)
+        // The copy does not throw: across a throwing call the caller keeps its own retained copy
+        // of a string read out of an array or dictionary, which costs more than copying it.
+        guard let pointer = cStringIfClean(string) else { throw Self.nulInString() }
+        return pointer
     }
 
-    /// `cString` for strings with contiguous UTF-8 (native and small ones: all strings on Linux);
-    /// nil for a bridged string.
+    /// `cString`, or nil for a string holding NUL (`withContiguousStorageIfAvailable` never
+    /// fails here: see the branch for bridged strings).
     @usableFromInline
-    mutating func contiguousCString(_ string: String) throws(ProtoError) -> UnsafeMutablePointer<CChar>? {
-        guard string.isContiguousUTF8 else { return nil }
+    mutating func cStringIfClean(_ string: String) -> UnsafeMutablePointer<CChar>? {
+        #if _runtime(_ObjC)
+        // Bridged strings may have no contiguous UTF-8; without Objective-C interop every String
+        // has (native and small strings), and this branch does not exist.
+        if _slowPath(!string.isContiguousUTF8) { return foreignCString(string) }
+        #endif
         let count = string.utf8.count
         let target = allocateUninitialized(bytes: count &+ 1)
         packedSizeBound &+= count &+ Self.varintSize(UInt64(truncatingIfNeeded: count))
+        // The UTF-8 is read in place. Nothing uses `string` after this closure (a fallback that
+        // did would make the compiler retain and release the string around the read).
         let clean = string.utf8.withContiguousStorageIfAvailable { utf8 in
             Self.copyWithoutNUL(UnsafeRawBufferPointer(utf8), to: target)
-        } ?? false
-        guard clean else { throw Self.nulInString }
+        }
+        guard clean == true else { return nil }
         target.storeBytes(of: 0, toByteOffset: count, as: UInt8.self)
         return target.assumingMemoryBound(to: CChar.self)
     }
 
     /// `cString` for a bridged string: its UTF-8 copied out first.
-    @usableFromInline
-    mutating func foreignCString(_ string: String) throws(ProtoError) -> UnsafeMutablePointer<CChar> {
+    @inline(never)
+    mutating func foreignCString(_ string: String) -> UnsafeMutablePointer<CChar>? {
         let utf8 = Array(string.utf8)
         let target = allocateUninitialized(bytes: utf8.count &+ 1)
         packedSizeBound &+= utf8.count &+ Self.varintSize(UInt64(truncatingIfNeeded: utf8.count))
-        guard utf8.withUnsafeBytes({ Self.copyWithoutNUL($0, to: target) }) else { throw Self.nulInString }
+        guard utf8.withUnsafeBytes({ Self.copyWithoutNUL($0, to: target) }) else { return nil }
         target.storeBytes(of: 0, toByteOffset: utf8.count, as: UInt8.self)
         return target.assumingMemoryBound(to: CChar.self)
     }
 
-    private static var nulInString: ProtoError {
+    /// Why `cStringIfClean` refused a string (the string itself is not passed: see `cString`).
+    @usableFromInline @inline(never)
+    static func nulInString() -> ProtoError {
         ProtoError(.unsupported, "strings cannot contain NUL (protobuf-c stores C strings)")
     }
 

@@ -8,12 +8,17 @@ enum RequestSource: Sendable {
     case producer(@Sendable (RPCWriter<[UInt8]>) async throws -> Void)
 }
 
+/// Reads a call's response parts (with the attempt's record) into the call's result. Not generic
+/// over the message type, so the call path below it is compiled (specialised) once in this
+/// module rather than run through generic metadata for every generated message type.
+typealias ResponseHandler<Result> = @Sendable (RPCAsyncSequence<RPCResponsePart>, ClientCallRecord) async throws -> Result
+
 extension RPCClient {
     /// Runs a call: deadline, interceptors, retries, attempts. `callLayerOnly`: `requests` and
     /// `onResponse` are this type's own code, no caller's closure (a unary call).
-    func execute<Output: SerializableMessage, Result: Sendable>(
+    func execute<Result: Sendable>(
         method: MethodDescriptor, options: CallOptions, requests: RequestSource, callLayerOnly: Bool = false,
-        onResponse: @escaping @Sendable (ClientResponseStream<Output>) async throws -> Result
+        onResponse: @escaping ResponseHandler<Result>
     ) async throws -> Result {
         let timeoutDeadline = options.timeout.map { ContinuousClock.now.advanced(by: $0) }
         let call = ClientCallContext(
@@ -36,9 +41,9 @@ extension RPCClient {
     }
 
     /// Makes attempts until one succeeds or the failure may not be retried.
-    private func retrying<Output: SerializableMessage, Result: Sendable>(
+    private func retrying<Result: Sendable>(
         _ call: ClientCallContext, options: CallOptions, requests: RequestSource, callLayerOnly: Bool,
-        onResponse: @escaping @Sendable (ClientResponseStream<Output>) async throws -> Result
+        onResponse: @escaping ResponseHandler<Result>
     ) async throws -> Result {
         // Only a method declared idempotent is ever retried: anything else might run twice.
         let policy = call.method.policy.isIdempotent ? options.retries : nil
@@ -73,9 +78,9 @@ extension RPCClient {
     }
 
     /// One attempt, bounded by the call's deadline.
-    private func attempt<Output: SerializableMessage, Result: Sendable>(
+    private func attempt<Result: Sendable>(
         _ call: ClientCallContext, options: CallOptions, requests: RequestSource, callLayerOnly: Bool,
-        record: ClientCallRecord, onResponse: @escaping @Sendable (ClientResponseStream<Output>) async throws -> Result
+        record: ClientCallRecord, onResponse: @escaping ResponseHandler<Result>
     ) async throws -> Result {
         let start = {
             var start = RPCCallStart(method: call.method.fullName, metadata: call.metadata, deadline: call.deadline)
@@ -104,13 +109,11 @@ extension RPCClient {
     }
 
     /// Opens a stream, writes the requests and hands the responses to `onResponse`.
-    private func stream<Output: SerializableMessage, Result: Sendable>(
+    private func stream<Result: Sendable>(
         _ start: RPCCallStart, options: CallOptions, requests: RequestSource, record: ClientCallRecord,
-        onResponse: @escaping @Sendable (ClientResponseStream<Output>) async throws -> Result
+        onResponse: @escaping ResponseHandler<Result>
     ) async throws -> Result {
         try await transport.withStream(start) { stream in
-            let responses = ClientResponseStream<Output>(
-                parts: stream.inbound, record: record, maxMessageBytes: options.maxResponseBytes)
             switch requests {
             case .single(let bytes):
                 // A failed write means the call is already over; the responses say how.
@@ -120,7 +123,7 @@ extension RPCClient {
                 } catch {
                     record.recordBrokenRequestStream()
                 }
-                return try await onResponse(responses)
+                return try await onResponse(stream.inbound, record)
             case .producer(let produce):
                 return try await withThrowingTaskGroup(of: Result?.self) { group in
                     group.addTask {
@@ -140,7 +143,7 @@ extension RPCClient {
                         }
                         return nil
                     }
-                    group.addTask { try await onResponse(responses) }
+                    group.addTask { try await onResponse(stream.inbound, record) }
                     while let next = try await group.next() {
                         if let result = next {
                             // The responses are complete; a producer still writing is not needed.

@@ -31,18 +31,20 @@ public struct RPCClient: RPCCaller {
         request: Input, method: MethodDescriptor, options: CallOptions,
         onResponse: @Sendable @escaping (RPCAsyncSequence<Output>) async throws -> Result
     ) async throws -> Result {
-        try await execute(method: method, options: options, requests: .single(try Self.encode(request))) {
-            (responses: ClientResponseStream<Output>) in try await onResponse(RPCAsyncSequence(wrapping: responses))
-        }
+        try await execute(
+            method: method, options: options, requests: .single(try Self.encode(request)),
+            onResponse: Self.typed(options) { (responses: ClientResponseStream<Output>) in
+                try await onResponse(RPCAsyncSequence(wrapping: responses))
+            })
     }
 
     public func clientStreaming<Input: SerializableMessage, Output: SerializableMessage>(
         method: MethodDescriptor, options: CallOptions,
         requestProducer: @Sendable @escaping (RPCWriter<Input>) async throws -> Void
     ) async throws -> Output {
-        try await execute(method: method, options: options, requests: .producer { try await requestProducer($0.map(Self.encode)) }) {
-            (responses: ClientResponseStream<Output>) in try await Self.single(responses).message
-        }
+        try await execute(
+            method: method, options: options, requests: .producer { try await requestProducer($0.map(Self.encode)) },
+            onResponse: Self.typed(options) { (responses: ClientResponseStream<Output>) in try await Self.single(responses).message })
     }
 
     public func bidirectionalStreaming<Input: SerializableMessage, Output: SerializableMessage, Result: Sendable>(
@@ -61,9 +63,19 @@ public struct RPCClient: RPCCaller {
     public func unaryWithMetadata<Input: SerializableMessage, Output: SerializableMessage>(
         request: Input, method: MethodDescriptor, options: CallOptions = .defaults
     ) async throws -> ClientResponse<Output> {
-        try await execute(method: method, options: options, requests: .single(try Self.encode(request)), callLayerOnly: true) {
-            (responses: ClientResponseStream<Output>) in try await Self.single(responses)
+        let maxBytes = options.maxResponseBytes
+        let reply = try await execute(
+            method: method, options: options, requests: .single(try Self.encode(request)), callLayerOnly: true
+        ) { parts, record in
+            try await UnaryReply.read(parts, record: record, maxMessageBytes: maxBytes)
         }
+        let message: Output
+        do {
+            message = try Output(serializedBytes: reply.message, limits: DecodingLimits(maxBytes: maxBytes))
+        } catch {
+            throw RPCError(code: .internal, message: "a response message could not be decoded: \(error)")
+        }
+        return ClientResponse(message: message, initialMetadata: reply.initialMetadata, trailingMetadata: reply.trailingMetadata)
     }
 
     /// A call of any shape, with the response metadata readable from the response stream
@@ -76,10 +88,20 @@ public struct RPCClient: RPCCaller {
     ) async throws -> Result {
         try await execute(
             method: method, options: options, requests: .producer { try await requestProducer($0.map(Self.encode)) },
-            onResponse: onResponse)
+            onResponse: Self.typed(options, onResponse))
     }
 
     // MARK: Helpers
+
+    /// Reads the response parts as typed messages.
+    static func typed<Output: SerializableMessage, Result: Sendable>(
+        _ options: CallOptions, _ body: @escaping @Sendable (ClientResponseStream<Output>) async throws -> Result
+    ) -> ResponseHandler<Result> {
+        let maxBytes = options.maxResponseBytes
+        return { parts, record in
+            try await body(ClientResponseStream(parts: parts, record: record, maxMessageBytes: maxBytes))
+        }
+    }
 
     static func encode<Input: SerializableMessage>(_ request: Input) throws(RPCError) -> [UInt8] {
         do {

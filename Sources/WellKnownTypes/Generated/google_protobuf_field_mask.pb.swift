@@ -240,9 +240,10 @@ public struct Google_Protobuf_FieldMask: ProtoMessage {
         _c.pointee.n_paths = self.paths.count
         arena.addPackedSizeBound(self.paths.count &* 1)
         if !self.paths.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.paths.count)
-            for index in self.paths.indices {
-                elements[index] = try arena.cString(self.paths[index])
+            let values = self.paths
+            let elements = arena.uninitialized(UnsafeMutablePointer<CChar>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.cString(values[index]))
             }
             _c.pointee.paths = elements
         }

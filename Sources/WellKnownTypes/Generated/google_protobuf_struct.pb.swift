@@ -53,15 +53,19 @@ public struct Google_Protobuf_Struct: ProtoMessage {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__Struct.self)
         if !self.fields.isEmpty {
             arena.addPackedSizeBound(self.fields.count &* 13)
-            let entries = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Struct__FieldsEntry>?.self, count: self.fields.count)
+            let entries = arena.uninitialized(UnsafeMutablePointer<Google__Protobuf__Struct__FieldsEntry>?.self, count: self.fields.count)
             var index = 0
-            for (key, value) in self.fields {
-                let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: google__protobuf__struct__fields_entry__descriptor_ref()))
-                    .assumingMemoryBound(to: Google__Protobuf__Struct__FieldsEntry.self)
+            let map = self.fields
+            var position = map.startIndex
+            while position != map.endIndex {
+                let key = map.keys[position], value = map.values[position]
+                let entry = arena.uninitialized(Google__Protobuf__Struct__FieldsEntry.self)
+                google__protobuf__struct__fields_entry__init(entry)
                 entry.pointee.key = try arena.cString(key)
-                entry.pointee.value = try arena.message(value, as: Google__Protobuf__Value.self)
-                entries[index] = entry
+                entry.pointee.value = try arena.message(value, as: Google__Protobuf__Value.self, initializer: google__protobuf__value__init)
+                (entries + index).initialize(to: entry)
                 index += 1
+                map.formIndex(after: &position)
             }
             _c.pointee.n_fields = self.fields.count
             _c.pointee.fields = entries
@@ -144,10 +148,10 @@ public struct Google_Protobuf_Value: ProtoMessage {
             _c.pointee.bool_value = value ? 1 : 0
         case .structValue(let value)?:
             _c.pointee.kind_case = .init(rawValue: 5)
-            _c.pointee.struct_value = try arena.message(value, as: Google__Protobuf__Struct.self)
+            _c.pointee.struct_value = try arena.message(value, as: Google__Protobuf__Struct.self, initializer: google__protobuf__struct__init)
         case .listValue(let value)?:
             _c.pointee.kind_case = .init(rawValue: 6)
-            _c.pointee.list_value = try arena.message(value, as: Google__Protobuf__ListValue.self)
+            _c.pointee.list_value = try arena.message(value, as: Google__Protobuf__ListValue.self, initializer: google__protobuf__list_value__init)
         case nil:
             break
         }
@@ -194,9 +198,10 @@ public struct Google_Protobuf_ListValue: ProtoMessage {
         _c.pointee.n_values = self.values.count
         arena.addPackedSizeBound(self.values.count &* 6)
         if !self.values.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<Google__Protobuf__Value>?.self, count: self.values.count)
-            for index in self.values.indices {
-                elements[index] = try arena.message(self.values[index], as: Google__Protobuf__Value.self)
+            let values = self.values
+            let elements = arena.uninitialized(UnsafeMutablePointer<Google__Protobuf__Value>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.message(values[index], as: Google__Protobuf__Value.self, initializer: google__protobuf__value__init))
             }
             _c.pointee.values = elements
         }

@@ -12,6 +12,7 @@ import RPCCore
 import Storage
 import Synchronization
 import Testing
+import TestSupport
 import WellKnownTypes
 
 /// A clock tests move by hand.
@@ -58,6 +59,7 @@ final class PlatformHarness: Sendable {
         quiet.logLevel = .critical
         var storage = StorageConfiguration()
         storage.logger.logLevel = .critical
+        storage.sharedThreadPool = sharedStorageThreads
         let clock = self.clock
         let now: @Sendable () -> Date = { clock.now }
 

@@ -8,6 +8,7 @@ import RPCCore
 import Storage
 import Synchronization
 import Testing
+import TestSupport
 import WellKnownTypes
 
 /// A clock tests move by hand.
@@ -67,6 +68,7 @@ final class AuthHarness: Sendable {
         configuration.now = { clock.now }
         configuration.logger.logLevel = .critical
         configuration.storage.logger.logLevel = .critical
+        configuration.storage.sharedThreadPool = sharedStorageThreads
         configuration.setLockout(threshold: 3, baseLock: .seconds(60), maxLock: .seconds(600))
         return configuration
     }

@@ -1,5 +1,6 @@
 import ClinicTLS
 import Foundation
+import TestSupport
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -46,7 +47,7 @@ func runSClient(port: Int, arguments: [String], line: String, expectEcho: String
     process.standardError = errors
     let out = PipeCollector(output)
     let err = PipeCollector(errors)
-    try process.run()
+    try ChildProcess.launch(process)
     defer { if process.isRunning { process.terminate() } }
 
     try? input.fileHandleForWriting.write(contentsOf: Data((line + "\n").utf8))
@@ -118,7 +119,14 @@ func echoThroughTLS(port: Int, configuration: TLSConfiguration, message: [UInt8]
                 }
             }
             .connect(host: "127.0.0.1", port: port).get()
-        try await channel.writeAndFlush(ByteBuffer(bytes: message)).get()
+        do {
+            try await channel.writeAndFlush(ByteBuffer(bytes: message)).get()
+        } catch {
+            // A peer that refuses the handshake may close before the write is issued: the
+            // connection's own error (the TLS alert) says why, not the failed write.
+            _ = try await value(of: echoed.futureResult)
+            throw error
+        }
         let result = try await value(of: echoed.futureResult)
         try await value(of: channel.close())
         try? await group.shutdownGracefully()

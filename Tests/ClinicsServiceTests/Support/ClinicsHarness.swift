@@ -8,6 +8,7 @@ import Platform
 import RPCCore
 import Storage
 import Testing
+import TestSupport
 
 /// The clinics service over the in-process transport, with the real auth service behind it, on
 /// real SQLite files in a temporary folder.
@@ -39,6 +40,7 @@ final class ClinicsHarness: Sendable {
         authConfiguration.hashingThreads = 1
         authConfiguration.logger.logLevel = .critical
         authConfiguration.storage.logger.logLevel = .critical
+        authConfiguration.storage.sharedThreadPool = sharedStorageThreads
         authService = try await AuthService.start(configuration: authConfiguration)
         issuer = AccessTokenIssuer(key: try SigningKeyFiles.loadOrCreate(dataDirectory: directory))
 
@@ -74,6 +76,7 @@ final class ClinicsHarness: Sendable {
         var configuration = ClinicsConfiguration(dataDirectory: directory)
         configuration.logger.logLevel = .critical
         configuration.storage.logger.logLevel = .critical
+        configuration.storage.sharedThreadPool = sharedStorageThreads
         configuration.staffAccessRetryDelay = .seconds(3600)
         return configuration
     }

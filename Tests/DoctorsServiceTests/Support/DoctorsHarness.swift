@@ -10,6 +10,7 @@ import RPCCore
 import Storage
 import Synchronization
 import Testing
+import TestSupport
 import WellKnownTypes
 
 /// The doctors service over the in-process transport with the real auth and clinics services
@@ -42,6 +43,7 @@ final class DoctorsHarness: Sendable {
         authConfiguration.hashingThreads = 1
         authConfiguration.logger.logLevel = .critical
         authConfiguration.storage.logger.logLevel = .critical
+        authConfiguration.storage.sharedThreadPool = sharedStorageThreads
         authService = try await AuthService.start(configuration: authConfiguration)
         issuer = AccessTokenIssuer(key: try SigningKeyFiles.loadOrCreate(dataDirectory: directory))
         var quiet = Logger(label: "test")
@@ -58,6 +60,7 @@ final class DoctorsHarness: Sendable {
         var clinicsConfiguration = ClinicsConfiguration(dataDirectory: directory)
         clinicsConfiguration.logger.logLevel = .critical
         clinicsConfiguration.storage.logger.logLevel = .critical
+        clinicsConfiguration.storage.sharedThreadPool = sharedStorageThreads
         clinicsService = try await ClinicsService.start(
             configuration: clinicsConfiguration,
             auth: Clinic_Auth_V1_AuthService.Client(caller: RPCClient(transport: authFromClinics.client)))
@@ -70,6 +73,7 @@ final class DoctorsHarness: Sendable {
         configuration.clinicCacheLifetime = .zero
         configuration.logger.logLevel = .critical
         configuration.storage.logger.logLevel = .critical
+        configuration.storage.sharedThreadPool = sharedStorageThreads
         let upcoming = self.upcoming
         service = try DoctorsService.start(
             configuration: configuration,

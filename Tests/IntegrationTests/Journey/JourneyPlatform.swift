@@ -13,7 +13,7 @@ final class JourneyPlatform: Sendable {
     let edge: EdgeHTTPClient
     let up: ClinicProcess
     let superAdminEmail = "root@journey.example"
-    let superAdminPassword = "journey-root-passphrase-31"
+    let superAdminPassword = "cedar-quartz-meadow-58"
 
     private init(folder: String, edge: EdgeHTTPClient, up: ClinicProcess) {
         self.folder = folder

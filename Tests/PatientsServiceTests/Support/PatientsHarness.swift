@@ -10,6 +10,7 @@ import RPCCore
 import Storage
 import Synchronization
 import Testing
+import TestSupport
 
 /// A clock tests move by hand.
 final class TestClock: Sendable {
@@ -52,6 +53,7 @@ final class PatientsHarness: Sendable {
         quiet.logLevel = .critical
         var storageConfiguration = StorageConfiguration()
         storageConfiguration.logger.logLevel = .critical
+        storageConfiguration.sharedThreadPool = sharedStorageThreads
 
         var authConfiguration = AuthConfiguration(dataDirectory: directory)
         authConfiguration.passwordHashing = .testing

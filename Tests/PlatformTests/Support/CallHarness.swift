@@ -5,6 +5,7 @@ import Logging
 import ProtoRuntime
 import RPCCore
 import Storage
+import TestSupport
 import WellKnownTypes
 
 /// Who a test call comes from at the transport level.
@@ -41,6 +42,7 @@ final class CallHarness: Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("platform-\(UUID().uuidString)").path
         var storage = StorageConfiguration()
         storage.logger.logLevel = .error
+        storage.sharedThreadPool = sharedStorageThreads
         pool = try TenantDatabasePool(
             dataDirectory: directory, service: "probe", tenantMigrator: ProbeSchema.migrator, configuration: storage,
             threadCount: 2)

@@ -58,7 +58,7 @@ struct JSONMergeReferenceTests {
     }
 
     @Test("same JSON as Python, through the descriptor and through the Swift type")
-    func mergedLikePython() throws {
+    func mergedLikePython() async throws {
         let type = JSONReferenceTests.type
         let options = JSONEncodingOptions(typeRegistry: JSONReferenceTests.registry)
         let cases = try Self.inputs.map { ($0.0, $0.1.reduce([], +)) }
@@ -73,7 +73,7 @@ struct JSONMergeReferenceTests {
             requests.append(.toJSON(type, input))
             requests.append(.equalBinary(type, input, try message.serializedBytes()))
         }
-        let first = try PythonReference.run(requests)
+        let first = try await PythonReference.run(requests)
         var comparisons: [PythonReference.Request] = []
         for (index, (name, _)) in cases.enumerated() {
             #expect(first[2 * index + 1].equal == true, "\(name): the Swift type decoded a different message")
@@ -81,7 +81,7 @@ struct JSONMergeReferenceTests {
             comparisons.append(.sameJSON(ours[2 * index].1, theirs))
             comparisons.append(.sameJSON(ours[2 * index + 1].1, theirs))
         }
-        for ((label, _), answer) in zip(ours, try PythonReference.run(comparisons)) where answer.equal != true {
+        for ((label, _), answer) in zip(ours, try await PythonReference.run(comparisons)) where answer.equal != true {
             Issue.record("\(label): JSON differs\n ours:   \(answer.json ?? "")\n Python: \(answer.other ?? "")")
         }
     }

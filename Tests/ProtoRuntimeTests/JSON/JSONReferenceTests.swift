@@ -30,7 +30,7 @@ struct JSONReferenceTests {
     ]
 
     @Test("TestAllTypesProto3: same JSON, and each side reads the other's")
-    func testAllTypesAgree() throws {
+    func testAllTypesAgree() async throws {
         struct Prepared {
             var name: String
             var message: TestAllTypes
@@ -46,7 +46,7 @@ struct JSONReferenceTests {
                     ours: try message.jsonString(options: variant.options), variant: variant))
             }
         }
-        let first = try PythonReference.run(prepared.flatMap { item in
+        let first = try await PythonReference.run(prepared.flatMap { item in
             [
                 .toJSON(Self.type, item.binary, defaults: item.variant.defaults, protoNames: item.variant.protoNames),
                 .parse(Self.type, item.ours),
@@ -75,16 +75,16 @@ struct JSONReferenceTests {
                 Issue.record("\(item.name): Python rejects our \(item.ours): \(theirParse.error ?? "?")")
             }
         }
-        for (item, answer) in zip(prepared, try PythonReference.run(comparisons)) where answer.equal != true {
+        for (item, answer) in zip(prepared, try await PythonReference.run(comparisons)) where answer.equal != true {
             Issue.record("\(item.name): JSON differs\n ours:   \(answer.json ?? "")\n Python: \(answer.other ?? "")")
         }
     }
 
     @Test("values equal only as text (NaN): same JSON")
-    func nanAgrees() throws {
+    func nanAgrees() async throws {
         let cases = try JSONReferenceMessages.jsonOnlyCases.map { ($0.0, try $0.1.serializedBytes(), try $0.1.jsonString()) }
-        let theirs = try PythonReference.run(cases.map { .toJSON(Self.type, $0.1) })
-        let same = try PythonReference.run(zip(cases, theirs).map { .sameJSON($0.0.2, $0.1.json ?? "null") })
+        let theirs = try await PythonReference.run(cases.map { .toJSON(Self.type, $0.1) })
+        let same = try await PythonReference.run(zip(cases, theirs).map { .sameJSON($0.0.2, $0.1.json ?? "null") })
         for (item, answer) in zip(cases, same) {
             #expect(answer.equal == true, "\(item.0): ours \(item.2), Python \(answer.other ?? "")")
         }
@@ -94,7 +94,7 @@ struct JSONReferenceTests {
     }
 
     @Test("every platform message, filled by the reference: same JSON, and each side reads the other's")
-    func platformMessagesAgree() throws {
+    func platformMessagesAgree() async throws {
         let topTypes = ClinicAPICatalog.services.flatMap(\.methods).flatMap { [$0.input, $0.output] }
         var swiftTypes: [String: any ProtoMessage.Type] = [:]
         for type in topTypes { swiftTypes[type.protoDescriptor.fullName] = type }
@@ -114,7 +114,7 @@ struct JSONReferenceTests {
             (0..<2).map { PythonReference.Request.sample(descriptor.fullName, seed: $0) }
         }
         var samples: [Sample] = []
-        for (request, answer) in zip(requests, try PythonReference.run(requests)) {
+        for (request, answer) in zip(requests, try await PythonReference.run(requests)) {
             guard let binary = answer.bytes, let theirs = answer.json else {
                 Issue.record("\(request.type ?? ""): Python could not build a sample: \(answer.error ?? "?")")
                 continue
@@ -152,7 +152,7 @@ struct JSONReferenceTests {
         }
         var third: [PythonReference.Request] = []
         var thirdLabels: [String] = []
-        for ((request, answer), label) in zip(zip(second, try PythonReference.run(second)), labels) {
+        for ((request, answer), label) in zip(zip(second, try await PythonReference.run(second)), labels) {
             switch request.op {
             case "parse":
                 if let bytes = answer.bytes {
@@ -171,7 +171,7 @@ struct JSONReferenceTests {
                 break
             }
         }
-        for (answer, label) in zip(try PythonReference.run(third), thirdLabels) where answer.equal != true {
+        for (answer, label) in zip(try await PythonReference.run(third), thirdLabels) where answer.equal != true {
             Issue.record("\(label) is a different message: \(answer.error ?? "")")
         }
     }
@@ -203,8 +203,8 @@ struct JSONReferenceTests {
     ]
 
     @Test("non-canonical JSON both sides accept: the same message")
-    func acceptedInputsAgree() throws {
-        let answers = try PythonReference.run(Self.acceptedInputs.map { .parse(Self.type, $0) })
+    func acceptedInputsAgree() async throws {
+        let answers = try await PythonReference.run(Self.acceptedInputs.map { .parse(Self.type, $0) })
         let options = JSONDecodingOptions(typeRegistry: Self.registry)
         for (json, answer) in zip(Self.acceptedInputs, answers) {
             guard let bytes = answer.bytes else {
@@ -237,8 +237,8 @@ struct JSONReferenceTests {
     ]
 
     @Test("bad JSON: both sides reject it (where Python is not more lenient)")
-    func rejectedInputsAgree() throws {
-        let answers = try PythonReference.run(JSONBadInputs.all.map { .parse(Self.type, $0.json) })
+    func rejectedInputsAgree() async throws {
+        let answers = try await PythonReference.run(JSONBadInputs.all.map { .parse(Self.type, $0.json) })
         for (bad, answer) in zip(JSONBadInputs.all, answers) {
             if Self.pythonIsLenient[bad.name] == nil {
                 #expect(answer.error != nil, "\(bad.name): Python accepts \(bad.json)")
@@ -250,12 +250,12 @@ struct JSONReferenceTests {
     }
 
     @Test("the largest float: we read back the shortest form both sides write; Python rejects it")
-    func largestFloat() throws {
+    func largestFloat() async throws {
         let message = TestAllTypes.with {
             $0.optionalFloat = .greatestFiniteMagnitude
             $0.repeatedFloat = [-.greatestFiniteMagnitude]
         }
-        let answers = try PythonReference.run([.toJSON(Self.type, try message.serializedBytes())])
+        let answers = try await PythonReference.run([.toJSON(Self.type, try message.serializedBytes())])
         let theirs = try #require(answers.first?.json)
         let ours = try message.jsonString()
         #expect(theirs.contains("3.4028235e+38") && ours.contains("3.4028235e+38"), "ours \(ours), Python \(theirs)")
@@ -263,14 +263,14 @@ struct JSONReferenceTests {
         #expect(try TestAllTypes(jsonString: ours) == message)
         // Python compares the text's double with FLT_MAX instead of rounding to float first, so it
         // rejects its own output; the conformance suite only requires 3.402823e+38 to parse.
-        let pythonParse = try PythonReference.run([.parse(Self.type, theirs)])
+        let pythonParse = try await PythonReference.run([.parse(Self.type, theirs)])
         #expect(pythonParse.first?.error?.contains("Float value too large") == true)
         // Text that rounds beyond the largest float is still out of range.
         #expect(throws: ProtoError.self) { try TestAllTypes(jsonString: #"{"optionalFloat": 3.4028236e38}"#) }
     }
 
     @Test("integers written with exponents keep every digit (Python goes through a double)")
-    func exactIntegers() throws {
+    func exactIntegers() async throws {
         let message = try TestAllTypes(jsonString: #"{"optionalFixed64": 1.8446744073709551615e19, "optionalInt64": 9.223372036854775807e18}"#)
         #expect(message.optionalFixed64 == .max)
         #expect(message.optionalInt64 == .max)

@@ -1,5 +1,6 @@
 import Foundation
 import ProtoRuntime
+import TestSupport
 
 /// Python's `google.protobuf.json_format` (PyPI `protobuf`, installed by scripts/setup.sh) as the
 /// reference for the proto3 JSON mapping, over a descriptor set of the conformance schema and
@@ -60,13 +61,13 @@ enum PythonReference {
     }
 
     /// Answers `requests` in order.
-    static func run(_ requests: [Request]) throws -> [Answer] {
+    static func run(_ requests: [Request]) async throws -> [Answer] {
         struct Job: Encodable {
             var descriptorSet: String
             var requests: [Request]
         }
-        let input = try JSONEncoder().encode(Job(descriptorSet: try descriptorSet.get(), requests: requests))
-        let output = try Subprocess.run(["python3", "-c", script], input: [UInt8](input))
+        let input = try JSONEncoder().encode(Job(descriptorSet: try await descriptorSet.value, requests: requests))
+        let output = try await Subprocess.run(["python3", "-c", script], input: [UInt8](input))
         let answers = try JSONDecoder().decode([Answer].self, from: Data(output))
         guard answers.count == requests.count else {
             throw ProtoError(.malformed, "python answered \(answers.count) of \(requests.count) requests")
@@ -80,7 +81,7 @@ enum PythonReference {
 
     /// `protoc --include_imports --descriptor_set_out` over the conformance schema and Protos/,
     /// written once per test process.
-    private static let descriptorSet: Result<String, any Error> = Result {
+    private static let descriptorSet = Task {
         let protos = repositoryRoot.appendingPathComponent("Protos")
         let conformance = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/conformance")
         var files: [String] = []
@@ -89,7 +90,7 @@ enum PythonReference {
         }
         let output = FileManager.default.temporaryDirectory
             .appendingPathComponent("clinic-json-reference-\(ProcessInfo.processInfo.processIdentifier).desc").path
-        _ = try Subprocess.run(
+        _ = try await Subprocess.run(
             ["protoc", "--include_imports", "--descriptor_set_out=\(output)", "-I", protos.path, "-I", conformance.path,
              "-I", "/usr/include", "google/protobuf/test_messages_proto3.proto"] + files.sorted(),
             input: [])
@@ -99,48 +100,13 @@ enum PythonReference {
 
 /// Runs a command to completion, feeding `input` on stdin; throws with its stderr on failure.
 enum Subprocess {
-    static func run(_ arguments: [String], input: [UInt8]) throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        // Feed and drain stderr on other threads so no pipe can fill up and block the child.
-        let writer = Thread {
-            stdin.fileHandleForWriting.write(Data(input))
-            try? stdin.fileHandleForWriting.close()
-        }
-        writer.start()
-        let errors = ErrorDrain(stderr.fileHandleForReading)
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+    static func run(_ arguments: [String], input: [UInt8]) async throws -> [UInt8] {
+        let result = try await ChildProcess.run(arguments[0], Array(arguments.dropFirst()), input: input)
+        guard result.succeeded else {
             throw ProtoError(
                 .unsupported,
-                "\(arguments[0]) failed (\(process.terminationStatus)); run scripts/setup.sh for python3 and the protobuf package: \(errors.text())")
+                "\(arguments[0]) failed (\(result.status)); run scripts/setup.sh for python3 and the protobuf package: \(result.errorText)")
         }
-        return [UInt8](output)
-    }
-}
-
-/// Reads a pipe to its end on a thread of its own.
-private final class ErrorDrain: @unchecked Sendable {
-    // @unchecked: `data` is written before `done` is signalled and read only after waiting on it.
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ handle: FileHandle) {
-        Thread {
-            self.data = handle.readDataToEndOfFile()
-            self.done.signal()
-        }.start()
-    }
-
-    func text() -> String {
-        done.wait()
-        return String(decoding: data, as: UTF8.self)
+        return result.stdout
     }
 }

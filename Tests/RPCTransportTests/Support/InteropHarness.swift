@@ -11,12 +11,14 @@ final class InteropHarness: Sendable {
     let transport: NIOServerTransport
     let server: RPCServer
     let health: HealthService
+    let pki: TestPKI
     private let serving: Task<Void, any Error>
 
     var port: Int { transport.port }
 
-    private init(transport: NIOServerTransport, server: RPCServer, health: HealthService) {
+    private init(transport: NIOServerTransport, server: RPCServer, health: HealthService, pki: TestPKI) {
         self.transport = transport
+        self.pki = pki
         self.server = server
         self.health = health
         serving = Task { try await server.serve() }
@@ -27,20 +29,20 @@ final class InteropHarness: Sendable {
         settings: RPCConnectionSettings = RPCConnectionSettings(), services extra: [any RPCService] = [],
         interceptors: [any ServerInterceptor] = [], serverID: String = "interop"
     ) async throws -> InteropHarness {
-        let pki = try TestPKI.shared()
+        let pki = try await TestPKI.shared()
         let transport = try await NIOServerTransport.bind(host: "127.0.0.1", port: 0, tls: pki.server(), settings: settings)
         let health = HealthService(serving: [Clinic_Testing_V1_TestService.descriptor])
         let server = RPCServer(
             services: [InteropTestService(serverID: serverID), health] + extra, transports: [transport],
             interceptors: interceptors)
-        return InteropHarness(transport: transport, server: server, health: health)
+        return InteropHarness(transport: transport, server: server, health: health, pki: pki)
     }
 
     /// A client transport to this server.
     func clientTransport(settings: RPCConnectionSettings = RPCConnectionSettings(), name: String = "cli") throws
         -> NIOClientTransport
     {
-        try NIOClientTransport(host: "127.0.0.1", port: port, tls: TestPKI.shared().client(name), settings: settings)
+        try NIOClientTransport(host: "127.0.0.1", port: port, tls: pki.client(name), settings: settings)
     }
 
     /// A typed interop client over a fresh transport.

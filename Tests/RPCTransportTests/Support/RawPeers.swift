@@ -1,5 +1,6 @@
 import ClinicTLS
 import Foundation
+import TestSupport
 import NIOCore
 import NIOPosix
 import RPCWire
@@ -125,7 +126,7 @@ func runSClient(port: Int, arguments: [String], seconds: Double = 20) async thro
     process.standardInput = FileHandle.nullDevice
     process.standardOutput = output
     process.standardError = output
-    try process.run()
+    try ChildProcess.launch(process)
     defer { if process.isRunning { process.terminate() } }
     try await waitUntil("s_client to exit", seconds: seconds) { !process.isRunning }
     let data = output.fileHandleForReading.readDataToEndOfFile()

@@ -1,5 +1,6 @@
 import ClinicTLS
 import Foundation
+import TestSupport
 
 /// Certificates for the tests, made once per test process by the real `Certs/generate.sh`:
 /// `platform` is a CA with the identities the tests use; `rogue` an unrelated CA with a `cli`
@@ -8,40 +9,12 @@ struct TestPKI: Sendable {
     let platform: String
     let rogue: String
 
-    static func shared() throws -> TestPKI { try generated.get() }
+    /// The shared certificates (generated on first use; awaiting them never blocks a thread).
+    static func shared() async throws -> TestPKI { try await generated.value }
 
-    private static let generated: Result<TestPKI, any Error> = Result {
-        let base = FileManager.default.temporaryDirectory
-            .appendingPathComponent("clinic-rpc-tests-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
-            .path
-        let pki = TestPKI(platform: base + "/platform", rogue: base + "/rogue")
-        try runGenerator([pki.platform, "interop", "cli", "billing"])
-        try runGenerator(["--ca-cn", "Rogue Test CA", pki.rogue, "cli"])
-        removeAtExit = base
-        atexit { if let path = TestPKI.removeAtExit { try? FileManager.default.removeItem(atPath: path) } }
-        return pki
-    }
-
-    nonisolated(unsafe) private static var removeAtExit: String?
-
-    /// The repository root, from this file's path (Tests/RPCTransportTests/Support/).
-    static let repositoryRoot: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { url.deleteLastPathComponent() }
-        return url.path
-    }()
-
-    private static func runGenerator(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [repositoryRoot + "/Certs/generate.sh"] + arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TLSError(.invalidConfiguration, "Certs/generate.sh \(arguments) exited with \(process.terminationStatus)")
-        }
+    private static let generated = Task {
+        let certificates = try await TestCertificates.generate(label: "clinic-rpc-tests", platform: ["interop", "cli", "billing"], rogue: ["cli"])
+        return TestPKI(platform: certificates.platform, rogue: certificates.rogue)
     }
 
     /// The interop server's identity (requires client certificates).

@@ -134,7 +134,7 @@ public struct Perf_Appointment: ProtoMessage {
         _c.pointee.clinic_id = try arena.cString(self.clinicId)
         _c.pointee.practitioner_id = try arena.cString(self.practitionerId)
         if let value = self.patient {
-            _c.pointee.patient = try arena.message(value, as: Perf__Patient.self)
+            _c.pointee.patient = try arena.message(value, as: Perf__Patient.self, initializer: perf__patient__init)
         }
         _c.pointee.start_unix_ms = self.startUnixMs
         _c.pointee.end_unix_ms = self.endUnixMs
@@ -145,23 +145,28 @@ public struct Perf_Appointment: ProtoMessage {
         _c.pointee.n_notes = self.notes.count
         arena.addPackedSizeBound(self.notes.count &* 1)
         if !self.notes.isEmpty {
-            let elements = arena.allocate(UnsafeMutablePointer<CChar>?.self, count: self.notes.count)
-            for index in self.notes.indices {
-                elements[index] = try arena.cString(self.notes[index])
+            let values = self.notes
+            let elements = arena.uninitialized(UnsafeMutablePointer<CChar>?.self, count: values.count)
+            for index in values.indices {
+                (elements + index).initialize(to: try arena.cString(values[index]))
             }
             _c.pointee.notes = elements
         }
         if !self.metadata.isEmpty {
             arena.addPackedSizeBound(self.metadata.count &* 8)
-            let entries = arena.allocate(UnsafeMutablePointer<Perf__Appointment__MetadataEntry>?.self, count: self.metadata.count)
+            let entries = arena.uninitialized(UnsafeMutablePointer<Perf__Appointment__MetadataEntry>?.self, count: self.metadata.count)
             var index = 0
-            for (key, value) in self.metadata {
-                let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: perf__appointment__metadata_entry__descriptor_ref()))
-                    .assumingMemoryBound(to: Perf__Appointment__MetadataEntry.self)
+            let map = self.metadata
+            var position = map.startIndex
+            while position != map.endIndex {
+                let key = map.keys[position], value = map.values[position]
+                let entry = arena.uninitialized(Perf__Appointment__MetadataEntry.self)
+                perf__appointment__metadata_entry__init(entry)
                 entry.pointee.key = try arena.cString(key)
                 entry.pointee.value = try arena.cString(value)
-                entries[index] = entry
+                (entries + index).initialize(to: entry)
                 index += 1
+                map.formIndex(after: &position)
             }
             _c.pointee.n_metadata = self.metadata.count
             _c.pointee.metadata = entries

@@ -25,7 +25,8 @@ enum FieldCode {
         case .enumeration(let entry):
             return ([], "\(entry.cTypeName)(rawValue: .init(truncatingIfNeeded: \(v).protoNumber))")
         case .message(let entry):
-            return ([], "try arena.message(\(v), as: \(entry.cTypeName).self)")
+            // Initialized by its protoc-c __init directly, not through protobuf_c_message_init.
+            return ([], "try arena.message(\(v), as: \(entry.cTypeName).self, initializer: \(entry.cLowerName)__init)")
         }
     }
 

@@ -228,13 +228,17 @@ struct MessageRenderer {
                 out.line("\(target) = arena.array(\(name))")
             } else {
                 let element = FieldCode.cElementType(field.value)
-                let (setup, value) = FieldCode.write(field.value, "\(name)[index]", scratch: "elementBytes")
+                let (setup, value) = FieldCode.write(field.value, "values[index]", scratch: "elementBytes")
                 out.block("if !\(name).isEmpty") { out in
-                    out.line("let elements = arena.allocate(\(element).self, count: \(name).count)")
+                    // A local copy of the array (one retain): elements read from it are borrowed,
+                    // while reading them through `self` (in memory) copies each one.
+                    out.line("let values = \(name)")
+                    // Uninitialized: the loop sets every element (after a throw nothing is packed).
+                    out.line("let elements = arena.uninitialized(\(element).self, count: values.count)")
                     // Indices, not enumerated(): elements are read in place, with no copy to retain.
-                    out.block("for index in \(name).indices") { out in
+                    out.block("for index in values.indices") { out in
                         for statement in setup { out.line(statement) }
-                        out.line("elements[index] = \(value)")
+                        out.line("(elements + index).initialize(to: \(value))")
                     }
                     out.line("\(target) = elements")
                 }
@@ -243,11 +247,16 @@ struct MessageRenderer {
             guard case .message(let entryType) = field.value else { return }
             out.block("if !\(name).isEmpty") { out in
                 out.line("arena.addPackedSizeBound(\(name).count &* \(FieldCode.entryPackedBound(field, key: key, value: value)))")
-                out.line("let entries = arena.allocate(UnsafeMutablePointer<\(entryType.cTypeName)>?.self, count: \(name).count)")
+                out.line("let entries = arena.uninitialized(UnsafeMutablePointer<\(entryType.cTypeName)>?.self, count: \(name).count)")
                 out.line("var index = 0")
-                out.block("for (key, value) in \(name)") { out in
-                    out.line("let entry = arena.allocateMessage(MessageDescriptor(_cDescriptor: \(entryType.cLowerName)__descriptor_ref()))")
-                    out.line("    .assumingMemoryBound(to: \(entryType.cTypeName).self)")
+                // By dictionary index on a local copy, not `for (key, value) in`: the iterator hands
+                // out owned copies of every key and value (a retain and a release each).
+                out.line("let map = \(name)")
+                out.line("var position = map.startIndex")
+                out.block("while position != map.endIndex") { out in
+                    out.line("let key = map.keys[position], value = map.values[position]")
+                    out.line("let entry = arena.uninitialized(\(entryType.cTypeName).self)")
+                    out.line("\(entryType.cLowerName)__init(entry)")
                     let (keySetup, keyValue) = FieldCode.write(key.value, "key", scratch: "keyBytes")
                     let (valueSetup, valueValue) = FieldCode.write(value.value, "value", scratch: "valueBytes")
                     for statement in keySetup + valueSetup { out.line(statement) }
@@ -256,8 +265,9 @@ struct MessageRenderer {
                     if FieldCode.isFloatingPoint(value.value) {
                         out.line("arena.keepNegativeZero(value, number: 2, message: UnsafeMutableRawPointer(entry))")
                     }
-                    out.line("entries[index] = entry")
+                    out.line("(entries + index).initialize(to: entry)")
                     out.line("index += 1")
+                    out.line("map.formIndex(after: &position)")
                 }
                 out.line("_c.pointee.n_\(field.cName) = \(name).count")
                 out.line("\(target) = entries")
