@@ -37,28 +37,23 @@ final class Supervisor: Service {
         var stages: [[Slot]] = []
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                /// Starts `slots` and waits until each is healthy; their addresses.
-                func launch(_ slots: [Slot]) async throws -> [String] {
-                    stages.append(slots)
-                    for slot in slots { group.addTask { await slot.supervise() } }
-                    var addresses: [String] = []
-                    for slot in slots {
-                        guard let outcome = await Self.first(slot.firstReady, or: shutdown) else { throw Interrupted() }
-                        addresses.append(try outcome.get())
-                    }
-                    return addresses
-                }
                 var failure: (any Error)?
                 do {
-                    let registry = try await launch([slot(.registry, 1, registry: nil)])
+                    // Each stage is recorded before it starts, so a failed start still stops it.
+                    let registrySlots = [slot(.registry, 1, registry: nil)]
+                    stages.append(registrySlots)
+                    let registry = try await Self.launch(registrySlots, in: &group, shutdown: shutdown)
                     guard let registryEndpoint = Slot.endpoint(of: registry[0]) else {
                         throw CLIError("the registry reported an address that is not host:port: \(registry[0])")
                     }
                     let services = ServiceKind.startOrder.filter { $0.isRPCService && $0 != .registry }.flatMap { kind in
                         (1...(kind.isReplicated ? plan.replicas : 1)).map { slot(kind, $0, registry: registryEndpoint) }
                     }
-                    _ = try await launch(services)
-                    let edge = try await launch([slot(.edge, 1, registry: registryEndpoint)])
+                    stages.append(services)
+                    _ = try await Self.launch(services, in: &group, shutdown: shutdown)
+                    let edgeSlots = [slot(.edge, 1, registry: registryEndpoint)]
+                    stages.append(edgeSlots)
+                    let edge = try await Self.launch(edgeSlots, in: &group, shutdown: shutdown)
                     let registryClient = try RegistryClient(endpoint: registryEndpoint, identity: identity, logger: logger)
                     defer { registryClient.shutdown() }
                     try await Probes.waitUntilRegistered(Set(services.map(\.instanceID)), registry: registryClient)
@@ -91,6 +86,24 @@ final class Supervisor: Service {
             shutdown.set(())
         }
         logger.info("stopped")
+    }
+
+    /// Starts `slots` in `group` and waits until each is healthy; their addresses. A method, not
+    /// a local function inside the task group's closure: Swift 6.3's release optimizer crashed
+    /// (LLVM coroutine splitting) on that local async function.
+    private static func launch(
+        _ slots: [Slot], in group: inout ThrowingTaskGroup<Void, any Error>, shutdown: Latch<Void>
+    ) async throws -> [String] {
+        for slot in slots { group.addTask { await slot.supervise() } }
+        var addresses: [String] = []
+        for slot in slots {
+            switch await first(slot.firstReady, or: shutdown) {
+            case .success(let address)?: addresses.append(address)
+            case .failure(let error)?: throw error
+            case nil: throw Interrupted()
+            }
+        }
+        return addresses
     }
 
     /// The slot of instance `index` of `kind`.
