@@ -9,7 +9,7 @@ internal import CProtoWKT
 
 /// Payload of CALL_START: opens a call on a new client stream.
 public struct Clinic_Rpc_V1_CallStart: ProtoMessage {
-    /// The method, "<proto package>.<Service>/<Method>", e.g. "clinic.health.v1.Health/Check".
+    /// The method, "<proto package>.<Service>/<Method>", e.g. "clinic.health.v1.HealthService/Check".
     public var method: String
     public var timeoutMicros: UInt64?
     /// Request metadata.

@@ -1,5 +1,3 @@
-public import ProtoRuntime
-
 /// Where a call's request messages come from.
 enum RequestSource: Sendable {
     /// One encoded request (unary, server streaming): written, then the request side ends.

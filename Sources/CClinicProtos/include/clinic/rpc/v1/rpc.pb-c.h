@@ -128,7 +128,7 @@ struct  Clinic__Rpc__V1__CallStart
 {
   ProtobufCMessage base;
   /*
-   * The method, "<proto package>.<Service>/<Method>", e.g. "clinic.health.v1.Health/Check".
+   * The method, "<proto package>.<Service>/<Method>", e.g. "clinic.health.v1.HealthService/Check".
    */
   char *method;
   /*
