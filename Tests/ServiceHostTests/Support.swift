@@ -8,56 +8,14 @@ import RPCCore
 import RPCTransport
 import RegistryService
 import ServiceHost
-import Synchronization
 
-/// Certificates made once per test process by the real `Certs/generate.sh` (off the cooperative
-/// pool: a blocking wait there could starve the few threads it has).
+/// Certificates made once per test process by the real `Certs/generate.sh` (`TestCertificates`).
 enum TestPKI {
-    static func folder() async throws -> String {
-        let task = once.withLock { task in
-            if let task { return task }
-            let made = Task { try await generate() }
-            task = made
-            return made
-        }
-        return try await task.value
+    static func folder() async throws -> String { try await generated.value }
+
+    private static let generated = Task {
+        try await TestCertificates.generate(label: "clinic-host-tests", platform: ["registry", "testing", "cli"], rogue: []).platform
     }
-
-    private static let once = Mutex<Task<String, any Error>?>(nil)
-
-    private static func generate() async throws -> String {
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("clinic-host-tests-\(ProcessInfo.processInfo.processIdentifier)").path
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                do {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-                    process.arguments = [repositoryRoot + "/Certs/generate.sh", folder, "registry", "testing", "cli"]
-                    process.standardOutput = FileHandle.nullDevice
-                    process.standardError = FileHandle.nullDevice
-                    try ChildProcess.launch(process)
-                    process.waitUntilExit()
-                    continuation.resume(returning: process.terminationStatus)
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
-        guard status == 0 else { throw ServiceHostError(.configuration, "Certs/generate.sh failed") }
-        removeAtExit.withLock { $0 = folder }
-        atexit { if let path = TestPKI.removeAtExit.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) } }
-        return folder
-    }
-
-    private static let removeAtExit = Mutex<String?>(nil)
-
-    /// The repository root, from this file's path (Tests/ServiceHostTests/).
-    static let repositoryRoot: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
 }
 
 /// A running `ServiceHost` and the task running it.

@@ -100,22 +100,13 @@ private final class Probe: Sendable {
 
     /// The next line the child printed; the blocking read happens off the cooperative pool.
     func readLine() async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try self.buffer.nextLine(from: self.output) })
-            }
-        }
+        try await offThePool { try self.buffer.nextLine(from: self.output) }
     }
 
     /// SIGKILL, then wait for the child to be gone.
     func kill() async throws {
         Foundation.kill(process.processIdentifier, SIGKILL)
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                self.process.waitUntilExit()
-                continuation.resume()
-            }
-        }
+        try await offThePool { self.process.waitUntilExit() }
         #expect(process.terminationReason == .uncaughtSignal)
         #expect(process.terminationStatus == SIGKILL)
     }

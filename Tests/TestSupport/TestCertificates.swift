@@ -9,14 +9,16 @@ public struct TestCertificates: Sendable {
     /// The rogue CA's folder.
     public let rogue: String
 
-    /// Generates both sets; `label` names the temporary folder.
+    /// Generates both sets (no rogue CA when `rogue` is empty); `label` names the temporary folder.
     public static func generate(label: String, platform names: [String], rogue rogueNames: [String]) async throws -> TestCertificates {
         let base = FileManager.default.temporaryDirectory
             .appendingPathComponent("\(label)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
             .path
         let certificates = TestCertificates(platform: base + "/platform", rogue: base + "/rogue")
         try await runGenerator([certificates.platform] + names)
-        try await runGenerator(["--ca-cn", "Rogue Test CA", certificates.rogue] + rogueNames)
+        if !rogueNames.isEmpty {
+            try await runGenerator(["--ca-cn", "Rogue Test CA", certificates.rogue] + rogueNames)
+        }
         TemporaryFolders.removeAtExit(base)
         return certificates
     }
