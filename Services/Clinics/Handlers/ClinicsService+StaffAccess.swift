@@ -27,7 +27,8 @@ extension ClinicsService {
             logger.warning(
                 "clinic staff access not confirmed by auth; retrying in the background",
                 metadata: ["clinics.clinic": "\(record.id)", "rpc.code": "\((error as? RPCError)?.code.description ?? "unknown")"])
-            scheduleStaffAccessRetry()
+            // The call just tried: the first background pass waits one delay.
+            scheduleStaffAccessRetry(waitingFirst: true)
             let change = record.status == .deleted ? "turned off" : "turned back on"
             throw RPCError(
                 code: .unavailable,
@@ -50,15 +51,19 @@ extension ClinicsService {
         return remaining
     }
 
-    /// Starts the background retry loop unless one is running: a pass, then again after
-    /// `staffAccessRetryDelay`, doubling up to a minute, until nothing is pending or the service
-    /// closes.
-    func scheduleStaffAccessRetry() {
+    /// Starts the background retry loop unless one is running: a pass (after
+    /// `staffAccessRetryDelay` when `waitingFirst`), then again after that delay, doubling up to a
+    /// minute, until nothing is pending or the service closes.
+    func scheduleStaffAccessRetry(waitingFirst: Bool = false) {
         staffAccessRetry.withLock { retry in
             guard retry.task == nil, !retry.closed else { return }
             let initialDelay = configuration.staffAccessRetryDelay
             retry.task = Task {
                 var delay = initialDelay
+                if waitingFirst {
+                    try? await Task.sleep(for: delay)
+                    delay = min(delay * 2, .seconds(60))
+                }
                 while !Task.isCancelled, await self.resumePendingStaffAccess() > 0 {
                     try? await Task.sleep(for: delay)
                     delay = min(delay * 2, .seconds(60))

@@ -94,6 +94,30 @@ struct StaffAccessTests {
         }
     }
 
+    @Test("a change left unconfirmed is finished by the background retry once auth is back")
+    func backgroundRetry() async throws {
+        let faults = AuthFaults()
+        try await withHarness(authInterceptors: [faults], staffAccessRetryDelay: .milliseconds(20)) { harness in
+            let email = "admin-retry@example.org"
+            let id = try await harness.createClinic(adminEmail: email).clinic!.id
+            faults.setClinicAccessDown(true)
+            await expectError(.unavailable) { _ = try await Self.delete(harness, id) }
+            faults.setClinicAccessDown(false)
+            // No repeat of the request: the loop (20 ms, then doubling) tells auth by itself.
+            var lockedOut = false
+            for _ in 0..<400 where !lockedOut {
+                do {
+                    _ = try await Self.login(harness, email)
+                    try await Task.sleep(for: .milliseconds(25))
+                } catch let error as RPCError where error.code == .unauthenticated {
+                    lockedOut = true
+                }
+            }
+            #expect(lockedOut)
+            #expect(await harness.service.resumePendingStaffAccess() == 0)
+        }
+    }
+
     @Test("a change left unconfirmed is finished when the clinics service starts again")
     func resumedAtStart() async throws {
         let faults = AuthFaults()

@@ -32,8 +32,9 @@ final class ClinicsHarness: Sendable {
     private let serving: [Task<Void, any Error>]
     private let issuer: AccessTokenIssuer
 
-    /// A harness; `authInterceptors` run in front of the auth service (to make it fail).
-    init(authInterceptors: [any ServerInterceptor] = []) async throws {
+    /// A harness; `authInterceptors` run in front of the auth service (to make it fail);
+    /// `staffAccessRetryDelay` is the clinics service's background retry delay.
+    init(authInterceptors: [any ServerInterceptor] = [], staffAccessRetryDelay: Duration = .seconds(3600)) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("clinics-\(UUID().uuidString)").path
         var authConfiguration = AuthConfiguration(dataDirectory: directory)
         authConfiguration.passwordHashing = .testing
@@ -53,7 +54,8 @@ final class ClinicsHarness: Sendable {
             services: [authService], transports: [authFromOutside.server, authFromClinics.server],
             interceptors: [authService.authorizationInterceptor()] + authInterceptors, logger: quiet)
 
-        let configuration = Self.configuration(directory: directory)
+        var configuration = Self.configuration(directory: directory)
+        configuration.staffAccessRetryDelay = staffAccessRetryDelay
         service = try await ClinicsService.start(
             configuration: configuration,
             auth: Clinic_Auth_V1_AuthService.Client(caller: RPCClient(transport: authFromClinics.client)))
@@ -208,8 +210,11 @@ enum Fixtures {
 }
 
 /// Runs `body` with a fresh harness and shuts it down afterwards, also when `body` throws.
-func withHarness(authInterceptors: [any ServerInterceptor] = [], _ body: (ClinicsHarness) async throws -> Void) async throws {
-    let harness = try await ClinicsHarness(authInterceptors: authInterceptors)
+func withHarness(
+    authInterceptors: [any ServerInterceptor] = [], staffAccessRetryDelay: Duration = .seconds(3600),
+    _ body: (ClinicsHarness) async throws -> Void
+) async throws {
+    let harness = try await ClinicsHarness(authInterceptors: authInterceptors, staffAccessRetryDelay: staffAccessRetryDelay)
     do {
         try await body(harness)
     } catch {
