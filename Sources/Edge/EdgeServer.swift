@@ -87,18 +87,24 @@ public final class EdgeServer: Sendable {
         }
         defer { watchdog.cancel() }
         let handler = self.handler
-        try await withTaskCancellationHandler {
-            try await server.executeThenClose { connections in
-                try await withThrowingDiscardingTaskGroup { group in
-                    for try await connection in connections {
-                        group.addTask { await HTTPConnection.serve(connection, handler: handler, registry: registry) }
+        do {
+            try await withTaskCancellationHandler {
+                try await server.executeThenClose { connections in
+                    try await withThrowingDiscardingTaskGroup { group in
+                        for try await connection in connections {
+                            group.addTask { await HTTPConnection.serve(connection, handler: handler, registry: registry) }
+                        }
                     }
                 }
+            } onCancel: {
+                server.channel.close(promise: nil)
+                registry.closeAll()
             }
-        } onCancel: {
-            server.channel.close(promise: nil)
-            registry.closeAll()
+        } catch {
+            await registry.finishUnserved()
+            throw error
         }
+        await registry.finishUnserved()
         handler.logger.info("edge stopped")
     }
 
@@ -115,6 +121,7 @@ public final class EdgeServer: Sendable {
 
     private func bind() async throws -> NIOAsyncChannel<HTTPConnection.Channel, Never> {
         let configureTLS = configuration.configureTLS
+        let registry = self.registry
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -124,7 +131,9 @@ public final class EdgeServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try configureTLS?(channel)
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try HTTPConnection.Channel(wrappingChannelSynchronously: channel)
+                    let connection = try HTTPConnection.Channel(wrappingChannelSynchronously: channel)
+                    registry.adopt(connection)
+                    return connection
                 }
             }
     }

@@ -29,6 +29,40 @@ import Testing
         }
     }
 
+    /// NIO traps when an accepted connection is dropped unserved (apple/swift-nio#2813); the
+    /// edge owns each one from its initializer. Connections keep arriving while the server
+    /// stops, by a graceful shutdown and by cancelling its task: none may crash the process.
+    @Test(arguments: [false, true])
+    func connectionsArrivingWhileStoppingAreClosed(cancel: Bool) async throws {
+        for round in 0..<40 {
+            let edge = try EdgeServer(configuration: testConfiguration(), services: [], logger: Logger(label: "edge-test") { _ in
+                SwiftLogNoOpLogHandler()
+            }) { _ in UnusedCaller() }
+            let running = Task { try await edge.run() }
+            let port = try await edge.listeningPort()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<32 {
+                    group.addTask {
+                        // Refused once the listener is closed: that is fine; a crash is not. The
+                        // request makes a connection the listener dropped mid-handshake learn it.
+                        guard let client = try? await TestHTTPClient.connect(port: port) else { return }
+                        try? await client.write(.GET, "/healthz")
+                        _ = await client.waitForClose()
+                    }
+                }
+                // Stop at a different moment each round, while connections are being accepted.
+                try await Task.sleep(for: .microseconds(100 * (round % 10)))
+                if cancel {
+                    running.cancel()
+                } else {
+                    edge.beginGracefulShutdown(gracePeriod: .milliseconds(50))
+                }
+                _ = await running.result
+                try await group.waitForAll()
+            }
+        }
+    }
+
     @Test func malformedRouteIsAStartUpError() {
         let broken = ServiceCatalog(descriptor: MappingAPI.service, methods: [
             MethodCatalogEntry(

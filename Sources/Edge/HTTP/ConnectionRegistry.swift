@@ -3,10 +3,18 @@ import Synchronization
 
 /// The open connections, so a graceful shutdown can close the idle ones at once and let busy
 /// ones finish the response they are writing.
+///
+/// It also owns every accepted connection from its channel initializer until it is served:
+/// NIO drops accepted connections still buffered in the listening channel's sequence when the
+/// server closes or its task is cancelled (apple/swift-nio#2813), and a dropped connection whose
+/// writer was never finished traps. Held here, the ones never served are finished and closed by
+/// `finishUnserved()` when the server stops.
 final class ConnectionRegistry: Sendable {
     private struct State {
         var connections: [ObjectIdentifier: (channel: any Channel, busy: Bool)] = [:]
+        var unserved: [ObjectIdentifier: HTTPConnection.Channel] = [:]
         var draining = false
+        var stopped = false
     }
 
     private let state = Mutex(State())
@@ -14,9 +22,23 @@ final class ConnectionRegistry: Sendable {
     /// Whether a shutdown began: connections close after their current response.
     var isDraining: Bool { state.withLock { $0.draining } }
 
-    /// Tracks `channel`; false when the server is draining (the caller closes it).
+    /// Holds a just-accepted connection until `open`; one accepted after the server stopped is
+    /// closed at once.
+    func adopt(_ connection: HTTPConnection.Channel) {
+        let late = state.withLock { state in
+            guard !state.stopped else { return true }
+            state.unserved[ObjectIdentifier(connection.channel)] = connection
+            return false
+        }
+        // Called on the event loop, which must not wait: the rare late one closes in a task.
+        if late { Task { await Self.discard(connection) } }
+    }
+
+    /// Tracks `channel` (no longer unserved); false when the server is draining (the caller
+    /// closes it).
     func open(_ channel: any Channel) -> Bool {
         state.withLock { state in
+            state.unserved.removeValue(forKey: ObjectIdentifier(channel))
             guard !state.draining else { return false }
             state.connections[ObjectIdentifier(channel)] = (channel, false)
             return true
@@ -43,6 +65,22 @@ final class ConnectionRegistry: Sendable {
             return state.connections.values.filter { !$0.busy }.map(\.channel)
         }
         for channel in idle { channel.close(promise: nil) }
+    }
+
+    /// The server stopped: finishes and closes every accepted connection that was never served.
+    func finishUnserved() async {
+        let unserved = state.withLock { state in
+            state.stopped = true
+            defer { state.unserved.removeAll() }
+            return Array(state.unserved.values)
+        }
+        for connection in unserved { await Self.discard(connection) }
+    }
+
+    /// Closes a connection that will not be served; executeThenClose finishes its writer, as
+    /// NIO requires.
+    private static func discard(_ connection: HTTPConnection.Channel) async {
+        try? await connection.executeThenClose { _, _ in }
     }
 
     /// Closes every connection, busy or not (the grace period is over).

@@ -14,7 +14,8 @@ enum HTTPConnection {
     static func serve(_ connection: Channel, handler: EdgeHandler, registry: ConnectionRegistry) async {
         let channel = connection.channel
         guard registry.open(channel) else {
-            try? await channel.close()
+            // Closed through executeThenClose, which finishes the writer (NIO traps otherwise).
+            try? await connection.executeThenClose { _, _ in }
             return
         }
         defer { registry.close(channel) }
