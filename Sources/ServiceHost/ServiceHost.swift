@@ -4,7 +4,7 @@ package import InteropService
 package import Logging
 package import RPCCore
 package import RPCTransport
-package import ServiceLifecycle
+import ServiceLifecycle
 import Synchronization
 
 /// What a service brings to its process: its RPC services, the interceptors to serve them with

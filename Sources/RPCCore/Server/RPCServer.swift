@@ -13,6 +13,9 @@ public final class RPCServer: Sendable {
     private let transports: [any ServerTransport]
     private let interceptors: [any ServerInterceptor]
     private let logger: Logger
+    /// Each method's handler with a logger that already carries `rpc.method`: made once here,
+    /// so a call does not copy the log handler's metadata to add it.
+    private let routes: [String: Route]
     private let shutdown = OneShotSignal<Duration>()
     /// Set when calls in flight are being cancelled because the server stops (they answer
     /// `unavailable`, which clients may retry elsewhere).
@@ -37,6 +40,16 @@ public final class RPCServer: Sendable {
         self.transports = transports
         self.interceptors = interceptors
         self.logger = logger
+        routes = router.handlers.mapValues { handler in
+            var methodLogger = logger
+            methodLogger[metadataKey: "rpc.method"] = .string(handler.method.fullName)
+            return Route(handler: handler, logger: methodLogger)
+        }
+    }
+
+    private struct Route: Sendable {
+        let handler: RPCRouter.Handler
+        let logger: Logger
     }
 
     /// Accepts and serves calls until shut down; returns when every call has finished.
@@ -84,14 +97,14 @@ public final class RPCServer: Sendable {
     /// Serves one stream from a transport (public so a transport test can drive it directly).
     public func handle(_ stream: RPCServerStream) async {
         let start = stream.start
-        guard let handler = router.handler(for: start.method) else {
+        guard let route = routes[start.method] else {
             let service = start.serviceName
             let message = router.hasService(service) ? "method \(start.method) not found" : "service \(service) not found"
             try? await stream.outbound.write(.trailers(RPCStatus(code: .unimplemented, message: message), [:]))
             return
         }
-        var logger = self.logger
-        logger[metadataKey: "rpc.method"] = .string(start.method)
+        let handler = route.handler
+        var logger = route.logger
         if let requestID = start.metadata["clinic-request-id"] {
             logger[metadataKey: "rpc.request_id"] = "\(requestID)"
         }
