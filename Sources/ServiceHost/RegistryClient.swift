@@ -1,6 +1,6 @@
 package import ClinicAPI
 package import Logging
-package import RPCCore
+import RPCCore
 package import RPCTransport
 
 /// Talks to the registry over mTLS: registration (`LeaseKeeper`), and endpoint sources that keep

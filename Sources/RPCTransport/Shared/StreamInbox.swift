@@ -1,4 +1,5 @@
 internal import NIOCore
+internal import RPCCore
 import Synchronization
 
 /// The received messages of one call, from the connection's event loop to the task that reads
@@ -7,6 +8,10 @@ import Synchronization
 /// `flowControlViolation` otherwise). Each consumed message is counted, and every `batch`
 /// consumed messages `onConsumed` is told, so the connection grants credit back when the
 /// application reads (docs/PROTOCOL.md section 6), not when bytes arrive.
+///
+/// Its hot methods are specialised for the two element types the transport uses: the call layer
+/// reaches them through `RPCAsyncSequence`'s type erasure, where the generic versions would look
+/// up type metadata on every message.
 final class StreamInbox<Element: Sendable>: Sendable {
     private struct State {
         var buffer = CircularBuffer<Element>(initialCapacity: 2)
@@ -42,6 +47,8 @@ final class StreamInbox<Element: Sendable>: Sendable {
     // MARK: Producer (the event loop)
 
     /// Adds an element, handing it straight to a waiting reader.
+    @_specialize(where Element == RPCResponsePart)
+    @_specialize(where Element == [UInt8])
     func deliver(_ element: Element) {
         let waiter: CheckedContinuation<Element?, any Error>? = state.withLock { state in
             guard !state.finished, state.failure == nil else { return nil }
@@ -59,6 +66,8 @@ final class StreamInbox<Element: Sendable>: Sendable {
     }
 
     /// No more elements: the reader drains the buffer, then sees the end.
+    @_specialize(where Element == RPCResponsePart)
+    @_specialize(where Element == [UInt8])
     func finish() {
         let waiter = state.withLock { state -> CheckedContinuation<Element?, any Error>? in
             guard !state.finished, state.failure == nil else { return nil }
@@ -85,6 +94,8 @@ final class StreamInbox<Element: Sendable>: Sendable {
 
     /// The next element, `nil` at the end; throws the failure, or `CancellationError` when the
     /// reading task is cancelled while waiting.
+    @_specialize(where Element == RPCResponsePart)
+    @_specialize(where Element == [UInt8])
     func next() async throws -> Element? {
         let immediate: Immediate = state.withLock { state in
             if let element = state.buffer.popFirst() { return .element(element) }
@@ -122,6 +133,8 @@ final class StreamInbox<Element: Sendable>: Sendable {
         }
     }
 
+    @_specialize(where Element == RPCResponsePart)
+    @_specialize(where Element == [UInt8])
     private func consumed(_ element: Element) {
         guard countsAsMessage(element) else { return }
         let report: Int? = state.withLock { state in
