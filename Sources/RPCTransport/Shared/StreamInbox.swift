@@ -35,6 +35,8 @@ final class StreamInbox<Element: Sendable>: Sendable {
 
     /// `onConsumed(n)` runs (on the consumer's thread) after every `batch` consumed elements for
     /// which `countsAsMessage` holds.
+    @_specialize(where Element == RPCResponsePart)
+    @_specialize(where Element == [UInt8])
     init(
         batch: Int, countsAsMessage: @escaping @Sendable (Element) -> Bool,
         onConsumed: @escaping @Sendable (Int) -> Void
