@@ -2,6 +2,7 @@ internal import BenchEcho
 internal import ClinicTLS
 internal import RPCCore
 internal import RPCTransport
+internal import NIOPosix
 
 /// The echo service on our runtime: returns the request.
 struct ClinicEchoService: Perf_Echo.ServiceProtocol {
@@ -18,10 +19,12 @@ final class ClinicStack: EchoStack {
     private let client: Perf_Echo.Client
     private let messages: [Int: Perf_EchoMessage]
     private let options: CallOptions
+    /// Where sequential calls are made from (`--caller-loop`); nil: the global executor.
+    private let callerExecutor: EventLoopTaskExecutor?
 
     private init(
         server: RPCServer, serving: Task<Void, any Error>, transport: NIOClientTransport, messages: [Int: Perf_EchoMessage],
-        timeout: Duration?
+        timeout: Duration?, callerLoop: Int?
     ) {
         self.server = server
         self.serving = serving
@@ -29,9 +32,12 @@ final class ClinicStack: EchoStack {
         self.client = Perf_Echo.Client(caller: RPCClient(transport: transport))
         self.messages = messages
         self.options = CallOptions(timeout: timeout)
+        self.callerExecutor = callerLoop.map { index in
+            EventLoopTaskExecutor.shared(for: Array(MultiThreadedEventLoopGroup.singleton.makeIterator())[index])
+        }
     }
 
-    static func start(pki: BenchmarkPKI, sizes: [Int], timeout: Duration?) async throws -> ClinicStack {
+    static func start(pki: BenchmarkPKI, sizes: [Int], timeout: Duration?, callerLoop: Int? = nil) async throws -> ClinicStack {
         let listener = try await NIOServerTransport.bind(
             host: "127.0.0.1", port: 0, tls: .identity("interop", in: pki.directory, role: .server))
         let server = RPCServer(services: [ClinicEchoService()], transports: [listener])
@@ -46,7 +52,8 @@ final class ClinicStack: EchoStack {
             message.payload = [UInt8](repeating: 0x78, count: size)
             messages[size] = message
         }
-        return ClinicStack(server: server, serving: serving, transport: transport, messages: messages, timeout: timeout)
+        return ClinicStack(
+            server: server, serving: serving, transport: transport, messages: messages, timeout: timeout, callerLoop: callerLoop)
     }
 
     /// The encoded size of the echo message with a `size`-byte payload.
@@ -61,6 +68,11 @@ final class ClinicStack: EchoStack {
         // Force-unwrap: the sizes are the ones the stack was started with.
         let reply = try await client.get(messages[size]!, options: options)
         guard reply.payload.count == size else { throw BenchmarkError("clinic: a reply of \(reply.payload.count) bytes") }
+    }
+
+    func sequential(size: Int, count: Int) async throws -> [UInt64] {
+        guard let callerExecutor else { return try await timedCalls(size: size, count: count) }
+        return try await withTaskExecutorPreference(callerExecutor) { try await timedCalls(size: size, count: count) }
     }
 
     func shutdown() async {

@@ -57,6 +57,11 @@ protocol EchoStack: Sendable {
 
 extension EchoStack {
     func sequential(size: Int, count: Int) async throws -> [UInt64] {
+        try await timedCalls(size: size, count: count)
+    }
+
+    /// `count` calls one after another from the current task; each round trip in nanoseconds.
+    func timedCalls(size: Int, count: Int) async throws -> [UInt64] {
         var samples = [UInt64](repeating: 0, count: count)
         for index in 0..<count {
             let start = nowNanoseconds()

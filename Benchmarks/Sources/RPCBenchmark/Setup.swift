@@ -1,3 +1,4 @@
+import NIOCore
 import Foundation
 
 /// A benchmark failure, with what failed.
@@ -50,6 +51,9 @@ struct BenchmarkOptions {
     var timeout: Duration? = .seconds(10)
     /// Runs Swift's global executor on NIO's event loops (both RPC stacks then run there).
     var nioGlobalExecutor = false
+    /// Our stack's sequential caller runs on this loop of NIO's singleton group (a task
+    /// executor preference), as a handler calling another service does; nil: the global executor.
+    var callerLoop: Int?
     /// The RPC stacks to run (all by default; one alone is for profiling).
     var stacks: Set<String> = ["clinic", "grpc"]
     /// Skips the raw TLS floor (for profiling an RPC stack alone).
@@ -83,6 +87,11 @@ struct BenchmarkOptions {
                 options.stacks = [only]
                 options.raw = only == "raw"
             case "--nio-executor": options.nioGlobalExecutor = true
+            case "--caller-loop":
+                guard let index = Int(try value(argument)), (0..<System.coreCount).contains(index) else {
+                    throw BenchmarkError("--caller-loop takes a loop index below \(System.coreCount)")
+                }
+                options.callerLoop = index
             case "--quick":
                 options.rounds = 2
                 options.sequentialCalls = 1_000
