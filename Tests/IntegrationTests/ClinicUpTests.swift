@@ -87,6 +87,18 @@ struct ClinicUpTests {
         let (listed, listing) = try await URLSession.shared.data(for: clinics)
         #expect((listing as? HTTPURLResponse)?.statusCode == 200)
         #expect(String(decoding: listed, as: UTF8.self).contains("Clinique du Parc"))
+        // The demo patient signed up online and booked a visit themself: it is in their list.
+        #expect(up.lines.contains("demo login: patient (signed up online) zoe.patient@demo.clinic / clinic-demo-password"))
+        let patient = try await auth.login(
+            .with {
+                $0.email = "zoe.patient@demo.clinic"
+                $0.password = "clinic-demo-password"
+            }, options: CallOptions(timeout: .seconds(60)))
+        var mine = URLRequest(url: try #require(URL(string: edgeURL + "/v1/patients/me/appointments")))
+        mine.setValue("Bearer \(patient.tokens?.accessToken ?? "")", forHTTPHeaderField: "Authorization")
+        let (appointments, answer) = try await URLSession.shared.data(for: mine)
+        #expect((answer as? HTTPURLResponse)?.statusCode == 200)
+        #expect(String(decoding: appointments, as: UTF8.self).contains("BOOKING_CHANNEL_ONLINE"))
 
         // SIGKILL one auth instance: calls keep succeeding through the other one.
         let victim = try #require(started.first { $0.instance == "auth-1" })

@@ -80,22 +80,55 @@ extension DemoSeed {
                 patientIDs.append(registered.patient?.id ?? "")
             }
             try await book(calls, admin: admin, clinicID: clinicID, doctors: doctorIDs, patients: patientIDs)
+            if plans.first?.slug == plan.slug, let doctorID = doctorIDs.first {
+                logins.append(try await seedOnlinePatient(calls, clinicID: clinicID, doctorID: doctorID))
+            }
         }
         return logins
     }
 
+    /// Someone signs up online as a patient and books a visit at `clinicID` themself (which links
+    /// them to the clinic), as the journey's patients do; returns the login.
+    private static func seedOnlinePatient(_ calls: DemoCalls, clinicID: String, doctorID: String) async throws -> Login {
+        let email = "zoe.patient@demo.clinic"
+        let _: Clinic_Patients_V1_SignUpPatientResponse = try await calls.call(
+            Clinic_Patients_V1_PatientService.Method.SignUpPatient.descriptor, token: nil, json: """
+                {"email": "\(email)", "password": "\(password)", "name": {"givenName": "Zoé", "familyName": "Petit"},
+                 "birthDate": {"year": 1991, "month": 2, "day": 9}, "sex": "SEX_FEMALE", "languageCode": "fr",
+                 "acceptedTermsVersion": "2025-01"}
+                """)
+        let patient = try await calls.login(email)
+        let slots: Clinic_Appointments_V1_SearchFreeSlotsResponse = try await calls.call(
+            Clinic_Appointments_V1_AppointmentService.Method.SearchFreeSlots.descriptor, token: patient,
+            json: #"{"clinicId": "\#(clinicID)", "doctorId": "\#(doctorID)", "dateRange": {"startDate": \#(day(2)), "endDate": \#(day(9))}, "pageSize": 20}"#)
+        // The demo's other bookings took the first slots of the coming week: one further on.
+        if let slot = slots.slots.last {
+            var request = Clinic_Appointments_V1_BookAppointmentRequest()
+            request.clinicId = clinicID
+            request.doctorId = doctorID
+            request.startTime = slot.startTime
+            request.reasonForVisit = "Demo online booking"
+            let _: Clinic_Appointments_V1_Appointment = try await calls.client(for: Clinic_Appointments_V1_AppointmentService.descriptor)
+                .unary(request: request, method: Clinic_Appointments_V1_AppointmentService.Method.BookAppointment.descriptor,
+                       options: calls.options(patient))
+        }
+        return Login(role: "patient (signed up online)", email: email, password: password)
+    }
+
+    /// The civil date `offset` days from today (UTC), as proto3 JSON.
+    private static func day(_ offset: Int) -> String {
+        let calendar = Calendar(identifier: .gregorian)
+        let day = calendar.dateComponents(in: TimeZone(identifier: "UTC")!, from: Date().addingTimeInterval(Double(offset) * 86_400))
+        return #"{"year": \#(day.year!), "month": \#(day.month!), "day": \#(day.day!)}"#
+    }
+
     /// Books one appointment per patient, in the first free slots of the coming week.
     private static func book(_ calls: DemoCalls, admin: String, clinicID: String, doctors: [String], patients: [String]) async throws {
-        let calendar = Calendar(identifier: .gregorian)
-        func date(_ offset: Int) -> String {
-            let day = calendar.dateComponents(in: TimeZone(identifier: "UTC")!, from: Date().addingTimeInterval(Double(offset) * 86_400))
-            return #"{"year": \#(day.year!), "month": \#(day.month!), "day": \#(day.day!)}"#
-        }
         for (index, patientID) in patients.enumerated() {
             let doctorID = doctors[index % doctors.count]
             let slots: Clinic_Appointments_V1_SearchFreeSlotsResponse = try await calls.call(
                 Clinic_Appointments_V1_AppointmentService.Method.SearchFreeSlots.descriptor, token: admin,
-                json: #"{"clinicId": "\#(clinicID)", "doctorId": "\#(doctorID)", "dateRange": {"startDate": \#(date(1)), "endDate": \#(date(8))}, "pageSize": 10}"#)
+                json: #"{"clinicId": "\#(clinicID)", "doctorId": "\#(doctorID)", "dateRange": {"startDate": \#(day(1)), "endDate": \#(day(8))}, "pageSize": 10}"#)
             guard let slot = slots.slots.dropFirst(index).first else { continue }
             var request = Clinic_Appointments_V1_BookAppointmentRequest()
             request.clinicId = clinicID
