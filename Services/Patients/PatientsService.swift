@@ -42,11 +42,13 @@ package final class PatientsService: Clinic_Patients_V1_PatientService.ServicePr
     }
 
     /// The interceptor for this process's services (patients and medical records): verifies tokens
-    /// with `verifier`, trusts `trust` as services, admits patients to their linked clinics.
+    /// with `verifier`, trusts `trust` as services, admits patients to their linked clinics, and
+    /// refuses the staff of a deleted clinic (a clinic is known open for `clinicCacheLifetime`).
     package func authorizationInterceptor(
-        verifier: AccessTokenVerifier, trust: ServiceTrust = .platformServices
+        verifier: AccessTokenVerifier, trust: ServiceTrust = .platformServices, clinicCacheLifetime: Duration = .seconds(30)
     ) -> AuthorizationInterceptor {
-        let admission = PatientsAdmission(clinics: clinics, storage: storage)
+        let admission = PatientsAdmission(
+            clinics: clinics, storage: storage, openClinics: ExpiringCache(lifetime: clinicCacheLifetime))
         return AuthorizationInterceptor(
             verifier: verifier, trust: trust, tenants: TenantDatabases(pool: storage.pool, admission: admission))
     }

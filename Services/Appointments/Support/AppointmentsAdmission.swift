@@ -29,4 +29,8 @@ struct AppointmentsAdmission: TenantAdmission {
         }
         throw RPCError(code: .permissionDenied, message: "the caller may not act in clinic \(tenant)")
     }
+
+    func requireOpen(_ tenant: TenantID) async throws {
+        guard try await schedules.clinicExists(tenant.rawValue) else { throw RPCError.clinicClosed }
+    }
 }

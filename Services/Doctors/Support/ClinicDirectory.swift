@@ -117,4 +117,8 @@ struct DoctorsTenantAdmission: TenantAdmission {
         }
         try await standard.admit(principal, to: tenant, method: method)
     }
+
+    func requireOpen(_ tenant: TenantID) async throws {
+        try await standard.requireOpen(tenant)
+    }
 }

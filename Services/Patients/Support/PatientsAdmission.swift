@@ -9,6 +9,8 @@ import Storage
 struct PatientsAdmission: TenantAdmission {
     let clinics: ClinicLookup
     let storage: PatientsStorage
+    /// Clinics found open, for `requireOpen` (every staff call asks; deleted ones are not kept).
+    let openClinics: ExpiringCache<String, Bool>
 
     func admit(_ principal: Principal?, to tenant: TenantID, method: MethodDescriptor) async throws {
         guard let clinic = try await clinics.clinic(tenant.rawValue), clinic.isActive else {
@@ -23,5 +25,14 @@ struct PatientsAdmission: TenantAdmission {
             if try await storage.link(accountID: accountID, clinicID: tenant.rawValue) != nil { return }
         }
         throw RPCError(code: .permissionDenied, message: "the caller may not act in clinic \(tenant)")
+    }
+
+    func requireOpen(_ tenant: TenantID) async throws {
+        let clinics = self.clinics
+        let open = try await openClinics.value(for: tenant.rawValue) {
+            guard let clinic = try await clinics.clinic(tenant.rawValue), clinic.isActive else { return nil }
+            return true
+        }
+        guard open == true else { throw RPCError.clinicClosed }
     }
 }

@@ -81,6 +81,7 @@ package struct AuthorizationInterceptor: ServerInterceptor {
         }
         var tokenDatabase: TenantDatabase?
         if let tenant = principal?.tenant {
+            try await tenants.admission.requireOpen(tenant)
             do {
                 tokenDatabase = try await tenants.pool.database(for: tenant)
             } catch {

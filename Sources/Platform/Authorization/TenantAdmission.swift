@@ -10,6 +10,18 @@ package protocol TenantAdmission: Sendable {
     /// Returns if `principal` (nil: anonymous) may act in `tenant` for `method`; otherwise throws
     /// an `RPCError` (`not_found` for a clinic that does not exist, `permission_denied`).
     func admit(_ principal: Principal?, to tenant: TenantID, method: MethodDescriptor) async throws
+
+    /// Returns if `tenant`, the clinic in a caller's token (a clinic admin's, a doctor's), is
+    /// still open; throws `RPCError.clinicClosed` for a deleted clinic. Tokens are verified
+    /// locally and live up to their lifetime, so this is what ends a deleted clinic's staff
+    /// access at once (within the service's clinic cache lifetime) rather than at token expiry.
+    func requireOpen(_ tenant: TenantID) async throws
+}
+
+extension RPCError {
+    /// The clinic of the caller's token was deleted (its staff can no longer log in either).
+    package static let clinicClosed = RPCError(
+        code: .unauthenticated, message: "the clinic of this login was deleted; its staff access has ended")
 }
 
 /// Which clinics exist (so a request naming an unknown clinic is `not_found` and never creates a
@@ -59,5 +71,9 @@ package struct StandardTenantAdmission: TenantAdmission {
             return
         }
         throw RPCError.permissionDenied("the caller may not act in clinic \(tenant)")
+    }
+
+    package func requireOpen(_ tenant: TenantID) async throws {
+        guard try await clinics.contains(tenant) else { throw RPCError.clinicClosed }
     }
 }

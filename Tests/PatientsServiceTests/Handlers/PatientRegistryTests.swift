@@ -103,6 +103,29 @@ struct PatientRegistryTests {
         }
     }
 
+    @Test("once its clinic is deleted, a doctor's unexpired token reads no patient; undeleted, it does again")
+    func deletedClinicEndsStaffAccess() async throws {
+        try await withHarness { harness in
+            let clinic = try await harness.createClinic()
+            let patient = try #require(try await harness.register(in: clinic).patient)
+            let doctor = try harness.doctor(clinic)
+            var get = Clinic_Patients_V1_GetPatientRequest()
+            get.patientId = patient.id
+            #expect(try await harness.patients.getPatient(get, options: doctor).id == patient.id)
+
+            var delete = Clinic_Clinics_V1_DeleteClinicRequest()
+            delete.clinicId = clinic
+            _ = try await harness.clinics.deleteClinic(delete, options: try harness.superAdmin)
+            await expectError(.unauthenticated) { _ = try await harness.patients.getPatient(get, options: doctor) }
+            await expectError(.unauthenticated) { _ = try await harness.register(in: clinic) }
+
+            var undelete = Clinic_Clinics_V1_UndeleteClinicRequest()
+            undelete.clinicId = clinic
+            _ = try await harness.clinics.undeleteClinic(undelete, options: try harness.superAdmin)
+            #expect(try await harness.patients.getPatient(get, options: doctor).id == patient.id)
+        }
+    }
+
     @Test("staff get, update (with etags) and archive patients; archived patients leave searches")
     func updateAndArchive() async throws {
         try await withHarness { harness in

@@ -94,7 +94,7 @@ final class PatientsHarness: Sendable {
         let patientsFromAppointments = InProcessTransport(peer: Self.peer("appointments"))
         let patientsServer = RPCServer(
             services: [patientsService, records], transports: [patientsFromOutside.server, patientsFromAppointments.server],
-            interceptors: [patientsService.authorizationInterceptor(verifier: verifier)], logger: quiet)
+            interceptors: [patientsService.authorizationInterceptor(verifier: verifier, clinicCacheLifetime: .zero)], logger: quiet)
 
         servers = [authServer, clinicsServer, patientsServer]
         serving = servers.map { server in Task { try await server.serve() } }
