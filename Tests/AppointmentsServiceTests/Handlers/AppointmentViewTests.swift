@@ -56,6 +56,29 @@ struct AppointmentViewTests {
         }
     }
 
+    @Test("once its clinic is deleted, a doctor's unexpired token lists nothing; undeleted, it does again")
+    func deletedClinicEndsStaffAccess() async throws {
+        try await withHarness { harness in
+            let clinic = try await harness.createClinic()
+            let doctor = try await harness.addDoctor(to: clinic)
+            var day = Clinic_Appointments_V1_ListDoctorAppointmentsRequest()
+            day.doctorId = "me"
+            day.dateRange = Fixtures.range((2025, 3, 24), (2025, 3, 24))
+            let asDoctor = try harness.options(of: doctor)
+            _ = try await harness.appointments.listDoctorAppointments(day, options: asDoctor)
+
+            var delete = Clinic_Clinics_V1_DeleteClinicRequest()
+            delete.clinicId = clinic
+            _ = try await harness.clinics.deleteClinic(delete, options: try harness.superAdmin)
+            await expectError(.unauthenticated) { _ = try await harness.appointments.listDoctorAppointments(day, options: asDoctor) }
+
+            var undelete = Clinic_Clinics_V1_UndeleteClinicRequest()
+            undelete.clinicId = clinic
+            _ = try await harness.clinics.undeleteClinic(undelete, options: try harness.superAdmin)
+            _ = try await harness.appointments.listDoctorAppointments(day, options: asDoctor)
+        }
+    }
+
     @Test("a patient sees their upcoming and past appointments across clinics, merged in time order")
     func patientAcrossClinics() async throws {
         try await withHarness { harness in
