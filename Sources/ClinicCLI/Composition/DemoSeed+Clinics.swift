@@ -103,14 +103,7 @@ extension DemoSeed {
             json: #"{"clinicId": "\#(clinicID)", "doctorId": "\#(doctorID)", "dateRange": {"startDate": \#(day(2)), "endDate": \#(day(9))}, "pageSize": 20}"#)
         // The demo's other bookings took the first slots of the coming week: one further on.
         if let slot = slots.slots.last {
-            var request = Clinic_Appointments_V1_BookAppointmentRequest()
-            request.clinicId = clinicID
-            request.doctorId = doctorID
-            request.startTime = slot.startTime
-            request.reasonForVisit = "Demo online booking"
-            let _: Clinic_Appointments_V1_Appointment = try await calls.client(for: Clinic_Appointments_V1_AppointmentService.descriptor)
-                .unary(request: request, method: Clinic_Appointments_V1_AppointmentService.Method.BookAppointment.descriptor,
-                       options: calls.options(patient))
+            try await bookSlot(calls, slot, clinicID: clinicID, doctorID: doctorID, reason: "Demo online booking", token: patient)
         }
         return Login(role: "patient (signed up online)", email: email, password: password)
     }
@@ -130,16 +123,25 @@ extension DemoSeed {
                 Clinic_Appointments_V1_AppointmentService.Method.SearchFreeSlots.descriptor, token: admin,
                 json: #"{"clinicId": "\#(clinicID)", "doctorId": "\#(doctorID)", "dateRange": {"startDate": \#(day(1)), "endDate": \#(day(8))}, "pageSize": 10}"#)
             guard let slot = slots.slots.dropFirst(index).first else { continue }
-            var request = Clinic_Appointments_V1_BookAppointmentRequest()
-            request.clinicId = clinicID
-            request.patientId = patientID
-            request.doctorId = doctorID
-            request.startTime = slot.startTime
-            request.reasonForVisit = "Demo consultation"
-            let _: Clinic_Appointments_V1_Appointment = try await calls.client(for: Clinic_Appointments_V1_AppointmentService.descriptor)
-                .unary(request: request, method: Clinic_Appointments_V1_AppointmentService.Method.BookAppointment.descriptor,
-                       options: calls.options(admin))
+            try await bookSlot(
+                calls, slot, clinicID: clinicID, doctorID: doctorID, patientID: patientID, reason: "Demo consultation", token: admin)
         }
+    }
+
+    /// Books `slot` with `token`: for `patientID` (staff), or for the caller (a patient, when nil).
+    private static func bookSlot(
+        _ calls: DemoCalls, _ slot: Clinic_Appointments_V1_Slot, clinicID: String, doctorID: String, patientID: String? = nil,
+        reason: String, token: String
+    ) async throws {
+        var request = Clinic_Appointments_V1_BookAppointmentRequest()
+        request.clinicId = clinicID
+        request.patientId = patientID ?? ""
+        request.doctorId = doctorID
+        request.startTime = slot.startTime
+        request.reasonForVisit = reason
+        let _: Clinic_Appointments_V1_Appointment = try await calls.client(for: Clinic_Appointments_V1_AppointmentService.descriptor)
+            .unary(request: request, method: Clinic_Appointments_V1_AppointmentService.Method.BookAppointment.descriptor,
+                   options: calls.options(token))
     }
 }
 

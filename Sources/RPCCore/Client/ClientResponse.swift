@@ -55,18 +55,7 @@ public struct ClientResponseStream<Output: SerializableMessage>: AsyncSequence, 
         public mutating func next() async throws -> Output? {
             while true {
                 guard state.phase != .finished else { return nil }
-                let part: RPCResponsePart?
-                do {
-                    part = try await parts.next()
-                } catch {
-                    throw ClientResponseState.transportError(error)
-                }
-                switch part {
-                case .trailers(_, let trailing): record.recordTrailing(trailing)
-                case nil where Task.isCancelled: throw RPCError.callCancelled
-                default: break
-                }
-                switch try state.receive(part) {
+                switch try await state.next(from: &parts, record: record) {
                 case .initialMetadata(let metadata):
                     record.recordInitial(metadata)
                 case .message(let bytes):

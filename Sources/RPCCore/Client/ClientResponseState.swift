@@ -54,6 +54,26 @@ struct ClientResponseState {
         }
     }
 
+    /// Reads the next part from `parts`, records trailing metadata in `record`, and handles the
+    /// part: the one step both response readers (streams and unary replies) take per part, with
+    /// the same errors.
+    mutating func next(
+        from parts: inout RPCAsyncSequence<RPCResponsePart>.AsyncIterator, record: ClientCallRecord
+    ) async throws -> Action {
+        let part: RPCResponsePart?
+        do {
+            part = try await parts.next()
+        } catch {
+            throw Self.transportError(error)
+        }
+        switch part {
+        case .trailers(_, let trailing): record.recordTrailing(trailing)
+        case nil where Task.isCancelled: throw RPCError.callCancelled
+        default: break
+        }
+        return try receive(part)
+    }
+
     /// The error to report when the transport's sequence threw `error`.
     static func transportError(_ error: any Error) -> RPCError {
         switch error {

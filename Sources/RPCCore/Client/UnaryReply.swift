@@ -15,18 +15,7 @@ struct UnaryReply: Sendable {
         var message: [UInt8]?
         var initial: Metadata = [:]
         while true {
-            let part: RPCResponsePart?
-            do {
-                part = try await iterator.next()
-            } catch {
-                throw ClientResponseState.transportError(error)
-            }
-            switch part {
-            case .trailers(_, let trailing): record.recordTrailing(trailing)
-            case nil where Task.isCancelled: throw RPCError.callCancelled
-            default: break
-            }
-            switch try state.receive(part) {
+            switch try await state.next(from: &iterator, record: record) {
             case .initialMetadata(let metadata):
                 initial = metadata
                 record.recordInitial(metadata)

@@ -30,6 +30,20 @@ struct StaffAccessTests {
         return try await harness.auth.login(request).tokens?.refreshToken ?? ""
     }
 
+    /// Tries to log in every 25 ms, up to `attempts` times, until the login is refused
+    /// (`unauthenticated`); whether it was.
+    static func waitForLockout(_ harness: ClinicsHarness, _ email: String, attempts: Int) async throws -> Bool {
+        for _ in 0..<attempts {
+            do {
+                _ = try await login(harness, email)
+                try await Task.sleep(for: .milliseconds(25))
+            } catch let error as RPCError where error.code == .unauthenticated {
+                return true
+            }
+        }
+        return false
+    }
+
     static func refresh(_ harness: ClinicsHarness, _ token: String) async throws {
         var request = Clinic_Auth_V1_RefreshTokenRequest()
         request.refreshToken = token
@@ -104,15 +118,7 @@ struct StaffAccessTests {
             await expectError(.unavailable) { _ = try await Self.delete(harness, id) }
             faults.setClinicAccessDown(false)
             // No repeat of the request: the loop (20 ms, then doubling) tells auth by itself.
-            var lockedOut = false
-            for _ in 0..<400 where !lockedOut {
-                do {
-                    _ = try await Self.login(harness, email)
-                    try await Task.sleep(for: .milliseconds(25))
-                } catch let error as RPCError where error.code == .unauthenticated {
-                    lockedOut = true
-                }
-            }
+            let lockedOut = try await Self.waitForLockout(harness, email, attempts: 400)
             #expect(lockedOut)
             #expect(await harness.service.resumePendingStaffAccess() == 0)
         }
@@ -133,15 +139,7 @@ struct StaffAccessTests {
             let restarted = try await ClinicsService.start(
                 configuration: ClinicsHarness.configuration(directory: harness.directory),
                 auth: Clinic_Auth_V1_AuthService.Client(caller: RPCClient(transport: harness.authFromClinics.client)))
-            var lockedOut = false
-            for _ in 0..<200 where !lockedOut {
-                do {
-                    _ = try await Self.login(harness, email)
-                    try await Task.sleep(for: .milliseconds(25))
-                } catch let error as RPCError where error.code == .unauthenticated {
-                    lockedOut = true
-                }
-            }
+            let lockedOut = try await Self.waitForLockout(harness, email, attempts: 200)
             await restarted.close()
             #expect(lockedOut)
             #expect(await harness.service.resumePendingStaffAccess() == 0)
