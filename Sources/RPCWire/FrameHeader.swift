@@ -84,26 +84,31 @@ package struct FrameHeader: Sendable, Hashable {
 
 extension ByteBuffer {
     /// Reads a header if 10 bytes are readable; otherwise reads nothing and returns nil.
+    ///
+    /// One access to the bytes for the four fields (a frame's hot path: every frame is read
+    /// through here; `getInteger` per field would check bounds and exclusivity four times).
     package mutating func readFrameHeader() -> FrameHeader? {
-        guard readableBytes >= WireProtocol.frameHeaderSize,
-            let length = getInteger(at: readerIndex, as: UInt32.self),
-            let type = getInteger(at: readerIndex + 4, as: UInt8.self),
-            let flags = getInteger(at: readerIndex + 5, as: UInt8.self),
-            let streamID = getInteger(at: readerIndex + 6, as: UInt32.self)
-        else { return nil }
+        guard readableBytes >= WireProtocol.frameHeaderSize else { return nil }
+        let header = withUnsafeReadableBytes { bytes in
+            FrameHeader(
+                length: UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self)),
+                type: FrameType(rawValue: bytes[4]), flags: FrameFlags(rawValue: bytes[5]),
+                streamID: StreamID(UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 6, as: UInt32.self))))
+        }
         moveReaderIndex(forwardBy: WireProtocol.frameHeaderSize)
-        return FrameHeader(
-            length: length, type: FrameType(rawValue: type), flags: FrameFlags(rawValue: flags),
-            streamID: StreamID(streamID))
+        return header
     }
 
     /// Writes the 10 header bytes and returns 10.
     @discardableResult
     package mutating func writeFrameHeader(_ header: FrameHeader) -> Int {
-        writeInteger(header.length)
-        writeInteger(header.type.rawValue)
-        writeInteger(header.flags.rawValue)
-        writeInteger(header.streamID.rawValue)
-        return WireProtocol.frameHeaderSize
+        // One capacity check and one access for the ten bytes (see `readFrameHeader`).
+        writeWithUnsafeMutableBytes(minimumWritableBytes: WireProtocol.frameHeaderSize) { bytes in
+            bytes.storeBytes(of: header.length.bigEndian, toByteOffset: 0, as: UInt32.self)
+            bytes[4] = header.type.rawValue
+            bytes[5] = header.flags.rawValue
+            bytes.storeBytes(of: header.streamID.rawValue.bigEndian, toByteOffset: 6, as: UInt32.self)
+            return WireProtocol.frameHeaderSize
+        }
     }
 }

@@ -8,8 +8,8 @@ func progress(_ text: String) {
 /// Starts the three stacks, warms each up, runs the interleaved rounds and prints the table.
 func runBenchmark(_ options: BenchmarkOptions) async throws {
     progress("making certificates")
-    let pki = try BenchmarkPKI.make(repositoryRoot: options.repositoryRoot)
-    defer { pki.remove() }
+    let pki = try options.certificates.map(BenchmarkPKI.init(directory:)) ?? BenchmarkPKI.make(repositoryRoot: options.repositoryRoot)
+    defer { if options.certificates == nil { pki.remove() } }
     progress("starting the raw TLS pair, our server and client, grpc-swift-2's server and client")
     let raw = try RawTLSStack(pki: pki)
     defer { raw.close() }

@@ -56,6 +56,9 @@ struct BenchmarkOptions {
     var callerLoop: Int?
     /// The RPC stacks to run (all by default; one alone is for profiling).
     var stacks: Set<String> = ["clinic", "grpc"]
+    /// Certificates made beforehand by `Certs/generate.sh DIR interop cli` (for runs under
+    /// valgrind, which cannot spawn the script); nil: made for the run and removed after it.
+    var certificates: String?
     /// Skips the raw TLS floor (for profiling an RPC stack alone).
     var raw = true
 
@@ -86,6 +89,7 @@ struct BenchmarkOptions {
                 let only = try value(argument)
                 options.stacks = [only]
                 options.raw = only == "raw"
+            case "--certs": options.certificates = try value(argument)
             case "--nio-executor": options.nioGlobalExecutor = true
             case "--caller-loop":
                 guard let index = Int(try value(argument)), (0..<System.coreCount).contains(index) else {

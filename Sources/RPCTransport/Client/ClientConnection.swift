@@ -37,9 +37,6 @@ final class ClientConnection: Sendable {
                     let ready = channel.eventLoop.makePromise(of: Void.self)
                     do {
                         try pipeline.addHandler(TLSHandler(context: context, expectedPeer: expectedPeer))
-                        try pipeline.addHandler(FrameEncoder())
-                        try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(limits: settings.limits)))
-                        try pipeline.addHandler(ProtocolErrorHandler())
                         try pipeline.addHandler(
                             ClientConnectionHandler(settings: settings, events: events, ready: ready, logger: logger))
                     } catch {

@@ -135,7 +135,7 @@ extension ClientConnectionHandler {
             }
         }
         if state.isDrained {
-            context.flush()
+            context.flush(&codec)
             context.close(promise: nil)
         }
     }

@@ -10,8 +10,8 @@ internal import RPCWire
 /// Request frames written by calling tasks are flushed once per event-loop tick, after the
 /// tick's held first messages were released (see `ClientStreamState`).
 final class ClientConnectionHandler: ChannelInboundHandler {
-    typealias InboundIn = Frame
-    typealias OutboundOut = Frame
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     /// A call waiting for a free stream (the server's MAX_CONCURRENT_STREAMS is reached).
     struct PendingOpen {
@@ -23,6 +23,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     }
 
     var state: ClientConnectionStateMachine
+    /// Bytes in, frames out; frames in, bytes out (the frame layer, in this handler).
+    var codec: FrameCodec
     let settings: RPCConnectionSettings
     private let logger: Logger
     private let events: ClientConnectionEvents
@@ -45,6 +47,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     init(settings: RPCConnectionSettings, events: ClientConnectionEvents, ready: EventLoopPromise<Void>, logger: Logger) {
         self.settings = settings
         self.state = ClientConnectionStateMachine(limits: settings.limits)
+        self.codec = FrameCodec(limits: settings.limits)
         self.events = events
         self.ready = ready
         self.logger = logger
@@ -70,7 +73,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     private func start(context: ChannelHandlerContext) {
         guard timers.handshake == nil else { return }
-        context.writeAndFlush(wrapOutboundOut(.settings(settings.limits)), promise: nil)
+        context.append(.settings(settings.limits), to: &codec)
+        context.flush(&codec)
         timers.handshake = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(settings.handshakeTimeout)) {
             [self] in
             fail(RPCError(code: .unavailable, message: "the TLS handshake or the server's SETTINGS did not arrive in time"))
@@ -87,12 +91,15 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         inReadCycle = true
+        codec.receive(unwrapInboundIn(data))
         do {
-            perform(try state.read(unwrapInboundIn(data), at: .now), context: context)
+            while let frame = try codec.nextFrame() {
+                perform(try state.read(frame, at: .now), context: context)
+            }
         } catch {
             logger.debug("protocol error from the server, sending GOAWAY", metadata: ["error": "\(error)"])
             failure = RPCError(code: .unavailable, message: "the server broke the protocol: \(error)")
-            context.closeWithGoAway(error, lastStreamID: .connection)
+            context.closeWithGoAway(error, lastStreamID: .connection, codec: &codec)
         }
     }
 
@@ -101,7 +108,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         if needsFlush {
             needsFlush = false
             carryOut(state.releaseHeld(), context: context, flush: false)
-            context.flush()
+            context.flush(&codec)
         }
         context.fireChannelReadComplete()
     }
@@ -204,14 +211,14 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         events.draining()
         failPendingOpens(RPCError(code: .unavailable, message: "the connection is closing"))
         if state.isDrained {
-            context.flush()
+            context.flush(&codec)
             context.close(promise: nil)
         }
     }
 
     private func carryOut(_ batch: ClientConnectionStateMachine.WriteBatch, context: ChannelHandlerContext, flush: Bool = true) {
         for frame in batch.frames {
-            context.write(wrapOutboundOut(frame), promise: nil)
+            context.append(frame, to: &codec)
         }
         // Even with no frame: a message may be held for this tick's flush.
         if flush { scheduleFlush(context: context) }
@@ -219,7 +226,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     }
 
     func write(_ frame: Frame, context: ChannelHandlerContext) {
-        context.write(wrapOutboundOut(frame), promise: nil)
+        context.append(frame, to: &codec)
         scheduleFlush(context: context)
     }
 
@@ -234,7 +241,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             flushScheduled = false
             guard let context = self.context else { return }
             carryOut(state.releaseHeld(), context: context, flush: false)
-            context.flush()
+            context.flush(&codec)
         }
     }
 

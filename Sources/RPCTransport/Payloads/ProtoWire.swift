@@ -26,13 +26,19 @@ enum ProtoWire {
         1 + varintSize(UInt64(length)) + length
     }
 
+    /// Writes `value` in one access to the buffer (varints are most of a call payload's bytes).
     static func writeVarint(_ value: UInt64, into buffer: inout ByteBuffer) {
-        var value = value
-        while value >= 0x80 {
-            buffer.writeInteger(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 10) { bytes in
+            var value = value
+            var count = 0
+            while value >= 0x80 {
+                bytes[count] = UInt8(truncatingIfNeeded: value) | 0x80
+                value >>= 7
+                count += 1
+            }
+            bytes[count] = UInt8(value)
+            return count + 1
         }
-        buffer.writeInteger(UInt8(value))
     }
 
     static func writeTag(_ field: UInt64, _ wireType: UInt64, into buffer: inout ByteBuffer) {
@@ -75,14 +81,26 @@ struct ProtoReader {
     }
 
     mutating func readVarint() throws(ProtoWireError) -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            guard let byte = buffer.readInteger(as: UInt8.self) else { throw ProtoWireError("truncated varint") }
-            guard shift < 64 else { throw ProtoWireError("varint longer than 10 bytes") }
-            result |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { return result }
-            shift += 7
+        // One access to the bytes for the whole varint; the reader index moves once.
+        let (value, used) = buffer.withUnsafeReadableBytes { bytes -> (UInt64, Int) in
+            var result: UInt64 = 0
+            var shift: UInt64 = 0
+            for index in bytes.indices {
+                // An 11th byte: longer than any 64-bit varint.
+                guard shift < 64 else { return (0, -1) }
+                let byte = bytes[index]
+                result |= UInt64(byte & 0x7F) << shift
+                if byte & 0x80 == 0 { return (result, index + 1) }
+                shift += 7
+            }
+            return (0, 0)
+        }
+        switch used {
+        case 0: throw ProtoWireError("truncated varint")
+        case -1: throw ProtoWireError("varint longer than 10 bytes")
+        default:
+            buffer.moveReaderIndex(forwardBy: used)
+            return value
         }
     }
 

@@ -80,15 +80,11 @@ public final class NIOServerTransport: ServerTransport {
         try addFrameHandlers(to: channel, settings: settings, tracker: tracker, logger: logger)
     }
 
-    /// The frame layers and the connection handler (without TLS, for `EmbeddedChannel` tests).
+    /// The connection handler, which holds the frame layer (without TLS, for `EmbeddedChannel` tests).
     static func addFrameHandlers(
         to channel: any Channel, settings: RPCConnectionSettings, tracker: ServerConnectionTracker, logger: Logger
     ) throws {
         let pipeline = channel.pipeline.syncOperations
-        // The encoder sits below the error handler so that its GOAWAY frames are encoded.
-        try pipeline.addHandler(FrameEncoder())
-        try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(limits: settings.limits)))
-        try pipeline.addHandler(ProtocolErrorHandler())
         try pipeline.addHandler(ServerConnectionHandler(settings: settings, tracker: tracker, logger: logger))
     }
 

@@ -8,18 +8,19 @@ internal import RPCWire
 /// when the last call has finished.
 struct GracefulDrainEvent: Sendable {}
 
-/// Serves the calls of one connection: frames from the `FrameDecoder` in, frames to the
-/// `FrameEncoder` out. A thin shell over `ServerConnectionStateMachine`: it turns channel events
+/// Serves the calls of one connection: bytes from TLS in, cut into frames by its `FrameCodec`,
+/// and frames out through the same codec, as bytes. A thin shell over `ServerConnectionStateMachine`: it turns channel events
 /// into state machine calls and carries out the actions (start or cancel a handler task, hand a
 /// message to a call, write frames, run the timers).
 ///
 /// Writes are coalesced per event-loop tick: frames written by handler tasks are flushed once,
 /// by a job queued behind them, so concurrent calls share TLS records and syscalls.
 final class ServerConnectionHandler: ChannelInboundHandler {
-    typealias InboundIn = Frame
-    typealias OutboundOut = Frame
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private var state: ServerConnectionStateMachine
+    private var codec: FrameCodec
     private let settings: RPCConnectionSettings
     private let tracker: ServerConnectionTracker
     private let logger: Logger
@@ -37,6 +38,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     init(settings: RPCConnectionSettings, tracker: ServerConnectionTracker, logger: Logger) {
         self.settings = settings
         self.state = ServerConnectionStateMachine(limits: settings.limits)
+        self.codec = FrameCodec(limits: settings.limits)
         self.tracker = tracker
         self.logger = logger
     }
@@ -58,7 +60,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private func start(context: ChannelHandlerContext) {
         guard timers.handshake == nil else { return }
         // Our SETTINGS goes first; TLS holds it until the handshake is done.
-        context.writeAndFlush(wrapOutboundOut(.settings(settings.limits)), promise: nil)
+        context.append(.settings(settings.limits), to: &codec)
+        context.flush(&codec)
         timers.handshake = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(settings.handshakeTimeout)) {
             [self] in
             logger.debug("closing a connection whose handshake or SETTINGS did not arrive in time")
@@ -83,11 +86,14 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         inReadCycle = true
+        codec.receive(unwrapInboundIn(data))
         do {
-            perform(try state.read(unwrapInboundIn(data), at: .now), context: context)
+            while let frame = try codec.nextFrame() {
+                perform(try state.read(frame, at: .now), context: context)
+            }
         } catch {
             logger.debug("protocol error, sending GOAWAY", metadata: ["error": "\(error)"])
-            context.closeWithGoAway(error, lastStreamID: state.lastStreamID)
+            context.closeWithGoAway(error, lastStreamID: state.lastStreamID, codec: &codec)
         }
     }
 
@@ -95,14 +101,14 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         inReadCycle = false
         if needsFlush {
             needsFlush = false
-            context.flush()
+            context.flush(&codec)
         }
         context.fireChannelReadComplete()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // Decoder errors were answered with GOAWAY by the ProtocolErrorHandler; TLS errors
-        // already closed the channel. Either way the connection is over.
+        // Framing errors were answered with GOAWAY in channelRead; TLS errors already closed the
+        // channel. Either way the connection is over.
         logger.debug("connection error", metadata: ["error": "\(error)"])
         context.close(promise: nil)
     }
@@ -216,7 +222,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     private func carryOut(_ batch: ServerConnectionStateMachine.WriteBatch, context: ChannelHandlerContext) {
         for frame in batch.frames {
-            context.write(wrapOutboundOut(frame), promise: nil)
+            context.append(frame, to: &codec)
         }
         if !batch.frames.isEmpty { scheduleFlush(context: context) }
         for waiter in batch.resumed { waiter.resume() }
@@ -225,7 +231,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     private func write(_ frame: Frame, context: ChannelHandlerContext) {
-        context.write(wrapOutboundOut(frame), promise: nil)
+        context.append(frame, to: &codec)
         scheduleFlush(context: context)
     }
 
@@ -239,7 +245,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         flushScheduled = true
         context.eventLoop.assumeIsolated().execute { [self] in
             flushScheduled = false
-            self.context?.flush()
+            self.context?.flush(&codec)
         }
     }
 
@@ -261,7 +267,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private func closeIfDrained(context: ChannelHandlerContext) {
         guard state.isDrained else { return }
         // The TRAILERS just written go out before the close_notify.
-        context.flush()
+        context.flush(&codec)
         context.close(promise: nil)
     }
 
@@ -294,7 +300,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
                 return
             }
             write(.goAway(GoAway(lastStreamID: state.lastStreamID, code: .noError, debugMessage: "idle")), context: context)
-            context.flush()
+            context.flush(&codec)
             context.close(promise: nil)
         }
     }

@@ -31,9 +31,6 @@ enum Embedded {
         let ready = channel.eventLoop.makePromise(of: Void.self)
         let handler = ClientConnectionHandler(
             settings: settings, events: ClientConnectionEvents(draining: {}, closed: {}), ready: ready, logger: logger)
-        try channel.pipeline.syncOperations.addHandler(FrameEncoder())
-        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(limits: settings.limits)))
-        try channel.pipeline.syncOperations.addHandler(ProtocolErrorHandler())
         try channel.pipeline.syncOperations.addHandler(handler)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 7000)).wait()
         return (channel, handler)
