@@ -102,7 +102,7 @@ public struct Clinic_Appointments_V1_Appointment: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__Appointment.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
@@ -246,7 +246,7 @@ public struct Clinic_Appointments_V1_Cancellation: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__Cancellation.self).pointee
         self.reason = Clinic_Appointments_V1_CancellationReason(protoNumber: Int32(truncatingIfNeeded: _c.reason.rawValue))
         self.note = try CMessageReader.string(_c.note, field: "note")
@@ -313,7 +313,7 @@ public struct Clinic_Appointments_V1_Slot: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__Slot.self).pointee
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         self.doctorDisplayName = try CMessageReader.string(_c.doctor_display_name, field: "doctor_display_name")

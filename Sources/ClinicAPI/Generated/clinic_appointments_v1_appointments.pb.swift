@@ -55,7 +55,7 @@ public struct Clinic_Appointments_V1_SearchFreeSlotsRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__SearchFreeSlotsRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.date_range != nil {
@@ -204,7 +204,7 @@ public struct Clinic_Appointments_V1_BookAppointmentRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__BookAppointmentRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
@@ -277,7 +277,7 @@ public struct Clinic_Appointments_V1_RescheduleAppointmentRequest: ProtoMessage 
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__RescheduleAppointmentRequest.self).pointee
         self.appointmentId = try CMessageReader.string(_c.appointment_id, field: "appointment_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
@@ -639,7 +639,7 @@ public struct Clinic_Appointments_V1_ListDoctorAppointmentsRequest: ProtoMessage
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListDoctorAppointmentsRequest.self).pointee
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         if _c.date_range != nil {
@@ -917,7 +917,7 @@ public struct Clinic_Appointments_V1_ListAppointmentsRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListAppointmentsRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.interval != nil {

@@ -73,7 +73,7 @@ public struct Clinic_Auth_V1_Account: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__Account.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.email = try CMessageReader.string(_c.email, field: "email")
@@ -192,7 +192,7 @@ public struct Clinic_Auth_V1_AuthTokens: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__AuthTokens.self).pointee
         self.accessToken = try CMessageReader.string(_c.access_token, field: "access_token")
         self.tokenType = try CMessageReader.string(_c.token_type, field: "token_type")
@@ -267,7 +267,7 @@ public struct Clinic_Auth_V1_Profile: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__Profile.self).pointee
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         if _c.name != nil {
@@ -354,7 +354,7 @@ public struct Clinic_Auth_V1_SigningKey: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__SigningKey.self).pointee
         self.keyId = try CMessageReader.string(_c.key_id, field: "key_id")
         self.algorithm = Clinic_Auth_V1_SigningAlgorithm(protoNumber: Int32(truncatingIfNeeded: _c.algorithm.rawValue))

@@ -80,7 +80,7 @@ public struct Clinic_Auth_V1_LoginResponse: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__LoginResponse.self).pointee
         if _c.tokens != nil {
             self.tokens = try CMessageReader.message(UnsafeRawPointer(_c.tokens), as: Clinic_Auth_V1_AuthTokens.self)
@@ -170,7 +170,7 @@ public struct Clinic_Auth_V1_RefreshTokenResponse: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__RefreshTokenResponse.self).pointee
         if _c.tokens != nil {
             self.tokens = try CMessageReader.message(UnsafeRawPointer(_c.tokens), as: Clinic_Auth_V1_AuthTokens.self)
@@ -418,7 +418,7 @@ public struct Clinic_Auth_V1_GetSigningKeysResponse: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__GetSigningKeysResponse.self).pointee
         self.keys = try CMessageReader.array(count: _c.n_keys, _c.keys) { (element: UnsafeMutablePointer<Clinic__Auth__V1__SigningKey>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Auth_V1_SigningKey.self)
@@ -489,7 +489,7 @@ public struct Clinic_Auth_V1_CreateAccountRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__CreateAccountRequest.self).pointee
         if _c.account != nil {
             self.account = try CMessageReader.message(UnsafeRawPointer(_c.account), as: Clinic_Auth_V1_Account.self)
@@ -692,7 +692,7 @@ public struct Clinic_Auth_V1_UpdateAccountRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__UpdateAccountRequest.self).pointee
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         if _c._email_case.rawValue == 2 {
@@ -1067,7 +1067,7 @@ public struct Clinic_Auth_V1_UpdateProfileRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__UpdateProfileRequest.self).pointee
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)

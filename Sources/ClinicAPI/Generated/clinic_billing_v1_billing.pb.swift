@@ -35,7 +35,7 @@ public struct Clinic_Billing_V1_CreatePriceListItemRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__CreatePriceListItemRequest.self).pointee
         if _c.item != nil {
             self.item = try CMessageReader.message(UnsafeRawPointer(_c.item), as: Clinic_Billing_V1_PriceListItem.self)
@@ -97,7 +97,7 @@ public struct Clinic_Billing_V1_UpdatePriceListItemRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__UpdatePriceListItemRequest.self).pointee
         self.itemId = try CMessageReader.string(_c.item_id, field: "item_id")
         if _c._display_name_case.rawValue == 2 {
@@ -340,7 +340,7 @@ public struct Clinic_Billing_V1_CreateInvoiceRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__CreateInvoiceRequest.self).pointee
         if _c.invoice != nil {
             self.invoice = try CMessageReader.message(UnsafeRawPointer(_c.invoice), as: Clinic_Billing_V1_Invoice.self)
@@ -442,7 +442,7 @@ public struct Clinic_Billing_V1_UpdateInvoiceRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__UpdateInvoiceRequest.self).pointee
         self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
         if _c.lines != nil {
@@ -667,7 +667,7 @@ public struct Clinic_Billing_V1_ListInvoicesRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListInvoicesRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
@@ -850,7 +850,7 @@ public struct Clinic_Billing_V1_ListReceiptsRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListReceiptsRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
@@ -979,7 +979,7 @@ public struct Clinic_Billing_V1_ListTransactionsRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListTransactionsRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
@@ -1054,7 +1054,7 @@ public struct Clinic_Billing_V1_ListTransactionsResponse: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListTransactionsResponse.self).pointee
         self.transactions = try CMessageReader.array(count: _c.n_transactions, _c.transactions) { (element: UnsafeMutablePointer<Clinic__Billing__V1__Transaction>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Billing_V1_Transaction.self)

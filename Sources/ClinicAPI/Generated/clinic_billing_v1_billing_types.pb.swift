@@ -61,7 +61,7 @@ public struct Clinic_Billing_V1_PriceListItem: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__PriceListItem.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.code = try CMessageReader.string(_c.code, field: "code")
@@ -197,7 +197,7 @@ public struct Clinic_Billing_V1_Invoice: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Invoice.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.number = try CMessageReader.string(_c.number, field: "number")
@@ -375,7 +375,7 @@ public struct Clinic_Billing_V1_InvoiceLine: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__InvoiceLine.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.priceListItemId = try CMessageReader.string(_c.price_list_item_id, field: "price_list_item_id")
@@ -453,7 +453,7 @@ public struct Clinic_Billing_V1_TaxSummary: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__TaxSummary.self).pointee
         self.taxRateBp = _c.tax_rate_bp
         if _c.taxable_amount != nil {
@@ -551,7 +551,7 @@ public struct Clinic_Billing_V1_Payment: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Payment.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
@@ -673,7 +673,7 @@ public struct Clinic_Billing_V1_Refund: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Refund.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.paymentId = try CMessageReader.string(_c.payment_id, field: "payment_id")
@@ -779,7 +779,7 @@ public struct Clinic_Billing_V1_Receipt: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Receipt.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.number = try CMessageReader.string(_c.number, field: "number")
@@ -873,7 +873,7 @@ public struct Clinic_Billing_V1_Transaction: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Transaction.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.kind = Clinic_Billing_V1_TransactionKind(protoNumber: Int32(truncatingIfNeeded: _c.kind.rawValue))

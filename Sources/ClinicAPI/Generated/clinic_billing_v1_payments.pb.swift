@@ -45,7 +45,7 @@ public struct Clinic_Billing_V1_CreatePaymentRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__CreatePaymentRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
@@ -384,7 +384,7 @@ public struct Clinic_Billing_V1_RecordOfflinePaymentRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__RecordOfflinePaymentRequest.self).pointee
         self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
         if _c.amount != nil {
@@ -535,7 +535,7 @@ public struct Clinic_Billing_V1_CreateRefundRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__CreateRefundRequest.self).pointee
         self.paymentId = try CMessageReader.string(_c.payment_id, field: "payment_id")
         if _c.amount != nil {

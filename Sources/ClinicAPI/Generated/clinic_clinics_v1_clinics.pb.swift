@@ -75,7 +75,7 @@ public struct Clinic_Clinics_V1_Clinic: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__Clinic.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.displayName = try CMessageReader.string(_c.display_name, field: "display_name")
@@ -207,7 +207,7 @@ public struct Clinic_Clinics_V1_OpeningHours: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__OpeningHours.self).pointee
         self.dayOfWeek = Clinic_Common_V1_DayOfWeek(protoNumber: Int32(truncatingIfNeeded: _c.day_of_week.rawValue))
         if _c.hours != nil {
@@ -258,7 +258,7 @@ public struct Clinic_Clinics_V1_ClinicClosure: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ClinicClosure.self).pointee
         if _c.dates != nil {
             self.dates = try CMessageReader.message(UnsafeRawPointer(_c.dates), as: Clinic_Common_V1_DateRange.self)
@@ -317,7 +317,7 @@ public struct Clinic_Clinics_V1_BookingPolicy: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__BookingPolicy.self).pointee
         self.onlineBookingEnabled = _c.online_booking_enabled != 0
         self.requiresConfirmation = _c.requires_confirmation != 0
@@ -436,7 +436,7 @@ public struct Clinic_Clinics_V1_ClinicAdminInvite: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ClinicAdminInvite.self).pointee
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
@@ -493,7 +493,7 @@ public struct Clinic_Clinics_V1_CreateClinicRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__CreateClinicRequest.self).pointee
         if _c.clinic != nil {
             self.clinic = try CMessageReader.message(UnsafeRawPointer(_c.clinic), as: Clinic_Clinics_V1_Clinic.self)
@@ -550,7 +550,7 @@ public struct Clinic_Clinics_V1_CreateClinicResponse: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__CreateClinicResponse.self).pointee
         if _c.clinic != nil {
             self.clinic = try CMessageReader.message(UnsafeRawPointer(_c.clinic), as: Clinic_Clinics_V1_Clinic.self)
@@ -661,7 +661,7 @@ public struct Clinic_Clinics_V1_UpdateClinicRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__UpdateClinicRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c._display_name_case.rawValue == 2 {
@@ -1337,7 +1337,7 @@ public struct Clinic_Clinics_V1_CreateSpecialtyRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__CreateSpecialtyRequest.self).pointee
         if _c.specialty != nil {
             self.specialty = try CMessageReader.message(UnsafeRawPointer(_c.specialty), as: Clinic_Clinics_V1_Specialty.self)

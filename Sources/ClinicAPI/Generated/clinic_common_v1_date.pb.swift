@@ -85,7 +85,7 @@ public struct Clinic_Common_V1_DateRange: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__DateRange.self).pointee
         if _c.start_date != nil {
             self.startDate = try CMessageReader.message(UnsafeRawPointer(_c.start_date), as: Clinic_Common_V1_Date.self)
@@ -194,7 +194,7 @@ public struct Clinic_Common_V1_TimeOfDayRange: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__TimeOfDayRange.self).pointee
         if _c.start != nil {
             self.start = try CMessageReader.message(UnsafeRawPointer(_c.start), as: Clinic_Common_V1_TimeOfDay.self)

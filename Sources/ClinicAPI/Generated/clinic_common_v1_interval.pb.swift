@@ -38,7 +38,7 @@ public struct Clinic_Common_V1_Interval: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__Interval.self).pointee
         if _c.start_time != nil {
             self.startTime = try CMessageReader.message(UnsafeRawPointer(_c.start_time), as: Google_Protobuf_Timestamp.self)

@@ -82,7 +82,7 @@ public struct Clinic_Consultations_V1_Consultation: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Consultation.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
@@ -335,7 +335,7 @@ public struct Clinic_Consultations_V1_Observation: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Observation.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         if _c.code != nil {
@@ -433,7 +433,7 @@ public struct Clinic_Consultations_V1_Diagnosis: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Diagnosis.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.icd10Code = try CMessageReader.string(_c.icd10_code, field: "icd10_code")
@@ -533,7 +533,7 @@ public struct Clinic_Consultations_V1_Prescription: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Prescription.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
@@ -648,7 +648,7 @@ public struct Clinic_Consultations_V1_Dosage: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Dosage.self).pointee
         if _c.dose != nil {
             self.dose = try CMessageReader.message(UnsafeRawPointer(_c.dose), as: Clinic_Consultations_V1_Quantity.self)

@@ -45,7 +45,7 @@ public struct Clinic_Consultations_V1_StartConsultationRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__StartConsultationRequest.self).pointee
         self.chiefComplaint = try CMessageReader.string(_c.chief_complaint, field: "chief_complaint")
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
@@ -166,7 +166,7 @@ public struct Clinic_Consultations_V1_ListConsultationsRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__ListConsultationsRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
@@ -355,7 +355,7 @@ public struct Clinic_Consultations_V1_AddObservationRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__AddObservationRequest.self).pointee
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         if _c.observation != nil {
@@ -411,7 +411,7 @@ public struct Clinic_Consultations_V1_AddDiagnosisRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__AddDiagnosisRequest.self).pointee
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         if _c.diagnosis != nil {
@@ -478,7 +478,7 @@ public struct Clinic_Consultations_V1_RemoveConsultationItemRequest: ProtoMessag
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__RemoveConsultationItemRequest.self).pointee
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
@@ -689,7 +689,7 @@ public struct Clinic_Consultations_V1_CreatePrescriptionRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__CreatePrescriptionRequest.self).pointee
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         if _c.prescription != nil {

@@ -49,7 +49,7 @@ public struct Clinic_Doctors_V1_WeeklyAvailability: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__WeeklyAvailability.self).pointee
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         self.windows = try CMessageReader.array(count: _c.n_windows, _c.windows) { (element: UnsafeMutablePointer<Clinic__Doctors__V1__AvailabilityWindow>?) throws(ProtoError) in
@@ -120,7 +120,7 @@ public struct Clinic_Doctors_V1_AvailabilityWindow: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__AvailabilityWindow.self).pointee
         self.dayOfWeek = Clinic_Common_V1_DayOfWeek(protoNumber: Int32(truncatingIfNeeded: _c.day_of_week.rawValue))
         if _c.hours != nil {
@@ -194,7 +194,7 @@ public struct Clinic_Doctors_V1_AvailabilityException: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__AvailabilityException.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
@@ -276,7 +276,7 @@ public struct Clinic_Doctors_V1_ScheduleDay: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__ScheduleDay.self).pointee
         if _c.date != nil {
             self.date = try CMessageReader.message(UnsafeRawPointer(_c.date), as: Clinic_Common_V1_Date.self)
@@ -368,7 +368,7 @@ public struct Clinic_Doctors_V1_WorkingPeriod: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__WorkingPeriod.self).pointee
         if _c.interval != nil {
             self.interval = try CMessageReader.message(UnsafeRawPointer(_c.interval), as: Clinic_Common_V1_Interval.self)

@@ -70,7 +70,7 @@ public struct Clinic_Doctors_V1_Doctor: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__Doctor.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
@@ -189,7 +189,7 @@ public struct Clinic_Doctors_V1_AddDoctorRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__AddDoctorRequest.self).pointee
         if _c.doctor != nil {
             self.doctor = try CMessageReader.message(UnsafeRawPointer(_c.doctor), as: Clinic_Doctors_V1_Doctor.self)
@@ -303,7 +303,7 @@ public struct Clinic_Doctors_V1_UpdateDoctorRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__UpdateDoctorRequest.self).pointee
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         if _c.name != nil {
@@ -713,7 +713,7 @@ public struct Clinic_Doctors_V1_SetWeeklyAvailabilityRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__SetWeeklyAvailabilityRequest.self).pointee
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         if _c.availability != nil {
@@ -769,7 +769,7 @@ public struct Clinic_Doctors_V1_CreateAvailabilityExceptionRequest: ProtoMessage
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__CreateAvailabilityExceptionRequest.self).pointee
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         if _c.exception != nil {
@@ -834,7 +834,7 @@ public struct Clinic_Doctors_V1_ListAvailabilityExceptionsRequest: ProtoMessage 
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__ListAvailabilityExceptionsRequest.self).pointee
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
@@ -995,7 +995,7 @@ public struct Clinic_Doctors_V1_GetDoctorScheduleRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__GetDoctorScheduleRequest.self).pointee
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")

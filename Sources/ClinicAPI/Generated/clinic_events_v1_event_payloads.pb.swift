@@ -39,7 +39,7 @@ public struct Clinic_Events_V1_AppointmentBooked: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AppointmentBooked.self).pointee
         if _c.appointment != nil {
             self.appointment = try CMessageReader.message(UnsafeRawPointer(_c.appointment), as: Clinic_Appointments_V1_Appointment.self)
@@ -100,7 +100,7 @@ public struct Clinic_Events_V1_AppointmentRescheduled: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AppointmentRescheduled.self).pointee
         if _c.appointment != nil {
             self.appointment = try CMessageReader.message(UnsafeRawPointer(_c.appointment), as: Clinic_Appointments_V1_Appointment.self)
@@ -164,7 +164,7 @@ public struct Clinic_Events_V1_AppointmentCancelled: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AppointmentCancelled.self).pointee
         if _c.appointment != nil {
             self.appointment = try CMessageReader.message(UnsafeRawPointer(_c.appointment), as: Clinic_Appointments_V1_Appointment.self)
@@ -220,7 +220,7 @@ public struct Clinic_Events_V1_AppointmentStatusChanged: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AppointmentStatusChanged.self).pointee
         if _c.appointment != nil {
             self.appointment = try CMessageReader.message(UnsafeRawPointer(_c.appointment), as: Clinic_Appointments_V1_Appointment.self)
@@ -274,7 +274,7 @@ public struct Clinic_Events_V1_ConsultationCompleted: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__ConsultationCompleted.self).pointee
         if _c.consultation != nil {
             self.consultation = try CMessageReader.message(UnsafeRawPointer(_c.consultation), as: Clinic_Consultations_V1_Consultation.self)
@@ -325,7 +325,7 @@ public struct Clinic_Events_V1_PrescriptionIssued: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__PrescriptionIssued.self).pointee
         if _c.prescription != nil {
             self.prescription = try CMessageReader.message(UnsafeRawPointer(_c.prescription), as: Clinic_Consultations_V1_Prescription.self)
@@ -376,7 +376,7 @@ public struct Clinic_Events_V1_InvoiceIssued: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__InvoiceIssued.self).pointee
         if _c.invoice != nil {
             self.invoice = try CMessageReader.message(UnsafeRawPointer(_c.invoice), as: Clinic_Billing_V1_Invoice.self)
@@ -427,7 +427,7 @@ public struct Clinic_Events_V1_InvoiceVoided: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__InvoiceVoided.self).pointee
         if _c.invoice != nil {
             self.invoice = try CMessageReader.message(UnsafeRawPointer(_c.invoice), as: Clinic_Billing_V1_Invoice.self)
@@ -480,7 +480,7 @@ public struct Clinic_Events_V1_PaymentSucceeded: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__PaymentSucceeded.self).pointee
         if _c.payment != nil {
             self.payment = try CMessageReader.message(UnsafeRawPointer(_c.payment), as: Clinic_Billing_V1_Payment.self)
@@ -537,7 +537,7 @@ public struct Clinic_Events_V1_PaymentFailed: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__PaymentFailed.self).pointee
         if _c.payment != nil {
             self.payment = try CMessageReader.message(UnsafeRawPointer(_c.payment), as: Clinic_Billing_V1_Payment.self)
@@ -588,7 +588,7 @@ public struct Clinic_Events_V1_RefundSucceeded: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__RefundSucceeded.self).pointee
         if _c.refund != nil {
             self.refund = try CMessageReader.message(UnsafeRawPointer(_c.refund), as: Clinic_Billing_V1_Refund.self)
@@ -839,7 +839,7 @@ public struct Clinic_Events_V1_AccountLinkRequested: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AccountLinkRequested.self).pointee
         self.purpose = Clinic_Events_V1_AccountLinkPurpose(protoNumber: Int32(truncatingIfNeeded: _c.purpose.rawValue))
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")

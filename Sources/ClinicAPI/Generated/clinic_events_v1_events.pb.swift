@@ -95,7 +95,7 @@ public struct Clinic_Events_V1_DomainEvent: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__DomainEvent.self).pointee
         self.eventId = try CMessageReader.string(_c.event_id, field: "event_id")
         self.eventType = try CMessageReader.string(_c.event_type, field: "event_type")
@@ -248,7 +248,7 @@ public struct Clinic_Events_V1_SubscribeEventsRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__SubscribeEventsRequest.self).pointee
         self.subscriber = try CMessageReader.string(_c.subscriber, field: "subscriber")
         self.eventTypes = try CMessageReader.array(count: _c.n_event_types, _c.event_types) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
@@ -319,7 +319,7 @@ public struct Clinic_Events_V1_EventDelivery: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__EventDelivery.self).pointee
         if _c.event != nil {
             self.event = try CMessageReader.message(UnsafeRawPointer(_c.event), as: Clinic_Events_V1_DomainEvent.self)

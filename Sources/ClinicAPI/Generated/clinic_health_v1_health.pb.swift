@@ -119,7 +119,7 @@ public struct Clinic_Health_V1_HealthListResponse: ProtoMessage {
 
     /// A message with every field at its default.
     public init() {
-        self.statuses = [:]
+        self.statuses = [String: Clinic_Health_V1_HealthCheckResponse]()
         self.unknownFields = UnknownFields()
     }
 
@@ -143,7 +143,7 @@ public struct Clinic_Health_V1_HealthListResponse: ProtoMessage {
             }
             statusesValue = map
         } else {
-            statusesValue = [:]
+            statusesValue = [String: Clinic_Health_V1_HealthCheckResponse]()
         }
         self.statuses = statusesValue
         self.unknownFields = CMessageReader.unknownFields(pointer)

@@ -60,7 +60,7 @@ public struct Clinic_Notifications_V1_Notification: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__Notification.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.recipientAccountId = try CMessageReader.string(_c.recipient_account_id, field: "recipient_account_id")
@@ -148,7 +148,7 @@ public struct Clinic_Notifications_V1_ChannelDelivery: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__ChannelDelivery.self).pointee
         self.channel = Clinic_Notifications_V1_NotificationChannel(protoNumber: Int32(truncatingIfNeeded: _c.channel.rawValue))
         self.state = Clinic_Notifications_V1_DeliveryState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
@@ -205,7 +205,7 @@ public struct Clinic_Notifications_V1_NotificationPreferences: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__NotificationPreferences.self).pointee
         self.kinds = try CMessageReader.array(count: _c.n_kinds, _c.kinds) { (element: UnsafeMutablePointer<Clinic__Notifications__V1__KindPreference>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Notifications_V1_KindPreference.self)
@@ -329,7 +329,7 @@ public struct Clinic_Notifications_V1_QuietHours: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__QuietHours.self).pointee
         if _c.hours != nil {
             self.hours = try CMessageReader.message(UnsafeRawPointer(_c.hours), as: Clinic_Common_V1_TimeOfDayRange.self)
@@ -572,7 +572,7 @@ public struct Clinic_Notifications_V1_MarkNotificationsReadRequest: ProtoMessage
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__MarkNotificationsReadRequest.self).pointee
         switch _c.selection_case.rawValue {
         case 1: self.selection = .notificationIds(try CMessageReader.message(UnsafeRawPointer(_c.notification_ids), as: Clinic_Notifications_V1_NotificationIdList.self))
@@ -791,7 +791,7 @@ public struct Clinic_Notifications_V1_UpdateNotificationPreferencesRequest: Prot
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__UpdateNotificationPreferencesRequest.self).pointee
         self.kinds = try CMessageReader.array(count: _c.n_kinds, _c.kinds) { (element: UnsafeMutablePointer<Clinic__Notifications__V1__KindPreference>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Notifications_V1_KindPreference.self)
@@ -904,7 +904,7 @@ public struct Clinic_Notifications_V1_NotificationStreamEvent: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__NotificationStreamEvent.self).pointee
         self.eventId = try CMessageReader.string(_c.event_id, field: "event_id")
         switch _c.event_case.rawValue {
@@ -994,7 +994,7 @@ public struct Clinic_Notifications_V1_PublishNotificationRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__PublishNotificationRequest.self).pointee
         self.recipientAccountIds = try CMessageReader.array(count: _c.n_recipient_account_ids, _c.recipient_account_ids) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
             try CMessageReader.string(element, field: "recipient_account_ids")

@@ -131,7 +131,7 @@ public struct Clinic_Options_V1_HttpRule: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Options__V1__HttpRule.self).pointee
         self.body = try CMessageReader.string(_c.body, field: "body")
         switch _c.pattern_case.rawValue {

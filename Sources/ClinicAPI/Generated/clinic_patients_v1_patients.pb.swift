@@ -64,7 +64,7 @@ public struct Clinic_Patients_V1_Patient: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__Patient.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
@@ -209,7 +209,7 @@ public struct Clinic_Patients_V1_DuplicateCandidate: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DuplicateCandidate.self).pointee
         if _c.patient != nil {
             self.patient = try CMessageReader.message(UnsafeRawPointer(_c.patient), as: Clinic_Patients_V1_Patient.self)
@@ -284,7 +284,7 @@ public struct Clinic_Patients_V1_PatientProfile: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__PatientProfile.self).pointee
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         if _c.name != nil {
@@ -373,7 +373,7 @@ public struct Clinic_Patients_V1_ClinicLink: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ClinicLink.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.clinicDisplayName = try CMessageReader.string(_c.clinic_display_name, field: "clinic_display_name")
@@ -431,7 +431,7 @@ public struct Clinic_Patients_V1_RegisterPatientRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__RegisterPatientRequest.self).pointee
         if _c.patient != nil {
             self.patient = try CMessageReader.message(UnsafeRawPointer(_c.patient), as: Clinic_Patients_V1_Patient.self)
@@ -484,7 +484,7 @@ public struct Clinic_Patients_V1_RegisterPatientResponse: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__RegisterPatientResponse.self).pointee
         if _c.patient != nil {
             self.patient = try CMessageReader.message(UnsafeRawPointer(_c.patient), as: Clinic_Patients_V1_Patient.self)
@@ -606,7 +606,7 @@ public struct Clinic_Patients_V1_UpdatePatientRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UpdatePatientRequest.self).pointee
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
@@ -752,7 +752,7 @@ public struct Clinic_Patients_V1_SearchPatientsRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__SearchPatientsRequest.self).pointee
         self.query = try CMessageReader.string(_c.query, field: "query")
         self.nationalId = try CMessageReader.string(_c.national_id, field: "national_id")
@@ -888,7 +888,7 @@ public struct Clinic_Patients_V1_SignUpPatientRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__SignUpPatientRequest.self).pointee
         self.email = try CMessageReader.string(_c.email, field: "email")
         self.password = try CMessageReader.string(_c.password, field: "password")
@@ -957,7 +957,7 @@ public struct Clinic_Patients_V1_SignUpPatientResponse: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__SignUpPatientResponse.self).pointee
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         if _c.profile != nil {
@@ -1042,7 +1042,7 @@ public struct Clinic_Patients_V1_UpdatePatientProfileRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UpdatePatientProfileRequest.self).pointee
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)

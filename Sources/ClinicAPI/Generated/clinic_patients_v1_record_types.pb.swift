@@ -63,7 +63,7 @@ public struct Clinic_Patients_V1_MedicalRecord: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__MedicalRecord.self).pointee
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.bloodGroup = try CMessageReader.string(_c.blood_group, field: "blood_group")
@@ -213,7 +213,7 @@ public struct Clinic_Patients_V1_RecordEntry: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__RecordEntry.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
@@ -326,7 +326,7 @@ public struct Clinic_Patients_V1_Allergy: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__Allergy.self).pointee
         self.substance = try CMessageReader.string(_c.substance, field: "substance")
         self.substanceCode = try CMessageReader.string(_c.substance_code, field: "substance_code")
@@ -395,7 +395,7 @@ public struct Clinic_Patients_V1_Problem: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__Problem.self).pointee
         self.description = try CMessageReader.string(_c.description, field: "description")
         self.icd10Code = try CMessageReader.string(_c.icd10_code, field: "icd10_code")
@@ -471,7 +471,7 @@ public struct Clinic_Patients_V1_Medication: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__Medication.self).pointee
         self.name = try CMessageReader.string(_c.name, field: "name")
         self.atcCode = try CMessageReader.string(_c.atc_code, field: "atc_code")
@@ -554,7 +554,7 @@ public struct Clinic_Patients_V1_VitalSigns: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__VitalSigns.self).pointee
         if _c.measure_time != nil {
             self.measureTime = try CMessageReader.message(UnsafeRawPointer(_c.measure_time), as: Google_Protobuf_Timestamp.self)
@@ -687,7 +687,7 @@ public struct Clinic_Patients_V1_MedicalDocument: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__MedicalDocument.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
@@ -784,7 +784,7 @@ public struct Clinic_Patients_V1_RecordHistoryEvent: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__RecordHistoryEvent.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         if _c.occur_time != nil {
@@ -878,7 +878,7 @@ public struct Clinic_Patients_V1_AuditEvent: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__AuditEvent.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         if _c.occur_time != nil {

@@ -38,7 +38,7 @@ public struct Clinic_Patients_V1_CreateMedicalRecordRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__CreateMedicalRecordRequest.self).pointee
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         if _c.record != nil {
@@ -217,7 +217,7 @@ public struct Clinic_Patients_V1_AddRecordEntryRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__AddRecordEntryRequest.self).pointee
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
@@ -328,7 +328,7 @@ public struct Clinic_Patients_V1_UpdateRecordEntryRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UpdateRecordEntryRequest.self).pointee
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.entryId = try CMessageReader.string(_c.entry_id, field: "entry_id")
@@ -590,7 +590,7 @@ public struct Clinic_Patients_V1_ListRecordHistoryRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListRecordHistoryRequest.self).pointee
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
@@ -723,7 +723,7 @@ public struct Clinic_Patients_V1_DocumentUploadHeader: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DocumentUploadHeader.self).pointee
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
@@ -790,7 +790,7 @@ public struct Clinic_Patients_V1_UploadDocumentRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UploadDocumentRequest.self).pointee
         switch _c.part_case.rawValue {
         case 1: self.part = .header(try CMessageReader.message(UnsafeRawPointer(_c.header), as: Clinic_Patients_V1_DocumentUploadHeader.self))
@@ -959,7 +959,7 @@ public struct Clinic_Patients_V1_DownloadDocumentResponse: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DownloadDocumentResponse.self).pointee
         switch _c.part_case.rawValue {
         case 1: self.part = .document(try CMessageReader.message(UnsafeRawPointer(_c.document), as: Clinic_Patients_V1_MedicalDocument.self))
@@ -1215,7 +1215,7 @@ public struct Clinic_Patients_V1_ListAuditEventsRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListAuditEventsRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")

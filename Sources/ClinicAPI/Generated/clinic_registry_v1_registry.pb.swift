@@ -44,7 +44,7 @@ public struct Clinic_Registry_V1_ServiceInstance: ProtoMessage {
         self.host = ""
         self.port = 0
         self.tlsServerName = ""
-        self.metadata = [:]
+        self.metadata = [String: String]()
         self.state = .init()
         self.unknownFields = UnknownFields()
     }
@@ -63,7 +63,7 @@ public struct Clinic_Registry_V1_ServiceInstance: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__ServiceInstance.self).pointee
         self.instanceId = try CMessageReader.string(_c.instance_id, field: "instance_id")
         self.serviceName = try CMessageReader.string(_c.service_name, field: "service_name")
@@ -176,7 +176,7 @@ public struct Clinic_Registry_V1_RegisterInstanceRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__RegisterInstanceRequest.self).pointee
         if _c.instance != nil {
             self.instance = try CMessageReader.message(UnsafeRawPointer(_c.instance), as: Clinic_Registry_V1_ServiceInstance.self)
@@ -233,7 +233,7 @@ public struct Clinic_Registry_V1_RegisterInstanceResponse: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__RegisterInstanceResponse.self).pointee
         self.leaseId = try CMessageReader.string(_c.lease_id, field: "lease_id")
         if _c.ttl != nil {
@@ -333,7 +333,7 @@ public struct Clinic_Registry_V1_HeartbeatResponse: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__HeartbeatResponse.self).pointee
         if _c.ttl != nil {
             self.ttl = try CMessageReader.message(UnsafeRawPointer(_c.ttl), as: Google_Protobuf_Duration.self)

@@ -49,7 +49,7 @@ public struct Clinic_Reporting_V1_GetAppointmentStatisticsRequest: ProtoMessage 
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetAppointmentStatisticsRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.date_range != nil {
@@ -135,7 +135,7 @@ public struct Clinic_Reporting_V1_GetAppointmentStatisticsResponse: ProtoMessage
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetAppointmentStatisticsResponse.self).pointee
         self.rows = try CMessageReader.array(count: _c.n_rows, _c.rows) { (element: UnsafeMutablePointer<Clinic__Reporting__V1__AppointmentStatisticsRow>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Reporting_V1_AppointmentStatisticsRow.self)
@@ -241,7 +241,7 @@ public struct Clinic_Reporting_V1_AppointmentStatisticsRow: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__AppointmentStatisticsRow.self).pointee
         if _c.period_start != nil {
             self.periodStart = try CMessageReader.message(UnsafeRawPointer(_c.period_start), as: Clinic_Common_V1_Date.self)
@@ -321,7 +321,7 @@ public struct Clinic_Reporting_V1_GetRevenueStatisticsRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetRevenueStatisticsRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.date_range != nil {
@@ -379,7 +379,7 @@ public struct Clinic_Reporting_V1_GetRevenueStatisticsResponse: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetRevenueStatisticsResponse.self).pointee
         self.rows = try CMessageReader.array(count: _c.n_rows, _c.rows) { (element: UnsafeMutablePointer<Clinic__Reporting__V1__RevenueStatisticsRow>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Reporting_V1_RevenueStatisticsRow.self)
@@ -460,7 +460,7 @@ public struct Clinic_Reporting_V1_RevenueStatisticsRow: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__RevenueStatisticsRow.self).pointee
         if _c.period_start != nil {
             self.periodStart = try CMessageReader.message(UnsafeRawPointer(_c.period_start), as: Clinic_Common_V1_Date.self)
@@ -540,7 +540,7 @@ public struct Clinic_Reporting_V1_GetPlatformStatisticsRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetPlatformStatisticsRequest.self).pointee
         if _c.date_range != nil {
             self.dateRange = try CMessageReader.message(UnsafeRawPointer(_c.date_range), as: Clinic_Common_V1_DateRange.self)
@@ -596,7 +596,7 @@ public struct Clinic_Reporting_V1_GetPlatformStatisticsResponse: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetPlatformStatisticsResponse.self).pointee
         self.clinics = try CMessageReader.array(count: _c.n_clinics, _c.clinics) { (element: UnsafeMutablePointer<Clinic__Reporting__V1__ClinicStatisticsRow>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Reporting_V1_ClinicStatisticsRow.self)
@@ -675,7 +675,7 @@ public struct Clinic_Reporting_V1_ClinicStatisticsRow: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__ClinicStatisticsRow.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.clinicDisplayName = try CMessageReader.string(_c.clinic_display_name, field: "clinic_display_name")
@@ -765,7 +765,7 @@ public struct Clinic_Reporting_V1_ExportJob: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__ExportJob.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.kind = Clinic_Reporting_V1_ReportKind(protoNumber: Int32(truncatingIfNeeded: _c.kind.rawValue))
@@ -884,7 +884,7 @@ public struct Clinic_Reporting_V1_CreateExportRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__CreateExportRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.kind = Clinic_Reporting_V1_ReportKind(protoNumber: Int32(truncatingIfNeeded: _c.kind.rawValue))
@@ -1264,7 +1264,7 @@ public struct Clinic_Reporting_V1_DownloadExportResponse: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__DownloadExportResponse.self).pointee
         switch _c.part_case.rawValue {
         case 1: self.part = .file(try CMessageReader.message(UnsafeRawPointer(_c.file), as: Clinic_Common_V1_FileInfo.self))

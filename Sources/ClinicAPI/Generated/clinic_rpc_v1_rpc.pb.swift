@@ -37,7 +37,7 @@ public struct Clinic_Rpc_V1_CallStart: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__CallStart.self).pointee
         self.method = try CMessageReader.string(_c.method, field: "method")
         if _c._timeout_micros_case.rawValue == 2 {
@@ -151,7 +151,7 @@ public struct Clinic_Rpc_V1_MetadataEntry: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__MetadataEntry.self).pointee
         self.key = try CMessageReader.string(_c.key, field: "key")
         switch _c.value_case.rawValue {
@@ -211,7 +211,7 @@ public struct Clinic_Rpc_V1_Trailers: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__Trailers.self).pointee
         if _c.status != nil {
             self.status = try CMessageReader.message(UnsafeRawPointer(_c.status), as: Clinic_Rpc_V1_Status.self)
@@ -314,7 +314,7 @@ public struct Clinic_Rpc_V1_ErrorInfo: ProtoMessage {
     public init() {
         self.reason = ""
         self.domain = ""
-        self.metadata = [:]
+        self.metadata = [String: String]()
         self.unknownFields = UnknownFields()
     }
 
@@ -340,7 +340,7 @@ public struct Clinic_Rpc_V1_ErrorInfo: ProtoMessage {
             }
             metadataValue = map
         } else {
-            metadataValue = [:]
+            metadataValue = [String: String]()
         }
         self.reason = reasonValue
         self.domain = domainValue
@@ -403,7 +403,7 @@ public struct Clinic_Rpc_V1_RetryInfo: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__RetryInfo.self).pointee
         if _c.retry_delay != nil {
             self.retryDelay = try CMessageReader.message(UnsafeRawPointer(_c.retry_delay), as: Google_Protobuf_Duration.self)
@@ -687,7 +687,7 @@ public struct Clinic_Rpc_V1_BadRequest: ProtoMessage {
         }
 
         /// Reads the C message at `pointer` into this value, which holds the defaults.
-        private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+        public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
             let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__BadRequest__FieldViolation.self).pointee
             self.field = try CMessageReader.string(_c.field, field: "field")
             self.description = try CMessageReader.string(_c.description, field: "description")

@@ -144,7 +144,7 @@ public struct Clinic_Testing_V1_SimpleRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__SimpleRequest.self).pointee
         self.responseType = Clinic_Testing_V1_PayloadType(protoNumber: Int32(truncatingIfNeeded: _c.response_type.rawValue))
         self.responseSize = _c.response_size
@@ -230,7 +230,7 @@ public struct Clinic_Testing_V1_SimpleResponse: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__SimpleResponse.self).pointee
         if _c.payload != nil {
             self.payload = try CMessageReader.message(UnsafeRawPointer(_c.payload), as: Clinic_Testing_V1_Payload.self)
@@ -286,7 +286,7 @@ public struct Clinic_Testing_V1_StreamingInputCallRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__StreamingInputCallRequest.self).pointee
         if _c.payload != nil {
             self.payload = try CMessageReader.message(UnsafeRawPointer(_c.payload), as: Clinic_Testing_V1_Payload.self)
@@ -382,7 +382,7 @@ public struct Clinic_Testing_V1_ResponseParameters: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__ResponseParameters.self).pointee
         self.size = _c.size
         self.intervalUs = _c.interval_us
@@ -440,7 +440,7 @@ public struct Clinic_Testing_V1_StreamingOutputCallRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__StreamingOutputCallRequest.self).pointee
         self.responseType = Clinic_Testing_V1_PayloadType(protoNumber: Int32(truncatingIfNeeded: _c.response_type.rawValue))
         self.responseParameters = try CMessageReader.array(count: _c.n_response_parameters, _c.response_parameters) { (element: UnsafeMutablePointer<Clinic__Testing__V1__ResponseParameters>?) throws(ProtoError) in
@@ -507,7 +507,7 @@ public struct Clinic_Testing_V1_StreamingOutputCallResponse: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__StreamingOutputCallResponse.self).pointee
         if _c.payload != nil {
             self.payload = try CMessageReader.message(UnsafeRawPointer(_c.payload), as: Clinic_Testing_V1_Payload.self)

@@ -118,7 +118,7 @@ public struct Conformance_ConformanceRequest: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Conformance__ConformanceRequest.self).pointee
         self.requestedOutputFormat = Conformance_WireFormat(protoNumber: Int32(truncatingIfNeeded: _c.requested_output_format.rawValue))
         self.messageType = try CMessageReader.string(_c.message_type, field: "message_type")
@@ -228,7 +228,7 @@ public struct Conformance_ConformanceResponse: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Conformance__ConformanceResponse.self).pointee
         switch _c.result_case.rawValue {
         case 1: self.result = .parseError(try CMessageReader.string(_c.parse_error, field: "parse_error"))

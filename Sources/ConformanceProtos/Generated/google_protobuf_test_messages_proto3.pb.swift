@@ -260,25 +260,25 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         self.unpackedDouble = []
         self.unpackedBool = []
         self.unpackedNestedEnum = []
-        self.mapInt32Int32 = [:]
-        self.mapInt64Int64 = [:]
-        self.mapUint32Uint32 = [:]
-        self.mapUint64Uint64 = [:]
-        self.mapSint32Sint32 = [:]
-        self.mapSint64Sint64 = [:]
-        self.mapFixed32Fixed32 = [:]
-        self.mapFixed64Fixed64 = [:]
-        self.mapSfixed32Sfixed32 = [:]
-        self.mapSfixed64Sfixed64 = [:]
-        self.mapInt32Float = [:]
-        self.mapInt32Double = [:]
-        self.mapBoolBool = [:]
-        self.mapStringString = [:]
-        self.mapStringBytes = [:]
-        self.mapStringNestedMessage = [:]
-        self.mapStringForeignMessage = [:]
-        self.mapStringNestedEnum = [:]
-        self.mapStringForeignEnum = [:]
+        self.mapInt32Int32 = [Int32: Int32]()
+        self.mapInt64Int64 = [Int64: Int64]()
+        self.mapUint32Uint32 = [UInt32: UInt32]()
+        self.mapUint64Uint64 = [UInt64: UInt64]()
+        self.mapSint32Sint32 = [Int32: Int32]()
+        self.mapSint64Sint64 = [Int64: Int64]()
+        self.mapFixed32Fixed32 = [UInt32: UInt32]()
+        self.mapFixed64Fixed64 = [UInt64: UInt64]()
+        self.mapSfixed32Sfixed32 = [Int32: Int32]()
+        self.mapSfixed64Sfixed64 = [Int64: Int64]()
+        self.mapInt32Float = [Int32: Float]()
+        self.mapInt32Double = [Int32: Double]()
+        self.mapBoolBool = [Bool: Bool]()
+        self.mapStringString = [String: String]()
+        self.mapStringBytes = [String: [UInt8]]()
+        self.mapStringNestedMessage = [String: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedMessage]()
+        self.mapStringForeignMessage = [String: ProtobufTestMessages_Proto3_ForeignMessage]()
+        self.mapStringNestedEnum = [String: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum]()
+        self.mapStringForeignEnum = [String: ProtobufTestMessages_Proto3_ForeignEnum]()
         self.repeatedBoolWrapper = []
         self.repeatedInt32Wrapper = []
         self.repeatedInt64Wrapper = []
@@ -331,7 +331,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3.self).pointee
         self.optionalInt32 = _c.optional_int32
         self.optionalInt64 = _c.optional_int64
@@ -1762,7 +1762,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         }
 
         /// Reads the C message at `pointer` into this value, which holds the defaults.
-        private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+        public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
             let _c = pointer.assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage.self).pointee
             self.a = _c.a
             if _c.corecursive != nil {

@@ -21,7 +21,7 @@ public struct Google_Protobuf_Struct: ProtoMessage {
 
     /// A message with every field at its default.
     public init() {
-        self.fields = [:]
+        self.fields = [String: Google_Protobuf_Value]()
         self.unknownFields = UnknownFields()
     }
 
@@ -45,7 +45,7 @@ public struct Google_Protobuf_Struct: ProtoMessage {
             }
             fieldsValue = map
         } else {
-            fieldsValue = [:]
+            fieldsValue = [String: Google_Protobuf_Value]()
         }
         self.fields = fieldsValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -122,7 +122,7 @@ public struct Google_Protobuf_Value: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__Value.self).pointee
         switch _c.kind_case.rawValue {
         case 1: self.kind = .nullValue(Google_Protobuf_NullValue(protoNumber: Int32(truncatingIfNeeded: _c.null_value.rawValue)))

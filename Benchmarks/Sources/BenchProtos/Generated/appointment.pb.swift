@@ -84,7 +84,7 @@ public struct Perf_Appointment: ProtoMessage {
         self.status = .init()
         self.reason = ""
         self.notes = []
-        self.metadata = [:]
+        self.metadata = [String: String]()
         self.unknownFields = UnknownFields()
     }
 
@@ -102,7 +102,7 @@ public struct Perf_Appointment: ProtoMessage {
     }
 
     /// Reads the C message at `pointer` into this value, which holds the defaults.
-    private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Perf__Appointment.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")

@@ -26,7 +26,8 @@ struct MessageRenderer {
                     switch field.storage {
                     case .plain: out.line("self.\(field.swiftName) = \(FieldCode.defaultValue(field))")
                     case .repeated: out.line("self.\(field.swiftName) = []")
-                    case .map: out.line("self.\(field.swiftName) = [:]")
+                    // Not `[:]`: the literal is a call to `init(dictionaryLiteral:)` on every decode.
+                    case .map(let key, let value): out.line("self.\(field.swiftName) = [\(key.swiftValueType): \(value.swiftValueType)]()")
                     case .optional, .boxed, .oneof: break
                     }
                 }
@@ -132,7 +133,7 @@ struct MessageRenderer {
         }
         out.line()
         out.line("/// Reads the C message at `pointer` into this value, which holds the defaults.")
-        out.block("private mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError)") { out in
+        out.block("public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError)") { out in
             if !message.fields.isEmpty { out.line(cStruct) }
             for field in message.fields { readInPlace(field, into: &out) }
             for oneof in message.oneofs {
@@ -171,7 +172,7 @@ struct MessageRenderer {
             out.line("let \(name): [\(key.swiftValueType): \(value.swiftValueType)]")
             out.ifElse("_c.n_\(field.cName) > 0") { out in
                 readMap(field, key: key, value: value, into: name, out: &out)
-            } else: { out in out.line("\(name) = [:]") }
+            } else: { out in out.line("\(name) = [\(key.swiftValueType): \(value.swiftValueType)]()") }
         case .boxed, .oneof:
             preconditionFailure("\(field.proto.name): messages with boxed or oneof fields are read in place")
         }
