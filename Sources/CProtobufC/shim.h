@@ -116,40 +116,43 @@ static inline int cprotobufc_wire_is_leaf(const ProtobufCMessageDescriptor *desc
 /// `cprotobufc_wire_walk` (varints, field numbers 1 to 2^29 - 1, wire types, lengths) and no
 /// field lookups: only for input without zero bytes, where no string can hold a NUL.
 static inline int cprotobufc_wire_skim(const uint8_t *p, size_t n) {
-    size_t pos = 0;
-    while (pos < n) {
-        uint64_t key, value;
-        size_t used;
-        if (p[pos] < 0x80) {
-            key = p[pos];
-            used = 1;
+    const uint8_t *end = p + n;
+    while (p < end) {
+        uint64_t key = *p, value;
+        if (key < 0x80) {
+            if (key < 8) return CPROTOBUFC_WIRE_REJECTED;  // field number 0
+            p++;
         } else {
-            used = cprotobufc_wire_varint(p + pos, n - pos, &key);
-            if (used == 0) return CPROTOBUFC_WIRE_REJECTED;
+            size_t used = cprotobufc_wire_varint(p, (size_t)(end - p), &key);
+            // Field numbers 0 and past 2^29 - 1 (the subtraction wraps 0 around).
+            if (used == 0 || (key >> 3) - 1 >= 0x1FFFFFFF) return CPROTOBUFC_WIRE_REJECTED;
+            p += used;
         }
-        pos += used;
-        uint64_t number = key >> 3;
-        if (number == 0 || number > 0x1FFFFFFF) return CPROTOBUFC_WIRE_REJECTED;
+        size_t rem = (size_t)(end - p), used;
         switch (key & 7) {
+        case 2:
+            if (rem > 0 && *p < 0x80) {
+                value = *p;
+                used = 1;
+            } else {
+                used = cprotobufc_wire_varint(p, rem, &value);
+                if (used == 0) return CPROTOBUFC_WIRE_REJECTED;
+            }
+            if (value > rem - used) return CPROTOBUFC_WIRE_REJECTED;
+            p += used + (size_t)value;
+            break;
         case 0:
-            used = cprotobufc_wire_skip_varint(p + pos, n - pos);
+            used = cprotobufc_wire_skip_varint(p, rem);
             if (used == 0) return CPROTOBUFC_WIRE_REJECTED;
-            pos += used;
+            p += used;
             break;
         case 1:
-            if (n - pos < 8) return CPROTOBUFC_WIRE_REJECTED;
-            pos += 8;
+            if (rem < 8) return CPROTOBUFC_WIRE_REJECTED;
+            p += 8;
             break;
         case 5:
-            if (n - pos < 4) return CPROTOBUFC_WIRE_REJECTED;
-            pos += 4;
-            break;
-        case 2:
-            used = cprotobufc_wire_varint(p + pos, n - pos, &value);
-            if (used == 0) return CPROTOBUFC_WIRE_REJECTED;
-            pos += used;
-            if (value > n - pos) return CPROTOBUFC_WIRE_REJECTED;
-            pos += (size_t)value;
+            if (rem < 4) return CPROTOBUFC_WIRE_REJECTED;
+            p += 4;
             break;
         default:  // groups (3, 4) and the undefined wire types 6 and 7
             return CPROTOBUFC_WIRE_REJECTED;
@@ -163,37 +166,35 @@ static inline int cprotobufc_wire_walk(const uint8_t *p, size_t n, const Protobu
     if (depth > max_depth) return CPROTOBUFC_WIRE_REJECTED;
     // Singular message fields seen at this level, by field index.
     uint64_t seen[4] = {0, 0, 0, 0};
-    size_t pos = 0;
-    while (pos < n) {
-        uint64_t key, value;
-        size_t used = cprotobufc_wire_varint(p + pos, n - pos, &key);
-        if (used == 0) return CPROTOBUFC_WIRE_REJECTED;
-        pos += used;
-        uint64_t number = key >> 3;
-        if (number == 0 || number > 0x1FFFFFFF) return CPROTOBUFC_WIRE_REJECTED;
+    // The last message type found to be a leaf (map entries repeat theirs).
+    const ProtobufCMessageDescriptor *leaf = NULL;
+    const uint8_t *end = p + n;
+    while (p < end) {
+        uint64_t key = *p, value;
+        if (key < 0x80) {
+            if (key < 8) return CPROTOBUFC_WIRE_REJECTED;  // field number 0
+            p++;
+        } else {
+            size_t used = cprotobufc_wire_varint(p, (size_t)(end - p), &key);
+            // Field numbers 0 and past 2^29 - 1 (the subtraction wraps 0 around).
+            if (used == 0 || (key >> 3) - 1 >= 0x1FFFFFFF) return CPROTOBUFC_WIRE_REJECTED;
+            p += used;
+        }
+        size_t rem = (size_t)(end - p), used;
         switch (key & 7) {
-        case 0:
-            used = cprotobufc_wire_skip_varint(p + pos, n - pos);
-            if (used == 0) return CPROTOBUFC_WIRE_REJECTED;
-            pos += used;
-            break;
-        case 1:
-            if (n - pos < 8) return CPROTOBUFC_WIRE_REJECTED;
-            pos += 8;
-            break;
-        case 5:
-            if (n - pos < 4) return CPROTOBUFC_WIRE_REJECTED;
-            pos += 4;
-            break;
         case 2: {
-            used = cprotobufc_wire_varint(p + pos, n - pos, &value);
-            if (used == 0) return CPROTOBUFC_WIRE_REJECTED;
-            pos += used;
-            if (value > n - pos) return CPROTOBUFC_WIRE_REJECTED;
-            const uint8_t *payload = p + pos;
+            if (rem > 0 && *p < 0x80) {
+                value = *p;
+                used = 1;
+            } else {
+                used = cprotobufc_wire_varint(p, rem, &value);
+                if (used == 0) return CPROTOBUFC_WIRE_REJECTED;
+            }
+            if (value > rem - used) return CPROTOBUFC_WIRE_REJECTED;
+            const uint8_t *payload = p + used;
             size_t length = (size_t)value;
-            pos += length;
-            const ProtobufCFieldDescriptor *field = cprotobufc_wire_field(desc, (uint32_t)number);
+            p = payload + length;
+            const ProtobufCFieldDescriptor *field = cprotobufc_wire_field(desc, (uint32_t)(key >> 3));
             if (field == NULL) break;  // unknown: kept as raw bytes, never looked into
             if (field->type == PROTOBUF_C_TYPE_MESSAGE) {
                 if (field->label != PROTOBUF_C_LABEL_REPEATED && !*repeats) {
@@ -208,7 +209,8 @@ static inline int cprotobufc_wire_walk(const uint8_t *p, size_t n, const Protobu
                 }
                 const ProtobufCMessageDescriptor *type = (const ProtobufCMessageDescriptor *)field->descriptor;
                 int nested;
-                if (!check_nul && cprotobufc_wire_is_leaf(type)) {
+                if (!check_nul && (type == leaf || cprotobufc_wire_is_leaf(type))) {
+                    leaf = type;
                     nested = depth + 1 > max_depth ? CPROTOBUFC_WIRE_REJECTED : cprotobufc_wire_skim(payload, length);
                 } else {
                     nested = cprotobufc_wire_walk(payload, length, type, depth + 1, max_depth, check_nul, repeats);
@@ -220,6 +222,19 @@ static inline int cprotobufc_wire_walk(const uint8_t *p, size_t n, const Protobu
             }
             break;
         }
+        case 0:
+            used = cprotobufc_wire_skip_varint(p, rem);
+            if (used == 0) return CPROTOBUFC_WIRE_REJECTED;
+            p += used;
+            break;
+        case 1:
+            if (rem < 8) return CPROTOBUFC_WIRE_REJECTED;
+            p += 8;
+            break;
+        case 5:
+            if (rem < 4) return CPROTOBUFC_WIRE_REJECTED;
+            p += 4;
+            break;
         default:  // groups (3, 4) and the undefined wire types 6 and 7
             return CPROTOBUFC_WIRE_REJECTED;
         }
