@@ -81,42 +81,121 @@ static inline const ProtobufCFieldDescriptor *cprotobufc_wire_field(
     return protobuf_c_message_descriptor_get_field(desc, number);
 }
 
+/// The bytes the varint at `p` (`rem` bytes left) takes, or 0 as `cprotobufc_wire_varint` rules;
+/// its value is not needed. With 8 bytes at hand, one word finds the last byte of a varint of up
+/// to 8 bytes (the common multi-byte case: timestamps, negative numbers).
+static inline size_t cprotobufc_wire_skip_varint(const uint8_t *p, size_t rem) {
+    if (rem >= 8) {
+        uint64_t word;
+        memcpy(&word, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        word = __builtin_bswap64(word);
+#endif
+        uint64_t last = ~word & 0x8080808080808080ULL;
+        if (last != 0) return ((size_t)__builtin_ctzll(last) >> 3) + 1;
+    }
+    uint64_t value;
+    return cprotobufc_wire_varint(p, rem, &value);
+}
+
+/// Most fields a message type may have for `cprotobufc_wire_is_leaf` to look at them all.
+#define CPROTOBUFC_WIRE_LEAF_FIELDS 16
+
+/// Whether the type has no message fields (a map entry, a record of scalars and strings), so its
+/// encoding holds no nesting to bound and no singular message to repeat: `cprotobufc_wire_skim`
+/// checks it. Types with many fields are walked as usual instead of being looked through here.
+static inline int cprotobufc_wire_is_leaf(const ProtobufCMessageDescriptor *desc) {
+    if (desc->n_fields > CPROTOBUFC_WIRE_LEAF_FIELDS) return 0;
+    for (unsigned i = 0; i < desc->n_fields; i++) {
+        if (desc->fields[i].type == PROTOBUF_C_TYPE_MESSAGE) return 0;
+    }
+    return 1;
+}
+
+/// The structure of a leaf message's encoding (see `cprotobufc_wire_is_leaf`), with the rules of
+/// `cprotobufc_wire_walk` (varints, field numbers 1 to 2^29 - 1, wire types, lengths) and no
+/// field lookups: only for input without zero bytes, where no string can hold a NUL. Inlined into
+/// the walk: a map entry is a few bytes, less than the cost of a call.
+static inline __attribute__((always_inline)) int cprotobufc_wire_skim(const uint8_t *p, size_t n) {
+    const uint8_t *end = p + n;
+    while (p < end) {
+        uint64_t key = *p, value;
+        if (key < 0x80) {
+            if (key < 8) return CPROTOBUFC_WIRE_REJECTED;  // field number 0
+            p++;
+        } else {
+            size_t used = cprotobufc_wire_varint(p, (size_t)(end - p), &key);
+            // Field numbers 0 and past 2^29 - 1 (the subtraction wraps 0 around).
+            if (used == 0 || (key >> 3) - 1 >= 0x1FFFFFFF) return CPROTOBUFC_WIRE_REJECTED;
+            p += used;
+        }
+        size_t rem = (size_t)(end - p), used;
+        switch (key & 7) {
+        case 2:
+            if (rem > 0 && *p < 0x80) {
+                value = *p;
+                used = 1;
+            } else {
+                used = cprotobufc_wire_varint(p, rem, &value);
+                if (used == 0) return CPROTOBUFC_WIRE_REJECTED;
+            }
+            if (value > rem - used) return CPROTOBUFC_WIRE_REJECTED;
+            p += used + (size_t)value;
+            break;
+        case 0:
+            used = cprotobufc_wire_skip_varint(p, rem);
+            if (used == 0) return CPROTOBUFC_WIRE_REJECTED;
+            p += used;
+            break;
+        case 1:
+            if (rem < 8) return CPROTOBUFC_WIRE_REJECTED;
+            p += 8;
+            break;
+        case 5:
+            if (rem < 4) return CPROTOBUFC_WIRE_REJECTED;
+            p += 4;
+            break;
+        default:  // groups (3, 4) and the undefined wire types 6 and 7
+            return CPROTOBUFC_WIRE_REJECTED;
+        }
+    }
+    return CPROTOBUFC_WIRE_OK;
+}
+
 static inline int cprotobufc_wire_walk(const uint8_t *p, size_t n, const ProtobufCMessageDescriptor *desc,
                                        int depth, int max_depth, int check_nul, int *repeats) {
     if (depth > max_depth) return CPROTOBUFC_WIRE_REJECTED;
     // Singular message fields seen at this level, by field index.
     uint64_t seen[4] = {0, 0, 0, 0};
-    size_t pos = 0;
-    while (pos < n) {
-        uint64_t key, value;
-        size_t used = cprotobufc_wire_varint(p + pos, n - pos, &key);
-        if (used == 0) return CPROTOBUFC_WIRE_REJECTED;
-        pos += used;
-        uint64_t number = key >> 3;
-        if (number == 0 || number > 0x1FFFFFFF) return CPROTOBUFC_WIRE_REJECTED;
+    // The last message type found to be a leaf (map entries repeat theirs).
+    const ProtobufCMessageDescriptor *leaf = NULL;
+    const uint8_t *end = p + n;
+    while (p < end) {
+        uint64_t key = *p, value;
+        if (key < 0x80) {
+            if (key < 8) return CPROTOBUFC_WIRE_REJECTED;  // field number 0
+            p++;
+        } else {
+            size_t used = cprotobufc_wire_varint(p, (size_t)(end - p), &key);
+            // Field numbers 0 and past 2^29 - 1 (the subtraction wraps 0 around).
+            if (used == 0 || (key >> 3) - 1 >= 0x1FFFFFFF) return CPROTOBUFC_WIRE_REJECTED;
+            p += used;
+        }
+        size_t rem = (size_t)(end - p), used;
         switch (key & 7) {
-        case 0:
-            used = cprotobufc_wire_varint(p + pos, n - pos, &value);
-            if (used == 0) return CPROTOBUFC_WIRE_REJECTED;
-            pos += used;
-            break;
-        case 1:
-            if (n - pos < 8) return CPROTOBUFC_WIRE_REJECTED;
-            pos += 8;
-            break;
-        case 5:
-            if (n - pos < 4) return CPROTOBUFC_WIRE_REJECTED;
-            pos += 4;
-            break;
         case 2: {
-            used = cprotobufc_wire_varint(p + pos, n - pos, &value);
-            if (used == 0) return CPROTOBUFC_WIRE_REJECTED;
-            pos += used;
-            if (value > n - pos) return CPROTOBUFC_WIRE_REJECTED;
-            const uint8_t *payload = p + pos;
+            if (rem > 0 && *p < 0x80) {
+                value = *p;
+                used = 1;
+            } else {
+                used = cprotobufc_wire_varint(p, rem, &value);
+                if (used == 0) return CPROTOBUFC_WIRE_REJECTED;
+            }
+            if (value > rem - used) return CPROTOBUFC_WIRE_REJECTED;
+            const uint8_t *payload = p + used;
             size_t length = (size_t)value;
-            pos += length;
-            const ProtobufCFieldDescriptor *field = cprotobufc_wire_field(desc, (uint32_t)number);
+            p = payload + length;
+            const ProtobufCFieldDescriptor *field = cprotobufc_wire_field(desc, (uint32_t)(key >> 3));
             if (field == NULL) break;  // unknown: kept as raw bytes, never looked into
             if (field->type == PROTOBUF_C_TYPE_MESSAGE) {
                 if (field->label != PROTOBUF_C_LABEL_REPEATED && !*repeats) {
@@ -129,8 +208,14 @@ static inline int cprotobufc_wire_walk(const uint8_t *p, size_t n, const Protobu
                         *repeats = 1;
                     }
                 }
-                int nested = cprotobufc_wire_walk(payload, length, (const ProtobufCMessageDescriptor *)field->descriptor,
-                                                  depth + 1, max_depth, check_nul, repeats);
+                const ProtobufCMessageDescriptor *type = (const ProtobufCMessageDescriptor *)field->descriptor;
+                int nested;
+                if (!check_nul && (type == leaf || cprotobufc_wire_is_leaf(type))) {
+                    leaf = type;
+                    nested = depth + 1 > max_depth ? CPROTOBUFC_WIRE_REJECTED : cprotobufc_wire_skim(payload, length);
+                } else {
+                    nested = cprotobufc_wire_walk(payload, length, type, depth + 1, max_depth, check_nul, repeats);
+                }
                 if (nested < 0) return nested;
             } else if (check_nul && field->type == PROTOBUF_C_TYPE_STRING && length > 0 &&
                        memchr(payload, 0, length) != NULL) {
@@ -138,6 +223,19 @@ static inline int cprotobufc_wire_walk(const uint8_t *p, size_t n, const Protobu
             }
             break;
         }
+        case 0:
+            used = cprotobufc_wire_skip_varint(p, rem);
+            if (used == 0) return CPROTOBUFC_WIRE_REJECTED;
+            p += used;
+            break;
+        case 1:
+            if (rem < 8) return CPROTOBUFC_WIRE_REJECTED;
+            p += 8;
+            break;
+        case 5:
+            if (rem < 4) return CPROTOBUFC_WIRE_REJECTED;
+            p += 4;
+            break;
         default:  // groups (3, 4) and the undefined wire types 6 and 7
             return CPROTOBUFC_WIRE_REJECTED;
         }

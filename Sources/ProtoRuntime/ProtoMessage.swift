@@ -20,6 +20,12 @@ public protocol ProtoMessage: SerializableMessage, Equatable {
     /// Copies the C message at `pointer` (of this type's descriptor) into a Swift value.
     init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError)
 
+    /// Copies the C message at `pointer` into this value, which holds the defaults (`init()`).
+    ///
+    /// Binary decoding reads into the value it returns this way, so a large message is built
+    /// where it ends up instead of being moved there; by default it is `init(_cMessage:)`.
+    mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError)
+
     /// Fills the C message at `pointer` (initialized for this type's descriptor) from this value,
     /// allocating everything it points to in `arena`.
     func _writeC(to pointer: UnsafeMutableRawPointer, arena: inout ProtoArena) throws(ProtoError)
@@ -32,6 +38,11 @@ public protocol ProtoMessage: SerializableMessage, Equatable {
 
 extension ProtoMessage {
     public static var _keepsPackedSizeBound: Bool { false }
+
+    @inlinable
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
+        self = try Self(_cMessage: pointer)
+    }
 
     /// A message built by mutating a default one: `Patient.with { $0.name = "Ada" }`.
     public static func with(_ populate: (inout Self) throws -> Void) rethrows -> Self {

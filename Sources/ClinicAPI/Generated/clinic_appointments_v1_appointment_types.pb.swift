@@ -97,6 +97,12 @@ public struct Clinic_Appointments_V1_Appointment: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__Appointment.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
@@ -105,13 +111,9 @@ public struct Clinic_Appointments_V1_Appointment: ProtoMessage {
         self.specialtyCode = try CMessageReader.string(_c.specialty_code, field: "specialty_code")
         if _c.start_time != nil {
             self.startTime = try CMessageReader.message(UnsafeRawPointer(_c.start_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.startTime = nil
         }
         if _c.end_time != nil {
             self.endTime = try CMessageReader.message(UnsafeRawPointer(_c.end_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.endTime = nil
         }
         self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
         self.status = Clinic_Appointments_V1_AppointmentStatus(protoNumber: Int32(truncatingIfNeeded: _c.status.rawValue))
@@ -119,39 +121,25 @@ public struct Clinic_Appointments_V1_Appointment: ProtoMessage {
         self.channel = Clinic_Appointments_V1_BookingChannel(protoNumber: Int32(truncatingIfNeeded: _c.channel.rawValue))
         if _c.booker != nil {
             self.booker = try CMessageReader.message(UnsafeRawPointer(_c.booker), as: Clinic_Common_V1_Actor.self)
-        } else {
-            self.booker = nil
         }
         if _c.cancellation != nil {
             self.cancellation = try CMessageReader.message(UnsafeRawPointer(_c.cancellation), as: Clinic_Appointments_V1_Cancellation.self)
-        } else {
-            self.cancellation = nil
         }
         if _c.confirm_time != nil {
             self.confirmTime = try CMessageReader.message(UnsafeRawPointer(_c.confirm_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.confirmTime = nil
         }
         if _c.check_in_time != nil {
             self.checkInTime = try CMessageReader.message(UnsafeRawPointer(_c.check_in_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.checkInTime = nil
         }
         if _c.complete_time != nil {
             self.completeTime = try CMessageReader.message(UnsafeRawPointer(_c.complete_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.completeTime = nil
         }
         if _c.no_show_time != nil {
             self.noShowTime = try CMessageReader.message(UnsafeRawPointer(_c.no_show_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.noShowTime = nil
         }
         self.rescheduleCount = _c.reschedule_count
         if _c.original_start_time != nil {
             self.originalStartTime = try CMessageReader.message(UnsafeRawPointer(_c.original_start_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.originalStartTime = nil
         }
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         self.patientDisplayName = try CMessageReader.string(_c.patient_display_name, field: "patient_display_name")
@@ -159,13 +147,9 @@ public struct Clinic_Appointments_V1_Appointment: ProtoMessage {
         self.clinicDisplayName = try CMessageReader.string(_c.clinic_display_name, field: "clinic_display_name")
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.createTime = nil
         }
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.updateTime = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -257,18 +241,20 @@ public struct Clinic_Appointments_V1_Cancellation: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__Cancellation.self).pointee
         self.reason = Clinic_Appointments_V1_CancellationReason(protoNumber: Int32(truncatingIfNeeded: _c.reason.rawValue))
         self.note = try CMessageReader.string(_c.note, field: "note")
         if _c.canceller != nil {
             self.canceller = try CMessageReader.message(UnsafeRawPointer(_c.canceller), as: Clinic_Common_V1_Actor.self)
-        } else {
-            self.canceller = nil
         }
         if _c.cancel_time != nil {
             self.cancelTime = try CMessageReader.message(UnsafeRawPointer(_c.cancel_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.cancelTime = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -322,6 +308,12 @@ public struct Clinic_Appointments_V1_Slot: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__Slot.self).pointee
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         self.doctorDisplayName = try CMessageReader.string(_c.doctor_display_name, field: "doctor_display_name")
@@ -330,13 +322,9 @@ public struct Clinic_Appointments_V1_Slot: ProtoMessage {
         }
         if _c.start_time != nil {
             self.startTime = try CMessageReader.message(UnsafeRawPointer(_c.start_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.startTime = nil
         }
         if _c.end_time != nil {
             self.endTime = try CMessageReader.message(UnsafeRawPointer(_c.end_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.endTime = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }

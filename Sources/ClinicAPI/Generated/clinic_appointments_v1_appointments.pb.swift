@@ -50,12 +50,16 @@ public struct Clinic_Appointments_V1_SearchFreeSlotsRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__SearchFreeSlotsRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.date_range != nil {
             self.dateRange = try CMessageReader.message(UnsafeRawPointer(_c.date_range), as: Clinic_Common_V1_DateRange.self)
-        } else {
-            self.dateRange = nil
         }
         self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
         self.pageSize = _c.page_size
@@ -63,7 +67,7 @@ public struct Clinic_Appointments_V1_SearchFreeSlotsRequest: ProtoMessage {
         switch _c.target_case.rawValue {
         case 2: self.target = .doctorId(try CMessageReader.string(_c.doctor_id, field: "doctor_id"))
         case 3: self.target = .specialtyCode(try CMessageReader.string(_c.specialty_code, field: "specialty_code"))
-        default: self.target = nil
+        default: break
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -123,11 +127,14 @@ public struct Clinic_Appointments_V1_SearchFreeSlotsResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__SearchFreeSlotsResponse.self).pointee
-        self.slots = try CMessageReader.array(count: _c.n_slots, _c.slots) { (element: UnsafeMutablePointer<Clinic__Appointments__V1__Slot>?) throws(ProtoError) in
+        let slotsValue = try CMessageReader.array(count: _c.n_slots, _c.slots) { (element: UnsafeMutablePointer<Clinic__Appointments__V1__Slot>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Appointments_V1_Slot.self)
         }
-        self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        let timeZoneValue = try CMessageReader.string(_c.time_zone, field: "time_zone")
+        let nextPageTokenValue = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        self.slots = slotsValue
+        self.timeZone = timeZoneValue
+        self.nextPageToken = nextPageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -192,14 +199,18 @@ public struct Clinic_Appointments_V1_BookAppointmentRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__BookAppointmentRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         if _c.start_time != nil {
             self.startTime = try CMessageReader.message(UnsafeRawPointer(_c.start_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.startTime = nil
         }
         self.specialtyCode = try CMessageReader.string(_c.specialty_code, field: "specialty_code")
         self.reasonForVisit = try CMessageReader.string(_c.reason_for_visit, field: "reason_for_visit")
@@ -261,13 +272,17 @@ public struct Clinic_Appointments_V1_RescheduleAppointmentRequest: ProtoMessage 
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__RescheduleAppointmentRequest.self).pointee
         self.appointmentId = try CMessageReader.string(_c.appointment_id, field: "appointment_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.start_time != nil {
             self.startTime = try CMessageReader.message(UnsafeRawPointer(_c.start_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.startTime = nil
         }
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
@@ -327,11 +342,16 @@ public struct Clinic_Appointments_V1_CancelAppointmentRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__CancelAppointmentRequest.self).pointee
-        self.appointmentId = try CMessageReader.string(_c.appointment_id, field: "appointment_id")
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        self.reason = Clinic_Appointments_V1_CancellationReason(protoNumber: Int32(truncatingIfNeeded: _c.reason.rawValue))
-        self.note = try CMessageReader.string(_c.note, field: "note")
-        self.etag = try CMessageReader.string(_c.etag, field: "etag")
+        let appointmentIdValue = try CMessageReader.string(_c.appointment_id, field: "appointment_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let reasonValue = Clinic_Appointments_V1_CancellationReason(protoNumber: Int32(truncatingIfNeeded: _c.reason.rawValue))
+        let noteValue = try CMessageReader.string(_c.note, field: "note")
+        let etagValue = try CMessageReader.string(_c.etag, field: "etag")
+        self.appointmentId = appointmentIdValue
+        self.clinicId = clinicIdValue
+        self.reason = reasonValue
+        self.note = noteValue
+        self.etag = etagValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -375,8 +395,10 @@ public struct Clinic_Appointments_V1_ConfirmAppointmentRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ConfirmAppointmentRequest.self).pointee
-        self.appointmentId = try CMessageReader.string(_c.appointment_id, field: "appointment_id")
-        self.etag = try CMessageReader.string(_c.etag, field: "etag")
+        let appointmentIdValue = try CMessageReader.string(_c.appointment_id, field: "appointment_id")
+        let etagValue = try CMessageReader.string(_c.etag, field: "etag")
+        self.appointmentId = appointmentIdValue
+        self.etag = etagValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -417,8 +439,10 @@ public struct Clinic_Appointments_V1_CheckInAppointmentRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__CheckInAppointmentRequest.self).pointee
-        self.appointmentId = try CMessageReader.string(_c.appointment_id, field: "appointment_id")
-        self.etag = try CMessageReader.string(_c.etag, field: "etag")
+        let appointmentIdValue = try CMessageReader.string(_c.appointment_id, field: "appointment_id")
+        let etagValue = try CMessageReader.string(_c.etag, field: "etag")
+        self.appointmentId = appointmentIdValue
+        self.etag = etagValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -459,8 +483,10 @@ public struct Clinic_Appointments_V1_MarkNoShowRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__MarkNoShowRequest.self).pointee
-        self.appointmentId = try CMessageReader.string(_c.appointment_id, field: "appointment_id")
-        self.etag = try CMessageReader.string(_c.etag, field: "etag")
+        let appointmentIdValue = try CMessageReader.string(_c.appointment_id, field: "appointment_id")
+        let etagValue = try CMessageReader.string(_c.etag, field: "etag")
+        self.appointmentId = appointmentIdValue
+        self.etag = etagValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -507,10 +533,14 @@ public struct Clinic_Appointments_V1_CompleteAppointmentRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__CompleteAppointmentRequest.self).pointee
-        self.appointmentId = try CMessageReader.string(_c.appointment_id, field: "appointment_id")
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
-        self.etag = try CMessageReader.string(_c.etag, field: "etag")
+        let appointmentIdValue = try CMessageReader.string(_c.appointment_id, field: "appointment_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let consultationIdValue = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
+        let etagValue = try CMessageReader.string(_c.etag, field: "etag")
+        self.appointmentId = appointmentIdValue
+        self.clinicId = clinicIdValue
+        self.consultationId = consultationIdValue
+        self.etag = etagValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -553,8 +583,10 @@ public struct Clinic_Appointments_V1_GetAppointmentRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__GetAppointmentRequest.self).pointee
-        self.appointmentId = try CMessageReader.string(_c.appointment_id, field: "appointment_id")
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let appointmentIdValue = try CMessageReader.string(_c.appointment_id, field: "appointment_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.appointmentId = appointmentIdValue
+        self.clinicId = clinicIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -602,12 +634,16 @@ public struct Clinic_Appointments_V1_ListDoctorAppointmentsRequest: ProtoMessage
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListDoctorAppointmentsRequest.self).pointee
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         if _c.date_range != nil {
             self.dateRange = try CMessageReader.message(UnsafeRawPointer(_c.date_range), as: Clinic_Common_V1_DateRange.self)
-        } else {
-            self.dateRange = nil
         }
         self.statuses = try CMessageReader.array(count: _c.n_statuses, _c.statuses) { (element: Clinic__Appointments__V1__AppointmentStatus) throws(ProtoError) in
             Clinic_Appointments_V1_AppointmentStatus(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
@@ -671,11 +707,14 @@ public struct Clinic_Appointments_V1_ListDoctorAppointmentsResponse: ProtoMessag
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListDoctorAppointmentsResponse.self).pointee
-        self.appointments = try CMessageReader.array(count: _c.n_appointments, _c.appointments) { (element: UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>?) throws(ProtoError) in
+        let appointmentsValue = try CMessageReader.array(count: _c.n_appointments, _c.appointments) { (element: UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Appointments_V1_Appointment.self)
         }
-        self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        let timeZoneValue = try CMessageReader.string(_c.time_zone, field: "time_zone")
+        let nextPageTokenValue = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        self.appointments = appointmentsValue
+        self.timeZone = timeZoneValue
+        self.nextPageToken = nextPageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -738,14 +777,20 @@ public struct Clinic_Appointments_V1_ListPatientAppointmentsRequest: ProtoMessag
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListPatientAppointmentsRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        self.timeFilter = Clinic_Appointments_V1_AppointmentTimeFilter(protoNumber: Int32(truncatingIfNeeded: _c.time_filter.rawValue))
-        self.statuses = try CMessageReader.array(count: _c.n_statuses, _c.statuses) { (element: Clinic__Appointments__V1__AppointmentStatus) throws(ProtoError) in
+        let patientIdValue = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let timeFilterValue = Clinic_Appointments_V1_AppointmentTimeFilter(protoNumber: Int32(truncatingIfNeeded: _c.time_filter.rawValue))
+        let statusesValue = try CMessageReader.array(count: _c.n_statuses, _c.statuses) { (element: Clinic__Appointments__V1__AppointmentStatus) throws(ProtoError) in
             Clinic_Appointments_V1_AppointmentStatus(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
-        self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
+        let pageSizeValue = _c.page_size
+        let pageTokenValue = try CMessageReader.string(_c.page_token, field: "page_token")
+        self.patientId = patientIdValue
+        self.clinicId = clinicIdValue
+        self.timeFilter = timeFilterValue
+        self.statuses = statusesValue
+        self.pageSize = pageSizeValue
+        self.pageToken = pageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -799,10 +844,12 @@ public struct Clinic_Appointments_V1_ListPatientAppointmentsResponse: ProtoMessa
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListPatientAppointmentsResponse.self).pointee
-        self.appointments = try CMessageReader.array(count: _c.n_appointments, _c.appointments) { (element: UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>?) throws(ProtoError) in
+        let appointmentsValue = try CMessageReader.array(count: _c.n_appointments, _c.appointments) { (element: UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Appointments_V1_Appointment.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        let nextPageTokenValue = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        self.appointments = appointmentsValue
+        self.nextPageToken = nextPageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -865,12 +912,16 @@ public struct Clinic_Appointments_V1_ListAppointmentsRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListAppointmentsRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.interval != nil {
             self.interval = try CMessageReader.message(UnsafeRawPointer(_c.interval), as: Clinic_Common_V1_Interval.self)
-        } else {
-            self.interval = nil
         }
         self.doctorIds = try CMessageReader.array(count: _c.n_doctor_ids, _c.doctor_ids) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
             try CMessageReader.string(element, field: "doctor_ids")
@@ -946,10 +997,12 @@ public struct Clinic_Appointments_V1_ListAppointmentsResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Appointments__V1__ListAppointmentsResponse.self).pointee
-        self.appointments = try CMessageReader.array(count: _c.n_appointments, _c.appointments) { (element: UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>?) throws(ProtoError) in
+        let appointmentsValue = try CMessageReader.array(count: _c.n_appointments, _c.appointments) { (element: UnsafeMutablePointer<Clinic__Appointments__V1__Appointment>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Appointments_V1_Appointment.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        let nextPageTokenValue = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        self.appointments = appointmentsValue
+        self.nextPageToken = nextPageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 

@@ -68,13 +68,17 @@ public struct Clinic_Auth_V1_Account: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__Account.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.email = try CMessageReader.string(_c.email, field: "email")
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
-        } else {
-            self.name = nil
         }
         self.roles = try CMessageReader.array(count: _c.n_roles, _c.roles) { (element: Clinic__Common__V1__Role) throws(ProtoError) in
             Clinic_Common_V1_Role(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
@@ -84,28 +88,18 @@ public struct Clinic_Auth_V1_Account: ProtoMessage {
         self.emailVerified = _c.email_verified != 0
         if _c.locked_until_time != nil {
             self.lockedUntilTime = try CMessageReader.message(UnsafeRawPointer(_c.locked_until_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.lockedUntilTime = nil
         }
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.createTime = nil
         }
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.updateTime = nil
         }
         if _c.delete_time != nil {
             self.deleteTime = try CMessageReader.message(UnsafeRawPointer(_c.delete_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.deleteTime = nil
         }
         if _c.last_login_time != nil {
             self.lastLoginTime = try CMessageReader.message(UnsafeRawPointer(_c.last_login_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.lastLoginTime = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -193,19 +187,21 @@ public struct Clinic_Auth_V1_AuthTokens: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__AuthTokens.self).pointee
         self.accessToken = try CMessageReader.string(_c.access_token, field: "access_token")
         self.tokenType = try CMessageReader.string(_c.token_type, field: "token_type")
         if _c.access_token_expire_time != nil {
             self.accessTokenExpireTime = try CMessageReader.message(UnsafeRawPointer(_c.access_token_expire_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.accessTokenExpireTime = nil
         }
         self.refreshToken = try CMessageReader.string(_c.refresh_token, field: "refresh_token")
         if _c.refresh_token_expire_time != nil {
             self.refreshTokenExpireTime = try CMessageReader.message(UnsafeRawPointer(_c.refresh_token_expire_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.refreshTokenExpireTime = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -266,12 +262,16 @@ public struct Clinic_Auth_V1_Profile: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__Profile.self).pointee
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
-        } else {
-            self.name = nil
         }
         self.roles = try CMessageReader.array(count: _c.n_roles, _c.roles) { (element: Clinic__Common__V1__Role) throws(ProtoError) in
             Clinic_Common_V1_Role(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
@@ -279,8 +279,6 @@ public struct Clinic_Auth_V1_Profile: ProtoMessage {
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.contact != nil {
             self.contact = try CMessageReader.message(UnsafeRawPointer(_c.contact), as: Clinic_Common_V1_ContactInfo.self)
-        } else {
-            self.contact = nil
         }
         self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
         self.view = Clinic_Auth_V1_ProfileView(protoNumber: Int32(truncatingIfNeeded: _c.view.rawValue))
@@ -351,6 +349,12 @@ public struct Clinic_Auth_V1_SigningKey: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__SigningKey.self).pointee
         self.keyId = try CMessageReader.string(_c.key_id, field: "key_id")
         self.algorithm = Clinic_Auth_V1_SigningAlgorithm(protoNumber: Int32(truncatingIfNeeded: _c.algorithm.rawValue))
@@ -358,13 +362,9 @@ public struct Clinic_Auth_V1_SigningKey: ProtoMessage {
         self.state = Clinic_Auth_V1_SigningKeyState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.createTime = nil
         }
         if _c.expire_time != nil {
             self.expireTime = try CMessageReader.message(UnsafeRawPointer(_c.expire_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.expireTime = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }

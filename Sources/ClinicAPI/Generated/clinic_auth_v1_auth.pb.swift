@@ -34,8 +34,10 @@ public struct Clinic_Auth_V1_LoginRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__LoginRequest.self).pointee
-        self.email = try CMessageReader.string(_c.email, field: "email")
-        self.password = try CMessageReader.string(_c.password, field: "password")
+        let emailValue = try CMessageReader.string(_c.email, field: "email")
+        let passwordValue = try CMessageReader.string(_c.password, field: "password")
+        self.email = emailValue
+        self.password = passwordValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -73,16 +75,18 @@ public struct Clinic_Auth_V1_LoginResponse: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__LoginResponse.self).pointee
         if _c.tokens != nil {
             self.tokens = try CMessageReader.message(UnsafeRawPointer(_c.tokens), as: Clinic_Auth_V1_AuthTokens.self)
-        } else {
-            self.tokens = nil
         }
         if _c.account != nil {
             self.account = try CMessageReader.message(UnsafeRawPointer(_c.account), as: Clinic_Auth_V1_Account.self)
-        } else {
-            self.account = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -125,7 +129,8 @@ public struct Clinic_Auth_V1_RefreshTokenRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__RefreshTokenRequest.self).pointee
-        self.refreshToken = try CMessageReader.string(_c.refresh_token, field: "refresh_token")
+        let refreshTokenValue = try CMessageReader.string(_c.refresh_token, field: "refresh_token")
+        self.refreshToken = refreshTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -160,11 +165,15 @@ public struct Clinic_Auth_V1_RefreshTokenResponse: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__RefreshTokenResponse.self).pointee
         if _c.tokens != nil {
             self.tokens = try CMessageReader.message(UnsafeRawPointer(_c.tokens), as: Clinic_Auth_V1_AuthTokens.self)
-        } else {
-            self.tokens = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -207,8 +216,10 @@ public struct Clinic_Auth_V1_LogoutRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__LogoutRequest.self).pointee
-        self.refreshToken = try CMessageReader.string(_c.refresh_token, field: "refresh_token")
-        self.allSessions = _c.all_sessions != 0
+        let refreshTokenValue = try CMessageReader.string(_c.refresh_token, field: "refresh_token")
+        let allSessionsValue = _c.all_sessions != 0
+        self.refreshToken = refreshTokenValue
+        self.allSessions = allSessionsValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -246,7 +257,8 @@ public struct Clinic_Auth_V1_RequestPasswordResetRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__RequestPasswordResetRequest.self).pointee
-        self.email = try CMessageReader.string(_c.email, field: "email")
+        let emailValue = try CMessageReader.string(_c.email, field: "email")
+        self.email = emailValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -287,8 +299,10 @@ public struct Clinic_Auth_V1_ResetPasswordRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__ResetPasswordRequest.self).pointee
-        self.resetToken = try CMessageReader.string(_c.reset_token, field: "reset_token")
-        self.newPassword = try CMessageReader.string(_c.new_password, field: "new_password")
+        let resetTokenValue = try CMessageReader.string(_c.reset_token, field: "reset_token")
+        let newPasswordValue = try CMessageReader.string(_c.new_password, field: "new_password")
+        self.resetToken = resetTokenValue
+        self.newPassword = newPasswordValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -330,8 +344,10 @@ public struct Clinic_Auth_V1_ChangePasswordRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__ChangePasswordRequest.self).pointee
-        self.currentPassword = try CMessageReader.string(_c.current_password, field: "current_password")
-        self.newPassword = try CMessageReader.string(_c.new_password, field: "new_password")
+        let currentPasswordValue = try CMessageReader.string(_c.current_password, field: "current_password")
+        let newPasswordValue = try CMessageReader.string(_c.new_password, field: "new_password")
+        self.currentPassword = currentPasswordValue
+        self.newPassword = newPasswordValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -397,14 +413,18 @@ public struct Clinic_Auth_V1_GetSigningKeysResponse: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__GetSigningKeysResponse.self).pointee
         self.keys = try CMessageReader.array(count: _c.n_keys, _c.keys) { (element: UnsafeMutablePointer<Clinic__Auth__V1__SigningKey>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Auth_V1_SigningKey.self)
         }
         if _c.max_age != nil {
             self.maxAge = try CMessageReader.message(UnsafeRawPointer(_c.max_age), as: Google_Protobuf_Duration.self)
-        } else {
-            self.maxAge = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -464,11 +484,15 @@ public struct Clinic_Auth_V1_CreateAccountRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__CreateAccountRequest.self).pointee
         if _c.account != nil {
             self.account = try CMessageReader.message(UnsafeRawPointer(_c.account), as: Clinic_Auth_V1_Account.self)
-        } else {
-            self.account = nil
         }
         self.initialPassword = try CMessageReader.string(_c.initial_password, field: "initial_password")
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
@@ -519,9 +543,12 @@ public struct Clinic_Auth_V1_SetClinicAccessRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__SetClinicAccessRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        self.enabled = _c.enabled != 0
-        self.generation = _c.generation
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let enabledValue = _c.enabled != 0
+        let generationValue = _c.generation
+        self.clinicId = clinicIdValue
+        self.enabled = enabledValue
+        self.generation = generationValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -569,10 +596,14 @@ public struct Clinic_Auth_V1_SetClinicAccessResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__SetClinicAccessResponse.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        self.enabled = _c.enabled != 0
-        self.generation = _c.generation
-        self.revokedSessions = _c.revoked_sessions
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let enabledValue = _c.enabled != 0
+        let generationValue = _c.generation
+        let revokedSessionsValue = _c.revoked_sessions
+        self.clinicId = clinicIdValue
+        self.enabled = enabledValue
+        self.generation = generationValue
+        self.revokedSessions = revokedSessionsValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -612,7 +643,8 @@ public struct Clinic_Auth_V1_GetAccountRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__GetAccountRequest.self).pointee
-        self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
+        let accountIdValue = try CMessageReader.string(_c.account_id, field: "account_id")
+        self.accountId = accountIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -655,17 +687,19 @@ public struct Clinic_Auth_V1_UpdateAccountRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__UpdateAccountRequest.self).pointee
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         if _c._email_case.rawValue == 2 {
             self.email = try CMessageReader.string(_c.email, field: "email")
-        } else {
-            self.email = nil
         }
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
-        } else {
-            self.name = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -715,8 +749,10 @@ public struct Clinic_Auth_V1_DeleteAccountRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__DeleteAccountRequest.self).pointee
-        self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
-        self.etag = try CMessageReader.string(_c.etag, field: "etag")
+        let accountIdValue = try CMessageReader.string(_c.account_id, field: "account_id")
+        let etagValue = try CMessageReader.string(_c.etag, field: "etag")
+        self.accountId = accountIdValue
+        self.etag = etagValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -754,7 +790,8 @@ public struct Clinic_Auth_V1_UndeleteAccountRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__UndeleteAccountRequest.self).pointee
-        self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
+        let accountIdValue = try CMessageReader.string(_c.account_id, field: "account_id")
+        self.accountId = accountIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -811,13 +848,20 @@ public struct Clinic_Auth_V1_ListAccountsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__ListAccountsRequest.self).pointee
-        self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        self.role = Clinic_Common_V1_Role(protoNumber: Int32(truncatingIfNeeded: _c.role.rawValue))
-        self.state = Clinic_Auth_V1_AccountState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
-        self.query = try CMessageReader.string(_c.query, field: "query")
-        self.showDeleted = _c.show_deleted != 0
+        let pageSizeValue = _c.page_size
+        let pageTokenValue = try CMessageReader.string(_c.page_token, field: "page_token")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let roleValue = Clinic_Common_V1_Role(protoNumber: Int32(truncatingIfNeeded: _c.role.rawValue))
+        let stateValue = Clinic_Auth_V1_AccountState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
+        let queryValue = try CMessageReader.string(_c.query, field: "query")
+        let showDeletedValue = _c.show_deleted != 0
+        self.pageSize = pageSizeValue
+        self.pageToken = pageTokenValue
+        self.clinicId = clinicIdValue
+        self.role = roleValue
+        self.state = stateValue
+        self.query = queryValue
+        self.showDeleted = showDeletedValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -863,10 +907,12 @@ public struct Clinic_Auth_V1_ListAccountsResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__ListAccountsResponse.self).pointee
-        self.accounts = try CMessageReader.array(count: _c.n_accounts, _c.accounts) { (element: UnsafeMutablePointer<Clinic__Auth__V1__Account>?) throws(ProtoError) in
+        let accountsValue = try CMessageReader.array(count: _c.n_accounts, _c.accounts) { (element: UnsafeMutablePointer<Clinic__Auth__V1__Account>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Auth_V1_Account.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        let nextPageTokenValue = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        self.accounts = accountsValue
+        self.nextPageToken = nextPageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -919,11 +965,14 @@ public struct Clinic_Auth_V1_SetAccountRolesRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__SetAccountRolesRequest.self).pointee
-        self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
-        self.roles = try CMessageReader.array(count: _c.n_roles, _c.roles) { (element: Clinic__Common__V1__Role) throws(ProtoError) in
+        let accountIdValue = try CMessageReader.string(_c.account_id, field: "account_id")
+        let rolesValue = try CMessageReader.array(count: _c.n_roles, _c.roles) { (element: Clinic__Common__V1__Role) throws(ProtoError) in
             Clinic_Common_V1_Role(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
-        self.etag = try CMessageReader.string(_c.etag, field: "etag")
+        let etagValue = try CMessageReader.string(_c.etag, field: "etag")
+        self.accountId = accountIdValue
+        self.roles = rolesValue
+        self.etag = etagValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -971,7 +1020,8 @@ public struct Clinic_Auth_V1_GetProfileRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__GetProfileRequest.self).pointee
-        self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
+        let accountIdValue = try CMessageReader.string(_c.account_id, field: "account_id")
+        self.accountId = accountIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -1012,26 +1062,24 @@ public struct Clinic_Auth_V1_UpdateProfileRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Auth__V1__UpdateProfileRequest.self).pointee
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
-        } else {
-            self.name = nil
         }
         if _c._phone_case.rawValue == 2 {
             self.phone = try CMessageReader.string(_c.phone, field: "phone")
-        } else {
-            self.phone = nil
         }
         if _c._language_code_case.rawValue == 3 {
             self.languageCode = try CMessageReader.string(_c.language_code, field: "language_code")
-        } else {
-            self.languageCode = nil
         }
         if _c._time_zone_case.rawValue == 4 {
             self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
-        } else {
-            self.timeZone = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }

@@ -30,11 +30,15 @@ public struct Clinic_Billing_V1_CreatePriceListItemRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__CreatePriceListItemRequest.self).pointee
         if _c.item != nil {
             self.item = try CMessageReader.message(UnsafeRawPointer(_c.item), as: Clinic_Billing_V1_PriceListItem.self)
-        } else {
-            self.item = nil
         }
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -88,32 +92,28 @@ public struct Clinic_Billing_V1_UpdatePriceListItemRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__UpdatePriceListItemRequest.self).pointee
         self.itemId = try CMessageReader.string(_c.item_id, field: "item_id")
         if _c._display_name_case.rawValue == 2 {
             self.displayName = try CMessageReader.string(_c.display_name, field: "display_name")
-        } else {
-            self.displayName = nil
         }
         if _c._description_case.rawValue == 3 {
             self.description = try CMessageReader.string(_c.description, field: "description")
-        } else {
-            self.description = nil
         }
         if _c.unit_price != nil {
             self.unitPrice = try CMessageReader.message(UnsafeRawPointer(_c.unit_price), as: Clinic_Common_V1_Money.self)
-        } else {
-            self.unitPrice = nil
         }
         if _c._tax_rate_bp_case.rawValue == 5 {
             self.taxRateBp = _c.tax_rate_bp
-        } else {
-            self.taxRateBp = nil
         }
         if _c._specialty_code_case.rawValue == 6 {
             self.specialtyCode = try CMessageReader.string(_c.specialty_code, field: "specialty_code")
-        } else {
-            self.specialtyCode = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -175,8 +175,10 @@ public struct Clinic_Billing_V1_DeletePriceListItemRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__DeletePriceListItemRequest.self).pointee
-        self.itemId = try CMessageReader.string(_c.item_id, field: "item_id")
-        self.etag = try CMessageReader.string(_c.etag, field: "etag")
+        let itemIdValue = try CMessageReader.string(_c.item_id, field: "item_id")
+        let etagValue = try CMessageReader.string(_c.etag, field: "etag")
+        self.itemId = itemIdValue
+        self.etag = etagValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -226,11 +228,16 @@ public struct Clinic_Billing_V1_ListPriceListItemsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListPriceListItemsRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        self.specialtyCode = try CMessageReader.string(_c.specialty_code, field: "specialty_code")
-        self.showArchived = _c.show_archived != 0
-        self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let specialtyCodeValue = try CMessageReader.string(_c.specialty_code, field: "specialty_code")
+        let showArchivedValue = _c.show_archived != 0
+        let pageSizeValue = _c.page_size
+        let pageTokenValue = try CMessageReader.string(_c.page_token, field: "page_token")
+        self.clinicId = clinicIdValue
+        self.specialtyCode = specialtyCodeValue
+        self.showArchived = showArchivedValue
+        self.pageSize = pageSizeValue
+        self.pageToken = pageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -274,10 +281,12 @@ public struct Clinic_Billing_V1_ListPriceListItemsResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListPriceListItemsResponse.self).pointee
-        self.items = try CMessageReader.array(count: _c.n_items, _c.items) { (element: UnsafeMutablePointer<Clinic__Billing__V1__PriceListItem>?) throws(ProtoError) in
+        let itemsValue = try CMessageReader.array(count: _c.n_items, _c.items) { (element: UnsafeMutablePointer<Clinic__Billing__V1__PriceListItem>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Billing_V1_PriceListItem.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        let nextPageTokenValue = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        self.items = itemsValue
+        self.nextPageToken = nextPageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -326,11 +335,15 @@ public struct Clinic_Billing_V1_CreateInvoiceRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__CreateInvoiceRequest.self).pointee
         if _c.invoice != nil {
             self.invoice = try CMessageReader.message(UnsafeRawPointer(_c.invoice), as: Clinic_Billing_V1_Invoice.self)
-        } else {
-            self.invoice = nil
         }
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -375,8 +388,10 @@ public struct Clinic_Billing_V1_GetInvoiceRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__GetInvoiceRequest.self).pointee
-        self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let invoiceIdValue = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.invoiceId = invoiceIdValue
+        self.clinicId = clinicIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -422,22 +437,22 @@ public struct Clinic_Billing_V1_UpdateInvoiceRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__UpdateInvoiceRequest.self).pointee
         self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
         if _c.lines != nil {
             self.lines = try CMessageReader.message(UnsafeRawPointer(_c.lines), as: Clinic_Billing_V1_InvoiceLineList.self)
-        } else {
-            self.lines = nil
         }
         if _c.due_date != nil {
             self.dueDate = try CMessageReader.message(UnsafeRawPointer(_c.due_date), as: Clinic_Common_V1_Date.self)
-        } else {
-            self.dueDate = nil
         }
         if _c._notes_case.rawValue == 4 {
             self.notes = try CMessageReader.string(_c.notes, field: "notes")
-        } else {
-            self.notes = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -487,9 +502,10 @@ public struct Clinic_Billing_V1_InvoiceLineList: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__InvoiceLineList.self).pointee
-        self.lines = try CMessageReader.array(count: _c.n_lines, _c.lines) { (element: UnsafeMutablePointer<Clinic__Billing__V1__InvoiceLine>?) throws(ProtoError) in
+        let linesValue = try CMessageReader.array(count: _c.n_lines, _c.lines) { (element: UnsafeMutablePointer<Clinic__Billing__V1__InvoiceLine>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Billing_V1_InvoiceLine.self)
         }
+        self.lines = linesValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -539,8 +555,10 @@ public struct Clinic_Billing_V1_IssueInvoiceRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__IssueInvoiceRequest.self).pointee
-        self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
-        self.etag = try CMessageReader.string(_c.etag, field: "etag")
+        let invoiceIdValue = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
+        let etagValue = try CMessageReader.string(_c.etag, field: "etag")
+        self.invoiceId = invoiceIdValue
+        self.etag = etagValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -584,9 +602,12 @@ public struct Clinic_Billing_V1_VoidInvoiceRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__VoidInvoiceRequest.self).pointee
-        self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
-        self.reason = try CMessageReader.string(_c.reason, field: "reason")
-        self.etag = try CMessageReader.string(_c.etag, field: "etag")
+        let invoiceIdValue = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
+        let reasonValue = try CMessageReader.string(_c.reason, field: "reason")
+        let etagValue = try CMessageReader.string(_c.etag, field: "etag")
+        self.invoiceId = invoiceIdValue
+        self.reason = reasonValue
+        self.etag = etagValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -641,6 +662,12 @@ public struct Clinic_Billing_V1_ListInvoicesRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListInvoicesRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
@@ -649,8 +676,6 @@ public struct Clinic_Billing_V1_ListInvoicesRequest: ProtoMessage {
         }
         if _c.issued != nil {
             self.issued = try CMessageReader.message(UnsafeRawPointer(_c.issued), as: Clinic_Common_V1_Interval.self)
-        } else {
-            self.issued = nil
         }
         self.unpaidOnly = _c.unpaid_only != 0
         self.pageSize = _c.page_size
@@ -711,10 +736,12 @@ public struct Clinic_Billing_V1_ListInvoicesResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListInvoicesResponse.self).pointee
-        self.invoices = try CMessageReader.array(count: _c.n_invoices, _c.invoices) { (element: UnsafeMutablePointer<Clinic__Billing__V1__Invoice>?) throws(ProtoError) in
+        let invoicesValue = try CMessageReader.array(count: _c.n_invoices, _c.invoices) { (element: UnsafeMutablePointer<Clinic__Billing__V1__Invoice>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Billing_V1_Invoice.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        let nextPageTokenValue = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        self.invoices = invoicesValue
+        self.nextPageToken = nextPageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -764,8 +791,10 @@ public struct Clinic_Billing_V1_GetReceiptRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__GetReceiptRequest.self).pointee
-        self.receiptId = try CMessageReader.string(_c.receipt_id, field: "receipt_id")
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let receiptIdValue = try CMessageReader.string(_c.receipt_id, field: "receipt_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.receiptId = receiptIdValue
+        self.clinicId = clinicIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -816,14 +845,18 @@ public struct Clinic_Billing_V1_ListReceiptsRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListReceiptsRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
         if _c.issued != nil {
             self.issued = try CMessageReader.message(UnsafeRawPointer(_c.issued), as: Clinic_Common_V1_Interval.self)
-        } else {
-            self.issued = nil
         }
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
@@ -873,10 +906,12 @@ public struct Clinic_Billing_V1_ListReceiptsResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListReceiptsResponse.self).pointee
-        self.receipts = try CMessageReader.array(count: _c.n_receipts, _c.receipts) { (element: UnsafeMutablePointer<Clinic__Billing__V1__Receipt>?) throws(ProtoError) in
+        let receiptsValue = try CMessageReader.array(count: _c.n_receipts, _c.receipts) { (element: UnsafeMutablePointer<Clinic__Billing__V1__Receipt>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Billing_V1_Receipt.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        let nextPageTokenValue = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        self.receipts = receiptsValue
+        self.nextPageToken = nextPageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -939,6 +974,12 @@ public struct Clinic_Billing_V1_ListTransactionsRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListTransactionsRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
@@ -948,8 +989,6 @@ public struct Clinic_Billing_V1_ListTransactionsRequest: ProtoMessage {
         }
         if _c.interval != nil {
             self.interval = try CMessageReader.message(UnsafeRawPointer(_c.interval), as: Clinic_Common_V1_Interval.self)
-        } else {
-            self.interval = nil
         }
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
@@ -1010,14 +1049,18 @@ public struct Clinic_Billing_V1_ListTransactionsResponse: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListTransactionsResponse.self).pointee
         self.transactions = try CMessageReader.array(count: _c.n_transactions, _c.transactions) { (element: UnsafeMutablePointer<Clinic__Billing__V1__Transaction>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Billing_V1_Transaction.self)
         }
         if _c.patient_balance != nil {
             self.patientBalance = try CMessageReader.message(UnsafeRawPointer(_c.patient_balance), as: Clinic_Common_V1_Money.self)
-        } else {
-            self.patientBalance = nil
         }
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         self.unknownFields = CMessageReader.unknownFields(pointer)

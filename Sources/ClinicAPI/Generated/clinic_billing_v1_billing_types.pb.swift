@@ -56,6 +56,12 @@ public struct Clinic_Billing_V1_PriceListItem: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__PriceListItem.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.code = try CMessageReader.string(_c.code, field: "code")
@@ -63,21 +69,15 @@ public struct Clinic_Billing_V1_PriceListItem: ProtoMessage {
         self.description = try CMessageReader.string(_c.description, field: "description")
         if _c.unit_price != nil {
             self.unitPrice = try CMessageReader.message(UnsafeRawPointer(_c.unit_price), as: Clinic_Common_V1_Money.self)
-        } else {
-            self.unitPrice = nil
         }
         self.taxRateBp = _c.tax_rate_bp
         self.specialtyCode = try CMessageReader.string(_c.specialty_code, field: "specialty_code")
         self.state = Clinic_Billing_V1_PriceListItemState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.createTime = nil
         }
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.updateTime = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -192,6 +192,12 @@ public struct Clinic_Billing_V1_Invoice: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Invoice.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.number = try CMessageReader.string(_c.number, field: "number")
@@ -205,69 +211,45 @@ public struct Clinic_Billing_V1_Invoice: ProtoMessage {
         self.currency = try CMessageReader.string(_c.currency, field: "currency")
         if _c.subtotal != nil {
             self.subtotal = try CMessageReader.message(UnsafeRawPointer(_c.subtotal), as: Clinic_Common_V1_Money.self)
-        } else {
-            self.subtotal = nil
         }
         self.taxes = try CMessageReader.array(count: _c.n_taxes, _c.taxes) { (element: UnsafeMutablePointer<Clinic__Billing__V1__TaxSummary>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Billing_V1_TaxSummary.self)
         }
         if _c.tax_total != nil {
             self.taxTotal = try CMessageReader.message(UnsafeRawPointer(_c.tax_total), as: Clinic_Common_V1_Money.self)
-        } else {
-            self.taxTotal = nil
         }
         if _c.total != nil {
             self.total = try CMessageReader.message(UnsafeRawPointer(_c.total), as: Clinic_Common_V1_Money.self)
-        } else {
-            self.total = nil
         }
         if _c.amount_paid != nil {
             self.amountPaid = try CMessageReader.message(UnsafeRawPointer(_c.amount_paid), as: Clinic_Common_V1_Money.self)
-        } else {
-            self.amountPaid = nil
         }
         if _c.amount_refunded != nil {
             self.amountRefunded = try CMessageReader.message(UnsafeRawPointer(_c.amount_refunded), as: Clinic_Common_V1_Money.self)
-        } else {
-            self.amountRefunded = nil
         }
         if _c.amount_due != nil {
             self.amountDue = try CMessageReader.message(UnsafeRawPointer(_c.amount_due), as: Clinic_Common_V1_Money.self)
-        } else {
-            self.amountDue = nil
         }
         if _c.due_date != nil {
             self.dueDate = try CMessageReader.message(UnsafeRawPointer(_c.due_date), as: Clinic_Common_V1_Date.self)
-        } else {
-            self.dueDate = nil
         }
         self.notes = try CMessageReader.string(_c.notes, field: "notes")
         self.billedName = try CMessageReader.string(_c.billed_name, field: "billed_name")
         if _c.billed_address != nil {
             self.billedAddress = try CMessageReader.message(UnsafeRawPointer(_c.billed_address), as: Clinic_Common_V1_PostalAddress.self)
-        } else {
-            self.billedAddress = nil
         }
         if _c.issue_time != nil {
             self.issueTime = try CMessageReader.message(UnsafeRawPointer(_c.issue_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.issueTime = nil
         }
         if _c.void_time != nil {
             self.voidTime = try CMessageReader.message(UnsafeRawPointer(_c.void_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.voidTime = nil
         }
         self.voidReason = try CMessageReader.string(_c.void_reason, field: "void_reason")
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.createTime = nil
         }
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.updateTime = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -388,6 +370,12 @@ public struct Clinic_Billing_V1_InvoiceLine: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__InvoiceLine.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.priceListItemId = try CMessageReader.string(_c.price_list_item_id, field: "price_list_item_id")
@@ -395,23 +383,15 @@ public struct Clinic_Billing_V1_InvoiceLine: ProtoMessage {
         self.quantity = _c.quantity
         if _c.unit_price != nil {
             self.unitPrice = try CMessageReader.message(UnsafeRawPointer(_c.unit_price), as: Clinic_Common_V1_Money.self)
-        } else {
-            self.unitPrice = nil
         }
         if _c._tax_rate_bp_case.rawValue == 6 {
             self.taxRateBp = _c.tax_rate_bp
-        } else {
-            self.taxRateBp = nil
         }
         if _c.discount != nil {
             self.discount = try CMessageReader.message(UnsafeRawPointer(_c.discount), as: Clinic_Common_V1_Money.self)
-        } else {
-            self.discount = nil
         }
         if _c.net_amount != nil {
             self.netAmount = try CMessageReader.message(UnsafeRawPointer(_c.net_amount), as: Clinic_Common_V1_Money.self)
-        } else {
-            self.netAmount = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -468,17 +448,19 @@ public struct Clinic_Billing_V1_TaxSummary: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__TaxSummary.self).pointee
         self.taxRateBp = _c.tax_rate_bp
         if _c.taxable_amount != nil {
             self.taxableAmount = try CMessageReader.message(UnsafeRawPointer(_c.taxable_amount), as: Clinic_Common_V1_Money.self)
-        } else {
-            self.taxableAmount = nil
         }
         if _c.tax_amount != nil {
             self.taxAmount = try CMessageReader.message(UnsafeRawPointer(_c.tax_amount), as: Clinic_Common_V1_Money.self)
-        } else {
-            self.taxAmount = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -564,14 +546,18 @@ public struct Clinic_Billing_V1_Payment: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Payment.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         if _c.amount != nil {
             self.amount = try CMessageReader.message(UnsafeRawPointer(_c.amount), as: Clinic_Common_V1_Money.self)
-        } else {
-            self.amount = nil
         }
         self.method = Clinic_Billing_V1_PaymentMethod(protoNumber: Int32(truncatingIfNeeded: _c.method.rawValue))
         self.status = Clinic_Billing_V1_PaymentStatus(protoNumber: Int32(truncatingIfNeeded: _c.status.rawValue))
@@ -582,24 +568,16 @@ public struct Clinic_Billing_V1_Payment: ProtoMessage {
         self.failureMessage = try CMessageReader.string(_c.failure_message, field: "failure_message")
         if _c.amount_refunded != nil {
             self.amountRefunded = try CMessageReader.message(UnsafeRawPointer(_c.amount_refunded), as: Clinic_Common_V1_Money.self)
-        } else {
-            self.amountRefunded = nil
         }
         self.receiptId = try CMessageReader.string(_c.receipt_id, field: "receipt_id")
         if _c.creator != nil {
             self.creator = try CMessageReader.message(UnsafeRawPointer(_c.creator), as: Clinic_Common_V1_Actor.self)
-        } else {
-            self.creator = nil
         }
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.createTime = nil
         }
         if _c.complete_time != nil {
             self.completeTime = try CMessageReader.message(UnsafeRawPointer(_c.complete_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.completeTime = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -690,14 +668,18 @@ public struct Clinic_Billing_V1_Refund: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Refund.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.paymentId = try CMessageReader.string(_c.payment_id, field: "payment_id")
         self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
         if _c.amount != nil {
             self.amount = try CMessageReader.message(UnsafeRawPointer(_c.amount), as: Clinic_Common_V1_Money.self)
-        } else {
-            self.amount = nil
         }
         self.reason = Clinic_Billing_V1_RefundReason(protoNumber: Int32(truncatingIfNeeded: _c.reason.rawValue))
         self.note = try CMessageReader.string(_c.note, field: "note")
@@ -706,18 +688,12 @@ public struct Clinic_Billing_V1_Refund: ProtoMessage {
         self.failureMessage = try CMessageReader.string(_c.failure_message, field: "failure_message")
         if _c.requester != nil {
             self.requester = try CMessageReader.message(UnsafeRawPointer(_c.requester), as: Clinic_Common_V1_Actor.self)
-        } else {
-            self.requester = nil
         }
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.createTime = nil
         }
         if _c.complete_time != nil {
             self.completeTime = try CMessageReader.message(UnsafeRawPointer(_c.complete_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.completeTime = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -798,6 +774,12 @@ public struct Clinic_Billing_V1_Receipt: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Receipt.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.number = try CMessageReader.string(_c.number, field: "number")
@@ -807,15 +789,11 @@ public struct Clinic_Billing_V1_Receipt: ProtoMessage {
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         if _c.amount != nil {
             self.amount = try CMessageReader.message(UnsafeRawPointer(_c.amount), as: Clinic_Common_V1_Money.self)
-        } else {
-            self.amount = nil
         }
         self.method = Clinic_Billing_V1_PaymentMethod(protoNumber: Int32(truncatingIfNeeded: _c.method.rawValue))
         self.clinicDisplayName = try CMessageReader.string(_c.clinic_display_name, field: "clinic_display_name")
         if _c.issue_time != nil {
             self.issueTime = try CMessageReader.message(UnsafeRawPointer(_c.issue_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.issueTime = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -890,13 +868,17 @@ public struct Clinic_Billing_V1_Transaction: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__Transaction.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.kind = Clinic_Billing_V1_TransactionKind(protoNumber: Int32(truncatingIfNeeded: _c.kind.rawValue))
         if _c.amount != nil {
             self.amount = try CMessageReader.message(UnsafeRawPointer(_c.amount), as: Clinic_Common_V1_Money.self)
-        } else {
-            self.amount = nil
         }
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
@@ -905,13 +887,9 @@ public struct Clinic_Billing_V1_Transaction: ProtoMessage {
         self.description = try CMessageReader.string(_c.description, field: "description")
         if _c.actor != nil {
             self.actor = try CMessageReader.message(UnsafeRawPointer(_c.actor), as: Clinic_Common_V1_Actor.self)
-        } else {
-            self.actor = nil
         }
         if _c.occur_time != nil {
             self.occurTime = try CMessageReader.message(UnsafeRawPointer(_c.occur_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.occurTime = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }

@@ -40,13 +40,17 @@ public struct Clinic_Billing_V1_CreatePaymentRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__CreatePaymentRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
         if _c.amount != nil {
             self.amount = try CMessageReader.message(UnsafeRawPointer(_c.amount), as: Clinic_Common_V1_Money.self)
-        } else {
-            self.amount = nil
         }
         self.returnUri = try CMessageReader.string(_c.return_uri, field: "return_uri")
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
@@ -98,9 +102,12 @@ public struct Clinic_Billing_V1_ConfirmPaymentRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ConfirmPaymentRequest.self).pointee
-        self.paymentId = try CMessageReader.string(_c.payment_id, field: "payment_id")
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        self.paymentMethodToken = try CMessageReader.string(_c.payment_method_token, field: "payment_method_token")
+        let paymentIdValue = try CMessageReader.string(_c.payment_id, field: "payment_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let paymentMethodTokenValue = try CMessageReader.string(_c.payment_method_token, field: "payment_method_token")
+        self.paymentId = paymentIdValue
+        self.clinicId = clinicIdValue
+        self.paymentMethodToken = paymentMethodTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -142,8 +149,10 @@ public struct Clinic_Billing_V1_CancelPaymentRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__CancelPaymentRequest.self).pointee
-        self.paymentId = try CMessageReader.string(_c.payment_id, field: "payment_id")
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let paymentIdValue = try CMessageReader.string(_c.payment_id, field: "payment_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.paymentId = paymentIdValue
+        self.clinicId = clinicIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -184,8 +193,10 @@ public struct Clinic_Billing_V1_GetPaymentRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__GetPaymentRequest.self).pointee
-        self.paymentId = try CMessageReader.string(_c.payment_id, field: "payment_id")
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let paymentIdValue = try CMessageReader.string(_c.payment_id, field: "payment_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.paymentId = paymentIdValue
+        self.clinicId = clinicIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -238,14 +249,20 @@ public struct Clinic_Billing_V1_ListPaymentsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListPaymentsRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
-        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
-        self.statuses = try CMessageReader.array(count: _c.n_statuses, _c.statuses) { (element: Clinic__Billing__V1__PaymentStatus) throws(ProtoError) in
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let invoiceIdValue = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
+        let patientIdValue = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        let statusesValue = try CMessageReader.array(count: _c.n_statuses, _c.statuses) { (element: Clinic__Billing__V1__PaymentStatus) throws(ProtoError) in
             Clinic_Billing_V1_PaymentStatus(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
-        self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
+        let pageSizeValue = _c.page_size
+        let pageTokenValue = try CMessageReader.string(_c.page_token, field: "page_token")
+        self.clinicId = clinicIdValue
+        self.invoiceId = invoiceIdValue
+        self.patientId = patientIdValue
+        self.statuses = statusesValue
+        self.pageSize = pageSizeValue
+        self.pageToken = pageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -299,10 +316,12 @@ public struct Clinic_Billing_V1_ListPaymentsResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__ListPaymentsResponse.self).pointee
-        self.payments = try CMessageReader.array(count: _c.n_payments, _c.payments) { (element: UnsafeMutablePointer<Clinic__Billing__V1__Payment>?) throws(ProtoError) in
+        let paymentsValue = try CMessageReader.array(count: _c.n_payments, _c.payments) { (element: UnsafeMutablePointer<Clinic__Billing__V1__Payment>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Billing_V1_Payment.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        let nextPageTokenValue = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        self.payments = paymentsValue
+        self.nextPageToken = nextPageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -360,12 +379,16 @@ public struct Clinic_Billing_V1_RecordOfflinePaymentRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__RecordOfflinePaymentRequest.self).pointee
         self.invoiceId = try CMessageReader.string(_c.invoice_id, field: "invoice_id")
         if _c.amount != nil {
             self.amount = try CMessageReader.message(UnsafeRawPointer(_c.amount), as: Clinic_Common_V1_Money.self)
-        } else {
-            self.amount = nil
         }
         self.method = Clinic_Billing_V1_PaymentMethod(protoNumber: Int32(truncatingIfNeeded: _c.method.rawValue))
         self.reference = try CMessageReader.string(_c.reference, field: "reference")
@@ -417,8 +440,10 @@ public struct Clinic_Billing_V1_HandleProviderEventRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__HandleProviderEventRequest.self).pointee
-        self.provider = try CMessageReader.string(_c.provider, field: "provider")
-        self.payload = CMessageReader.bytes(count: _c.payload.len, data: _c.payload.data)
+        let providerValue = try CMessageReader.string(_c.provider, field: "provider")
+        let payloadValue = CMessageReader.bytes(count: _c.payload.len, data: _c.payload.data)
+        self.provider = providerValue
+        self.payload = payloadValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -457,7 +482,8 @@ public struct Clinic_Billing_V1_HandleProviderEventResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__HandleProviderEventResponse.self).pointee
-        self.applied = _c.applied != 0
+        let appliedValue = _c.applied != 0
+        self.applied = appliedValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -504,12 +530,16 @@ public struct Clinic_Billing_V1_CreateRefundRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__CreateRefundRequest.self).pointee
         self.paymentId = try CMessageReader.string(_c.payment_id, field: "payment_id")
         if _c.amount != nil {
             self.amount = try CMessageReader.message(UnsafeRawPointer(_c.amount), as: Clinic_Common_V1_Money.self)
-        } else {
-            self.amount = nil
         }
         self.reason = Clinic_Billing_V1_RefundReason(protoNumber: Int32(truncatingIfNeeded: _c.reason.rawValue))
         self.note = try CMessageReader.string(_c.note, field: "note")
@@ -559,8 +589,10 @@ public struct Clinic_Billing_V1_GetRefundRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Billing__V1__GetRefundRequest.self).pointee
-        self.refundId = try CMessageReader.string(_c.refund_id, field: "refund_id")
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let refundIdValue = try CMessageReader.string(_c.refund_id, field: "refund_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.refundId = refundIdValue
+        self.clinicId = clinicIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 

@@ -70,18 +70,20 @@ public struct Clinic_Clinics_V1_Clinic: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__Clinic.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.displayName = try CMessageReader.string(_c.display_name, field: "display_name")
         if _c.address != nil {
             self.address = try CMessageReader.message(UnsafeRawPointer(_c.address), as: Clinic_Common_V1_PostalAddress.self)
-        } else {
-            self.address = nil
         }
         if _c.contact != nil {
             self.contact = try CMessageReader.message(UnsafeRawPointer(_c.contact), as: Clinic_Common_V1_ContactInfo.self)
-        } else {
-            self.contact = nil
         }
         self.websiteUri = try CMessageReader.string(_c.website_uri, field: "website_uri")
         self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
@@ -97,24 +99,16 @@ public struct Clinic_Clinics_V1_Clinic: ProtoMessage {
         }
         if _c.booking_policy != nil {
             self.bookingPolicy = try CMessageReader.message(UnsafeRawPointer(_c.booking_policy), as: Clinic_Clinics_V1_BookingPolicy.self)
-        } else {
-            self.bookingPolicy = nil
         }
         self.state = Clinic_Clinics_V1_ClinicState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.createTime = nil
         }
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.updateTime = nil
         }
         if _c.delete_time != nil {
             self.deleteTime = try CMessageReader.message(UnsafeRawPointer(_c.delete_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.deleteTime = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -208,12 +202,16 @@ public struct Clinic_Clinics_V1_OpeningHours: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__OpeningHours.self).pointee
         self.dayOfWeek = Clinic_Common_V1_DayOfWeek(protoNumber: Int32(truncatingIfNeeded: _c.day_of_week.rawValue))
         if _c.hours != nil {
             self.hours = try CMessageReader.message(UnsafeRawPointer(_c.hours), as: Clinic_Common_V1_TimeOfDayRange.self)
-        } else {
-            self.hours = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -255,11 +253,15 @@ public struct Clinic_Clinics_V1_ClinicClosure: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ClinicClosure.self).pointee
         if _c.dates != nil {
             self.dates = try CMessageReader.message(UnsafeRawPointer(_c.dates), as: Clinic_Common_V1_DateRange.self)
-        } else {
-            self.dates = nil
         }
         self.reason = try CMessageReader.string(_c.reason, field: "reason")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -310,23 +312,23 @@ public struct Clinic_Clinics_V1_BookingPolicy: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__BookingPolicy.self).pointee
         self.onlineBookingEnabled = _c.online_booking_enabled != 0
         self.requiresConfirmation = _c.requires_confirmation != 0
         if _c.min_lead_time != nil {
             self.minLeadTime = try CMessageReader.message(UnsafeRawPointer(_c.min_lead_time), as: Google_Protobuf_Duration.self)
-        } else {
-            self.minLeadTime = nil
         }
         if _c.max_advance != nil {
             self.maxAdvance = try CMessageReader.message(UnsafeRawPointer(_c.max_advance), as: Google_Protobuf_Duration.self)
-        } else {
-            self.maxAdvance = nil
         }
         if _c.cancellation_notice != nil {
             self.cancellationNotice = try CMessageReader.message(UnsafeRawPointer(_c.cancellation_notice), as: Google_Protobuf_Duration.self)
-        } else {
-            self.cancellationNotice = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -380,9 +382,12 @@ public struct Clinic_Clinics_V1_Specialty: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__Specialty.self).pointee
-        self.code = try CMessageReader.string(_c.code, field: "code")
-        self.displayName = try CMessageReader.string(_c.display_name, field: "display_name")
-        self.description = try CMessageReader.string(_c.description, field: "description")
+        let codeValue = try CMessageReader.string(_c.code, field: "code")
+        let displayNameValue = try CMessageReader.string(_c.display_name, field: "display_name")
+        let descriptionValue = try CMessageReader.string(_c.description, field: "description")
+        self.code = codeValue
+        self.displayName = displayNameValue
+        self.description = descriptionValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -426,11 +431,15 @@ public struct Clinic_Clinics_V1_ClinicAdminInvite: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ClinicAdminInvite.self).pointee
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
-        } else {
-            self.name = nil
         }
         self.email = try CMessageReader.string(_c.email, field: "email")
         self.initialPassword = try CMessageReader.string(_c.initial_password, field: "initial_password")
@@ -479,16 +488,18 @@ public struct Clinic_Clinics_V1_CreateClinicRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__CreateClinicRequest.self).pointee
         if _c.clinic != nil {
             self.clinic = try CMessageReader.message(UnsafeRawPointer(_c.clinic), as: Clinic_Clinics_V1_Clinic.self)
-        } else {
-            self.clinic = nil
         }
         if _c.first_admin != nil {
             self.firstAdmin = try CMessageReader.message(UnsafeRawPointer(_c.first_admin), as: Clinic_Clinics_V1_ClinicAdminInvite.self)
-        } else {
-            self.firstAdmin = nil
         }
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -534,11 +545,15 @@ public struct Clinic_Clinics_V1_CreateClinicResponse: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__CreateClinicResponse.self).pointee
         if _c.clinic != nil {
             self.clinic = try CMessageReader.message(UnsafeRawPointer(_c.clinic), as: Clinic_Clinics_V1_Clinic.self)
-        } else {
-            self.clinic = nil
         }
         self.adminAccountId = try CMessageReader.string(_c.admin_account_id, field: "admin_account_id")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -580,7 +595,8 @@ public struct Clinic_Clinics_V1_GetClinicRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__GetClinicRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.clinicId = clinicIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -640,57 +656,43 @@ public struct Clinic_Clinics_V1_UpdateClinicRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__UpdateClinicRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c._display_name_case.rawValue == 2 {
             self.displayName = try CMessageReader.string(_c.display_name, field: "display_name")
-        } else {
-            self.displayName = nil
         }
         if _c.address != nil {
             self.address = try CMessageReader.message(UnsafeRawPointer(_c.address), as: Clinic_Common_V1_PostalAddress.self)
-        } else {
-            self.address = nil
         }
         if _c.contact != nil {
             self.contact = try CMessageReader.message(UnsafeRawPointer(_c.contact), as: Clinic_Common_V1_ContactInfo.self)
-        } else {
-            self.contact = nil
         }
         if _c._website_uri_case.rawValue == 5 {
             self.websiteUri = try CMessageReader.string(_c.website_uri, field: "website_uri")
-        } else {
-            self.websiteUri = nil
         }
         if _c._time_zone_case.rawValue == 6 {
             self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
-        } else {
-            self.timeZone = nil
         }
         if _c._currency_case.rawValue == 7 {
             self.currency = try CMessageReader.string(_c.currency, field: "currency")
-        } else {
-            self.currency = nil
         }
         if _c.specialty_codes != nil {
             self.specialtyCodes = try CMessageReader.message(UnsafeRawPointer(_c.specialty_codes), as: Clinic_Clinics_V1_SpecialtyCodeList.self)
-        } else {
-            self.specialtyCodes = nil
         }
         if _c.opening_hours != nil {
             self.openingHours = try CMessageReader.message(UnsafeRawPointer(_c.opening_hours), as: Clinic_Clinics_V1_OpeningHoursList.self)
-        } else {
-            self.openingHours = nil
         }
         if _c.closures != nil {
             self.closures = try CMessageReader.message(UnsafeRawPointer(_c.closures), as: Clinic_Clinics_V1_ClinicClosureList.self)
-        } else {
-            self.closures = nil
         }
         if _c.booking_policy != nil {
             self.bookingPolicy = try CMessageReader.message(UnsafeRawPointer(_c.booking_policy), as: Clinic_Clinics_V1_BookingPolicy.self)
-        } else {
-            self.bookingPolicy = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -764,9 +766,10 @@ public struct Clinic_Clinics_V1_SpecialtyCodeList: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__SpecialtyCodeList.self).pointee
-        self.codes = try CMessageReader.array(count: _c.n_codes, _c.codes) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
+        let codesValue = try CMessageReader.array(count: _c.n_codes, _c.codes) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
             try CMessageReader.string(element, field: "codes")
         }
+        self.codes = codesValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -812,9 +815,10 @@ public struct Clinic_Clinics_V1_OpeningHoursList: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__OpeningHoursList.self).pointee
-        self.entries = try CMessageReader.array(count: _c.n_entries, _c.entries) { (element: UnsafeMutablePointer<Clinic__Clinics__V1__OpeningHours>?) throws(ProtoError) in
+        let entriesValue = try CMessageReader.array(count: _c.n_entries, _c.entries) { (element: UnsafeMutablePointer<Clinic__Clinics__V1__OpeningHours>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Clinics_V1_OpeningHours.self)
         }
+        self.entries = entriesValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -860,9 +864,10 @@ public struct Clinic_Clinics_V1_ClinicClosureList: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ClinicClosureList.self).pointee
-        self.entries = try CMessageReader.array(count: _c.n_entries, _c.entries) { (element: UnsafeMutablePointer<Clinic__Clinics__V1__ClinicClosure>?) throws(ProtoError) in
+        let entriesValue = try CMessageReader.array(count: _c.n_entries, _c.entries) { (element: UnsafeMutablePointer<Clinic__Clinics__V1__ClinicClosure>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Clinics_V1_ClinicClosure.self)
         }
+        self.entries = entriesValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -911,8 +916,10 @@ public struct Clinic_Clinics_V1_DeleteClinicRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__DeleteClinicRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        self.etag = try CMessageReader.string(_c.etag, field: "etag")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let etagValue = try CMessageReader.string(_c.etag, field: "etag")
+        self.clinicId = clinicIdValue
+        self.etag = etagValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -950,7 +957,8 @@ public struct Clinic_Clinics_V1_UndeleteClinicRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__UndeleteClinicRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.clinicId = clinicIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -1002,12 +1010,18 @@ public struct Clinic_Clinics_V1_ListClinicsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ListClinicsRequest.self).pointee
-        self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
-        self.specialtyCode = try CMessageReader.string(_c.specialty_code, field: "specialty_code")
-        self.locality = try CMessageReader.string(_c.locality, field: "locality")
-        self.regionCode = try CMessageReader.string(_c.region_code, field: "region_code")
-        self.showDeleted = _c.show_deleted != 0
+        let pageSizeValue = _c.page_size
+        let pageTokenValue = try CMessageReader.string(_c.page_token, field: "page_token")
+        let specialtyCodeValue = try CMessageReader.string(_c.specialty_code, field: "specialty_code")
+        let localityValue = try CMessageReader.string(_c.locality, field: "locality")
+        let regionCodeValue = try CMessageReader.string(_c.region_code, field: "region_code")
+        let showDeletedValue = _c.show_deleted != 0
+        self.pageSize = pageSizeValue
+        self.pageToken = pageTokenValue
+        self.specialtyCode = specialtyCodeValue
+        self.locality = localityValue
+        self.regionCode = regionCodeValue
+        self.showDeleted = showDeletedValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -1052,10 +1066,12 @@ public struct Clinic_Clinics_V1_ListClinicsResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ListClinicsResponse.self).pointee
-        self.clinics = try CMessageReader.array(count: _c.n_clinics, _c.clinics) { (element: UnsafeMutablePointer<Clinic__Clinics__V1__Clinic>?) throws(ProtoError) in
+        let clinicsValue = try CMessageReader.array(count: _c.n_clinics, _c.clinics) { (element: UnsafeMutablePointer<Clinic__Clinics__V1__Clinic>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Clinics_V1_Clinic.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        let nextPageTokenValue = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        self.clinics = clinicsValue
+        self.nextPageToken = nextPageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -1114,11 +1130,16 @@ public struct Clinic_Clinics_V1_SearchClinicsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__SearchClinicsRequest.self).pointee
-        self.query = try CMessageReader.string(_c.query, field: "query")
-        self.specialtyCode = try CMessageReader.string(_c.specialty_code, field: "specialty_code")
-        self.regionCode = try CMessageReader.string(_c.region_code, field: "region_code")
-        self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
+        let queryValue = try CMessageReader.string(_c.query, field: "query")
+        let specialtyCodeValue = try CMessageReader.string(_c.specialty_code, field: "specialty_code")
+        let regionCodeValue = try CMessageReader.string(_c.region_code, field: "region_code")
+        let pageSizeValue = _c.page_size
+        let pageTokenValue = try CMessageReader.string(_c.page_token, field: "page_token")
+        self.query = queryValue
+        self.specialtyCode = specialtyCodeValue
+        self.regionCode = regionCodeValue
+        self.pageSize = pageSizeValue
+        self.pageToken = pageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -1162,10 +1183,12 @@ public struct Clinic_Clinics_V1_SearchClinicsResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__SearchClinicsResponse.self).pointee
-        self.clinics = try CMessageReader.array(count: _c.n_clinics, _c.clinics) { (element: UnsafeMutablePointer<Clinic__Clinics__V1__Clinic>?) throws(ProtoError) in
+        let clinicsValue = try CMessageReader.array(count: _c.n_clinics, _c.clinics) { (element: UnsafeMutablePointer<Clinic__Clinics__V1__Clinic>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Clinics_V1_Clinic.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        let nextPageTokenValue = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        self.clinics = clinicsValue
+        self.nextPageToken = nextPageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -1215,8 +1238,10 @@ public struct Clinic_Clinics_V1_ListSpecialtiesRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ListSpecialtiesRequest.self).pointee
-        self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
+        let pageSizeValue = _c.page_size
+        let pageTokenValue = try CMessageReader.string(_c.page_token, field: "page_token")
+        self.pageSize = pageSizeValue
+        self.pageToken = pageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -1257,10 +1282,12 @@ public struct Clinic_Clinics_V1_ListSpecialtiesResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__ListSpecialtiesResponse.self).pointee
-        self.specialties = try CMessageReader.array(count: _c.n_specialties, _c.specialties) { (element: UnsafeMutablePointer<Clinic__Clinics__V1__Specialty>?) throws(ProtoError) in
+        let specialtiesValue = try CMessageReader.array(count: _c.n_specialties, _c.specialties) { (element: UnsafeMutablePointer<Clinic__Clinics__V1__Specialty>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Clinics_V1_Specialty.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        let nextPageTokenValue = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        self.specialties = specialtiesValue
+        self.nextPageToken = nextPageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -1305,11 +1332,15 @@ public struct Clinic_Clinics_V1_CreateSpecialtyRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Clinics__V1__CreateSpecialtyRequest.self).pointee
         if _c.specialty != nil {
             self.specialty = try CMessageReader.message(UnsafeRawPointer(_c.specialty), as: Clinic_Clinics_V1_Specialty.self)
-        } else {
-            self.specialty = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }

@@ -40,10 +40,14 @@ public struct Clinic_Common_V1_Actor: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__Actor.self).pointee
-        self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
-        self.role = Clinic_Common_V1_Role(protoNumber: Int32(truncatingIfNeeded: _c.role.rawValue))
-        self.displayName = try CMessageReader.string(_c.display_name, field: "display_name")
-        self.serviceName = try CMessageReader.string(_c.service_name, field: "service_name")
+        let accountIdValue = try CMessageReader.string(_c.account_id, field: "account_id")
+        let roleValue = Clinic_Common_V1_Role(protoNumber: Int32(truncatingIfNeeded: _c.role.rawValue))
+        let displayNameValue = try CMessageReader.string(_c.display_name, field: "display_name")
+        let serviceNameValue = try CMessageReader.string(_c.service_name, field: "service_name")
+        self.accountId = accountIdValue
+        self.role = roleValue
+        self.displayName = displayNameValue
+        self.serviceName = serviceNameValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 

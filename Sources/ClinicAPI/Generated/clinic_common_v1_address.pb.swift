@@ -42,13 +42,18 @@ public struct Clinic_Common_V1_PostalAddress: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__PostalAddress.self).pointee
-        self.addressLines = try CMessageReader.array(count: _c.n_address_lines, _c.address_lines) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
+        let addressLinesValue = try CMessageReader.array(count: _c.n_address_lines, _c.address_lines) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
             try CMessageReader.string(element, field: "address_lines")
         }
-        self.locality = try CMessageReader.string(_c.locality, field: "locality")
-        self.administrativeArea = try CMessageReader.string(_c.administrative_area, field: "administrative_area")
-        self.postalCode = try CMessageReader.string(_c.postal_code, field: "postal_code")
-        self.regionCode = try CMessageReader.string(_c.region_code, field: "region_code")
+        let localityValue = try CMessageReader.string(_c.locality, field: "locality")
+        let administrativeAreaValue = try CMessageReader.string(_c.administrative_area, field: "administrative_area")
+        let postalCodeValue = try CMessageReader.string(_c.postal_code, field: "postal_code")
+        let regionCodeValue = try CMessageReader.string(_c.region_code, field: "region_code")
+        self.addressLines = addressLinesValue
+        self.locality = localityValue
+        self.administrativeArea = administrativeAreaValue
+        self.postalCode = postalCodeValue
+        self.regionCode = regionCodeValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 

@@ -38,10 +38,14 @@ public struct Clinic_Common_V1_PersonName: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__PersonName.self).pointee
-        self.givenName = try CMessageReader.string(_c.given_name, field: "given_name")
-        self.familyName = try CMessageReader.string(_c.family_name, field: "family_name")
-        self.prefix = try CMessageReader.string(_c.prefix, field: "prefix")
-        self.displayName = try CMessageReader.string(_c.display_name, field: "display_name")
+        let givenNameValue = try CMessageReader.string(_c.given_name, field: "given_name")
+        let familyNameValue = try CMessageReader.string(_c.family_name, field: "family_name")
+        let prefixValue = try CMessageReader.string(_c.prefix, field: "prefix")
+        let displayNameValue = try CMessageReader.string(_c.display_name, field: "display_name")
+        self.givenName = givenNameValue
+        self.familyName = familyNameValue
+        self.prefix = prefixValue
+        self.displayName = displayNameValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -87,9 +91,12 @@ public struct Clinic_Common_V1_ContactInfo: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__ContactInfo.self).pointee
-        self.email = try CMessageReader.string(_c.email, field: "email")
-        self.phone = try CMessageReader.string(_c.phone, field: "phone")
-        self.languageCode = try CMessageReader.string(_c.language_code, field: "language_code")
+        let emailValue = try CMessageReader.string(_c.email, field: "email")
+        let phoneValue = try CMessageReader.string(_c.phone, field: "phone")
+        let languageCodeValue = try CMessageReader.string(_c.language_code, field: "language_code")
+        self.email = emailValue
+        self.phone = phoneValue
+        self.languageCode = languageCodeValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 

@@ -36,9 +36,12 @@ public struct Clinic_Common_V1_Date: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__Date.self).pointee
-        self.year = _c.year
-        self.month = _c.month
-        self.day = _c.day
+        let yearValue = _c.year
+        let monthValue = _c.month
+        let dayValue = _c.day
+        self.year = yearValue
+        self.month = monthValue
+        self.day = dayValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -77,16 +80,18 @@ public struct Clinic_Common_V1_DateRange: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__DateRange.self).pointee
         if _c.start_date != nil {
             self.startDate = try CMessageReader.message(UnsafeRawPointer(_c.start_date), as: Clinic_Common_V1_Date.self)
-        } else {
-            self.startDate = nil
         }
         if _c.end_date != nil {
             self.endDate = try CMessageReader.message(UnsafeRawPointer(_c.end_date), as: Clinic_Common_V1_Date.self)
-        } else {
-            self.endDate = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -137,9 +142,12 @@ public struct Clinic_Common_V1_TimeOfDay: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__TimeOfDay.self).pointee
-        self.hours = _c.hours
-        self.minutes = _c.minutes
-        self.seconds = _c.seconds
+        let hoursValue = _c.hours
+        let minutesValue = _c.minutes
+        let secondsValue = _c.seconds
+        self.hours = hoursValue
+        self.minutes = minutesValue
+        self.seconds = secondsValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -181,16 +189,18 @@ public struct Clinic_Common_V1_TimeOfDayRange: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__TimeOfDayRange.self).pointee
         if _c.start != nil {
             self.start = try CMessageReader.message(UnsafeRawPointer(_c.start), as: Clinic_Common_V1_TimeOfDay.self)
-        } else {
-            self.start = nil
         }
         if _c.end != nil {
             self.end = try CMessageReader.message(UnsafeRawPointer(_c.end), as: Clinic_Common_V1_TimeOfDay.self)
-        } else {
-            self.end = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }

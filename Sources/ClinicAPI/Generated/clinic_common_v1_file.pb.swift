@@ -45,10 +45,14 @@ public struct Clinic_Common_V1_FileInfo: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__FileInfo.self).pointee
-        self.fileName = try CMessageReader.string(_c.file_name, field: "file_name")
-        self.mediaType = try CMessageReader.string(_c.media_type, field: "media_type")
-        self.sizeBytes = _c.size_bytes
-        self.sha256 = CMessageReader.bytes(count: _c.sha256.len, data: _c.sha256.data)
+        let fileNameValue = try CMessageReader.string(_c.file_name, field: "file_name")
+        let mediaTypeValue = try CMessageReader.string(_c.media_type, field: "media_type")
+        let sizeBytesValue = _c.size_bytes
+        let sha256Value = CMessageReader.bytes(count: _c.sha256.len, data: _c.sha256.data)
+        self.fileName = fileNameValue
+        self.mediaType = mediaTypeValue
+        self.sizeBytes = sizeBytesValue
+        self.sha256 = sha256Value
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 

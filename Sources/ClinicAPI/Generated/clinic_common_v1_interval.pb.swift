@@ -33,16 +33,18 @@ public struct Clinic_Common_V1_Interval: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__Interval.self).pointee
         if _c.start_time != nil {
             self.startTime = try CMessageReader.message(UnsafeRawPointer(_c.start_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.startTime = nil
         }
         if _c.end_time != nil {
             self.endTime = try CMessageReader.message(UnsafeRawPointer(_c.end_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.endTime = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }

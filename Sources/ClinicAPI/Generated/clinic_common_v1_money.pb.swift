@@ -38,8 +38,10 @@ public struct Clinic_Common_V1_Money: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Common__V1__Money.self).pointee
-        self.amountMinor = _c.amount_minor
-        self.currency = try CMessageReader.string(_c.currency, field: "currency")
+        let amountMinorValue = _c.amount_minor
+        let currencyValue = try CMessageReader.string(_c.currency, field: "currency")
+        self.amountMinor = amountMinorValue
+        self.currency = currencyValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 

@@ -77,6 +77,12 @@ public struct Clinic_Consultations_V1_Consultation: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Consultation.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
@@ -101,23 +107,15 @@ public struct Clinic_Consultations_V1_Consultation: ProtoMessage {
         self.cancelReason = try CMessageReader.string(_c.cancel_reason, field: "cancel_reason")
         if _c.doctor != nil {
             self.doctor = try CMessageReader.message(UnsafeRawPointer(_c.doctor), as: Clinic_Common_V1_Actor.self)
-        } else {
-            self.doctor = nil
         }
         if _c.start_time != nil {
             self.startTime = try CMessageReader.message(UnsafeRawPointer(_c.start_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.startTime = nil
         }
         if _c.complete_time != nil {
             self.completeTime = try CMessageReader.message(UnsafeRawPointer(_c.complete_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.completeTime = nil
         }
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.updateTime = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -223,9 +221,12 @@ public struct Clinic_Consultations_V1_CodedConcept: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__CodedConcept.self).pointee
-        self.system = Clinic_Consultations_V1_CodeSystem(protoNumber: Int32(truncatingIfNeeded: _c.system.rawValue))
-        self.code = try CMessageReader.string(_c.code, field: "code")
-        self.display = try CMessageReader.string(_c.display, field: "display")
+        let systemValue = Clinic_Consultations_V1_CodeSystem(protoNumber: Int32(truncatingIfNeeded: _c.system.rawValue))
+        let codeValue = try CMessageReader.string(_c.code, field: "code")
+        let displayValue = try CMessageReader.string(_c.display, field: "display")
+        self.system = systemValue
+        self.code = codeValue
+        self.display = displayValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -268,8 +269,10 @@ public struct Clinic_Consultations_V1_Quantity: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Quantity.self).pointee
-        self.value = try CMessageReader.string(_c.value, field: "value")
-        self.unit = try CMessageReader.string(_c.unit, field: "unit")
+        let valueValue = try CMessageReader.string(_c.value, field: "value")
+        let unitValue = try CMessageReader.string(_c.unit, field: "unit")
+        self.value = valueValue
+        self.unit = unitValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -327,25 +330,27 @@ public struct Clinic_Consultations_V1_Observation: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Observation.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         if _c.code != nil {
             self.code = try CMessageReader.message(UnsafeRawPointer(_c.code), as: Clinic_Consultations_V1_CodedConcept.self)
-        } else {
-            self.code = nil
         }
         self.interpretation = Clinic_Consultations_V1_ObservationInterpretation(protoNumber: Int32(truncatingIfNeeded: _c.interpretation.rawValue))
         if _c.effective_time != nil {
             self.effectiveTime = try CMessageReader.message(UnsafeRawPointer(_c.effective_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.effectiveTime = nil
         }
         self.note = try CMessageReader.string(_c.note, field: "note")
         switch _c.value_case.rawValue {
         case 3: self.value = .quantity(try CMessageReader.message(UnsafeRawPointer(_c.quantity), as: Clinic_Consultations_V1_Quantity.self))
         case 4: self.value = .text(try CMessageReader.string(_c.text, field: "text"))
         case 5: self.value = .present(_c.present != 0)
-        default: self.value = nil
+        default: break
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -423,6 +428,12 @@ public struct Clinic_Consultations_V1_Diagnosis: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Diagnosis.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.icd10Code = try CMessageReader.string(_c.icd10_code, field: "icd10_code")
@@ -431,8 +442,6 @@ public struct Clinic_Consultations_V1_Diagnosis: ProtoMessage {
         self.certainty = Clinic_Consultations_V1_DiagnosisCertainty(protoNumber: Int32(truncatingIfNeeded: _c.certainty.rawValue))
         if _c.onset_date != nil {
             self.onsetDate = try CMessageReader.message(UnsafeRawPointer(_c.onset_date), as: Clinic_Common_V1_Date.self)
-        } else {
-            self.onsetDate = nil
         }
         self.addToProblemList = _c.add_to_problem_list != 0
         self.note = try CMessageReader.string(_c.note, field: "note")
@@ -519,50 +528,42 @@ public struct Clinic_Consultations_V1_Prescription: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Prescription.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         if _c.prescriber != nil {
             self.prescriber = try CMessageReader.message(UnsafeRawPointer(_c.prescriber), as: Clinic_Common_V1_Actor.self)
-        } else {
-            self.prescriber = nil
         }
         self.medicationName = try CMessageReader.string(_c.medication_name, field: "medication_name")
         self.atcCode = try CMessageReader.string(_c.atc_code, field: "atc_code")
         if _c.dosage != nil {
             self.dosage = try CMessageReader.message(UnsafeRawPointer(_c.dosage), as: Clinic_Consultations_V1_Dosage.self)
-        } else {
-            self.dosage = nil
         }
         if _c.treatment_duration != nil {
             self.treatmentDuration = try CMessageReader.message(UnsafeRawPointer(_c.treatment_duration), as: Google_Protobuf_Duration.self)
-        } else {
-            self.treatmentDuration = nil
         }
         if _c.dispense_quantity != nil {
             self.dispenseQuantity = try CMessageReader.message(UnsafeRawPointer(_c.dispense_quantity), as: Clinic_Consultations_V1_Quantity.self)
-        } else {
-            self.dispenseQuantity = nil
         }
         self.refills = _c.refills
         self.substitutionAllowed = _c.substitution_allowed != 0
         self.status = Clinic_Consultations_V1_PrescriptionStatus(protoNumber: Int32(truncatingIfNeeded: _c.status.rawValue))
         if _c.issue_time != nil {
             self.issueTime = try CMessageReader.message(UnsafeRawPointer(_c.issue_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.issueTime = nil
         }
         if _c.valid_until != nil {
             self.validUntil = try CMessageReader.message(UnsafeRawPointer(_c.valid_until), as: Clinic_Common_V1_Date.self)
-        } else {
-            self.validUntil = nil
         }
         self.cancelReason = try CMessageReader.string(_c.cancel_reason, field: "cancel_reason")
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.createTime = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -642,18 +643,20 @@ public struct Clinic_Consultations_V1_Dosage: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__Dosage.self).pointee
         if _c.dose != nil {
             self.dose = try CMessageReader.message(UnsafeRawPointer(_c.dose), as: Clinic_Consultations_V1_Quantity.self)
-        } else {
-            self.dose = nil
         }
         self.route = Clinic_Consultations_V1_RouteOfAdministration(protoNumber: Int32(truncatingIfNeeded: _c.route.rawValue))
         self.frequency = _c.frequency
         if _c.period != nil {
             self.period = try CMessageReader.message(UnsafeRawPointer(_c.period), as: Google_Protobuf_Duration.self)
-        } else {
-            self.period = nil
         }
         self.asNeeded = _c.as_needed != 0
         self.instructions = try CMessageReader.string(_c.instructions, field: "instructions")

@@ -40,13 +40,19 @@ public struct Clinic_Consultations_V1_StartConsultationRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__StartConsultationRequest.self).pointee
         self.chiefComplaint = try CMessageReader.string(_c.chief_complaint, field: "chief_complaint")
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         switch _c.subject_case.rawValue {
         case 1: self.subject = .appointmentId(try CMessageReader.string(_c.appointment_id, field: "appointment_id"))
         case 2: self.subject = .patientId(try CMessageReader.string(_c.patient_id, field: "patient_id"))
-        default: self.subject = nil
+        default: break
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -98,8 +104,10 @@ public struct Clinic_Consultations_V1_GetConsultationRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__GetConsultationRequest.self).pointee
-        self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let consultationIdValue = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.consultationId = consultationIdValue
+        self.clinicId = clinicIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -153,6 +161,12 @@ public struct Clinic_Consultations_V1_ListConsultationsRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__ListConsultationsRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
@@ -160,8 +174,6 @@ public struct Clinic_Consultations_V1_ListConsultationsRequest: ProtoMessage {
         self.status = Clinic_Consultations_V1_ConsultationStatus(protoNumber: Int32(truncatingIfNeeded: _c.status.rawValue))
         if _c.interval != nil {
             self.interval = try CMessageReader.message(UnsafeRawPointer(_c.interval), as: Clinic_Common_V1_Interval.self)
-        } else {
-            self.interval = nil
         }
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
@@ -212,10 +224,12 @@ public struct Clinic_Consultations_V1_ListConsultationsResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__ListConsultationsResponse.self).pointee
-        self.consultations = try CMessageReader.array(count: _c.n_consultations, _c.consultations) { (element: UnsafeMutablePointer<Clinic__Consultations__V1__Consultation>?) throws(ProtoError) in
+        let consultationsValue = try CMessageReader.array(count: _c.n_consultations, _c.consultations) { (element: UnsafeMutablePointer<Clinic__Consultations__V1__Consultation>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Consultations_V1_Consultation.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        let nextPageTokenValue = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        self.consultations = consultationsValue
+        self.nextPageToken = nextPageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -269,18 +283,24 @@ public struct Clinic_Consultations_V1_UpdateConsultationRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__UpdateConsultationRequest.self).pointee
-        self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
+        let consultationIdValue = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
+        let chiefComplaintValue: String?
         if _c._chief_complaint_case.rawValue == 2 {
-            self.chiefComplaint = try CMessageReader.string(_c.chief_complaint, field: "chief_complaint")
+            chiefComplaintValue = try CMessageReader.string(_c.chief_complaint, field: "chief_complaint")
         } else {
-            self.chiefComplaint = nil
+            chiefComplaintValue = nil
         }
+        let notesValue: String?
         if _c._notes_case.rawValue == 3 {
-            self.notes = try CMessageReader.string(_c.notes, field: "notes")
+            notesValue = try CMessageReader.string(_c.notes, field: "notes")
         } else {
-            self.notes = nil
+            notesValue = nil
         }
-        self.etag = try CMessageReader.string(_c.etag, field: "etag")
+        let etagValue = try CMessageReader.string(_c.etag, field: "etag")
+        self.consultationId = consultationIdValue
+        self.chiefComplaint = chiefComplaintValue
+        self.notes = notesValue
+        self.etag = etagValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -330,12 +350,16 @@ public struct Clinic_Consultations_V1_AddObservationRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__AddObservationRequest.self).pointee
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         if _c.observation != nil {
             self.observation = try CMessageReader.message(UnsafeRawPointer(_c.observation), as: Clinic_Consultations_V1_Observation.self)
-        } else {
-            self.observation = nil
         }
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -382,12 +406,16 @@ public struct Clinic_Consultations_V1_AddDiagnosisRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__AddDiagnosisRequest.self).pointee
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         if _c.diagnosis != nil {
             self.diagnosis = try CMessageReader.message(UnsafeRawPointer(_c.diagnosis), as: Clinic_Consultations_V1_Diagnosis.self)
-        } else {
-            self.diagnosis = nil
         }
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -445,6 +473,12 @@ public struct Clinic_Consultations_V1_RemoveConsultationItemRequest: ProtoMessag
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__RemoveConsultationItemRequest.self).pointee
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
@@ -453,7 +487,7 @@ public struct Clinic_Consultations_V1_RemoveConsultationItemRequest: ProtoMessag
         case 3: self.item = .diagnosisId(try CMessageReader.string(_c.diagnosis_id, field: "diagnosis_id"))
         case 4: self.item = .prescriptionId(try CMessageReader.string(_c.prescription_id, field: "prescription_id"))
         case 5: self.item = .documentId(try CMessageReader.string(_c.document_id, field: "document_id"))
-        default: self.item = nil
+        default: break
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -511,8 +545,10 @@ public struct Clinic_Consultations_V1_AttachDocumentRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__AttachDocumentRequest.self).pointee
-        self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
-        self.documentId = try CMessageReader.string(_c.document_id, field: "document_id")
+        let consultationIdValue = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
+        let documentIdValue = try CMessageReader.string(_c.document_id, field: "document_id")
+        self.consultationId = consultationIdValue
+        self.documentId = documentIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -556,9 +592,12 @@ public struct Clinic_Consultations_V1_CompleteConsultationRequest: ProtoMessage 
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__CompleteConsultationRequest.self).pointee
-        self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
-        self.followUpInstructions = try CMessageReader.string(_c.follow_up_instructions, field: "follow_up_instructions")
-        self.etag = try CMessageReader.string(_c.etag, field: "etag")
+        let consultationIdValue = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
+        let followUpInstructionsValue = try CMessageReader.string(_c.follow_up_instructions, field: "follow_up_instructions")
+        let etagValue = try CMessageReader.string(_c.etag, field: "etag")
+        self.consultationId = consultationIdValue
+        self.followUpInstructions = followUpInstructionsValue
+        self.etag = etagValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -600,8 +639,10 @@ public struct Clinic_Consultations_V1_CancelConsultationRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__CancelConsultationRequest.self).pointee
-        self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
-        self.reason = try CMessageReader.string(_c.reason, field: "reason")
+        let consultationIdValue = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
+        let reasonValue = try CMessageReader.string(_c.reason, field: "reason")
+        self.consultationId = consultationIdValue
+        self.reason = reasonValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -643,12 +684,16 @@ public struct Clinic_Consultations_V1_CreatePrescriptionRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__CreatePrescriptionRequest.self).pointee
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         if _c.prescription != nil {
             self.prescription = try CMessageReader.message(UnsafeRawPointer(_c.prescription), as: Clinic_Consultations_V1_Prescription.self)
-        } else {
-            self.prescription = nil
         }
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -694,8 +739,10 @@ public struct Clinic_Consultations_V1_GetPrescriptionRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__GetPrescriptionRequest.self).pointee
-        self.prescriptionId = try CMessageReader.string(_c.prescription_id, field: "prescription_id")
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let prescriptionIdValue = try CMessageReader.string(_c.prescription_id, field: "prescription_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.prescriptionId = prescriptionIdValue
+        self.clinicId = clinicIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -745,13 +792,18 @@ public struct Clinic_Consultations_V1_ListPrescriptionsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__ListPrescriptionsRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
-        self.statuses = try CMessageReader.array(count: _c.n_statuses, _c.statuses) { (element: Clinic__Consultations__V1__PrescriptionStatus) throws(ProtoError) in
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let patientIdValue = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        let statusesValue = try CMessageReader.array(count: _c.n_statuses, _c.statuses) { (element: Clinic__Consultations__V1__PrescriptionStatus) throws(ProtoError) in
             Clinic_Consultations_V1_PrescriptionStatus(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
-        self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
+        let pageSizeValue = _c.page_size
+        let pageTokenValue = try CMessageReader.string(_c.page_token, field: "page_token")
+        self.clinicId = clinicIdValue
+        self.patientId = patientIdValue
+        self.statuses = statusesValue
+        self.pageSize = pageSizeValue
+        self.pageToken = pageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -804,10 +856,12 @@ public struct Clinic_Consultations_V1_ListPrescriptionsResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__ListPrescriptionsResponse.self).pointee
-        self.prescriptions = try CMessageReader.array(count: _c.n_prescriptions, _c.prescriptions) { (element: UnsafeMutablePointer<Clinic__Consultations__V1__Prescription>?) throws(ProtoError) in
+        let prescriptionsValue = try CMessageReader.array(count: _c.n_prescriptions, _c.prescriptions) { (element: UnsafeMutablePointer<Clinic__Consultations__V1__Prescription>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Consultations_V1_Prescription.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        let nextPageTokenValue = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        self.prescriptions = prescriptionsValue
+        self.nextPageToken = nextPageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -857,8 +911,10 @@ public struct Clinic_Consultations_V1_CancelPrescriptionRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Consultations__V1__CancelPrescriptionRequest.self).pointee
-        self.prescriptionId = try CMessageReader.string(_c.prescription_id, field: "prescription_id")
-        self.reason = try CMessageReader.string(_c.reason, field: "reason")
+        let prescriptionIdValue = try CMessageReader.string(_c.prescription_id, field: "prescription_id")
+        let reasonValue = try CMessageReader.string(_c.reason, field: "reason")
+        self.prescriptionId = prescriptionIdValue
+        self.reason = reasonValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 

@@ -44,6 +44,12 @@ public struct Clinic_Doctors_V1_WeeklyAvailability: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__WeeklyAvailability.self).pointee
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         self.windows = try CMessageReader.array(count: _c.n_windows, _c.windows) { (element: UnsafeMutablePointer<Clinic__Doctors__V1__AvailabilityWindow>?) throws(ProtoError) in
@@ -52,8 +58,6 @@ public struct Clinic_Doctors_V1_WeeklyAvailability: ProtoMessage {
         self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.updateTime = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -111,17 +115,19 @@ public struct Clinic_Doctors_V1_AvailabilityWindow: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__AvailabilityWindow.self).pointee
         self.dayOfWeek = Clinic_Common_V1_DayOfWeek(protoNumber: Int32(truncatingIfNeeded: _c.day_of_week.rawValue))
         if _c.hours != nil {
             self.hours = try CMessageReader.message(UnsafeRawPointer(_c.hours), as: Clinic_Common_V1_TimeOfDayRange.self)
-        } else {
-            self.hours = nil
         }
         if _c.slot_duration != nil {
             self.slotDuration = try CMessageReader.message(UnsafeRawPointer(_c.slot_duration), as: Google_Protobuf_Duration.self)
-        } else {
-            self.slotDuration = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -183,30 +189,28 @@ public struct Clinic_Doctors_V1_AvailabilityException: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__AvailabilityException.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         self.kind = Clinic_Doctors_V1_AvailabilityExceptionKind(protoNumber: Int32(truncatingIfNeeded: _c.kind.rawValue))
         if _c.interval != nil {
             self.interval = try CMessageReader.message(UnsafeRawPointer(_c.interval), as: Clinic_Common_V1_Interval.self)
-        } else {
-            self.interval = nil
         }
         if _c.slot_duration != nil {
             self.slotDuration = try CMessageReader.message(UnsafeRawPointer(_c.slot_duration), as: Google_Protobuf_Duration.self)
-        } else {
-            self.slotDuration = nil
         }
         self.reason = try CMessageReader.string(_c.reason, field: "reason")
         if _c.creator != nil {
             self.creator = try CMessageReader.message(UnsafeRawPointer(_c.creator), as: Clinic_Common_V1_Actor.self)
-        } else {
-            self.creator = nil
         }
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.createTime = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -267,11 +271,15 @@ public struct Clinic_Doctors_V1_ScheduleDay: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__ScheduleDay.self).pointee
         if _c.date != nil {
             self.date = try CMessageReader.message(UnsafeRawPointer(_c.date), as: Clinic_Common_V1_Date.self)
-        } else {
-            self.date = nil
         }
         self.workingPeriods = try CMessageReader.array(count: _c.n_working_periods, _c.working_periods) { (element: UnsafeMutablePointer<Clinic__Doctors__V1__WorkingPeriod>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Doctors_V1_WorkingPeriod.self)
@@ -355,16 +363,18 @@ public struct Clinic_Doctors_V1_WorkingPeriod: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__WorkingPeriod.self).pointee
         if _c.interval != nil {
             self.interval = try CMessageReader.message(UnsafeRawPointer(_c.interval), as: Clinic_Common_V1_Interval.self)
-        } else {
-            self.interval = nil
         }
         if _c.slot_duration != nil {
             self.slotDuration = try CMessageReader.message(UnsafeRawPointer(_c.slot_duration), as: Google_Protobuf_Duration.self)
-        } else {
-            self.slotDuration = nil
         }
         self.source = Clinic_Doctors_V1_WorkingPeriodSource(protoNumber: Int32(truncatingIfNeeded: _c.source.rawValue))
         self.exceptionId = try CMessageReader.string(_c.exception_id, field: "exception_id")

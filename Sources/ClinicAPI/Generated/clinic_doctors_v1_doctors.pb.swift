@@ -65,21 +65,23 @@ public struct Clinic_Doctors_V1_Doctor: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__Doctor.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
-        } else {
-            self.name = nil
         }
         self.specialtyCodes = try CMessageReader.array(count: _c.n_specialty_codes, _c.specialty_codes) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
             try CMessageReader.string(element, field: "specialty_codes")
         }
         if _c.contact != nil {
             self.contact = try CMessageReader.message(UnsafeRawPointer(_c.contact), as: Clinic_Common_V1_ContactInfo.self)
-        } else {
-            self.contact = nil
         }
         self.licenseNumber = try CMessageReader.string(_c.license_number, field: "license_number")
         self.biography = try CMessageReader.string(_c.biography, field: "biography")
@@ -90,18 +92,12 @@ public struct Clinic_Doctors_V1_Doctor: ProtoMessage {
         self.state = Clinic_Doctors_V1_DoctorState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.createTime = nil
         }
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.updateTime = nil
         }
         if _c.remove_time != nil {
             self.removeTime = try CMessageReader.message(UnsafeRawPointer(_c.remove_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.removeTime = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -188,11 +184,15 @@ public struct Clinic_Doctors_V1_AddDoctorRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__AddDoctorRequest.self).pointee
         if _c.doctor != nil {
             self.doctor = try CMessageReader.message(UnsafeRawPointer(_c.doctor), as: Clinic_Doctors_V1_Doctor.self)
-        } else {
-            self.doctor = nil
         }
         self.email = try CMessageReader.string(_c.email, field: "email")
         self.initialPassword = try CMessageReader.string(_c.initial_password, field: "initial_password")
@@ -241,8 +241,10 @@ public struct Clinic_Doctors_V1_GetDoctorRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__GetDoctorRequest.self).pointee
-        self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let doctorIdValue = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.doctorId = doctorIdValue
+        self.clinicId = clinicIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -296,42 +298,34 @@ public struct Clinic_Doctors_V1_UpdateDoctorRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__UpdateDoctorRequest.self).pointee
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
-        } else {
-            self.name = nil
         }
         if _c.specialty_codes != nil {
             self.specialtyCodes = try CMessageReader.message(UnsafeRawPointer(_c.specialty_codes), as: Clinic_Doctors_V1_DoctorSpecialtyList.self)
-        } else {
-            self.specialtyCodes = nil
         }
         if _c.contact != nil {
             self.contact = try CMessageReader.message(UnsafeRawPointer(_c.contact), as: Clinic_Common_V1_ContactInfo.self)
-        } else {
-            self.contact = nil
         }
         if _c._license_number_case.rawValue == 5 {
             self.licenseNumber = try CMessageReader.string(_c.license_number, field: "license_number")
-        } else {
-            self.licenseNumber = nil
         }
         if _c._biography_case.rawValue == 6 {
             self.biography = try CMessageReader.string(_c.biography, field: "biography")
-        } else {
-            self.biography = nil
         }
         if _c.language_codes != nil {
             self.languageCodes = try CMessageReader.message(UnsafeRawPointer(_c.language_codes), as: Clinic_Doctors_V1_LanguageCodeList.self)
-        } else {
-            self.languageCodes = nil
         }
         if _c._online_booking_enabled_case.rawValue == 8 {
             self.onlineBookingEnabled = _c.online_booking_enabled != 0
-        } else {
-            self.onlineBookingEnabled = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -395,9 +389,10 @@ public struct Clinic_Doctors_V1_DoctorSpecialtyList: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__DoctorSpecialtyList.self).pointee
-        self.codes = try CMessageReader.array(count: _c.n_codes, _c.codes) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
+        let codesValue = try CMessageReader.array(count: _c.n_codes, _c.codes) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
             try CMessageReader.string(element, field: "codes")
         }
+        self.codes = codesValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -443,9 +438,10 @@ public struct Clinic_Doctors_V1_LanguageCodeList: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__LanguageCodeList.self).pointee
-        self.codes = try CMessageReader.array(count: _c.n_codes, _c.codes) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
+        let codesValue = try CMessageReader.array(count: _c.n_codes, _c.codes) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
             try CMessageReader.string(element, field: "codes")
         }
+        self.codes = codesValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -494,8 +490,10 @@ public struct Clinic_Doctors_V1_RemoveDoctorRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__RemoveDoctorRequest.self).pointee
-        self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
-        self.etag = try CMessageReader.string(_c.etag, field: "etag")
+        let doctorIdValue = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
+        let etagValue = try CMessageReader.string(_c.etag, field: "etag")
+        self.doctorId = doctorIdValue
+        self.etag = etagValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -551,13 +549,20 @@ public struct Clinic_Doctors_V1_ListDoctorsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__ListDoctorsRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
-        self.specialtyCode = try CMessageReader.string(_c.specialty_code, field: "specialty_code")
-        self.query = try CMessageReader.string(_c.query, field: "query")
-        self.onlineBookingOnly = _c.online_booking_only != 0
-        self.showRemoved = _c.show_removed != 0
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let pageSizeValue = _c.page_size
+        let pageTokenValue = try CMessageReader.string(_c.page_token, field: "page_token")
+        let specialtyCodeValue = try CMessageReader.string(_c.specialty_code, field: "specialty_code")
+        let queryValue = try CMessageReader.string(_c.query, field: "query")
+        let onlineBookingOnlyValue = _c.online_booking_only != 0
+        let showRemovedValue = _c.show_removed != 0
+        self.clinicId = clinicIdValue
+        self.pageSize = pageSizeValue
+        self.pageToken = pageTokenValue
+        self.specialtyCode = specialtyCodeValue
+        self.query = queryValue
+        self.onlineBookingOnly = onlineBookingOnlyValue
+        self.showRemoved = showRemovedValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -603,10 +608,12 @@ public struct Clinic_Doctors_V1_ListDoctorsResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__ListDoctorsResponse.self).pointee
-        self.doctors = try CMessageReader.array(count: _c.n_doctors, _c.doctors) { (element: UnsafeMutablePointer<Clinic__Doctors__V1__Doctor>?) throws(ProtoError) in
+        let doctorsValue = try CMessageReader.array(count: _c.n_doctors, _c.doctors) { (element: UnsafeMutablePointer<Clinic__Doctors__V1__Doctor>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Doctors_V1_Doctor.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        let nextPageTokenValue = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        self.doctors = doctorsValue
+        self.nextPageToken = nextPageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -656,8 +663,10 @@ public struct Clinic_Doctors_V1_GetWeeklyAvailabilityRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__GetWeeklyAvailabilityRequest.self).pointee
-        self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let doctorIdValue = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.doctorId = doctorIdValue
+        self.clinicId = clinicIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -699,12 +708,16 @@ public struct Clinic_Doctors_V1_SetWeeklyAvailabilityRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__SetWeeklyAvailabilityRequest.self).pointee
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         if _c.availability != nil {
             self.availability = try CMessageReader.message(UnsafeRawPointer(_c.availability), as: Clinic_Doctors_V1_WeeklyAvailability.self)
-        } else {
-            self.availability = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -751,12 +764,16 @@ public struct Clinic_Doctors_V1_CreateAvailabilityExceptionRequest: ProtoMessage
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__CreateAvailabilityExceptionRequest.self).pointee
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         if _c.exception != nil {
             self.exception = try CMessageReader.message(UnsafeRawPointer(_c.exception), as: Clinic_Doctors_V1_AvailabilityException.self)
-        } else {
-            self.exception = nil
         }
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -812,13 +829,17 @@ public struct Clinic_Doctors_V1_ListAvailabilityExceptionsRequest: ProtoMessage 
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__ListAvailabilityExceptionsRequest.self).pointee
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.overlaps != nil {
             self.overlaps = try CMessageReader.message(UnsafeRawPointer(_c.overlaps), as: Clinic_Common_V1_Interval.self)
-        } else {
-            self.overlaps = nil
         }
         self.kind = Clinic_Doctors_V1_AvailabilityExceptionKind(protoNumber: Int32(truncatingIfNeeded: _c.kind.rawValue))
         self.pageSize = _c.page_size
@@ -869,10 +890,12 @@ public struct Clinic_Doctors_V1_ListAvailabilityExceptionsResponse: ProtoMessage
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__ListAvailabilityExceptionsResponse.self).pointee
-        self.exceptions = try CMessageReader.array(count: _c.n_exceptions, _c.exceptions) { (element: UnsafeMutablePointer<Clinic__Doctors__V1__AvailabilityException>?) throws(ProtoError) in
+        let exceptionsValue = try CMessageReader.array(count: _c.n_exceptions, _c.exceptions) { (element: UnsafeMutablePointer<Clinic__Doctors__V1__AvailabilityException>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Doctors_V1_AvailabilityException.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        let nextPageTokenValue = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        self.exceptions = exceptionsValue
+        self.nextPageToken = nextPageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -922,8 +945,10 @@ public struct Clinic_Doctors_V1_DeleteAvailabilityExceptionRequest: ProtoMessage
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__DeleteAvailabilityExceptionRequest.self).pointee
-        self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
-        self.exceptionId = try CMessageReader.string(_c.exception_id, field: "exception_id")
+        let doctorIdValue = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
+        let exceptionIdValue = try CMessageReader.string(_c.exception_id, field: "exception_id")
+        self.doctorId = doctorIdValue
+        self.exceptionId = exceptionIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -965,13 +990,17 @@ public struct Clinic_Doctors_V1_GetDoctorScheduleRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__GetDoctorScheduleRequest.self).pointee
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.date_range != nil {
             self.dateRange = try CMessageReader.message(UnsafeRawPointer(_c.date_range), as: Clinic_Common_V1_DateRange.self)
-        } else {
-            self.dateRange = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -1019,11 +1048,14 @@ public struct Clinic_Doctors_V1_GetDoctorScheduleResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Doctors__V1__GetDoctorScheduleResponse.self).pointee
-        self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
-        self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
-        self.days = try CMessageReader.array(count: _c.n_days, _c.days) { (element: UnsafeMutablePointer<Clinic__Doctors__V1__ScheduleDay>?) throws(ProtoError) in
+        let doctorIdValue = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
+        let timeZoneValue = try CMessageReader.string(_c.time_zone, field: "time_zone")
+        let daysValue = try CMessageReader.array(count: _c.n_days, _c.days) { (element: UnsafeMutablePointer<Clinic__Doctors__V1__ScheduleDay>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Doctors_V1_ScheduleDay.self)
         }
+        self.doctorId = doctorIdValue
+        self.timeZone = timeZoneValue
+        self.days = daysValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 

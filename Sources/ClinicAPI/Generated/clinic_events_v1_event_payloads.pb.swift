@@ -34,11 +34,15 @@ public struct Clinic_Events_V1_AppointmentBooked: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AppointmentBooked.self).pointee
         if _c.appointment != nil {
             self.appointment = try CMessageReader.message(UnsafeRawPointer(_c.appointment), as: Clinic_Appointments_V1_Appointment.self)
-        } else {
-            self.appointment = nil
         }
         self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
         self.doctorAccountId = try CMessageReader.string(_c.doctor_account_id, field: "doctor_account_id")
@@ -91,16 +95,18 @@ public struct Clinic_Events_V1_AppointmentRescheduled: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AppointmentRescheduled.self).pointee
         if _c.appointment != nil {
             self.appointment = try CMessageReader.message(UnsafeRawPointer(_c.appointment), as: Clinic_Appointments_V1_Appointment.self)
-        } else {
-            self.appointment = nil
         }
         if _c.previous_start_time != nil {
             self.previousStartTime = try CMessageReader.message(UnsafeRawPointer(_c.previous_start_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.previousStartTime = nil
         }
         self.previousDoctorId = try CMessageReader.string(_c.previous_doctor_id, field: "previous_doctor_id")
         self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
@@ -153,11 +159,15 @@ public struct Clinic_Events_V1_AppointmentCancelled: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AppointmentCancelled.self).pointee
         if _c.appointment != nil {
             self.appointment = try CMessageReader.message(UnsafeRawPointer(_c.appointment), as: Clinic_Appointments_V1_Appointment.self)
-        } else {
-            self.appointment = nil
         }
         self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
         self.doctorAccountId = try CMessageReader.string(_c.doctor_account_id, field: "doctor_account_id")
@@ -205,11 +215,15 @@ public struct Clinic_Events_V1_AppointmentStatusChanged: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AppointmentStatusChanged.self).pointee
         if _c.appointment != nil {
             self.appointment = try CMessageReader.message(UnsafeRawPointer(_c.appointment), as: Clinic_Appointments_V1_Appointment.self)
-        } else {
-            self.appointment = nil
         }
         self.previousStatus = Clinic_Appointments_V1_AppointmentStatus(protoNumber: Int32(truncatingIfNeeded: _c.previous_status.rawValue))
         self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
@@ -255,11 +269,15 @@ public struct Clinic_Events_V1_ConsultationCompleted: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__ConsultationCompleted.self).pointee
         if _c.consultation != nil {
             self.consultation = try CMessageReader.message(UnsafeRawPointer(_c.consultation), as: Clinic_Consultations_V1_Consultation.self)
-        } else {
-            self.consultation = nil
         }
         self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -302,11 +320,15 @@ public struct Clinic_Events_V1_PrescriptionIssued: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__PrescriptionIssued.self).pointee
         if _c.prescription != nil {
             self.prescription = try CMessageReader.message(UnsafeRawPointer(_c.prescription), as: Clinic_Consultations_V1_Prescription.self)
-        } else {
-            self.prescription = nil
         }
         self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -349,11 +371,15 @@ public struct Clinic_Events_V1_InvoiceIssued: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__InvoiceIssued.self).pointee
         if _c.invoice != nil {
             self.invoice = try CMessageReader.message(UnsafeRawPointer(_c.invoice), as: Clinic_Billing_V1_Invoice.self)
-        } else {
-            self.invoice = nil
         }
         self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -396,11 +422,15 @@ public struct Clinic_Events_V1_InvoiceVoided: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__InvoiceVoided.self).pointee
         if _c.invoice != nil {
             self.invoice = try CMessageReader.message(UnsafeRawPointer(_c.invoice), as: Clinic_Billing_V1_Invoice.self)
-        } else {
-            self.invoice = nil
         }
         self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -445,16 +475,18 @@ public struct Clinic_Events_V1_PaymentSucceeded: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__PaymentSucceeded.self).pointee
         if _c.payment != nil {
             self.payment = try CMessageReader.message(UnsafeRawPointer(_c.payment), as: Clinic_Billing_V1_Payment.self)
-        } else {
-            self.payment = nil
         }
         if _c.invoice != nil {
             self.invoice = try CMessageReader.message(UnsafeRawPointer(_c.invoice), as: Clinic_Billing_V1_Invoice.self)
-        } else {
-            self.invoice = nil
         }
         self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -500,11 +532,15 @@ public struct Clinic_Events_V1_PaymentFailed: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__PaymentFailed.self).pointee
         if _c.payment != nil {
             self.payment = try CMessageReader.message(UnsafeRawPointer(_c.payment), as: Clinic_Billing_V1_Payment.self)
-        } else {
-            self.payment = nil
         }
         self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -547,11 +583,15 @@ public struct Clinic_Events_V1_RefundSucceeded: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__RefundSucceeded.self).pointee
         if _c.refund != nil {
             self.refund = try CMessageReader.message(UnsafeRawPointer(_c.refund), as: Clinic_Billing_V1_Refund.self)
-        } else {
-            self.refund = nil
         }
         self.patientAccountId = try CMessageReader.string(_c.patient_account_id, field: "patient_account_id")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -599,9 +639,12 @@ public struct Clinic_Events_V1_ClinicChanged: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__ClinicChanged.self).pointee
-        self.change = Clinic_Events_V1_ClinicChange(protoNumber: Int32(truncatingIfNeeded: _c.change.rawValue))
-        self.displayName = try CMessageReader.string(_c.display_name, field: "display_name")
-        self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
+        let changeValue = Clinic_Events_V1_ClinicChange(protoNumber: Int32(truncatingIfNeeded: _c.change.rawValue))
+        let displayNameValue = try CMessageReader.string(_c.display_name, field: "display_name")
+        let timeZoneValue = try CMessageReader.string(_c.time_zone, field: "time_zone")
+        self.change = changeValue
+        self.displayName = displayNameValue
+        self.timeZone = timeZoneValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -647,9 +690,12 @@ public struct Clinic_Events_V1_DoctorChanged: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__DoctorChanged.self).pointee
-        self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
-        self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
-        self.change = Clinic_Events_V1_DoctorChange(protoNumber: Int32(truncatingIfNeeded: _c.change.rawValue))
+        let doctorIdValue = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
+        let accountIdValue = try CMessageReader.string(_c.account_id, field: "account_id")
+        let changeValue = Clinic_Events_V1_DoctorChange(protoNumber: Int32(truncatingIfNeeded: _c.change.rawValue))
+        self.doctorId = doctorIdValue
+        self.accountId = accountIdValue
+        self.change = changeValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -691,8 +737,10 @@ public struct Clinic_Events_V1_PatientRegistered: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__PatientRegistered.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
-        self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
+        let patientIdValue = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        let accountIdValue = try CMessageReader.string(_c.account_id, field: "account_id")
+        self.patientId = patientIdValue
+        self.accountId = accountIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -730,7 +778,8 @@ public struct Clinic_Events_V1_PatientProfileChanged: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__PatientProfileChanged.self).pointee
-        self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
+        let accountIdValue = try CMessageReader.string(_c.account_id, field: "account_id")
+        self.accountId = accountIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -785,6 +834,12 @@ public struct Clinic_Events_V1_AccountLinkRequested: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AccountLinkRequested.self).pointee
         self.purpose = Clinic_Events_V1_AccountLinkPurpose(protoNumber: Int32(truncatingIfNeeded: _c.purpose.rawValue))
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
@@ -793,8 +848,6 @@ public struct Clinic_Events_V1_AccountLinkRequested: ProtoMessage {
         self.token = try CMessageReader.string(_c.token, field: "token")
         if _c.expire_time != nil {
             self.expireTime = try CMessageReader.message(UnsafeRawPointer(_c.expire_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.expireTime = nil
         }
         self.roles = try CMessageReader.array(count: _c.n_roles, _c.roles) { (element: Clinic__Common__V1__Role) throws(ProtoError) in
             Clinic_Common_V1_Role(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
@@ -858,9 +911,12 @@ public struct Clinic_Events_V1_ExportFinished: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__ExportFinished.self).pointee
-        self.exportId = try CMessageReader.string(_c.export_id, field: "export_id")
-        self.requesterAccountId = try CMessageReader.string(_c.requester_account_id, field: "requester_account_id")
-        self.succeeded = _c.succeeded != 0
+        let exportIdValue = try CMessageReader.string(_c.export_id, field: "export_id")
+        let requesterAccountIdValue = try CMessageReader.string(_c.requester_account_id, field: "requester_account_id")
+        let succeededValue = _c.succeeded != 0
+        self.exportId = exportIdValue
+        self.requesterAccountId = requesterAccountIdValue
+        self.succeeded = succeededValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 

@@ -90,20 +90,22 @@ public struct Clinic_Events_V1_DomainEvent: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__DomainEvent.self).pointee
         self.eventId = try CMessageReader.string(_c.event_id, field: "event_id")
         self.eventType = try CMessageReader.string(_c.event_type, field: "event_type")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.occur_time != nil {
             self.occurTime = try CMessageReader.message(UnsafeRawPointer(_c.occur_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.occurTime = nil
         }
         self.producer = try CMessageReader.string(_c.producer, field: "producer")
         if _c.actor != nil {
             self.actor = try CMessageReader.message(UnsafeRawPointer(_c.actor), as: Clinic_Common_V1_Actor.self)
-        } else {
-            self.actor = nil
         }
         self.correlationId = try CMessageReader.string(_c.correlation_id, field: "correlation_id")
         self.sequence = _c.sequence
@@ -125,7 +127,7 @@ public struct Clinic_Events_V1_DomainEvent: ProtoMessage {
         case 53: self.payload = .patientProfileChanged(try CMessageReader.message(UnsafeRawPointer(_c.patient_profile_changed), as: Clinic_Events_V1_PatientProfileChanged.self))
         case 60: self.payload = .accountLinkRequested(try CMessageReader.message(UnsafeRawPointer(_c.account_link_requested), as: Clinic_Events_V1_AccountLinkRequested.self))
         case 70: self.payload = .exportFinished(try CMessageReader.message(UnsafeRawPointer(_c.export_finished), as: Clinic_Events_V1_ExportFinished.self))
-        default: self.payload = nil
+        default: break
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -241,6 +243,12 @@ public struct Clinic_Events_V1_SubscribeEventsRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__SubscribeEventsRequest.self).pointee
         self.subscriber = try CMessageReader.string(_c.subscriber, field: "subscriber")
         self.eventTypes = try CMessageReader.array(count: _c.n_event_types, _c.event_types) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
@@ -250,8 +258,6 @@ public struct Clinic_Events_V1_SubscribeEventsRequest: ProtoMessage {
         self.maxUnacked = _c.max_unacked
         if _c.ack_timeout != nil {
             self.ackTimeout = try CMessageReader.message(UnsafeRawPointer(_c.ack_timeout), as: Google_Protobuf_Duration.self)
-        } else {
-            self.ackTimeout = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -308,11 +314,15 @@ public struct Clinic_Events_V1_EventDelivery: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__EventDelivery.self).pointee
         if _c.event != nil {
             self.event = try CMessageReader.message(UnsafeRawPointer(_c.event), as: Clinic_Events_V1_DomainEvent.self)
-        } else {
-            self.event = nil
         }
         self.cursor = try CMessageReader.string(_c.cursor, field: "cursor")
         self.deliveryAttempt = _c.delivery_attempt
@@ -359,10 +369,12 @@ public struct Clinic_Events_V1_AckEventsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AckEventsRequest.self).pointee
-        self.subscriber = try CMessageReader.string(_c.subscriber, field: "subscriber")
-        self.cursors = try CMessageReader.array(count: _c.n_cursors, _c.cursors) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
+        let subscriberValue = try CMessageReader.string(_c.subscriber, field: "subscriber")
+        let cursorsValue = try CMessageReader.array(count: _c.n_cursors, _c.cursors) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
             try CMessageReader.string(element, field: "cursors")
         }
+        self.subscriber = subscriberValue
+        self.cursors = cursorsValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -409,7 +421,8 @@ public struct Clinic_Events_V1_AckEventsResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Events__V1__AckEventsResponse.self).pointee
-        self.ackedCount = _c.acked_count
+        let ackedCountValue = _c.acked_count
+        self.ackedCount = ackedCountValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 

@@ -30,7 +30,8 @@ public struct Clinic_Health_V1_HealthCheckRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Health__V1__HealthCheckRequest.self).pointee
-        self.service = try CMessageReader.string(_c.service, field: "service")
+        let serviceValue = try CMessageReader.string(_c.service, field: "service")
+        self.service = serviceValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -67,7 +68,8 @@ public struct Clinic_Health_V1_HealthCheckResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Health__V1__HealthCheckResponse.self).pointee
-        self.status = Clinic_Health_V1_ServingStatus(protoNumber: Int32(truncatingIfNeeded: _c.status.rawValue))
+        let statusValue = Clinic_Health_V1_ServingStatus(protoNumber: Int32(truncatingIfNeeded: _c.status.rawValue))
+        self.status = statusValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -117,7 +119,7 @@ public struct Clinic_Health_V1_HealthListResponse: ProtoMessage {
 
     /// A message with every field at its default.
     public init() {
-        self.statuses = [:]
+        self.statuses = [String: Clinic_Health_V1_HealthCheckResponse]()
         self.unknownFields = UnknownFields()
     }
 
@@ -131,6 +133,7 @@ public struct Clinic_Health_V1_HealthListResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Health__V1__HealthListResponse.self).pointee
+        let statusesValue: [String: Clinic_Health_V1_HealthCheckResponse]
         if _c.n_statuses > 0 {
             var map = [String: Clinic_Health_V1_HealthCheckResponse](minimumCapacity: _c.n_statuses)
             for index in 0..<_c.n_statuses {
@@ -138,10 +141,11 @@ public struct Clinic_Health_V1_HealthListResponse: ProtoMessage {
                 let entry = _c.statuses[index]!.pointee
                 map[try CMessageReader.string(entry.key, field: "key")] = try CMessageReader.message(UnsafeRawPointer(entry.value), as: Clinic_Health_V1_HealthCheckResponse.self)
             }
-            self.statuses = map
+            statusesValue = map
         } else {
-            self.statuses = [:]
+            statusesValue = [String: Clinic_Health_V1_HealthCheckResponse]()
         }
+        self.statuses = statusesValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 

@@ -55,6 +55,12 @@ public struct Clinic_Notifications_V1_Notification: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__Notification.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.recipientAccountId = try CMessageReader.string(_c.recipient_account_id, field: "recipient_account_id")
@@ -65,13 +71,9 @@ public struct Clinic_Notifications_V1_Notification: ProtoMessage {
         self.resource = try CMessageReader.string(_c.resource, field: "resource")
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.createTime = nil
         }
         if _c.read_time != nil {
             self.readTime = try CMessageReader.message(UnsafeRawPointer(_c.read_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.readTime = nil
         }
         self.deliveries = try CMessageReader.array(count: _c.n_deliveries, _c.deliveries) { (element: UnsafeMutablePointer<Clinic__Notifications__V1__ChannelDelivery>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Notifications_V1_ChannelDelivery.self)
@@ -141,13 +143,17 @@ public struct Clinic_Notifications_V1_ChannelDelivery: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__ChannelDelivery.self).pointee
         self.channel = Clinic_Notifications_V1_NotificationChannel(protoNumber: Int32(truncatingIfNeeded: _c.channel.rawValue))
         self.state = Clinic_Notifications_V1_DeliveryState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.updateTime = nil
         }
         self.failureMessage = try CMessageReader.string(_c.failure_message, field: "failure_message")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -194,19 +200,21 @@ public struct Clinic_Notifications_V1_NotificationPreferences: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__NotificationPreferences.self).pointee
         self.kinds = try CMessageReader.array(count: _c.n_kinds, _c.kinds) { (element: UnsafeMutablePointer<Clinic__Notifications__V1__KindPreference>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Notifications_V1_KindPreference.self)
         }
         if _c.quiet_hours != nil {
             self.quietHours = try CMessageReader.message(UnsafeRawPointer(_c.quiet_hours), as: Clinic_Notifications_V1_QuietHours.self)
-        } else {
-            self.quietHours = nil
         }
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.updateTime = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -268,10 +276,14 @@ public struct Clinic_Notifications_V1_KindPreference: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__KindPreference.self).pointee
-        self.kind = Clinic_Notifications_V1_NotificationKind(protoNumber: Int32(truncatingIfNeeded: _c.kind.rawValue))
-        self.inApp = _c.in_app != 0
-        self.email = _c.email != 0
-        self.sms = _c.sms != 0
+        let kindValue = Clinic_Notifications_V1_NotificationKind(protoNumber: Int32(truncatingIfNeeded: _c.kind.rawValue))
+        let inAppValue = _c.in_app != 0
+        let emailValue = _c.email != 0
+        let smsValue = _c.sms != 0
+        self.kind = kindValue
+        self.inApp = inAppValue
+        self.email = emailValue
+        self.sms = smsValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -312,11 +324,15 @@ public struct Clinic_Notifications_V1_QuietHours: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__QuietHours.self).pointee
         if _c.hours != nil {
             self.hours = try CMessageReader.message(UnsafeRawPointer(_c.hours), as: Clinic_Common_V1_TimeOfDayRange.self)
-        } else {
-            self.hours = nil
         }
         self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -367,12 +383,16 @@ public struct Clinic_Notifications_V1_ListNotificationsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__ListNotificationsRequest.self).pointee
-        self.unreadOnly = _c.unread_only != 0
-        self.kinds = try CMessageReader.array(count: _c.n_kinds, _c.kinds) { (element: Clinic__Notifications__V1__NotificationKind) throws(ProtoError) in
+        let unreadOnlyValue = _c.unread_only != 0
+        let kindsValue = try CMessageReader.array(count: _c.n_kinds, _c.kinds) { (element: Clinic__Notifications__V1__NotificationKind) throws(ProtoError) in
             Clinic_Notifications_V1_NotificationKind(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
-        self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
+        let pageSizeValue = _c.page_size
+        let pageTokenValue = try CMessageReader.string(_c.page_token, field: "page_token")
+        self.unreadOnly = unreadOnlyValue
+        self.kinds = kindsValue
+        self.pageSize = pageSizeValue
+        self.pageToken = pageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -424,10 +444,12 @@ public struct Clinic_Notifications_V1_ListNotificationsResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__ListNotificationsResponse.self).pointee
-        self.notifications = try CMessageReader.array(count: _c.n_notifications, _c.notifications) { (element: UnsafeMutablePointer<Clinic__Notifications__V1__Notification>?) throws(ProtoError) in
+        let notificationsValue = try CMessageReader.array(count: _c.n_notifications, _c.notifications) { (element: UnsafeMutablePointer<Clinic__Notifications__V1__Notification>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Notifications_V1_Notification.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        let nextPageTokenValue = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        self.notifications = notificationsValue
+        self.nextPageToken = nextPageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -501,7 +523,8 @@ public struct Clinic_Notifications_V1_GetUnreadCountResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__GetUnreadCountResponse.self).pointee
-        self.unreadCount = _c.unread_count
+        let unreadCountValue = _c.unread_count
+        self.unreadCount = unreadCountValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -544,11 +567,17 @@ public struct Clinic_Notifications_V1_MarkNotificationsReadRequest: ProtoMessage
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__MarkNotificationsReadRequest.self).pointee
         switch _c.selection_case.rawValue {
         case 1: self.selection = .notificationIds(try CMessageReader.message(UnsafeRawPointer(_c.notification_ids), as: Clinic_Notifications_V1_NotificationIdList.self))
         case 2: self.selection = .createdUpTo(try CMessageReader.message(UnsafeRawPointer(_c.created_up_to), as: Google_Protobuf_Timestamp.self))
-        default: self.selection = nil
+        default: break
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -595,9 +624,10 @@ public struct Clinic_Notifications_V1_NotificationIdList: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__NotificationIdList.self).pointee
-        self.ids = try CMessageReader.array(count: _c.n_ids, _c.ids) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
+        let idsValue = try CMessageReader.array(count: _c.n_ids, _c.ids) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
             try CMessageReader.string(element, field: "ids")
         }
+        self.ids = idsValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -646,8 +676,10 @@ public struct Clinic_Notifications_V1_MarkNotificationsReadResponse: ProtoMessag
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__MarkNotificationsReadResponse.self).pointee
-        self.markedCount = _c.marked_count
-        self.unreadCount = _c.unread_count
+        let markedCountValue = _c.marked_count
+        let unreadCountValue = _c.unread_count
+        self.markedCount = markedCountValue
+        self.unreadCount = unreadCountValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -685,7 +717,8 @@ public struct Clinic_Notifications_V1_DeleteNotificationRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__DeleteNotificationRequest.self).pointee
-        self.notificationId = try CMessageReader.string(_c.notification_id, field: "notification_id")
+        let notificationIdValue = try CMessageReader.string(_c.notification_id, field: "notification_id")
+        self.notificationId = notificationIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -753,14 +786,18 @@ public struct Clinic_Notifications_V1_UpdateNotificationPreferencesRequest: Prot
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__UpdateNotificationPreferencesRequest.self).pointee
         self.kinds = try CMessageReader.array(count: _c.n_kinds, _c.kinds) { (element: UnsafeMutablePointer<Clinic__Notifications__V1__KindPreference>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Notifications_V1_KindPreference.self)
         }
         if _c.quiet_hours != nil {
             self.quietHours = try CMessageReader.message(UnsafeRawPointer(_c.quiet_hours), as: Clinic_Notifications_V1_QuietHours.self)
-        } else {
-            self.quietHours = nil
         }
         self.clearQuietHours = _c.clear_quiet_hours != 0
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -812,7 +849,8 @@ public struct Clinic_Notifications_V1_SubscribeNotificationsRequest: ProtoMessag
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__SubscribeNotificationsRequest.self).pointee
-        self.resumeAfterEventId = try CMessageReader.string(_c.resume_after_event_id, field: "resume_after_event_id")
+        let resumeAfterEventIdValue = try CMessageReader.string(_c.resume_after_event_id, field: "resume_after_event_id")
+        self.resumeAfterEventId = resumeAfterEventIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -861,6 +899,12 @@ public struct Clinic_Notifications_V1_NotificationStreamEvent: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__NotificationStreamEvent.self).pointee
         self.eventId = try CMessageReader.string(_c.event_id, field: "event_id")
         switch _c.event_case.rawValue {
@@ -868,7 +912,7 @@ public struct Clinic_Notifications_V1_NotificationStreamEvent: ProtoMessage {
         case 3: self.event = .unreadCount(_c.unread_count)
         case 4: self.event = .reset(_c.reset != 0)
         case 5: self.event = .keepaliveTime(try CMessageReader.message(UnsafeRawPointer(_c.keepalive_time), as: Google_Protobuf_Timestamp.self))
-        default: self.event = nil
+        default: break
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -945,6 +989,12 @@ public struct Clinic_Notifications_V1_PublishNotificationRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__PublishNotificationRequest.self).pointee
         self.recipientAccountIds = try CMessageReader.array(count: _c.n_recipient_account_ids, _c.recipient_account_ids) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
             try CMessageReader.string(element, field: "recipient_account_ids")
@@ -957,8 +1007,6 @@ public struct Clinic_Notifications_V1_PublishNotificationRequest: ProtoMessage {
         self.resource = try CMessageReader.string(_c.resource, field: "resource")
         if _c.deliver_time != nil {
             self.deliverTime = try CMessageReader.message(UnsafeRawPointer(_c.deliver_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.deliverTime = nil
         }
         self.dedupeKey = try CMessageReader.string(_c.dedupe_key, field: "dedupe_key")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -1016,9 +1064,10 @@ public struct Clinic_Notifications_V1_PublishNotificationResponse: ProtoMessage 
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__PublishNotificationResponse.self).pointee
-        self.notificationIds = try CMessageReader.array(count: _c.n_notification_ids, _c.notification_ids) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
+        let notificationIdsValue = try CMessageReader.array(count: _c.n_notification_ids, _c.notification_ids) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
             try CMessageReader.string(element, field: "notification_ids")
         }
+        self.notificationIds = notificationIdsValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -1067,8 +1116,10 @@ public struct Clinic_Notifications_V1_CancelScheduledNotificationsRequest: Proto
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__CancelScheduledNotificationsRequest.self).pointee
-        self.dedupeKey = try CMessageReader.string(_c.dedupe_key, field: "dedupe_key")
-        self.recipientAccountId = try CMessageReader.string(_c.recipient_account_id, field: "recipient_account_id")
+        let dedupeKeyValue = try CMessageReader.string(_c.dedupe_key, field: "dedupe_key")
+        let recipientAccountIdValue = try CMessageReader.string(_c.recipient_account_id, field: "recipient_account_id")
+        self.dedupeKey = dedupeKeyValue
+        self.recipientAccountId = recipientAccountIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -1106,7 +1157,8 @@ public struct Clinic_Notifications_V1_CancelScheduledNotificationsResponse: Prot
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Notifications__V1__CancelScheduledNotificationsResponse.self).pointee
-        self.cancelledCount = _c.cancelled_count
+        let cancelledCountValue = _c.cancelled_count
+        self.cancelledCount = cancelledCountValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 

@@ -47,13 +47,18 @@ public struct Clinic_Options_V1_MethodPolicy: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Options__V1__MethodPolicy.self).pointee
-        self.roles = try CMessageReader.array(count: _c.n_roles, _c.roles) { (element: Clinic__Common__V1__Role) throws(ProtoError) in
+        let rolesValue = try CMessageReader.array(count: _c.n_roles, _c.roles) { (element: Clinic__Common__V1__Role) throws(ProtoError) in
             Clinic_Common_V1_Role(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
-        self.`public` = _c.public_ != 0
-        self.`internal` = _c.internal != 0
-        self.idempotent = _c.idempotent != 0
-        self.tenantScoped = _c.tenant_scoped != 0
+        let publicValue = _c.public_ != 0
+        let internalValue = _c.internal != 0
+        let idempotentValue = _c.idempotent != 0
+        let tenantScopedValue = _c.tenant_scoped != 0
+        self.roles = rolesValue
+        self.`public` = publicValue
+        self.`internal` = internalValue
+        self.idempotent = idempotentValue
+        self.tenantScoped = tenantScopedValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -121,6 +126,12 @@ public struct Clinic_Options_V1_HttpRule: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Options__V1__HttpRule.self).pointee
         self.body = try CMessageReader.string(_c.body, field: "body")
         switch _c.pattern_case.rawValue {
@@ -129,7 +140,7 @@ public struct Clinic_Options_V1_HttpRule: ProtoMessage {
         case 3: self.pattern = .put(try CMessageReader.string(_c.put, field: "put"))
         case 4: self.pattern = .patch(try CMessageReader.string(_c.patch, field: "patch"))
         case 5: self.pattern = .delete(try CMessageReader.string(_c.delete_, field: "delete"))
-        default: self.pattern = nil
+        default: break
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -215,23 +226,34 @@ public struct Clinic_Options_V1_FieldRules: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Options__V1__FieldRules.self).pointee
-        self.required = _c.required != 0
-        self.minLen = _c.min_len
-        self.maxLen = _c.max_len
-        self.format = Clinic_Options_V1_Format(protoNumber: Int32(truncatingIfNeeded: _c.format.rawValue))
+        let requiredValue = _c.required != 0
+        let minLenValue = _c.min_len
+        let maxLenValue = _c.max_len
+        let formatValue = Clinic_Options_V1_Format(protoNumber: Int32(truncatingIfNeeded: _c.format.rawValue))
+        let minValue: Int64?
         if _c._min_case.rawValue == 5 {
-            self.min = _c.min
+            minValue = _c.min
         } else {
-            self.min = nil
+            minValue = nil
         }
+        let maxValue: Int64?
         if _c._max_case.rawValue == 6 {
-            self.max = _c.max
+            maxValue = _c.max
         } else {
-            self.max = nil
+            maxValue = nil
         }
-        self.maxItems = _c.max_items
-        self.definedOnly = _c.defined_only != 0
-        self.pattern = try CMessageReader.string(_c.pattern, field: "pattern")
+        let maxItemsValue = _c.max_items
+        let definedOnlyValue = _c.defined_only != 0
+        let patternValue = try CMessageReader.string(_c.pattern, field: "pattern")
+        self.required = requiredValue
+        self.minLen = minLenValue
+        self.maxLen = maxLenValue
+        self.format = formatValue
+        self.min = minValue
+        self.max = maxValue
+        self.maxItems = maxItemsValue
+        self.definedOnly = definedOnlyValue
+        self.pattern = patternValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 

@@ -59,50 +59,40 @@ public struct Clinic_Patients_V1_Patient: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__Patient.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
-        } else {
-            self.name = nil
         }
         if _c.national_id != nil {
             self.nationalId = try CMessageReader.message(UnsafeRawPointer(_c.national_id), as: Clinic_Patients_V1_NationalId.self)
-        } else {
-            self.nationalId = nil
         }
         if _c.birth_date != nil {
             self.birthDate = try CMessageReader.message(UnsafeRawPointer(_c.birth_date), as: Clinic_Common_V1_Date.self)
-        } else {
-            self.birthDate = nil
         }
         self.sex = Clinic_Patients_V1_Sex(protoNumber: Int32(truncatingIfNeeded: _c.sex.rawValue))
         if _c.contact != nil {
             self.contact = try CMessageReader.message(UnsafeRawPointer(_c.contact), as: Clinic_Common_V1_ContactInfo.self)
-        } else {
-            self.contact = nil
         }
         if _c.address != nil {
             self.address = try CMessageReader.message(UnsafeRawPointer(_c.address), as: Clinic_Common_V1_PostalAddress.self)
-        } else {
-            self.address = nil
         }
         self.state = Clinic_Patients_V1_PatientState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.createTime = nil
         }
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.updateTime = nil
         }
         if _c.delete_time != nil {
             self.deleteTime = try CMessageReader.message(UnsafeRawPointer(_c.delete_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.deleteTime = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -172,8 +162,10 @@ public struct Clinic_Patients_V1_NationalId: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__NationalId.self).pointee
-        self.value = try CMessageReader.string(_c.value, field: "value")
-        self.regionCode = try CMessageReader.string(_c.region_code, field: "region_code")
+        let valueValue = try CMessageReader.string(_c.value, field: "value")
+        let regionCodeValue = try CMessageReader.string(_c.region_code, field: "region_code")
+        self.value = valueValue
+        self.regionCode = regionCodeValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -212,11 +204,15 @@ public struct Clinic_Patients_V1_DuplicateCandidate: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DuplicateCandidate.self).pointee
         if _c.patient != nil {
             self.patient = try CMessageReader.message(UnsafeRawPointer(_c.patient), as: Clinic_Patients_V1_Patient.self)
-        } else {
-            self.patient = nil
         }
         self.reasons = try CMessageReader.array(count: _c.n_reasons, _c.reasons) { (element: Clinic__Patients__V1__DuplicateReason) throws(ProtoError) in
             Clinic_Patients_V1_DuplicateReason(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
@@ -283,38 +279,32 @@ public struct Clinic_Patients_V1_PatientProfile: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__PatientProfile.self).pointee
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
-        } else {
-            self.name = nil
         }
         if _c.birth_date != nil {
             self.birthDate = try CMessageReader.message(UnsafeRawPointer(_c.birth_date), as: Clinic_Common_V1_Date.self)
-        } else {
-            self.birthDate = nil
         }
         self.sex = Clinic_Patients_V1_Sex(protoNumber: Int32(truncatingIfNeeded: _c.sex.rawValue))
         if _c.contact != nil {
             self.contact = try CMessageReader.message(UnsafeRawPointer(_c.contact), as: Clinic_Common_V1_ContactInfo.self)
-        } else {
-            self.contact = nil
         }
         if _c.address != nil {
             self.address = try CMessageReader.message(UnsafeRawPointer(_c.address), as: Clinic_Common_V1_PostalAddress.self)
-        } else {
-            self.address = nil
         }
         if _c.national_id != nil {
             self.nationalId = try CMessageReader.message(UnsafeRawPointer(_c.national_id), as: Clinic_Patients_V1_NationalId.self)
-        } else {
-            self.nationalId = nil
         }
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.updateTime = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -378,14 +368,18 @@ public struct Clinic_Patients_V1_ClinicLink: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ClinicLink.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.clinicDisplayName = try CMessageReader.string(_c.clinic_display_name, field: "clinic_display_name")
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         if _c.link_time != nil {
             self.linkTime = try CMessageReader.message(UnsafeRawPointer(_c.link_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.linkTime = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -432,11 +426,15 @@ public struct Clinic_Patients_V1_RegisterPatientRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__RegisterPatientRequest.self).pointee
         if _c.patient != nil {
             self.patient = try CMessageReader.message(UnsafeRawPointer(_c.patient), as: Clinic_Patients_V1_Patient.self)
-        } else {
-            self.patient = nil
         }
         self.validateOnly = _c.validate_only != 0
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
@@ -481,11 +479,15 @@ public struct Clinic_Patients_V1_RegisterPatientResponse: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__RegisterPatientResponse.self).pointee
         if _c.patient != nil {
             self.patient = try CMessageReader.message(UnsafeRawPointer(_c.patient), as: Clinic_Patients_V1_Patient.self)
-        } else {
-            self.patient = nil
         }
         self.likelyDuplicates = try CMessageReader.array(count: _c.n_likely_duplicates, _c.likely_duplicates) { (element: UnsafeMutablePointer<Clinic__Patients__V1__DuplicateCandidate>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Patients_V1_DuplicateCandidate.self)
@@ -541,8 +543,10 @@ public struct Clinic_Patients_V1_GetPatientRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__GetPatientRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let patientIdValue = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.patientId = patientIdValue
+        self.clinicId = clinicIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -597,38 +601,32 @@ public struct Clinic_Patients_V1_UpdatePatientRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UpdatePatientRequest.self).pointee
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
-        } else {
-            self.name = nil
         }
         if _c.national_id != nil {
             self.nationalId = try CMessageReader.message(UnsafeRawPointer(_c.national_id), as: Clinic_Patients_V1_NationalId.self)
-        } else {
-            self.nationalId = nil
         }
         if _c.birth_date != nil {
             self.birthDate = try CMessageReader.message(UnsafeRawPointer(_c.birth_date), as: Clinic_Common_V1_Date.self)
-        } else {
-            self.birthDate = nil
         }
         if _c._sex_case.rawValue == 6 {
             self.sex = Clinic_Patients_V1_Sex(protoNumber: Int32(truncatingIfNeeded: _c.sex.rawValue))
-        } else {
-            self.sex = nil
         }
         if _c.contact != nil {
             self.contact = try CMessageReader.message(UnsafeRawPointer(_c.contact), as: Clinic_Common_V1_ContactInfo.self)
-        } else {
-            self.contact = nil
         }
         if _c.address != nil {
             self.address = try CMessageReader.message(UnsafeRawPointer(_c.address), as: Clinic_Common_V1_PostalAddress.self)
-        } else {
-            self.address = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -691,8 +689,10 @@ public struct Clinic_Patients_V1_DeletePatientRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DeletePatientRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
-        self.etag = try CMessageReader.string(_c.etag, field: "etag")
+        let patientIdValue = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        let etagValue = try CMessageReader.string(_c.etag, field: "etag")
+        self.patientId = patientIdValue
+        self.etag = etagValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -747,13 +747,17 @@ public struct Clinic_Patients_V1_SearchPatientsRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__SearchPatientsRequest.self).pointee
         self.query = try CMessageReader.string(_c.query, field: "query")
         self.nationalId = try CMessageReader.string(_c.national_id, field: "national_id")
         if _c.birth_date != nil {
             self.birthDate = try CMessageReader.message(UnsafeRawPointer(_c.birth_date), as: Clinic_Common_V1_Date.self)
-        } else {
-            self.birthDate = nil
         }
         self.phone = try CMessageReader.string(_c.phone, field: "phone")
         self.showArchived = _c.show_archived != 0
@@ -806,10 +810,12 @@ public struct Clinic_Patients_V1_SearchPatientsResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__SearchPatientsResponse.self).pointee
-        self.patients = try CMessageReader.array(count: _c.n_patients, _c.patients) { (element: UnsafeMutablePointer<Clinic__Patients__V1__Patient>?) throws(ProtoError) in
+        let patientsValue = try CMessageReader.array(count: _c.n_patients, _c.patients) { (element: UnsafeMutablePointer<Clinic__Patients__V1__Patient>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Patients_V1_Patient.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        let nextPageTokenValue = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        self.patients = patientsValue
+        self.nextPageToken = nextPageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -877,18 +883,20 @@ public struct Clinic_Patients_V1_SignUpPatientRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__SignUpPatientRequest.self).pointee
         self.email = try CMessageReader.string(_c.email, field: "email")
         self.password = try CMessageReader.string(_c.password, field: "password")
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
-        } else {
-            self.name = nil
         }
         if _c.birth_date != nil {
             self.birthDate = try CMessageReader.message(UnsafeRawPointer(_c.birth_date), as: Clinic_Common_V1_Date.self)
-        } else {
-            self.birthDate = nil
         }
         self.sex = Clinic_Patients_V1_Sex(protoNumber: Int32(truncatingIfNeeded: _c.sex.rawValue))
         self.phone = try CMessageReader.string(_c.phone, field: "phone")
@@ -944,12 +952,16 @@ public struct Clinic_Patients_V1_SignUpPatientResponse: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__SignUpPatientResponse.self).pointee
         self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
         if _c.profile != nil {
             self.profile = try CMessageReader.message(UnsafeRawPointer(_c.profile), as: Clinic_Patients_V1_PatientProfile.self)
-        } else {
-            self.profile = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -1025,36 +1037,30 @@ public struct Clinic_Patients_V1_UpdatePatientProfileRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UpdatePatientProfileRequest.self).pointee
         if _c.name != nil {
             self.name = try CMessageReader.message(UnsafeRawPointer(_c.name), as: Clinic_Common_V1_PersonName.self)
-        } else {
-            self.name = nil
         }
         if _c.birth_date != nil {
             self.birthDate = try CMessageReader.message(UnsafeRawPointer(_c.birth_date), as: Clinic_Common_V1_Date.self)
-        } else {
-            self.birthDate = nil
         }
         if _c._sex_case.rawValue == 3 {
             self.sex = Clinic_Patients_V1_Sex(protoNumber: Int32(truncatingIfNeeded: _c.sex.rawValue))
-        } else {
-            self.sex = nil
         }
         if _c._phone_case.rawValue == 4 {
             self.phone = try CMessageReader.string(_c.phone, field: "phone")
-        } else {
-            self.phone = nil
         }
         if _c.address != nil {
             self.address = try CMessageReader.message(UnsafeRawPointer(_c.address), as: Clinic_Common_V1_PostalAddress.self)
-        } else {
-            self.address = nil
         }
         if _c.national_id != nil {
             self.nationalId = try CMessageReader.message(UnsafeRawPointer(_c.national_id), as: Clinic_Patients_V1_NationalId.self)
-        } else {
-            self.nationalId = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -1114,8 +1120,10 @@ public struct Clinic_Patients_V1_LinkPatientToClinicRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__LinkPatientToClinicRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let requestIdValue = try CMessageReader.string(_c.request_id, field: "request_id")
+        self.clinicId = clinicIdValue
+        self.requestId = requestIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -1159,9 +1167,12 @@ public struct Clinic_Patients_V1_LinkPatientAccountRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__LinkPatientAccountRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
-        self.accountEmail = try CMessageReader.string(_c.account_email, field: "account_email")
-        self.etag = try CMessageReader.string(_c.etag, field: "etag")
+        let patientIdValue = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        let accountEmailValue = try CMessageReader.string(_c.account_email, field: "account_email")
+        let etagValue = try CMessageReader.string(_c.etag, field: "etag")
+        self.patientId = patientIdValue
+        self.accountEmail = accountEmailValue
+        self.etag = etagValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -1207,9 +1218,12 @@ public struct Clinic_Patients_V1_ListPatientClinicsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListPatientClinicsRequest.self).pointee
-        self.accountId = try CMessageReader.string(_c.account_id, field: "account_id")
-        self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
+        let accountIdValue = try CMessageReader.string(_c.account_id, field: "account_id")
+        let pageSizeValue = _c.page_size
+        let pageTokenValue = try CMessageReader.string(_c.page_token, field: "page_token")
+        self.accountId = accountIdValue
+        self.pageSize = pageSizeValue
+        self.pageToken = pageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -1251,10 +1265,12 @@ public struct Clinic_Patients_V1_ListPatientClinicsResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListPatientClinicsResponse.self).pointee
-        self.links = try CMessageReader.array(count: _c.n_links, _c.links) { (element: UnsafeMutablePointer<Clinic__Patients__V1__ClinicLink>?) throws(ProtoError) in
+        let linksValue = try CMessageReader.array(count: _c.n_links, _c.links) { (element: UnsafeMutablePointer<Clinic__Patients__V1__ClinicLink>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Patients_V1_ClinicLink.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        let nextPageTokenValue = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        self.links = linksValue
+        self.nextPageToken = nextPageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 

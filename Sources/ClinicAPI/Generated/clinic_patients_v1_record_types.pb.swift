@@ -58,6 +58,12 @@ public struct Clinic_Patients_V1_MedicalRecord: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__MedicalRecord.self).pointee
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.bloodGroup = try CMessageReader.string(_c.blood_group, field: "blood_group")
@@ -73,23 +79,15 @@ public struct Clinic_Patients_V1_MedicalRecord: ProtoMessage {
         }
         if _c.latest_vital_signs != nil {
             self.latestVitalSigns = try CMessageReader.message(UnsafeRawPointer(_c.latest_vital_signs), as: Clinic_Patients_V1_RecordEntry.self)
-        } else {
-            self.latestVitalSigns = nil
         }
         if _c.creator != nil {
             self.creator = try CMessageReader.message(UnsafeRawPointer(_c.creator), as: Clinic_Common_V1_Actor.self)
-        } else {
-            self.creator = nil
         }
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.createTime = nil
         }
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.updateTime = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -210,6 +208,12 @@ public struct Clinic_Patients_V1_RecordEntry: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__RecordEntry.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
@@ -217,19 +221,13 @@ public struct Clinic_Patients_V1_RecordEntry: ProtoMessage {
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         if _c.author != nil {
             self.author = try CMessageReader.message(UnsafeRawPointer(_c.author), as: Clinic_Common_V1_Actor.self)
-        } else {
-            self.author = nil
         }
         self.version = _c.version
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.createTime = nil
         }
         if _c.update_time != nil {
             self.updateTime = try CMessageReader.message(UnsafeRawPointer(_c.update_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.updateTime = nil
         }
         self.retractReason = try CMessageReader.string(_c.retract_reason, field: "retract_reason")
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
@@ -238,7 +236,7 @@ public struct Clinic_Patients_V1_RecordEntry: ProtoMessage {
         case 5: self.content = .problem(try CMessageReader.message(UnsafeRawPointer(_c.problem), as: Clinic_Patients_V1_Problem.self))
         case 6: self.content = .medication(try CMessageReader.message(UnsafeRawPointer(_c.medication), as: Clinic_Patients_V1_Medication.self))
         case 7: self.content = .vitalSigns(try CMessageReader.message(UnsafeRawPointer(_c.vital_signs), as: Clinic_Patients_V1_VitalSigns.self))
-        default: self.content = nil
+        default: break
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -323,6 +321,12 @@ public struct Clinic_Patients_V1_Allergy: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__Allergy.self).pointee
         self.substance = try CMessageReader.string(_c.substance, field: "substance")
         self.substanceCode = try CMessageReader.string(_c.substance_code, field: "substance_code")
@@ -331,8 +335,6 @@ public struct Clinic_Patients_V1_Allergy: ProtoMessage {
         self.reaction = try CMessageReader.string(_c.reaction, field: "reaction")
         if _c.onset_date != nil {
             self.onsetDate = try CMessageReader.message(UnsafeRawPointer(_c.onset_date), as: Clinic_Common_V1_Date.self)
-        } else {
-            self.onsetDate = nil
         }
         self.note = try CMessageReader.string(_c.note, field: "note")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -388,18 +390,20 @@ public struct Clinic_Patients_V1_Problem: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__Problem.self).pointee
         self.description = try CMessageReader.string(_c.description, field: "description")
         self.icd10Code = try CMessageReader.string(_c.icd10_code, field: "icd10_code")
         if _c.onset_date != nil {
             self.onsetDate = try CMessageReader.message(UnsafeRawPointer(_c.onset_date), as: Clinic_Common_V1_Date.self)
-        } else {
-            self.onsetDate = nil
         }
         if _c.resolution_date != nil {
             self.resolutionDate = try CMessageReader.message(UnsafeRawPointer(_c.resolution_date), as: Clinic_Common_V1_Date.self)
-        } else {
-            self.resolutionDate = nil
         }
         self.note = try CMessageReader.string(_c.note, field: "note")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -462,19 +466,21 @@ public struct Clinic_Patients_V1_Medication: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__Medication.self).pointee
         self.name = try CMessageReader.string(_c.name, field: "name")
         self.atcCode = try CMessageReader.string(_c.atc_code, field: "atc_code")
         self.dosageText = try CMessageReader.string(_c.dosage_text, field: "dosage_text")
         if _c.start_date != nil {
             self.startDate = try CMessageReader.message(UnsafeRawPointer(_c.start_date), as: Clinic_Common_V1_Date.self)
-        } else {
-            self.startDate = nil
         }
         if _c.end_date != nil {
             self.endDate = try CMessageReader.message(UnsafeRawPointer(_c.end_date), as: Clinic_Common_V1_Date.self)
-        } else {
-            self.endDate = nil
         }
         self.prescriptionId = try CMessageReader.string(_c.prescription_id, field: "prescription_id")
         self.note = try CMessageReader.string(_c.note, field: "note")
@@ -543,51 +549,39 @@ public struct Clinic_Patients_V1_VitalSigns: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__VitalSigns.self).pointee
         if _c.measure_time != nil {
             self.measureTime = try CMessageReader.message(UnsafeRawPointer(_c.measure_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.measureTime = nil
         }
         if _c._systolic_mmhg_case.rawValue == 2 {
             self.systolicMmhg = _c.systolic_mmhg
-        } else {
-            self.systolicMmhg = nil
         }
         if _c._diastolic_mmhg_case.rawValue == 3 {
             self.diastolicMmhg = _c.diastolic_mmhg
-        } else {
-            self.diastolicMmhg = nil
         }
         if _c._heart_rate_bpm_case.rawValue == 4 {
             self.heartRateBpm = _c.heart_rate_bpm
-        } else {
-            self.heartRateBpm = nil
         }
         if _c._respiratory_rate_bpm_case.rawValue == 5 {
             self.respiratoryRateBpm = _c.respiratory_rate_bpm
-        } else {
-            self.respiratoryRateBpm = nil
         }
         if _c._oxygen_saturation_percent_case.rawValue == 6 {
             self.oxygenSaturationPercent = _c.oxygen_saturation_percent
-        } else {
-            self.oxygenSaturationPercent = nil
         }
         if _c._temperature_decicelsius_case.rawValue == 7 {
             self.temperatureDecicelsius = _c.temperature_decicelsius
-        } else {
-            self.temperatureDecicelsius = nil
         }
         if _c._weight_grams_case.rawValue == 8 {
             self.weightGrams = _c.weight_grams
-        } else {
-            self.weightGrams = nil
         }
         if _c._height_mm_case.rawValue == 9 {
             self.heightMm = _c.height_mm
-        } else {
-            self.heightMm = nil
         }
         self.note = try CMessageReader.string(_c.note, field: "note")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -688,13 +682,17 @@ public struct Clinic_Patients_V1_MedicalDocument: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__MedicalDocument.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         if _c.file != nil {
             self.file = try CMessageReader.message(UnsafeRawPointer(_c.file), as: Clinic_Common_V1_FileInfo.self)
-        } else {
-            self.file = nil
         }
         self.category = Clinic_Patients_V1_DocumentCategory(protoNumber: Int32(truncatingIfNeeded: _c.category.rawValue))
         self.title = try CMessageReader.string(_c.title, field: "title")
@@ -702,19 +700,13 @@ public struct Clinic_Patients_V1_MedicalDocument: ProtoMessage {
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
         if _c.uploader != nil {
             self.uploader = try CMessageReader.message(UnsafeRawPointer(_c.uploader), as: Clinic_Common_V1_Actor.self)
-        } else {
-            self.uploader = nil
         }
         self.state = Clinic_Patients_V1_DocumentState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.createTime = nil
         }
         if _c.delete_time != nil {
             self.deleteTime = try CMessageReader.message(UnsafeRawPointer(_c.delete_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.deleteTime = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -787,23 +779,23 @@ public struct Clinic_Patients_V1_RecordHistoryEvent: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__RecordHistoryEvent.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         if _c.occur_time != nil {
             self.occurTime = try CMessageReader.message(UnsafeRawPointer(_c.occur_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.occurTime = nil
         }
         if _c.actor != nil {
             self.actor = try CMessageReader.message(UnsafeRawPointer(_c.actor), as: Clinic_Common_V1_Actor.self)
-        } else {
-            self.actor = nil
         }
         self.changeKind = Clinic_Patients_V1_RecordChangeKind(protoNumber: Int32(truncatingIfNeeded: _c.change_kind.rawValue))
         if _c.entry != nil {
             self.entry = try CMessageReader.message(UnsafeRawPointer(_c.entry), as: Clinic_Patients_V1_RecordEntry.self)
-        } else {
-            self.entry = nil
         }
         self.documentId = try CMessageReader.string(_c.document_id, field: "document_id")
         self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
@@ -881,17 +873,19 @@ public struct Clinic_Patients_V1_AuditEvent: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__AuditEvent.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         if _c.occur_time != nil {
             self.occurTime = try CMessageReader.message(UnsafeRawPointer(_c.occur_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.occurTime = nil
         }
         if _c.actor != nil {
             self.actor = try CMessageReader.message(UnsafeRawPointer(_c.actor), as: Clinic_Common_V1_Actor.self)
-        } else {
-            self.actor = nil
         }
         self.action = Clinic_Patients_V1_AuditAction(protoNumber: Int32(truncatingIfNeeded: _c.action.rawValue))
         self.outcome = Clinic_Patients_V1_AuditOutcome(protoNumber: Int32(truncatingIfNeeded: _c.outcome.rawValue))

@@ -33,12 +33,16 @@ public struct Clinic_Patients_V1_CreateMedicalRecordRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__CreateMedicalRecordRequest.self).pointee
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         if _c.record != nil {
             self.record = try CMessageReader.message(UnsafeRawPointer(_c.record), as: Clinic_Patients_V1_MedicalRecord.self)
-        } else {
-            self.record = nil
         }
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -87,9 +91,12 @@ public struct Clinic_Patients_V1_GetMedicalRecordRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__GetMedicalRecordRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        self.view = Clinic_Patients_V1_MedicalRecordView(protoNumber: Int32(truncatingIfNeeded: _c.view.rawValue))
+        let patientIdValue = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let viewValue = Clinic_Patients_V1_MedicalRecordView(protoNumber: Int32(truncatingIfNeeded: _c.view.rawValue))
+        self.patientId = patientIdValue
+        self.clinicId = clinicIdValue
+        self.view = viewValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -135,18 +142,24 @@ public struct Clinic_Patients_V1_UpdateMedicalRecordRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UpdateMedicalRecordRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        let patientIdValue = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        let bloodGroupValue: String?
         if _c._blood_group_case.rawValue == 2 {
-            self.bloodGroup = try CMessageReader.string(_c.blood_group, field: "blood_group")
+            bloodGroupValue = try CMessageReader.string(_c.blood_group, field: "blood_group")
         } else {
-            self.bloodGroup = nil
+            bloodGroupValue = nil
         }
+        let summaryValue: String?
         if _c._summary_case.rawValue == 3 {
-            self.summary = try CMessageReader.string(_c.summary, field: "summary")
+            summaryValue = try CMessageReader.string(_c.summary, field: "summary")
         } else {
-            self.summary = nil
+            summaryValue = nil
         }
-        self.etag = try CMessageReader.string(_c.etag, field: "etag")
+        let etagValue = try CMessageReader.string(_c.etag, field: "etag")
+        self.patientId = patientIdValue
+        self.bloodGroup = bloodGroupValue
+        self.summary = summaryValue
+        self.etag = etagValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -199,13 +212,17 @@ public struct Clinic_Patients_V1_AddRecordEntryRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__AddRecordEntryRequest.self).pointee
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.entry != nil {
             self.entry = try CMessageReader.message(UnsafeRawPointer(_c.entry), as: Clinic_Patients_V1_RecordEntry.self)
-        } else {
-            self.entry = nil
         }
         self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -255,9 +272,12 @@ public struct Clinic_Patients_V1_GetRecordEntryRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__GetRecordEntryRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
-        self.entryId = try CMessageReader.string(_c.entry_id, field: "entry_id")
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let patientIdValue = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        let entryIdValue = try CMessageReader.string(_c.entry_id, field: "entry_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.patientId = patientIdValue
+        self.entryId = entryIdValue
+        self.clinicId = clinicIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -303,13 +323,17 @@ public struct Clinic_Patients_V1_UpdateRecordEntryRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UpdateRecordEntryRequest.self).pointee
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.entryId = try CMessageReader.string(_c.entry_id, field: "entry_id")
         if _c.entry != nil {
             self.entry = try CMessageReader.message(UnsafeRawPointer(_c.entry), as: Clinic_Patients_V1_RecordEntry.self)
-        } else {
-            self.entry = nil
         }
         self.etag = try CMessageReader.string(_c.etag, field: "etag")
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -359,9 +383,12 @@ public struct Clinic_Patients_V1_RetractRecordEntryRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__RetractRecordEntryRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
-        self.entryId = try CMessageReader.string(_c.entry_id, field: "entry_id")
-        self.reason = try CMessageReader.string(_c.reason, field: "reason")
+        let patientIdValue = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        let entryIdValue = try CMessageReader.string(_c.entry_id, field: "entry_id")
+        let reasonValue = try CMessageReader.string(_c.reason, field: "reason")
+        self.patientId = patientIdValue
+        self.entryId = entryIdValue
+        self.reason = reasonValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -415,16 +442,22 @@ public struct Clinic_Patients_V1_ListRecordEntriesRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListRecordEntriesRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        self.kinds = try CMessageReader.array(count: _c.n_kinds, _c.kinds) { (element: Clinic__Patients__V1__RecordEntryKind) throws(ProtoError) in
+        let patientIdValue = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let kindsValue = try CMessageReader.array(count: _c.n_kinds, _c.kinds) { (element: Clinic__Patients__V1__RecordEntryKind) throws(ProtoError) in
             Clinic_Patients_V1_RecordEntryKind(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
-        self.statuses = try CMessageReader.array(count: _c.n_statuses, _c.statuses) { (element: Clinic__Patients__V1__RecordEntryStatus) throws(ProtoError) in
+        let statusesValue = try CMessageReader.array(count: _c.n_statuses, _c.statuses) { (element: Clinic__Patients__V1__RecordEntryStatus) throws(ProtoError) in
             Clinic_Patients_V1_RecordEntryStatus(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
-        self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
+        let pageSizeValue = _c.page_size
+        let pageTokenValue = try CMessageReader.string(_c.page_token, field: "page_token")
+        self.patientId = patientIdValue
+        self.clinicId = clinicIdValue
+        self.kinds = kindsValue
+        self.statuses = statusesValue
+        self.pageSize = pageSizeValue
+        self.pageToken = pageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -487,10 +520,12 @@ public struct Clinic_Patients_V1_ListRecordEntriesResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListRecordEntriesResponse.self).pointee
-        self.entries = try CMessageReader.array(count: _c.n_entries, _c.entries) { (element: UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>?) throws(ProtoError) in
+        let entriesValue = try CMessageReader.array(count: _c.n_entries, _c.entries) { (element: UnsafeMutablePointer<Clinic__Patients__V1__RecordEntry>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Patients_V1_RecordEntry.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        let nextPageTokenValue = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        self.entries = entriesValue
+        self.nextPageToken = nextPageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -550,14 +585,18 @@ public struct Clinic_Patients_V1_ListRecordHistoryRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListRecordHistoryRequest.self).pointee
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.entryId = try CMessageReader.string(_c.entry_id, field: "entry_id")
         if _c.interval != nil {
             self.interval = try CMessageReader.message(UnsafeRawPointer(_c.interval), as: Clinic_Common_V1_Interval.self)
-        } else {
-            self.interval = nil
         }
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
@@ -607,10 +646,12 @@ public struct Clinic_Patients_V1_ListRecordHistoryResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListRecordHistoryResponse.self).pointee
-        self.events = try CMessageReader.array(count: _c.n_events, _c.events) { (element: UnsafeMutablePointer<Clinic__Patients__V1__RecordHistoryEvent>?) throws(ProtoError) in
+        let eventsValue = try CMessageReader.array(count: _c.n_events, _c.events) { (element: UnsafeMutablePointer<Clinic__Patients__V1__RecordHistoryEvent>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Patients_V1_RecordHistoryEvent.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        let nextPageTokenValue = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        self.events = eventsValue
+        self.nextPageToken = nextPageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -677,13 +718,17 @@ public struct Clinic_Patients_V1_DocumentUploadHeader: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DocumentUploadHeader.self).pointee
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.file != nil {
             self.file = try CMessageReader.message(UnsafeRawPointer(_c.file), as: Clinic_Common_V1_FileInfo.self)
-        } else {
-            self.file = nil
         }
         self.category = Clinic_Patients_V1_DocumentCategory(protoNumber: Int32(truncatingIfNeeded: _c.category.rawValue))
         self.title = try CMessageReader.string(_c.title, field: "title")
@@ -740,11 +785,17 @@ public struct Clinic_Patients_V1_UploadDocumentRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__UploadDocumentRequest.self).pointee
         switch _c.part_case.rawValue {
         case 1: self.part = .header(try CMessageReader.message(UnsafeRawPointer(_c.header), as: Clinic_Patients_V1_DocumentUploadHeader.self))
         case 2: self.part = .chunk(CMessageReader.bytes(count: _c.chunk.len, data: _c.chunk.data))
-        default: self.part = nil
+        default: break
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -798,9 +849,12 @@ public struct Clinic_Patients_V1_GetDocumentRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__GetDocumentRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
-        self.documentId = try CMessageReader.string(_c.document_id, field: "document_id")
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let patientIdValue = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        let documentIdValue = try CMessageReader.string(_c.document_id, field: "document_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.patientId = patientIdValue
+        self.documentId = documentIdValue
+        self.clinicId = clinicIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -848,10 +902,14 @@ public struct Clinic_Patients_V1_DownloadDocumentRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DownloadDocumentRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
-        self.documentId = try CMessageReader.string(_c.document_id, field: "document_id")
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        self.readOffset = _c.read_offset
+        let patientIdValue = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        let documentIdValue = try CMessageReader.string(_c.document_id, field: "document_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let readOffsetValue = _c.read_offset
+        self.patientId = patientIdValue
+        self.documentId = documentIdValue
+        self.clinicId = clinicIdValue
+        self.readOffset = readOffsetValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -896,11 +954,17 @@ public struct Clinic_Patients_V1_DownloadDocumentResponse: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DownloadDocumentResponse.self).pointee
         switch _c.part_case.rawValue {
         case 1: self.part = .document(try CMessageReader.message(UnsafeRawPointer(_c.document), as: Clinic_Patients_V1_MedicalDocument.self))
         case 2: self.part = .chunk(CMessageReader.bytes(count: _c.chunk.len, data: _c.chunk.data))
-        default: self.part = nil
+        default: break
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -966,13 +1030,20 @@ public struct Clinic_Patients_V1_ListDocumentsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListDocumentsRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        self.category = Clinic_Patients_V1_DocumentCategory(protoNumber: Int32(truncatingIfNeeded: _c.category.rawValue))
-        self.consultationId = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
-        self.showDeleted = _c.show_deleted != 0
-        self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
+        let patientIdValue = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let categoryValue = Clinic_Patients_V1_DocumentCategory(protoNumber: Int32(truncatingIfNeeded: _c.category.rawValue))
+        let consultationIdValue = try CMessageReader.string(_c.consultation_id, field: "consultation_id")
+        let showDeletedValue = _c.show_deleted != 0
+        let pageSizeValue = _c.page_size
+        let pageTokenValue = try CMessageReader.string(_c.page_token, field: "page_token")
+        self.patientId = patientIdValue
+        self.clinicId = clinicIdValue
+        self.category = categoryValue
+        self.consultationId = consultationIdValue
+        self.showDeleted = showDeletedValue
+        self.pageSize = pageSizeValue
+        self.pageToken = pageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -1018,10 +1089,12 @@ public struct Clinic_Patients_V1_ListDocumentsResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListDocumentsResponse.self).pointee
-        self.documents = try CMessageReader.array(count: _c.n_documents, _c.documents) { (element: UnsafeMutablePointer<Clinic__Patients__V1__MedicalDocument>?) throws(ProtoError) in
+        let documentsValue = try CMessageReader.array(count: _c.n_documents, _c.documents) { (element: UnsafeMutablePointer<Clinic__Patients__V1__MedicalDocument>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Patients_V1_MedicalDocument.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        let nextPageTokenValue = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        self.documents = documentsValue
+        self.nextPageToken = nextPageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -1074,9 +1147,12 @@ public struct Clinic_Patients_V1_DeleteDocumentRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__DeleteDocumentRequest.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
-        self.documentId = try CMessageReader.string(_c.document_id, field: "document_id")
-        self.reason = try CMessageReader.string(_c.reason, field: "reason")
+        let patientIdValue = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        let documentIdValue = try CMessageReader.string(_c.document_id, field: "document_id")
+        let reasonValue = try CMessageReader.string(_c.reason, field: "reason")
+        self.patientId = patientIdValue
+        self.documentId = documentIdValue
+        self.reason = reasonValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -1134,6 +1210,12 @@ public struct Clinic_Patients_V1_ListAuditEventsRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListAuditEventsRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
@@ -1144,8 +1226,6 @@ public struct Clinic_Patients_V1_ListAuditEventsRequest: ProtoMessage {
         self.outcome = Clinic_Patients_V1_AuditOutcome(protoNumber: Int32(truncatingIfNeeded: _c.outcome.rawValue))
         if _c.interval != nil {
             self.interval = try CMessageReader.message(UnsafeRawPointer(_c.interval), as: Clinic_Common_V1_Interval.self)
-        } else {
-            self.interval = nil
         }
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
@@ -1206,10 +1286,12 @@ public struct Clinic_Patients_V1_ListAuditEventsResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Patients__V1__ListAuditEventsResponse.self).pointee
-        self.events = try CMessageReader.array(count: _c.n_events, _c.events) { (element: UnsafeMutablePointer<Clinic__Patients__V1__AuditEvent>?) throws(ProtoError) in
+        let eventsValue = try CMessageReader.array(count: _c.n_events, _c.events) { (element: UnsafeMutablePointer<Clinic__Patients__V1__AuditEvent>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Patients_V1_AuditEvent.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        let nextPageTokenValue = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        self.events = eventsValue
+        self.nextPageToken = nextPageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 

@@ -44,7 +44,7 @@ public struct Clinic_Registry_V1_ServiceInstance: ProtoMessage {
         self.host = ""
         self.port = 0
         self.tlsServerName = ""
-        self.metadata = [:]
+        self.metadata = [String: String]()
         self.state = .init()
         self.unknownFields = UnknownFields()
     }
@@ -58,6 +58,12 @@ public struct Clinic_Registry_V1_ServiceInstance: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__ServiceInstance.self).pointee
         self.instanceId = try CMessageReader.string(_c.instance_id, field: "instance_id")
         self.serviceName = try CMessageReader.string(_c.service_name, field: "service_name")
@@ -75,24 +81,16 @@ public struct Clinic_Registry_V1_ServiceInstance: ProtoMessage {
                 map[try CMessageReader.string(entry.key, field: "key")] = try CMessageReader.string(entry.value, field: "value")
             }
             self.metadata = map
-        } else {
-            self.metadata = [:]
         }
         self.state = Clinic_Registry_V1_ServingState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
         if _c.register_time != nil {
             self.registerTime = try CMessageReader.message(UnsafeRawPointer(_c.register_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.registerTime = nil
         }
         if _c.last_heartbeat_time != nil {
             self.lastHeartbeatTime = try CMessageReader.message(UnsafeRawPointer(_c.last_heartbeat_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.lastHeartbeatTime = nil
         }
         if _c.expire_time != nil {
             self.expireTime = try CMessageReader.message(UnsafeRawPointer(_c.expire_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.expireTime = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -173,16 +171,18 @@ public struct Clinic_Registry_V1_RegisterInstanceRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__RegisterInstanceRequest.self).pointee
         if _c.instance != nil {
             self.instance = try CMessageReader.message(UnsafeRawPointer(_c.instance), as: Clinic_Registry_V1_ServiceInstance.self)
-        } else {
-            self.instance = nil
         }
         if _c.ttl != nil {
             self.ttl = try CMessageReader.message(UnsafeRawPointer(_c.ttl), as: Google_Protobuf_Duration.self)
-        } else {
-            self.ttl = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -228,17 +228,19 @@ public struct Clinic_Registry_V1_RegisterInstanceResponse: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__RegisterInstanceResponse.self).pointee
         self.leaseId = try CMessageReader.string(_c.lease_id, field: "lease_id")
         if _c.ttl != nil {
             self.ttl = try CMessageReader.message(UnsafeRawPointer(_c.ttl), as: Google_Protobuf_Duration.self)
-        } else {
-            self.ttl = nil
         }
         if _c.instance != nil {
             self.instance = try CMessageReader.message(UnsafeRawPointer(_c.instance), as: Clinic_Registry_V1_ServiceInstance.self)
-        } else {
-            self.instance = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -285,8 +287,10 @@ public struct Clinic_Registry_V1_HeartbeatRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__HeartbeatRequest.self).pointee
-        self.leaseId = try CMessageReader.string(_c.lease_id, field: "lease_id")
-        self.state = Clinic_Registry_V1_ServingState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
+        let leaseIdValue = try CMessageReader.string(_c.lease_id, field: "lease_id")
+        let stateValue = Clinic_Registry_V1_ServingState(protoNumber: Int32(truncatingIfNeeded: _c.state.rawValue))
+        self.leaseId = leaseIdValue
+        self.state = stateValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -324,16 +328,18 @@ public struct Clinic_Registry_V1_HeartbeatResponse: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__HeartbeatResponse.self).pointee
         if _c.ttl != nil {
             self.ttl = try CMessageReader.message(UnsafeRawPointer(_c.ttl), as: Google_Protobuf_Duration.self)
-        } else {
-            self.ttl = nil
         }
         if _c.expire_time != nil {
             self.expireTime = try CMessageReader.message(UnsafeRawPointer(_c.expire_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.expireTime = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -376,7 +382,8 @@ public struct Clinic_Registry_V1_DeregisterInstanceRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__DeregisterInstanceRequest.self).pointee
-        self.leaseId = try CMessageReader.string(_c.lease_id, field: "lease_id")
+        let leaseIdValue = try CMessageReader.string(_c.lease_id, field: "lease_id")
+        self.leaseId = leaseIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -413,7 +420,8 @@ public struct Clinic_Registry_V1_DeregisterInstanceResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__DeregisterInstanceResponse.self).pointee
-        self.removed = _c.removed != 0
+        let removedValue = _c.removed != 0
+        self.removed = removedValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -450,7 +458,8 @@ public struct Clinic_Registry_V1_ResolveServiceRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__ResolveServiceRequest.self).pointee
-        self.rpcService = try CMessageReader.string(_c.rpc_service, field: "rpc_service")
+        let rpcServiceValue = try CMessageReader.string(_c.rpc_service, field: "rpc_service")
+        self.rpcService = rpcServiceValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -490,10 +499,12 @@ public struct Clinic_Registry_V1_ResolveServiceResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__ResolveServiceResponse.self).pointee
-        self.instances = try CMessageReader.array(count: _c.n_instances, _c.instances) { (element: UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>?) throws(ProtoError) in
+        let instancesValue = try CMessageReader.array(count: _c.n_instances, _c.instances) { (element: UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Registry_V1_ServiceInstance.self)
         }
-        self.revision = _c.revision
+        let revisionValue = _c.revision
+        self.instances = instancesValue
+        self.revision = revisionValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -543,8 +554,10 @@ public struct Clinic_Registry_V1_WatchServiceRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__WatchServiceRequest.self).pointee
-        self.rpcService = try CMessageReader.string(_c.rpc_service, field: "rpc_service")
-        self.includeUnhealthy = _c.include_unhealthy != 0
+        let rpcServiceValue = try CMessageReader.string(_c.rpc_service, field: "rpc_service")
+        let includeUnhealthyValue = _c.include_unhealthy != 0
+        self.rpcService = rpcServiceValue
+        self.includeUnhealthy = includeUnhealthyValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -588,11 +601,14 @@ public struct Clinic_Registry_V1_WatchServiceResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__WatchServiceResponse.self).pointee
-        self.kind = Clinic_Registry_V1_WatchEventKind(protoNumber: Int32(truncatingIfNeeded: _c.kind.rawValue))
-        self.instances = try CMessageReader.array(count: _c.n_instances, _c.instances) { (element: UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>?) throws(ProtoError) in
+        let kindValue = Clinic_Registry_V1_WatchEventKind(protoNumber: Int32(truncatingIfNeeded: _c.kind.rawValue))
+        let instancesValue = try CMessageReader.array(count: _c.n_instances, _c.instances) { (element: UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Registry_V1_ServiceInstance.self)
         }
-        self.revision = _c.revision
+        let revisionValue = _c.revision
+        self.kind = kindValue
+        self.instances = instancesValue
+        self.revision = revisionValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -646,9 +662,12 @@ public struct Clinic_Registry_V1_ListInstancesRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__ListInstancesRequest.self).pointee
-        self.serviceName = try CMessageReader.string(_c.service_name, field: "service_name")
-        self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
+        let serviceNameValue = try CMessageReader.string(_c.service_name, field: "service_name")
+        let pageSizeValue = _c.page_size
+        let pageTokenValue = try CMessageReader.string(_c.page_token, field: "page_token")
+        self.serviceName = serviceNameValue
+        self.pageSize = pageSizeValue
+        self.pageToken = pageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -690,10 +709,12 @@ public struct Clinic_Registry_V1_ListInstancesResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Registry__V1__ListInstancesResponse.self).pointee
-        self.instances = try CMessageReader.array(count: _c.n_instances, _c.instances) { (element: UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>?) throws(ProtoError) in
+        let instancesValue = try CMessageReader.array(count: _c.n_instances, _c.instances) { (element: UnsafeMutablePointer<Clinic__Registry__V1__ServiceInstance>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Registry_V1_ServiceInstance.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        let nextPageTokenValue = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        self.instances = instancesValue
+        self.nextPageToken = nextPageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 

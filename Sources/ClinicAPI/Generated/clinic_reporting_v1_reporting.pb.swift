@@ -44,12 +44,16 @@ public struct Clinic_Reporting_V1_GetAppointmentStatisticsRequest: ProtoMessage 
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetAppointmentStatisticsRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.date_range != nil {
             self.dateRange = try CMessageReader.message(UnsafeRawPointer(_c.date_range), as: Clinic_Common_V1_DateRange.self)
-        } else {
-            self.dateRange = nil
         }
         self.granularity = Clinic_Reporting_V1_TimeGranularity(protoNumber: Int32(truncatingIfNeeded: _c.granularity.rawValue))
         self.groupBy = try CMessageReader.array(count: _c.n_group_by, _c.group_by) { (element: Clinic__Reporting__V1__AppointmentDimension) throws(ProtoError) in
@@ -126,20 +130,22 @@ public struct Clinic_Reporting_V1_GetAppointmentStatisticsResponse: ProtoMessage
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetAppointmentStatisticsResponse.self).pointee
         self.rows = try CMessageReader.array(count: _c.n_rows, _c.rows) { (element: UnsafeMutablePointer<Clinic__Reporting__V1__AppointmentStatisticsRow>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Reporting_V1_AppointmentStatisticsRow.self)
         }
         if _c.total != nil {
             self.total = try CMessageReader.message(UnsafeRawPointer(_c.total), as: Clinic_Reporting_V1_AppointmentStatisticsRow.self)
-        } else {
-            self.total = nil
         }
         self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
         if _c.data_time != nil {
             self.dataTime = try CMessageReader.message(UnsafeRawPointer(_c.data_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.dataTime = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -230,11 +236,15 @@ public struct Clinic_Reporting_V1_AppointmentStatisticsRow: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__AppointmentStatisticsRow.self).pointee
         if _c.period_start != nil {
             self.periodStart = try CMessageReader.message(UnsafeRawPointer(_c.period_start), as: Clinic_Common_V1_Date.self)
-        } else {
-            self.periodStart = nil
         }
         self.doctorId = try CMessageReader.string(_c.doctor_id, field: "doctor_id")
         self.doctorDisplayName = try CMessageReader.string(_c.doctor_display_name, field: "doctor_display_name")
@@ -306,12 +316,16 @@ public struct Clinic_Reporting_V1_GetRevenueStatisticsRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetRevenueStatisticsRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         if _c.date_range != nil {
             self.dateRange = try CMessageReader.message(UnsafeRawPointer(_c.date_range), as: Clinic_Common_V1_DateRange.self)
-        } else {
-            self.dateRange = nil
         }
         self.granularity = Clinic_Reporting_V1_TimeGranularity(protoNumber: Int32(truncatingIfNeeded: _c.granularity.rawValue))
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -360,20 +374,22 @@ public struct Clinic_Reporting_V1_GetRevenueStatisticsResponse: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetRevenueStatisticsResponse.self).pointee
         self.rows = try CMessageReader.array(count: _c.n_rows, _c.rows) { (element: UnsafeMutablePointer<Clinic__Reporting__V1__RevenueStatisticsRow>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Reporting_V1_RevenueStatisticsRow.self)
         }
         if _c.total != nil {
             self.total = try CMessageReader.message(UnsafeRawPointer(_c.total), as: Clinic_Reporting_V1_RevenueStatisticsRow.self)
-        } else {
-            self.total = nil
         }
         self.timeZone = try CMessageReader.string(_c.time_zone, field: "time_zone")
         if _c.data_time != nil {
             self.dataTime = try CMessageReader.message(UnsafeRawPointer(_c.data_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.dataTime = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -439,31 +455,27 @@ public struct Clinic_Reporting_V1_RevenueStatisticsRow: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__RevenueStatisticsRow.self).pointee
         if _c.period_start != nil {
             self.periodStart = try CMessageReader.message(UnsafeRawPointer(_c.period_start), as: Clinic_Common_V1_Date.self)
-        } else {
-            self.periodStart = nil
         }
         if _c.invoiced != nil {
             self.invoiced = try CMessageReader.message(UnsafeRawPointer(_c.invoiced), as: Clinic_Common_V1_Money.self)
-        } else {
-            self.invoiced = nil
         }
         if _c.collected != nil {
             self.collected = try CMessageReader.message(UnsafeRawPointer(_c.collected), as: Clinic_Common_V1_Money.self)
-        } else {
-            self.collected = nil
         }
         if _c.refunded != nil {
             self.refunded = try CMessageReader.message(UnsafeRawPointer(_c.refunded), as: Clinic_Common_V1_Money.self)
-        } else {
-            self.refunded = nil
         }
         if _c.outstanding != nil {
             self.outstanding = try CMessageReader.message(UnsafeRawPointer(_c.outstanding), as: Clinic_Common_V1_Money.self)
-        } else {
-            self.outstanding = nil
         }
         self.invoiceCount = _c.invoice_count
         self.paymentCount = _c.payment_count
@@ -523,11 +535,15 @@ public struct Clinic_Reporting_V1_GetPlatformStatisticsRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetPlatformStatisticsRequest.self).pointee
         if _c.date_range != nil {
             self.dateRange = try CMessageReader.message(UnsafeRawPointer(_c.date_range), as: Clinic_Common_V1_DateRange.self)
-        } else {
-            self.dateRange = nil
         }
         self.pageSize = _c.page_size
         self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
@@ -575,6 +591,12 @@ public struct Clinic_Reporting_V1_GetPlatformStatisticsResponse: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetPlatformStatisticsResponse.self).pointee
         self.clinics = try CMessageReader.array(count: _c.n_clinics, _c.clinics) { (element: UnsafeMutablePointer<Clinic__Reporting__V1__ClinicStatisticsRow>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Reporting_V1_ClinicStatisticsRow.self)
@@ -582,8 +604,6 @@ public struct Clinic_Reporting_V1_GetPlatformStatisticsResponse: ProtoMessage {
         self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
         if _c.data_time != nil {
             self.dataTime = try CMessageReader.message(UnsafeRawPointer(_c.data_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.dataTime = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -650,6 +670,12 @@ public struct Clinic_Reporting_V1_ClinicStatisticsRow: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__ClinicStatisticsRow.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.clinicDisplayName = try CMessageReader.string(_c.clinic_display_name, field: "clinic_display_name")
@@ -659,8 +685,6 @@ public struct Clinic_Reporting_V1_ClinicStatisticsRow: ProtoMessage {
         self.noShowRate = _c.no_show_rate
         if _c.collected != nil {
             self.collected = try CMessageReader.message(UnsafeRawPointer(_c.collected), as: Clinic_Common_V1_Money.self)
-        } else {
-            self.collected = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -736,14 +760,18 @@ public struct Clinic_Reporting_V1_ExportJob: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__ExportJob.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.kind = Clinic_Reporting_V1_ReportKind(protoNumber: Int32(truncatingIfNeeded: _c.kind.rawValue))
         self.format = Clinic_Reporting_V1_ExportFormat(protoNumber: Int32(truncatingIfNeeded: _c.format.rawValue))
         if _c.date_range != nil {
             self.dateRange = try CMessageReader.message(UnsafeRawPointer(_c.date_range), as: Clinic_Common_V1_DateRange.self)
-        } else {
-            self.dateRange = nil
         }
         self.doctorIds = try CMessageReader.array(count: _c.n_doctor_ids, _c.doctor_ids) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
             try CMessageReader.string(element, field: "doctor_ids")
@@ -752,29 +780,19 @@ public struct Clinic_Reporting_V1_ExportJob: ProtoMessage {
         self.progressPercent = _c.progress_percent
         if _c.file != nil {
             self.file = try CMessageReader.message(UnsafeRawPointer(_c.file), as: Clinic_Common_V1_FileInfo.self)
-        } else {
-            self.file = nil
         }
         self.errorMessage = try CMessageReader.string(_c.error_message, field: "error_message")
         if _c.requester != nil {
             self.requester = try CMessageReader.message(UnsafeRawPointer(_c.requester), as: Clinic_Common_V1_Actor.self)
-        } else {
-            self.requester = nil
         }
         if _c.create_time != nil {
             self.createTime = try CMessageReader.message(UnsafeRawPointer(_c.create_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.createTime = nil
         }
         if _c.complete_time != nil {
             self.completeTime = try CMessageReader.message(UnsafeRawPointer(_c.complete_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.completeTime = nil
         }
         if _c.expire_time != nil {
             self.expireTime = try CMessageReader.message(UnsafeRawPointer(_c.expire_time), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.expireTime = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -861,14 +879,18 @@ public struct Clinic_Reporting_V1_CreateExportRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__CreateExportRequest.self).pointee
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.kind = Clinic_Reporting_V1_ReportKind(protoNumber: Int32(truncatingIfNeeded: _c.kind.rawValue))
         self.format = Clinic_Reporting_V1_ExportFormat(protoNumber: Int32(truncatingIfNeeded: _c.format.rawValue))
         if _c.date_range != nil {
             self.dateRange = try CMessageReader.message(UnsafeRawPointer(_c.date_range), as: Clinic_Common_V1_DateRange.self)
-        } else {
-            self.dateRange = nil
         }
         self.doctorIds = try CMessageReader.array(count: _c.n_doctor_ids, _c.doctor_ids) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
             try CMessageReader.string(element, field: "doctor_ids")
@@ -931,8 +953,10 @@ public struct Clinic_Reporting_V1_GetExportRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__GetExportRequest.self).pointee
-        self.exportId = try CMessageReader.string(_c.export_id, field: "export_id")
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let exportIdValue = try CMessageReader.string(_c.export_id, field: "export_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.exportId = exportIdValue
+        self.clinicId = clinicIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -979,12 +1003,16 @@ public struct Clinic_Reporting_V1_ListExportsRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__ListExportsRequest.self).pointee
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        self.states = try CMessageReader.array(count: _c.n_states, _c.states) { (element: Clinic__Reporting__V1__ExportState) throws(ProtoError) in
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let statesValue = try CMessageReader.array(count: _c.n_states, _c.states) { (element: Clinic__Reporting__V1__ExportState) throws(ProtoError) in
             Clinic_Reporting_V1_ExportState(protoNumber: Int32(truncatingIfNeeded: element.rawValue))
         }
-        self.pageSize = _c.page_size
-        self.pageToken = try CMessageReader.string(_c.page_token, field: "page_token")
+        let pageSizeValue = _c.page_size
+        let pageTokenValue = try CMessageReader.string(_c.page_token, field: "page_token")
+        self.clinicId = clinicIdValue
+        self.states = statesValue
+        self.pageSize = pageSizeValue
+        self.pageToken = pageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -1036,10 +1064,12 @@ public struct Clinic_Reporting_V1_ListExportsResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__ListExportsResponse.self).pointee
-        self.exports = try CMessageReader.array(count: _c.n_exports, _c.exports) { (element: UnsafeMutablePointer<Clinic__Reporting__V1__ExportJob>?) throws(ProtoError) in
+        let exportsValue = try CMessageReader.array(count: _c.n_exports, _c.exports) { (element: UnsafeMutablePointer<Clinic__Reporting__V1__ExportJob>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Reporting_V1_ExportJob.self)
         }
-        self.nextPageToken = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        let nextPageTokenValue = try CMessageReader.string(_c.next_page_token, field: "next_page_token")
+        self.exports = exportsValue
+        self.nextPageToken = nextPageTokenValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -1089,8 +1119,10 @@ public struct Clinic_Reporting_V1_CancelExportRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__CancelExportRequest.self).pointee
-        self.exportId = try CMessageReader.string(_c.export_id, field: "export_id")
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let exportIdValue = try CMessageReader.string(_c.export_id, field: "export_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.exportId = exportIdValue
+        self.clinicId = clinicIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -1131,8 +1163,10 @@ public struct Clinic_Reporting_V1_DeleteExportRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__DeleteExportRequest.self).pointee
-        self.exportId = try CMessageReader.string(_c.export_id, field: "export_id")
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let exportIdValue = try CMessageReader.string(_c.export_id, field: "export_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        self.exportId = exportIdValue
+        self.clinicId = clinicIdValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -1176,9 +1210,12 @@ public struct Clinic_Reporting_V1_DownloadExportRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__DownloadExportRequest.self).pointee
-        self.exportId = try CMessageReader.string(_c.export_id, field: "export_id")
-        self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
-        self.readOffset = _c.read_offset
+        let exportIdValue = try CMessageReader.string(_c.export_id, field: "export_id")
+        let clinicIdValue = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
+        let readOffsetValue = _c.read_offset
+        self.exportId = exportIdValue
+        self.clinicId = clinicIdValue
+        self.readOffset = readOffsetValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -1222,11 +1259,17 @@ public struct Clinic_Reporting_V1_DownloadExportResponse: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Reporting__V1__DownloadExportResponse.self).pointee
         switch _c.part_case.rawValue {
         case 1: self.part = .file(try CMessageReader.message(UnsafeRawPointer(_c.file), as: Clinic_Common_V1_FileInfo.self))
         case 2: self.part = .chunk(CMessageReader.bytes(count: _c.chunk.len, data: _c.chunk.data))
-        default: self.part = nil
+        default: break
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }

@@ -32,17 +32,19 @@ public struct Clinic_Rpc_V1_CallStart: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__CallStart.self).pointee
         self.method = try CMessageReader.string(_c.method, field: "method")
         if _c._timeout_micros_case.rawValue == 2 {
             self.timeoutMicros = _c.timeout_micros
-        } else {
-            self.timeoutMicros = nil
         }
         if _c.metadata != nil {
             self.metadata = try CMessageReader.message(UnsafeRawPointer(_c.metadata), as: Clinic_Rpc_V1_Metadata.self)
-        } else {
-            self.metadata = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -87,9 +89,10 @@ public struct Clinic_Rpc_V1_Metadata: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__Metadata.self).pointee
-        self.entries = try CMessageReader.array(count: _c.n_entries, _c.entries) { (element: UnsafeMutablePointer<Clinic__Rpc__V1__MetadataEntry>?) throws(ProtoError) in
+        let entriesValue = try CMessageReader.array(count: _c.n_entries, _c.entries) { (element: UnsafeMutablePointer<Clinic__Rpc__V1__MetadataEntry>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Rpc_V1_MetadataEntry.self)
         }
+        self.entries = entriesValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -143,12 +146,18 @@ public struct Clinic_Rpc_V1_MetadataEntry: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__MetadataEntry.self).pointee
         self.key = try CMessageReader.string(_c.key, field: "key")
         switch _c.value_case.rawValue {
         case 2: self.value = .text(try CMessageReader.string(_c.text, field: "text"))
         case 3: self.value = .binary(CMessageReader.bytes(count: _c.binary.len, data: _c.binary.data))
-        default: self.value = nil
+        default: break
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -197,16 +206,18 @@ public struct Clinic_Rpc_V1_Trailers: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__Trailers.self).pointee
         if _c.status != nil {
             self.status = try CMessageReader.message(UnsafeRawPointer(_c.status), as: Clinic_Rpc_V1_Status.self)
-        } else {
-            self.status = nil
         }
         if _c.metadata != nil {
             self.metadata = try CMessageReader.message(UnsafeRawPointer(_c.metadata), as: Clinic_Rpc_V1_Metadata.self)
-        } else {
-            self.metadata = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -256,11 +267,14 @@ public struct Clinic_Rpc_V1_Status: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__Status.self).pointee
-        self.code = _c.code
-        self.message = try CMessageReader.string(_c.message, field: "message")
-        self.details = try CMessageReader.array(count: _c.n_details, _c.details) { (element: UnsafeMutablePointer<Google__Protobuf__Any>?) throws(ProtoError) in
+        let codeValue = _c.code
+        let messageValue = try CMessageReader.string(_c.message, field: "message")
+        let detailsValue = try CMessageReader.array(count: _c.n_details, _c.details) { (element: UnsafeMutablePointer<Google__Protobuf__Any>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Google_Protobuf_Any.self)
         }
+        self.code = codeValue
+        self.message = messageValue
+        self.details = detailsValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -300,7 +314,7 @@ public struct Clinic_Rpc_V1_ErrorInfo: ProtoMessage {
     public init() {
         self.reason = ""
         self.domain = ""
-        self.metadata = [:]
+        self.metadata = [String: String]()
         self.unknownFields = UnknownFields()
     }
 
@@ -314,8 +328,9 @@ public struct Clinic_Rpc_V1_ErrorInfo: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__ErrorInfo.self).pointee
-        self.reason = try CMessageReader.string(_c.reason, field: "reason")
-        self.domain = try CMessageReader.string(_c.domain, field: "domain")
+        let reasonValue = try CMessageReader.string(_c.reason, field: "reason")
+        let domainValue = try CMessageReader.string(_c.domain, field: "domain")
+        let metadataValue: [String: String]
         if _c.n_metadata > 0 {
             var map = [String: String](minimumCapacity: _c.n_metadata)
             for index in 0..<_c.n_metadata {
@@ -323,10 +338,13 @@ public struct Clinic_Rpc_V1_ErrorInfo: ProtoMessage {
                 let entry = _c.metadata[index]!.pointee
                 map[try CMessageReader.string(entry.key, field: "key")] = try CMessageReader.string(entry.value, field: "value")
             }
-            self.metadata = map
+            metadataValue = map
         } else {
-            self.metadata = [:]
+            metadataValue = [String: String]()
         }
+        self.reason = reasonValue
+        self.domain = domainValue
+        self.metadata = metadataValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -380,11 +398,15 @@ public struct Clinic_Rpc_V1_RetryInfo: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__RetryInfo.self).pointee
         if _c.retry_delay != nil {
             self.retryDelay = try CMessageReader.message(UnsafeRawPointer(_c.retry_delay), as: Google_Protobuf_Duration.self)
-        } else {
-            self.retryDelay = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -423,9 +445,10 @@ public struct Clinic_Rpc_V1_QuotaFailure: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__QuotaFailure.self).pointee
-        self.violations = try CMessageReader.array(count: _c.n_violations, _c.violations) { (element: UnsafeMutablePointer<Clinic__Rpc__V1__QuotaFailure__Violation>?) throws(ProtoError) in
+        let violationsValue = try CMessageReader.array(count: _c.n_violations, _c.violations) { (element: UnsafeMutablePointer<Clinic__Rpc__V1__QuotaFailure__Violation>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Rpc_V1_QuotaFailure.Violation.self)
         }
+        self.violations = violationsValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -471,8 +494,10 @@ public struct Clinic_Rpc_V1_QuotaFailure: ProtoMessage {
 
         public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
             let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__QuotaFailure__Violation.self).pointee
-            self.subject = try CMessageReader.string(_c.subject, field: "subject")
-            self.description = try CMessageReader.string(_c.description, field: "description")
+            let subjectValue = try CMessageReader.string(_c.subject, field: "subject")
+            let descriptionValue = try CMessageReader.string(_c.description, field: "description")
+            self.subject = subjectValue
+            self.description = descriptionValue
             self.unknownFields = CMessageReader.unknownFields(pointer)
         }
 
@@ -510,9 +535,10 @@ public struct Clinic_Rpc_V1_PreconditionFailure: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__PreconditionFailure.self).pointee
-        self.violations = try CMessageReader.array(count: _c.n_violations, _c.violations) { (element: UnsafeMutablePointer<Clinic__Rpc__V1__PreconditionFailure__Violation>?) throws(ProtoError) in
+        let violationsValue = try CMessageReader.array(count: _c.n_violations, _c.violations) { (element: UnsafeMutablePointer<Clinic__Rpc__V1__PreconditionFailure__Violation>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Rpc_V1_PreconditionFailure.Violation.self)
         }
+        self.violations = violationsValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -560,9 +586,12 @@ public struct Clinic_Rpc_V1_PreconditionFailure: ProtoMessage {
 
         public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
             let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__PreconditionFailure__Violation.self).pointee
-            self.type = try CMessageReader.string(_c.type, field: "type")
-            self.subject = try CMessageReader.string(_c.subject, field: "subject")
-            self.description = try CMessageReader.string(_c.description, field: "description")
+            let typeValue = try CMessageReader.string(_c.type, field: "type")
+            let subjectValue = try CMessageReader.string(_c.subject, field: "subject")
+            let descriptionValue = try CMessageReader.string(_c.description, field: "description")
+            self.type = typeValue
+            self.subject = subjectValue
+            self.description = descriptionValue
             self.unknownFields = CMessageReader.unknownFields(pointer)
         }
 
@@ -601,9 +630,10 @@ public struct Clinic_Rpc_V1_BadRequest: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__BadRequest.self).pointee
-        self.fieldViolations = try CMessageReader.array(count: _c.n_field_violations, _c.field_violations) { (element: UnsafeMutablePointer<Clinic__Rpc__V1__BadRequest__FieldViolation>?) throws(ProtoError) in
+        let fieldViolationsValue = try CMessageReader.array(count: _c.n_field_violations, _c.field_violations) { (element: UnsafeMutablePointer<Clinic__Rpc__V1__BadRequest__FieldViolation>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Clinic_Rpc_V1_BadRequest.FieldViolation.self)
         }
+        self.fieldViolations = fieldViolationsValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -652,14 +682,18 @@ public struct Clinic_Rpc_V1_BadRequest: ProtoMessage {
         public static var _keepsPackedSizeBound: Swift.Bool { true }
 
         public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+            self.init()
+            try _readC(pointer)
+        }
+
+        /// Reads the C message at `pointer` into this value, which holds the defaults.
+        public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
             let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__BadRequest__FieldViolation.self).pointee
             self.field = try CMessageReader.string(_c.field, field: "field")
             self.description = try CMessageReader.string(_c.description, field: "description")
             self.reason = try CMessageReader.string(_c.reason, field: "reason")
             if _c.localized_message != nil {
                 self.localizedMessage = try CMessageReader.message(UnsafeRawPointer(_c.localized_message), as: Clinic_Rpc_V1_LocalizedMessage.self)
-            } else {
-                self.localizedMessage = nil
             }
             self.unknownFields = CMessageReader.unknownFields(pointer)
         }
@@ -705,8 +739,10 @@ public struct Clinic_Rpc_V1_RequestInfo: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__RequestInfo.self).pointee
-        self.requestId = try CMessageReader.string(_c.request_id, field: "request_id")
-        self.servingData = try CMessageReader.string(_c.serving_data, field: "serving_data")
+        let requestIdValue = try CMessageReader.string(_c.request_id, field: "request_id")
+        let servingDataValue = try CMessageReader.string(_c.serving_data, field: "serving_data")
+        self.requestId = requestIdValue
+        self.servingData = servingDataValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -750,10 +786,14 @@ public struct Clinic_Rpc_V1_ResourceInfo: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__ResourceInfo.self).pointee
-        self.resourceType = try CMessageReader.string(_c.resource_type, field: "resource_type")
-        self.resourceName = try CMessageReader.string(_c.resource_name, field: "resource_name")
-        self.owner = try CMessageReader.string(_c.owner, field: "owner")
-        self.description = try CMessageReader.string(_c.description, field: "description")
+        let resourceTypeValue = try CMessageReader.string(_c.resource_type, field: "resource_type")
+        let resourceNameValue = try CMessageReader.string(_c.resource_name, field: "resource_name")
+        let ownerValue = try CMessageReader.string(_c.owner, field: "owner")
+        let descriptionValue = try CMessageReader.string(_c.description, field: "description")
+        self.resourceType = resourceTypeValue
+        self.resourceName = resourceNameValue
+        self.owner = ownerValue
+        self.description = descriptionValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -795,8 +835,10 @@ public struct Clinic_Rpc_V1_LocalizedMessage: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Rpc__V1__LocalizedMessage.self).pointee
-        self.locale = try CMessageReader.string(_c.locale, field: "locale")
-        self.message = try CMessageReader.string(_c.message, field: "message")
+        let localeValue = try CMessageReader.string(_c.locale, field: "locale")
+        let messageValue = try CMessageReader.string(_c.message, field: "message")
+        self.locale = localeValue
+        self.message = messageValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 

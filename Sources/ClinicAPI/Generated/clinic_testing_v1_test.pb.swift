@@ -34,8 +34,10 @@ public struct Clinic_Testing_V1_Payload: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__Payload.self).pointee
-        self.type = Clinic_Testing_V1_PayloadType(protoNumber: Int32(truncatingIfNeeded: _c.type.rawValue))
-        self.body = CMessageReader.bytes(count: _c.body.len, data: _c.body.data)
+        let typeValue = Clinic_Testing_V1_PayloadType(protoNumber: Int32(truncatingIfNeeded: _c.type.rawValue))
+        let bodyValue = CMessageReader.bytes(count: _c.body.len, data: _c.body.data)
+        self.type = typeValue
+        self.body = bodyValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -77,8 +79,10 @@ public struct Clinic_Testing_V1_EchoStatus: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__EchoStatus.self).pointee
-        self.code = _c.code
-        self.message = try CMessageReader.string(_c.message, field: "message")
+        let codeValue = _c.code
+        let messageValue = try CMessageReader.string(_c.message, field: "message")
+        self.code = codeValue
+        self.message = messageValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -135,30 +139,28 @@ public struct Clinic_Testing_V1_SimpleRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__SimpleRequest.self).pointee
         self.responseType = Clinic_Testing_V1_PayloadType(protoNumber: Int32(truncatingIfNeeded: _c.response_type.rawValue))
         self.responseSize = _c.response_size
         if _c.payload != nil {
             self.payload = try CMessageReader.message(UnsafeRawPointer(_c.payload), as: Clinic_Testing_V1_Payload.self)
-        } else {
-            self.payload = nil
         }
         self.fillUsername = _c.fill_username != 0
         self.fillOauthScope = _c.fill_oauth_scope != 0
         if _c.response_compressed != nil {
             self.responseCompressed = try CMessageReader.message(UnsafeRawPointer(_c.response_compressed), as: Google_Protobuf_BoolValue.self)
-        } else {
-            self.responseCompressed = nil
         }
         if _c.response_status != nil {
             self.responseStatus = try CMessageReader.message(UnsafeRawPointer(_c.response_status), as: Clinic_Testing_V1_EchoStatus.self)
-        } else {
-            self.responseStatus = nil
         }
         if _c.expect_compressed != nil {
             self.expectCompressed = try CMessageReader.message(UnsafeRawPointer(_c.expect_compressed), as: Google_Protobuf_BoolValue.self)
-        } else {
-            self.expectCompressed = nil
         }
         self.fillServerId = _c.fill_server_id != 0
         self.unknownFields = CMessageReader.unknownFields(pointer)
@@ -223,11 +225,15 @@ public struct Clinic_Testing_V1_SimpleResponse: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__SimpleResponse.self).pointee
         if _c.payload != nil {
             self.payload = try CMessageReader.message(UnsafeRawPointer(_c.payload), as: Clinic_Testing_V1_Payload.self)
-        } else {
-            self.payload = nil
         }
         self.username = try CMessageReader.string(_c.username, field: "username")
         self.oauthScope = try CMessageReader.string(_c.oauth_scope, field: "oauth_scope")
@@ -275,16 +281,18 @@ public struct Clinic_Testing_V1_StreamingInputCallRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__StreamingInputCallRequest.self).pointee
         if _c.payload != nil {
             self.payload = try CMessageReader.message(UnsafeRawPointer(_c.payload), as: Clinic_Testing_V1_Payload.self)
-        } else {
-            self.payload = nil
         }
         if _c.expect_compressed != nil {
             self.expectCompressed = try CMessageReader.message(UnsafeRawPointer(_c.expect_compressed), as: Google_Protobuf_BoolValue.self)
-        } else {
-            self.expectCompressed = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -327,7 +335,8 @@ public struct Clinic_Testing_V1_StreamingInputCallResponse: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__StreamingInputCallResponse.self).pointee
-        self.aggregatedPayloadSize = _c.aggregated_payload_size
+        let aggregatedPayloadSizeValue = _c.aggregated_payload_size
+        self.aggregatedPayloadSize = aggregatedPayloadSizeValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -368,13 +377,17 @@ public struct Clinic_Testing_V1_ResponseParameters: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__ResponseParameters.self).pointee
         self.size = _c.size
         self.intervalUs = _c.interval_us
         if _c.compressed != nil {
             self.compressed = try CMessageReader.message(UnsafeRawPointer(_c.compressed), as: Google_Protobuf_BoolValue.self)
-        } else {
-            self.compressed = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -422,6 +435,12 @@ public struct Clinic_Testing_V1_StreamingOutputCallRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__StreamingOutputCallRequest.self).pointee
         self.responseType = Clinic_Testing_V1_PayloadType(protoNumber: Int32(truncatingIfNeeded: _c.response_type.rawValue))
         self.responseParameters = try CMessageReader.array(count: _c.n_response_parameters, _c.response_parameters) { (element: UnsafeMutablePointer<Clinic__Testing__V1__ResponseParameters>?) throws(ProtoError) in
@@ -429,13 +448,9 @@ public struct Clinic_Testing_V1_StreamingOutputCallRequest: ProtoMessage {
         }
         if _c.payload != nil {
             self.payload = try CMessageReader.message(UnsafeRawPointer(_c.payload), as: Clinic_Testing_V1_Payload.self)
-        } else {
-            self.payload = nil
         }
         if _c.response_status != nil {
             self.responseStatus = try CMessageReader.message(UnsafeRawPointer(_c.response_status), as: Clinic_Testing_V1_EchoStatus.self)
-        } else {
-            self.responseStatus = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -487,11 +502,15 @@ public struct Clinic_Testing_V1_StreamingOutputCallResponse: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Clinic__Testing__V1__StreamingOutputCallResponse.self).pointee
         if _c.payload != nil {
             self.payload = try CMessageReader.message(UnsafeRawPointer(_c.payload), as: Clinic_Testing_V1_Payload.self)
-        } else {
-            self.payload = nil
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }

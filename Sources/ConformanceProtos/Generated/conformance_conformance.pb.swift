@@ -29,9 +29,10 @@ public struct Conformance_FailureSet: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Conformance__FailureSet.self).pointee
-        self.failure = try CMessageReader.array(count: _c.n_failure, _c.failure) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
+        let failureValue = try CMessageReader.array(count: _c.n_failure, _c.failure) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
             try CMessageReader.string(element, field: "failure")
         }
+        self.failure = failureValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -112,14 +113,18 @@ public struct Conformance_ConformanceRequest: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Conformance__ConformanceRequest.self).pointee
         self.requestedOutputFormat = Conformance_WireFormat(protoNumber: Int32(truncatingIfNeeded: _c.requested_output_format.rawValue))
         self.messageType = try CMessageReader.string(_c.message_type, field: "message_type")
         self.testCategory = Conformance_TestCategory(protoNumber: Int32(truncatingIfNeeded: _c.test_category.rawValue))
         if _c.jspb_encoding_options != nil {
             self.jspbEncodingOptions = try CMessageReader.message(UnsafeRawPointer(_c.jspb_encoding_options), as: Conformance_JspbEncodingConfig.self)
-        } else {
-            self.jspbEncodingOptions = nil
         }
         self.printUnknownFields = _c.print_unknown_fields != 0
         switch _c.payload_case.rawValue {
@@ -127,7 +132,7 @@ public struct Conformance_ConformanceRequest: ProtoMessage {
         case 2: self.payload = .jsonPayload(try CMessageReader.string(_c.json_payload, field: "json_payload"))
         case 7: self.payload = .jspbPayload(try CMessageReader.string(_c.jspb_payload, field: "jspb_payload"))
         case 8: self.payload = .textPayload(try CMessageReader.string(_c.text_payload, field: "text_payload"))
-        default: self.payload = nil
+        default: break
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -218,6 +223,12 @@ public struct Conformance_ConformanceResponse: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Conformance__ConformanceResponse.self).pointee
         switch _c.result_case.rawValue {
         case 1: self.result = .parseError(try CMessageReader.string(_c.parse_error, field: "parse_error"))
@@ -228,7 +239,7 @@ public struct Conformance_ConformanceResponse: ProtoMessage {
         case 5: self.result = .skipped(try CMessageReader.string(_c.skipped, field: "skipped"))
         case 7: self.result = .jspbPayload(try CMessageReader.string(_c.jspb_payload, field: "jspb_payload"))
         case 8: self.result = .textPayload(try CMessageReader.string(_c.text_payload, field: "text_payload"))
-        default: self.result = nil
+        default: break
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -294,7 +305,8 @@ public struct Conformance_JspbEncodingConfig: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Conformance__JspbEncodingConfig.self).pointee
-        self.useJspbArrayAnyFormat = _c.use_jspb_array_any_format != 0
+        let useJspbArrayAnyFormatValue = _c.use_jspb_array_any_format != 0
+        self.useJspbArrayAnyFormat = useJspbArrayAnyFormatValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 

@@ -260,25 +260,25 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         self.unpackedDouble = []
         self.unpackedBool = []
         self.unpackedNestedEnum = []
-        self.mapInt32Int32 = [:]
-        self.mapInt64Int64 = [:]
-        self.mapUint32Uint32 = [:]
-        self.mapUint64Uint64 = [:]
-        self.mapSint32Sint32 = [:]
-        self.mapSint64Sint64 = [:]
-        self.mapFixed32Fixed32 = [:]
-        self.mapFixed64Fixed64 = [:]
-        self.mapSfixed32Sfixed32 = [:]
-        self.mapSfixed64Sfixed64 = [:]
-        self.mapInt32Float = [:]
-        self.mapInt32Double = [:]
-        self.mapBoolBool = [:]
-        self.mapStringString = [:]
-        self.mapStringBytes = [:]
-        self.mapStringNestedMessage = [:]
-        self.mapStringForeignMessage = [:]
-        self.mapStringNestedEnum = [:]
-        self.mapStringForeignEnum = [:]
+        self.mapInt32Int32 = [Int32: Int32]()
+        self.mapInt64Int64 = [Int64: Int64]()
+        self.mapUint32Uint32 = [UInt32: UInt32]()
+        self.mapUint64Uint64 = [UInt64: UInt64]()
+        self.mapSint32Sint32 = [Int32: Int32]()
+        self.mapSint64Sint64 = [Int64: Int64]()
+        self.mapFixed32Fixed32 = [UInt32: UInt32]()
+        self.mapFixed64Fixed64 = [UInt64: UInt64]()
+        self.mapSfixed32Sfixed32 = [Int32: Int32]()
+        self.mapSfixed64Sfixed64 = [Int64: Int64]()
+        self.mapInt32Float = [Int32: Float]()
+        self.mapInt32Double = [Int32: Double]()
+        self.mapBoolBool = [Bool: Bool]()
+        self.mapStringString = [String: String]()
+        self.mapStringBytes = [String: [UInt8]]()
+        self.mapStringNestedMessage = [String: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedMessage]()
+        self.mapStringForeignMessage = [String: ProtobufTestMessages_Proto3_ForeignMessage]()
+        self.mapStringNestedEnum = [String: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum]()
+        self.mapStringForeignEnum = [String: ProtobufTestMessages_Proto3_ForeignEnum]()
         self.repeatedBoolWrapper = []
         self.repeatedInt32Wrapper = []
         self.repeatedInt64Wrapper = []
@@ -326,6 +326,12 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3.self).pointee
         self.optionalInt32 = _c.optional_int32
         self.optionalInt64 = _c.optional_int64
@@ -344,13 +350,9 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         self.optionalBytes = CMessageReader.bytes(count: _c.optional_bytes.len, data: _c.optional_bytes.data)
         if _c.optional_nested_message != nil {
             self._optionalNestedMessage = ProtoBox(try CMessageReader.message(UnsafeRawPointer(_c.optional_nested_message), as: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedMessage.self))
-        } else {
-            self._optionalNestedMessage = nil
         }
         if _c.optional_foreign_message != nil {
             self.optionalForeignMessage = try CMessageReader.message(UnsafeRawPointer(_c.optional_foreign_message), as: ProtobufTestMessages_Proto3_ForeignMessage.self)
-        } else {
-            self.optionalForeignMessage = nil
         }
         self.optionalNestedEnum = ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum(protoNumber: Int32(truncatingIfNeeded: _c.optional_nested_enum.rawValue))
         self.optionalForeignEnum = ProtobufTestMessages_Proto3_ForeignEnum(protoNumber: Int32(truncatingIfNeeded: _c.optional_foreign_enum.rawValue))
@@ -359,8 +361,6 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         self.optionalCord = try CMessageReader.string(_c.optional_cord, field: "optional_cord")
         if _c.recursive_message != nil {
             self._recursiveMessage = ProtoBox(try CMessageReader.message(UnsafeRawPointer(_c.recursive_message), as: ProtobufTestMessages_Proto3_TestAllTypesProto3.self))
-        } else {
-            self._recursiveMessage = nil
         }
         self.repeatedInt32 = CMessageReader.array(count: _c.n_repeated_int32, _c.repeated_int32)
         self.repeatedInt64 = CMessageReader.array(count: _c.n_repeated_int64, _c.repeated_int64)
@@ -445,8 +445,6 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
                 map[entry.key] = entry.value
             }
             self.mapInt32Int32 = map
-        } else {
-            self.mapInt32Int32 = [:]
         }
         if _c.n_map_int64_int64 > 0 {
             var map = [Int64: Int64](minimumCapacity: _c.n_map_int64_int64)
@@ -456,8 +454,6 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
                 map[entry.key] = entry.value
             }
             self.mapInt64Int64 = map
-        } else {
-            self.mapInt64Int64 = [:]
         }
         if _c.n_map_uint32_uint32 > 0 {
             var map = [UInt32: UInt32](minimumCapacity: _c.n_map_uint32_uint32)
@@ -467,8 +463,6 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
                 map[entry.key] = entry.value
             }
             self.mapUint32Uint32 = map
-        } else {
-            self.mapUint32Uint32 = [:]
         }
         if _c.n_map_uint64_uint64 > 0 {
             var map = [UInt64: UInt64](minimumCapacity: _c.n_map_uint64_uint64)
@@ -478,8 +472,6 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
                 map[entry.key] = entry.value
             }
             self.mapUint64Uint64 = map
-        } else {
-            self.mapUint64Uint64 = [:]
         }
         if _c.n_map_sint32_sint32 > 0 {
             var map = [Int32: Int32](minimumCapacity: _c.n_map_sint32_sint32)
@@ -489,8 +481,6 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
                 map[entry.key] = entry.value
             }
             self.mapSint32Sint32 = map
-        } else {
-            self.mapSint32Sint32 = [:]
         }
         if _c.n_map_sint64_sint64 > 0 {
             var map = [Int64: Int64](minimumCapacity: _c.n_map_sint64_sint64)
@@ -500,8 +490,6 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
                 map[entry.key] = entry.value
             }
             self.mapSint64Sint64 = map
-        } else {
-            self.mapSint64Sint64 = [:]
         }
         if _c.n_map_fixed32_fixed32 > 0 {
             var map = [UInt32: UInt32](minimumCapacity: _c.n_map_fixed32_fixed32)
@@ -511,8 +499,6 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
                 map[entry.key] = entry.value
             }
             self.mapFixed32Fixed32 = map
-        } else {
-            self.mapFixed32Fixed32 = [:]
         }
         if _c.n_map_fixed64_fixed64 > 0 {
             var map = [UInt64: UInt64](minimumCapacity: _c.n_map_fixed64_fixed64)
@@ -522,8 +508,6 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
                 map[entry.key] = entry.value
             }
             self.mapFixed64Fixed64 = map
-        } else {
-            self.mapFixed64Fixed64 = [:]
         }
         if _c.n_map_sfixed32_sfixed32 > 0 {
             var map = [Int32: Int32](minimumCapacity: _c.n_map_sfixed32_sfixed32)
@@ -533,8 +517,6 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
                 map[entry.key] = entry.value
             }
             self.mapSfixed32Sfixed32 = map
-        } else {
-            self.mapSfixed32Sfixed32 = [:]
         }
         if _c.n_map_sfixed64_sfixed64 > 0 {
             var map = [Int64: Int64](minimumCapacity: _c.n_map_sfixed64_sfixed64)
@@ -544,8 +526,6 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
                 map[entry.key] = entry.value
             }
             self.mapSfixed64Sfixed64 = map
-        } else {
-            self.mapSfixed64Sfixed64 = [:]
         }
         if _c.n_map_int32_float > 0 {
             var map = [Int32: Float](minimumCapacity: _c.n_map_int32_float)
@@ -555,8 +535,6 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
                 map[entry.key] = entry.value
             }
             self.mapInt32Float = map
-        } else {
-            self.mapInt32Float = [:]
         }
         if _c.n_map_int32_double > 0 {
             var map = [Int32: Double](minimumCapacity: _c.n_map_int32_double)
@@ -566,8 +544,6 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
                 map[entry.key] = entry.value
             }
             self.mapInt32Double = map
-        } else {
-            self.mapInt32Double = [:]
         }
         if _c.n_map_bool_bool > 0 {
             var map = [Bool: Bool](minimumCapacity: _c.n_map_bool_bool)
@@ -577,8 +553,6 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
                 map[entry.key != 0] = entry.value != 0
             }
             self.mapBoolBool = map
-        } else {
-            self.mapBoolBool = [:]
         }
         if _c.n_map_string_string > 0 {
             var map = [String: String](minimumCapacity: _c.n_map_string_string)
@@ -588,8 +562,6 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
                 map[try CMessageReader.string(entry.key, field: "key")] = try CMessageReader.string(entry.value, field: "value")
             }
             self.mapStringString = map
-        } else {
-            self.mapStringString = [:]
         }
         if _c.n_map_string_bytes > 0 {
             var map = [String: [UInt8]](minimumCapacity: _c.n_map_string_bytes)
@@ -599,8 +571,6 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
                 map[try CMessageReader.string(entry.key, field: "key")] = CMessageReader.bytes(count: entry.value.len, data: entry.value.data)
             }
             self.mapStringBytes = map
-        } else {
-            self.mapStringBytes = [:]
         }
         if _c.n_map_string_nested_message > 0 {
             var map = [String: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedMessage](minimumCapacity: _c.n_map_string_nested_message)
@@ -610,8 +580,6 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
                 map[try CMessageReader.string(entry.key, field: "key")] = try CMessageReader.message(UnsafeRawPointer(entry.value), as: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedMessage.self)
             }
             self.mapStringNestedMessage = map
-        } else {
-            self.mapStringNestedMessage = [:]
         }
         if _c.n_map_string_foreign_message > 0 {
             var map = [String: ProtobufTestMessages_Proto3_ForeignMessage](minimumCapacity: _c.n_map_string_foreign_message)
@@ -621,8 +589,6 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
                 map[try CMessageReader.string(entry.key, field: "key")] = try CMessageReader.message(UnsafeRawPointer(entry.value), as: ProtobufTestMessages_Proto3_ForeignMessage.self)
             }
             self.mapStringForeignMessage = map
-        } else {
-            self.mapStringForeignMessage = [:]
         }
         if _c.n_map_string_nested_enum > 0 {
             var map = [String: ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum](minimumCapacity: _c.n_map_string_nested_enum)
@@ -632,8 +598,6 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
                 map[try CMessageReader.string(entry.key, field: "key")] = ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum(protoNumber: Int32(truncatingIfNeeded: entry.value.rawValue))
             }
             self.mapStringNestedEnum = map
-        } else {
-            self.mapStringNestedEnum = [:]
         }
         if _c.n_map_string_foreign_enum > 0 {
             var map = [String: ProtobufTestMessages_Proto3_ForeignEnum](minimumCapacity: _c.n_map_string_foreign_enum)
@@ -643,53 +607,33 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
                 map[try CMessageReader.string(entry.key, field: "key")] = ProtobufTestMessages_Proto3_ForeignEnum(protoNumber: Int32(truncatingIfNeeded: entry.value.rawValue))
             }
             self.mapStringForeignEnum = map
-        } else {
-            self.mapStringForeignEnum = [:]
         }
         if _c.optional_bool_wrapper != nil {
             self.optionalBoolWrapper = try CMessageReader.message(UnsafeRawPointer(_c.optional_bool_wrapper), as: Google_Protobuf_BoolValue.self)
-        } else {
-            self.optionalBoolWrapper = nil
         }
         if _c.optional_int32_wrapper != nil {
             self.optionalInt32Wrapper = try CMessageReader.message(UnsafeRawPointer(_c.optional_int32_wrapper), as: Google_Protobuf_Int32Value.self)
-        } else {
-            self.optionalInt32Wrapper = nil
         }
         if _c.optional_int64_wrapper != nil {
             self.optionalInt64Wrapper = try CMessageReader.message(UnsafeRawPointer(_c.optional_int64_wrapper), as: Google_Protobuf_Int64Value.self)
-        } else {
-            self.optionalInt64Wrapper = nil
         }
         if _c.optional_uint32_wrapper != nil {
             self.optionalUint32Wrapper = try CMessageReader.message(UnsafeRawPointer(_c.optional_uint32_wrapper), as: Google_Protobuf_UInt32Value.self)
-        } else {
-            self.optionalUint32Wrapper = nil
         }
         if _c.optional_uint64_wrapper != nil {
             self.optionalUint64Wrapper = try CMessageReader.message(UnsafeRawPointer(_c.optional_uint64_wrapper), as: Google_Protobuf_UInt64Value.self)
-        } else {
-            self.optionalUint64Wrapper = nil
         }
         if _c.optional_float_wrapper != nil {
             self.optionalFloatWrapper = try CMessageReader.message(UnsafeRawPointer(_c.optional_float_wrapper), as: Google_Protobuf_FloatValue.self)
-        } else {
-            self.optionalFloatWrapper = nil
         }
         if _c.optional_double_wrapper != nil {
             self.optionalDoubleWrapper = try CMessageReader.message(UnsafeRawPointer(_c.optional_double_wrapper), as: Google_Protobuf_DoubleValue.self)
-        } else {
-            self.optionalDoubleWrapper = nil
         }
         if _c.optional_string_wrapper != nil {
             self.optionalStringWrapper = try CMessageReader.message(UnsafeRawPointer(_c.optional_string_wrapper), as: Google_Protobuf_StringValue.self)
-        } else {
-            self.optionalStringWrapper = nil
         }
         if _c.optional_bytes_wrapper != nil {
             self.optionalBytesWrapper = try CMessageReader.message(UnsafeRawPointer(_c.optional_bytes_wrapper), as: Google_Protobuf_BytesValue.self)
-        } else {
-            self.optionalBytesWrapper = nil
         }
         self.repeatedBoolWrapper = try CMessageReader.array(count: _c.n_repeated_bool_wrapper, _c.repeated_bool_wrapper) { (element: UnsafeMutablePointer<Google__Protobuf__BoolValue>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Google_Protobuf_BoolValue.self)
@@ -720,33 +664,21 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         }
         if _c.optional_duration != nil {
             self.optionalDuration = try CMessageReader.message(UnsafeRawPointer(_c.optional_duration), as: Google_Protobuf_Duration.self)
-        } else {
-            self.optionalDuration = nil
         }
         if _c.optional_timestamp != nil {
             self.optionalTimestamp = try CMessageReader.message(UnsafeRawPointer(_c.optional_timestamp), as: Google_Protobuf_Timestamp.self)
-        } else {
-            self.optionalTimestamp = nil
         }
         if _c.optional_field_mask != nil {
             self.optionalFieldMask = try CMessageReader.message(UnsafeRawPointer(_c.optional_field_mask), as: Google_Protobuf_FieldMask.self)
-        } else {
-            self.optionalFieldMask = nil
         }
         if _c.optional_struct != nil {
             self.optionalStruct = try CMessageReader.message(UnsafeRawPointer(_c.optional_struct), as: Google_Protobuf_Struct.self)
-        } else {
-            self.optionalStruct = nil
         }
         if _c.optional_any != nil {
             self.optionalAny = try CMessageReader.message(UnsafeRawPointer(_c.optional_any), as: Google_Protobuf_Any.self)
-        } else {
-            self.optionalAny = nil
         }
         if _c.optional_value != nil {
             self.optionalValue = try CMessageReader.message(UnsafeRawPointer(_c.optional_value), as: Google_Protobuf_Value.self)
-        } else {
-            self.optionalValue = nil
         }
         self.optionalNullValue = Google_Protobuf_NullValue(protoNumber: Int32(truncatingIfNeeded: _c.optional_null_value.rawValue))
         self.repeatedDuration = try CMessageReader.array(count: _c.n_repeated_duration, _c.repeated_duration) { (element: UnsafeMutablePointer<Google__Protobuf__Duration>?) throws(ProtoError) in
@@ -799,7 +731,7 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         case 118: self.oneofField = .oneofDouble(_c.oneof_double)
         case 119: self.oneofField = .oneofEnum(ProtobufTestMessages_Proto3_TestAllTypesProto3.NestedEnum(protoNumber: Int32(truncatingIfNeeded: _c.oneof_enum.rawValue)))
         case 120: self.oneofField = .oneofNullValue(Google_Protobuf_NullValue(protoNumber: Int32(truncatingIfNeeded: _c.oneof_null_value.rawValue)))
-        default: self.oneofField = nil
+        default: break
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -1825,12 +1757,16 @@ public struct ProtobufTestMessages_Proto3_TestAllTypesProto3: ProtoMessage {
         public static var _keepsPackedSizeBound: Swift.Bool { true }
 
         public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+            self.init()
+            try _readC(pointer)
+        }
+
+        /// Reads the C message at `pointer` into this value, which holds the defaults.
+        public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
             let _c = pointer.assumingMemoryBound(to: ProtobufTestMessages__Proto3__TestAllTypesProto3__NestedMessage.self).pointee
             self.a = _c.a
             if _c.corecursive != nil {
                 self._corecursive = ProtoBox(try CMessageReader.message(UnsafeRawPointer(_c.corecursive), as: ProtobufTestMessages_Proto3_TestAllTypesProto3.self))
-            } else {
-                self._corecursive = nil
             }
             self.unknownFields = CMessageReader.unknownFields(pointer)
         }
@@ -1870,7 +1806,8 @@ public struct ProtobufTestMessages_Proto3_ForeignMessage: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: ProtobufTestMessages__Proto3__ForeignMessage.self).pointee
-        self.c = _c.c
+        let cValue = _c.c
+        self.c = cValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 

@@ -8,13 +8,10 @@ extension ProtoMessage {
     /// strings at NUL without saying so.
     @inlinable
     public init(serializedBytes bytes: UnsafeRawBufferPointer, limits: DecodingLimits) throws(ProtoError) {
-        var decoded: Self?
+        self.init()
         try BinaryCodec.decode(bytes, as: Self.protoDescriptor, limits: limits) { (message) throws(ProtoError) in
-            decoded = try Self(_cMessage: message)
+            try self._readC(message)
         }
-        // Unwrapped without a check: decode runs the closure exactly once unless it throws.
-        // take() moves the value out instead of copying every field.
-        self = decoded.take().unsafelyUnwrapped
     }
 
     /// Encodes the message in the protobuf binary format through protobuf-c.

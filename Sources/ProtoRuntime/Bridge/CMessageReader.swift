@@ -21,10 +21,15 @@ public enum CMessageReader {
         guard let pointer, pointer.pointee != 0 else { return "" }
         // One pass to measure, one to validate and copy (the generic `String(validating:as:)`
         // instantiates metadata on every call).
-        guard let string = String(validatingCString: pointer) else {
-            throw ProtoError(.invalidUTF8, "string is not valid UTF-8", fieldPath: field.isEmpty ? nil : field)
-        }
+        guard let string = String(validatingCString: pointer) else { throw invalidUTF8(field: field) }
         return string
+    }
+
+    /// The error for a string field that is not UTF-8; out of line, so that `string` stays small
+    /// enough to be inlined into the generated readers (one call fewer per string).
+    @usableFromInline @inline(never)
+    static func invalidUTF8(field: String) -> ProtoError {
+        ProtoError(.invalidUTF8, "string is not valid UTF-8", fieldPath: field.isEmpty ? nil : field)
     }
 
     /// A Swift copy of `count` UTF-8 bytes at `pointer`.

@@ -138,8 +138,10 @@ public struct Google_Protobuf_Any: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__Any.self).pointee
-        self.typeUrl = try CMessageReader.string(_c.type_url, field: "type_url")
-        self.value = CMessageReader.bytes(count: _c.value.len, data: _c.value.data)
+        let typeUrlValue = try CMessageReader.string(_c.type_url, field: "type_url")
+        let valueValue = CMessageReader.bytes(count: _c.value.len, data: _c.value.data)
+        self.typeUrl = typeUrlValue
+        self.value = valueValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 

@@ -95,8 +95,10 @@ public struct Google_Protobuf_Duration: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__Duration.self).pointee
-        self.seconds = _c.seconds
-        self.nanos = _c.nanos
+        let secondsValue = _c.seconds
+        let nanosValue = _c.nanos
+        self.seconds = secondsValue
+        self.nanos = nanosValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 

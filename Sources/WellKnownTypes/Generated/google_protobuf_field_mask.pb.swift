@@ -226,9 +226,10 @@ public struct Google_Protobuf_FieldMask: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__FieldMask.self).pointee
-        self.paths = try CMessageReader.array(count: _c.n_paths, _c.paths) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
+        let pathsValue = try CMessageReader.array(count: _c.n_paths, _c.paths) { (element: UnsafeMutablePointer<CChar>?) throws(ProtoError) in
             try CMessageReader.string(element, field: "paths")
         }
+        self.paths = pathsValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 

@@ -21,7 +21,7 @@ public struct Google_Protobuf_Struct: ProtoMessage {
 
     /// A message with every field at its default.
     public init() {
-        self.fields = [:]
+        self.fields = [String: Google_Protobuf_Value]()
         self.unknownFields = UnknownFields()
     }
 
@@ -35,6 +35,7 @@ public struct Google_Protobuf_Struct: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__Struct.self).pointee
+        let fieldsValue: [String: Google_Protobuf_Value]
         if _c.n_fields > 0 {
             var map = [String: Google_Protobuf_Value](minimumCapacity: _c.n_fields)
             for index in 0..<_c.n_fields {
@@ -42,10 +43,11 @@ public struct Google_Protobuf_Struct: ProtoMessage {
                 let entry = _c.fields[index]!.pointee
                 map[try CMessageReader.string(entry.key, field: "key")] = try CMessageReader.message(UnsafeRawPointer(entry.value), as: Google_Protobuf_Value.self)
             }
-            self.fields = map
+            fieldsValue = map
         } else {
-            self.fields = [:]
+            fieldsValue = [String: Google_Protobuf_Value]()
         }
+        self.fields = fieldsValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -115,6 +117,12 @@ public struct Google_Protobuf_Value: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__Value.self).pointee
         switch _c.kind_case.rawValue {
         case 1: self.kind = .nullValue(Google_Protobuf_NullValue(protoNumber: Int32(truncatingIfNeeded: _c.null_value.rawValue)))
@@ -123,7 +131,7 @@ public struct Google_Protobuf_Value: ProtoMessage {
         case 4: self.kind = .boolValue(_c.bool_value != 0)
         case 5: self.kind = .structValue(try CMessageReader.message(UnsafeRawPointer(_c.struct_value), as: Google_Protobuf_Struct.self))
         case 6: self.kind = .listValue(try CMessageReader.message(UnsafeRawPointer(_c.list_value), as: Google_Protobuf_ListValue.self))
-        default: self.kind = nil
+        default: break
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
@@ -184,9 +192,10 @@ public struct Google_Protobuf_ListValue: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__ListValue.self).pointee
-        self.values = try CMessageReader.array(count: _c.n_values, _c.values) { (element: UnsafeMutablePointer<Google__Protobuf__Value>?) throws(ProtoError) in
+        let valuesValue = try CMessageReader.array(count: _c.n_values, _c.values) { (element: UnsafeMutablePointer<Google__Protobuf__Value>?) throws(ProtoError) in
             try CMessageReader.message(UnsafeRawPointer(element), as: Google_Protobuf_Value.self)
         }
+        self.values = valuesValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 

@@ -126,8 +126,10 @@ public struct Google_Protobuf_Timestamp: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__Timestamp.self).pointee
-        self.seconds = _c.seconds
-        self.nanos = _c.nanos
+        let secondsValue = _c.seconds
+        let nanosValue = _c.nanos
+        self.seconds = secondsValue
+        self.nanos = nanosValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 

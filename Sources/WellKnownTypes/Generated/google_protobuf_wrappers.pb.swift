@@ -30,7 +30,8 @@ public struct Google_Protobuf_DoubleValue: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__DoubleValue.self).pointee
-        self.value = _c.value
+        let valueValue = _c.value
+        self.value = valueValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -70,7 +71,8 @@ public struct Google_Protobuf_FloatValue: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__FloatValue.self).pointee
-        self.value = _c.value
+        let valueValue = _c.value
+        self.value = valueValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -110,7 +112,8 @@ public struct Google_Protobuf_Int64Value: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__Int64Value.self).pointee
-        self.value = _c.value
+        let valueValue = _c.value
+        self.value = valueValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -149,7 +152,8 @@ public struct Google_Protobuf_UInt64Value: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__UInt64Value.self).pointee
-        self.value = _c.value
+        let valueValue = _c.value
+        self.value = valueValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -188,7 +192,8 @@ public struct Google_Protobuf_Int32Value: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__Int32Value.self).pointee
-        self.value = _c.value
+        let valueValue = _c.value
+        self.value = valueValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -227,7 +232,8 @@ public struct Google_Protobuf_UInt32Value: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__UInt32Value.self).pointee
-        self.value = _c.value
+        let valueValue = _c.value
+        self.value = valueValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -266,7 +272,8 @@ public struct Google_Protobuf_BoolValue: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__BoolValue.self).pointee
-        self.value = _c.value != 0
+        let valueValue = _c.value != 0
+        self.value = valueValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -305,7 +312,8 @@ public struct Google_Protobuf_StringValue: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__StringValue.self).pointee
-        self.value = try CMessageReader.string(_c.value, field: "value")
+        let valueValue = try CMessageReader.string(_c.value, field: "value")
+        self.value = valueValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -344,7 +352,8 @@ public struct Google_Protobuf_BytesValue: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Google__Protobuf__BytesValue.self).pointee
-        self.value = CMessageReader.bytes(count: _c.value.len, data: _c.value.data)
+        let valueValue = CMessageReader.bytes(count: _c.value.len, data: _c.value.data)
+        self.value = valueValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 

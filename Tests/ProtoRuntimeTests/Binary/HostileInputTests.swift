@@ -148,6 +148,58 @@ struct HostileInputTests {
         }
     }
 
+    // Messages without message fields (map entries, ForeignMessage) take a shorter check before
+    // protobuf-c sees them (`cprotobufc_wire_skim`): the same rules must hold inside them.
+    @Test("inside a map entry or a nested message without message fields, broken input is refused", arguments: [
+        ("map_string_string (69)", 69 as UInt64),
+        ("map_int32_int32 (56)", 56),
+        ("optional_foreign_message (19)", 19),
+    ])
+    func brokenLeaf(_ field: String, number: UInt64) {
+        let payloads: [(String, [UInt8])] = [
+            ("field 0", [0x00, 0x01]),
+            ("field 0, length-delimited", [0x02, 0x01, 0x61]),
+            ("field number past 2^29", [0xF8, 0xFF, 0xFF, 0xFF, 0x7F, 0x01]),
+            ("wire type 7", [0x0F]),
+            ("start group", [0x0B]),
+            ("varint past 64 bits", [0x08] + [UInt8](repeating: 0xFF, count: 9) + [0x02]),
+            ("11-byte varint", [0x08] + [UInt8](repeating: 0x80, count: 10) + [0x01]),
+            ("cut-off varint", [0x08, 0x80]),
+            ("cut-off fixed64", [0x09, 1, 2, 3]),
+            ("length past the end", [0x12, 5, 0x61]),
+        ]
+        for (what, payload) in payloads {
+            let bytes = WireBytes.key(number, 2) + WireBytes.varint(UInt64(payload.count)) + payload
+            #expect(throws: ProtoError.self, "\(field): \(what)") { try TestAllTypes(serializedBytes: bytes) }
+        }
+    }
+
+    @Test("a map entry or a message without message fields counts as a level of nesting")
+    func leafDepth() throws {
+        // optional_foreign_message (19) with c = 1 and a map_string_string (69) entry: depth 2.
+        let bytes = WireBytes.key(19, 2) + [2, 0x08, 0x01] + WireBytes.key(69, 2) + [6, 0x0A, 1, 0x6B, 0x12, 1, 0x76]
+        let decoded = try TestAllTypes(serializedBytes: bytes, limits: DecodingLimits(maxDepth: 2))
+        #expect(decoded.optionalForeignMessage?.c == 1 && decoded.mapStringString == ["k": "v"])
+        #expect {
+            try TestAllTypes(serializedBytes: WireBytes.key(19, 2) + [2, 0x08, 0x01], limits: DecodingLimits(maxDepth: 1))
+        } throws: { ($0 as? ProtoError)?.code == .tooDeep }
+        #expect {
+            try TestAllTypes(serializedBytes: WireBytes.key(69, 2) + [3, 0x0A, 1, 0x6B], limits: DecodingLimits(maxDepth: 1))
+        } throws: { ($0 as? ProtoError)?.code == .tooDeep }
+    }
+
+    @Test("NUL inside a map entry's string is refused rather than truncated")
+    func nulInMapEntry() {
+        // map_string_string (69): key "a\0b".
+        #expect {
+            try TestAllTypes(serializedBytes: WireBytes.key(69, 2) + [5, 0x0A, 3, 0x61, 0x00, 0x62])
+        } throws: { ($0 as? ProtoError)?.code == .unsupported }
+        // The same in the value, with a key that holds no zero byte.
+        #expect {
+            try TestAllTypes(serializedBytes: WireBytes.key(69, 2) + [8, 0x0A, 1, 0x6B, 0x12, 3, 0x61, 0x00, 0x62])
+        } throws: { ($0 as? ProtoError)?.code == .unsupported }
+    }
+
     @Test("every field number with every wire type and small payloads: an error or a message, never a crash")
     func wrongWireTypes() {
         var decoded = 0, rejected = 0

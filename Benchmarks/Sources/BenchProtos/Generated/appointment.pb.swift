@@ -32,10 +32,14 @@ public struct Perf_Patient: ProtoMessage {
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Perf__Patient.self).pointee
-        self.patientId = try CMessageReader.string(_c.patient_id, field: "patient_id")
-        self.name = try CMessageReader.string(_c.name, field: "name")
-        self.email = try CMessageReader.string(_c.email, field: "email")
-        self.phone = try CMessageReader.string(_c.phone, field: "phone")
+        let patientIdValue = try CMessageReader.string(_c.patient_id, field: "patient_id")
+        let nameValue = try CMessageReader.string(_c.name, field: "name")
+        let emailValue = try CMessageReader.string(_c.email, field: "email")
+        let phoneValue = try CMessageReader.string(_c.phone, field: "phone")
+        self.patientId = patientIdValue
+        self.name = nameValue
+        self.email = emailValue
+        self.phone = phoneValue
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
 
@@ -80,7 +84,7 @@ public struct Perf_Appointment: ProtoMessage {
         self.status = .init()
         self.reason = ""
         self.notes = []
-        self.metadata = [:]
+        self.metadata = [String: String]()
         self.unknownFields = UnknownFields()
     }
 
@@ -93,14 +97,18 @@ public struct Perf_Appointment: ProtoMessage {
     public static var _keepsPackedSizeBound: Swift.Bool { true }
 
     public init(_cMessage pointer: UnsafeRawPointer) throws(ProtoError) {
+        self.init()
+        try _readC(pointer)
+    }
+
+    /// Reads the C message at `pointer` into this value, which holds the defaults.
+    public mutating func _readC(_ pointer: UnsafeRawPointer) throws(ProtoError) {
         let _c = pointer.assumingMemoryBound(to: Perf__Appointment.self).pointee
         self.id = try CMessageReader.string(_c.id, field: "id")
         self.clinicId = try CMessageReader.string(_c.clinic_id, field: "clinic_id")
         self.practitionerId = try CMessageReader.string(_c.practitioner_id, field: "practitioner_id")
         if _c.patient != nil {
             self.patient = try CMessageReader.message(UnsafeRawPointer(_c.patient), as: Perf_Patient.self)
-        } else {
-            self.patient = nil
         }
         self.startUnixMs = _c.start_unix_ms
         self.endUnixMs = _c.end_unix_ms
@@ -119,8 +127,6 @@ public struct Perf_Appointment: ProtoMessage {
                 map[try CMessageReader.string(entry.key, field: "key")] = try CMessageReader.string(entry.value, field: "value")
             }
             self.metadata = map
-        } else {
-            self.metadata = [:]
         }
         self.unknownFields = CMessageReader.unknownFields(pointer)
     }
