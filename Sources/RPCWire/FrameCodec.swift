@@ -11,7 +11,10 @@ package import NIOCore
 /// want frames as channel messages.
 package struct FrameCodec {
     private var parser: FrameParser
-    /// Received bytes not yet cut into frames (a partial frame).
+    /// The start of a frame that arrived split across reads, copied out so that it can grow to
+    /// the whole frame (only ever the bytes of that one frame).
+    private var split: ByteBuffer?
+    /// Received bytes to cut frames from, in place (payloads are slices of them).
     private var received: ByteBuffer?
     /// Frames appended since the last `takeOutput`.
     private var output: ByteBuffer?
@@ -30,33 +33,60 @@ package struct FrameCodec {
     /// Takes bytes that arrived.
     package mutating func receive(_ bytes: ByteBuffer) {
         guard !failed else { return }
-        guard let pending = received, pending.readableBytes > 0 else {
+        guard var pending = received else {
             received = bytes
             return
         }
-        // A partial frame was left: copy it and the new bytes into a buffer of their own. Appending
-        // to the old buffer instead would copy its whole storage, which the payloads of the
-        // frames already delivered still share (copy on write).
-        var merged = ByteBufferAllocator().buffer(capacity: pending.readableBytes + bytes.readableBytes)
-        merged.writeImmutableBuffer(pending)
-        merged.writeImmutableBuffer(bytes)
-        received = merged
+        // Only when bytes arrive before the last ones were all cut (handlers drain every read).
+        received = nil
+        pending.writeImmutableBuffer(bytes)
+        received = pending
     }
 
     /// The next whole frame received, or nil until more bytes arrive. A frame's payload is a
     /// slice of the received bytes, not a copy. After an error every call returns nil.
+    ///
+    /// A frame that arrived split across reads is gathered in a buffer of its own, copying only
+    /// its bytes; frames after it are cut where they lie. Appending each read to the leftover
+    /// instead would copy every read, and copy the old storage too, which delivered payloads
+    /// still share.
     package mutating func nextFrame() throws(WireError) -> Frame? {
-        guard !failed, var buffer = received else { return nil }
+        guard !failed else { return nil }
+        while var joined = split {
+            split = nil
+            // The parser has taken the header when it knows the payload length: either way,
+            // `bytesForNextFrame` is what it still needs beyond what `joined` holds.
+            let missing = parser.bytesForNextFrame - joined.readableBytes
+            if missing > 0, var rest = received {
+                received = nil
+                joined.writeImmutableBuffer(rest.readSlice(length: min(missing, rest.readableBytes))!)
+                if rest.readableBytes > 0 { received = rest }
+            }
+            if let frame = try parse(&joined) { return frame }
+            split = joined
+            // Still short of the frame: wait for the next read, or top up from this one.
+            if received == nil { return nil }
+        }
+        guard var buffer = received else { return nil }
         received = nil
-        let frame: Frame?
+        if let frame = try parse(&buffer) {
+            if buffer.readableBytes > 0 { received = buffer }
+            return frame
+        }
+        // This read ended inside a frame: copy its start out to gather the rest.
+        var joined = ByteBufferAllocator().buffer(capacity: max(parser.bytesForNextFrame, buffer.readableBytes))
+        joined.writeImmutableBuffer(buffer)
+        split = joined
+        return nil
+    }
+
+    private mutating func parse(_ buffer: inout ByteBuffer) throws(WireError) -> Frame? {
         do {
-            frame = try parser.nextFrame(from: &buffer)
+            return try parser.nextFrame(from: &buffer)
         } catch {
             failed = true
             throw error
         }
-        if buffer.readableBytes > 0 { received = buffer }
-        return frame
     }
 
     /// Appends `frame` to the output.

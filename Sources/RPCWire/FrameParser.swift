@@ -28,6 +28,13 @@ package struct FrameParser: Sendable {
         return false
     }
 
+    /// How many bytes the frame being read still takes, counted from what `nextFrame` left
+    /// unconsumed: the header's 10 while it is incomplete, else the declared payload length.
+    package var bytesForNextFrame: Int {
+        if case .awaitingPayload(let header) = state { return Int(header.length) }
+        return WireProtocol.frameHeaderSize
+    }
+
     /// Returns the next whole frame and consumes its bytes, or nil (consuming at most a valid
     /// header) when more bytes are needed. The payload is a slice of `buffer`, not a copy.
     package mutating func nextFrame(from buffer: inout ByteBuffer) throws(WireError) -> Frame? {
