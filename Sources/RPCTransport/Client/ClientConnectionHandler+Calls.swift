@@ -135,7 +135,7 @@ extension ClientConnectionHandler {
             }
         }
         if state.isDrained {
-            context.flush(&codec)
+            context.writeAndFlush(codec.takeOutput())
             context.close(promise: nil)
         }
     }

@@ -73,8 +73,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     private func start(context: ChannelHandlerContext) {
         guard timers.handshake == nil else { return }
-        context.append(.settings(settings.limits), to: &codec)
-        context.flush(&codec)
+        emit(.settings(settings.limits), context: context)
+        context.writeAndFlush(codec.takeOutput())
         timers.handshake = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(settings.handshakeTimeout)) {
             [self] in
             fail(RPCError(code: .unavailable, message: "the TLS handshake or the server's SETTINGS did not arrive in time"))
@@ -99,7 +99,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         } catch {
             logger.debug("protocol error from the server, sending GOAWAY", metadata: ["error": "\(error)"])
             failure = RPCError(code: .unavailable, message: "the server broke the protocol: \(error)")
-            context.closeWithGoAway(error, lastStreamID: .connection, codec: &codec)
+            emit(.goAway(GoAway(error: error, lastStreamID: .connection)), context: context)
+            context.closeAfterWriting(codec.takeOutput())
         }
     }
 
@@ -108,7 +109,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         if needsFlush {
             needsFlush = false
             carryOut(state.releaseHeld(), context: context, flush: false)
-            context.flush(&codec)
+            context.writeAndFlush(codec.takeOutput())
         }
         context.fireChannelReadComplete()
     }
@@ -145,6 +146,17 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     }
 
     // MARK: Actions
+
+    /// Appends `frame` to the codec's output. A frame that cannot be framed (a payload over
+    /// 4 GiB, which the limits checked before never let through) closes the connection; the
+    /// close comes after the access to the codec has ended.
+    private func emit(_ frame: Frame, context: ChannelHandlerContext) {
+        do {
+            try codec.append(frame, allocator: context.channel.allocator)
+        } catch {
+            context.close(promise: nil)
+        }
+    }
 
     private func perform(_ action: ClientConnectionStateMachine.ReadAction, context: ChannelHandlerContext) {
         switch action {
@@ -211,14 +223,14 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         events.draining()
         failPendingOpens(RPCError(code: .unavailable, message: "the connection is closing"))
         if state.isDrained {
-            context.flush(&codec)
+            context.writeAndFlush(codec.takeOutput())
             context.close(promise: nil)
         }
     }
 
     private func carryOut(_ batch: ClientConnectionStateMachine.WriteBatch, context: ChannelHandlerContext, flush: Bool = true) {
         for frame in batch.frames {
-            context.append(frame, to: &codec)
+            emit(frame, context: context)
         }
         // Even with no frame: a message may be held for this tick's flush.
         if flush { scheduleFlush(context: context) }
@@ -226,7 +238,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     }
 
     func write(_ frame: Frame, context: ChannelHandlerContext) {
-        context.append(frame, to: &codec)
+        emit(frame, context: context)
         scheduleFlush(context: context)
     }
 
@@ -241,7 +253,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             flushScheduled = false
             guard let context = self.context else { return }
             carryOut(state.releaseHeld(), context: context, flush: false)
-            context.flush(&codec)
+            context.writeAndFlush(codec.takeOutput())
         }
     }
 

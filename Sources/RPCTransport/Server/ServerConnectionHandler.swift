@@ -60,8 +60,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private func start(context: ChannelHandlerContext) {
         guard timers.handshake == nil else { return }
         // Our SETTINGS goes first; TLS holds it until the handshake is done.
-        context.append(.settings(settings.limits), to: &codec)
-        context.flush(&codec)
+        emit(.settings(settings.limits), context: context)
+        context.writeAndFlush(codec.takeOutput())
         timers.handshake = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(settings.handshakeTimeout)) {
             [self] in
             logger.debug("closing a connection whose handshake or SETTINGS did not arrive in time")
@@ -93,7 +93,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             }
         } catch {
             logger.debug("protocol error, sending GOAWAY", metadata: ["error": "\(error)"])
-            context.closeWithGoAway(error, lastStreamID: state.lastStreamID, codec: &codec)
+            emit(.goAway(GoAway(error: error, lastStreamID: state.lastStreamID)), context: context)
+            context.closeAfterWriting(codec.takeOutput())
         }
     }
 
@@ -101,7 +102,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         inReadCycle = false
         if needsFlush {
             needsFlush = false
-            context.flush(&codec)
+            context.writeAndFlush(codec.takeOutput())
         }
         context.fireChannelReadComplete()
     }
@@ -127,6 +128,17 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     // MARK: Actions
+
+    /// Appends `frame` to the codec's output. A frame that cannot be framed (a payload over
+    /// 4 GiB, which the limits checked before never let through) closes the connection; the
+    /// close comes after the access to the codec has ended.
+    private func emit(_ frame: Frame, context: ChannelHandlerContext) {
+        do {
+            try codec.append(frame, allocator: context.channel.allocator)
+        } catch {
+            context.close(promise: nil)
+        }
+    }
 
     private func perform(_ action: ServerConnectionStateMachine.ReadAction, context: ChannelHandlerContext) {
         switch action {
@@ -222,7 +234,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     private func carryOut(_ batch: ServerConnectionStateMachine.WriteBatch, context: ChannelHandlerContext) {
         for frame in batch.frames {
-            context.append(frame, to: &codec)
+            emit(frame, context: context)
         }
         if !batch.frames.isEmpty { scheduleFlush(context: context) }
         for waiter in batch.resumed { waiter.resume() }
@@ -231,7 +243,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     private func write(_ frame: Frame, context: ChannelHandlerContext) {
-        context.append(frame, to: &codec)
+        emit(frame, context: context)
         scheduleFlush(context: context)
     }
 
@@ -245,7 +257,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         flushScheduled = true
         context.eventLoop.assumeIsolated().execute { [self] in
             flushScheduled = false
-            self.context?.flush(&codec)
+            self.context?.writeAndFlush(codec.takeOutput())
         }
     }
 
@@ -267,7 +279,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private func closeIfDrained(context: ChannelHandlerContext) {
         guard state.isDrained else { return }
         // The TRAILERS just written go out before the close_notify.
-        context.flush(&codec)
+        context.writeAndFlush(codec.takeOutput())
         context.close(promise: nil)
     }
 
@@ -300,7 +312,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
                 return
             }
             write(.goAway(GoAway(lastStreamID: state.lastStreamID, code: .noError, debugMessage: "idle")), context: context)
-            context.flush(&codec)
+            context.writeAndFlush(codec.takeOutput())
             context.close(promise: nil)
         }
     }
