@@ -15,14 +15,15 @@ extension TLSHandler {
         var failure: TLSError? = nil
 
         // No call leaves this handler inside the loop, so nothing can re-enter and append.
-        for index in pendingWrites.indices {
+        let last = pendingWrites.count - 1
+        for (offset, index) in pendingWrites.indices.enumerated() {
             let write = pendingWrites[index]
             if let next = write.promise {
                 if let first = promise { first.futureResult.cascade(to: next) } else { promise = next }
             }
             if failure == nil {
                 var data = write.data
-                failure = encrypt(&data, gather: &gather, output: &output)
+                failure = encrypt(&data, isLast: offset == last, gather: &gather, output: &output)
             }
         }
         if failure == nil, gather.readableBytes > 0 {
@@ -46,8 +47,12 @@ extension TLSHandler {
         context.flush()
     }
 
-    /// Adds one write's bytes: through `gather` when partial records are involved, directly otherwise.
-    private func encrypt(_ data: inout ByteBuffer, gather: inout ByteBuffer, output: inout ByteBuffer) -> TLSError? {
+    /// Adds one write's bytes: through `gather` when partial records are involved, directly otherwise
+    /// (whole records, and the tail of the last write when nothing is gathered: a flush of one small
+    /// write, the usual RPC case, is sealed from its own storage without a copy).
+    private func encrypt(
+        _ data: inout ByteBuffer, isLast: Bool, gather: inout ByteBuffer, output: inout ByteBuffer
+    ) -> TLSError? {
         let record = TLSConnection.maximumRecordPayload
         while data.readableBytes > 0 {
             if gather.readableBytes == 0, data.readableBytes >= record {
@@ -58,6 +63,11 @@ extension TLSHandler {
                 }
                 if let error { return error }
                 data.moveReaderIndex(forwardBy: length)
+                connection.drainCiphertext(into: &output)
+            } else if gather.readableBytes == 0, isLast {
+                let error = data.withUnsafeReadableBytes { connection.write($0) }
+                if let error { return error }
+                data.moveReaderIndex(forwardBy: data.readableBytes)
                 connection.drainCiphertext(into: &output)
             } else {
                 let length = min(record - gather.readableBytes, data.readableBytes)

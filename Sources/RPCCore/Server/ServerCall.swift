@@ -17,7 +17,7 @@ final class ServerCall: Sendable {
     /// The writer the handler gets: encoded response messages.
     var messages: RPCWriter<[UInt8]> {
         RPCWriter { [self] bytes in
-            try await sendInitialMetadataOnce()
+            if let initial = takeInitialMetadata() { try await stream.outbound.write(.metadata(initial)) }
             try await stream.outbound.write(.message(bytes))
         }
     }
@@ -31,18 +31,19 @@ final class ServerCall: Sendable {
         }
         let status = error.map(RPCStatus.init) ?? .ok
         do {
-            try await sendInitialMetadataOnce()
+            if let initial = takeInitialMetadata() { try await stream.outbound.write(.metadata(initial)) }
             try await stream.outbound.write(.trailers(status, trailing))
         } catch {
             context.logger.debug("could not send the status, the client is gone", metadata: ["rpc.status": "\(status)"])
         }
     }
 
-    private func sendInitialMetadataOnce() async throws {
-        guard !initialSent.exchange(true, ordering: .relaxed) else { return }
+    /// The initial metadata to send now: the first time only, and nil when it is empty (the
+    /// client treats a missing one as empty, and it saves a frame). Not async, so the usual case,
+    /// nothing to send, costs no async call per message.
+    private func takeInitialMetadata() -> Metadata? {
+        guard !initialSent.exchange(true, ordering: .relaxed) else { return nil }
         let initial = context.response.initial
-        // An empty set is not sent: the client treats a missing one as empty, and it saves a frame.
-        guard !initial.isEmpty else { return }
-        try await stream.outbound.write(.metadata(initial))
+        return initial.isEmpty ? nil : initial
     }
 }
