@@ -3,8 +3,8 @@
 /// frames within a call, and message credit.
 ///
 /// The connection handler passes every received frame to `validate(_:)` and every frame it
-/// writes to `sent(_:)`, in order. A thrown `WireError` ends the connection (GOAWAY + close, see
-/// `ProtocolErrorHandler`); `.ignore` means the frame belongs to a call that has already closed
+/// writes to `sent(_:)`, in order. A thrown `WireError` ends the connection (GOAWAY + close by
+/// the connection handler); `.ignore` means the frame belongs to a call that has already closed
 /// and must be dropped. What remains for the call layer is the meaning of payloads (decoding
 /// CallStart and Trailers, message cardinality of unary calls, deadlines).
 package struct ConnectionFrameValidator: Sendable {
