@@ -98,6 +98,67 @@ static inline size_t cprotobufc_wire_skip_varint(const uint8_t *p, size_t rem) {
     return cprotobufc_wire_varint(p, rem, &value);
 }
 
+/// Reads the field key at `*p` into `*key` and moves `*p` past it; 0 when the varint is cut off
+/// or overlong, or the field number is 0 or past 2^29 - 1. Shared by the walk and the skim.
+static inline __attribute__((always_inline)) int cprotobufc_wire_read_key(const uint8_t **p, const uint8_t *end,
+                                                                         uint64_t *key) {
+    uint64_t first = **p;
+    if (first < 0x80) {
+        if (first < 8) return 0;  // field number 0
+        *key = first;
+        *p += 1;
+        return 1;
+    }
+    size_t used = cprotobufc_wire_varint(*p, (size_t)(end - *p), key);
+    // Field numbers 0 and past 2^29 - 1 (the subtraction wraps 0 around).
+    if (used == 0 || (*key >> 3) - 1 >= 0x1FFFFFFF) return 0;
+    *p += used;
+    return 1;
+}
+
+/// Reads a length-delimited field's length at `*p` into `*length` and moves `*p` to its payload;
+/// 0 when the varint is bad or the payload runs past `end`.
+static inline __attribute__((always_inline)) int cprotobufc_wire_read_length(const uint8_t **p, const uint8_t *end,
+                                                                            size_t *length) {
+    size_t rem = (size_t)(end - *p), used;
+    uint64_t value;
+    if (rem > 0 && **p < 0x80) {
+        value = **p;
+        used = 1;
+    } else {
+        used = cprotobufc_wire_varint(*p, rem, &value);
+        if (used == 0) return 0;
+    }
+    if (value > rem - used) return 0;
+    *p += used;
+    *length = (size_t)value;
+    return 1;
+}
+
+/// Moves `*p` past the value of a varint, fixed64 or fixed32 field (wire type 0, 1 or 5); 0 when it
+/// is cut off, or for groups (3, 4) and the undefined wire types 6 and 7.
+static inline __attribute__((always_inline)) int cprotobufc_wire_skip_scalar(const uint8_t **p, const uint8_t *end,
+                                                                            uint64_t wire_type) {
+    size_t rem = (size_t)(end - *p), used;
+    switch (wire_type) {
+    case 0:
+        used = cprotobufc_wire_skip_varint(*p, rem);
+        if (used == 0) return 0;
+        break;
+    case 1:
+        used = 8;
+        break;
+    case 5:
+        used = 4;
+        break;
+    default:
+        return 0;
+    }
+    if (used > rem) return 0;
+    *p += used;
+    return 1;
+}
+
 /// Most fields a message type may have for `cprotobufc_wire_is_leaf` to look at them all.
 #define CPROTOBUFC_WIRE_LEAF_FIELDS 16
 
@@ -119,43 +180,13 @@ static inline int cprotobufc_wire_is_leaf(const ProtobufCMessageDescriptor *desc
 static inline __attribute__((always_inline)) int cprotobufc_wire_skim(const uint8_t *p, size_t n) {
     const uint8_t *end = p + n;
     while (p < end) {
-        uint64_t key = *p, value;
-        if (key < 0x80) {
-            if (key < 8) return CPROTOBUFC_WIRE_REJECTED;  // field number 0
-            p++;
-        } else {
-            size_t used = cprotobufc_wire_varint(p, (size_t)(end - p), &key);
-            // Field numbers 0 and past 2^29 - 1 (the subtraction wraps 0 around).
-            if (used == 0 || (key >> 3) - 1 >= 0x1FFFFFFF) return CPROTOBUFC_WIRE_REJECTED;
-            p += used;
-        }
-        size_t rem = (size_t)(end - p), used;
-        switch (key & 7) {
-        case 2:
-            if (rem > 0 && *p < 0x80) {
-                value = *p;
-                used = 1;
-            } else {
-                used = cprotobufc_wire_varint(p, rem, &value);
-                if (used == 0) return CPROTOBUFC_WIRE_REJECTED;
-            }
-            if (value > rem - used) return CPROTOBUFC_WIRE_REJECTED;
-            p += used + (size_t)value;
-            break;
-        case 0:
-            used = cprotobufc_wire_skip_varint(p, rem);
-            if (used == 0) return CPROTOBUFC_WIRE_REJECTED;
-            p += used;
-            break;
-        case 1:
-            if (rem < 8) return CPROTOBUFC_WIRE_REJECTED;
-            p += 8;
-            break;
-        case 5:
-            if (rem < 4) return CPROTOBUFC_WIRE_REJECTED;
-            p += 4;
-            break;
-        default:  // groups (3, 4) and the undefined wire types 6 and 7
+        uint64_t key;
+        if (!cprotobufc_wire_read_key(&p, end, &key)) return CPROTOBUFC_WIRE_REJECTED;
+        if ((key & 7) == 2) {
+            size_t length;
+            if (!cprotobufc_wire_read_length(&p, end, &length)) return CPROTOBUFC_WIRE_REJECTED;
+            p += length;
+        } else if (!cprotobufc_wire_skip_scalar(&p, end, key & 7)) {
             return CPROTOBUFC_WIRE_REJECTED;
         }
     }
@@ -171,72 +202,40 @@ static inline int cprotobufc_wire_walk(const uint8_t *p, size_t n, const Protobu
     const ProtobufCMessageDescriptor *leaf = NULL;
     const uint8_t *end = p + n;
     while (p < end) {
-        uint64_t key = *p, value;
-        if (key < 0x80) {
-            if (key < 8) return CPROTOBUFC_WIRE_REJECTED;  // field number 0
-            p++;
-        } else {
-            size_t used = cprotobufc_wire_varint(p, (size_t)(end - p), &key);
-            // Field numbers 0 and past 2^29 - 1 (the subtraction wraps 0 around).
-            if (used == 0 || (key >> 3) - 1 >= 0x1FFFFFFF) return CPROTOBUFC_WIRE_REJECTED;
-            p += used;
+        uint64_t key;
+        if (!cprotobufc_wire_read_key(&p, end, &key)) return CPROTOBUFC_WIRE_REJECTED;
+        if ((key & 7) != 2) {
+            if (!cprotobufc_wire_skip_scalar(&p, end, key & 7)) return CPROTOBUFC_WIRE_REJECTED;
+            continue;
         }
-        size_t rem = (size_t)(end - p), used;
-        switch (key & 7) {
-        case 2: {
-            if (rem > 0 && *p < 0x80) {
-                value = *p;
-                used = 1;
-            } else {
-                used = cprotobufc_wire_varint(p, rem, &value);
-                if (used == 0) return CPROTOBUFC_WIRE_REJECTED;
-            }
-            if (value > rem - used) return CPROTOBUFC_WIRE_REJECTED;
-            const uint8_t *payload = p + used;
-            size_t length = (size_t)value;
-            p = payload + length;
-            const ProtobufCFieldDescriptor *field = cprotobufc_wire_field(desc, (uint32_t)(key >> 3));
-            if (field == NULL) break;  // unknown: kept as raw bytes, never looked into
-            if (field->type == PROTOBUF_C_TYPE_MESSAGE) {
-                if (field->label != PROTOBUF_C_LABEL_REPEATED && !*repeats) {
-                    size_t index = (size_t)(field - desc->fields);
-                    if (index < 256) {
-                        uint64_t bit = (uint64_t)1 << (index & 63);
-                        if (seen[index >> 6] & bit) *repeats = 1;
-                        seen[index >> 6] |= bit;
-                    } else {
-                        *repeats = 1;
-                    }
-                }
-                const ProtobufCMessageDescriptor *type = (const ProtobufCMessageDescriptor *)field->descriptor;
-                int nested;
-                if (!check_nul && (type == leaf || cprotobufc_wire_is_leaf(type))) {
-                    leaf = type;
-                    nested = depth + 1 > max_depth ? CPROTOBUFC_WIRE_REJECTED : cprotobufc_wire_skim(payload, length);
+        size_t length;
+        if (!cprotobufc_wire_read_length(&p, end, &length)) return CPROTOBUFC_WIRE_REJECTED;
+        const uint8_t *payload = p;
+        p += length;
+        const ProtobufCFieldDescriptor *field = cprotobufc_wire_field(desc, (uint32_t)(key >> 3));
+        if (field == NULL) continue;  // unknown: kept as raw bytes, never looked into
+        if (field->type == PROTOBUF_C_TYPE_MESSAGE) {
+            if (field->label != PROTOBUF_C_LABEL_REPEATED && !*repeats) {
+                size_t index = (size_t)(field - desc->fields);
+                if (index < 256) {
+                    uint64_t bit = (uint64_t)1 << (index & 63);
+                    if (seen[index >> 6] & bit) *repeats = 1;
+                    seen[index >> 6] |= bit;
                 } else {
-                    nested = cprotobufc_wire_walk(payload, length, type, depth + 1, max_depth, check_nul, repeats);
+                    *repeats = 1;
                 }
-                if (nested < 0) return nested;
-            } else if (check_nul && field->type == PROTOBUF_C_TYPE_STRING && length > 0 &&
-                       memchr(payload, 0, length) != NULL) {
-                return CPROTOBUFC_WIRE_REJECTED;
             }
-            break;
-        }
-        case 0:
-            used = cprotobufc_wire_skip_varint(p, rem);
-            if (used == 0) return CPROTOBUFC_WIRE_REJECTED;
-            p += used;
-            break;
-        case 1:
-            if (rem < 8) return CPROTOBUFC_WIRE_REJECTED;
-            p += 8;
-            break;
-        case 5:
-            if (rem < 4) return CPROTOBUFC_WIRE_REJECTED;
-            p += 4;
-            break;
-        default:  // groups (3, 4) and the undefined wire types 6 and 7
+            const ProtobufCMessageDescriptor *type = (const ProtobufCMessageDescriptor *)field->descriptor;
+            int nested;
+            if (!check_nul && (type == leaf || cprotobufc_wire_is_leaf(type))) {
+                leaf = type;
+                nested = depth + 1 > max_depth ? CPROTOBUFC_WIRE_REJECTED : cprotobufc_wire_skim(payload, length);
+            } else {
+                nested = cprotobufc_wire_walk(payload, length, type, depth + 1, max_depth, check_nul, repeats);
+            }
+            if (nested < 0) return nested;
+        } else if (check_nul && field->type == PROTOBUF_C_TYPE_STRING && length > 0 &&
+                   memchr(payload, 0, length) != NULL) {
             return CPROTOBUFC_WIRE_REJECTED;
         }
     }
