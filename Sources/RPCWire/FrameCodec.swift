@@ -17,13 +17,10 @@ package struct FrameCodec {
     /// Received bytes to cut frames from, in place (payloads are slices of them).
     private var received: ByteBuffer?
     /// Frames appended since the last `takeOutput`.
-    private var output: ByteBuffer?
+    private var output = FrameOutput()
     /// Set by the first error: a stream that broke framing once has no frame boundary left, so
     /// later bytes are dropped (the connection is being closed).
     private(set) var failed = false
-
-    /// Room reserved for a fresh output buffer: enough for a small unary exchange.
-    private static let minimumCapacity = 512
 
     /// A codec checking received frames against `limits` (this side's).
     package init(limits: WireLimits) {
@@ -91,18 +88,12 @@ package struct FrameCodec {
 
     /// Appends `frame` to the output.
     package mutating func append(_ frame: Frame, allocator: ByteBufferAllocator) throws(WireError) {
-        let needed = WireProtocol.frameHeaderSize + frame.payload.readableBytes
-        var buffer = output ?? allocator.buffer(capacity: max(needed, Self.minimumCapacity))
-        // Nil it while writing so the buffer stays uniquely referenced (no copy on write).
-        output = nil
-        defer { output = buffer.readableBytes > 0 ? buffer : nil }
-        try buffer.writeFrame(frame)
+        try output.append(frame, allocator: allocator)
     }
 
     /// The frames appended since the last call, as one buffer (nil when there are none).
     package mutating func takeOutput() -> ByteBuffer? {
-        defer { output = nil }
-        return output
+        output.take()
     }
 }
 

@@ -1,10 +1,7 @@
 package import NIOCore
 
 /// Turns outbound `Frame`s into bytes, coalescing every frame written between two flushes into
-/// ONE `ByteBuffer`.
-///
-/// A unary call's CALL_START and MESSAGE (or a response's MESSAGE and TRAILERS) then leave as one
-/// write: one TLS record and one syscall instead of several. Each write's promise completes when
+/// ONE `ByteBuffer` (a `FrameOutput`). Each write's promise completes when
 /// the combined buffer is written. Writes still pending when the channel closes fail with
 /// `ChannelError.ioOnClosedChannel`, as NIO fails unflushed writes.
 package final class FrameEncoder: ChannelOutboundHandler {
@@ -12,31 +9,20 @@ package final class FrameEncoder: ChannelOutboundHandler {
     package typealias OutboundOut = ByteBuffer
 
     /// Frames written since the last flush.
-    private var pending: ByteBuffer?
+    private var pending = FrameOutput()
     /// Completes all pending writes' promises (the others are cascaded from it).
     private var pendingPromise: EventLoopPromise<Void>?
-
-    /// Room reserved for a fresh coalescing buffer: enough for a small unary exchange.
-    private static let minimumCapacity = 512
 
     /// Creates an encoder.
     package init() {}
 
     package func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        let frame = Self.unwrapOutboundIn(data)
-        let needed = WireProtocol.frameHeaderSize + frame.payload.readableBytes
-        var buffer =
-            pending ?? context.channel.allocator.buffer(capacity: max(needed, Self.minimumCapacity))
-        // Nil it while writing so the buffer stays uniquely referenced (no copy on write).
-        pending = nil
         do {
-            try buffer.writeFrame(frame)
+            try pending.append(Self.unwrapOutboundIn(data), allocator: context.channel.allocator)
         } catch {
-            pending = buffer.readableBytes > 0 ? buffer : nil
             promise?.fail(error)
             return
         }
-        pending = buffer
         if let promise {
             if let pendingPromise {
                 pendingPromise.futureResult.cascade(to: promise)
@@ -47,9 +33,8 @@ package final class FrameEncoder: ChannelOutboundHandler {
     }
 
     package func flush(context: ChannelHandlerContext) {
-        if let buffer = pending {
+        if let buffer = pending.take() {
             let promise = pendingPromise
-            pending = nil
             pendingPromise = nil
             context.write(Self.wrapOutboundOut(buffer), promise: promise)
         }
@@ -67,7 +52,7 @@ package final class FrameEncoder: ChannelOutboundHandler {
 
     private func failPending() {
         let promise = pendingPromise
-        pending = nil
+        _ = pending.take()
         pendingPromise = nil
         promise?.fail(ChannelError.ioOnClosedChannel)
     }
