@@ -9,9 +9,10 @@ internal import RPCWire
 struct GracefulDrainEvent: Sendable {}
 
 /// Serves the calls of one connection: bytes from TLS in, cut into frames by its `FrameCodec`,
-/// and frames out through the same codec, as bytes. A thin shell over `ServerConnectionStateMachine`: it turns channel events
-/// into state machine calls and carries out the actions (start or cancel a handler task, hand a
-/// message to a call, write frames, run the timers).
+/// and frames out through the same codec, as bytes. A thin shell over
+/// `ServerConnectionStateMachine`: it turns channel events into state machine calls and carries
+/// out the actions (start or cancel a handler task, hand a message to a call, write frames, run
+/// the timers).
 ///
 /// Writes are coalesced per event-loop tick: frames written by handler tasks are flushed once,
 /// by a job queued behind them, so concurrent calls share TLS records and syscalls.
