@@ -11,23 +11,35 @@ enum RequestSource: Sendable {
 /// module rather than run through generic metadata for every generated message type.
 typealias ResponseHandler<Result> = @Sendable (RPCAsyncSequence<RPCResponsePart>, ClientCallRecord) async throws -> Result
 
+/// One attempt of a call, from its start (method, metadata, deadline) to its result.
+typealias CallAttempt<Result> = @Sendable (RPCCallStart, ClientCallRecord) async throws -> Result
+
 extension RPCClient {
-    /// Runs a call: deadline, interceptors, retries, attempts. `callLayerOnly`: `requests` and
-    /// `onResponse` are this type's own code, no caller's closure (a unary call).
+    /// Runs a streaming call (any shape over a stream): deadline, interceptors, retries, attempts.
     func execute<Result: Sendable>(
-        method: MethodDescriptor, options: CallOptions, requests: RequestSource, callLayerOnly: Bool = false,
+        method: MethodDescriptor, options: CallOptions, requests: RequestSource,
         onResponse: @escaping ResponseHandler<Result>
+    ) async throws -> Result {
+        try await execute(method: method, options: options, callLayerOnly: false) { start, record in
+            try await self.stream(start, requests: requests, record: record, onResponse: onResponse)
+        }
+    }
+
+    /// Runs a call: deadline, interceptors, retries, each attempt made by `perform`.
+    /// `callLayerOnly`: `perform` is this type's own code, no caller's closure (a unary call).
+    func execute<Result: Sendable>(
+        method: MethodDescriptor, options: CallOptions, callLayerOnly: Bool, perform: @escaping CallAttempt<Result>
     ) async throws -> Result {
         let timeoutDeadline = options.timeout.map { ContinuousClock.now.advanced(by: $0) }
         let call = ClientCallContext(
             method: method, metadata: options.metadata, deadline: RPCDeadline.earliest(timeoutDeadline, RPCDeadline.current))
         do {
             if interceptors.isEmpty {
-                return try await retrying(call, options: options, requests: requests, callLayerOnly: callLayerOnly, onResponse: onResponse)
+                return try await retrying(call, options: options, callLayerOnly: callLayerOnly, perform: perform)
             }
             var result: Result?
             try await interceptors.run(call: call) { call in
-                result = try await retrying(call, options: options, requests: requests, callLayerOnly: callLayerOnly, onResponse: onResponse)
+                result = try await retrying(call, options: options, callLayerOnly: callLayerOnly, perform: perform)
             }
             guard let result else {
                 throw RPCError(code: .internal, message: "a client interceptor returned without making the call")
@@ -40,8 +52,7 @@ extension RPCClient {
 
     /// Makes attempts until one succeeds or the failure may not be retried.
     private func retrying<Result: Sendable>(
-        _ call: ClientCallContext, options: CallOptions, requests: RequestSource, callLayerOnly: Bool,
-        onResponse: @escaping ResponseHandler<Result>
+        _ call: ClientCallContext, options: CallOptions, callLayerOnly: Bool, perform: @escaping CallAttempt<Result>
     ) async throws -> Result {
         // Only a method declared idempotent is ever retried: anything else might run twice.
         let policy = call.method.policy.isIdempotent ? options.retries : nil
@@ -51,8 +62,7 @@ extension RPCClient {
         while true {
             let record = ClientCallRecord()
             do {
-                return try await self.attempt(
-                    call, options: options, requests: requests, callLayerOnly: callLayerOnly, record: record, onResponse: onResponse)
+                return try await self.attempt(call, callLayerOnly: callLayerOnly, record: record, perform: perform)
             } catch let error as RPCError where error.wasNeverProcessed && !transparentRetryUsed && !Task.isCancelled {
                 // The server never saw it (GOAWAY): safe to send again once, for any method.
                 transparentRetryUsed = true
@@ -77,28 +87,19 @@ extension RPCClient {
 
     /// One attempt, bounded by the call's deadline.
     private func attempt<Result: Sendable>(
-        _ call: ClientCallContext, options: CallOptions, requests: RequestSource, callLayerOnly: Bool,
-        record: ClientCallRecord, onResponse: @escaping ResponseHandler<Result>
+        _ call: ClientCallContext, callLayerOnly: Bool, record: ClientCallRecord, perform: @escaping CallAttempt<Result>
     ) async throws -> Result {
-        let start = {
-            var start = RPCCallStart(method: call.method.fullName, metadata: call.metadata, deadline: call.deadline)
-            start.bodyIsCallLayerOnly = callLayerOnly
-            return start
-        }()
-        guard let deadline = call.deadline else {
-            return try await stream(start, options: options, requests: requests, record: record, onResponse: onResponse)
-        }
+        let start = RPCCallStart(method: call.method.fullName, metadata: call.metadata, deadline: call.deadline)
+        guard let deadline = call.deadline else { return try await perform(start, record) }
         guard deadline > .now else { throw RPCError.deadlineExceeded }
         if callLayerOnly && transport.enforcesDeadlines {
             // Only the transport's waits remain, and it ends them at the deadline itself: no task
             // racing a sleep per call. Caller closures (streaming calls) always get the race,
             // which cancels them at the deadline.
-            return try await stream(start, options: options, requests: requests, record: record, onResponse: onResponse)
+            return try await perform(start, record)
         }
         let outcome = await race(deadline: deadline) {
-            await catching {
-                try await self.stream(start, options: options, requests: requests, record: record, onResponse: onResponse)
-            }
+            await catching { try await perform(start, record) }
         }
         switch outcome {
         case .completed(let result): return try result.get()
@@ -108,7 +109,7 @@ extension RPCClient {
 
     /// Opens a stream, writes the requests and hands the responses to `onResponse`.
     private func stream<Result: Sendable>(
-        _ start: RPCCallStart, options: CallOptions, requests: RequestSource, record: ClientCallRecord,
+        _ start: RPCCallStart, requests: RequestSource, record: ClientCallRecord,
         onResponse: @escaping ResponseHandler<Result>
     ) async throws -> Result {
         try await transport.withStream(start) { stream in

@@ -64,10 +64,10 @@ public struct RPCClient: RPCCaller {
         request: Input, method: MethodDescriptor, options: CallOptions = .defaults
     ) async throws -> ClientResponse<Output> {
         let maxBytes = options.maxResponseBytes
-        let reply = try await execute(
-            method: method, options: options, requests: .single(try Self.encode(request)), callLayerOnly: true
-        ) { parts, record in
-            try await UnaryReply.read(parts, record: record, maxMessageBytes: maxBytes)
+        let bytes = try Self.encode(request)
+        let transport = self.transport
+        let reply = try await execute(method: method, options: options, callLayerOnly: true) { start, record in
+            try await UnaryReply.exchange(start, request: bytes, over: transport, record: record, maxMessageBytes: maxBytes)
         }
         let message: Output
         do {

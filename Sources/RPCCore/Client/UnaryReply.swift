@@ -5,17 +5,32 @@ struct UnaryReply: Sendable {
     var initialMetadata: Metadata
     var trailingMetadata: Metadata
 
+    /// Makes the call on `transport` and reads its response (see `read(_:record:maxMessageBytes:)`).
+    static func exchange(
+        _ start: RPCCallStart, request: [UInt8], over transport: any ClientTransport, record: ClientCallRecord,
+        maxMessageBytes: Int
+    ) async throws -> UnaryReply {
+        let parts: [RPCResponsePart]
+        do {
+            parts = try await transport.unary(start, request: request)
+        } catch {
+            throw Task.isCancelled ? RPCError.callCancelled : ClientResponseState.transportError(error)
+        }
+        return try read(parts, record: record, maxMessageBytes: maxMessageBytes)
+    }
+
     /// Reads optional initial metadata, exactly one message and the trailers (whose error status
     /// is thrown), with the same checks and errors as iterating a `ClientResponseStream`.
-    static func read(
-        _ parts: RPCAsyncSequence<RPCResponsePart>, record: ClientCallRecord, maxMessageBytes: Int
-    ) async throws -> UnaryReply {
+    static func read(_ parts: [RPCResponsePart], record: ClientCallRecord, maxMessageBytes: Int) throws(RPCError) -> UnaryReply {
         var state = ClientResponseState(maxMessageBytes: maxMessageBytes)
-        var iterator = parts.makeAsyncIterator()
         var message: [UInt8]?
         var initial: Metadata = [:]
+        var index = parts.startIndex
         while true {
-            switch try await state.next(from: &iterator, record: record) {
+            let part = index < parts.endIndex ? parts[index] : nil
+            index += 1
+            if case .trailers(_, let trailing) = part { record.recordTrailing(trailing) }
+            switch try state.receive(part) {
             case .initialMetadata(let metadata):
                 initial = metadata
                 record.recordInitial(metadata)

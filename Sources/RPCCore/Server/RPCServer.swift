@@ -138,6 +138,10 @@ public final class RPCServer: Sendable {
     private func run(_ handler: RPCRouter.Handler, _ call: ServerCall) async -> RPCError? {
         do {
             try await RPCDeadline.$current.withValue(call.context.deadline) {
+                if interceptors.isEmpty {
+                    try await handler.handle(call.stream.inbound, call.messages, call.context)
+                    return
+                }
                 try await interceptors.run(context: call.context) { context in
                     try await handler.handle(call.stream.inbound, call.messages, context)
                 }

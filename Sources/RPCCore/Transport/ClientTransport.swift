@@ -14,6 +14,14 @@ public protocol ClientTransport: Sendable {
         _ start: RPCCallStart, _ body: (RPCClientStream) async throws -> Result
     ) async throws -> Result
 
+    /// Makes a unary call: writes `request` and returns the response parts in order, the
+    /// trailers last. Same contract as `withStream`, with one addition: after three parts
+    /// without trailers (more than a unary response holds) it may return them and cancel the
+    /// call at the server. The default runs `withStream`; a transport implements it to save the
+    /// stream machinery on the most common call (the network transport does it in one hop to
+    /// its event loop and back).
+    func unary(_ start: RPCCallStart, request: [UInt8]) async throws -> [RPCResponsePart]
+
     /// Stops opening new streams; streams in flight run to completion.
     func beginGracefulShutdown()
 
@@ -28,6 +36,21 @@ public protocol ClientTransport: Sendable {
 extension ClientTransport {
     /// By default the client call layer enforces deadlines itself.
     public var enforcesDeadlines: Bool { false }
+
+    public func unary(_ start: RPCCallStart, request: [UInt8]) async throws -> [RPCResponsePart] {
+        try await withStream(start) { stream in
+            // A failed write means the call is already over; the responses say how.
+            do {
+                try await stream.outbound.write(.message(request))
+                try await stream.outbound.write(.end)
+            } catch {}
+            var gathered = UnaryResponseParts()
+            for try await part in stream.inbound {
+                if gathered.append(part) { break }
+            }
+            return gathered.parts
+        }
+    }
 }
 
 /// The client's side of one call: where request parts go and where response parts come from.

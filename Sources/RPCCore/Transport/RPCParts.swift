@@ -10,10 +10,6 @@ public struct RPCCallStart: Sendable, Hashable {
     /// When the call expires; `nil` means never. Transports carry it as time left (the peers'
     /// clocks are not shared) and turn it back into an instant on arrival.
     public var deadline: ContinuousClock.Instant?
-    /// Set by `RPCClient` when the stream's body is only its own code (a unary call: write the
-    /// request, decode the response), never a caller's closure: a transport may then run the
-    /// body on its connection's executor to avoid thread hops.
-    package var bodyIsCallLayerOnly = false
 
     public init(method: String, metadata: Metadata = [:], deadline: ContinuousClock.Instant? = nil) {
         self.method = method

@@ -11,15 +11,12 @@ import Synchronization
 final class ClientConnection: Sendable {
     let channel: any Channel
     let loop: any EventLoop
-    /// Runs a calling task on this connection's loop (see `EventLoopTaskExecutor`).
-    let executor: EventLoopTaskExecutor
     private let handler: NIOLoopBound<ClientConnectionHandler>
     private let tokens = Atomic<UInt64>(0)
 
     private init(channel: any Channel, handler: ClientConnectionHandler) {
         self.channel = channel
         self.loop = channel.eventLoop
-        self.executor = EventLoopTaskExecutor.shared(for: channel.eventLoop)
         self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
     }
 
@@ -73,6 +70,26 @@ final class ClientConnection: Sendable {
             }
         } onCancel: {
             loop.execute { handler.value.cancelOpen(token) }
+        }
+    }
+
+    /// Makes a unary call (see `UnaryExchange`). Throws `UnaryExchange.OpenRefused` when the
+    /// call could not be opened here.
+    func unary(_ start: RPCCallStart, request: [UInt8]) async throws -> [RPCResponsePart] {
+        let exchange = UnaryExchange()
+        let handler = self.handler
+        let loop = self.loop
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[RPCResponsePart], any Error>) in
+                exchange.arm(continuation)
+                if loop.inEventLoop {
+                    handler.value.startUnary(start, request: request, exchange: exchange)
+                } else {
+                    loop.execute { handler.value.startUnary(start, request: request, exchange: exchange) }
+                }
+            }
+        } onCancel: {
+            exchange.cancel()
         }
     }
 

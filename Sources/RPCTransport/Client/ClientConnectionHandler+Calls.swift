@@ -6,13 +6,13 @@ internal import RPCWire
 /// calls waiting for a free stream.
 extension ClientConnectionHandler {
     /// Opens a call now if the server's limit allows; nil means wait (`open(_:continuation:)`).
-    func tryOpen(_ start: RPCCallStart) throws(RPCError) -> ClientStreamHandle? {
+    func tryOpen(_ start: RPCCallStart, unary: UnaryExchange? = nil) throws(RPCError) -> ClientStreamHandle? {
         guard let context else { throw failure ?? RPCError(code: .unavailable, message: "the connection is closed") }
         guard pendingOpens.isEmpty else { return nil }
         let payload = try callStartPayload(start, allocator: context.channel.allocator)
         switch state.open() {
         case .opened(let id):
-            return opened(id, start, payload: payload, context: context)
+            return opened(id, start, payload: payload, unary: unary, context: context)
         case .mustWait:
             return nil
         case .unavailable(let reason):
@@ -30,13 +30,54 @@ extension ClientConnectionHandler {
             if let handle = try tryOpen(start) {
                 continuation.resume(returning: handle)
             } else {
-                let deadline = start.deadline.map(NIODeadline.at)
-                pendingOpens.append(PendingOpen(token: token, start: start, continuation: continuation, deadline: deadline))
-                if let deadline, let context { armDeadlineTimer(for: deadline, context: context) }
+                wait(PendingOpen(token: token, start: start, opener: .stream(continuation), deadline: start.deadline.map(NIODeadline.at)))
             }
         } catch {
             continuation.resume(throwing: error)
         }
+    }
+
+    /// Starts a unary call: opens its stream (or queues it for a free one) and writes the
+    /// request with END_STREAM; the response parts go to `exchange`.
+    func startUnary(_ start: RPCCallStart, request: [UInt8], exchange: UnaryExchange) {
+        guard !exchange.isOver else { return }
+        do {
+            let limit = state.peerLimits?.maxFrameSize ?? 0
+            guard request.count <= limit else {
+                exchange.fail(
+                    RPCError(
+                        code: .resourceExhausted,
+                        message: "a request message of \(request.count) bytes is over the server's limit of \(limit)"))
+                return
+            }
+            if let handle = try tryOpen(start, unary: exchange) {
+                send(request, on: handle, exchange: exchange)
+            } else {
+                wait(PendingOpen(token: 0, start: start, opener: .unary(exchange, request: request), deadline: start.deadline.map(NIODeadline.at)))
+            }
+        } catch {
+            exchange.fail(UnaryExchange.OpenRefused(error: error))
+        }
+    }
+
+    /// Writes a unary call's request on its newly opened stream: one MESSAGE with END_STREAM,
+    /// in this tick's flush.
+    private func send(_ request: [UInt8], on handle: ClientStreamHandle, exchange: UnaryExchange) {
+        guard exchange.attach(handle) else {
+            // The caller was cancelled while the stream opened.
+            handle.cancel(RPCError(code: .cancelled, message: "the call was cancelled"))
+            return
+        }
+        guard let context else { return }
+        var payload = context.channel.allocator.buffer(capacity: request.count)
+        payload.writeBytes(request)
+        _ = write(.message(payload), on: handle.id, waiter: nil, mayQueue: true)
+        _ = write(.end, on: handle.id, waiter: nil, mayQueue: true)
+    }
+
+    private func wait(_ open: PendingOpen) {
+        pendingOpens.append(open)
+        if let deadline = open.deadline, let context { armDeadlineTimer(for: deadline, context: context) }
     }
 
     /// A waiting call gave up (its task was cancelled).
@@ -46,15 +87,15 @@ extension ClientConnectionHandler {
             cancelledTokens.insert(token)
             return
         }
-        pendingOpens.remove(at: index).continuation.resume(throwing: RPCError(code: .cancelled, message: "the call was cancelled"))
+        pendingOpens.remove(at: index).opener.fail(RPCError(code: .cancelled, message: "the call was cancelled"))
     }
 
-    private func opened(_ id: StreamID, _ start: RPCCallStart, payload: ByteBuffer, context: ChannelHandlerContext)
-        -> ClientStreamHandle
-    {
+    private func opened(
+        _ id: StreamID, _ start: RPCCallStart, payload: ByteBuffer, unary: UnaryExchange?, context: ChannelHandlerContext
+    ) -> ClientStreamHandle {
         let handle = ClientStreamHandle(
             id: id, connection: self, loop: context.eventLoop, peerMaxFrameSize: state.peerLimits?.maxFrameSize ?? 0,
-            window: settings.initialWindow, deadline: start.deadline)
+            window: settings.initialWindow, deadline: start.deadline, unary: unary)
         let expiry = start.deadline.map(NIODeadline.at)
         state.register(handle, deadline: expiry)
         if let expiry {
@@ -90,7 +131,7 @@ extension ClientConnectionHandler {
             var waiting = CircularBuffer<PendingOpen>(initialCapacity: pendingOpens.count)
             while let open = pendingOpens.popFirst() {
                 if let deadline = open.deadline, deadline <= now {
-                    open.continuation.resume(throwing: error)
+                    open.opener.fail(error)
                     continue
                 }
                 if let deadline = open.deadline { next = min(next ?? deadline, deadline) }
@@ -124,14 +165,24 @@ extension ClientConnectionHandler {
     /// A call ended: waiting calls may open; a draining connection may close.
     func streamEnded(context: ChannelHandlerContext) {
         while let next = pendingOpens.first {
+            if next.opener.isAbandoned {
+                pendingOpens.removeFirst()
+                continue
+            }
             do {
                 let payload = try callStartPayload(next.start, allocator: context.channel.allocator)
                 guard case .opened(let id) = state.open() else { break }
                 pendingOpens.removeFirst()
-                next.continuation.resume(returning: opened(id, next.start, payload: payload, context: context))
+                switch next.opener {
+                case .stream(let continuation):
+                    continuation.resume(returning: opened(id, next.start, payload: payload, unary: nil, context: context))
+                case .unary(let exchange, let request):
+                    let handle = opened(id, next.start, payload: payload, unary: exchange, context: context)
+                    send(request, on: handle, exchange: exchange)
+                }
             } catch {
                 pendingOpens.removeFirst()
-                next.continuation.resume(throwing: error)
+                next.opener.fail(error)
             }
         }
         if state.isDrained {
@@ -141,6 +192,6 @@ extension ClientConnectionHandler {
     }
 
     func failPendingOpens(_ error: RPCError) {
-        while let next = pendingOpens.popFirst() { next.continuation.resume(throwing: error) }
+        while let next = pendingOpens.popFirst() { next.opener.fail(error) }
     }
 }

@@ -15,9 +15,32 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     /// A call waiting for a free stream (the server's MAX_CONCURRENT_STREAMS is reached).
     struct PendingOpen {
+        /// Who waits for the stream.
+        enum Opener {
+            /// A streaming call's task, for the stream's handle.
+            case stream(CheckedContinuation<ClientStreamHandle, any Error>)
+            /// A unary call, whose request goes out once the stream opens.
+            case unary(UnaryExchange, request: [UInt8])
+
+            /// The call will not open: `error` for a stream, refused (the pool may try another
+            /// connection) for a unary exchange.
+            func fail(_ error: RPCError) {
+                switch self {
+                case .stream(let continuation): continuation.resume(throwing: error)
+                case .unary(let exchange, _): exchange.fail(UnaryExchange.OpenRefused(error: error))
+                }
+            }
+
+            /// A unary call whose caller is already gone (cancelled).
+            var isAbandoned: Bool {
+                guard case .unary(let exchange, _) = self else { return false }
+                return exchange.isOver
+            }
+        }
+
         var token: UInt64
         var start: RPCCallStart
-        var continuation: CheckedContinuation<ClientStreamHandle, any Error>
+        var opener: Opener
         /// When the call expires; it fails with DEADLINE_EXCEEDED if still waiting then.
         var deadline: NIODeadline?
     }
@@ -141,7 +164,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     private func fail(_ stream: ClientStreamState, with error: RPCError) {
         stream.handle.markEnded()
-        stream.handle.inbox.fail(error)
+        stream.handle.failReceiving(error)
         for waiter in stream.pending.compactMap(\.waiter) { waiter.resume(throwing: error) }
     }
 
@@ -168,11 +191,14 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             startKeepalive(context: context)
             ready.succeed(())
         case .deliver(let handle, let part):
-            handle.inbox.deliver(part)
+            if handle.deliver(part) {
+                // More than a unary response holds: the caller has its answer (an error).
+                handle.cancel(RPCError(code: .cancelled, message: "the server sent more than a unary response"))
+            }
         case .finish(let handle, let trailers, let waiters):
             handle.markEnded()
-            handle.inbox.deliver(trailers)
-            handle.inbox.finish()
+            _ = handle.deliver(trailers)
+            handle.finishReceiving()
             for waiter in waiters { waiter.resume(throwing: ClientStreamHandle.callOver) }
             streamEnded(context: context)
         case .write(let batch):

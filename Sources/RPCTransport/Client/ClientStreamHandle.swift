@@ -4,12 +4,20 @@ internal import RPCWire
 import Synchronization
 
 /// What a client call holds of its stream: the response parts (an inbox fed by the connection's
-/// loop) and a writer for the request parts, which goes straight to the connection when the
-/// calling task runs on its loop and hops there otherwise.
+/// loop, or a unary call's exchange) and a writer for the request parts, which goes straight to
+/// the connection when the calling task runs on its loop and hops there otherwise.
 final class ClientStreamHandle: Sendable {
+    /// Where the response parts go.
+    enum Receiver: Sendable {
+        /// A streaming call reads them from an inbox.
+        case inbox(StreamInbox<RPCResponsePart>)
+        /// A unary call's caller waits for all of them at once.
+        case unary(UnaryExchange)
+    }
+
     let id: StreamID
     let loop: any EventLoop
-    let inbox: StreamInbox<RPCResponsePart>
+    let receiver: Receiver
     /// When the call expires: a cancel after it says DEADLINE_EXCEEDED (4), not CANCELLED (1).
     let deadline: ContinuousClock.Instant?
     private let connection: NIOLoopBound<ClientConnectionHandler>
@@ -21,7 +29,7 @@ final class ClientStreamHandle: Sendable {
 
     init(
         id: StreamID, connection: ClientConnectionHandler, loop: any EventLoop, peerMaxFrameSize: Int, window: Int,
-        deadline: ContinuousClock.Instant?
+        deadline: ContinuousClock.Instant?, unary: UnaryExchange?
     ) {
         self.id = id
         self.loop = loop
@@ -29,7 +37,11 @@ final class ClientStreamHandle: Sendable {
         self.peerMaxFrameSize = peerMaxFrameSize
         let bound = NIOLoopBound(connection, eventLoop: loop)
         self.connection = bound
-        self.inbox = StreamInbox(
+        if let unary {
+            self.receiver = .unary(unary)
+            return
+        }
+        self.receiver = .inbox(StreamInbox(
             batch: max(window / 2, 1),
             countsAsMessage: { part in
                 if case .message = part { return true }
@@ -41,14 +53,43 @@ final class ClientStreamHandle: Sendable {
                 } else {
                     loop.execute { bound.value.consumed(count, on: id) }
                 }
-            })
+            }))
     }
 
-    /// The call's side of the stream, for `ClientTransport.withStream`'s body.
+    /// The call's side of the stream, for `ClientTransport.withStream`'s body (streams opened
+    /// for it have an inbox).
     var stream: RPCClientStream {
-        RPCClientStream(
+        guard case .inbox(let inbox) = receiver else { preconditionFailure("a unary exchange has no stream") }
+        return RPCClientStream(
             outbound: RPCWriter { [self] part in try await write(part) },
             inbound: RPCAsyncSequence(wrapping: inbox.elements))
+    }
+
+    // MARK: Receiving (on the loop)
+
+    /// A response part; true when a unary call has what it needs (a call still open must then
+    /// be cancelled: the server sent more than a unary response holds).
+    func deliver(_ part: RPCResponsePart) -> Bool {
+        switch receiver {
+        case .inbox(let inbox):
+            inbox.deliver(part)
+            return false
+        case .unary(let exchange):
+            return exchange.deliver(part)
+        }
+    }
+
+    /// The response parts are over (after the trailers).
+    func finishReceiving() {
+        if case .inbox(let inbox) = receiver { inbox.finish() }
+    }
+
+    /// The call failed: the response parts end with `error`.
+    func failReceiving(_ error: any Error) {
+        switch receiver {
+        case .inbox(let inbox): inbox.fail(error)
+        case .unary(let exchange): exchange.fail(error)
+        }
     }
 
     /// The connection finished the call (trailers, GOAWAY, connection lost).
@@ -67,7 +108,7 @@ final class ClientStreamHandle: Sendable {
     func cancel(_ error: RPCError) {
         guard !ended.exchange(true, ordering: .relaxed) else { return }
         let reason: UInt32 = deadline.map { $0 <= .now } == true ? 4 : UInt32(error.code.rawValue)
-        inbox.fail(error)
+        failReceiving(error)
         let connection = self.connection
         let id = self.id
         if loop.inEventLoop {

@@ -34,6 +34,10 @@ public final class NIOClientTransport: ClientTransport {
         try await pooled.withStream(start, body)
     }
 
+    public func unary(_ start: RPCCallStart, request: [UInt8]) async throws -> [RPCResponsePart] {
+        try await pooled.unary(start, request: request)
+    }
+
     public func beginGracefulShutdown() {
         pooled.beginGracefulShutdown()
     }

@@ -50,17 +50,22 @@ public final class PooledClientTransport: ClientTransport {
         _ start: RPCCallStart, _ body: (RPCClientStream) async throws -> Result
     ) async throws -> Result {
         let connection = try await pool.connection(deadline: start.deadline)
-        guard start.bodyIsCallLayerOnly else {
-            return try await run(start, on: connection, body)
-        }
-        // A unary call (only call-layer code in `body`): the whole call runs on the connection's
-        // loop as its task executor, so opening, writing and reading the response cost no
-        // thread hop and no executor switch (the call's frames then leave in one flush); the
-        // task hops there once and back once, or not at all when it already prefers that loop.
-        // (Merely running on the loop's thread is not enough: a job that NIO runs as the global
-        // executor would switch executors at every `await`, and a flush could slip in between.)
-        return try await withTaskExecutorPreference(connection.executor) {
-            try await run(start, on: connection, body)
+        return try await run(start, on: connection, body)
+    }
+
+    /// One hop to the connection's loop and one back; a call the picked connection could not
+    /// open (it began draining meanwhile) goes to the next ready one (a few times).
+    public func unary(_ start: RPCCallStart, request: [UInt8]) async throws -> [RPCResponsePart] {
+        var connection = try await pool.connection(deadline: start.deadline)
+        var attempts = 0
+        while true {
+            do {
+                return try await connection.unary(start, request: request)
+            } catch let refused as UnaryExchange.OpenRefused {
+                guard refused.error.code == .unavailable, attempts < 3 else { throw refused.error }
+                attempts += 1
+                connection = try await pool.connection(deadline: start.deadline)
+            }
         }
     }
 

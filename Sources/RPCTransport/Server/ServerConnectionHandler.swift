@@ -187,10 +187,12 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             inbound: handle.inbound, outbound: handle.outbound, enforcesDeadline: true)
         let tracker = self.tracker
         tracker.handlerStarted()
-        handle.start(on: executor) {
+        handle.start(on: executor) { [handle] in
             await tracker.handler(stream)
-            // A handler that returned without a status (it should not) still ends the call.
-            try? await stream.outbound.write(.trailers(RPCStatus(code: .internal, message: "the handler ended without a status"), [:]))
+            if !handle.isAnswered {
+                // A handler that returned without a status (it should not) still ends the call.
+                try? await stream.outbound.write(.trailers(RPCStatus(code: .internal, message: "the handler ended without a status"), [:]))
+            }
             tracker.handlerFinished()
         }
     }

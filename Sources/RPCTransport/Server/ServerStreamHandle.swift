@@ -13,6 +13,12 @@ final class ServerStreamHandle: Sendable {
     private let connection: NIOLoopBound<ServerConnectionHandler>
     private let peerLimits: WireLimits
     private let task = Mutex<(task: Task<Void, Never>?, cancelled: Bool)>((nil, false))
+    /// Set once the trailers went to the connection: the call is answered.
+    private let answered = Atomic<Bool>(false)
+
+    /// Whether the trailers were written (the call layer always writes them; the transport's
+    /// fallback status is for a handler that did not).
+    var isAnswered: Bool { answered.load(ordering: .relaxed) }
 
     init(id: StreamID, connection: ServerConnectionHandler, loop: any EventLoop, peerLimits: WireLimits, window: Int) {
         self.id = id
@@ -72,6 +78,7 @@ final class ServerStreamHandle: Sendable {
 
     private func write(_ part: RPCResponsePart) async throws {
         let pending = try encode(part)
+        if case .trailers = pending { answered.store(true, ordering: .relaxed) }
         if loop.inEventLoop {
             // The hot path: on the connection's loop, with credit, nothing to wait for.
             switch connection.value.write(pending, on: id, waiter: nil, mayQueue: false) {

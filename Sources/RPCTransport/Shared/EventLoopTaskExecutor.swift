@@ -6,7 +6,6 @@ import Synchronization
 /// The server starts each call's handler task with this executor as its preference, so the
 /// handler's nonisolated code runs on the connection's own loop: a received message resumes
 /// the handler without a thread hop, and the handler's writes reach the channel without one.
-/// The client runs each unary call under the preference of its connection's loop.
 ///
 /// Use `EventLoopTaskExecutor.shared(for:)`: one instance per loop means a task that already
 /// prefers a loop (a handler) and then calls through a connection on the same loop does not

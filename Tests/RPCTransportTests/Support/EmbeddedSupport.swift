@@ -63,3 +63,11 @@ func callStartFrame(_ id: UInt32, method: String, timeoutMicros: UInt64? = nil, 
         streamID: StreamID(id),
         payload: CallPayloads.encodeCallStart(.init(method: method, timeoutMicros: timeoutMicros, metadata: metadata), allocator: .init()))
 }
+
+extension ClientStreamHandle {
+    /// The inbox of a stream opened with `tryOpen` (a streaming call's).
+    var inbox: StreamInbox<RPCResponsePart> {
+        guard case .inbox(let inbox) = receiver else { preconditionFailure("a unary exchange has no inbox") }
+        return inbox
+    }
+}
