@@ -42,7 +42,7 @@ package struct ConnectionFrameValidator: Sendable {
     package private(set) var peerLimits: WireLimits?
     /// Stream-id bookkeeping.
     package private(set) var streamIDs: StreamIDValidator
-    private var streams: [UInt32: StreamState] = [:]
+    private var streams = StreamTable<StreamState>()
     /// The last GOAWAY the peer sent.
     package private(set) var peerGoAway: GoAway?
     /// The last stream id of the last GOAWAY this side sent.
@@ -166,7 +166,7 @@ package struct ConnectionFrameValidator: Sendable {
         }
         peerGoAway = goAway
         guard role == .client else { return }
-        for id in streams.keys where id > goAway.lastStreamID.rawValue {
+        for id in streams.ids where id > goAway.lastStreamID.rawValue {
             close(StreamID(id))
         }
     }

@@ -31,7 +31,7 @@ package struct StreamIDValidator: Sendable {
     package var maxConcurrentStreams: Int
     /// The highest id opened so far (0 before the first call).
     package internal(set) var highestStreamID: StreamID = .connection
-    private var openStreams: Set<UInt32> = []
+    private var openStreams = StreamTable<Void>()
 
     /// Creates the books for one connection.
     package init(role: Role, maxConcurrentStreams: Int) {
@@ -102,6 +102,6 @@ package struct StreamIDValidator: Sendable {
     /// Marks `id` closed; returns false when it was not open.
     @discardableResult
     package mutating func close(_ id: StreamID) -> Bool {
-        openStreams.remove(id.rawValue) != nil
+        openStreams.remove(id.rawValue)
     }
 }

@@ -71,6 +71,10 @@ extension ClientConnectionHandler {
         guard let context else { return }
         var payload = context.channel.allocator.buffer(capacity: request.count)
         payload.writeBytes(request)
+        if let batch = state.writeUnaryRequest(payload, on: handle.id) {
+            carryOut(batch, context: context)
+            return
+        }
         _ = write(.message(payload), on: handle.id, waiter: nil, mayQueue: true)
         _ = write(.end, on: handle.id, waiter: nil, mayQueue: true)
     }

@@ -254,7 +254,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         }
     }
 
-    private func carryOut(_ batch: ClientConnectionStateMachine.WriteBatch, context: ChannelHandlerContext, flush: Bool = true) {
+    func carryOut(_ batch: ClientConnectionStateMachine.WriteBatch, context: ChannelHandlerContext, flush: Bool = true) {
         for frame in batch.frames {
             emit(frame, context: context)
         }

@@ -53,7 +53,7 @@ struct ClientConnectionStateMachine {
     private var pingPolicy: PingPolicy
     private(set) var keepalive = KeepaliveState()
     private(set) var phase = Phase.awaitingSettings
-    private var streams: [UInt32: ClientStreamState] = [:]
+    private var streams = StreamTable<ClientStreamState>()
     /// Streams holding a message until the tick's flush.
     private var holding: [StreamID] = []
 
@@ -198,6 +198,18 @@ struct ClientConnectionStateMachine {
         return batch.frames.isEmpty && batch.resumed.isEmpty ? .queued : .wrote(batch)
     }
 
+    /// A unary call's one request as one MESSAGE with END_STREAM, when the stream has sent
+    /// nothing yet and credit allows (always, for a stream just opened); nil otherwise (the
+    /// caller then writes the message and the end).
+    mutating func writeUnaryRequest(_ payload: ByteBuffer, on id: StreamID) -> WriteBatch? {
+        guard streams[id.rawValue]?.hasSentNothing == true, validator.sendCredit(on: id) > 0 else { return nil }
+        streams[id.rawValue]?.halfClosed = true
+        _ = validator.spendSendCredit(on: id)
+        var batch = WriteBatch()
+        batch.frames.append(.message(streamID: id, payload: payload, endStream: true))
+        return batch
+    }
+
     private func canSend(_ part: PendingRequest.Part, on id: StreamID) -> Bool {
         if case .message = part { return validator.sendCredit(on: id) > 0 }
         return true
@@ -271,6 +283,6 @@ struct ClientConnectionStateMachine {
     mutating func closed() -> [ClientStreamState] {
         phase = .closed
         defer { streams.removeAll() }
-        return Array(streams.values)
+        return streams.allValues
     }
 }

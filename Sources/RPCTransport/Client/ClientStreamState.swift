@@ -18,7 +18,9 @@ struct PendingRequest {
 /// the END_STREAM flag instead of costing a separate END_STREAM frame.
 struct ClientStreamState {
     let handle: ClientStreamHandle
-    var pending = CircularBuffer<PendingRequest>(initialCapacity: 1)
+    /// Rarely more than one (a writer waits for its part): an array, which costs no allocation
+    /// while empty.
+    var pending: [PendingRequest] = []
     /// The first request message, held until `.end` (merged into its flag) or the tick's flush.
     var held: ByteBuffer?
     /// After a second message the call streams: nothing more is held.
@@ -31,4 +33,7 @@ struct ClientStreamState {
         self.handle = handle
         self.deadline = deadline
     }
+
+    /// No request part was written or queued yet.
+    var hasSentNothing: Bool { !halfClosed && !streaming && held == nil && pending.isEmpty }
 }

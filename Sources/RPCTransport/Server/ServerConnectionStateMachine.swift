@@ -63,7 +63,7 @@ struct ServerConnectionStateMachine {
     private var pingPolicy: PingPolicy
     private(set) var keepalive = KeepaliveState()
     private(set) var phase = Phase.awaitingSettings
-    private var streams: [UInt32: ServerStreamState] = [:]
+    private var streams = StreamTable<ServerStreamState>()
     private var callsOpened: UInt64 = 0
     private var callsOpenedAtIdleCheck: UInt64 = 0
     /// The PING data of the drain (distinct from keepalive's small counter values).
@@ -115,18 +115,13 @@ struct ServerConnectionStateMachine {
                 throw WireError(.malformedPayload, "CALL_START: \(error)", streamID: frame.streamID)
             }
         case .message:
-            guard var stream = streams[frame.streamID.rawValue] else { return .none }
             let last = frame.flags.contains(.endStream)
-            if last {
-                stream.clientSending = false
-                streams[frame.streamID.rawValue] = stream
-            }
-            return .deliver(stream.handle, frame.payload, endStream: last)
+            guard let handle = last ? streams[frame.streamID.rawValue]?.endClientSending() : streams[frame.streamID.rawValue]?.handle
+            else { return .none }
+            return .deliver(handle, frame.payload, endStream: last)
         case .endStream:
-            guard var stream = streams[frame.streamID.rawValue] else { return .none }
-            stream.clientSending = false
-            streams[frame.streamID.rawValue] = stream
-            return .finishInbound(stream.handle)
+            guard let handle = streams[frame.streamID.rawValue]?.endClientSending() else { return .none }
+            return .finishInbound(handle)
         case .cancel:
             guard let stream = streams.removeValue(forKey: frame.streamID.rawValue) else { return .none }
             return .cancel(stream.handle, reason: try frame.cancelReason(), waiters: stream.pending.compactMap(\.waiter))
@@ -158,16 +153,15 @@ struct ServerConnectionStateMachine {
     mutating func write(
         _ part: PendingResponse.Part, on id: StreamID, waiter: CheckedContinuation<Void, any Error>?, mayQueue: Bool
     ) -> WriteOutcome {
-        guard var stream = streams[id.rawValue] else { return .closed }
-        if stream.pending.isEmpty, canSend(part, on: id) {
+        guard let nothingPending = streams[id.rawValue]?.pending.isEmpty else { return .closed }
+        if nothingPending, canSend(part, on: id) {
             var batch = WriteBatch()
             emit(part, on: id, into: &batch)
             if let waiter { batch.resumed.append(waiter) }
             return .wrote(batch)
         }
         guard mayQueue else { return .mustWait }
-        stream.pending.append(PendingResponse(part: part, waiter: waiter))
-        streams[id.rawValue] = stream
+        streams[id.rawValue]?.pending.append(PendingResponse(part: part, waiter: waiter))
         return .queued
     }
 
@@ -179,9 +173,8 @@ struct ServerConnectionStateMachine {
     /// Writes the parts of `id` that credit now allows, in order.
     private mutating func flushPending(on id: StreamID) -> WriteBatch {
         var batch = WriteBatch()
-        while var stream = streams[id.rawValue], let next = stream.pending.first, canSend(next.part, on: id) {
-            stream.pending.removeFirst()
-            streams[id.rawValue] = stream
+        while let next = streams[id.rawValue]?.pending.first, canSend(next.part, on: id) {
+            streams[id.rawValue]?.pending.removeFirst()
             emit(next.part, on: id, into: &batch)
             if let waiter = next.waiter { batch.resumed.append(waiter) }
         }
@@ -252,6 +245,6 @@ struct ServerConnectionStateMachine {
     mutating func closed() -> [ServerStreamState] {
         phase = .closed
         defer { streams.removeAll() }
-        return Array(streams.values)
+        return streams.allValues
     }
 }

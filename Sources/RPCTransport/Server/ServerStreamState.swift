@@ -19,7 +19,9 @@ struct PendingResponse {
 /// last, as soon as a WINDOW_UPDATE arrives).
 struct ServerStreamState {
     let handle: ServerStreamHandle
-    var pending = CircularBuffer<PendingResponse>(initialCapacity: 1)
+    /// Rarely more than one (a writer waits for its part): an array, which costs no allocation
+    /// while empty.
+    var pending: [PendingResponse] = []
     /// Whether the client may still send messages.
     var clientSending = true
     /// When the call expires (its handler task is cancelled then); nil: no deadline.
@@ -28,5 +30,11 @@ struct ServerStreamState {
     init(handle: ServerStreamHandle, deadline: NIODeadline?) {
         self.handle = handle
         self.deadline = deadline
+    }
+
+    /// The client half-closed; returns the handle (changed in place in the stream table).
+    mutating func endClientSending() -> ServerStreamHandle {
+        clientSending = false
+        return handle
     }
 }
