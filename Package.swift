@@ -219,7 +219,6 @@ let testTargets: [Target] = [
         dependencies: [
             "RPCWire",
             .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOEmbedded", package: "swift-nio"),
         ]
     ),
     .testTarget(

@@ -4,11 +4,9 @@ package import NIOCore
 /// (through a `FrameParser`), and written frames coalesced into one buffer until the handler
 /// flushes.
 ///
-/// The transport's connection handlers hold one instead of running `FrameDecoder`,
-/// `ProtocolErrorHandler` and `FrameEncoder` in the pipeline: a frame then reaches its handler
-/// without being boxed in `NIOAny` and cast back at every handler, and without three more
-/// handler hops each way (docs/BENCHMARKS.md, "RPC"). Those handlers stay for pipelines that
-/// want frames as channel messages.
+/// The transport's connection handlers hold one rather than running the frame layer as pipeline
+/// handlers: a frame then reaches its handler without being boxed in `NIOAny` and cast back at
+/// every handler, and without more handler hops each way (docs/BENCHMARKS.md, "RPC").
 package struct FrameCodec {
     private var parser: FrameParser
     /// The start of a frame that arrived split across reads, copied out so that it can grow to

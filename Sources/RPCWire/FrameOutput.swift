@@ -2,8 +2,7 @@ package import NIOCore
 
 /// Frames written since the last flush, coalesced into ONE `ByteBuffer`: a unary call's CALL_START
 /// and MESSAGE (or a response's MESSAGE and TRAILERS) then leave as one write, one TLS record and
-/// one syscall instead of several. Held by `FrameCodec` (the transport's handlers) and
-/// `FrameEncoder` (a pipeline's).
+/// one syscall instead of several. Held by `FrameCodec`.
 package struct FrameOutput {
     private var buffer: ByteBuffer?
 

@@ -1,10 +1,9 @@
 /// A violation of the wire protocol by the peer (or a frame this side cannot send).
 ///
 /// Every code maps to a GOAWAY error code: a protocol error ends the whole connection with a
-/// GOAWAY and a close (done by the transport's connection handlers, or `ProtocolErrorHandler` in
-/// a frame pipeline), because a peer that breaks framing rules cannot be trusted to frame
-/// anything else correctly. A struct with an extensible code, not an enum, so
-/// codes can be added without breaking callers that switch over them.
+/// GOAWAY and a close (done by the transport's connection handlers), because a peer that breaks
+/// framing rules cannot be trusted to frame anything else correctly. A struct with an extensible
+/// code, not an enum, so codes can be added without breaking callers that switch over them.
 package struct WireError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The kind of violation.
     package struct Code: Sendable, Hashable, CustomStringConvertible {

@@ -1,5 +1,4 @@
 import NIOCore
-import NIOEmbedded
 
 @testable import RPCWire
 
@@ -25,19 +24,6 @@ extension SplitMix64 {
     }
 }
 
-/// An EmbeddedChannel with the inbound half of the wire pipeline: decoder, then GOAWAY-on-error,
-/// and the encoder for the GOAWAY it writes.
-func makeDecodingChannel(limits: WireLimits = .default) throws -> EmbeddedChannel {
-    let channel = EmbeddedChannel()
-    try channel.pipeline.syncOperations.addHandlers([
-        ByteToMessageHandler(FrameDecoder(limits: limits)),
-        FrameEncoder(),
-        ProtocolErrorHandler(),
-    ])
-    try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 7000)).wait()
-    return channel
-}
-
 /// Encodes frames back to back into one buffer.
 func encode(_ frames: [Frame]) throws -> ByteBuffer {
     var buffer = ByteBuffer()
@@ -60,10 +46,10 @@ func header(length: UInt32, type: UInt8, flags: UInt8 = 0, stream: UInt32) -> By
     return buffer
 }
 
-/// Reads every frame the channel decoded so far.
-func readAllInbound(_ channel: EmbeddedChannel) throws -> [Frame] {
+/// Every whole frame the codec can cut from what it has received so far.
+func receivedFrames(_ codec: inout FrameCodec) throws(WireError) -> [Frame] {
     var frames: [Frame] = []
-    while let frame = try channel.readInbound(as: Frame.self) { frames.append(frame) }
+    while let frame = try codec.nextFrame() { frames.append(frame) }
     return frames
 }
 
