@@ -24,7 +24,9 @@ public struct RPCClient: RPCCaller {
     public func unary<Input: SerializableMessage, Output: SerializableMessage>(
         request: Input, method: MethodDescriptor, options: CallOptions
     ) async throws -> Output {
-        try await unaryWithMetadata(request: request, method: method, options: options).message
+        // Without `ClientResponse`: a generic type made per call costs a metadata lookup.
+        let reply = try await unaryReply(try Self.encode(request), method: method, options: options)
+        return try Self.decode(reply.message, maxBytes: options.maxResponseBytes)
     }
 
     public func serverStreaming<Input: SerializableMessage, Output: SerializableMessage, Result: Sendable>(
@@ -63,19 +65,19 @@ public struct RPCClient: RPCCaller {
     public func unaryWithMetadata<Input: SerializableMessage, Output: SerializableMessage>(
         request: Input, method: MethodDescriptor, options: CallOptions = .defaults
     ) async throws -> ClientResponse<Output> {
+        let reply = try await unaryReply(try Self.encode(request), method: method, options: options)
+        return ClientResponse(
+            message: try Self.decode(reply.message, maxBytes: options.maxResponseBytes), initialMetadata: reply.initialMetadata,
+            trailingMetadata: reply.trailingMetadata)
+    }
+
+    /// A unary call up to the encoded response: not generic, so it is compiled once here.
+    private func unaryReply(_ request: [UInt8], method: MethodDescriptor, options: CallOptions) async throws -> UnaryReply {
         let maxBytes = options.maxResponseBytes
-        let bytes = try Self.encode(request)
         let transport = self.transport
-        let reply = try await execute(method: method, options: options, callLayerOnly: true) { start, record in
-            try await UnaryReply.exchange(start, request: bytes, over: transport, record: record, maxMessageBytes: maxBytes)
+        return try await execute(method: method, options: options, callLayerOnly: true) { start, record in
+            try await UnaryReply.exchange(start, request: request, over: transport, record: record, maxMessageBytes: maxBytes)
         }
-        let message: Output
-        do {
-            message = try Output(serializedBytes: reply.message, limits: DecodingLimits(maxBytes: maxBytes))
-        } catch {
-            throw RPCError(code: .internal, message: "a response message could not be decoded: \(error)")
-        }
-        return ClientResponse(message: message, initialMetadata: reply.initialMetadata, trailingMetadata: reply.trailingMetadata)
     }
 
     /// A call of any shape, with the response metadata readable from the response stream
@@ -100,6 +102,14 @@ public struct RPCClient: RPCCaller {
         let maxBytes = options.maxResponseBytes
         return { parts, record in
             try await body(ClientResponseStream(parts: parts, record: record, maxMessageBytes: maxBytes))
+        }
+    }
+
+    static func decode<Output: SerializableMessage>(_ bytes: [UInt8], maxBytes: Int) throws(RPCError) -> Output {
+        do {
+            return try Output(serializedBytes: bytes, limits: DecodingLimits(maxBytes: maxBytes))
+        } catch {
+            throw RPCError(code: .internal, message: "a response message could not be decoded: \(error)")
         }
     }
 
