@@ -15,15 +15,17 @@ which=${1:-codec}
 # finished or not, are not even loaded. Every product Benchmarks/Package.swift names must be kept,
 # whichever benchmark runs. Add a target here when the benchmarks use another product.
 export CLINIC_FOCUS=${CLINIC_FOCUS:-ProtoRuntime,RPCTransport,ClinicAPI}
+# Release builds link the Swift runtime in, as scripts/run.sh does for the platform.
+release=(-c release --static-swift-stdlib)
 
 case "$which" in
 codec)
-    swift build -c release --package-path "$here" --scratch-path "$scratch" --product CodecBenchmark >&2
+    swift build "${release[@]}" --package-path "$here" --scratch-path "$scratch" --product CodecBenchmark >&2
     "$scratch/release/CodecBenchmark" "$shared/bench"
     ;;
 rpc)
     shift
-    swift build -c release --package-path "$here" --scratch-path "$scratch" --product RPCBenchmark >&2
+    swift build "${release[@]}" --package-path "$here" --scratch-path "$scratch" --product RPCBenchmark >&2
     "$scratch/release/RPCBenchmark" --root "$root" "$@"
     ;;
 edge | scale)
@@ -36,8 +38,8 @@ edge | scale)
     fi
     pbench=${PBENCH_SCRATCH:-"$here/.build-pbench"}
     clinic_scratch=${PBENCH_CLINIC_SCRATCH:-"$root/.build-pbench"}
-    (cd "$root" && CLINIC_FOCUS=ClinicCLI swift build -c release --scratch-path "$clinic_scratch" --product clinic) >&2
-    swift build -c release --package-path "$here" --scratch-path "$pbench" --product PlatformBenchmark >&2
+    (cd "$root" && CLINIC_FOCUS=ClinicCLI swift build "${release[@]}" --scratch-path "$clinic_scratch" --product clinic) >&2
+    swift build "${release[@]}" --package-path "$here" --scratch-path "$pbench" --product PlatformBenchmark >&2
     clinic="$clinic_scratch/release/clinic"
     run=$(mktemp -d "${TMPDIR:-/tmp}/clinic-pbench.XXXXXX")
     "$clinic" up --data "$run/data" --certs "$run/certs" --http-port 0 >"$run/up.log" 2>"$run/up.err" </dev/null &
