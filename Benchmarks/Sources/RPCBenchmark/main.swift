@@ -16,7 +16,7 @@ do {
 if options.nioGlobalExecutor {
     // Before any task exists: from here on every task without a preference runs on NIO's loops.
     guard NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() else {
-        FileHandle.standardError.write(Data("RPCBenchmark: NIO could not become the global executor\n".utf8))
+        FileHandle.standardError.write(Data("RPCBenchmark: NIO could not become the global executor (it finds the hook in the shared Swift runtime: build without --static-swift-stdlib)\n".utf8))
         exit(1)
     }
 }
