@@ -38,6 +38,8 @@ public struct StreamTable<Value> {
 
     /// The slot holding `key`, if any.
     @inlinable func slot(of key: UInt32) -> Int? {
+        // 0 marks empty slots, so it would "match" one: it is never in the table.
+        guard key != 0 else { return nil }
         var index = home(of: key)
         while true {
             let found = keys[index]

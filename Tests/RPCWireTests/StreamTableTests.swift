@@ -75,6 +75,19 @@ struct StreamTableTests {
         #expect(Set(table.ids) == Set(reference.keys))
     }
 
+    @Test func theConnectionsIdZeroIsNeverFound() {
+        var table = StreamTable<Int>()
+        #expect(!table.contains(0))
+        #expect(table[0] == nil)
+        table[1] = 1
+        #expect(!table.contains(0))
+        let removed = table.removeValue(forKey: 0)
+        #expect(removed == nil)
+        #expect(table.count == 1)
+        var open = StreamTable<Void>()
+        #expect(!open.contains(0))
+    }
+
     @Test func aSetOfIds() {
         var open = StreamTable<Void>()
         open.insert(5)
