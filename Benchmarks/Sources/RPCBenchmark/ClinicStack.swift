@@ -2,6 +2,7 @@ internal import BenchEcho
 internal import ClinicTLS
 internal import RPCCore
 internal import RPCTransport
+internal import NIOCore
 internal import NIOPosix
 
 /// The echo service on our runtime: returns the request.
@@ -19,12 +20,14 @@ final class ClinicStack: EchoStack {
     private let client: Perf_Echo.Client
     private let messages: [Int: Perf_EchoMessage]
     private let options: CallOptions
-    /// Where sequential calls are made from (`--caller-loop`); nil: the global executor.
+    /// Where sequential calls are made from (`--caller-loop`, `--split-loops`); nil: the global executor.
     private let callerExecutor: EventLoopTaskExecutor?
+    /// The one-loop groups of `--split-loops` (shut down with the stack).
+    private let ownGroups: [MultiThreadedEventLoopGroup]
 
     private init(
         server: RPCServer, serving: Task<Void, any Error>, transport: NIOClientTransport, messages: [Int: Perf_EchoMessage],
-        timeout: Duration?, callerLoop: Int?
+        timeout: Duration?, callerExecutor: EventLoopTaskExecutor?, ownGroups: [MultiThreadedEventLoopGroup]
     ) {
         self.server = server
         self.serving = serving
@@ -32,19 +35,27 @@ final class ClinicStack: EchoStack {
         self.client = Perf_Echo.Client(caller: RPCClient(transport: transport))
         self.messages = messages
         self.options = CallOptions(timeout: timeout)
-        self.callerExecutor = callerLoop.map { index in
-            EventLoopTaskExecutor.shared(for: Array(MultiThreadedEventLoopGroup.singleton.makeIterator())[index])
-        }
+        self.callerExecutor = callerExecutor
+        self.ownGroups = ownGroups
     }
 
-    static func start(pki: BenchmarkPKI, sizes: [Int], timeout: Duration?, callerLoop: Int? = nil) async throws -> ClinicStack {
+    static func start(
+        pki: BenchmarkPKI, sizes: [Int], timeout: Duration?, callerLoop: Int? = nil, splitLoops: Bool = false
+    ) async throws -> ClinicStack {
+        let ownGroups = splitLoops ? [MultiThreadedEventLoopGroup(numberOfThreads: 1), MultiThreadedEventLoopGroup(numberOfThreads: 1)] : []
+        let serverGroup: any EventLoopGroup = ownGroups.first ?? MultiThreadedEventLoopGroup.singleton
+        let clientGroup: any EventLoopGroup = ownGroups.last ?? MultiThreadedEventLoopGroup.singleton
+        var callerExecutor = callerLoop.map { index in
+            EventLoopTaskExecutor.shared(for: Array(MultiThreadedEventLoopGroup.singleton.makeIterator())[index])
+        }
+        if splitLoops { callerExecutor = EventLoopTaskExecutor.shared(for: clientGroup.next()) }
         let listener = try await NIOServerTransport.bind(
-            host: "127.0.0.1", port: 0, tls: .identity("interop", in: pki.directory, role: .server))
+            host: "127.0.0.1", port: 0, tls: .identity("interop", in: pki.directory, role: .server), group: serverGroup)
         let server = RPCServer(services: [ClinicEchoService()], transports: [listener])
         let serving = Task { try await server.serve() }
         let transport = try NIOClientTransport(
             host: "127.0.0.1", port: listener.port,
-            tls: .identity("cli", in: pki.directory, role: .client, expectedPeer: .service("interop")))
+            tls: .identity("cli", in: pki.directory, role: .client, expectedPeer: .service("interop")), group: clientGroup)
         var messages: [Int: Perf_EchoMessage] = [:]
         for size in sizes {
             var message = Perf_EchoMessage()
@@ -53,7 +64,8 @@ final class ClinicStack: EchoStack {
             messages[size] = message
         }
         return ClinicStack(
-            server: server, serving: serving, transport: transport, messages: messages, timeout: timeout, callerLoop: callerLoop)
+            server: server, serving: serving, transport: transport, messages: messages, timeout: timeout,
+            callerExecutor: callerExecutor, ownGroups: ownGroups)
     }
 
     /// The encoded size of the echo message with a `size`-byte payload.
@@ -79,5 +91,6 @@ final class ClinicStack: EchoStack {
         transport.beginGracefulShutdown()
         server.beginGracefulShutdown(gracePeriod: .seconds(1))
         _ = try? await serving.value
+        for group in ownGroups { try? await group.shutdownGracefully() }
     }
 }

@@ -13,7 +13,8 @@ func runBenchmark(_ options: BenchmarkOptions) async throws {
     progress("starting the raw TLS pair, our server and client, grpc-swift-2's server and client")
     let raw = try RawTLSStack(pki: pki)
     defer { raw.close() }
-    let ours = try await ClinicStack.start(pki: pki, sizes: options.sizes, timeout: options.timeout, callerLoop: options.callerLoop)
+    let ours = try await ClinicStack.start(
+        pki: pki, sizes: options.sizes, timeout: options.timeout, callerLoop: options.callerLoop, splitLoops: options.splitLoops)
     let grpc = try await GRPCStack.start(pki: pki, sizes: options.sizes, timeout: options.timeout)
     let stacks: [(name: String, stack: any EchoStack)] = [(Report.ours, ours as any EchoStack), (Report.grpc, grpc)]
         .filter { options.stacks.contains($0.name == Report.ours ? "clinic" : "grpc") }
@@ -56,6 +57,7 @@ func runBenchmark(_ options: BenchmarkOptions) async throws {
 
     var executor = options.nioGlobalExecutor ? "NIO event loops as Swift's global executor" : "Swift's default global executor"
     if let loop = options.callerLoop { executor += "; our sequential caller on NIO loop \(loop)" }
+    if options.splitLoops { executor += "; our server and client on a loop each, the sequential caller on the client's" }
     let deadline = options.timeout.map { "a \($0) deadline on every call" } ?? "no deadline"
     print("RPC unary echo: one TLS 1.3 (mTLS) connection on loopback, \(ProcessInfo.processInfo.activeProcessorCount) cores, "
         + "\(executor), \(deadline); raw TLS cipher \(raw.cipher)")

@@ -54,6 +54,10 @@ struct BenchmarkOptions {
     /// Our stack's sequential caller runs on this loop of NIO's singleton group (a task
     /// executor preference), as a handler calling another service does; nil: the global executor.
     var callerLoop: Int?
+    /// Our server and client each on an event loop of its own, with the sequential caller on the
+    /// client's loop: the raw floor's shape (one client thread, one server thread), so the
+    /// two-thread figure does not depend on which loop accepts the connection.
+    var splitLoops = false
     /// The RPC stacks to run (all by default; one alone is for profiling).
     var stacks: Set<String> = ["clinic", "grpc"]
     /// Certificates made beforehand by `Certs/generate.sh DIR interop cli` (for runs under
@@ -96,6 +100,7 @@ struct BenchmarkOptions {
                     throw BenchmarkError("--caller-loop takes a loop index below \(System.coreCount)")
                 }
                 options.callerLoop = index
+            case "--split-loops": options.splitLoops = true
             case "--quick":
                 options.rounds = 2
                 options.sequentialCalls = 1_000
