@@ -60,11 +60,7 @@ public struct ClientResponseStream<Output: SerializableMessage>: AsyncSequence, 
                     record.recordInitial(metadata)
                 case .message(let bytes):
                     record.recordMessage()
-                    do {
-                        return try Output(serializedBytes: bytes, limits: limits)
-                    } catch {
-                        throw RPCError(code: .internal, message: "a response message could not be decoded: \(error)")
-                    }
+                    return try RPCClient.decode(bytes, limits: limits)
                 case .end:
                     return nil
                 }

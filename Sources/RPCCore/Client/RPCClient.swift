@@ -26,7 +26,7 @@ public struct RPCClient: RPCCaller {
     ) async throws -> Output {
         // Without `ClientResponse`: a generic type made per call costs a metadata lookup.
         let reply = try await unaryReply(try Self.encode(request), method: method, options: options)
-        return try Self.decode(reply.message, maxBytes: options.maxResponseBytes)
+        return try Self.decode(reply.message, limits: DecodingLimits(maxBytes: options.maxResponseBytes))
     }
 
     public func serverStreaming<Input: SerializableMessage, Output: SerializableMessage, Result: Sendable>(
@@ -67,7 +67,8 @@ public struct RPCClient: RPCCaller {
     ) async throws -> ClientResponse<Output> {
         let reply = try await unaryReply(try Self.encode(request), method: method, options: options)
         return ClientResponse(
-            message: try Self.decode(reply.message, maxBytes: options.maxResponseBytes), initialMetadata: reply.initialMetadata,
+            message: try Self.decode(reply.message, limits: DecodingLimits(maxBytes: options.maxResponseBytes)),
+            initialMetadata: reply.initialMetadata,
             trailingMetadata: reply.trailingMetadata)
     }
 
@@ -105,9 +106,10 @@ public struct RPCClient: RPCCaller {
         }
     }
 
-    static func decode<Output: SerializableMessage>(_ bytes: [UInt8], maxBytes: Int) throws(RPCError) -> Output {
+    /// A response message; bytes that do not decode are `internal` (the server broke the contract).
+    static func decode<Output: SerializableMessage>(_ bytes: [UInt8], limits: DecodingLimits) throws(RPCError) -> Output {
         do {
-            return try Output(serializedBytes: bytes, limits: DecodingLimits(maxBytes: maxBytes))
+            return try Output(serializedBytes: bytes, limits: limits)
         } catch {
             throw RPCError(code: .internal, message: "a response message could not be decoded: \(error)")
         }

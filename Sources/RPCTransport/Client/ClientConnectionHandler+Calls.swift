@@ -44,10 +44,7 @@ extension ClientConnectionHandler {
         do {
             let limit = state.peerLimits?.maxFrameSize ?? 0
             guard request.count <= limit else {
-                exchange.fail(
-                    RPCError(
-                        code: .resourceExhausted,
-                        message: "a request message of \(request.count) bytes is over the server's limit of \(limit)"))
+                exchange.fail(ClientStreamHandle.requestTooLarge(request.count, limit: limit))
                 return
             }
             if let handle = try tryOpen(start, unary: exchange) {

@@ -125,9 +125,7 @@ final class ClientStreamHandle: Sendable {
         switch part {
         case .message(let bytes):
             guard bytes.count <= peerMaxFrameSize else {
-                let error = RPCError(
-                    code: .resourceExhausted,
-                    message: "a request message of \(bytes.count) bytes is over the server's limit of \(peerMaxFrameSize)")
+                let error = Self.requestTooLarge(bytes.count, limit: peerMaxFrameSize)
                 cancel(error)
                 throw error
             }
@@ -176,6 +174,12 @@ final class ClientStreamHandle: Sendable {
         let connection = self.connection
         let id = self.id
         loop.execute { _ = connection.value.write(part, on: id, waiter: nil, mayQueue: true) }
+    }
+
+    /// A request message the server's MAX_FRAME_SIZE does not allow (the call fails, the
+    /// connection stays).
+    static func requestTooLarge(_ count: Int, limit: Int) -> RPCError {
+        RPCError(code: .resourceExhausted, message: "a request message of \(count) bytes is over the server's limit of \(limit)")
     }
 
     static let callOver = RPCError(code: .cancelled, message: "the call is over; the server already answered")
