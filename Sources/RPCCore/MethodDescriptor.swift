@@ -27,6 +27,9 @@ public struct MethodDescriptor: Sendable, Hashable, CustomStringConvertible {
     public let policy: MethodPolicy
     /// The resource-style route, when the method is reachable over HTTP.
     public let http: HTTPRoute?
+    /// `package.Service/Method`, the name carried on the wire: built once, since every call
+    /// sends it and the server looks its handler up by it.
+    public let fullName: String
 
     public init(service: String, method: String, kind: CallKind, policy: MethodPolicy, http: HTTPRoute?) {
         self.service = service
@@ -34,10 +37,8 @@ public struct MethodDescriptor: Sendable, Hashable, CustomStringConvertible {
         self.kind = kind
         self.policy = policy
         self.http = http
+        fullName = "\(service)/\(method)"
     }
-
-    /// `package.Service/Method`, the name carried on the wire.
-    public var fullName: String { "\(service)/\(method)" }
 
     public var description: String { fullName }
 

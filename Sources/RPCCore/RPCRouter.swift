@@ -10,6 +10,20 @@ public struct RPCRouter: Sendable {
     public struct Handler: Sendable {
         public let method: MethodDescriptor
         public let handle: @Sendable (RPCAsyncSequence<[UInt8]>, RPCWriter<[UInt8]>, ServerContext) async throws -> Void
+        /// For a unary method, the same handler over the one request already in hand: decodes,
+        /// validates, runs the method and returns the encoded response, with no stream in
+        /// between (`RPCServer` uses it when `RPCServerStream.request` is set).
+        public let unary: (@Sendable ([UInt8], ServerContext) async throws -> [UInt8])?
+
+        init(
+            method: MethodDescriptor,
+            handle: @escaping @Sendable (RPCAsyncSequence<[UInt8]>, RPCWriter<[UInt8]>, ServerContext) async throws -> Void,
+            unary: (@Sendable ([UInt8], ServerContext) async throws -> [UInt8])? = nil
+        ) {
+            self.method = method
+            self.handle = handle
+            self.unary = unary
+        }
     }
 
     /// Handlers by `package.Service/Method`.
@@ -39,10 +53,15 @@ public struct RPCRouter: Sendable {
         _ body: @escaping @Sendable (Input, ServerContext) async throws -> Output
     ) {
         let limits = self.limits
-        handlers[method.fullName] = Handler(method: method) { requests, responses, context in
-            let request: Input = try await Self.single(requests, limits: limits, method: method)
-            try await responses.write(try Self.encode(try await body(request, context)))
-        }
+        handlers[method.fullName] = Handler(
+            method: method,
+            handle: { requests, responses, context in
+                let request: Input = try await Self.single(requests, limits: limits, method: method)
+                try await responses.write(try Self.encode(try await body(request, context)))
+            },
+            unary: { bytes, context in
+                try Self.encode(try await body(try Self.decode(bytes, Input.self, limits: limits, method: method), context))
+            })
     }
 
     public mutating func registerServerStreaming<Input: SerializableMessage, Output: SerializableMessage>(

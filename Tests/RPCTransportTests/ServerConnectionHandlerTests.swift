@@ -3,6 +3,7 @@ import NIOEmbedded
 import RPCCore
 @testable import RPCTransport
 @testable import RPCWire
+import Synchronization
 import Testing
 
 /// The server connection handler and its state machine, without sockets.
@@ -122,4 +123,85 @@ struct ServerConnectionHandlerTests {
         #expect(try frames.last?.goAway().code == .malformedPayload)
         #expect(!channel.isActive)
     }
+
+    // MARK: The unary exchange
+
+    @Test func aRequestThatCameWithItsCallStartReachesTheHandlerWholeAndTheReplyLeavesInOneWrite() throws {
+        let seen = RequestLog()
+        let channel = try Embedded.server { stream in
+            seen.record(stream.request)
+            try? await stream.write([.message([9, 9]), .trailers(.ok, [:])])
+        }
+        try channel.send(clientSettings)
+        _ = try channel.sentFrames()
+        try channel.send(callStartFrame(1, method: "x.Y/Z"), .message(streamID: 1, payload: ByteBuffer(bytes: [7, 8]), endStream: true))
+        channel.embeddedEventLoop.run()
+        #expect(seen.requests == [[7, 8]])
+        // Message and trailers in one outbound write (one TLS record on a real connection).
+        let first = try #require(try channel.readOutbound(as: ByteBuffer.self))
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
+        var bytes = first
+        var parser = FrameParser(limits: WireLimits())
+        var frames: [Frame] = []
+        while let frame = try parser.nextFrame(from: &bytes) { frames.append(frame) }
+        #expect(frames.map(\.type) == [.message, .trailers])
+        #expect(Array(frames[0].payload.readableBytesView) == [9, 9])
+        _ = try? channel.finish()
+    }
+
+    @Test func aRequestStillOnItsWayIsNotInHand() throws {
+        let seen = RequestLog()
+        let channel = try Embedded.server { stream in
+            seen.record(stream.request)
+            var messages: [[UInt8]] = []
+            do {
+                for try await message in stream.inbound { messages.append(message) }
+            } catch {}
+            seen.record(messages.first)
+            try? await stream.write([.trailers(.ok, [:])])
+        }
+        try channel.send(clientSettings, callStartFrame(1, method: "x.Y/Z"))
+        channel.embeddedEventLoop.run()
+        try channel.send(.message(streamID: 1, payload: ByteBuffer(bytes: [7]), endStream: true))
+        let frames = try channel.sentFrames()
+        #expect(seen.requests == [nil, [7]])
+        #expect(frames.last?.type == .trailers)
+        _ = try? channel.finish()
+    }
+
+    @Test func twoMessagesAreNotAWholeUnaryRequest() throws {
+        let seen = RequestLog()
+        let channel = try Embedded.server { stream in
+            seen.record(stream.request)
+            try? await stream.write([.trailers(.ok, [:])])
+        }
+        try channel.send(
+            clientSettings, callStartFrame(1, method: "x.Y/Z"), .message(streamID: 1, payload: ByteBuffer(bytes: [1])),
+            .message(streamID: 1, payload: ByteBuffer(bytes: [2]), endStream: true))
+        _ = try channel.sentFrames()
+        #expect(seen.requests == [nil])
+        _ = try? channel.finish()
+    }
+
+    @Test func aReplyTheClientCannotTakeBecomesTheCallsError() throws {
+        let channel = try Embedded.server { stream in
+            try? await stream.write([.message([UInt8](repeating: 1, count: 20 * 1024)), .trailers(.ok, [:])])
+        }
+        try channel.send(Frame.settings(WireLimits(maxFrameSize: 16 * 1024, minPingInterval: .zero)))
+        _ = try channel.sentFrames()
+        try channel.send(callStartFrame(1, method: "x.Y/Z"), .message(streamID: 1, payload: ByteBuffer(bytes: [7]), endStream: true))
+        let frames = try channel.sentFrames()
+        #expect(frames.map(\.type) == [.trailers])
+        let (status, _) = try CallPayloads.decodeTrailers(try #require(frames.first).payload)
+        #expect(status.code == .resourceExhausted)
+        #expect(channel.isActive)
+        _ = try? channel.finish()
+    }
+}
+
+/// The requests handlers saw (nil: not in hand).
+private final class RequestLog: Sendable {
+    private let state = Mutex<[[UInt8]?]>([])
+    func record(_ request: [UInt8]?) { state.withLock { $0.append(request) } }
+    var requests: [[UInt8]?] { state.withLock { $0 } }
 }

@@ -112,51 +112,84 @@ public final class RPCServer: Sendable {
             method: handler.method, requestMetadata: start.metadata, deadline: start.deadline, peer: stream.peer,
             logger: logger)
         let call = ServerCall(stream: stream, context: context)
-        let error: RPCError?
+        // A unary call whose request is already here skips the request and response streams.
+        let body: Body
+        if let request = stream.request, let unary = handler.unary {
+            body = .unary(unary, request)
+        } else {
+            body = .streams(handler.handle)
+        }
+        let outcome: Outcome
         if let deadline = start.deadline {
             if deadline <= .now {
-                error = .deadlineExceeded
+                outcome = .failure(.deadlineExceeded)
             } else if stream.enforcesDeadline {
                 // The transport cancels this task at the deadline (no task racing a sleep per call).
-                let outcome = await run(handler, call)
+                let ran = await run(body, call)
                 let expired = Task.isCancelled && deadline <= .now && !stopping.load(ordering: .relaxed)
-                error = expired ? .deadlineExceeded : outcome
+                outcome = expired ? .failure(.deadlineExceeded) : ran
             } else {
-                switch await race(deadline: deadline, { await self.run(handler, call) }) {
-                case .completed(let outcome): error = outcome
-                case .expired: error = .deadlineExceeded
+                switch await race(deadline: deadline, { await self.run(body, call) }) {
+                case .completed(let ran): outcome = ran
+                case .expired: outcome = .failure(.deadlineExceeded)
                 }
             }
         } else {
-            error = await run(handler, call)
+            outcome = await run(body, call)
         }
-        logger.debug("call finished", metadata: ["rpc.code": "\(error?.code.name ?? "ok")"])
-        await call.finish(error)
+        switch outcome {
+        case .success(let response):
+            logger.debug("call finished", metadata: ["rpc.code": "ok"])
+            await call.finish(response: response)
+        case .failure(let error):
+            logger.debug("call finished", metadata: ["rpc.code": "\(error.code.name)"])
+            await call.finish(error)
+        }
     }
 
-    /// Runs the interceptors and the handler; returns the error to report, `nil` for OK.
-    private func run(_ handler: RPCRouter.Handler, _ call: ServerCall) async -> RPCError? {
+    /// How a call's handler runs: over the request and response streams, or (unary, request in
+    /// hand) as one function from request to response.
+    private enum Body: Sendable {
+        case streams(@Sendable (RPCAsyncSequence<[UInt8]>, RPCWriter<[UInt8]>, ServerContext) async throws -> Void)
+        case unary(@Sendable ([UInt8], ServerContext) async throws -> [UInt8], [UInt8])
+    }
+
+    /// The handler's outcome: success with the response message still to write (the unary
+    /// path) or nil (the handler wrote its responses), or the error to report.
+    private typealias Outcome = Result<[UInt8]?, RPCError>
+
+    /// Runs the interceptors and the handler.
+    private func run(_ body: Body, _ call: ServerCall) async -> Outcome {
         do {
-            try await RPCDeadline.$current.withValue(call.context.deadline) {
-                if interceptors.isEmpty {
-                    try await handler.handle(call.stream.inbound, call.messages, call.context)
-                    return
-                }
-                try await interceptors.run(context: call.context) { context in
-                    try await handler.handle(call.stream.inbound, call.messages, context)
-                }
-            }
-            return nil
+            return .success(
+                try await RPCDeadline.$current.withValue(call.context.deadline) { () async throws -> [UInt8]? in
+                    guard !interceptors.isEmpty else { return try await invoke(body, call, call.context) }
+                    var response: [UInt8]?
+                    try await interceptors.run(context: call.context) { context in
+                        response = try await invoke(body, call, context)
+                    }
+                    return response
+                })
         } catch let error as RPCError {
-            return error
+            return .failure(error)
         } catch {
             if error is CancellationError || Task.isCancelled {
-                return stopping.load(ordering: .relaxed) ? .serverStopping : .callCancelled
+                return .failure(stopping.load(ordering: .relaxed) ? .serverStopping : .callCancelled)
             }
             // Never send an arbitrary error's description: it may hold internals or patient data.
             call.context.logger.error(
                 "handler threw an error that is not an RPCError", metadata: ["error.type": "\(type(of: error))"])
-            return RPCError(code: .unknown, message: "the handler failed")
+            return .failure(RPCError(code: .unknown, message: "the handler failed"))
+        }
+    }
+
+    private func invoke(_ body: Body, _ call: ServerCall, _ context: ServerContext) async throws -> [UInt8]? {
+        switch body {
+        case .streams(let handle):
+            try await handle(call.stream.inbound, call.messages, context)
+            return nil
+        case .unary(let handle, let request):
+            return try await handle(request, context)
         }
     }
 }

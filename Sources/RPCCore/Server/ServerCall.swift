@@ -22,17 +22,41 @@ final class ServerCall: Sendable {
         }
     }
 
-    /// Ends the call: initial metadata if still pending, then the status with the trailing
-    /// metadata (the handler's, then the error's). The client may be gone; that is not an error.
-    func finish(_ error: RPCError?) async {
-        var trailing = context.response.trailing
-        if let error {
-            for entry in error.metadata { trailing.append(entry) }
+    /// Ends the call with OK: initial metadata if still pending, then `response` (the unary
+    /// path's one message, when given), then the trailers, as one batch. A response the client
+    /// cannot take (over its size limit) ends the call with that error instead.
+    func finish(response: [UInt8]?) async {
+        if let response, stream.outboundBatch == nil {
+            // Part by part: a refused message is reported like one a streaming handler wrote.
+            do {
+                try await messages.write(response)
+            } catch let error as RPCError where error.code != .cancelled {
+                return await finish(error)
+            } catch {
+                return context.logger.debug("could not send the response, the client is gone")
+            }
+            return await end(status: .ok, trailing: context.response.trailing, response: nil)
         }
-        let status = error.map(RPCStatus.init) ?? .ok
+        await end(status: .ok, trailing: context.response.trailing, response: response)
+    }
+
+    /// Ends the call with `error`: initial metadata if still pending, then the status with the
+    /// trailing metadata (the handler's, then the error's).
+    func finish(_ error: RPCError) async {
+        var trailing = context.response.trailing
+        for entry in error.metadata { trailing.append(entry) }
+        await end(status: RPCStatus(error), trailing: trailing, response: nil)
+    }
+
+    /// The client may be gone; that is not an error.
+    private func end(status: RPCStatus, trailing: Metadata, response: [UInt8]?) async {
+        var parts: [RPCResponsePart] = []
+        parts.reserveCapacity(3)
+        if let initial = takeInitialMetadata() { parts.append(.metadata(initial)) }
+        if let response { parts.append(.message(response)) }
+        parts.append(.trailers(status, trailing))
         do {
-            if let initial = takeInitialMetadata() { try await stream.outbound.write(.metadata(initial)) }
-            try await stream.outbound.write(.trailers(status, trailing))
+            try await stream.write(parts)
         } catch {
             context.logger.debug("could not send the status, the client is gone", metadata: ["rpc.status": "\(status)"])
         }

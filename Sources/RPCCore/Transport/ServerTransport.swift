@@ -31,15 +31,31 @@ public struct RPCServerStream: Sendable {
     /// with one event-loop timer per connection). When false, `RPCServer` races the handler
     /// against the deadline in a child task.
     public var enforcesDeadline: Bool
+    /// The whole request stream when the transport already holds it: the client's one message
+    /// and its half-close arrived with the call start (every unary call from our client does).
+    /// `inbound` still yields the same message; a unary method reads this instead and skips the
+    /// stream machinery. `nil` when the transport cannot tell yet.
+    public var request: [UInt8]?
+    /// Writes several response parts in one transport operation (a unary reply: message and
+    /// trailers, so they leave in one flush). `nil`: `write(_:)` writes them one by one.
+    public var outboundBatch: RPCWriter<[RPCResponsePart]>?
 
     public init(
         start: RPCCallStart, peer: Peer, inbound: RPCAsyncSequence<[UInt8]>, outbound: RPCWriter<RPCResponsePart>,
-        enforcesDeadline: Bool = false
+        enforcesDeadline: Bool = false, request: [UInt8]? = nil, outboundBatch: RPCWriter<[RPCResponsePart]>? = nil
     ) {
         self.start = start
         self.peer = peer
         self.inbound = inbound
         self.outbound = outbound
         self.enforcesDeadline = enforcesDeadline
+        self.request = request
+        self.outboundBatch = outboundBatch
+    }
+
+    /// Writes `parts` in order, through `outboundBatch` when the transport has one.
+    public func write(_ parts: [RPCResponsePart]) async throws {
+        if let outboundBatch { return try await outboundBatch.write(parts) }
+        try await outbound.write(contentsOf: parts)
     }
 }

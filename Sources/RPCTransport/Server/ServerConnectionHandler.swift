@@ -35,6 +35,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// The calls' deadlines, behind one timer for the earliest.
     private var deadlines = DeadlineQueue()
     private var deadlineTimer = DeadlineTimer()
+    /// Calls opened in the current read, started once its frames are all handled: a unary
+    /// request that came with its CALL_START then reaches the handler whole.
+    private var opened: [(handle: ServerStreamHandle, stream: RPCServerStream)] = []
 
     init(settings: RPCConnectionSettings, tracker: ServerConnectionTracker, logger: Logger) {
         self.settings = settings
@@ -94,9 +97,13 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             }
         } catch {
             logger.debug("protocol error, sending GOAWAY", metadata: ["error": "\(error)"])
+            // The calls of this read never start; closing cancels them with the others.
+            opened.removeAll()
             emit(.goAway(GoAway(error: error, lastStreamID: state.lastStreamID)), context: context)
             context.closeAfterWriting(codec.takeOutput())
+            return
         }
+        if !opened.isEmpty { startOpened() }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -184,17 +191,27 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         if let expiry { expire(at: expiry, id, context: context) }
         let stream = RPCServerStream(
             start: RPCCallStart(method: start.method, metadata: start.metadata, deadline: deadline), peer: peer,
-            inbound: handle.inbound, outbound: handle.outbound, enforcesDeadline: true)
+            inbound: handle.inbound, outbound: handle.outbound, enforcesDeadline: true, outboundBatch: handle.outboundBatch)
+        opened.append((handle, stream))
+    }
+
+    /// Starts the handler tasks of the calls opened in this read, each with its whole request
+    /// when the client's one message and half-close came in the same read.
+    private func startOpened() {
         let tracker = self.tracker
-        tracker.handlerStarted()
-        handle.start(on: executor) { [handle] in
-            await tracker.handler(stream)
-            if !handle.isAnswered {
-                // A handler that returned without a status (it should not) still ends the call.
-                try? await stream.outbound.write(.trailers(RPCStatus(code: .internal, message: "the handler ended without a status"), [:]))
+        for (handle, var stream) in opened {
+            stream.request = handle.inbox.completeSingleElement()
+            tracker.handlerStarted()
+            handle.start(on: executor) { [handle, stream] in
+                await tracker.handler(stream)
+                if !handle.isAnswered {
+                    // A handler that returned without a status (it should not) still ends the call.
+                    try? await stream.outbound.write(.trailers(RPCStatus(code: .internal, message: "the handler ended without a status"), [:]))
+                }
+                tracker.handlerFinished()
             }
-            tracker.handlerFinished()
         }
+        opened.removeAll(keepingCapacity: true)
     }
 
     // MARK: Deadlines
@@ -229,6 +246,14 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         return outcome
     }
 
+    /// Writes response parts of a call in order, as many as can go without waiting, in one
+    /// batch; returns how many were written, or nil when the call is over.
+    func write(_ parts: [PendingResponse.Part], on id: StreamID) -> Int? {
+        guard let context, let (batch, written) = state.write(parts, on: id) else { return nil }
+        carryOut(batch, context: context)
+        return written
+    }
+
     /// The handler read `count` request messages of `id`: grant credit back if due.
     func consumed(_ count: Int, on id: StreamID) {
         guard let context, let update = state.consumed(count, on: id) else { return }
@@ -239,7 +264,15 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         for frame in batch.frames {
             emit(frame, context: context)
         }
-        if !batch.frames.isEmpty { scheduleFlush(context: context) }
+        if !batch.frames.isEmpty {
+            if !inReadCycle, !batch.finished.isEmpty, state.openCallCount == 0 {
+                // The last open call just ended: no other frame can join this flush, so it
+                // goes now rather than in a job queued behind the handler's.
+                flushNow(context: context)
+            } else {
+                scheduleFlush(context: context)
+            }
+        }
         for waiter in batch.resumed { waiter.resume() }
         for handle in batch.finished { handle.inbox.finish() }
         if !batch.finished.isEmpty { closeIfDrained(context: context) }
@@ -260,8 +293,15 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         flushScheduled = true
         context.eventLoop.assumeIsolated().execute { [self] in
             flushScheduled = false
-            self.context?.writeAndFlush(codec.takeOutput())
+            guard let context = self.context else { return }
+            flushNow(context: context)
         }
+    }
+
+    /// Writes and flushes the frames queued in the codec, if any.
+    private func flushNow(context: ChannelHandlerContext) {
+        guard let output = codec.takeOutput() else { return }
+        context.writeAndFlush(output)
     }
 
     // MARK: Drain, keepalive, idle

@@ -165,6 +165,21 @@ struct ServerConnectionStateMachine {
         return .queued
     }
 
+    /// Response parts for `id` in order, as many as can go now without waiting (none may be
+    /// queued before them): one batch, and how many went into it. Nil when the call is over.
+    mutating func write(_ parts: [PendingResponse.Part], on id: StreamID) -> (batch: WriteBatch, written: Int)? {
+        guard let nothingPending = streams[id.rawValue]?.pending.isEmpty else { return nil }
+        var batch = WriteBatch()
+        guard nothingPending else { return (batch, 0) }
+        var written = 0
+        for part in parts {
+            guard streams.contains(id.rawValue), canSend(part, on: id) else { break }
+            emit(part, on: id, into: &batch)
+            written += 1
+        }
+        return (batch, written)
+    }
+
     private func canSend(_ part: PendingResponse.Part, on id: StreamID) -> Bool {
         if case .message = part { return validator.sendCredit(on: id) > 0 }
         return true

@@ -41,6 +41,9 @@ final class ServerStreamHandle: Sendable {
     /// The response writer for `RPCServerStream.outbound`.
     var outbound: RPCWriter<RPCResponsePart> { RPCWriter { [self] part in try await write(part) } }
 
+    /// The batch writer for `RPCServerStream.outboundBatch`.
+    var outboundBatch: RPCWriter<[RPCResponsePart]> { RPCWriter { [self] parts in try await write(parts) } }
+
     // MARK: Handler task
 
     /// Starts the call's handler task, on `executor` when given.
@@ -87,16 +90,59 @@ final class ServerStreamHandle: Sendable {
             case .mustWait: break
             }
         }
+        try await send(pending)
+    }
+
+    /// Writes `parts` in order; on the connection's loop with credit, in one pass (a unary reply
+    /// leaves in one flush). A part that cannot be sent ends the call with its error instead.
+    private func write(_ parts: [RPCResponsePart]) async throws {
+        let pending = encode(parts)
+        if pending.contains(where: \.isTrailers) { answered.store(true, ordering: .relaxed) }
+        var rest = pending[...]
+        if loop.inEventLoop {
+            guard let written = connection.value.write(pending, on: id) else { throw Self.callOver }
+            rest = pending.dropFirst(written)
+        }
+        for part in rest { try await send(part) }
+    }
+
+    /// Hands `part` to the connection on its loop and waits until it is written.
+    private func send(_ part: PendingResponse.Part) async throws {
         try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, any Error>) in
             let connection = self.connection
             let id = self.id
             loop.execute {
-                switch connection.value.write(pending, on: id, waiter: waiter, mayQueue: true) {
+                switch connection.value.write(part, on: id, waiter: waiter, mayQueue: true) {
                 case .wrote, .queued, .mustWait: break
                 case .closed: waiter.resume(throwing: Self.callOver)
                 }
             }
         }
+    }
+
+    /// Encodes a batch: metadata or a message the client cannot take (invalid, over its
+    /// limits) is dropped, with what follows it before the trailers, and the trailers then
+    /// carry that error's status instead.
+    private func encode(_ parts: [RPCResponsePart]) -> [PendingResponse.Part] {
+        var encoded: [PendingResponse.Part] = []
+        encoded.reserveCapacity(parts.count)
+        var refusal: RPCError?
+        for part in parts {
+            if case .trailers(let status, let metadata) = part {
+                let allocator = ByteBufferAllocator()
+                encoded.append(.trailers(encodeTrailers(refusal.map(RPCStatus.init) ?? status, metadata, allocator: allocator)))
+                continue
+            }
+            guard refusal == nil else { continue }
+            do {
+                encoded.append(try encode(part))
+            } catch let error as RPCError {
+                refusal = error
+            } catch {
+                refusal = RPCError(code: .internal, message: "a response part could not be encoded")
+            }
+        }
+        return encoded
     }
 
     private func encode(_ part: RPCResponsePart) throws -> PendingResponse.Part {

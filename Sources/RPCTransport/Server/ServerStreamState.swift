@@ -7,6 +7,11 @@ struct PendingResponse {
         case initialMetadata(ByteBuffer)
         case message(ByteBuffer)
         case trailers(ByteBuffer)
+
+        var isTrailers: Bool {
+            if case .trailers = self { return true }
+            return false
+        }
     }
 
     var part: Part
