@@ -39,6 +39,21 @@ struct UnaryExchangeTests {
         .trailers(streamID: id, payload: CallPayloads.encodeTrailers(status, metadata, allocator: .init()))
     }
 
+    @Test func aLoneUnaryRequestIsFlushedAtOnceAndConcurrentOnesShareALoopTick() throws {
+        let (channel, handler) = try ready()
+        // Alone on the connection: written and flushed in the call, with no flush job queued.
+        handler.startUnary(RPCCallStart(method: "a.B/C"), request: [1], exchange: UnaryExchange())
+        let alone = try #require(try channel.readOutbound(as: ByteBuffer.self))
+        #expect(alone.readableBytes > 0)
+        // A second call while the first is open waits for the tick's one flush, with any others.
+        handler.startUnary(RPCCallStart(method: "a.B/C"), request: [2], exchange: UnaryExchange())
+        handler.startUnary(RPCCallStart(method: "a.B/C"), request: [3], exchange: UnaryExchange())
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
+        let frames = try channel.sentFrames()
+        #expect(frames.map(\.type) == [.callStart, .message, .callStart, .message])
+        _ = try? channel.finish()
+    }
+
     @Test func theRequestIsCallStartAndOneMessageWithEndStreamAndThePartsComeBackTogether() throws {
         let (channel, handler) = try ready()
         let exchange = UnaryExchange()

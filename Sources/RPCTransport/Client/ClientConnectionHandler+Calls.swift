@@ -69,7 +69,8 @@ extension ClientConnectionHandler {
         var payload = context.channel.allocator.buffer(capacity: request.count)
         payload.writeBytes(request)
         if let batch = state.writeUnaryRequest(payload, on: handle.id) {
-            carryOut(batch, context: context)
+            carryOut(batch, context: context, flush: false)
+            flushUnaryRequest(context: context)
             return
         }
         _ = write(.message(payload), on: handle.id, waiter: nil, mayQueue: true)
@@ -104,7 +105,12 @@ extension ClientConnectionHandler {
             deadlines.insert(expiry, id: id.rawValue)
             armDeadlineTimer(for: expiry, context: context)
         }
-        write(.callStart(streamID: id, payload: payload), context: context)
+        // A unary call's request follows at once (`send`), which decides when to flush.
+        if unary == nil {
+            write(.callStart(streamID: id, payload: payload), context: context)
+        } else {
+            emit(.callStart(streamID: id, payload: payload), context: context)
+        }
         return handle
     }
 

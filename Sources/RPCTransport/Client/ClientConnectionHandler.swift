@@ -173,7 +173,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     /// Appends `frame` to the codec's output. A frame that cannot be framed (a payload over
     /// 4 GiB, which the limits checked before never let through) closes the connection; the
     /// close comes after the access to the codec has ended.
-    private func emit(_ frame: Frame, context: ChannelHandlerContext) {
+    func emit(_ frame: Frame, context: ChannelHandlerContext) {
         do {
             try codec.append(frame, allocator: context.channel.allocator)
         } catch {
@@ -266,6 +266,14 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     func write(_ frame: Frame, context: ChannelHandlerContext) {
         emit(frame, context: context)
         scheduleFlush(context: context)
+    }
+
+    /// A unary call's CALL_START and request were just written: they go now when nothing else
+    /// could join their flush (no other call open, no read or flush in progress), else in this
+    /// tick's flush. A sequential caller then costs no flush job per call.
+    func flushUnaryRequest(context: ChannelHandlerContext) {
+        guard !inReadCycle, !flushScheduled, state.openCallCount == 1 else { return scheduleFlush(context: context) }
+        context.writeAndFlush(codec.takeOutput())
     }
 
     private func scheduleFlush(context: ChannelHandlerContext) {
