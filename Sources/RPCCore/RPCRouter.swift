@@ -6,6 +6,10 @@ public import ProtoRuntime
 /// against the `.proto` field rules, runs the handler and encodes responses, so every transport
 /// and every service gets the same checks.
 public struct RPCRouter: Sendable {
+    /// A unary method over its encoded request, returning the encoded response. Nonsending: it
+    /// runs on the server task's executor with no hop at the call.
+    public typealias UnaryBody = nonisolated(nonsending) @Sendable ([UInt8], ServerContext) async throws -> [UInt8]
+
     /// A method handler over encoded messages.
     public struct Handler: Sendable {
         public let method: MethodDescriptor
@@ -13,12 +17,12 @@ public struct RPCRouter: Sendable {
         /// For a unary method, the same handler over the one request already in hand: decodes,
         /// validates, runs the method and returns the encoded response, with no stream in
         /// between (`RPCServer` uses it when `RPCServerStream.request` is set).
-        public let unary: (@Sendable ([UInt8], ServerContext) async throws -> [UInt8])?
+        public let unary: UnaryBody?
 
         init(
             method: MethodDescriptor,
             handle: @escaping @Sendable (RPCAsyncSequence<[UInt8]>, RPCWriter<[UInt8]>, ServerContext) async throws -> Void,
-            unary: (@Sendable ([UInt8], ServerContext) async throws -> [UInt8])? = nil
+            unary: UnaryBody? = nil
         ) {
             self.method = method
             self.handle = handle

@@ -28,19 +28,23 @@ public struct RPCAsyncSequence<Element: Sendable>: AsyncSequence, Sendable {
 /// Where a streaming call's messages are written; `write` suspends while the peer is not
 /// reading (backpressure).
 public struct RPCWriter<Element: Sendable>: Sendable {
-    private let sink: @Sendable (Element) async throws -> Void
+    private let sink: Sink
 
-    public init(_ sink: @escaping @Sendable (Element) async throws -> Void) {
+    /// Where the elements go. Nonsending: a write runs on the writer's executor (a handler's event
+    /// loop) with no hop at the call.
+    public typealias Sink = nonisolated(nonsending) @Sendable (Element) async throws -> Void
+
+    public init(_ sink: @escaping Sink) {
         self.sink = sink
     }
 
     /// Sends one message.
-    public func write(_ element: Element) async throws {
+    nonisolated(nonsending) public func write(_ element: Element) async throws {
         try await sink(element)
     }
 
     /// Sends each message in order.
-    public func write(contentsOf elements: some Sequence<Element>) async throws {
+    nonisolated(nonsending) public func write(contentsOf elements: some Sequence<Element>) async throws {
         for element in elements { try await sink(element) }
     }
 

@@ -84,7 +84,7 @@ struct StreamTableTests {
         let removed = table.removeValue(forKey: 0)
         #expect(removed == nil)
         #expect(table.count == 1)
-        var open = StreamTable<Void>()
+        let open = StreamTable<Void>()
         #expect(!open.contains(0))
     }
 

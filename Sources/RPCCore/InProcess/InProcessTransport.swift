@@ -33,7 +33,7 @@ public struct InProcessTransport: Sendable {
             (calls, incoming) = AsyncStream.makeStream()
         }
 
-        public func listen(_ handler: @escaping @Sendable (RPCServerStream) async -> Void) async throws {
+        public func listen(_ handler: @escaping RPCStreamHandler) async throws {
             await withDiscardingTaskGroup { group in
                 for await call in calls {
                     group.addTask { await call.serve(handler) }

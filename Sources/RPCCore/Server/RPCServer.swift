@@ -95,7 +95,7 @@ public final class RPCServer: Sendable {
     // MARK: One call
 
     /// Serves one stream from a transport (public so a transport test can drive it directly).
-    public func handle(_ stream: RPCServerStream) async {
+    nonisolated(nonsending) public func handle(_ stream: RPCServerStream) async {
         let start = stream.start
         guard let route = routes[start.method] else {
             let service = start.serviceName
@@ -151,7 +151,7 @@ public final class RPCServer: Sendable {
     /// hand) as one function from request to response.
     private enum Body: Sendable {
         case streams(@Sendable (RPCAsyncSequence<[UInt8]>, RPCWriter<[UInt8]>, ServerContext) async throws -> Void)
-        case unary(@Sendable ([UInt8], ServerContext) async throws -> [UInt8], [UInt8])
+        case unary(RPCRouter.UnaryBody, [UInt8])
     }
 
     /// The handler's outcome: success with the response message still to write (the unary
@@ -159,7 +159,7 @@ public final class RPCServer: Sendable {
     private typealias Outcome = Result<[UInt8]?, RPCError>
 
     /// Runs the interceptors and the handler.
-    private func run(_ body: Body, _ call: ServerCall) async -> Outcome {
+    nonisolated(nonsending) private func run(_ body: Body, _ call: ServerCall) async -> Outcome {
         do {
             return .success(
                 try await RPCDeadline.$current.withValue(call.context.deadline) { () async throws -> [UInt8]? in
@@ -183,7 +183,7 @@ public final class RPCServer: Sendable {
         }
     }
 
-    private func invoke(_ body: Body, _ call: ServerCall, _ context: ServerContext) async throws -> [UInt8]? {
+    nonisolated(nonsending) private func invoke(_ body: Body, _ call: ServerCall, _ context: ServerContext) async throws -> [UInt8]? {
         switch body {
         case .streams(let handle):
             try await handle(call.stream.inbound, call.messages, context)

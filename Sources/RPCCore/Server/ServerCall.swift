@@ -25,7 +25,7 @@ final class ServerCall: Sendable {
     /// Ends the call with OK: initial metadata if still pending, then `response` (the unary
     /// path's one message, when given), then the trailers, as one batch. A response the client
     /// cannot take (over its size limit) ends the call with that error instead.
-    func finish(response: [UInt8]?) async {
+    nonisolated(nonsending) func finish(response: [UInt8]?) async {
         if let response, stream.outboundBatch == nil {
             // Part by part: a refused message is reported like one a streaming handler wrote.
             do {
@@ -42,14 +42,14 @@ final class ServerCall: Sendable {
 
     /// Ends the call with `error`: initial metadata if still pending, then the status with the
     /// trailing metadata (the handler's, then the error's).
-    func finish(_ error: RPCError) async {
+    nonisolated(nonsending) func finish(_ error: RPCError) async {
         var trailing = context.response.trailing
         for entry in error.metadata { trailing.append(entry) }
         await end(status: RPCStatus(error), trailing: trailing, response: nil)
     }
 
     /// The client may be gone; that is not an error.
-    private func end(status: RPCStatus, trailing: Metadata, response: [UInt8]?) async {
+    nonisolated(nonsending) private func end(status: RPCStatus, trailing: Metadata, response: [UInt8]?) async {
         var parts: [RPCResponsePart] = []
         parts.reserveCapacity(3)
         if let initial = takeInitialMetadata() { parts.append(.metadata(initial)) }

@@ -9,11 +9,15 @@ public protocol ServerTransport: Sendable {
     ///   running that stream's `handler`.
     /// - When the task running `listen` is cancelled, every stream's task is cancelled.
     /// - Returns once it has stopped accepting and every `handler` it started has returned.
-    func listen(_ handler: @escaping @Sendable (RPCServerStream) async -> Void) async throws
+    func listen(_ handler: @escaping RPCStreamHandler) async throws
 
     /// Stops accepting new streams (the network transport sends goaway); calls in flight go on.
     func beginGracefulShutdown()
 }
+
+/// Serves one call stream. Nonsending: it runs where the transport starts it (the NIO
+/// transport: a task on the connection's event loop) without a hop at each async boundary.
+public typealias RPCStreamHandler = nonisolated(nonsending) @Sendable (RPCServerStream) async -> Void
 
 /// The server's side of one call.
 public struct RPCServerStream: Sendable {
@@ -54,7 +58,7 @@ public struct RPCServerStream: Sendable {
     }
 
     /// Writes `parts` in order, through `outboundBatch` when the transport has one.
-    public func write(_ parts: [RPCResponsePart]) async throws {
+    nonisolated(nonsending) public func write(_ parts: [RPCResponsePart]) async throws {
         if let outboundBatch { return try await outboundBatch.write(parts) }
         try await outbound.write(contentsOf: parts)
     }

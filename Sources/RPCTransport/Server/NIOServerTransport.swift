@@ -88,7 +88,7 @@ public final class NIOServerTransport: ServerTransport {
         try pipeline.addHandler(ServerConnectionHandler(settings: settings, tracker: tracker, logger: logger))
     }
 
-    public func listen(_ handler: @escaping @Sendable (RPCServerStream) async -> Void) async throws {
+    public func listen(_ handler: @escaping RPCStreamHandler) async throws {
         tracker.setHandler(handler)
         // Turning autoRead on starts accepting.
         try await serverChannel.setOption(.autoRead, value: true).get()

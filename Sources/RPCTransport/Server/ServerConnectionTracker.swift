@@ -6,7 +6,7 @@ import Synchronization
 /// can return once it has stopped accepting and everything it started has finished.
 final class ServerConnectionTracker: Sendable {
     private struct State {
-        var handler: (@Sendable (RPCServerStream) async -> Void)?
+        var handler: RPCStreamHandler?
         var connections: [ObjectIdentifier: any Channel] = [:]
         var runningHandlers = 0
         var accepting = true
@@ -20,12 +20,12 @@ final class ServerConnectionTracker: Sendable {
     init() {}
 
     /// Sets the function that serves each call (given to `listen`).
-    func setHandler(_ handler: @escaping @Sendable (RPCServerStream) async -> Void) {
+    func setHandler(_ handler: @escaping RPCStreamHandler) {
         state.withLock { $0.handler = handler }
     }
 
     /// Serves one call with the listener's function.
-    func handler(_ stream: RPCServerStream) async {
+    nonisolated(nonsending) func handler(_ stream: RPCServerStream) async {
         guard let handler = state.withLock({ $0.handler }) else { return }
         await handler(stream)
     }

@@ -79,7 +79,7 @@ final class ServerStreamHandle: Sendable {
 
     // MARK: Writing
 
-    private func write(_ part: RPCResponsePart) async throws {
+    nonisolated(nonsending) private func write(_ part: RPCResponsePart) async throws {
         let pending = try encode(part)
         if case .trailers = pending { answered.store(true, ordering: .relaxed) }
         if loop.inEventLoop {
@@ -95,7 +95,7 @@ final class ServerStreamHandle: Sendable {
 
     /// Writes `parts` in order; on the connection's loop with credit, in one pass (a unary reply
     /// leaves in one flush). A part that cannot be sent ends the call with its error instead.
-    private func write(_ parts: [RPCResponsePart]) async throws {
+    nonisolated(nonsending) private func write(_ parts: [RPCResponsePart]) async throws {
         let pending = encode(parts)
         if pending.contains(where: \.isTrailers) { answered.store(true, ordering: .relaxed) }
         var rest = pending[...]
@@ -107,7 +107,7 @@ final class ServerStreamHandle: Sendable {
     }
 
     /// Hands `part` to the connection on its loop and waits until it is written.
-    private func send(_ part: PendingResponse.Part) async throws {
+    nonisolated(nonsending) private func send(_ part: PendingResponse.Part) async throws {
         try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, any Error>) in
             let connection = self.connection
             let id = self.id
