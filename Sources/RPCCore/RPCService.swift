@@ -13,8 +13,9 @@ public protocol RPCService: Sendable {
 /// Makes calls; the typed clients generated for every service call through one of these, so the
 /// same client works over the network transport and the in-process one.
 public protocol RPCCaller: Sendable {
-    /// One request, one response.
-    func unary<Input: SerializableMessage, Output: SerializableMessage>(
+    /// One request, one response. Nonsending: the call runs on the caller's executor (a
+    /// handler's event loop) up to the transport, with no executor switch on the way.
+    nonisolated(nonsending) func unary<Input: SerializableMessage, Output: SerializableMessage>(
         request: Input, method: MethodDescriptor, options: CallOptions
     ) async throws -> Output
 

@@ -11,8 +11,9 @@ enum RequestSource: Sendable {
 /// module rather than run through generic metadata for every generated message type.
 typealias ResponseHandler<Result> = @Sendable (RPCAsyncSequence<RPCResponsePart>, ClientCallRecord) async throws -> Result
 
-/// One attempt of a call, from its start (method, metadata, deadline) to its result.
-typealias CallAttempt<Result> = @Sendable (RPCCallStart, ClientCallRecord) async throws -> Result
+/// One attempt of a call, from its start (method, metadata, deadline) to its result. Nonsending,
+/// like the whole unary path: it runs on the caller's executor with no switch at each call.
+typealias CallAttempt<Result> = nonisolated(nonsending) @Sendable (RPCCallStart, ClientCallRecord) async throws -> Result
 
 extension RPCClient {
     /// Runs a streaming call (any shape over a stream): deadline, interceptors, retries, attempts.
@@ -27,7 +28,7 @@ extension RPCClient {
 
     /// Runs a call: deadline, interceptors, retries, each attempt made by `perform`.
     /// `callLayerOnly`: `perform` is this type's own code, no caller's closure (a unary call).
-    func execute<Result: Sendable>(
+    nonisolated(nonsending) func execute<Result: Sendable>(
         method: MethodDescriptor, options: CallOptions, callLayerOnly: Bool, perform: @escaping CallAttempt<Result>
     ) async throws -> Result {
         let timeoutDeadline = options.timeout.map { ContinuousClock.now.advanced(by: $0) }
@@ -51,7 +52,7 @@ extension RPCClient {
     }
 
     /// Makes attempts until one succeeds or the failure may not be retried.
-    private func retrying<Result: Sendable>(
+    nonisolated(nonsending) private func retrying<Result: Sendable>(
         _ call: ClientCallContext, options: CallOptions, callLayerOnly: Bool, perform: @escaping CallAttempt<Result>
     ) async throws -> Result {
         // Only a method declared idempotent is ever retried: anything else might run twice.
@@ -86,7 +87,7 @@ extension RPCClient {
     }
 
     /// One attempt, bounded by the call's deadline.
-    private func attempt<Result: Sendable>(
+    nonisolated(nonsending) private func attempt<Result: Sendable>(
         _ call: ClientCallContext, callLayerOnly: Bool, record: ClientCallRecord, perform: @escaping CallAttempt<Result>
     ) async throws -> Result {
         let start = RPCCallStart(method: call.method.fullName, metadata: call.metadata, deadline: call.deadline)

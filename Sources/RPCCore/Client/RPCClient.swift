@@ -21,7 +21,7 @@ public struct RPCClient: RPCCaller {
 
     // MARK: RPCCaller
 
-    public func unary<Input: SerializableMessage, Output: SerializableMessage>(
+    nonisolated(nonsending) public func unary<Input: SerializableMessage, Output: SerializableMessage>(
         request: Input, method: MethodDescriptor, options: CallOptions
     ) async throws -> Output {
         // Without `ClientResponse`: a generic type made per call costs a metadata lookup.
@@ -73,7 +73,7 @@ public struct RPCClient: RPCCaller {
     }
 
     /// A unary call up to the encoded response: not generic, so it is compiled once here.
-    private func unaryReply(_ request: [UInt8], method: MethodDescriptor, options: CallOptions) async throws -> UnaryReply {
+    nonisolated(nonsending) private func unaryReply(_ request: [UInt8], method: MethodDescriptor, options: CallOptions) async throws -> UnaryReply {
         let maxBytes = options.maxResponseBytes
         let transport = self.transport
         return try await execute(method: method, options: options, callLayerOnly: true) { start, record in

@@ -6,7 +6,7 @@ struct UnaryReply: Sendable {
     var trailingMetadata: Metadata
 
     /// Makes the call on `transport` and reads its response (see `read(_:record:maxMessageBytes:)`).
-    static func exchange(
+    nonisolated(nonsending) static func exchange(
         _ start: RPCCallStart, request: [UInt8], over transport: any ClientTransport, record: ClientCallRecord,
         maxMessageBytes: Int
     ) async throws -> UnaryReply {

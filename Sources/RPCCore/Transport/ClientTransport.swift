@@ -20,7 +20,7 @@ public protocol ClientTransport: Sendable {
     /// call at the server. The default runs `withStream`; a transport implements it to save the
     /// stream machinery on the most common call (the network transport does it in one hop to
     /// its event loop and back).
-    func unary(_ start: RPCCallStart, request: [UInt8]) async throws -> [RPCResponsePart]
+    nonisolated(nonsending) func unary(_ start: RPCCallStart, request: [UInt8]) async throws -> [RPCResponsePart]
 
     /// Stops opening new streams; streams in flight run to completion.
     func beginGracefulShutdown()
@@ -37,7 +37,7 @@ extension ClientTransport {
     /// By default the client call layer enforces deadlines itself.
     public var enforcesDeadlines: Bool { false }
 
-    public func unary(_ start: RPCCallStart, request: [UInt8]) async throws -> [RPCResponsePart] {
+    nonisolated(nonsending) public func unary(_ start: RPCCallStart, request: [UInt8]) async throws -> [RPCResponsePart] {
         try await withStream(start) { stream in
             // A failed write means the call is already over; the responses say how.
             do {

@@ -75,7 +75,7 @@ final class ClientConnection: Sendable {
 
     /// Makes a unary call (see `UnaryExchange`). Throws `UnaryExchange.OpenRefused` when the
     /// call could not be opened here.
-    func unary(_ start: RPCCallStart, request: [UInt8]) async throws -> [RPCResponsePart] {
+    nonisolated(nonsending) func unary(_ start: RPCCallStart, request: [UInt8]) async throws -> [RPCResponsePart] {
         let exchange = UnaryExchange()
         let handler = self.handler
         let loop = self.loop

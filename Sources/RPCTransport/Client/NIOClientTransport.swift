@@ -34,7 +34,7 @@ public final class NIOClientTransport: ClientTransport {
         try await pooled.withStream(start, body)
     }
 
-    public func unary(_ start: RPCCallStart, request: [UInt8]) async throws -> [RPCResponsePart] {
+    nonisolated(nonsending) public func unary(_ start: RPCCallStart, request: [UInt8]) async throws -> [RPCResponsePart] {
         try await pooled.unary(start, request: request)
     }
 

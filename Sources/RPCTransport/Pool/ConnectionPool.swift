@@ -32,7 +32,7 @@ final class ConnectionPool: Sendable {
 
     /// A ready connection; waits for the first one while attempts are under way, until
     /// `deadline` (then it throws `deadline_exceeded`).
-    func connection(deadline: ContinuousClock.Instant? = nil) async throws -> ClientConnection {
+    nonisolated(nonsending) func connection(deadline: ContinuousClock.Instant? = nil) async throws -> ClientConnection {
         let (pick, attempts) = state.withLock { $0.pick() }
         start(attempts)
         switch pick {

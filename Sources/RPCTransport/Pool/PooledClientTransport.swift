@@ -55,7 +55,7 @@ public final class PooledClientTransport: ClientTransport {
 
     /// One hop to the connection's loop and one back; a call the picked connection could not
     /// open (it began draining meanwhile) goes to the next ready one (a few times).
-    public func unary(_ start: RPCCallStart, request: [UInt8]) async throws -> [RPCResponsePart] {
+    nonisolated(nonsending) public func unary(_ start: RPCCallStart, request: [UInt8]) async throws -> [RPCResponsePart] {
         var connection = try await pool.connection(deadline: start.deadline)
         var attempts = 0
         while true {
