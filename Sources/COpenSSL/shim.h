@@ -30,9 +30,8 @@ static inline int copenssl_set_tlsext_host_name(SSL *ssl, const char *name) {
     return (int)SSL_set_tlsext_host_name(ssl, name);
 }
 
-static inline long copenssl_bio_set_mem_eof_return(BIO *bio, int value) {
-    return BIO_set_mem_eof_return(bio, value);
-}
+static inline void copenssl_bio_set_retry_read(BIO *bio) { BIO_set_retry_read(bio); }
+static inline void copenssl_bio_clear_retry_flags(BIO *bio) { BIO_clear_retry_flags(bio); }
 
 static inline void copenssl_free(void *ptr) {
     OPENSSL_free(ptr);

@@ -1,17 +1,19 @@
 internal import COpenSSL
 internal import NIOCore
 
-/// Owns one OpenSSL `SSL` connection and its two memory BIOs.
+/// Owns one OpenSSL `SSL` connection and the ciphertext on both sides of it.
 ///
-/// Ciphertext from the network goes into `networkIn`; OpenSSL's output (handshake messages,
-/// records, alerts) collects in `networkOut` until drained. Every call clears the thread's error
-/// queue first and maps failures into `TLSError` right after. Not thread-safe: one event loop.
+/// Ciphertext from the network waits in `inbound` until OpenSSL reads it; OpenSSL's output
+/// (handshake messages, records, alerts) collects in `outbound` until drained. Both are
+/// `ByteBuffer`s that OpenSSL reads and writes directly through `ConnectionBIO`. Every call
+/// clears the thread's error queue first and maps failures into `TLSError` right after. Not
+/// thread-safe: one event loop.
 final class TLSConnection {
     private let ssl: OpaquePointer
-    /// Received ciphertext for OpenSSL to read (owned by `ssl`).
-    private let networkIn: OpaquePointer
-    /// Ciphertext OpenSSL wrote for the network (owned by `ssl`).
-    private let networkOut: OpaquePointer
+    /// Received ciphertext OpenSSL has not read yet (nil when all of it was read).
+    private var inbound: ByteBuffer?
+    /// Ciphertext OpenSSL wrote for the network, until drained (`ConnectionBIO` appends).
+    var outbound = ByteBuffer()
     /// Keeps the `SSL_CTX`, its ALPN list and its configuration alive and at hand.
     let context: TLSContext
     /// The identity the peer's certificate must carry on this connection.
@@ -21,6 +23,9 @@ final class TLSConnection {
 
     /// The largest plaintext in one TLS record.
     static let maximumRecordPayload = 16_384
+    /// What a TLS 1.3 record adds to its plaintext (header, content type, AEAD tag), with room
+    /// to spare.
+    static let recordOverhead = 32
 
     /// A new connection in client or server mode, per the context's role.
     init(context: TLSContext, expectedPeer: TLSExpectedPeer?) throws(TLSError) {
@@ -28,23 +33,14 @@ final class TLSConnection {
         guard let ssl = SSL_new(context.pointer) else {
             throw OpenSSLErrorQueue.configurationError("cannot create an SSL connection")
         }
-        guard let networkIn = BIO_new(BIO_s_mem()) else {
-            SSL_free(ssl)
-            throw OpenSSLErrorQueue.configurationError("cannot create a memory BIO")
-        }
-        guard let networkOut = BIO_new(BIO_s_mem()) else {
-            BIO_free(networkIn)
-            SSL_free(ssl)
-            throw OpenSSLErrorQueue.configurationError("cannot create a memory BIO")
-        }
-        // An empty memory BIO reports "retry" rather than EOF: more bytes may come from the network.
-        _ = copenssl_bio_set_mem_eof_return(networkIn, -1)
-        SSL_set_bio(ssl, networkIn, networkOut)
         self.ssl = ssl
-        self.networkIn = networkIn
-        self.networkOut = networkOut
         self.context = context
         self.expectedPeer = expectedPeer
+        // One BIO for both directions (`SSL_set_bio` then takes one reference; `SSL_free` frees it).
+        guard let bio = ConnectionBIO.make(for: self) else {
+            throw OpenSSLErrorQueue.configurationError("cannot create the connection's BIO")
+        }
+        SSL_set_bio(ssl, bio, bio)
 
         // Unretained: `self` owns `ssl`, so it outlives every callback that reads this back.
         _ = copenssl_set_app_data(ssl, Unmanaged.passUnretained(self).toOpaque())
@@ -113,18 +109,39 @@ extension TLSConnection {
         case failed(TLSError)
     }
 
-    /// Hands ciphertext received from the network to OpenSSL (copied into the memory BIO).
+    /// Hands ciphertext received from the network to OpenSSL: kept as it is (no copy) unless
+    /// unread bytes are still waiting, which it then follows.
     func receive(_ buffer: ByteBuffer) {
-        buffer.withUnsafeReadableBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let chunk = min(bytes.count - offset, Int(Int32.max))
-                // A memory BIO grows as needed, so it takes every byte.
-                let written = BIO_write(networkIn, bytes.baseAddress! + offset, Int32(chunk))  // count > 0 here
-                guard written > 0 else { return }
-                offset += Int(written)
-            }
+        guard buffer.readableBytes > 0 else { return }
+        guard var waiting = inbound, waiting.readableBytes > 0 else {
+            inbound = buffer
+            return
         }
+        inbound = nil
+        var more = buffer
+        waiting.writeBuffer(&more)
+        inbound = waiting
+    }
+
+    /// How many received bytes OpenSSL has not read yet.
+    var inboundCount: Int { inbound?.readableBytes ?? 0 }
+
+    /// Copies up to `space.count` received bytes into `space` for OpenSSL (`ConnectionBIO`'s
+    /// read); returns how many.
+    func takeInbound(into space: UnsafeMutableRawBufferPointer) -> Int {
+        guard space.count > 0, let available = inbound?.readableBytes, available > 0 else { return 0 }
+        let count = min(space.count, available)
+        // Read in place: no copy of the ByteBuffer, so no retain and no uniqueness check.
+        inbound!.withUnsafeReadableBytes { bytes in
+            space.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[..<count]))
+        }
+        if count == available {
+            // A drained buffer is let go, so the channel can reuse its storage for the next read.
+            inbound = nil
+        } else {
+            inbound!.moveReaderIndex(forwardBy: count)
+        }
+        return count
     }
 
     /// Runs the handshake as far as the received bytes allow.
@@ -136,7 +153,7 @@ extension TLSConnection {
             if !context.applicationProtocols.isEmpty, negotiatedProtocol == nil {
                 // OpenSSL has no client-side hook to refuse this during the handshake, so our
                 // Finished is withheld instead: the server sees the handshake end, not succeed.
-                _ = BIO_ctrl(networkOut, BIO_CTRL_RESET, 0, nil)
+                outbound.clear()
                 return .failed(TLSError.alpnMismatch(
                     ours: context.configuration.applicationProtocols, detail: "the server selected none"
                 ))
@@ -172,18 +189,19 @@ extension TLSConnection {
         }
     }
 
-    /// Encrypts `bytes` into records in the outgoing BIO (all of them: a memory BIO never pushes back).
+    /// Encrypts `bytes` into records in `outbound` (all of them: it never pushes back).
     func write(_ bytes: UnsafeRawBufferPointer) -> TLSError? {
         guard !bytes.isEmpty else { return nil }
         callbackError = nil
         OpenSSLErrorQueue.clear()
+        reserveCiphertext(forPlaintext: bytes.count)
         var written = 0
         let result = SSL_write_ex(ssl, bytes.baseAddress, bytes.count, &written)
         if result == 1 { return nil }
         return failure(SSL_get_error(ssl, result), duringHandshake: false)
     }
 
-    /// Queues our close_notify alert in the outgoing BIO.
+    /// Queues our close_notify alert in `outbound`.
     func shutdown() {
         OpenSSLErrorQueue.clear()
         // 0 means "sent, peer's not yet received", which is all we wait for.
@@ -191,16 +209,26 @@ extension TLSConnection {
         _ = OpenSSLErrorQueue.drain()
     }
 
-    /// How many ciphertext bytes wait to be sent.
-    var pendingCiphertext: Int { Int(BIO_ctrl_pending(networkOut)) }
+    /// Makes room in `outbound` for the records of `count` plaintext bytes (each record adds a
+    /// header, a content type byte and a tag), so OpenSSL's writes never grow it midway.
+    func reserveCiphertext(forPlaintext count: Int) {
+        let records = count / Self.maximumRecordPayload + 1
+        outbound.reserveCapacity(minimumWritableBytes: count + records * Self.recordOverhead)
+    }
 
-    /// Moves the waiting ciphertext into `buffer`.
+    /// How many ciphertext bytes wait to be sent.
+    var pendingCiphertext: Int { outbound.readableBytes }
+
+    /// Moves the waiting ciphertext into `buffer`: into an empty one by exchanging storage (no
+    /// copy; `outbound` goes on in the caller's buffer's space), otherwise by appending.
     func drainCiphertext(into buffer: inout ByteBuffer) {
-        let pending = pendingCiphertext
-        guard pending > 0 else { return }
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: pending) { space in
-            let read = BIO_read(networkOut, space.baseAddress, Int32(clamping: pending))
-            return max(0, Int(read))
+        guard outbound.readableBytes > 0 else { return }
+        if buffer.readableBytes == 0 {
+            swap(&buffer, &outbound)
+            outbound.clear()
+        } else {
+            buffer.writeBuffer(&outbound)
+            outbound.clear()
         }
     }
 

@@ -6,9 +6,14 @@ extension TLSHandler {
     /// Small writes (an RPC frame header, then its payload) are first gathered into full
     /// 16 KiB records, so a batch costs one record per 16 KiB rather than one per write; a large
     /// write's whole records are encrypted straight from the caller's buffer without a copy. The
-    /// write promises complete together when the ciphertext is written.
+    /// records collect in the connection's ciphertext buffer, sized once for the whole batch
+    /// (growing it record by record would copy everything written so far at each doubling), and
+    /// leave in one piece. The write promises complete together when the ciphertext is written.
     func encryptAndFlush(context: ChannelHandlerContext) {
         guard !pendingWrites.isEmpty else { return }
+        var plaintextBytes = 0
+        for index in pendingWrites.indices { plaintextBytes += pendingWrites[index].data.readableBytes }
+        connection.reserveCiphertext(forPlaintext: plaintextBytes)
         var output = takeBuffer(&ciphertext, capacity: 0, context: context, clear: true)
         var gather = takeBuffer(&coalescing, capacity: TLSConnection.maximumRecordPayload, context: context, clear: true)
         var promise: EventLoopPromise<Void>? = nil
@@ -23,12 +28,13 @@ extension TLSHandler {
             }
             if failure == nil {
                 var data = write.data
-                failure = encrypt(&data, isLast: offset == last, gather: &gather, output: &output)
+                failure = encrypt(&data, isLast: offset == last, gather: &gather)
             }
         }
         if failure == nil, gather.readableBytes > 0 {
-            failure = sealRecord(&gather, output: &output)
+            failure = sealRecord(&gather)
         }
+        connection.drainCiphertext(into: &output)
         pendingWrites.removeAll(keepingCapacity: true)
         gather.clear()
         keep(gather, in: &coalescing)
@@ -51,7 +57,7 @@ extension TLSHandler {
     /// (whole records, and the tail of the last write when nothing is gathered: a flush of one small
     /// write, the usual RPC case, is sealed from its own storage without a copy).
     private func encrypt(
-        _ data: inout ByteBuffer, isLast: Bool, gather: inout ByteBuffer, output: inout ByteBuffer
+        _ data: inout ByteBuffer, isLast: Bool, gather: inout ByteBuffer
     ) -> TLSError? {
         let record = TLSConnection.maximumRecordPayload
         while data.readableBytes > 0 {
@@ -63,17 +69,15 @@ extension TLSHandler {
                 }
                 if let error { return error }
                 data.moveReaderIndex(forwardBy: length)
-                connection.drainCiphertext(into: &output)
             } else if gather.readableBytes == 0, isLast {
                 let error = data.withUnsafeReadableBytes { connection.write($0) }
                 if let error { return error }
                 data.moveReaderIndex(forwardBy: data.readableBytes)
-                connection.drainCiphertext(into: &output)
             } else {
                 let length = min(record - gather.readableBytes, data.readableBytes)
                 var slice = data.readSlice(length: length)!  // length <= readableBytes
                 gather.writeBuffer(&slice)
-                if gather.readableBytes == record, let error = sealRecord(&gather, output: &output) {
+                if gather.readableBytes == record, let error = sealRecord(&gather) {
                     return error
                 }
             }
@@ -82,12 +86,9 @@ extension TLSHandler {
     }
 
     /// Encrypts the gathered plaintext as one record and empties `gather`.
-    private func sealRecord(_ gather: inout ByteBuffer, output: inout ByteBuffer) -> TLSError? {
+    private func sealRecord(_ gather: inout ByteBuffer) -> TLSError? {
         let error = gather.withUnsafeReadableBytes { connection.write($0) }
         gather.clear()
-        if error == nil {
-            connection.drainCiphertext(into: &output)
-        }
         return error
     }
 }

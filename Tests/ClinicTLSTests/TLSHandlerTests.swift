@@ -48,6 +48,27 @@ struct TLSHandlerTests {
         #expect(pair.clientRecorder.received.readableBytesView.elementsEqual(Array("pong".utf8)))
     }
 
+    @Test("ciphertext arriving in pieces, down to one byte at a time, decrypts whole")
+    func ciphertextInPieces() throws {
+        let pair = try BackToBack(client: pki.client(), server: pki.server())
+        defer { pair.finish() }
+        try pair.handshake()
+        let message = patternBytes(40_000)
+        try pair.client.writeAndFlush(ByteBuffer(bytes: message)).wait()
+        var ciphertext = ByteBuffer()
+        for var buffer in try pair.drainOutbound(pair.client) { ciphertext.writeBuffer(&buffer) }
+        // Cut into pieces of 1, 2, 3, ... bytes, then the rest: every piece after the first is
+        // appended to bytes OpenSSL has not read yet (partial records).
+        var size = 1
+        while ciphertext.readableBytes > 0 {
+            let piece = ciphertext.readSlice(length: min(size, ciphertext.readableBytes))!
+            try pair.server.writeInbound(piece)
+            size = size < 300 ? size + 1 : ciphertext.readableBytes
+        }
+        #expect(pair.serverRecorder.received.readableBytesView.elementsEqual(message))
+        #expect(pair.serverRecorder.errors.isEmpty)
+    }
+
     @Test("small writes until a flush become one buffer and one record")
     func coalescesWrites() throws {
         let pair = try BackToBack(client: pki.client(), server: pki.server())
