@@ -22,7 +22,7 @@ final class ClinicStack: EchoStack {
     private let options: CallOptions
     /// Where sequential calls are made from (`--caller-loop`, `--split-loops`); nil: the global executor.
     private let callerExecutor: EventLoopTaskExecutor?
-    /// The one-loop groups of `--split-loops` (shut down with the stack).
+    /// The one-loop groups of `--split-loops` and `--own-loops` (shut down with the stack).
     private let ownGroups: [MultiThreadedEventLoopGroup]
 
     private init(
@@ -40,9 +40,10 @@ final class ClinicStack: EchoStack {
     }
 
     static func start(
-        pki: BenchmarkPKI, sizes: [Int], timeout: Duration?, callerLoop: Int? = nil, splitLoops: Bool = false
+        pki: BenchmarkPKI, sizes: [Int], timeout: Duration?, callerLoop: Int? = nil, splitLoops: Bool = false,
+        ownLoops: Bool = false
     ) async throws -> ClinicStack {
-        let ownGroups = splitLoops ? [MultiThreadedEventLoopGroup(numberOfThreads: 1), MultiThreadedEventLoopGroup(numberOfThreads: 1)] : []
+        let ownGroups = splitLoops || ownLoops ? [MultiThreadedEventLoopGroup(numberOfThreads: 1), MultiThreadedEventLoopGroup(numberOfThreads: 1)] : []
         let serverGroup: any EventLoopGroup = ownGroups.first ?? MultiThreadedEventLoopGroup.singleton
         let clientGroup: any EventLoopGroup = ownGroups.last ?? MultiThreadedEventLoopGroup.singleton
         var callerExecutor = callerLoop.map { index in

@@ -2,6 +2,7 @@ internal import GRPCCore
 internal import GRPCEcho
 internal import GRPCNIOTransportHTTP2
 internal import GRPCProtobuf
+internal import NIOPosix
 
 /// The echo service on grpc-swift-2: returns the request.
 struct GRPCEchoService: Perf_Echo.SimpleServiceProtocol {
@@ -19,12 +20,15 @@ final class GRPCStack: EchoStack {
     private let echo: Perf_Echo.Client<HTTP2ClientTransport.Posix>
     private let messages: [Int: Perf_EchoMessage]
     private let options: CallOptions
+    /// The one-loop groups of `--own-loops` (shut down with the stack).
+    private let ownGroups: [MultiThreadedEventLoopGroup]
 
     private init(
         server: GRPCServer<HTTP2ServerTransport.Posix>, serving: Task<Void, any Error>,
         client: GRPCClient<HTTP2ClientTransport.Posix>, connections: Task<Void, any Error>,
-        messages: [Int: Perf_EchoMessage], timeout: Duration?
+        messages: [Int: Perf_EchoMessage], timeout: Duration?, ownGroups: [MultiThreadedEventLoopGroup]
     ) {
+        self.ownGroups = ownGroups
         self.server = server
         self.serving = serving
         self.client = client
@@ -36,7 +40,9 @@ final class GRPCStack: EchoStack {
         self.options = options
     }
 
-    static func start(pki: BenchmarkPKI, sizes: [Int], timeout: Duration?) async throws -> GRPCStack {
+    /// `ownLoops`: server and client each on a one-thread group, as ours under `--own-loops`.
+    static func start(pki: BenchmarkPKI, sizes: [Int], timeout: Duration?, ownLoops: Bool = false) async throws -> GRPCStack {
+        let ownGroups = ownLoops ? [MultiThreadedEventLoopGroup(numberOfThreads: 1), MultiThreadedEventLoopGroup(numberOfThreads: 1)] : []
         let ca: [TLSConfig.CertificateSource] = [.file(path: pki.file("ca.pem"), format: .pem)]
         let serverTransport = HTTP2ServerTransport.Posix(
             address: .ipv4(host: "127.0.0.1", port: 0),
@@ -46,7 +52,7 @@ final class GRPCStack: EchoStack {
             ) { tls in
                 tls.trustRoots = .certificates(ca)
                 tls.clientCertificateVerification = .noHostnameVerification
-            })
+            }, eventLoopGroup: ownGroups.first ?? .singletonMultiThreadedEventLoopGroup)
         let server = GRPCServer(transport: serverTransport, services: [GRPCEchoService()])
         let serving = Task { try await server.serve() }
         guard let address = try await serverTransport.listeningAddress.ipv4 else {
@@ -60,7 +66,7 @@ final class GRPCStack: EchoStack {
             ) { tls in
                 tls.trustRoots = .certificates(ca)
                 tls.serverCertificateVerification = .fullVerification
-            })
+            }, eventLoopGroup: ownGroups.last ?? .singletonMultiThreadedEventLoopGroup)
         let client = GRPCClient(transport: clientTransport)
         let connections = Task { try await client.runConnections() }
         var messages: [Int: Perf_EchoMessage] = [:]
@@ -71,7 +77,8 @@ final class GRPCStack: EchoStack {
             messages[size] = message
         }
         return GRPCStack(
-            server: server, serving: serving, client: client, connections: connections, messages: messages, timeout: timeout)
+            server: server, serving: serving, client: client, connections: connections, messages: messages, timeout: timeout,
+            ownGroups: ownGroups)
     }
 
     func call(size: Int) async throws {
@@ -85,5 +92,6 @@ final class GRPCStack: EchoStack {
         server.beginGracefulShutdown()
         _ = try? await connections.value
         _ = try? await serving.value
+        for group in ownGroups { try? await group.shutdownGracefully() }
     }
 }

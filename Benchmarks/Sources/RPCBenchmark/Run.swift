@@ -14,8 +14,9 @@ func runBenchmark(_ options: BenchmarkOptions) async throws {
     let raw = try RawTLSStack(pki: pki)
     defer { raw.close() }
     let ours = try await ClinicStack.start(
-        pki: pki, sizes: options.sizes, timeout: options.timeout, callerLoop: options.callerLoop, splitLoops: options.splitLoops)
-    let grpc = try await GRPCStack.start(pki: pki, sizes: options.sizes, timeout: options.timeout)
+        pki: pki, sizes: options.sizes, timeout: options.timeout, callerLoop: options.callerLoop, splitLoops: options.splitLoops,
+        ownLoops: options.ownLoops)
+    let grpc = try await GRPCStack.start(pki: pki, sizes: options.sizes, timeout: options.timeout, ownLoops: options.ownLoops)
     let stacks: [(name: String, stack: any EchoStack)] = [(Report.ours, ours as any EchoStack), (Report.grpc, grpc)]
         .filter { options.stacks.contains($0.name == Report.ours ? "clinic" : "grpc") }
     var report = Report()
@@ -58,6 +59,7 @@ func runBenchmark(_ options: BenchmarkOptions) async throws {
     var executor = options.nioGlobalExecutor ? "NIO event loops as Swift's global executor" : "Swift's default global executor"
     if let loop = options.callerLoop { executor += "; our sequential caller on NIO loop \(loop)" }
     if options.splitLoops { executor += "; our server and client on a loop each, the sequential caller on the client's" }
+    if options.ownLoops { executor += "; each stack's server and client on a loop of its own (as in two processes), callers on the global executor" }
     let deadline = options.timeout.map { "a \($0) deadline on every call" } ?? "no deadline"
     print("RPC unary echo: one TLS 1.3 (mTLS) connection on loopback, \(ProcessInfo.processInfo.activeProcessorCount) cores, "
         + "\(executor), \(deadline); raw TLS cipher \(raw.cipher)")

@@ -58,6 +58,11 @@ struct BenchmarkOptions {
     /// client's loop: the raw floor's shape (one client thread, one server thread), so the
     /// two-thread figure does not depend on which loop accepts the connection.
     var splitLoops = false
+    /// Each stack's server and client on a one-thread event loop group of its own, as two
+    /// processes would be (the default; callers stay on the global executor). `--shared-group`
+    /// puts both on NIO's two-thread singleton group instead, where they may share one thread
+    /// depending on which loop accepts the connection.
+    var ownLoops = true
     /// The RPC stacks to run (all by default; one alone is for profiling).
     var stacks: Set<String> = ["clinic", "grpc"]
     /// Certificates made beforehand by `Certs/generate.sh DIR interop cli` (for runs under
@@ -101,6 +106,8 @@ struct BenchmarkOptions {
                 }
                 options.callerLoop = index
             case "--split-loops": options.splitLoops = true
+            case "--own-loops": options.ownLoops = true
+            case "--shared-group": options.ownLoops = false
             case "--quick":
                 options.rounds = 2
                 options.sequentialCalls = 1_000
@@ -108,6 +115,8 @@ struct BenchmarkOptions {
             default: throw BenchmarkError("unknown argument \(argument)")
             }
         }
+        // A caller on one of the singleton group's loops calls over connections on that group.
+        if options.callerLoop != nil || options.nioGlobalExecutor { options.ownLoops = false }
         return options
     }
 }
