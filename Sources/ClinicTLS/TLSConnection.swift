@@ -176,7 +176,12 @@ extension TLSConnection {
                 result = SSL_read_ex(ssl, space.baseAddress, space.count, &count)
                 return result == 1 ? count : 0
             }
-            if result == 1 { continue }
+            if result == 1 {
+                // Nothing left to decrypt (no received byte unread, no record data buffered in
+                // OpenSSL): another SSL_read would only report "want read".
+                if inbound == nil, SSL_has_pending(ssl) == 0 { return .wantRead }
+                continue
+            }
             let error = SSL_get_error(ssl, result)
             switch error {
             case SSL_ERROR_WANT_READ:
