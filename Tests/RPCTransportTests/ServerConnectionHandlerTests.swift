@@ -183,6 +183,24 @@ struct ServerConnectionHandlerTests {
         _ = try? channel.finish()
     }
 
+    @Test func aCallCancelledInTheReadThatOpenedItStartsCancelledAndSendsNothing() throws {
+        let seen = RequestLog()
+        let channel = try Embedded.server { stream in
+            seen.record(Task.isCancelled ? [1] : [0])
+            try? await stream.write([.trailers(.ok, [:])])
+        }
+        try channel.send(clientSettings)
+        _ = try channel.sentFrames()
+        try channel.send(
+            callStartFrame(1, method: "x.Y/Z"), .message(streamID: 1, payload: ByteBuffer(bytes: [7]), endStream: true),
+            .cancel(streamID: 1))
+        let frames = try channel.sentFrames()
+        #expect(seen.requests == [[1]])
+        #expect(frames.isEmpty)
+        #expect(channel.isActive)
+        _ = try? channel.finish()
+    }
+
     @Test func aReplyTheClientCannotTakeBecomesTheCallsError() throws {
         let channel = try Embedded.server { stream in
             try? await stream.write([.message([UInt8](repeating: 1, count: 20 * 1024)), .trailers(.ok, [:])])
