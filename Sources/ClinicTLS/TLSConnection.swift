@@ -194,12 +194,12 @@ extension TLSConnection {
         }
     }
 
-    /// Encrypts `bytes` into records in `outbound` (all of them: it never pushes back).
+    /// Encrypts `bytes` into records in `outbound` (all of them: it never pushes back; the
+    /// caller reserves room for a whole batch first with `reserveCiphertext`).
     func write(_ bytes: UnsafeRawBufferPointer) -> TLSError? {
         guard !bytes.isEmpty else { return nil }
         callbackError = nil
         OpenSSLErrorQueue.clear()
-        reserveCiphertext(forPlaintext: bytes.count)
         var written = 0
         let result = SSL_write_ex(ssl, bytes.baseAddress, bytes.count, &written)
         if result == 1 { return nil }
@@ -230,11 +230,10 @@ extension TLSConnection {
         guard outbound.readableBytes > 0 else { return }
         if buffer.readableBytes == 0 {
             swap(&buffer, &outbound)
-            outbound.clear()
         } else {
             buffer.writeBuffer(&outbound)
-            outbound.clear()
         }
+        outbound.clear()
     }
 
     /// The ALPN protocol both sides agreed on.
