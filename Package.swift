@@ -26,6 +26,8 @@ let cTargets: [Target] = [
     .target(name: "CClinicProtos", dependencies: ["CProtobufC", "CProtoWKT"]),
     // protoc-c output for the protobuf conformance schemas; kept apart so services do not carry it.
     .target(name: "CConformanceProtos", dependencies: ["CProtobufC", "CProtoWKT"]),
+    // Not a library: names the Swift runtime's global-enqueue hook for `LoopGlobalExecutor`.
+    .target(name: "CConcurrencyHook"),
 ]
 
 // MARK: - Swift targets
@@ -76,7 +78,7 @@ let swiftTargets: [Target] = [
     .target(
         name: "RPCTransport",
         dependencies: [
-            "RPCCore", "RPCWire", "ClinicTLS",
+            "RPCCore", "RPCWire", "ClinicTLS", "CConcurrencyHook",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the benchmarks in release mode and runs one of them, printing its table.
 #   bash Benchmarks/run.sh codec     the codec benchmark (docs/BENCHMARKS.md, "Codec")
-#   bash Benchmarks/run.sh rpc [--quick|--nio-executor|...]   the RPC benchmark (docs/BENCHMARKS.md, "RPC")
+#   bash Benchmarks/run.sh rpc [--quick|--default-executor|...]   the RPC benchmark (docs/BENCHMARKS.md, "RPC")
 #   bash Benchmarks/run.sh edge [--quick|--connections N|...]  edge (wrk) vs typed client (docs/BENCHMARKS.md, "Edge")
 #   bash Benchmarks/run.sh scale [--quick|--appointments N|...] the scale check (docs/BENCHMARKS.md, "Scale")
 set -euo pipefail
@@ -15,6 +15,8 @@ which=${1:-codec}
 # finished or not, are not even loaded. Every product Benchmarks/Package.swift names must be kept,
 # whichever benchmark runs. Add a target here when the benchmarks use another product.
 export CLINIC_FOCUS=${CLINIC_FOCUS:-ProtoRuntime,RPCTransport,ClinicAPI}
+# A fresh machine lacks the C libraries' headers (protobuf-c, OpenSSL, SQLite): install what is missing.
+bash "$root/scripts/setup.sh" >&2
 # Release builds link the Swift runtime in, as scripts/run.sh does for the platform.
 release=(-c release --static-swift-stdlib)
 

@@ -6,6 +6,11 @@ public protocol SerializableMessage: Sendable {
     /// Decodes `bytes`, rejecting input that breaks `limits` before decoding starts.
     init(serializedBytes bytes: UnsafeRawBufferPointer, limits: DecodingLimits) throws(ProtoError)
 
+    /// Decodes `bytes` as above. A requirement, not only an extension, so generic callers (the RPC
+    /// layer decodes every message this way) reach the conforming type's specialised version: the
+    /// generic one below costs type-metadata lookups on every message.
+    init(serializedBytes bytes: [UInt8], limits: DecodingLimits) throws(ProtoError)
+
     /// Encodes the message in the protobuf binary format.
     func serializedBytes() throws(ProtoError) -> [UInt8]
 
@@ -20,7 +25,13 @@ extension SerializableMessage {
 extension SerializableMessage {
     /// Decodes `bytes` with the default limits.
     @inlinable
-    public init(serializedBytes bytes: [UInt8], limits: DecodingLimits = .default) throws(ProtoError) {
+    public init(serializedBytes bytes: [UInt8]) throws(ProtoError) {
+        try self.init(serializedBytes: bytes, limits: .default)
+    }
+
+    /// Decodes `bytes` through the buffer form (for conformers other than `ProtoMessage`).
+    @inlinable
+    public init(serializedBytes bytes: [UInt8], limits: DecodingLimits) throws(ProtoError) {
         // withUnsafeBytes only rethrows untyped errors, so the typed one travels beside it.
         var decoded: Self?
         var failure: ProtoError?

@@ -49,8 +49,10 @@ struct BenchmarkOptions {
     var inFlight = 64
     /// Every RPC call carries this deadline (as services' calls do); nil: none.
     var timeout: Duration? = .seconds(10)
-    /// Runs Swift's global executor on NIO's event loops (both RPC stacks then run there).
-    var nioGlobalExecutor = false
+    /// Runs Swift's global executor on NIO's event loops (`LoopGlobalExecutor`), as the
+    /// platform's services do: every stack's caller then runs on the loop whose I/O resumed it.
+    /// `--default-executor` keeps Swift's own thread pool (a caller hops to the loop and back).
+    var nioGlobalExecutor = true
     /// Our stack's sequential caller runs on this loop of NIO's singleton group (a task
     /// executor preference), as a handler calling another service does; nil: the global executor.
     var callerLoop: Int?
@@ -100,6 +102,7 @@ struct BenchmarkOptions {
                 options.raw = only == "raw"
             case "--certs": options.certificates = try value(argument)
             case "--nio-executor": options.nioGlobalExecutor = true
+            case "--default-executor": options.nioGlobalExecutor = false
             case "--caller-loop":
                 guard let index = Int(try value(argument)), (0..<System.coreCount).contains(index) else {
                     throw BenchmarkError("--caller-loop takes a loop index below \(System.coreCount)")
@@ -116,7 +119,7 @@ struct BenchmarkOptions {
             }
         }
         // A caller on one of the singleton group's loops calls over connections on that group.
-        if options.callerLoop != nil || options.nioGlobalExecutor { options.ownLoops = false }
+        if options.callerLoop != nil { options.ownLoops = false }
         return options
     }
 }

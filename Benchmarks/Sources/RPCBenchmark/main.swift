@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import RPCTransport
 
 // The RPC benchmark (docs/BENCHMARKS.md, "RPC"): unary echo over one TLS 1.3 connection on
 // loopback, our runtime and grpc-swift-2 side by side in one process, with a plain OpenSSL
@@ -14,9 +15,10 @@ do {
     exit(2)
 }
 if options.nioGlobalExecutor {
-    // Before any task exists: from here on every task without a preference runs on NIO's loops.
-    guard NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() else {
-        FileHandle.standardError.write(Data("RPCBenchmark: NIO could not become the global executor (it finds the hook in the shared Swift runtime: build without --static-swift-stdlib)\n".utf8))
+    // Before any task exists, as the platform's services do (`clinic serve`): from here on a task
+    // resumed by a loop's I/O runs on that loop, every stack's caller included.
+    guard LoopGlobalExecutor.install() else {
+        FileHandle.standardError.write(Data("RPCBenchmark: another global executor hook is installed\n".utf8))
         exit(1)
     }
 }

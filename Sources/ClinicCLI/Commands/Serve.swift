@@ -53,6 +53,9 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // First, before the service starts its tasks: a handler, and each call it makes, then stay
+        // on the event loop whose I/O resumed it (docs/RPC.md, "Where calls run").
+        LoopGlobalExecutor.install()
         LogSetup.bootstrap()
         let instanceID = self.instanceID ?? "\(service.rawValue)-1"
         let logger = LogSetup.logger("clinic.\(service.rawValue)", metadata: ["instance": "\(instanceID)"])

@@ -14,6 +14,25 @@ extension ProtoMessage {
         }
     }
 
+    /// Decodes protobuf bytes through protobuf-c, as the buffer form does, without the generic
+    /// form's `Optional<Self>` (whose metadata is looked up on every call).
+    @inlinable
+    public init(serializedBytes bytes: [UInt8], limits: DecodingLimits) throws(ProtoError) {
+        self.init()
+        // withUnsafeBytes only rethrows untyped errors, so the typed one travels beside it.
+        var failure: ProtoError?
+        bytes.withUnsafeBytes { buffer in
+            do throws(ProtoError) {
+                try BinaryCodec.decode(buffer, as: Self.protoDescriptor, limits: limits) { (message) throws(ProtoError) in
+                    try self._readC(message)
+                }
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+    }
+
     /// Encodes the message in the protobuf binary format through protobuf-c.
     @inlinable
     public func serializedBytes() throws(ProtoError) -> [UInt8] {

@@ -38,6 +38,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// Calls opened in the current read, started once its frames are all handled: a unary
     /// request that came with its CALL_START then reaches the handler whole.
     private var opened: [(handle: ServerStreamHandle, stream: RPCServerStream)] = []
+    /// A stream's messages until its handler starts and gets the real ones.
+    private static let noMessages = RPCAsyncSequence(wrapping: WholeRequest(message: nil))
 
     init(settings: RPCConnectionSettings, tracker: ServerConnectionTracker, logger: Logger) {
         self.settings = settings
@@ -159,10 +161,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         case .open(let id, let start):
             open(id, start, context: context)
         case .deliver(let handle, let payload, let endStream):
-            handle.inbox.deliver(Array(payload.readableBytesView))
-            if endStream { handle.inbox.finish() }
+            handle.deliver(Array(payload.readableBytesView), endStream: endStream)
         case .finishInbound(let handle):
-            handle.inbox.finish()
+            handle.finishInbound()
         case .cancel(let handle, _, let waiters):
             handle.cancel(CancellationError())
             for waiter in waiters { waiter.resume(throwing: ServerStreamHandle.callOver) }
@@ -189,9 +190,10 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         let expiry = timeout.map { NIODeadline.now() + .microseconds($0) }
         state.register(handle, deadline: expiry)
         if let expiry { expire(at: expiry, id, context: context) }
+        // The request messages are filled in when the handler starts (`startOpened`).
         let stream = RPCServerStream(
             start: RPCCallStart(method: start.method, metadata: start.metadata, deadline: deadline), peer: peer,
-            inbound: handle.inbound, outbound: handle.outbound, enforcesDeadline: true, outboundBatch: handle.outboundBatch)
+            inbound: Self.noMessages, outbound: handle.outbound, enforcesDeadline: true, outboundBatch: handle.outboundBatch)
         opened.append((handle, stream))
     }
 
@@ -200,7 +202,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private func startOpened() {
         let tracker = self.tracker
         for (handle, var stream) in opened {
-            stream.request = handle.inbox.completeSingleElement()
+            (stream.request, stream.inbound) = handle.startInbound()
             tracker.handlerStarted()
             handle.start(on: executor) { [handle, stream] in
                 await tracker.handler(stream)
@@ -274,7 +276,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             }
         }
         for waiter in batch.resumed { waiter.resume() }
-        for handle in batch.finished { handle.inbox.finish() }
+        for handle in batch.finished { handle.finishInbound() }
         if !batch.finished.isEmpty { closeIfDrained(context: context) }
     }
 

@@ -3,13 +3,31 @@ internal import RPCCore
 internal import RPCWire
 import Synchronization
 
-/// What a server call's handler task holds of its stream: the request messages (an inbox fed by
-/// the connection's loop) and a writer for the response parts, which goes straight to the
+/// What a server call's handler task holds of its stream: the request messages (fed by the
+/// connection's loop) and a writer for the response parts, which goes straight to the
 /// connection when the task runs on its loop and hops there otherwise.
 final class ServerStreamHandle: Sendable {
+    /// The request side as the connection's loop sees it.
+    private enum Inbound {
+        /// The handler has not started: at most one message so far, and whether the client
+        /// half-closed. A unary request, whole in the read that opened the call, stays here and
+        /// needs no inbox (whose creation and generic deinit cost more than the rest of the
+        /// request's way to the handler).
+        case early(first: [UInt8]?, ended: Bool)
+        /// The handler reads a stream: messages go to the inbox.
+        case inbox(StreamInbox<[UInt8]>)
+        /// The handler had the whole request: nothing more comes.
+        case whole
+        /// Cancelled before the handler started: its reading fails with this.
+        case failed(any Error)
+    }
+
     let id: StreamID
     let loop: any EventLoop
-    let inbox: StreamInbox<[UInt8]>
+    /// Touched only on `loop` (the connection's reads and `startInbound`), so it needs no lock;
+    /// the handler task reads the request through what `startInbound` returned.
+    nonisolated(unsafe) private var inbound: Inbound = .early(first: nil, ended: false)
+    private let window: Int
     private let connection: NIOLoopBound<ServerConnectionHandler>
     private let peerLimits: WireLimits
     private let task = Mutex<(task: Task<Void, Never>?, cancelled: Bool)>((nil, false))
@@ -24,19 +42,83 @@ final class ServerStreamHandle: Sendable {
         self.id = id
         self.loop = loop
         self.peerLimits = peerLimits
-        let bound = NIOLoopBound(connection, eventLoop: loop)
-        self.connection = bound
-        self.inbox = StreamInbox(batch: max(window / 2, 1), countsAsMessage: { _ in true }) { count in
-            if loop.inEventLoop {
-                bound.value.consumed(count, on: id)
-            } else {
-                loop.execute { bound.value.consumed(count, on: id) }
-            }
+        self.window = window
+        self.connection = NIOLoopBound(connection, eventLoop: loop)
+    }
+
+    // MARK: Request (on the loop)
+
+    /// A request message from the client; `endStream`: its last.
+    func deliver(_ message: [UInt8], endStream: Bool) {
+        loop.assertInEventLoop()
+        switch inbound {
+        case .early(nil, false):
+            inbound = .early(first: message, ended: endStream)
+        case .early(let first?, _):
+            // A second message before the handler started: a stream after all.
+            let inbox = makeInbox()
+            inbox.deliver(first)
+            inbox.deliver(message)
+            if endStream { inbox.finish() }
+            inbound = .inbox(inbox)
+        case .inbox(let inbox):
+            inbox.deliver(message)
+            if endStream { inbox.finish() }
+        case .early(nil, true), .whole, .failed:
+            // The connection's validator lets nothing through after the half-close.
+            break
         }
     }
 
-    /// The request messages for `RPCServerStream.inbound`.
-    var inbound: RPCAsyncSequence<[UInt8]> { RPCAsyncSequence(wrapping: inbox.elements) }
+    /// The client half-closed, or the call is over: the handler's reading ends.
+    func finishInbound() {
+        loop.assertInEventLoop()
+        switch inbound {
+        case .early(let first, _): inbound = .early(first: first, ended: true)
+        case .inbox(let inbox): inbox.finish()
+        case .whole, .failed: break
+        }
+    }
+
+    /// What the handler gets, when it starts: the whole request if the client's one message and
+    /// half-close are here, and the request messages as a sequence either way.
+    func startInbound() -> (request: [UInt8]?, messages: RPCAsyncSequence<[UInt8]>) {
+        loop.assertInEventLoop()
+        switch inbound {
+        case .early(let first?, true):
+            inbound = .whole
+            return (first, RPCAsyncSequence(wrapping: WholeRequest(message: first)))
+        case .early(let first, let ended):
+            let inbox = makeInbox()
+            if let first { inbox.deliver(first) }
+            if ended { inbox.finish() }
+            inbound = .inbox(inbox)
+            return (nil, RPCAsyncSequence(wrapping: inbox.elements))
+        case .inbox(let inbox):
+            return (nil, RPCAsyncSequence(wrapping: inbox.elements))
+        case .failed(let error):
+            let inbox = makeInbox()
+            inbox.fail(error)
+            inbound = .inbox(inbox)
+            return (nil, RPCAsyncSequence(wrapping: inbox.elements))
+        case .whole:
+            preconditionFailure("a call's handler starts once")
+        }
+    }
+
+    /// The inbox of a streamed request: the client gets credit back as the handler reads.
+    private func makeInbox() -> StreamInbox<[UInt8]> {
+        let connection = self.connection
+        let loop = self.loop
+        let id = self.id
+        return StreamInbox(batch: max(window / 2, 1), countsAsMessage: { _ in true }) { count in
+            if loop.inEventLoop {
+                connection.value.consumed(count, on: id)
+            } else {
+                loop.execute { connection.value.consumed(count, on: id) }
+            }
+        }
+    }
 
     /// The response writer for `RPCServerStream.outbound`.
     var outbound: RPCWriter<RPCResponsePart> { RPCWriter { [self] part in try await write(part) } }
@@ -67,14 +149,18 @@ final class ServerStreamHandle: Sendable {
     }
 
     /// Cancels the handler task (the client cancelled, or the connection is gone) and ends the
-    /// request messages with `error`.
+    /// request messages with `error`. On the loop.
     func cancel(_ error: any Error) {
         let running = task.withLock { state in
             state.cancelled = true
             return state.task
         }
         running?.cancel()
-        inbox.fail(error)
+        switch inbound {
+        case .early: inbound = .failed(error)
+        case .inbox(let inbox): inbox.fail(error)
+        case .whole, .failed: break
+        }
     }
 
     // MARK: Writing

@@ -94,15 +94,6 @@ final class StreamInbox<Element: Sendable>: Sendable {
 
     // MARK: Consumer
 
-    /// The whole stream when it is already here: exactly one element and the producer's end,
-    /// with no failure. The element stays queued (a reader still gets it).
-    func completeSingleElement() -> Element? {
-        state.withLock { state in
-            guard state.finished, state.failure == nil, state.buffer.count == 1 else { return nil }
-            return state.buffer.first
-        }
-    }
-
     /// The next element, `nil` at the end; throws the failure, or `CancellationError` when the
     /// reading task is cancelled while waiting.
     @_specialize(where Element == RPCResponsePart)

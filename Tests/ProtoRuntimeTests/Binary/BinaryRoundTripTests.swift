@@ -14,6 +14,20 @@ struct BinaryRoundTripTests {
         #expect(try message.serializedSize() == bytes.count)
     }
 
+    @Test("a generic caller (as the RPC layer is) decodes arrays, and fails on bad bytes, as a concrete one does")
+    func genericArrayDecode() throws {
+        func decode<Message: SerializableMessage>(_ bytes: [UInt8], as _: Message.Type, limits: DecodingLimits = .default) throws(ProtoError) -> Message {
+            try Message(serializedBytes: bytes, limits: limits)
+        }
+        let message = Fixtures.everyFieldKind
+        let bytes = try message.serializedBytes()
+        #expect(try decode(bytes, as: TestAllTypes.self) == message)
+        #expect { try decode([0x39, 1, 2, 3], as: TestAllTypes.self) } throws: { ($0 as? ProtoError)?.code == .truncated }
+        #expect { try decode(bytes, as: TestAllTypes.self, limits: DecodingLimits(maxBytes: bytes.count - 1)) } throws: {
+            ($0 as? ProtoError)?.code == .tooLarge
+        }
+    }
+
     @Test("a default message encodes to zero bytes and zero bytes decode to it")
     func emptyMessage() throws {
         #expect(try TestAllTypes().serializedBytes().isEmpty)
