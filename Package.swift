@@ -249,7 +249,7 @@ let testTargets: [Target] = [
     .testTarget(
         name: "RPCTransportTests",
         dependencies: [
-            "TestSupport",
+            "TestSupport", "loop-executor-probe",
             "RPCTransport", "RPCCore", "RPCWire", "ClinicTLS", "ClinicAPI", "InteropService",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -337,6 +337,12 @@ let testTargets: [Target] = [
     ),
     // Child process for the storage crash-safety test: commits rows, then is killed mid-transaction.
     .executableTarget(name: "storage-crash-probe", dependencies: ["Storage"], path: "Tests/StorageCrashProbe"),
+    // Child process for the LoopGlobalExecutor tests: installs it and prints where tasks ran.
+    .executableTarget(
+        name: "loop-executor-probe",
+        dependencies: ["RPCTransport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+        path: "Tests/LoopExecutorProbe"
+    ),
 ]
 
 // Focus (development only): CLINIC_FOCUS=RPCWireTests,ClinicTLSTests keeps just those test

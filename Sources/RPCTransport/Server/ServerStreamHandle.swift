@@ -151,6 +151,7 @@ final class ServerStreamHandle: Sendable {
     /// Cancels the handler task (the client cancelled, or the connection is gone) and ends the
     /// request messages with `error`. On the loop.
     func cancel(_ error: any Error) {
+        loop.assertInEventLoop()
         let running = task.withLock { state in
             state.cancelled = true
             return state.task
