@@ -25,12 +25,12 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
     /// Appends a text value.
     public mutating func add(_ key: String, _ value: String) {
-        entries.append(Entry(key: key.lowercased(), value: .text(value)))
+        entries.append(Entry(key: Self.normalized(key), value: .text(value)))
     }
 
     /// Appends a binary value.
     public mutating func add(_ key: String, binary value: [UInt8]) {
-        entries.append(Entry(key: key.lowercased(), value: .binary(value)))
+        entries.append(Entry(key: Self.normalized(key), value: .binary(value)))
     }
 
     /// Replaces every value of `key` with one text value.
@@ -41,18 +41,18 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
     /// Appends an entry (e.g. one read from another `Metadata`).
     public mutating func append(_ entry: Entry) {
-        entries.append(Entry(key: entry.key.lowercased(), value: entry.value))
+        entries.append(Entry(key: Self.normalized(entry.key), value: entry.value))
     }
 
     /// Removes every value of `key`.
     public mutating func remove(_ key: String) {
-        let key = key.lowercased()
+        let key = Self.normalized(key)
         entries.removeAll { $0.key == key }
     }
 
     /// The first text value of `key`.
     public subscript(_ key: String) -> String? {
-        let key = key.lowercased()
+        let key = Self.normalized(key)
         for entry in entries where entry.key == key {
             if case .text(let text) = entry.value { return text }
         }
@@ -61,8 +61,14 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
     /// Every value of `key`, in order.
     public func values(of key: String) -> [Content] {
-        let key = key.lowercased()
+        let key = Self.normalized(key)
         return entries.filter { $0.key == key }.map(\.value)
+    }
+
+    /// Keys are case-insensitive and kept in lower case. Keys are nearly always written in lower
+    /// case already, which a scan finds without building a new string.
+    private static func normalized(_ key: String) -> String {
+        key.utf8.contains(where: { (0x41...0x5A).contains($0) || $0 >= 0x80 }) ? key.lowercased() : key
     }
 
     public var isEmpty: Bool { entries.isEmpty }

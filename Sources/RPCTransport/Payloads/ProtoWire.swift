@@ -116,9 +116,11 @@ struct ProtoReader {
     /// A length-delimited field as UTF-8 text (invalid UTF-8 is an error: proto3 strings are UTF-8).
     mutating func readString() throws(ProtoWireError) -> String {
         let slice = try readLengthDelimited()
-        guard let text = slice.getString(at: slice.readerIndex, length: slice.readableBytes),
-            text.utf8.elementsEqual(slice.readableBytesView)
-        else { throw ProtoWireError("a string field is not valid UTF-8") }
+        // Validates in one pass over the contiguous bytes (decoding with repair and comparing the
+        // result byte by byte cost about 30 instructions a byte).
+        guard let text = slice.withUnsafeReadableBytes({ String(validating: $0, as: UTF8.self) }) else {
+            throw ProtoWireError("a string field is not valid UTF-8")
+        }
         return text
     }
 
