@@ -27,7 +27,11 @@ let loop = group.next()
 let finished = DispatchSemaphore(value: 0)
 Task.detached {
     print("started on a singleton loop: \(current().map(singletonLoops.contains) ?? false)")
-    await withCheckedContinuation { continuation in loop.execute { continuation.resume() } }
+    await withCheckedContinuation { continuation in
+        // Resumed later, not at once: resumed before the task has finished suspending, the task
+        // simply goes on on its own thread (nothing is enqueued), which is not what is checked here.
+        loop.scheduleTask(in: .milliseconds(100)) { continuation.resume() }
+    }
     print("resumed on the loop that resumed it: \(current() == ObjectIdentifier(loop))")
     print("nonisolated call on the same loop: \(await loopOfNonisolatedCall() == ObjectIdentifier(loop))")
     let counter = Counter()
