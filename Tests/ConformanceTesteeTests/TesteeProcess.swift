@@ -55,15 +55,7 @@ struct TesteeProcess {
 
     /// `conformance-testee` is built next to the test bundle (the test target depends on it).
     private static func executable() throws -> URL {
-        let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        var candidates = [testBinary.deletingLastPathComponent()]
-        if let bundle = Bundle.main.executableURL?.deletingLastPathComponent() { candidates.append(bundle) }
-        candidates += candidates.map { $0.deletingLastPathComponent() }
-        for folder in candidates {
-            let url = folder.appendingPathComponent("conformance-testee")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        throw ProtoError(.unsupported, "conformance-testee not found near \(testBinary.path)")
+        try BuiltExecutable.url(named: "conformance-testee")
     }
 }
 

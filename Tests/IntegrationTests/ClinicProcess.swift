@@ -91,15 +91,7 @@ final class ClinicProcess: @unchecked Sendable {
 
     /// `clinic` is built next to the test bundle (IntegrationTests depends on it).
     private static func executable() throws -> URL {
-        let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        var candidates = [testBinary.deletingLastPathComponent()]
-        if let bundle = Bundle.main.executableURL?.deletingLastPathComponent() { candidates.append(bundle) }
-        candidates += candidates.map { $0.deletingLastPathComponent() }
-        for folder in candidates {
-            let url = folder.appendingPathComponent("clinic")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        throw IntegrationError("the clinic executable was not found near \(testBinary.path)")
+        try BuiltExecutable.url(named: "clinic")
     }
 }
 

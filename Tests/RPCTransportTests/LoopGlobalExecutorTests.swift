@@ -6,7 +6,7 @@ import TestSupport
 struct LoopGlobalExecutorTests {
     @Test("installs once; tasks run on a loop, stay on the loop that resumed or started them, and reach actors")
     func placement() async throws {
-        let output = try await ChildProcess.run(try Self.probe(), [])
+        let output = try await ChildProcess.run(try BuiltExecutable.url(named: "loop-executor-probe").path, [])
         #expect(output.succeeded, "\(output.errorText)")
         let lines = output.outputText.split(separator: "\n").map(String.init)
         #expect(lines == [
@@ -21,18 +21,4 @@ struct LoopGlobalExecutorTests {
             "a task started off the loops runs on a singleton loop: true",
         ])
     }
-
-    /// `loop-executor-probe` is built next to the test bundle.
-    private static func probe() throws -> String {
-        let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        var candidates = [testBinary.deletingLastPathComponent()]
-        candidates += candidates.map { $0.deletingLastPathComponent() }
-        for folder in candidates {
-            let url = folder.appendingPathComponent("loop-executor-probe")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url.path }
-        }
-        throw ProbeMissing(searched: candidates.map(\.path))
-    }
-
-    struct ProbeMissing: Error { let searched: [String] }
 }

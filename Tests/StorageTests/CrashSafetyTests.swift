@@ -113,15 +113,7 @@ private final class Probe: Sendable {
 
     /// `storage-crash-probe` is built next to the test bundle.
     private static func executable() throws -> URL {
-        let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        var candidates = [testBinary.deletingLastPathComponent()]
-        if let bundle = Bundle.main.executableURL?.deletingLastPathComponent() { candidates.append(bundle) }
-        candidates += candidates.map { $0.deletingLastPathComponent() }
-        for folder in candidates {
-            let url = folder.appendingPathComponent("storage-crash-probe")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        throw StorageError(.notFound, "storage-crash-probe not found near \(testBinary.path)")
+        try BuiltExecutable.url(named: "storage-crash-probe")
     }
 }
 
