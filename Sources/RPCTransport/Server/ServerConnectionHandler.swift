@@ -37,9 +37,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private var deadlineTimer = DeadlineTimer()
     /// Calls opened in the current read, started once its frames are all handled: a unary
     /// request that came with its CALL_START then reaches the handler whole.
-    private var opened: [(handle: ServerStreamHandle, stream: RPCServerStream)] = []
-    /// A stream's messages until its handler starts and gets the real ones.
-    private static let noMessages = RPCAsyncSequence(wrapping: WholeRequest(message: nil))
+    private var opened: [(handle: ServerStreamHandle, start: RPCCallStart)] = []
 
     init(settings: RPCConnectionSettings, tracker: ServerConnectionTracker, logger: Logger) {
         self.settings = settings
@@ -190,19 +188,18 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         let expiry = timeout.map { NIODeadline.now() + .microseconds($0) }
         state.register(handle, deadline: expiry)
         if let expiry { expire(at: expiry, id, context: context) }
-        // The request messages are filled in when the handler starts (`startOpened`).
-        let stream = RPCServerStream(
-            start: RPCCallStart(method: start.method, metadata: start.metadata, deadline: deadline), peer: peer,
-            inbound: Self.noMessages, outbound: handle.outbound, enforcesDeadline: true, outboundBatch: handle.outboundBatch)
-        opened.append((handle, stream))
+        opened.append((handle, RPCCallStart(method: start.method, metadata: start.metadata, deadline: deadline)))
     }
 
     /// Starts the handler tasks of the calls opened in this read, each with its whole request
     /// when the client's one message and half-close came in the same read.
     private func startOpened() {
         let tracker = self.tracker
-        for (handle, var stream) in opened {
-            (stream.request, stream.inbound) = handle.startInbound()
+        for (handle, start) in opened {
+            let (request, messages) = handle.startInbound()
+            let stream = RPCServerStream(
+                start: start, peer: peer, inbound: messages, outbound: handle.outbound, enforcesDeadline: true,
+                request: request, outboundBatch: handle.outboundBatch)
             tracker.handlerStarted()
             handle.start(on: executor) { [handle, stream] in
                 await tracker.handler(stream)

@@ -85,13 +85,13 @@ final class ServerStreamHandle: Sendable {
     func startInbound() -> (request: [UInt8]?, messages: RPCAsyncSequence<[UInt8]>) {
         loop.assertInEventLoop()
         switch inbound {
-        case .early(let first?, true):
+        case .early(let first, true):
+            // The client half-closed after one message or none: the request is all here.
             inbound = .whole
             return (first, RPCAsyncSequence(wrapping: WholeRequest(message: first)))
-        case .early(let first, let ended):
+        case .early(let first, false):
             let inbox = makeInbox()
             if let first { inbox.deliver(first) }
-            if ended { inbox.finish() }
             inbound = .inbox(inbox)
             return (nil, RPCAsyncSequence(wrapping: inbox.elements))
         case .inbox(let inbox):
